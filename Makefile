@@ -1,0 +1,60 @@
+# KCBX build, install and test entry points. `make help` lists them.
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+VERSION := $(shell sed -n 's/^public let kcbxVersion = "\(.*\)"/\1/p' Sources/CInterface/Version.swift)
+SWIFT_USR := $(shell dirname $$(dirname $$(readlink -f $$(command -v swiftc))))
+OUT := out
+LIBDIR := $(OUT)/lib
+SONAME := libkcbx.so.0
+LIB := $(LIBDIR)/libkcbx.so.$(VERSION)
+CFLAGS_STRICT := -Wall -Wextra -pedantic -Werror
+
+.PHONY: help lib header check-header install test test-swift test-c test-python python demo bench clean
+
+help:
+	@echo "make lib           release libkcbx.so (static Swift stdlib, kcbx_* exports only, SONAME $(SONAME))"
+	@echo "make header        regenerate include/kcbx.h from the Swift sources"
+	@echo "make install PREFIX=/usr/local   header, library with SONAME links, pkg-config file"
+	@echo "make demo          build everything and run the main job on the sample data"
+	@echo "make test          Swift, header, C (under valgrind) and Python tests"
+
+# The release library: SwiftPM compiles; we link so that the Swift runtime is static,
+# only kcbx_* is exported (kcbx.map) and the SONAME is set.
+lib: $(LIB)
+$(LIB): $(shell find Sources -name '*.swift') Package.swift kcbx.map
+	swift build -c release --product kcbx
+	@mkdir -p $(LIBDIR)
+	swiftc -emit-library -static-stdlib -use-ld=lld -o $@ \
+	  $$(ls .build/release/*.build/*.o | grep -v -e 'Tests\.build' -e 'KCBXTool\.build') \
+	  -Xlinker -L$(SWIFT_USR)/lib/swift_static/linux \
+	  -Xlinker --version-script=$(CURDIR)/kcbx.map -Xlinker -soname=$(SONAME)
+	ln -sf libkcbx.so.$(VERSION) $(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(LIBDIR)/libkcbx.so
+
+header:
+	python3 scripts/gen_header.py
+
+check-header:
+	python3 scripts/gen_header.py --check
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/kcbx.h $(DESTDIR)$(PREFIX)/include/kcbx.h
+	install -m 755 $(LIB) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libkcbx.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libkcbx.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' kcbx.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/kcbx.pc
+
+test: test-swift check-header test-c test-python
+
+test-swift:
+	swift test
+
+test-c: lib
+	bash Tests/c/run.sh
+
+test-python: lib
+	bash bindings/python/run-tests.sh
+
+clean:
+	rm -rf $(OUT) .build .build-header bindings/python/build

@@ -1,0 +1,97 @@
+import KCBXCore
+
+/// Which part of a resident ID is wrong.
+@c public enum kcbx_id_problem: Int32 {
+    case none = 0, length = 1, characters = 2, region = 3, birthDate = 4, checksum = 5
+}
+
+/// Sex codes (GB/T 2261.1).
+@c public enum kcbx_sex: Int32 { case unknown = 0, male = 1, female = 2 }
+
+/// Kinds of student registry number.
+@c public enum kcbx_registry_kind: Int32 {
+    /// `G` + resident ID.
+    case resident = 1
+    /// `L` + temporary number.
+    case temporary = 2
+}
+
+/// School stage (学段) of a grade.
+@c public enum kcbx_stage: Int32 { case preschool = 0, primary = 1, junior = 2, beyond = 3 }
+
+/// Parses and validates an 18-character resident ID (GB 11643-1999): region code, birth date,
+/// sex from the sequence digit, ISO 7064 MOD 11-2 check character (`x` accepted as `X`).
+/// `as_of` (YYYYMMDD, or 0 for none) rejects birth dates after it. Every out-param may be NULL.
+/// `out_problem` receives the wrong part (KCBX_ID_PROBLEM_NONE on success).
+@c public func kcbx_resident_id_parse(_ text: UnsafePointer<CChar>?, _ as_of: Int32,
+                                      _ out_region_code: UnsafeMutablePointer<Int32>?,
+                                      _ out_birth_date: UnsafeMutablePointer<Int32>?,
+                                      _ out_sex: UnsafeMutablePointer<Int32>?,
+                                      _ out_problem: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+    out_problem?.pointee = kcbx_id_problem.none.rawValue
+    return guarded {
+        let s = try Marshal.string(text, "text")
+        let asOf = try Marshal.optionalDate(as_of, "as_of")
+        switch ResidentID.check(s, asOf: asOf) {
+        case let .success(id):
+            out_region_code?.pointee = id.regionNumber
+            out_birth_date?.pointee = id.birthDate.yyyymmdd
+            out_sex?.pointee = id.sex.rawValue
+        case let .failure(f):
+            out_problem?.pointee = f.problem.rawValue
+            throw f.error
+        }
+    }
+}
+
+/// Computes the check character for the first 17 digits of a resident ID into `*out_check`.
+@c public func kcbx_resident_id_check_character(_ first17: UnsafePointer<CChar>?, _ out_check: UnsafeMutablePointer<CChar>?) -> kcbx_status {
+    guarded {
+        let s = try Marshal.string(first17, "first17")
+        let out = try Marshal.out(out_check, "out_check")
+        guard let c = ResidentID.checkCharacter(for: s), let a = c.asciiValue else {
+            throw KCBXError.invalidInput(field: "first17", rule: "must be exactly 17 digits")
+        }
+        out.pointee = CChar(bitPattern: a)
+    }
+}
+
+/// Parses a student registry number (学籍号): `G` + resident ID (validated, birth date not after
+/// `as_of` unless 0) or `L` + 1–30 letters/digits. `*out_body` receives the ID or temporary
+/// number (free with kcbx_string_free); out-params may be NULL.
+@c public func kcbx_registry_number_parse(_ text: UnsafePointer<CChar>?, _ as_of: Int32,
+                                          _ out_kind: UnsafeMutablePointer<Int32>?,
+                                          _ out_body: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    out_body?.pointee = nil
+    return guarded {
+        let n = try StudentRegistryNumber(try Marshal.string(text, "text"), asOf: try Marshal.optionalDate(as_of, "as_of"))
+        out_kind?.pointee = n.kind.rawValue
+        if let out_body {
+            switch n {
+            case let .resident(id): Marshal.give(id.text, to: out_body)
+            case let .temporary(t): Marshal.give(t, to: out_body)
+            }
+        }
+    }
+}
+
+/// School age of a child born on `birth_date`, on `on_date` (both YYYYMMDD): age in completed
+/// years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it is of compulsory
+/// age 6–15 (seed 000), and the grade and stage expected on time. Out-params may be NULL.
+@c public func kcbx_school_age(_ birth_date: Int32, _ on_date: Int32,
+                               _ out_age: UnsafeMutablePointer<Int32>?,
+                               _ out_entry_year: UnsafeMutablePointer<Int32>?,
+                               _ out_compulsory: UnsafeMutablePointer<Int32>?,
+                               _ out_grade: UnsafeMutablePointer<Int32>?,
+                               _ out_stage: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+    guarded {
+        let birth = try Marshal.date(birth_date, "birth_date"), on = try Marshal.date(on_date, "on_date")
+        guard on >= birth else { throw KCBXError.invalidInput(field: "on_date", rule: "\(on) is before birth_date \(birth)") }
+        let a = SchoolAge(birthDate: birth)
+        out_age?.pointee = Int32(a.age(on: on))
+        out_entry_year?.pointee = Int32(a.entryYear)
+        out_compulsory?.pointee = a.isCompulsoryAge(on: on) ? 1 : 0
+        out_grade?.pointee = Int32(a.expectedGrade(on: on))
+        out_stage?.pointee = a.expectedStage(on: on).rawValue
+    }
+}

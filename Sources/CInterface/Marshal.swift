@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import KCBXCore
+
+/// Conversions at the boundary: C strings in (NULL and bad UTF-8 rejected by name),
+/// C strings out (malloc'd, freed by kcbx_string_free), dates as packed YYYYMMDD.
+enum Marshal {
+    static func string(_ p: UnsafePointer<CChar>?, _ field: String) throws -> String {
+        guard let p else { throw KCBXError.invalidInput(field: field, rule: "must not be NULL") }
+        guard let s = String(validatingCString: p) else { throw KCBXError.invalidInput(field: field, rule: "must be valid UTF-8") }
+        return s
+    }
+
+    static func date(_ v: Int32, _ field: String) throws -> CivilDate { try CivilDate(yyyymmdd: v, field: field) }
+
+    /// 0 means "not given".
+    static func optionalDate(_ v: Int32, _ field: String) throws -> CivilDate? { v == 0 ? nil : try date(v, field) }
+
+    static func out<T>(_ p: UnsafeMutablePointer<T>?, _ field: String) throws -> UnsafeMutablePointer<T> {
+        guard let p else { throw KCBXError.invalidInput(field: field, rule: "must not be NULL") }
+        return p
+    }
+
+    /// Stores a malloc'd copy of `s` in `*p`.
+    static func give(_ s: String, to p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) {
+        p.pointee = strdup(s)
+    }
+}
+
+/// A Swift value behind an opaque C handle.
+final class Handle<Value> {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+
+    static func make(_ value: Value) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(Handle(value)).toOpaque()) }
+
+    static func get(_ p: OpaquePointer?, _ field: String) throws -> Handle<Value> {
+        guard let p else { throw KCBXError.invalidInput(field: field, rule: "must not be NULL") }
+        return Unmanaged<Handle<Value>>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+
+    static func release(_ p: OpaquePointer?) {
+        guard let p else { return }
+        Unmanaged<Handle<Value>>.fromOpaque(UnsafeRawPointer(p)).release()
+    }
+}
+
+/// Frees a string returned by any kcbx_* function. Accepts NULL.
+@c public func kcbx_string_free(_ s: UnsafeMutablePointer<CChar>?) {
+    free(s)
+}

@@ -1,0 +1,121 @@
+import KCBXCore
+
+/// Units of a policy duration.
+@c public enum kcbx_duration_unit: Int32 {
+    /// The rule is not in force under this profile.
+    case off = 0
+    case calendarDays = 1, schoolDays = 2, calendarMonths = 3
+}
+
+/// Where a policy value came from.
+@c public enum kcbx_provenance: Int32 {
+    /// The jurisdiction's own document.
+    case document = 1
+    /// DOMAIN.md's default: the document is silent.
+    case defaulted = 2
+    /// A profile file.
+    case file = 3
+}
+
+typealias PolicyHandle = Handle<PolicyProfile>
+
+func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
+    let k = try Marshal.string(key, "key")
+    guard let p = ParameterKey(rawValue: k) else {
+        throw KCBXError.invalidInput(field: "key", rule: "'\(k)' is not a policy parameter (\(ParameterKey.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+    return p
+}
+
+/// The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free).
+@c public func kcbx_policy_names(_ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    guarded {
+        Marshal.give(JSONValue.array(PolicyProfile.builtinNames.map { .string($0) }).serialized(pretty: false), to: try Marshal.out(out_json, "out_json"))
+    }
+}
+
+/// Opens a built-in profile by id (e.g. "guyuan-2021"). Free with kcbx_policy_free.
+@c public func kcbx_policy_builtin(_ name: UnsafePointer<CChar>?, _ out_policy: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    out_policy?.pointee = nil
+    return guarded {
+        let out = try Marshal.out(out_policy, "out_policy")
+        out.pointee = PolicyHandle.make(try PolicyProfile.builtin(try Marshal.string(name, "name")))
+    }
+}
+
+/// Loads and validates a profile file (JSON, docs/policy-format.md). Free with kcbx_policy_free.
+@c public func kcbx_policy_from_file(_ path: UnsafePointer<CChar>?, _ out_policy: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    out_policy?.pointee = nil
+    return guarded {
+        let out = try Marshal.out(out_policy, "out_policy")
+        out.pointee = PolicyHandle.make(try PolicyProfile.load(path: try Marshal.string(path, "path")))
+    }
+}
+
+/// Parses and validates profile JSON text. Free with kcbx_policy_free.
+@c public func kcbx_policy_from_json(_ json: UnsafePointer<CChar>?, _ out_policy: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    out_policy?.pointee = nil
+    return guarded {
+        let out = try Marshal.out(out_policy, "out_policy")
+        out.pointee = PolicyHandle.make(try PolicyProfile(json: try Marshal.string(json, "json")))
+    }
+}
+
+/// The whole profile as JSON (the file format, every value with provenance). Free with kcbx_string_free.
+@c public func kcbx_policy_to_json(_ policy: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    out_json?.pointee = nil
+    return guarded {
+        let p = try PolicyHandle.get(policy, "policy")
+        Marshal.give(p.value.json(), to: try Marshal.out(out_json, "out_json"))
+    }
+}
+
+/// A duration parameter (e.g. "suspected_after"): amount and unit; unit KCBX_DURATION_UNIT_OFF
+/// with amount 0 when the rule is off under this profile.
+@c public func kcbx_policy_duration(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
+                                    _ out_amount: UnsafeMutablePointer<Int32>?, _ out_unit: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+    guarded {
+        let p = try PolicyHandle.get(policy, "policy"), k = try parameterKey(key)
+        guard k.kind == .duration else { throw KCBXError.invalidInput(field: "key", rule: "'\(k.rawValue)' is a \(k.kind.rawValue), not a duration") }
+        let d = p.value.duration(k)
+        out_amount?.pointee = Int32(d?.amount ?? 0)
+        out_unit?.pointee = d.map { u -> Int32 in
+            switch u.unit { case .calendarDays: return 1; case .schoolDays: return 2; case .calendarMonths: return 3 }
+        } ?? kcbx_duration_unit.off.rawValue
+    }
+}
+
+/// A number or flag parameter (flags read as 0/1). `*out_is_set` is 0 when the rule is off.
+@c public func kcbx_policy_number(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
+                                  _ out_value: UnsafeMutablePointer<Double>?, _ out_is_set: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+    guarded {
+        let p = try PolicyHandle.get(policy, "policy"), k = try parameterKey(key)
+        switch p.value[k].value {
+        case let .number(n): out_value?.pointee = n; out_is_set?.pointee = 1
+        case let .flag(f): out_value?.pointee = f ? 1 : 0; out_is_set?.pointee = 1
+        case .off: out_value?.pointee = 0; out_is_set?.pointee = 0
+        default: throw KCBXError.invalidInput(field: "key", rule: "'\(k.rawValue)' is a \(k.kind.rawValue), not a number or flag")
+        }
+    }
+}
+
+/// Where a parameter's value came from (kcbx_provenance) and its citation
+/// (seed file and clause, or the DOMAIN.md default). Free `*out_citation` with kcbx_string_free.
+@c public func kcbx_policy_provenance(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
+                                      _ out_kind: UnsafeMutablePointer<Int32>?,
+                                      _ out_citation: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    out_citation?.pointee = nil
+    return guarded {
+        let p = try PolicyHandle.get(policy, "policy"), k = try parameterKey(key)
+        let prov = p.value[k].provenance
+        switch prov {
+        case .document: out_kind?.pointee = kcbx_provenance.document.rawValue
+        case .defaulted: out_kind?.pointee = kcbx_provenance.defaulted.rawValue
+        case .file: out_kind?.pointee = kcbx_provenance.file.rawValue
+        }
+        if let out_citation { Marshal.give(prov.citation, to: out_citation) }
+    }
+}
+
+/// Frees a profile handle. Accepts NULL.
+@c public func kcbx_policy_free(_ policy: OpaquePointer?) { PolicyHandle.release(policy) }

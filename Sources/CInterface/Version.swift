@@ -1,0 +1,19 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// ABI version; the header's KCBX_ABI_VERSION is generated from this constant. Bump it on any
+/// incompatible change to a kcbx_* signature or enum.
+public let kcbxABIVersion: Int32 = 1
+/// Library version (semantic versioning).
+public let kcbxVersion = "0.1.0"
+
+enum VersionText {
+    nonisolated(unsafe) static let cString: UnsafePointer<CChar> = UnsafePointer(strdup(kcbxVersion)!)
+}
+
+/// The library version, e.g. "0.1.0". Static storage: do not free.
+@c public func kcbx_version() -> UnsafePointer<CChar> { VersionText.cString }
+
+/// The ABI version of the loaded library; compare with KCBX_ABI_VERSION from the header.
+@c public func kcbx_abi_version() -> Int32 { kcbxABIVersion }

@@ -1,0 +1,89 @@
+import FoundationEssentials
+
+/// A parsed JSON document, for reading user files with exact, path-named errors
+/// (unknown keys, wrong types) and for writing stable, key-sorted output.
+public enum JSONValue: Equatable, Sendable, Codable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? c.decode(Double.self) { self = .number(n) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case let .bool(b): try c.encode(b)
+        case let .number(n): if n == n.rounded(), abs(n) < 1e15 { try c.encode(Int64(n)) } else { try c.encode(n) }
+        case let .string(s): try c.encode(s)
+        case let .array(a): try c.encode(a)
+        case let .object(o): try c.encode(o)
+        }
+    }
+
+    /// Parses UTF-8 JSON text; `field` names the input in the error.
+    public static func parse(_ text: String, field: String = "json") throws -> JSONValue {
+        do { return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) } catch {
+            throw KCBXError.invalidInput(field: field, rule: "must be valid JSON (\(error))")
+        }
+    }
+
+    /// Serializes with sorted keys; `pretty` adds indentation.
+    public func serialized(pretty: Bool = true) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? e.encode(self)) ?? Data("null".utf8), as: UTF8.self)
+    }
+}
+
+/// Strict reading of a JSON object: every key must be consumed, and errors name the path.
+struct JSONObjectReader {
+    let path: String
+    let members: [String: JSONValue]
+    private(set) var used = Set<String>()
+
+    init(_ value: JSONValue, path: String) throws {
+        guard case let .object(o) = value else { throw KCBXError.invalidInput(field: path.isEmpty ? "document" : path, rule: "must be a JSON object") }
+        self.path = path; members = o
+    }
+
+    func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    mutating func value(_ key: String) -> JSONValue? { used.insert(key); return members[key] }
+
+    mutating func string(_ key: String) throws -> String? {
+        guard let v = value(key) else { return nil }
+        guard case let .string(s) = v else { throw KCBXError.invalidInput(field: field(key), rule: "must be a string") }
+        return s
+    }
+
+    mutating func requiredString(_ key: String) throws -> String {
+        guard let s = try string(key) else { throw KCBXError.invalidInput(field: field(key), rule: "is required") }
+        return s
+    }
+
+    mutating func array(_ key: String) throws -> [JSONValue]? {
+        guard let v = value(key) else { return nil }
+        guard case let .array(a) = v else { throw KCBXError.invalidInput(field: field(key), rule: "must be an array") }
+        return a
+    }
+
+    mutating func int(_ key: String) throws -> Int? {
+        guard let v = value(key) else { return nil }
+        guard case let .number(n) = v, n == n.rounded(), abs(n) < 1e9 else { throw KCBXError.invalidInput(field: field(key), rule: "must be a whole number") }
+        return Int(n)
+    }
+
+    /// Fails on the first key that was never read.
+    func rejectUnknown() throws {
+        if let extra = members.keys.sorted().first(where: { !used.contains($0) }) {
+            throw KCBXError.invalidInput(field: field(extra), rule: "unknown key (allowed: \(used.sorted().joined(separator: ", ")))")
+        }
+    }
+}

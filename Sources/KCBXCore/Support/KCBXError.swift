@@ -1,0 +1,27 @@
+/// Every failure KCBXCore reports. Each case names the field and the rule that was broken,
+/// so a C status, a Python exception and a CLI message can all say the same thing.
+public enum KCBXError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Input that breaks a format or value rule: `field` names the input, `rule` what it must satisfy.
+    case invalidInput(field: String, rule: String)
+    /// A named thing (policy, student, case) does not exist.
+    case notFound(what: String, name: String)
+    /// The actor is not entitled to the operation.
+    case permissionDenied(String)
+    /// A domain rule refuses the operation (e.g. closing a case too early); `rule` cites the source.
+    case ruleViolation(rule: String, detail: String)
+    /// Stored data failed verification.
+    case integrity(String)
+    /// The storage layer failed (I/O, SQLite).
+    case storage(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidInput(field, rule): return "\(field): \(rule)"
+        case let .notFound(what, name): return "\(what) not found: \(name)"
+        case let .permissionDenied(message): return "permission denied: \(message)"
+        case let .ruleViolation(rule, detail): return "\(detail) (rule: \(rule))"
+        case let .integrity(message): return "integrity check failed: \(message)"
+        case let .storage(message): return "storage error: \(message)"
+        }
+    }
+}
