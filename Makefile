@@ -8,8 +8,10 @@ LIBDIR := $(OUT)/lib
 SONAME := libkcbx.so.0
 LIB := $(LIBDIR)/libkcbx.so.$(VERSION)
 CFLAGS_STRICT := -Wall -Wextra -pedantic -Werror
+# SwiftPM targets whose objects make up libkcbx.so (CInterface and what it depends on).
+LIB_TARGETS := KCBXCore CInterface
 
-.PHONY: help lib header check-header install test test-swift test-c test-python python demo bench clean
+.PHONY: help deps cli lib header check-header install test test-swift test-c test-python python demo bench clean
 
 help:
 	@echo "make lib           release libkcbx.so (static Swift stdlib, kcbx_* exports only, SONAME $(SONAME))"
@@ -25,7 +27,7 @@ $(LIB): $(shell find Sources -name '*.swift') Package.swift kcbx.map
 	swift build -c release --product kcbx
 	@mkdir -p $(LIBDIR)
 	swiftc -emit-library -static-stdlib -use-ld=lld -o $@ \
-	  $$(ls .build/release/*.build/*.o | grep -v -e 'Tests\.build' -e 'KCBXTool\.build') \
+	  $(foreach t,$(LIB_TARGETS),.build/release/$(t).build/*.o) \
 	  -Xlinker -L$(SWIFT_USR)/lib/swift_static/linux \
 	  -Xlinker --version-script=$(CURDIR)/kcbx.map -Xlinker -soname=$(SONAME)
 	ln -sf libkcbx.so.$(VERSION) $(LIBDIR)/$(SONAME)
@@ -45,7 +47,19 @@ install: lib
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libkcbx.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' kcbx.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/kcbx.pc
 
-test: test-swift check-header test-c test-python
+# The CLI, installed in out/bin as `kcbx`.
+cli:
+	swift build -c release --product kcbx-tool
+	@mkdir -p $(OUT)/bin
+	cp .build/release/kcbx-tool $(OUT)/bin/kcbx
+
+deps:
+	@bash scripts/ensure-deps.sh
+
+demo: deps lib cli
+	bash scripts/demo.sh
+
+test: deps test-swift check-header test-c test-python
 
 test-swift:
 	swift test

@@ -8,10 +8,18 @@ let package = Package(
         .library(name: "KCBXCore", targets: ["KCBXCore"]),
         // C hosts and Python: libkcbx.so (release build flags live in the Makefile).
         .library(name: "kcbx", type: .dynamic, targets: ["CInterface"]),
+        // The command line (installed as `kcbx` by the Makefile).
+        .executable(name: "kcbx-tool", targets: ["KCBXTool"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "KCBXCore"),
         .target(name: "CInterface", dependencies: ["KCBXCore"]),
+        .executableTarget(name: "KCBXTool", dependencies: [
+            "KCBXCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "KCBXCoreTests", dependencies: ["KCBXCore", "CInterface"]),
     ]
 )

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// A calendar date (proleptic Gregorian, no time zone), stored as a day number so that
 /// day arithmetic over a term of attendance is integer arithmetic.
 public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -30,6 +32,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
             throw KCBXError.invalidInput(field: field, rule: "'\(text)' is not a date in YYYY-MM-DD form")
         }
         try self.init(year: y, month: m, day: d, field: field)
+    }
+
+    /// Today's date in UTC.
+    public static func today() -> CivilDate {
+        CivilDate(dayNumber: Int32((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
     public var components: (year: Int, month: Int, day: Int) {

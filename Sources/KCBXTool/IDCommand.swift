@@ -1,0 +1,32 @@
+import ArgumentParser
+import KCBXCore
+
+/// `kcbx id`: validate resident IDs and show school age.
+struct IDCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "id",
+        abstract: "Validate resident IDs (GB 11643-1999) and show sex, birth date and school age on a date.")
+    @Argument(help: "One or more 18-character resident IDs.") var ids: [String]
+    @Option(name: .customLong("as-of"), help: "Date YYYY-MM-DD for the age and grade (default: today in UTC).") var asOf: String?
+    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+
+    func run() throws {
+        let on: CivilDate
+        do { on = try asOf.map { try CivilDate(iso: $0, field: "--as-of") } ?? CivilDate.today() } catch { throw fail(error) }
+        var t = TextTable(headers: ["id", "valid", "region", "birth", "sex", "age", "entry", "grade", "stage", "problem"])
+        var bad = 0
+        for raw in ids {
+            switch ResidentID.check(raw, asOf: on) {
+            case let .success(id):
+                let a = SchoolAge(birthDate: id.birthDate)
+                t.rows.append([id.text, "yes", id.regionCode, id.birthDate.description, id.sex.label, String(a.age(on: on)),
+                               String(a.entryYear), String(a.expectedGrade(on: on)), a.expectedStage(on: on).label, ""])
+            case let .failure(f):
+                bad += 1
+                t.rows.append([raw, "no", "", "", "", "", "", "", "", "\(f.problem.part): \(f.message)"])
+            }
+        }
+        print(t.render(format))
+        if bad > 0 { throw ExitCode(1) }
+    }
+}
