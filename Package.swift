@@ -13,9 +13,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
-        .target(name: "KCBXCore"),
+        .target(name: "KCBXCore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "CInterface", dependencies: ["KCBXCore"]),
         .executableTarget(name: "KCBXTool", dependencies: [
             "KCBXCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
