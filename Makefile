@@ -9,7 +9,7 @@ SONAME := libkcbx.so.0
 LIB := $(LIBDIR)/libkcbx.so.$(VERSION)
 CFLAGS_STRICT := -Wall -Wextra -pedantic -Werror
 # SwiftPM targets whose objects make up libkcbx.so (CInterface and what it depends on).
-LIB_TARGETS := KCBXCore CInterface GRDB
+LIB_TARGETS := KCBXCore CInterface GRDB Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims
 
 .PHONY: help deps cli lib header check-header install test test-swift test-c test-python python demo bench clean
 
@@ -27,7 +27,7 @@ $(LIB): $(shell find Sources -name '*.swift') Package.swift kcbx.map
 	swift build -c release --product kcbx
 	@mkdir -p $(LIBDIR)
 	swiftc -emit-library -static-stdlib -use-ld=lld -o $@ \
-	  $(foreach t,$(LIB_TARGETS),.build/release/$(t).build/*.o) \
+	  $$(find $(foreach t,$(LIB_TARGETS),.build/release/$(t).build) -name '*.o' | sort) \
 	  -Xlinker -L$(SWIFT_USR)/lib/swift_static/linux \
 	  -Xlinker --version-script=$(CURDIR)/kcbx.map -Xlinker -soname=$(SONAME) -lsqlite3
 	ln -sf libkcbx.so.$(VERSION) $(LIBDIR)/$(SONAME)

@@ -14,9 +14,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        .target(name: "KCBXCore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "KCBXCore", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "CInterface", dependencies: ["KCBXCore"]),
         .executableTarget(name: "KCBXTool", dependencies: [
             "KCBXCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
