@@ -1,0 +1,137 @@
+/// What the generator plants in a child's record, so tests and benchmarks know the truth.
+public enum PlantedPattern: String, Sendable, CaseIterable {
+    /// Attends normally (a few scattered absences and leave days).
+    case regular
+    /// Three school days absent without leave, then back (Dongchuan's three-line alert, 004).
+    case threeDayAbsence = "three_day_absence"
+    /// Absent more than a week, still absent on the as-of date, less than a month (001 note 1).
+    case suspected
+    /// Absent without leave for more than a week plus a month (001 note 2).
+    case dropout
+    /// A long approved leave in the middle of an absence streak.
+    case leaveInStreak = "leave_in_streak"
+    /// In the household registry, compulsory age, no student registration (失学, reason A/B).
+    case outOfSchool = "out_of_school"
+    /// Registered as a student but the household registry has a different birth date (reason J).
+    case identityConflict = "identity_conflict"
+    /// A class teacher who did not record some days: missing marks, not absences (DOMAIN §7).
+    case missingMarks = "missing_marks"
+    /// Chronic absence: many scattered unexcused days, never a week in a row.
+    case chronicAbsence = "chronic_absence"
+}
+
+/// A school of the synthetic county.
+public struct SyntheticSchool: Sendable {
+    public let id: String
+    public let name: String
+    public let township: Int
+    /// Lowest and highest grade taught (1–6 primary, 7–9 junior).
+    public let grades: ClosedRange<Int>
+}
+
+/// One child of the synthetic county, as the household registry and the student registry see it.
+public struct SyntheticChild: Sendable {
+    public let residentID: String
+    public let name: String
+    public let sex: ResidentID.Sex
+    public let birthDate: CivilDate
+    /// Birth date in the student registry (differs from the ID for identity conflicts).
+    public let registeredBirthDate: CivilDate
+    public let township: Int
+    public let address: String
+    public let groups: [SpecialGroup]
+    /// Index into `SyntheticCounty.schools`, nil when the child has no student registration.
+    public let school: Int?
+    public let grade: Int
+    public let pattern: PlantedPattern
+}
+
+/// Size and shape of a synthetic county.
+public struct SyntheticCountyOptions: Sendable {
+    public var seed: UInt64 = 2025
+    /// County region code (GB/T 2260); default 西吉县, Guyuan.
+    public var regionCode = "640422"
+    public var countyName = "西吉县"
+    public var children = 2_000
+    public var townships = 6
+    /// Share of children given a planted pattern other than `regular`.
+    public var plantedShare = 0.04
+    public init() {}
+}
+
+/// A deterministic county: townships, schools, school-age children with valid resident IDs,
+/// special groups at realistic rates, planted problems. Attendance comes from `SyntheticAttendance`.
+public struct SyntheticCounty: Sendable {
+    public let options: SyntheticCountyOptions
+    public let schools: [SyntheticSchool]
+    public let children: [SyntheticChild]
+    /// The date the children's ages and grades are computed for.
+    public let referenceDate: CivilDate
+
+    static let townshipNames = ["吉强", "兴隆", "平峰", "新营", "红耀", "田坪", "马建", "震湖", "兴平", "西滩", "王民", "什字", "将台", "硝河", "偏城", "沙沟", "白崖", "火石寨", "苏堡"]
+    static let surnames = ["马", "王", "李", "张", "杨", "刘", "海", "苏", "何", "田", "赵", "周", "金", "丁", "罗"]
+    static let givenChars = Array("子涵浩然欣怡梓轩雨泽一诺宇航佳琪思远明轩晓燕建国文博俊杰秀英志强丽娟海龙玉兰").map(String.init)
+
+    /// Builds the county for children of compulsory age (6–15) on `referenceDate`.
+    public init(options: SyntheticCountyOptions, referenceDate: CivilDate) {
+        self.options = options
+        self.referenceDate = referenceDate
+        var rng = SeededRandom(seed: options.seed)
+        var schools: [SyntheticSchool] = []
+        let townships = max(1, options.townships)
+        for t in 0..<townships {
+            let name = SyntheticCounty.townshipNames[t % SyntheticCounty.townshipNames.count]
+            schools.append(SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 1))", name: "\(name)中心小学", township: t, grades: 1...6))
+            schools.append(SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 2))", name: "\(name)小学", township: t, grades: 1...6))
+            schools.append(SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 5))", name: "\(name)中学", township: t, grades: 7...9))
+        }
+        self.schools = schools
+        let schoolYear = SchoolAge.schoolYear(of: referenceDate)
+        var sequence = [Int: Int]()  // birth day number -> next sequence
+        var children: [SyntheticChild] = []
+        children.reserveCapacity(options.children)
+        let patterns = PlantedPattern.allCases.filter { $0 != .regular }
+        for _ in 0..<options.children {
+            // Grade 1–9 evenly; birth date so that the child is on time for that grade.
+            let grade = rng.int(1...9)
+            let entry = schoolYear - grade + 1
+            // Born 1 Sep (entry-7) … 31 Aug (entry-6).
+            let first = try! CivilDate(year: entry - 7, month: 9, day: 1)
+            let birth = first.adding(days: rng.int(0...364))
+            let female = rng.chance(0.48)
+            let key = Int(birth.dayNumber)
+            var seq = sequence[key, default: rng.int(0...40) * 2]
+            if seq % 2 == (female ? 1 : 0) { seq += 1 }
+            sequence[key] = seq + 1
+            let township = rng.int(0...(townships - 1))
+            let first17 = options.regionCode + birth.compactDigits + threeDigits(seq % 1000)
+            let id = first17 + String(ResidentID.checkCharacter(for: first17)!)
+            let pattern: PlantedPattern = rng.chance(options.plantedShare) ? rng.pick(patterns) : .regular
+            var groups: [SpecialGroup] = []
+            if rng.chance(0.12) { groups.append(.registeredPoor) }
+            if rng.chance(0.02) { groups.append(rng.pick([.unstableOutOfPoverty, .marginalRisk, .suddenHardship])) }
+            if rng.chance(0.15) { groups.append(.leftBehind) }
+            if rng.chance(0.015) { groups.append(.disabled) }
+            if rng.chance(0.30) { groups.append(.minority) }
+            if rng.chance(0.04) { groups.append(.subsistenceAllowance) }
+            if rng.chance(0.01) { groups.append(.familyCrisis) }
+            let schoolIndex: Int? = pattern == .outOfSchool ? nil
+                : township * 3 + (grade >= 7 ? 2 : rng.int(0...1))
+            let registeredBirth = pattern == .identityConflict ? birth.adding(days: -rng.int(366...730)) : birth
+            let name = rng.pick(SyntheticCounty.surnames) + rng.pick(SyntheticCounty.givenChars) + (rng.chance(0.7) ? rng.pick(SyntheticCounty.givenChars) : "")
+            let tName = SyntheticCounty.townshipNames[township % SyntheticCounty.townshipNames.count]
+            children.append(SyntheticChild(
+                residentID: id, name: name, sex: female ? .female : .male, birthDate: birth, registeredBirthDate: registeredBirth,
+                township: township, address: "\(options.countyName)\(tName)乡\(rng.int(1...12))村\(rng.int(1...8))组",
+                groups: groups, school: schoolIndex, grade: grade, pattern: pattern))
+        }
+        self.children = children
+    }
+}
+
+func threeDigits(_ v: Int) -> String { v < 10 ? "00\(v)" : v < 100 ? "0\(v)" : "\(v)" }
+
+extension CivilDate {
+    /// YYYYMMDD as 8 digits.
+    var compactDigits: String { String(yyyymmdd) }
+}
