@@ -18,6 +18,12 @@ public enum PlantedPattern: String, Sendable, CaseIterable {
     case missingMarks = "missing_marks"
     /// Chronic absence: many scattered unexcused days, never a week in a row.
     case chronicAbsence = "chronic_absence"
+    /// Household here, registered at a school in another county (区外就读).
+    case studyingElsewhere = "studying_elsewhere"
+    /// Studies here, household registered in another county (随迁): not in the household extract.
+    case migrant
+    /// The student registry holds the ID with one digit mistyped (fails its checksum).
+    case idTypo = "id_typo"
 }
 
 /// A school of the synthetic county.
@@ -68,6 +74,9 @@ public struct SyntheticCounty: Sendable {
     /// The date the children's ages and grades are computed for.
     public let referenceDate: CivilDate
 
+    /// Other counties' codes, for migrants and schools elsewhere.
+    static let otherRegions = ["640402", "640423", "620402", "530113", "420703"]
+
     static let townshipNames = ["吉强", "兴隆", "平峰", "新营", "红耀", "田坪", "马建", "震湖", "兴平", "西滩", "王民", "什字", "将台", "硝河", "偏城", "沙沟", "白崖", "火石寨", "苏堡"]
     static let surnames = ["马", "王", "李", "张", "杨", "刘", "海", "苏", "何", "田", "赵", "周", "金", "丁", "罗"]
     static let givenChars = Array("子涵浩然欣怡梓轩雨泽一诺宇航佳琪思远明轩晓燕建国文博俊杰秀英志强丽娟海龙玉兰").map(String.init)
@@ -104,9 +113,10 @@ public struct SyntheticCounty: Sendable {
             if seq % 2 == (female ? 1 : 0) { seq += 1 }
             sequence[key] = seq + 1
             let township = rng.int(0...(townships - 1))
-            let first17 = options.regionCode + birth.compactDigits + threeDigits(seq % 1000)
-            let id = first17 + String(ResidentID.checkCharacter(for: first17)!)
             let pattern: PlantedPattern = rng.chance(options.plantedShare) ? rng.pick(patterns) : .regular
+            let region = pattern == .migrant ? rng.pick(SyntheticCounty.otherRegions) : options.regionCode
+            let first17 = region + birth.compactDigits + threeDigits(seq % 1000)
+            let id = first17 + String(ResidentID.checkCharacter(for: first17)!)
             var groups: [SpecialGroup] = []
             if rng.chance(0.12) { groups.append(.registeredPoor) }
             if rng.chance(0.02) { groups.append(rng.pick([.unstableOutOfPoverty, .marginalRisk, .suddenHardship])) }
@@ -130,6 +140,33 @@ public struct SyntheticCounty: Sendable {
 }
 
 func threeDigits(_ v: Int) -> String { v < 10 ? "00\(v)" : v < 100 ? "0\(v)" : "\(v)" }
+
+extension SyntheticCounty {
+    /// The household registry extract (police): every child whose household is in the county.
+    public func householdRecords() -> [HouseholdRecord] {
+        children.filter { $0.pattern != .migrant }.map {
+            HouseholdRecord(residentID: $0.residentID, name: $0.name, birthDate: $0.birthDate, address: $0.address, regionCode: options.regionCode)
+        }
+    }
+
+    /// The student registry extract: every registered child, with the planted registry errors.
+    public func studentRecords() -> [StudentRecord] {
+        children.compactMap { c in
+            guard let school = c.school else { return nil }
+            var id = c.residentID
+            if c.pattern == .idTypo {
+                // Change one digit of the sequence (position 15): the checksum no longer holds.
+                var chars = Array(id)
+                chars[14] = chars[14] == "9" ? "0" : Character(String(Int(String(chars[14]))! + 1))
+                id = String(chars)
+            }
+            let elsewhere = c.pattern == .studyingElsewhere
+            return StudentRecord(registryNumber: "G" + id, residentID: id, name: c.name, birthDate: c.registeredBirthDate,
+                                 schoolID: elsewhere ? "530113900" : schools[school].id,
+                                 schoolRegionCode: elsewhere ? "530113" : options.regionCode, grade: c.grade)
+        }
+    }
+}
 
 extension CivilDate {
     /// YYYYMMDD as 8 digits.

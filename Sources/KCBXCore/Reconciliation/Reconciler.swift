@@ -1,0 +1,115 @@
+/// 四查三比对 (seed 004 二（二）; 数据比对, seed 000 二（二）, 三（一）): compares household registry,
+/// student registry, attendance and poverty lists, and reports every mismatch for a person to resolve.
+/// Identities are never silently joined: a record joins another only on an exact, valid ID.
+public enum Reconciler {
+    public static func run(_ input: ReconciliationInput) -> ReconciliationReport {
+        var findings: [Finding] = []
+        // Validate and index the household registry.
+        var household: [String: HouseholdRecord] = [:]
+        var householdValid: [(String, ResidentID, HouseholdRecord)] = []
+        for h in input.household {
+            let key = normalized(h.residentID)
+            if household[key] != nil {
+                findings.append(Finding(kind: .duplicate, residentID: key, name: h.name, detail: "户籍登记中重复出现", proposedReason: nil, relatedID: nil, score: nil))
+                continue
+            }
+            household[key] = h
+            switch ResidentID.check(key, asOf: input.asOf) {
+            case let .success(id): householdValid.append((key, id, h))
+            case let .failure(f):
+                findings.append(Finding(kind: .invalidID, residentID: key, name: h.name, detail: "户籍：\(f.problem.part)：\(f.message)", proposedReason: .J, relatedID: nil, score: nil))
+            }
+        }
+        // Index the student registry by ID.
+        var students: [String: StudentRecord] = [:]
+        var unmatchedStudents: [(String, StudentRecord)] = []
+        var registered = 0, attendingCount = 0, migrants = 0
+        for s in input.students {
+            guard let raw = s.residentID else { continue }
+            let key = normalized(raw)
+            if students[key] != nil {
+                findings.append(Finding(kind: .duplicate, residentID: key, name: s.name, detail: "学籍登记中重复出现（\(s.registryNumber)）", proposedReason: nil, relatedID: nil, score: nil))
+                continue
+            }
+            students[key] = s
+            if s.status == .enrolled { registered += 1 }
+            let idCheck = ResidentID.check(key, asOf: input.asOf)
+            if case let .failure(f) = idCheck {
+                findings.append(Finding(kind: .invalidID, residentID: key, name: s.name, detail: "学籍：\(f.problem.part)：\(f.message)", proposedReason: .J, relatedID: nil, score: nil))
+            }
+            let local = s.schoolRegionCode.hasPrefix(input.regionPrefix)
+            if let h = household[key] {
+                if h.name != s.name || (h.birthDate != nil && s.birthDate != nil && h.birthDate != s.birthDate) {
+                    findings.append(Finding(kind: .identityConflict, residentID: key, name: s.name,
+                                            detail: "户籍：\(h.name) \(h.birthDate?.description ?? "-")；学籍：\(s.name) \(s.birthDate?.description ?? "-")",
+                                            proposedReason: nil, relatedID: key, score: nil))
+                }
+                if !local && s.status == .enrolled {
+                    findings.append(Finding(kind: .studyingElsewhere, residentID: key, name: s.name, detail: "就读学校 \(s.schoolID)（\(s.schoolRegionCode)）", proposedReason: nil, relatedID: nil, score: nil))
+                }
+            } else if local && s.status == .enrolled {
+                unmatchedStudents.append((key, s))
+            }
+            if case let .success(id) = idCheck, let registeredBirth = s.birthDate, registeredBirth != id.birthDate {
+                findings.append(Finding(kind: .ageMismatch, residentID: key, name: s.name,
+                                        detail: "身份证出生日期 \(id.birthDate)，学籍登记 \(registeredBirth)", proposedReason: .J, relatedID: nil, score: nil))
+            }
+            if local && s.status == .enrolled, let attending = input.attending {
+                if attending.contains(key) { attendingCount += 1 } else {
+                    findings.append(Finding(kind: .registeredNotAttending, residentID: key, name: s.name, detail: "学校 \(s.schoolID) \(s.grade) 年级", proposedReason: nil, relatedID: nil, score: nil))
+                }
+            }
+        }
+        // Household children of compulsory age with no registration anywhere.
+        var householdSchoolAge = 0, povertySchoolAge = 0
+        var outOfSchool: [(String, ResidentID, HouseholdRecord)] = []
+        for (key, id, h) in householdValid where h.regionCode.hasPrefix(input.regionPrefix) {
+            let age = SchoolAge(birthDate: id.birthDate)
+            guard age.isCompulsoryAge(on: input.asOf) else { continue }
+            householdSchoolAge += 1
+            if input.poverty.contains(key) { povertySchoolAge += 1 }
+            if students[key] == nil { outOfSchool.append((key, id, h)) }
+        }
+        // Near matches between unregistered household children and unmatched students.
+        var byNameBirth: [String: [(String, StudentRecord)]] = [:]
+        for (key, s) in unmatchedStudents { byNameBirth[s.name + "|" + (s.birthDate?.description ?? ""), default: []].append((key, s)) }
+        var nearMatched = Set<String>(), nearMatchedStudents = Set<String>()
+        for (key, id, h) in outOfSchool {
+            for (skey, s) in byNameBirth[h.name + "|" + id.birthDate.description] ?? [] {
+                let diff = zip(key.utf8, skey.utf8).filter { $0 != $1 }.count
+                guard diff <= 2, key.prefix(6) == skey.prefix(6) else { continue }
+                nearMatched.insert(key)
+                nearMatchedStudents.insert(skey)
+                findings.append(Finding(kind: .nearMatch, residentID: key, name: h.name,
+                                        detail: "学籍 \(s.registryNumber) 姓名、出生日期相同，身份证号 \(diff) 位不同",
+                                        proposedReason: nil, relatedID: skey, score: 1.0 - 0.2 * Double(diff)))
+            }
+        }
+        for (key, id, h) in outOfSchool where !nearMatched.contains(key) {
+            let stage = SchoolAge(birthDate: id.birthDate).expectedStage(on: input.asOf)
+            findings.append(Finding(kind: .outOfSchool, residentID: key, name: h.name, detail: "\(h.address)；应在\(stage.label)",
+                                    proposedReason: ReasonCode.proposedForOutOfSchool(stage: stage), relatedID: nil, score: nil))
+        }
+        for (key, s) in unmatchedStudents where !nearMatchedStudents.contains(key) {
+            migrants += 1
+            findings.append(Finding(kind: .migrant, residentID: key, name: s.name, detail: "学校 \(s.schoolID)；户籍地 \(key.prefix(6))",
+                                    proposedReason: nil, relatedID: nil, score: nil))
+        }
+        // Comparison 3: dropouts against poverty and “三类” lists.
+        for key in input.dropouts.sorted() where input.poverty.contains(key) || input.threeKinds.contains(key) {
+            let name = household[key]?.name ?? students[key]?.name ?? ""
+            findings.append(Finding(kind: .povertyDropout, residentID: key, name: name,
+                                    detail: input.poverty.contains(key) ? "脱贫户" : "“三类”监测对象", proposedReason: nil, relatedID: nil, score: nil))
+        }
+        return ReconciliationReport(householdSchoolAge: householdSchoolAge, migrants: migrants, registered: registered,
+                                    attending: input.attending == nil ? nil : attendingCount,
+                                    povertySchoolAge: povertySchoolAge, findings: findings)
+    }
+
+    static func normalized(_ id: String) -> String { id.uppercased() }
+}
+
+extension ReasonCode {
+    /// Proposed code for an out-of-school child (seed 001 attachment 1: A primary age, B junior age).
+    public static func proposedForOutOfSchool(stage: Stage) -> ReasonCode { stage == .junior || stage == .beyond ? .B : .A }
+}
