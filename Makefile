@@ -9,7 +9,7 @@ SONAME := libkcbx.so.0
 LIB := $(LIBDIR)/libkcbx.so.$(VERSION)
 CFLAGS_STRICT := -Wall -Wextra -pedantic -Werror
 # SwiftPM targets whose objects make up libkcbx.so (CInterface and what it depends on).
-LIB_TARGETS := KCBXCore CInterface GRDB Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims
+LIB_TARGETS := KCBXCore CInterface GRDB CSV Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims
 
 .PHONY: help deps cli lib header check-header install test test-swift test-c test-python python demo bench clean
 

@@ -9,7 +9,8 @@ C99 that gcc/g++ accept with -std=c99 -Wall -Wextra -pedantic -Werror:
   `typedef int32_t kcbx_x;` plus `enum { KCBX_X_FOO_BAR = 1 };`
 * SWIFT_EXTERN / SWIFT_NOEXCEPT / SWIFT_WARN_UNUSED_RESULT / nullability are dropped;
 * an opaque handle is an `OpaquePointer` parameter named after its type (`policy`,
-  `out_policy`, ...): `void *policy` becomes `kcbx_policy *policy` (HANDLES lists them).
+  `out_policy`, `out_summary_report`, ...: the name, less `out_`, is a handle type or ends
+  in `_<type>`): `void *policy` becomes `kcbx_policy *policy` (HANDLES lists them).
 
 Usage: scripts/gen_header.py          write include/kcbx.h
        scripts/gen_header.py --check  exit 1 when the committed header is stale
@@ -22,7 +23,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = os.path.join(ROOT, "include", "kcbx.h")
-HANDLES = ["policy", "calendar", "classification", "ledger", "cursor", "table"]
+HANDLES = ["policy", "calendar", "classification", "ledger", "cursor", "table", "report"]
 
 PREAMBLE = """\
 /*
@@ -115,6 +116,7 @@ def clean(raw, abi):
         def handle(m):
             stars, name = m.group(1), m.group(2)
             base = name[4:] if name.startswith("out_") else name
+            base = next((h for h in HANDLES if base == h or base.endswith("_" + h)), base)
             if base not in HANDLES:
                 sys.exit(f"gen_header: void * parameter '{name}' is not a known handle {HANDLES}")
             handles.add(base)

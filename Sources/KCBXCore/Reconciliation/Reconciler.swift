@@ -88,7 +88,7 @@ public enum Reconciler {
         for (key, id, h) in outOfSchool where !nearMatched.contains(key) {
             let stage = SchoolAge(birthDate: id.birthDate).expectedStage(on: input.asOf)
             findings.append(Finding(kind: .outOfSchool, residentID: key, name: h.name, detail: "\(h.address)；应在\(stage.label)",
-                                    proposedReason: ReasonCode.proposedForOutOfSchool(stage: stage), relatedID: nil, score: nil))
+                                    proposedReason: ReasonCode.outOfSchool(birthDate: id.birthDate, on: input.asOf), relatedID: nil, score: nil))
         }
         for (key, s) in unmatchedStudents where !nearMatchedStudents.contains(key) {
             migrants += 1
@@ -107,9 +107,4 @@ public enum Reconciler {
     }
 
     static func normalized(_ id: String) -> String { id.uppercased() }
-}
-
-extension ReasonCode {
-    /// Proposed code for an out-of-school child (seed 001 attachment 1: A primary age, B junior age).
-    public static func proposedForOutOfSchool(stage: Stage) -> ReasonCode { stage == .junior || stage == .beyond ? .B : .A }
 }

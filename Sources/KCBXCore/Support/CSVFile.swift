@@ -1,0 +1,80 @@
+import CSV
+import Foundation
+
+/// A CSV file read with a header row (UTF-8, optional BOM): rows by column name, with row
+/// numbers for errors. Reading and writing go through the CSV.swift package.
+public struct CSVFile: Sendable {
+    public let path: String
+    public let headers: [String]
+    /// Data rows in file order (the header is row 1, so `rows[0]` is row 2).
+    public let rows: [[String]]
+
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw KCBXError.notFound(what: "CSV file", name: path) }
+        guard var text = String(data: data, encoding: .utf8) else { throw KCBXError.invalidInput(field: path, rule: "must be UTF-8 text") }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        try self.init(text: text, path: path)
+    }
+
+    public init(text: String, path: String = "CSV") throws {
+        self.path = path
+        do {
+            let reader = try CSVReader(string: text, hasHeaderRow: true)
+            headers = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+            var out: [[String]] = []
+            while let row = reader.next() { if !(row.count == 1 && row[0].isEmpty) { out.append(row) } }
+            if let error = reader.error { throw error }
+            rows = out
+        } catch let e as KCBXError { throw e } catch {
+            throw KCBXError.invalidInput(field: path, rule: "is not valid CSV (\(error))")
+        }
+    }
+
+    /// The index of a required column; the error names the file and the column.
+    public func column(_ name: String) throws -> Int {
+        guard let i = headers.firstIndex(of: name) else {
+            throw KCBXError.invalidInput(field: "\(path): column \(name)", rule: "is required (columns: \(headers.joined(separator: ",")))")
+        }
+        return i
+    }
+
+    public func optionalColumn(_ name: String) -> Int? { headers.firstIndex(of: name) }
+
+    /// A cell, or "" when the row is short.
+    public func cell(_ row: [String], _ column: Int?) -> String {
+        guard let column, column < row.count else { return "" }
+        return row[column].trimmingCharacters(in: .whitespaces)
+    }
+
+    /// "file row N, column C" for error messages (N counts the header as row 1).
+    public func field(row index: Int, _ column: String) -> String { "\(path) row \(index + 2) \(column)" }
+}
+
+/// A table as the seeds print them: a title, headers and text cells; written as CSV with a BOM
+/// so Excel opens the Chinese text correctly.
+public struct ReportTable: Sendable, Equatable {
+    public var title: String
+    public var headers: [String]
+    public var rows: [[String]]
+
+    public init(title: String, headers: [String], rows: [[String]] = []) {
+        self.title = title; self.headers = headers; self.rows = rows
+    }
+
+    /// CSV text (UTF-8 with BOM, CRLF line ends as Excel writes them).
+    public func csv() -> String {
+        let stream = OutputStream(toMemory: ())
+        let writer = try! CSVWriter(stream: stream, newline: .crlf)
+        try! writer.write(row: headers)
+        for r in rows { try! writer.write(row: r) }
+        writer.stream.close()
+        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as! Data
+        return "\u{FEFF}" + String(decoding: data, as: UTF8.self) + "\r\n"
+    }
+
+    public func writeCSV(to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data(csv().utf8)) else {
+            throw KCBXError.storage("cannot write \(path)")
+        }
+    }
+}
