@@ -140,7 +140,7 @@ def abi_version():
 
 def main():
     check = "--check" in sys.argv
-    scratch = os.path.join(ROOT, ".build-header")
+    scratch = os.environ.get("KCBX_HEADER_SCRATCH", os.path.join(ROOT, ".build"))
     text = clean(compiler_header(scratch), abi_version())
     if check:
         with open(HEADER, encoding="utf-8") as f:

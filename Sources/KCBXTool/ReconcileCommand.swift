@@ -1,0 +1,41 @@
+import ArgumentParser
+import KCBXCore
+
+/// `kcbx reconcile`: 四查三比对 over registry extracts.
+struct ReconcileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "四查三比对: compare household registry, student registry, attendance and poverty lists; list every mismatch with its reason.",
+        discussion: "Column sets are in docs/data-formats.md. Identity conflicts are reported for a person to resolve, never joined.")
+    @Option(help: "Household registry CSV (resident_id,name,birth_date,address,region_code).") var household: String
+    @Option(help: "Student registry CSV (registry_number,resident_id,name,birth_date,school_id,school_region_code,grade,status).") var students: String
+    @Option(help: "CSV of resident_id seen attending (optional).") var attending: String?
+    @Option(help: "CSV of resident_id on the poverty-household list (optional).") var poverty: String?
+    @Option(name: .customLong("three-kinds"), help: "CSV of resident_id on the 三类 monitoring list (optional).") var threeKinds: String?
+    @Option(help: "CSV of resident_id recorded as dropouts (optional).") var dropouts: String?
+    @Option(help: "Region code (or prefix) of the unit reconciled.") var region = "640422"
+    @Option(name: .customLong("as-of"), help: "Date YYYY-MM-DD.") var asOf: String
+    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @Flag(help: "Print only the summary (four counts and counts per finding kind).") var summary = false
+
+    func run() throws {
+        do {
+            func list(_ p: String?) throws -> Set<String>? { try p.map { try ReconciliationInput.idList(csv: CSVFile(path: $0)) } }
+            let input = ReconciliationInput(
+                regionPrefix: region, asOf: try CivilDate(iso: asOf, field: "--as-of"),
+                household: try ReconciliationInput.household(csv: CSVFile(path: household)),
+                students: try ReconciliationInput.students(csv: CSVFile(path: students)),
+                attending: try list(attending), poverty: try list(poverty) ?? [], threeKinds: try list(threeKinds) ?? [],
+                dropouts: try list(dropouts) ?? [])
+            let report = Reconciler.run(input)
+            print(render(report.summaryTable(), format))
+            if !summary { print(""); print(render(report.findingsTable(), format)) }
+        } catch { throw fail(error) }
+    }
+}
+
+/// A report table in the chosen output format (CSV keeps the BOM off for terminals).
+func render(_ t: ReportTable, _ format: OutputFormat) -> String {
+    let text = TextTable(headers: t.headers, rows: t.rows).render(format)
+    return format == .table ? "\(t.title)\n\(text)" : text
+}
