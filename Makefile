@@ -9,6 +9,10 @@ SONAME := libkcbx.so.0
 LIB := $(LIBDIR)/libkcbx.so.$(VERSION)
 CFLAGS_STRICT := -Wall -Wextra -pedantic -Werror
 # SwiftPM targets whose objects make up libkcbx.so (CInterface and what it depends on).
+# Foundation (GRDB and CSV.swift use it) linked statically with what it needs.
+FOUNDATION_STATIC := -lFoundation -lFoundationInternationalization -lFoundationEssentials -lCoreFoundation \
+  -l_FoundationICU -l_FoundationCollections -l_FoundationCShims -lswiftDispatch -ldispatch -lBlocksRuntime \
+  -lswiftSynchronization -lswift_RegexParser -lswift_StringProcessing
 LIB_TARGETS := KCBXCore CInterface GRDB CSV Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims
 
 .PHONY: help deps cli lib header check-header install test test-swift test-c test-python python demo bench clean
@@ -23,13 +27,14 @@ help:
 # The release library: SwiftPM compiles; we link so that the Swift runtime is static,
 # only kcbx_* is exported (kcbx.map) and the SONAME is set.
 lib: $(LIB)
-$(LIB): $(shell find Sources -name '*.swift') Package.swift kcbx.map
+$(LIB): $(shell find Sources -name "*.swift") Package.swift kcbx.map Makefile
 	swift build -c release --product kcbx
 	@mkdir -p $(LIBDIR)
 	swiftc -emit-library -static-stdlib -use-ld=lld -o $@ \
 	  $$(find $(foreach t,$(LIB_TARGETS),.build/release/$(t).build) -name '*.o' | sort) \
 	  -Xlinker -L$(SWIFT_USR)/lib/swift_static/linux \
-	  -Xlinker --version-script=$(CURDIR)/kcbx.map -Xlinker -soname=$(SONAME) -lsqlite3
+	  -Xlinker --version-script=$(CURDIR)/kcbx.map -Xlinker -soname=$(SONAME) -Xlinker --no-undefined -Xlinker --strip-debug \
+	  $(FOUNDATION_STATIC) -lsqlite3
 	ln -sf libkcbx.so.$(VERSION) $(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(LIBDIR)/libkcbx.so
 

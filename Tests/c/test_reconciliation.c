@@ -1,0 +1,95 @@
+/* C host test: 四查三比对 (seed 004 二（二）) over the bundled sample county (data/sample),
+ * and the report-table accessors. Run from the repository root by Tests/c/run.sh. */
+#include <stdlib.h>
+#include "check.h"
+
+#define DATA "data/sample/"
+
+/* Number of findings of `kind` in the findings report (column 0 holds the kind). */
+static int count_kind(kcbx_report *report, const char *kind) {
+    int64_t rows = 0, n = 0;
+    if (kcbx_report_rows(report, &rows) != KCBX_STATUS_OK) return -1;
+    for (int64_t r = 0; r < rows; r++) {
+        char *cell = NULL;
+        if (kcbx_report_cell(report, r, 0, &cell) == KCBX_STATUS_OK && strcmp(cell, kind) == 0) n++;
+        kcbx_string_free(cell);
+    }
+    return (int)n;
+}
+
+/* Rows of planted.csv whose pattern is `pattern` (the generator's answer key). */
+static int planted(const char *pattern) {
+    FILE *f = fopen(DATA "planted.csv", "r");
+    char line[256];
+    int n = 0;
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f)) {
+        char *comma = strchr(line, ',');
+        if (comma && strncmp(comma + 1, pattern, strlen(pattern)) == 0 && comma[1 + strlen(pattern)] == '\n') n++;
+        else if (comma && strncmp(comma + 1, pattern, strlen(pattern)) == 0 && comma[1 + strlen(pattern)] == '\r') n++;
+    }
+    fclose(f);
+    return n;
+}
+
+int main(void) {
+    kcbx_report *findings = NULL, *summary = NULL;
+    CHECK_OK(kcbx_reconcile_csv("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
+                                DATA "poverty.csv", DATA "three_kinds.csv", NULL, &findings, &summary));
+    CHECK(findings != NULL && summary != NULL, "both reports returned");
+
+    /* Every planted problem is found, nothing more (the sample's answer key, planted.csv). */
+    CHECK(count_kind(findings, "out_of_school") == planted("out_of_school"), "out-of-school children = planted (000 二（二）)");
+    CHECK(planted("out_of_school") > 0, "the sample plants out-of-school children");
+    CHECK(count_kind(findings, "registered_not_attending") == planted("suspected") + planted("dropout"),
+          "registered but not attending = planted suspected + dropout (人籍不一致, 004 二（二）2)");
+    CHECK(count_kind(findings, "near_match") == planted("id_typo"), "a mistyped ID is proposed as a near match");
+    CHECK(count_kind(findings, "age_mismatch") == planted("identity_conflict"), "age mismatches = planted conflicts (reason J)");
+    CHECK(count_kind(findings, "migrant") == planted("migrant"), "migrants (随迁) = planted");
+    CHECK(count_kind(findings, "duplicate") == 0, "no duplicates where none were planted");
+
+    /* The report table accessors. */
+    int64_t cols = 0, rows = 0;
+    char *header = NULL, *csv = NULL;
+    CHECK_OK(kcbx_report_columns(findings, &cols));
+    CHECK(cols == 8, "findings have 8 columns");
+    CHECK_OK(kcbx_report_header(findings, 0, &header));
+    CHECK(header && strcmp(header, "类别") == 0, "first header is 类别 (UTF-8)");
+    kcbx_string_free(header);
+    CHECK_OK(kcbx_report_rows(summary, &rows));
+    CHECK(rows >= 5, "summary holds the four counts");
+    CHECK_OK(kcbx_report_csv(summary, &csv));
+    CHECK(csv && (unsigned char)csv[0] == 0xEF && (unsigned char)csv[1] == 0xBB && (unsigned char)csv[2] == 0xBF,
+          "CSV starts with a UTF-8 BOM for Excel");
+    CHECK(csv && strstr(csv, "户籍适龄儿童少年数") != NULL, "summary names 户籍适龄儿童少年数");
+    kcbx_string_free(csv);
+
+    /* Errors: out-of-range cells, NULL handle, missing file, bad column, bad date. */
+    char *cell = NULL;
+    CHECK_STATUS(kcbx_report_cell(findings, rows + 100000, 0, &cell), KCBX_STATUS_INVALID_INPUT);
+    CHECK_ERROR_MENTIONS("row");
+    CHECK(cell == NULL, "no cell on error");
+    CHECK_STATUS(kcbx_report_rows(NULL, &rows), KCBX_STATUS_INVALID_INPUT);
+    CHECK_ERROR_MENTIONS("report");
+    kcbx_report *r2 = NULL;
+    CHECK_STATUS(kcbx_reconcile_csv("640422", 20251020, DATA "no-such.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
+                 KCBX_STATUS_NOT_FOUND);
+    CHECK(r2 == NULL, "no report on error");
+    CHECK_STATUS(kcbx_reconcile_csv("640422", 20251020, DATA "schools.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
+                 KCBX_STATUS_INVALID_INPUT);
+    CHECK_ERROR_MENTIONS("resident_id");
+    CHECK_STATUS(kcbx_reconcile_csv("640422", 20250230, DATA "household.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
+                 KCBX_STATUS_INVALID_INPUT);
+    CHECK_ERROR_MENTIONS("as_of");
+    CHECK_STATUS(kcbx_reconcile_csv("64x", 20251020, DATA "household.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
+                 KCBX_STATUS_INVALID_INPUT);
+    CHECK_ERROR_MENTIONS("region_prefix");
+    CHECK_STATUS(kcbx_reconcile_csv("640422", 20251020, NULL, DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
+                 KCBX_STATUS_INVALID_INPUT);
+    CHECK_ERROR_MENTIONS("household_csv");
+
+    kcbx_report_free(findings);
+    kcbx_report_free(summary);
+    kcbx_report_free(NULL);
+    CHECK_SUMMARY();
+}
