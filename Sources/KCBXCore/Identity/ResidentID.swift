@@ -62,6 +62,11 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
         func fail(_ p: Problem, _ m: String) -> Result<ResidentID, Failure> { .failure(Failure(problem: p, message: m)) }
         let bytes = Array(raw.utf8)
         guard bytes.count == 18 else {
+            // 18 characters but more bytes: a non-ASCII character (e.g. full-width ６) is in the way.
+            if raw.count == 18, let i = raw.firstIndex(where: { !$0.isASCII }) {
+                let n = raw.distance(from: raw.startIndex, to: i)
+                return fail(.characters, "character \(n + 1) must be a digit\(n == 17 ? " or X" : "") (GB 11643-1999)")
+            }
             return fail(.length, "must be 18 characters (GB 11643-1999), got \(raw.count)")
         }
         for (i, b) in bytes.enumerated() {

@@ -1,0 +1,50 @@
+// include/kcbx.h is generated from Sources/CInterface by scripts/gen_header.py; these tests fail
+// when the committed header no longer matches the Swift sources.
+import CInterface
+import Foundation
+import Testing
+
+/// The package root: this file is Tests/KCBXCoreTests/HeaderTests.swift.
+private let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Test("include/kcbx.h is up to date: python3 scripts/gen_header.py --check succeeds",
+      .timeLimit(.minutes(15)))
+func headerIsNotStale() throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "scripts/gen_header.py", "--check"]
+    p.currentDirectoryURL = packageRoot
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    // Read before waiting so a chatty build cannot fill the pipe and block.
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    #expect(p.terminationStatus == 0, "gen_header.py --check failed:\n\(text)")
+    #expect(text.contains("include/kcbx.h is up to date"), "\(text)")
+}
+
+@Test("include/kcbx.h: KCBX_ABI_VERSION equals kcbxABIVersion and every foundation function is declared once")
+func headerDeclaresTheABI() throws {
+    let header = try String(contentsOf: packageRoot.appendingPathComponent("include/kcbx.h"), encoding: .utf8)
+    #expect(header.contains("#define KCBX_ABI_VERSION \(kcbxABIVersion)\n"))
+    // Names of the declared functions: the identifier before the first "(" of each `extern` line.
+    let declared: [String] = header.split(separator: "\n").filter { $0.hasPrefix("extern ") }.compactMap { line in
+        guard let paren = line.firstIndex(of: "(") else { return nil }
+        return String(line[..<paren].reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+    }
+    #expect(declared.count == Set(declared).count, "no function declared twice")
+    #expect(declared.allSatisfy { $0.hasPrefix("kcbx_") })
+    for name in ["kcbx_abi_version", "kcbx_last_error_message", "kcbx_version", "kcbx_string_free",
+                 "kcbx_resident_id_parse", "kcbx_resident_id_check_character", "kcbx_registry_number_parse",
+                 "kcbx_school_age", "kcbx_policy_names", "kcbx_policy_builtin", "kcbx_policy_from_file",
+                 "kcbx_policy_from_json", "kcbx_policy_to_json", "kcbx_policy_duration", "kcbx_policy_number",
+                 "kcbx_policy_provenance", "kcbx_policy_free"] {
+        #expect(declared.contains(name), "\(name) declared")
+    }
+    #expect(header.contains("extern \"C\" {"))
+    #expect(!header.contains("SWIFT_"))
+}
