@@ -1,0 +1,68 @@
+"""Builds the kcbx package: the Swift library (`make lib`), bundled as package data next to
+the cffi extension, which finds it through rpath $ORIGIN (no LD_LIBRARY_PATH needed).
+
+Run from the repository (in-tree): `python3 -m pip install ./bindings/python`.
+"""
+import os
+import re
+import shutil
+import subprocess
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+SONAME = "libkcbx.so.0"  # what the extension's DT_NEEDED names
+BUILT_LIB = os.path.join(REPO, "out", "lib", SONAME)
+BUNDLED_LIB = os.path.join(HERE, "kcbx", SONAME)
+
+
+def library_version() -> str:
+    """The version of the Swift library (the same source the Makefile reads)."""
+    with open(os.path.join(REPO, "Sources", "CInterface", "Version.swift"), encoding="utf-8") as f:
+        m = re.search(r'^public let kcbxVersion = "(.*)"', f.read(), re.M)
+    if not m:
+        raise RuntimeError("kcbxVersion not found in Sources/CInterface/Version.swift")
+    return m.group(1)
+
+
+_library_ready = False
+
+
+def build_library() -> None:
+    """Runs `make lib` once per build and copies the real library file (not the SONAME
+    symlink) into the package as kcbx/libkcbx.so.0."""
+    global _library_ready
+    if _library_ready:
+        return
+    subprocess.run(["make", "-C", REPO, "lib"], check=True)
+    if os.path.lexists(BUNDLED_LIB):
+        os.remove(BUNDLED_LIB)
+    shutil.copyfile(os.path.realpath(BUILT_LIB), BUNDLED_LIB)
+    os.chmod(BUNDLED_LIB, 0o755)
+    _library_ready = True
+
+
+class BuildPy(build_py):
+    def run(self):
+        build_library()  # before package data is collected
+        super().run()
+
+
+class BuildExt(build_ext):
+    def run(self):
+        build_library()  # the extension links against out/lib/libkcbx.so
+        super().run()
+
+
+setup(
+    version=library_version(),
+    packages=["kcbx"],
+    package_data={"kcbx": ["py.typed", SONAME]},
+    include_package_data=False,
+    zip_safe=False,
+    cffi_modules=["kcbx_build.py:ffibuilder"],
+    cmdclass={"build_py": BuildPy, "build_ext": BuildExt},
+)
