@@ -13,7 +13,7 @@ struct KCBXCommand: ParsableCommand {
         2 not found; 3 permission denied; 4 rule violation; 5 integrity failure; 6 storage error;
         64 usage error.
         """,
-        subcommands: [PolicyCommand.self, IDCommand.self, SynthCommand.self, ReconcileCommand.self]
+        subcommands: [PolicyCommand.self, IDCommand.self, SynthCommand.self, ClassifyCommand.self, ReconcileCommand.self]
     )
 }
 

@@ -29,7 +29,16 @@ struct SynthCommand: ParsableCommand {
             try county.povertyTable().writeCSV(to: out + "/poverty.csv")
             try county.threeKindsTable().writeCSV(to: out + "/three_kinds.csv")
             try county.attendingTable().writeCSV(to: out + "/attending.csv")
-            print("wrote \(county.children.count) children, \(county.schools.count) schools to \(out)")
+            try county.rosterTable().writeCSV(to: out + "/roster.csv")
+            let calendar = try SyntheticAttendance.calendar2025()
+            try writeText(calendar.json(), to: out + "/calendar.json")
+            let marks = SyntheticAttendance(county: county, calendar: calendar, asOf: try CivilDate(iso: asOf, field: "--as-of"))
+            try marks.table(county: county).writeCSV(to: out + "/attendance.csv")
+            print("wrote \(county.children.count) children, \(county.schools.count) schools, \(marks.child.count) attendance marks to \(out)")
         } catch let e as ExitCode { throw e } catch { throw fail(error) }
     }
+}
+
+func writeText(_ text: String, to path: String) throws {
+    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else { throw KCBXError.storage("cannot write \(path)") }
 }
