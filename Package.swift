@@ -27,6 +27,8 @@ let package = Package(
         .executableTarget(name: "KCBXTool", dependencies: [
             "KCBXCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "KCBXCoreTests", dependencies: ["KCBXCore", "CInterface"]),
+        .testTarget(name: "KCBXCoreTests", dependencies: [
+            "KCBXCore", "CInterface", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )

@@ -27,9 +27,109 @@
 extern "C" {
 #endif
 
+/** Opaque handle; free with kcbx_calendar_free(). */
+typedef struct kcbx_calendar kcbx_calendar;
+/** Opaque handle; free with kcbx_classification_free(). */
+typedef struct kcbx_classification kcbx_classification;
+/** Opaque handle; free with kcbx_ledger_free(). */
+typedef struct kcbx_ledger kcbx_ledger;
 /** Opaque handle; free with kcbx_policy_free(). */
 typedef struct kcbx_policy kcbx_policy;
+/** Opaque handle; free with kcbx_report_free(). */
+typedef struct kcbx_report kcbx_report;
+/** Opaque handle; free with kcbx_table_free(). */
+typedef struct kcbx_table kcbx_table;
 
+
+/// Alert bits (things needing attention now).
+typedef int32_t kcbx_alert;
+enum {
+/// The school owes the three-line report (004 二（三）2).
+  KCBX_ALERT_THREE_LINE_REPORT = 1,
+/// School days this term with no mark (unknown, not absent; DOMAIN.md §7).
+  KCBX_ALERT_MISSING_ATTENDANCE = 2,
+/// Two marks for one day; the later was kept.
+  KCBX_ALERT_CONFLICTING_MARKS = 4,
+/// Absent without leave on the as-of date: contact the guardian (004 二（三）3).
+  KCBX_ALERT_GUARDIAN_CONTACT = 8,
+};
+
+/// Case kinds (DOMAIN.md §2, §4).
+typedef int32_t kcbx_case_kind;
+enum {
+/// 失学: no student registration.
+  KCBX_CASE_KIND_OUT_OF_SCHOOL = 1,
+/// 疑似辍学.
+  KCBX_CASE_KIND_SUSPECTED_DROPOUT = 2,
+/// 辍学.
+  KCBX_CASE_KIND_DROPOUT = 3,
+};
+
+/// Case statuses: suspected → verified | dismissed → persuading → returned → closed; deferred / suspended are exempt.
+typedef int32_t kcbx_case_status;
+enum {
+  KCBX_CASE_STATUS_SUSPECTED = 1,
+  KCBX_CASE_STATUS_VERIFIED = 2,
+  KCBX_CASE_STATUS_DISMISSED = 3,
+  KCBX_CASE_STATUS_PERSUADING = 4,
+  KCBX_CASE_STATUS_RETURNED = 5,
+  KCBX_CASE_STATUS_CLOSED = 6,
+  KCBX_CASE_STATUS_DEFERRED = 7,
+  KCBX_CASE_STATUS_SUSPENDED = 8,
+};
+
+/// Bits of a child’s fact mask; 0 is a resident child with no dropout history.
+typedef int32_t kcbx_child_fact;
+enum {
+/// Not in the household or census registry of the jurisdiction.
+  KCBX_CHILD_FACT_NOT_IN_HOUSEHOLD_REGISTRY = 1,
+/// Studies elsewhere without a registration here.
+  KCBX_CHILD_FACT_STUDYING_ELSEWHERE = 2,
+/// Had a dropout case before.
+  KCBX_CHILD_FACT_PAST_DROPOUT = 4,
+};
+
+/// A child’s status as of a date (DOMAIN.md §2).
+typedef int32_t kcbx_child_status;
+enum {
+/// 在校: attending (possibly with a short absence under every threshold).
+  KCBX_CHILD_STATUS_IN_SCHOOL = 0,
+/// 请假: approved leave in force (the latest mark is approved leave).
+  KCBX_CHILD_STATUS_ON_LEAVE = 1,
+/// 三线报告: unexcused streak reached three_line_alert_after (004 二（三）2).
+  KCBX_CHILD_STATUS_THREE_LINE_ALERT = 2,
+/// 疑似辍学: unexcused streak longer than suspected_after (001 附件1 填表说明1).
+  KCBX_CHILD_STATUS_SUSPECTED_DROPOUT = 3,
+/// 辍学: still absent dropout_after_suspected after becoming suspected (001 附件1 填表说明2).
+  KCBX_CHILD_STATUS_DROPOUT = 4,
+/// 失学: compulsory-age resident with no student registration (000, 001 A/B, 004).
+  KCBX_CHILD_STATUS_OUT_OF_SCHOOL = 5,
+/// 缓学 with an expert panel’s written opinion.
+  KCBX_CHILD_STATUS_DEFERRED = 6,
+/// 休学 with an expert panel’s written opinion.
+  KCBX_CHILD_STATUS_SUSPENDED = 7,
+/// 送教上门: taught at home, counts as enrolled.
+  KCBX_CHILD_STATUS_HOME_DELIVERED = 8,
+  KCBX_CHILD_STATUS_TRANSFERRED_OUT = 9,
+  KCBX_CHILD_STATUS_GRADUATED = 10,
+/// Past compulsory age (over 15) with no registration.
+  KCBX_CHILD_STATUS_OVER_AGE = 11,
+/// Not yet due to enter grade 1 (6 by 31 August, seed 000).
+  KCBX_CHILD_STATUS_BELOW_SCHOOL_AGE = 12,
+/// Studies elsewhere without a registration here.
+  KCBX_CHILD_STATUS_STUDYING_ELSEWHERE = 13,
+/// Enrolled but no attendance mark at all on or before the date (DOMAIN.md §7).
+  KCBX_CHILD_STATUS_ATTENDANCE_UNKNOWN = 14,
+};
+
+/// How dates are given in bulk columns.
+typedef int32_t kcbx_date_encoding;
+enum {
+/// Packed YYYYMMDD; 0 = no date.
+  KCBX_DATE_ENCODING_YYYYMMDD = 0,
+/// Days since 1970-01-01; INT32_MIN = no date.
+  KCBX_DATE_ENCODING_DAY_NUMBER = 1,
+};
 
 /// Units of a policy duration.
 typedef int32_t kcbx_duration_unit;
@@ -52,6 +152,20 @@ enum {
   KCBX_ID_PROBLEM_CHECKSUM = 5,
 };
 
+/// What the class teacher records for a child on a school day.
+typedef int32_t kcbx_mark_kind;
+enum {
+  KCBX_MARK_KIND_PRESENT = 0,
+/// Absent with approved leave (请假): pauses a streak’s clock.
+  KCBX_MARK_KIND_APPROVED_LEAVE = 1,
+/// Absent without leave: starts or extends a streak.
+  KCBX_MARK_KIND_UNEXCUSED = 2,
+/// Late: present for streaks.
+  KCBX_MARK_KIND_LATE = 3,
+/// Left early: present for streaks.
+  KCBX_MARK_KIND_LEFT_EARLY = 4,
+};
+
 /// Where a policy value came from.
 typedef int32_t kcbx_provenance;
 enum {
@@ -63,6 +177,50 @@ enum {
   KCBX_PROVENANCE_FILE = 3,
 };
 
+/// Dropout reason codes A-T (seed 001 附件1 填表说明3); 0 = none proposed.
+typedef int32_t kcbx_reason;
+enum {
+  KCBX_REASON_NONE = 0,
+  KCBX_REASON_A = 1,
+  KCBX_REASON_B = 2,
+  KCBX_REASON_C = 3,
+  KCBX_REASON_D = 4,
+  KCBX_REASON_E = 5,
+  KCBX_REASON_F = 6,
+  KCBX_REASON_G = 7,
+  KCBX_REASON_H = 8,
+  KCBX_REASON_I = 9,
+  KCBX_REASON_J = 10,
+  KCBX_REASON_K = 11,
+  KCBX_REASON_L = 12,
+  KCBX_REASON_M = 13,
+  KCBX_REASON_N = 14,
+  KCBX_REASON_O = 15,
+  KCBX_REASON_P = 16,
+  KCBX_REASON_Q = 17,
+  KCBX_REASON_R = 18,
+  KCBX_REASON_S = 19,
+  KCBX_REASON_T = 20,
+};
+
+/// A child’s standing in the student registry (学籍).
+typedef int32_t kcbx_registration;
+enum {
+  KCBX_REGISTRATION_ENROLLED = 0,
+/// No student registration.
+  KCBX_REGISTRATION_NONE = 1,
+/// 缓学: needs an expert opinion reference.
+  KCBX_REGISTRATION_DEFERRED = 2,
+/// 休学: needs an expert opinion reference.
+  KCBX_REGISTRATION_SUSPENDED = 3,
+/// 送教上门.
+  KCBX_REGISTRATION_HOME_DELIVERED = 4,
+/// Needs the transfer date.
+  KCBX_REGISTRATION_TRANSFERRED_OUT = 5,
+/// Needs the graduation date.
+  KCBX_REGISTRATION_GRADUATED = 6,
+};
+
 /// Kinds of student registry number.
 typedef int32_t kcbx_registry_kind;
 enum {
@@ -72,12 +230,69 @@ enum {
   KCBX_REGISTRY_KIND_TEMPORARY = 2,
 };
 
+/// Early-warning risk-flag bits.
+typedef int32_t kcbx_risk_flag;
+enum {
+/// Unexcused share of the term’s school days so far >= chronic_absence_share.
+  KCBX_RISK_FLAG_CHRONIC_ABSENCE = 1,
+/// Member of a group the profile monitors.
+  KCBX_RISK_FLAG_SPECIAL_GROUP = 2,
+/// Had a dropout case before (relapse risk).
+  KCBX_RISK_FLAG_PAST_DROPOUT = 4,
+/// 小升初: grade 6 near/after graduation or first weeks of grade 7.
+  KCBX_RISK_FLAG_PRIMARY_TO_JUNIOR = 8,
+/// 初二.
+  KCBX_RISK_FLAG_GRADE_EIGHT = 16,
+/// 初三毕业季.
+  KCBX_RISK_FLAG_GRADUATION_SEASON = 32,
+};
+
+/// The rule that decided a status; kcbx_rule_describe gives its value and citation.
+typedef int32_t kcbx_rule;
+enum {
+  KCBX_RULE_ATTENDING = 0,
+  KCBX_RULE_APPROVED_LEAVE = 1,
+  KCBX_RULE_THREE_LINE_ALERT_AFTER = 2,
+  KCBX_RULE_SUSPECTED_AFTER = 3,
+  KCBX_RULE_DROPOUT_AFTER_SUSPECTED = 4,
+  KCBX_RULE_OUT_OF_SCHOOL = 5,
+  KCBX_RULE_DEFERRAL = 6,
+  KCBX_RULE_SUSPENSION = 7,
+  KCBX_RULE_HOME_DELIVERY = 8,
+  KCBX_RULE_TRANSFER = 9,
+  KCBX_RULE_GRADUATION = 10,
+  KCBX_RULE_OVER_AGE = 11,
+  KCBX_RULE_BELOW_SCHOOL_AGE = 12,
+  KCBX_RULE_STUDYING_ELSEWHERE = 13,
+  KCBX_RULE_NO_ATTENDANCE = 14,
+  KCBX_RULE_ABSENT_BELOW_THRESHOLD = 15,
+};
+
 /// Sex codes (GB/T 2261.1).
 typedef int32_t kcbx_sex;
 enum {
   KCBX_SEX_UNKNOWN = 0,
   KCBX_SEX_MALE = 1,
   KCBX_SEX_FEMALE = 2,
+};
+
+/// Special groups (DOMAIN.md §1); a group mask has bit (1 << value) set per group.
+typedef int32_t kcbx_special_group;
+enum {
+  KCBX_SPECIAL_GROUP_REGISTERED_POOR = 0,
+  KCBX_SPECIAL_GROUP_UNSTABLE_OUT_OF_POVERTY = 1,
+  KCBX_SPECIAL_GROUP_MARGINAL_RISK = 2,
+  KCBX_SPECIAL_GROUP_SUDDEN_HARDSHIP = 3,
+  KCBX_SPECIAL_GROUP_DISABLED = 4,
+  KCBX_SPECIAL_GROUP_LEFT_BEHIND = 5,
+  KCBX_SPECIAL_GROUP_MIGRANT = 6,
+  KCBX_SPECIAL_GROUP_MINORITY = 7,
+  KCBX_SPECIAL_GROUP_SUBSISTENCE_ALLOWANCE = 8,
+  KCBX_SPECIAL_GROUP_EXTREME_HARDSHIP = 9,
+  KCBX_SPECIAL_GROUP_PRISONER_CHILD = 10,
+  KCBX_SPECIAL_GROUP_UNSUPPORTED = 11,
+  KCBX_SPECIAL_GROUP_RELOCATED = 12,
+  KCBX_SPECIAL_GROUP_FAMILY_CRISIS = 13,
 };
 
 /// School stage (学段) of a grade.
@@ -110,12 +325,236 @@ enum {
   KCBX_STATUS_INTERNAL_ERROR = 7,
 };
 
+/// Columns of a classification table.
+typedef int32_t kcbx_table_column;
+enum {
+/// int64: the caller’s child id (kcbx_table_copy_child_ids).
+  KCBX_TABLE_COLUMN_CHILD_ID = 0,
+  KCBX_TABLE_COLUMN_STATUS = 1,
+/// Date the status began.
+  KCBX_TABLE_COLUMN_SINCE = 2,
+  KCBX_TABLE_COLUMN_RULE = 3,
+  KCBX_TABLE_COLUMN_ALERTS = 4,
+  KCBX_TABLE_COLUMN_RISK_FLAGS = 5,
+/// First day of the open unexcused streak.
+  KCBX_TABLE_COLUMN_STREAK_START = 6,
+  KCBX_TABLE_COLUMN_STREAK_UNEXCUSED_DAYS = 7,
+  KCBX_TABLE_COLUMN_STREAK_CLOCK_DAYS = 8,
+  KCBX_TABLE_COLUMN_TERM_SCHOOL_DAYS = 9,
+  KCBX_TABLE_COLUMN_TERM_UNEXCUSED_DAYS = 10,
+  KCBX_TABLE_COLUMN_MISSING_DAYS = 11,
+  KCBX_TABLE_COLUMN_CONFLICTS = 12,
+/// kcbx_reason code.
+  KCBX_TABLE_COLUMN_PROPOSED_REASON = 13,
+};
+
 /// The ABI version of the loaded library; compare with KCBX_ABI_VERSION from the header.
 extern int32_t kcbx_abi_version(void);
+
+/// Adds days off from `from` to `to` (YYYYMMDD, inclusive) named `name` (may be NULL).
+/// Do not call while another thread uses the calendar.
+extern kcbx_status kcbx_calendar_add_holiday(kcbx_calendar *calendar, int32_t from, int32_t to, char const *name);
+
+/// Makes a weekend day inside a term a working day (调休). Do not call while another thread uses the calendar.
+extern kcbx_status kcbx_calendar_add_make_up_day(kcbx_calendar *calendar, int32_t date);
+
+/// School days from `from` through `through` (YYYYMMDD, both included), in O(1); 0 when
+/// `through` is before `from`. Dates outside the calendar are clamped to it.
+extern kcbx_status kcbx_calendar_count_school_days(kcbx_calendar *calendar, int32_t from, int32_t through, int64_t *out_count);
+
+/// Frees a calendar. Accepts NULL.
+extern void kcbx_calendar_free(kcbx_calendar *calendar);
+
+/// Loads and validates a calendar file (JSON, docs/calendar-format.md). Free with kcbx_calendar_free.
+extern kcbx_status kcbx_calendar_from_file(char const *path, kcbx_calendar **out_calendar);
+
+/// Parses and validates a school calendar in JSON (docs/calendar-format.md). Free with kcbx_calendar_free.
+extern kcbx_status kcbx_calendar_from_json(char const *json, kcbx_calendar **out_calendar);
+
+/// `*out_is_school_day` = 1 when `date` (YYYYMMDD) is a school day, else 0 (also outside the calendar).
+extern kcbx_status kcbx_calendar_is_school_day(kcbx_calendar *calendar, int32_t date, int32_t *out_is_school_day);
+
+/// First and last day the calendar covers (YYYYMMDD). Out-params may be NULL.
+extern kcbx_status kcbx_calendar_range(kcbx_calendar *calendar, int32_t *out_first, int32_t *out_last);
+
+/// A standard school year: autumn term in `school_year`, spring term in the next year. Term
+/// dates are YYYYMMDD or 0 for the defaults (1 September, 15 January, 1 March, 10 July); a start
+/// on a weekend moves to Monday, an end to Friday. `holiday_from`/`holiday_to` (n_holidays
+/// entries, e.g. the State Council’s holiday list) and `make_up_days` (n_make_up_days, 调休)
+/// may be NULL when their count is 0; entries outside the school year are dropped.
+extern kcbx_status kcbx_calendar_standard(int32_t school_year, int32_t autumn_start, int32_t autumn_end, int32_t spring_start, int32_t spring_end, int32_t const *holiday_from, int32_t const *holiday_to, int64_t n_holidays, int32_t const *make_up_days, int64_t n_make_up_days, kcbx_calendar **out_calendar);
+
+/// The term containing `date`: its index (-1 in a vacation or outside the calendar), school
+/// year, first and last day (0 when none). Out-params may be NULL.
+extern kcbx_status kcbx_calendar_term(kcbx_calendar *calendar, int32_t date, int32_t *out_index, int32_t *out_school_year, int32_t *out_start, int32_t *out_end);
+
+/// The calendar in the file format (docs/calendar-format.md). Free with kcbx_string_free.
+extern kcbx_status kcbx_calendar_to_json(kcbx_calendar *calendar, char ** out_json);
+
+/// The `index`-th duplicate mark: its date, the dropped and the kept kind (kcbx_mark_kind) and
+/// their positions in the input arrays. Out-params may be NULL.
+extern kcbx_status kcbx_classification_conflict(kcbx_classification *classification, int64_t index, int32_t *out_date, int32_t *out_replaced_kind, int32_t *out_kept_kind, int64_t *out_replaced_index, int64_t *out_kept_index);
+
+/// Frees a classification. Accepts NULL.
+extern void kcbx_classification_free(kcbx_classification *classification);
+
+/// The `index`-th school day without a mark (YYYYMMDD), 0 <= index < missing days.
+extern kcbx_status kcbx_classification_missing_date(kcbx_classification *classification, int64_t index, int32_t *out_date);
+
+/// Why risk flag `flag` (one kcbx_risk_flag bit) was raised. KCBX_STATUS_NOT_FOUND when it was
+/// not raised. Free with kcbx_string_free.
+extern kcbx_status kcbx_classification_risk_why(kcbx_classification *classification, int32_t flag, char ** out_text);
+
+/// The deciding rule in words: parameter, value, provenance, seed citation and the evidence.
+/// Free with kcbx_string_free.
+extern kcbx_status kcbx_classification_rule_text(kcbx_classification *classification, char ** out_text);
+
+/// The open unexcused streak: first day (YYYYMMDD, 0 when none), unexcused school days, clock in
+/// counted calendar days, school days on leave (paused) and unmarked (not counted). Out-params may be NULL.
+extern kcbx_status kcbx_classification_streak(kcbx_classification *classification, int32_t *out_start, int32_t *out_unexcused_days, int32_t *out_clock_days, int32_t *out_leave_days, int32_t *out_unknown_days);
+
+/// Status (kcbx_child_status), the date it began (YYYYMMDD, 0 unknown), the deciding rule
+/// (kcbx_rule), alert bits (kcbx_alert), risk-flag bits (kcbx_risk_flag) and the proposed reason
+/// (kcbx_reason). Out-params may be NULL.
+extern kcbx_status kcbx_classification_summary(kcbx_classification *classification, int32_t *out_status, int32_t *out_since, int32_t *out_rule, uint32_t *out_alerts, uint32_t *out_risk_flags, int32_t *out_reason);
+
+/// The current term so far: school days, unexcused ones, unmarked ones (missing attendance) and
+/// the number of duplicate marks resolved. Out-params may be NULL.
+extern kcbx_status kcbx_classification_term(kcbx_classification *classification, int32_t *out_school_days, int32_t *out_unexcused_days, int32_t *out_missing_days, int32_t *out_conflicts);
+
+/// The whole classification as JSON (status, since, rule, evidence, alerts, risk reasons,
+/// missing dates, conflicts). Free with kcbx_string_free.
+extern kcbx_status kcbx_classification_to_json(kcbx_classification *classification, char ** out_json);
+
+/// Classifies one child as of `as_of` (YYYYMMDD, not after today) under `policy` and `calendar`.
+/// Marks: `n_marks` dates (YYYYMMDD) and kcbx_mark_kind codes, any order; of two marks for one
+/// day the later in the arrays wins (reported as a conflict). `leave_from`/`leave_to` (approved
+/// leave spans, 0 = the mark’s day) and `leave_slips` (leave-slip references, entries may be NULL)
+/// may be NULL. Facts: `birth_date` (0 unknown), `grade` (1-9, 0 unknown), `registration`
+/// (kcbx_registration), `registration_date` (0 none; required for transfer and graduation),
+/// `expert_opinion` (required for deferral and suspension, else KCBX_STATUS_RULE_VIOLATION),
+/// `fact_bits` (kcbx_child_fact), `group_mask` (bits of kcbx_special_group). A mark on a day that
+/// is not a school day, before birth, or in the future is KCBX_STATUS_INVALID_INPUT naming it.
+/// Free the result with kcbx_classification_free.
+extern kcbx_status kcbx_classify(kcbx_policy *policy, kcbx_calendar *calendar, int32_t as_of, int64_t n_marks, int32_t const *mark_dates, int32_t const *mark_kinds, int32_t const *leave_from, int32_t const *leave_to, char const *const *leave_slips, int32_t birth_date, int32_t grade, int32_t registration, int32_t registration_date, char const *expert_opinion, uint32_t fact_bits, uint32_t group_mask, kcbx_classification **out_classification);
+
+/// Classifies every child in one call from columns. `as_of` is YYYYMMDD; every other date is in
+/// `encoding` (kcbx_date_encoding). Children (n_children rows; each column may be NULL = the
+/// default for all: ids = row index, no birth date, grade unknown, enrolled, no date, resident,
+/// no groups, no expert opinion): `child_ids`, `birth_dates`, `grades` (0-9), `registrations`
+/// (kcbx_registration), `registration_dates`, `fact_bits` (kcbx_child_fact), `group_masks`,
+/// `expert_opinions` (strings, entries may be NULL). Marks (n_marks; `mark_child` row index,
+/// `mark_dates`, `mark_kinds` kcbx_mark_kind must not be NULL when n_marks > 0; `leave_from`/
+/// `leave_to` may be NULL): any order, fastest grouped by child and sorted by date. The first bad
+/// mark (lowest index) or child (lowest row) fails the call with a message naming it.
+/// Free the table with kcbx_table_free.
+extern kcbx_status kcbx_classify_many(kcbx_policy *policy, kcbx_calendar *calendar, int32_t as_of, int32_t encoding, int64_t n_children, int64_t const *child_ids, int32_t const *birth_dates, int8_t const *grades, int8_t const *registrations, int32_t const *registration_dates, uint32_t const *fact_bits, uint32_t const *group_masks, char const *const *expert_opinions, int64_t n_marks, int32_t const *mark_child, int32_t const *mark_dates, int8_t const *mark_kinds, int32_t const *leave_from, int32_t const *leave_to, kcbx_table **out_table);
 
 /// The message of the last failed kcbx_* call on this thread, or “” when it succeeded.
 /// The text stays valid until the next kcbx_* call on the same thread; do not free it.
 extern char const *kcbx_last_error_message(void);
+
+/// Records an action on a case: “home_visit”, “guardian_contact”, “education”, “return_notice”,
+/// “administrative_penalty”, “court_application”, “referral”, “three_line_report” or “note”.
+extern kcbx_status kcbx_ledger_case_action(kcbx_ledger *ledger, int64_t case_id, char const *action, int32_t date, char const *note);
+
+/// Closes (销号) a returned case as of `date` when the child stayed: attended at least
+/// closure_attended_days of the closure_window_days school days from the return (稳得住, 000).
+/// Closing early is KCBX_STATUS_RULE_VIOLATION with the counts in the message.
+extern kcbx_status kcbx_ledger_case_close(kcbx_ledger *ledger, int64_t case_id, int32_t date, char const *note);
+
+/// Dismisses a suspected case; `why` is “transferred”, “studying_elsewhere” or “data_error”.
+extern kcbx_status kcbx_ledger_case_dismiss(kcbx_ledger *ledger, int64_t case_id, char const *why, int32_t date, char const *note);
+
+/// Puts a case in an exempt state, `exemption` “deferred” (缓学) or “suspended” (休学), with the
+/// expert panel’s opinion reference `opinion` (seed 002: refused without it).
+extern kcbx_status kcbx_ledger_case_exempt(kcbx_ledger *ledger, int64_t case_id, char const *exemption, char const *opinion, int32_t date, char const *note);
+
+/// A case’s full history (every event, oldest first, with actor, time, reason and payload) as a
+/// JSON array into `*out_json` (free with kcbx_string_free).
+extern kcbx_status kcbx_ledger_case_history_json(kcbx_ledger *ledger, int64_t case_id, char ** out_json);
+
+/// Opens a case for the student with key `student` (resident ID or L number); `kind` is
+/// “out_of_school”, “suspected_dropout” or “dropout”; `date` YYYYMMDD; `note` may be NULL.
+/// A child with an earlier closed case gets a case flagged as a relapse (反弹).
+extern kcbx_status kcbx_ledger_case_open(kcbx_ledger *ledger, char const *student, char const *kind, int32_t date, char const *note, int64_t *out_case_id);
+
+/// Starts or resumes persuasion with the per-child plan (一人一案) and assigned person (人盯人);
+/// either may be NULL unless the profile requires it (per_child_plan, one_to_one_assignment).
+extern kcbx_status kcbx_ledger_case_persuade(kcbx_ledger *ledger, int64_t case_id, char const *plan, char const *person, int32_t date, char const *note);
+
+/// Records the return to `school` on `date` with `placement` (“original_school”, “other_school”,
+/// “special_school”, “regular_class”, “home_delivered”, “separate_class”).
+extern kcbx_status kcbx_ledger_case_return(kcbx_ledger *ledger, int64_t case_id, char const *school, char const *placement, int32_t date, char const *note);
+
+/// A case’s status and kind; out-params may be NULL.
+extern kcbx_status kcbx_ledger_case_status(kcbx_ledger *ledger, int64_t case_id, int32_t *out_status, int32_t *out_kind);
+
+/// Verifies a suspected case with its reason code “A”..“T” (seed 001 附件1).
+extern kcbx_status kcbx_ledger_case_verify(kcbx_ledger *ledger, int64_t case_id, char const *reason, int32_t date, char const *note);
+
+/// Cases matching `filter_json` (NULL = all; keys in docs/ledger.md) within the actor’s
+/// jurisdiction, as a JSON array into `*out_json` (free with kcbx_string_free).
+extern kcbx_status kcbx_ledger_cases_json(kcbx_ledger *ledger, char const *filter_json, char ** out_json);
+
+/// Closes a ledger handle. Accepts NULL.
+extern void kcbx_ledger_close(kcbx_ledger *ledger);
+
+/// Writes an export to `path` as CSV (UTF-8 BOM, CRLF): `format` “guyuan-attachment-2” (seed 001
+/// 附件2) or “baiyin-attachment-4” (seed 000 附件4). IDs are masked unless `full_ids` is 1 and the
+/// actor is county level or above (otherwise refused and recorded). `as_of` (YYYYMMDD, 0 = today)
+/// dates ages. `*out_rows` (may be NULL) receives the number of data rows.
+extern kcbx_status kcbx_ledger_export_csv(kcbx_ledger *ledger, char const *format, char const *filter_json, int32_t full_ids, int32_t as_of, char const *path, int32_t *out_rows);
+
+/// Same as kcbx_ledger_close (the kcbx_<type>_free convention). Accepts NULL.
+extern void kcbx_ledger_free(kcbx_ledger *ledger);
+
+/// The newest event’s seq and hash (64 hex digits, free with kcbx_string_free): an anchor for
+/// kcbx_ledger_verify. Out-params may be NULL.
+extern kcbx_status kcbx_ledger_head(kcbx_ledger *ledger, int64_t *out_seq, char ** out_hash);
+
+/// Imports `count` attendance marks from parallel arrays: student keys, dates (YYYYMMDD) and mark
+/// kinds (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early), all or nothing. Needs
+/// the school calendar. `*out_report_json` receives {“rows”,“changed”,“unchanged”,“conflicts”} or
+/// {“problems”:[…]} (rows numbered from 1).
+extern kcbx_status kcbx_ledger_import_marks(kcbx_ledger *ledger, int32_t count, char const *const *students, int32_t const *dates, int32_t const *kinds, char ** out_report_json);
+
+/// Imports attendance marks from a CSV file (columns student,date,kind[,leave_from,leave_to,slip]);
+/// as kcbx_ledger_import_marks, rows numbered as a spreadsheet shows them (header = row 1).
+extern kcbx_status kcbx_ledger_import_marks_csv(kcbx_ledger *ledger, char const *path, char ** out_report_json);
+
+/// Imports roster rows from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or
+/// nothing. `*out_report_json` (may be NULL; free with kcbx_string_free) receives
+/// {“rows”,“added”,“updated”,“unchanged”}, or {“problems”:[{“row”,“field”,“rule”}]} for bad rows.
+extern kcbx_status kcbx_ledger_import_students_csv(kcbx_ledger *ledger, char const *path, char ** out_report_json);
+
+/// Imports roster rows from a JSON array of objects keyed by the CSV column names; as
+/// kcbx_ledger_import_students_csv.
+extern kcbx_status kcbx_ledger_import_students_json(kcbx_ledger *ledger, char const *json, char ** out_report_json);
+
+/// Opens (creating when missing) the ledger file at `path` under `policy`, acting as the unit
+/// `actor_level` (“school”, “township”, “county”, “city”, “province”, “class_teacher”, “village”,
+/// “department”) with code `actor_unit` (school id; 9-digit township; 6-digit GB/T 2260 code) and
+/// person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_close.
+extern kcbx_status kcbx_ledger_open(char const *path, kcbx_policy *policy, char const *actor_level, char const *actor_unit, char const *actor_person, char const *actor_role, kcbx_ledger **out_ledger);
+
+/// Sets the school calendar from a calendar handle (kcbx_calendar_*); as kcbx_ledger_set_calendar_json.
+extern kcbx_status kcbx_ledger_set_calendar(kcbx_ledger *ledger, kcbx_calendar *calendar, int32_t *out_changed);
+
+/// Sets the school calendar (calendar file format JSON, docs/calendar-format.md); county level or
+/// above. `*out_changed` (may be NULL) is 0 when the same calendar was already set.
+extern kcbx_status kcbx_ledger_set_calendar_json(kcbx_ledger *ledger, char const *json, int32_t *out_changed);
+
+/// Classifies every student in the actor’s jurisdiction as of `as_of` (YYYYMMDD) and opens,
+/// promotes or flags cases; a second sweep for the same date changes nothing.
+/// `*out_summary_json` (may be NULL) receives the counts and the cases touched.
+extern kcbx_status kcbx_ledger_sweep(kcbx_ledger *ledger, int32_t as_of, char ** out_summary_json);
+
+/// Verifies the file: hash chain, no gaps, recorded head, append-only triggers, current state equal
+/// to the events’ replay; with `anchor_seq` > 0 also that event’s hash equals `anchor_hash` (kept
+/// by the host from kcbx_ledger_head). KCBX_STATUS_INTEGRITY names the first event found edited,
+/// deleted or reordered. Out-params may be NULL; `*out_first_bad_seq` is 0 when intact.
+extern kcbx_status kcbx_ledger_verify(kcbx_ledger *ledger, int64_t anchor_seq, char const *anchor_hash, int64_t *out_events, int64_t *out_first_bad_seq);
 
 /// Opens a built-in profile by id (e.g. “guyuan-2021”). Free with kcbx_policy_free.
 extern kcbx_status kcbx_policy_builtin(char const *name, kcbx_policy **out_policy);
@@ -146,10 +585,40 @@ extern kcbx_status kcbx_policy_provenance(kcbx_policy *policy, char const *key, 
 /// The whole profile as JSON (the file format, every value with provenance). Free with kcbx_string_free.
 extern kcbx_status kcbx_policy_to_json(kcbx_policy *policy, char ** out_json);
 
+/// The reason code proposed for an out-of-school child born `birth_date` on `on_date` (YYYYMMDD):
+/// KCBX_REASON_A (primary age) or KCBX_REASON_B (junior age), KCBX_REASON_NONE when not of
+/// compulsory school age.
+extern kcbx_status kcbx_reason_for_out_of_school(int32_t birth_date, int32_t on_date, int32_t *out_reason);
+
+/// 四查三比对 from CSV files (column sets in docs/data-formats.md): household registry and
+/// student registry are required; the attending, poverty, “三类” and dropout lists (one column
+/// `resident_id`) may be NULL. `region_prefix` is the unit’s region code or prefix (e.g. “640422”).
+/// `*out_findings_report` gets one row per finding with its reason; `*out_summary_report` (may be NULL) the four
+/// counts and the count of each finding kind. Free both with kcbx_report_free.
+extern kcbx_status kcbx_reconcile_csv(char const *region_prefix, int32_t as_of, char const *household_csv, char const *students_csv, char const *attending_csv, char const *poverty_csv, char const *three_kinds_csv, char const *dropouts_csv, kcbx_report **out_findings_report, kcbx_report **out_summary_report);
+
 /// Parses a student registry number (学籍号): `G` + resident ID (validated, birth date not after
 /// `as_of` unless 0) or `L` + 1–30 letters/digits. `*out_body` receives the ID or temporary
 /// number (free with kcbx_string_free); out-params may be NULL.
 extern kcbx_status kcbx_registry_number_parse(char const *text, int32_t as_of, int32_t *out_kind, char ** out_body);
+
+/// A cell’s text into `*out_text` (free with kcbx_string_free).
+extern kcbx_status kcbx_report_cell(kcbx_report *report, int64_t row, int64_t column, char ** out_text);
+
+/// Number of columns of a report table.
+extern kcbx_status kcbx_report_columns(kcbx_report *report, int64_t *out_columns);
+
+/// The whole table as CSV text (UTF-8 with BOM, for Excel) into `*out_csv` (free with kcbx_string_free).
+extern kcbx_status kcbx_report_csv(kcbx_report *report, char ** out_csv);
+
+/// Frees a report table. Accepts NULL.
+extern void kcbx_report_free(kcbx_report *report);
+
+/// A column’s header into `*out_name` (free with kcbx_string_free).
+extern kcbx_status kcbx_report_header(kcbx_report *report, int64_t column, char ** out_name);
+
+/// Number of data rows of a report table.
+extern kcbx_status kcbx_report_rows(kcbx_report *report, int64_t *out_rows);
 
 /// Computes the check character for the first 17 digits of a resident ID into `*out_check`.
 extern kcbx_status kcbx_resident_id_check_character(char const *first17, char *out_check);
@@ -160,6 +629,9 @@ extern kcbx_status kcbx_resident_id_check_character(char const *first17, char *o
 /// `out_problem` receives the wrong part (KCBX_ID_PROBLEM_NONE on success).
 extern kcbx_status kcbx_resident_id_parse(char const *text, int32_t as_of, int32_t *out_region_code, int32_t *out_birth_date, int32_t *out_sex, int32_t *out_problem);
 
+/// A rule (kcbx_rule) in words under `policy`: parameter, value and citation. Free with kcbx_string_free.
+extern kcbx_status kcbx_rule_describe(kcbx_policy *policy, int32_t rule, char ** out_text);
+
 /// School age of a child born on `birth_date`, on `on_date` (both YYYYMMDD): age in completed
 /// years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it is of compulsory
 /// age 6–15 (seed 000), and the grade and stage expected on time. Out-params may be NULL.
@@ -167,6 +639,32 @@ extern kcbx_status kcbx_school_age(int32_t birth_date, int32_t on_date, int32_t 
 
 /// Frees a string returned by any kcbx_* function. Accepts NULL.
 extern void kcbx_string_free(char *s);
+
+/// The `index`-th duplicate mark: the child’s row, the date (YYYYMMDD) and the input positions of
+/// the dropped and the kept mark. Out-params may be NULL.
+extern kcbx_status kcbx_table_conflict(kcbx_table *table, int64_t index, int64_t *out_row, int32_t *out_date, int64_t *out_replaced_mark, int64_t *out_kept_mark);
+
+/// Number of duplicate marks resolved over the whole input.
+extern kcbx_status kcbx_table_conflict_count(kcbx_table *table, int64_t *out_count);
+
+/// Copies the child ids into `out_ids` (capacity >= rows).
+extern kcbx_status kcbx_table_copy_child_ids(kcbx_table *table, int64_t *out_ids, int64_t capacity);
+
+/// Copies a column (every kcbx_table_column but KCBX_TABLE_COLUMN_CHILD_ID) into `out_values`,
+/// which must hold `capacity` >= rows entries; dates in `encoding` (no date: 0 or INT32_MIN).
+extern kcbx_status kcbx_table_copy_column(kcbx_table *table, int32_t column, int32_t encoding, int32_t *out_values, int64_t capacity);
+
+/// Number of rows with `status` (kcbx_child_status).
+extern kcbx_status kcbx_table_count(kcbx_table *table, int32_t status, int64_t *out_count);
+
+/// Frees a classification table. Accepts NULL.
+extern void kcbx_table_free(kcbx_table *table);
+
+/// Number of rows (children) of a table.
+extern kcbx_status kcbx_table_rows(kcbx_table *table, int64_t *out_rows);
+
+/// One cell; dates as YYYYMMDD (0 = none).
+extern kcbx_status kcbx_table_value(kcbx_table *table, int64_t row, int32_t column, int64_t *out_value);
 
 /// The library version, e.g. “0.1.0”. Static storage: do not free.
 extern char const *kcbx_version(void);

@@ -1,0 +1,355 @@
+import KCBXCore
+
+typealias LedgerHandle = Handle<Ledger>
+
+/// Case kinds (DOMAIN.md §2, §4).
+@c public enum kcbx_case_kind: Int32 {
+    /// 失学: no student registration.
+    case outOfSchool = 1
+    /// 疑似辍学.
+    case suspectedDropout = 2
+    /// 辍学.
+    case dropout = 3
+}
+
+/// Case statuses: suspected → verified | dismissed → persuading → returned → closed; deferred / suspended are exempt.
+@c public enum kcbx_case_status: Int32 {
+    case suspected = 1, verified = 2, dismissed = 3, persuading = 4, returned = 5, closed = 6, deferred = 7, suspended = 8
+}
+
+enum LedgerMarshal {
+    /// NULL reads as "".
+    static func text(_ p: UnsafePointer<CChar>?, _ field: String) throws -> String {
+        p == nil ? "" : try Marshal.string(p, field)
+    }
+
+    static func code<T: RawRepresentable & CaseIterable>(_ p: UnsafePointer<CChar>?, _ field: String) throws -> T where T.RawValue == String {
+        let s = try Marshal.string(p, field)
+        guard let v = T(rawValue: s) else {
+            throw KCBXError.invalidInput(field: field, rule: "'\(s)' must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return v
+    }
+
+    static func filter(_ p: UnsafePointer<CChar>?) throws -> LedgerCaseFilter {
+        p == nil ? LedgerCaseFilter() : try LedgerCaseFilter(json: try Marshal.string(p, "filter_json"))
+    }
+
+    static func caseID(_ v: Int64) throws -> Int64 {
+        guard v > 0 else { throw KCBXError.invalidInput(field: "case_id", rule: "must be a positive case id, got \(v)") }
+        return v
+    }
+
+    static func problemsJSON(_ problems: [LedgerRowProblem]) -> String {
+        JSONValue.object(["problems": .array(problems.map {
+            .object(["row": .number(Double($0.row)), "field": .string($0.field), "rule": .string($0.rule)])
+        })]).serialized(pretty: false)
+    }
+
+    /// Runs an import: on success `*out_report_json` gets `result`, on bad rows `{"problems": [...]}`.
+    static func runImport(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                          _ body: (inout [LedgerRowProblem]) throws -> JSONValue) -> kcbx_status {
+        out?.pointee = nil
+        var problems: [LedgerRowProblem] = []
+        let status = guarded {
+            let report = try body(&problems)
+            if let out { Marshal.give(report.serialized(pretty: false), to: out) }
+        }
+        if status != .ok, !problems.isEmpty, let out { Marshal.give(problemsJSON(problems), to: out) }
+        return status
+    }
+
+    static func caseOp(_ ledger: OpaquePointer?, _ body: (Ledger) throws -> Void) -> kcbx_status {
+        guarded { try body(try LedgerHandle.get(ledger, "ledger").value) }
+    }
+}
+
+/// Opens (creating when missing) the ledger file at `path` under `policy`, acting as the unit
+/// `actor_level` ("school", "township", "county", "city", "province", "class_teacher", "village",
+/// "department") with code `actor_unit` (school id; 9-digit township; 6-digit GB/T 2260 code) and
+/// person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_close.
+@c public func kcbx_ledger_open(_ path: UnsafePointer<CChar>?, _ policy: OpaquePointer?,
+                                _ actor_level: UnsafePointer<CChar>?, _ actor_unit: UnsafePointer<CChar>?,
+                                _ actor_person: UnsafePointer<CChar>?, _ actor_role: UnsafePointer<CChar>?,
+                                _ out_ledger: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    out_ledger?.pointee = nil
+    return guarded {
+        let out = try Marshal.out(out_ledger, "out_ledger")
+        let p = try Marshal.string(path, "path")
+        let profile = try PolicyHandle.get(policy, "policy").value
+        let actor = try LedgerActor(level: try Marshal.string(actor_level, "actor_level"), unitCode: try Marshal.string(actor_unit, "actor_unit"),
+                                    person: try Marshal.string(actor_person, "actor_person"), role: try LedgerMarshal.text(actor_role, "actor_role"))
+        out.pointee = LedgerHandle.make(try Ledger(path: p, policy: profile, actor: actor))
+    }
+}
+
+/// Closes a ledger handle. Accepts NULL.
+@c public func kcbx_ledger_close(_ ledger: OpaquePointer?) { LedgerHandle.release(ledger) }
+
+/// Same as kcbx_ledger_close (the kcbx_<type>_free convention). Accepts NULL.
+@c public func kcbx_ledger_free(_ ledger: OpaquePointer?) { LedgerHandle.release(ledger) }
+
+/// Imports roster rows from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or
+/// nothing. `*out_report_json` (may be NULL; free with kcbx_string_free) receives
+/// {"rows","added","updated","unchanged"}, or {"problems":[{"row","field","rule"}]} for bad rows.
+@c public func kcbx_ledger_import_students_csv(_ ledger: OpaquePointer?, _ path: UnsafePointer<CChar>?,
+                                               _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    LedgerMarshal.runImport(out_report_json) { problems in
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        return importReport(try l.importStudentsCSV(path: try Marshal.string(path, "path"), problems: &problems))
+    }
+}
+
+/// Imports roster rows from a JSON array of objects keyed by the CSV column names; as
+/// kcbx_ledger_import_students_csv.
+@c public func kcbx_ledger_import_students_json(_ ledger: OpaquePointer?, _ json: UnsafePointer<CChar>?,
+                                                _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    LedgerMarshal.runImport(out_report_json) { problems in
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        return importReport(try l.importStudentsJSON(try Marshal.string(json, "json"), problems: &problems))
+    }
+}
+
+func importReport(_ r: LedgerImportResult) -> JSONValue {
+    .object(["rows": .number(Double(r.rows)), "added": .number(Double(r.added)), "updated": .number(Double(r.updated)),
+             "unchanged": .number(Double(r.unchanged))])
+}
+
+func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
+    .object(["rows": .number(Double(r.rows)), "changed": .number(Double(r.changed)), "unchanged": .number(Double(r.unchanged)),
+             "conflicts": .array(r.conflicts.map { .object(["row": .number(Double($0.row)), "field": .string($0.field), "rule": .string($0.rule)]) })])
+}
+
+/// Imports `count` attendance marks from parallel arrays: student keys, dates (YYYYMMDD) and mark
+/// kinds (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early), all or nothing. Needs
+/// the school calendar. `*out_report_json` receives {"rows","changed","unchanged","conflicts"} or
+/// {"problems":[...]} (rows numbered from 1).
+@c public func kcbx_ledger_import_marks(_ ledger: OpaquePointer?, _ count: Int32,
+                                        _ students: UnsafePointer<UnsafePointer<CChar>?>?, _ dates: UnsafePointer<Int32>?,
+                                        _ kinds: UnsafePointer<Int32>?,
+                                        _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    LedgerMarshal.runImport(out_report_json) { problems in
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        guard count >= 0, count <= 50_000_000 else { throw KCBXError.invalidInput(field: "count", rule: "must be 0-50000000, got \(count)") }
+        let n = Int(count)
+        if n > 0 && (students == nil || dates == nil || kinds == nil) {
+            throw KCBXError.invalidInput(field: students == nil ? "students" : dates == nil ? "dates" : "kinds", rule: "must not be NULL when count > 0")
+        }
+        var keys: [String] = [], ds: [Int32] = [], ks: [Int] = []
+        for i in 0..<n {
+            keys.append(try Marshal.string(students![i], "students[\(i)]"))
+            ds.append(dates![i]); ks.append(Int(kinds![i]))
+        }
+        return marksReport(try l.importMarks(students: keys, dates: ds, kinds: ks, problems: &problems))
+    }
+}
+
+/// Imports attendance marks from a CSV file (columns student,date,kind[,leave_from,leave_to,slip]);
+/// as kcbx_ledger_import_marks, rows numbered as a spreadsheet shows them (header = row 1).
+@c public func kcbx_ledger_import_marks_csv(_ ledger: OpaquePointer?, _ path: UnsafePointer<CChar>?,
+                                            _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    LedgerMarshal.runImport(out_report_json) { problems in
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        return marksReport(try l.importMarksCSV(path: try Marshal.string(path, "path"), problems: &problems))
+    }
+}
+
+/// Sets the school calendar (calendar file format JSON, docs/calendar-format.md); county level or
+/// above. `*out_changed` (may be NULL) is 0 when the same calendar was already set.
+@c public func kcbx_ledger_set_calendar_json(_ ledger: OpaquePointer?, _ json: UnsafePointer<CChar>?,
+                                             _ out_changed: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+    guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let changed = try l.setCalendar(try SchoolCalendar(json: try Marshal.string(json, "json")))
+        out_changed?.pointee = changed ? 1 : 0
+    }
+}
+
+/// Sets the school calendar from a calendar handle (kcbx_calendar_*); as kcbx_ledger_set_calendar_json.
+@c public func kcbx_ledger_set_calendar(_ ledger: OpaquePointer?, _ calendar: OpaquePointer?,
+                                        _ out_changed: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+    guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let changed = try l.setCalendar(try Handle<SchoolCalendar>.get(calendar, "calendar").value)
+        out_changed?.pointee = changed ? 1 : 0
+    }
+}
+
+/// Opens a case for the student with key `student` (resident ID or L number); `kind` is
+/// "out_of_school", "suspected_dropout" or "dropout"; `date` YYYYMMDD; `note` may be NULL.
+/// A child with an earlier closed case gets a case flagged as a relapse (反弹).
+@c public func kcbx_ledger_case_open(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ kind: UnsafePointer<CChar>?,
+                                     _ date: Int32, _ note: UnsafePointer<CChar>?, _ out_case_id: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+    LedgerMarshal.caseOp(ledger) { l in
+        let k: LedgerCaseKind = try LedgerMarshal.code(kind, "kind")
+        let c = try l.openCase(student: try Marshal.string(student, "student"), kind: k, on: try Marshal.date(date, "date"),
+                               note: try LedgerMarshal.text(note, "note"))
+        out_case_id?.pointee = c.id
+    }
+}
+
+/// Verifies a suspected case with its reason code "A".."T" (seed 001 附件1).
+@c public func kcbx_ledger_case_verify(_ ledger: OpaquePointer?, _ case_id: Int64, _ reason: UnsafePointer<CChar>?,
+                                       _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+    LedgerMarshal.caseOp(ledger) { l in
+        try l.verifyCase(try LedgerMarshal.caseID(case_id), reason: try ReasonCode(code: try Marshal.string(reason, "reason")),
+                         on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
+    }
+}
+
+/// Dismisses a suspected case; `why` is "transferred", "studying_elsewhere" or "data_error".
+@c public func kcbx_ledger_case_dismiss(_ ledger: OpaquePointer?, _ case_id: Int64, _ why: UnsafePointer<CChar>?,
+                                        _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+    LedgerMarshal.caseOp(ledger) { l in
+        try l.dismissCase(try LedgerMarshal.caseID(case_id), why: try LedgerMarshal.code(why, "why"),
+                          on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
+    }
+}
+
+/// Starts or resumes persuasion with the per-child plan (一人一案) and assigned person (人盯人);
+/// either may be NULL unless the profile requires it (per_child_plan, one_to_one_assignment).
+@c public func kcbx_ledger_case_persuade(_ ledger: OpaquePointer?, _ case_id: Int64, _ plan: UnsafePointer<CChar>?,
+                                         _ person: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+    LedgerMarshal.caseOp(ledger) { l in
+        try l.startPersuasion(try LedgerMarshal.caseID(case_id), plan: try LedgerMarshal.text(plan, "plan"),
+                              person: try LedgerMarshal.text(person, "person"), on: try Marshal.date(date, "date"),
+                              note: try LedgerMarshal.text(note, "note"))
+    }
+}
+
+/// Records the return to `school` on `date` with `placement` ("original_school", "other_school",
+/// "special_school", "regular_class", "home_delivered", "separate_class").
+@c public func kcbx_ledger_case_return(_ ledger: OpaquePointer?, _ case_id: Int64, _ school: UnsafePointer<CChar>?,
+                                       _ placement: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+    LedgerMarshal.caseOp(ledger) { l in
+        try l.recordReturn(try LedgerMarshal.caseID(case_id), school: try Marshal.string(school, "school"),
+                           placement: try LedgerMarshal.code(placement, "placement"), on: try Marshal.date(date, "date"),
+                           note: try LedgerMarshal.text(note, "note"))
+    }
+}
+
+/// Closes (销号) a returned case as of `date` when the child stayed: attended at least
+/// closure_attended_days of the closure_window_days school days from the return (稳得住, 000).
+/// Closing early is KCBX_STATUS_RULE_VIOLATION with the counts in the message.
+@c public func kcbx_ledger_case_close(_ ledger: OpaquePointer?, _ case_id: Int64, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+    LedgerMarshal.caseOp(ledger) { l in
+        try l.closeCase(try LedgerMarshal.caseID(case_id), asOf: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
+    }
+}
+
+/// Puts a case in an exempt state, `exemption` "deferred" (缓学) or "suspended" (休学), with the
+/// expert panel's opinion reference `opinion` (seed 002: refused without it).
+@c public func kcbx_ledger_case_exempt(_ ledger: OpaquePointer?, _ case_id: Int64, _ exemption: UnsafePointer<CChar>?,
+                                       _ opinion: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+    LedgerMarshal.caseOp(ledger) { l in
+        try l.exemptCase(try LedgerMarshal.caseID(case_id), try LedgerMarshal.code(exemption, "exemption"),
+                         opinion: try LedgerMarshal.text(opinion, "opinion"), on: try Marshal.date(date, "date"),
+                         note: try LedgerMarshal.text(note, "note"))
+    }
+}
+
+/// Records an action on a case: "home_visit", "guardian_contact", "education", "return_notice",
+/// "administrative_penalty", "court_application", "referral", "three_line_report" or "note".
+@c public func kcbx_ledger_case_action(_ ledger: OpaquePointer?, _ case_id: Int64, _ action: UnsafePointer<CChar>?,
+                                       _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+    LedgerMarshal.caseOp(ledger) { l in
+        try l.recordAction(try LedgerMarshal.caseID(case_id), try LedgerMarshal.code(action, "action"),
+                           on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
+    }
+}
+
+/// A case's status and kind; out-params may be NULL.
+@c public func kcbx_ledger_case_status(_ ledger: OpaquePointer?, _ case_id: Int64,
+                                       _ out_status: UnsafeMutablePointer<Int32>?, _ out_kind: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+    LedgerMarshal.caseOp(ledger) { l in
+        let c = try l.ledgerCase(try LedgerMarshal.caseID(case_id))
+        out_status?.pointee = Int32(LedgerCaseStatus.allCases.firstIndex(of: c.status)! + 1)
+        out_kind?.pointee = Int32(LedgerCaseKind.allCases.firstIndex(of: c.kind)! + 1)
+    }
+}
+
+/// Cases matching `filter_json` (NULL = all; keys in docs/ledger.md) within the actor's
+/// jurisdiction, as a JSON array into `*out_json` (free with kcbx_string_free).
+@c public func kcbx_ledger_cases_json(_ ledger: OpaquePointer?, _ filter_json: UnsafePointer<CChar>?,
+                                      _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    out_json?.pointee = nil
+    return guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let out = try Marshal.out(out_json, "out_json")
+        Marshal.give(JSONValue.array(try l.cases(try LedgerMarshal.filter(filter_json)).map(\.jsonValue)).serialized(pretty: false), to: out)
+    }
+}
+
+/// A case's full history (every event, oldest first, with actor, time, reason and payload) as a
+/// JSON array into `*out_json` (free with kcbx_string_free).
+@c public func kcbx_ledger_case_history_json(_ ledger: OpaquePointer?, _ case_id: Int64,
+                                             _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    out_json?.pointee = nil
+    return guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let out = try Marshal.out(out_json, "out_json")
+        Marshal.give(JSONValue.array(try l.history(case: try LedgerMarshal.caseID(case_id)).map(\.jsonValue)).serialized(pretty: false), to: out)
+    }
+}
+
+/// Writes an export to `path` as CSV (UTF-8 BOM, CRLF): `format` "guyuan-attachment-2" (seed 001
+/// 附件2) or "baiyin-attachment-4" (seed 000 附件4). IDs are masked unless `full_ids` is 1 and the
+/// actor is county level or above (otherwise refused and recorded). `as_of` (YYYYMMDD, 0 = today)
+/// dates ages. `*out_rows` (may be NULL) receives the number of data rows.
+@c public func kcbx_ledger_export_csv(_ ledger: OpaquePointer?, _ format: UnsafePointer<CChar>?, _ filter_json: UnsafePointer<CChar>?,
+                                      _ full_ids: Int32, _ as_of: Int32, _ path: UnsafePointer<CChar>?,
+                                      _ out_rows: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+    guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let f: LedgerExportFormat = try LedgerMarshal.code(format, "format")
+        guard full_ids == 0 || full_ids == 1 else { throw KCBXError.invalidInput(field: "full_ids", rule: "must be 0 or 1") }
+        let n = try l.exportCSV(f, to: try Marshal.string(path, "path"), filter: try LedgerMarshal.filter(filter_json),
+                                fullIDs: full_ids == 1, asOf: try Marshal.optionalDate(as_of, "as_of"))
+        out_rows?.pointee = Int32(n)
+    }
+}
+
+/// Classifies every student in the actor's jurisdiction as of `as_of` (YYYYMMDD) and opens,
+/// promotes or flags cases; a second sweep for the same date changes nothing.
+/// `*out_summary_json` (may be NULL) receives the counts and the cases touched.
+@c public func kcbx_ledger_sweep(_ ledger: OpaquePointer?, _ as_of: Int32,
+                                 _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    out_summary_json?.pointee = nil
+    return guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let summary = try l.sweep(asOf: try Marshal.date(as_of, "as_of"))
+        if let out_summary_json { Marshal.give(summary.jsonValue.serialized(pretty: false), to: out_summary_json) }
+    }
+}
+
+/// Verifies the file: hash chain, no gaps, recorded head, append-only triggers, current state equal
+/// to the events' replay; with `anchor_seq` > 0 also that event's hash equals `anchor_hash` (kept
+/// by the host from kcbx_ledger_head). KCBX_STATUS_INTEGRITY names the first event found edited,
+/// deleted or reordered. Out-params may be NULL; `*out_first_bad_seq` is 0 when intact.
+@c public func kcbx_ledger_verify(_ ledger: OpaquePointer?, _ anchor_seq: Int64, _ anchor_hash: UnsafePointer<CChar>?,
+                                  _ out_events: UnsafeMutablePointer<Int64>?, _ out_first_bad_seq: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+    out_first_bad_seq?.pointee = 0
+    return guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        guard anchor_seq >= 0 else { throw KCBXError.invalidInput(field: "anchor_seq", rule: "must be 0 (none) or a seq") }
+        let anchor = anchor_seq > 0 ? LedgerAnchor(seq: anchor_seq, hash: try Marshal.string(anchor_hash, "anchor_hash")) : nil
+        let v = try l.check(anchor: anchor)
+        out_events?.pointee = v.events
+        out_first_bad_seq?.pointee = v.firstBadSeq
+        if let first = v.problems.first {
+            throw KCBXError.integrity(first + (v.problems.count > 1 ? " (\(v.problems.count) problems in all)" : ""))
+        }
+    }
+}
+
+/// The newest event's seq and hash (64 hex digits, free with kcbx_string_free): an anchor for
+/// kcbx_ledger_verify. Out-params may be NULL.
+@c public func kcbx_ledger_head(_ ledger: OpaquePointer?, _ out_seq: UnsafeMutablePointer<Int64>?,
+                                _ out_hash: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    out_hash?.pointee = nil
+    return guarded {
+        let h = try LedgerHandle.get(ledger, "ledger").value.head()
+        out_seq?.pointee = h.seq
+        if let out_hash { Marshal.give(h.hash, to: out_hash) }
+    }
+}

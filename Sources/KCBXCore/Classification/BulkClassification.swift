@@ -1,0 +1,408 @@
+import Dispatch
+
+/// Bulk classification: every child of a county or province in one call, from columns.
+///
+/// Two parallel passes, no per-child allocation: (1) validate each mark and turn its date into a
+/// calendar offset, noting whether the input is already grouped by child and sorted by date;
+/// (2) for each child, gather its marks into a reused scratch buffer (by a counting sort on the
+/// child column when the input is not grouped), resolve duplicates (the later mark wins and the
+/// pair is recorded), and run the same kernel as `classify`. Errors are deterministic: the
+/// lowest mark index for mark errors, then the lowest child row for child errors.
+extension Classifier {
+    /// Classifies every child of `children` as of `asOf` from `marks`.
+    public func classifyMany(children: ChildColumns, marks: MarkColumns, asOf: CivilDate,
+                             today: CivilDate = .today()) throws -> ClassificationTable {
+        try children.validateShape()
+        try marks.validateShape()
+        let ctx = try context(asOf: asOf, today: today)
+        let run = BulkRun(classifier: self, ctx: ctx, children: children, marks: marks, today: today)
+        return try run.execute()
+    }
+
+    /// Convenience for Swift callers: facts as values, marks as arrays (day numbers by default).
+    public func classifyMany(children: [ChildFacts], ids: [Int64]? = nil, markChild: [Int32], markDate: [Int32], markKind: [Int8],
+                             leaveFrom: [Int32]? = nil, leaveTo: [Int32]? = nil, encoding: DateEncoding = .dayNumber,
+                             asOf: CivilDate, today: CivilDate = .today()) throws -> ClassificationTable {
+        let birth = children.map { encode($0.birthDate, encoding) }
+        let grade = children.map { Int8($0.grade ?? 0) }
+        let reg = children.map { Int8($0.registration.rawValue) }
+        let regDate = children.map { encode($0.registrationDate, encoding) }
+        let facts = children.map { f -> UInt32 in
+            var b = ChildFactBits()
+            if !f.inHouseholdRegistry { b.insert(.notInHouseholdRegistry) }
+            if f.studyingElsewhere { b.insert(.studyingElsewhere) }
+            if f.pastDropout { b.insert(.pastDropout) }
+            return b.rawValue
+        }
+        let groups = children.map { SpecialGroup.mask($0.groups) }
+        let opinions = children.map(\.expertOpinion)
+        return try birth.withUnsafeBufferPointer { birth in
+            try grade.withUnsafeBufferPointer { grade in
+                try reg.withUnsafeBufferPointer { reg in
+                    try regDate.withUnsafeBufferPointer { regDate in
+                        try facts.withUnsafeBufferPointer { facts in
+                            try groups.withUnsafeBufferPointer { groups in
+                                try withOptionalBuffer(ids) { ids in
+                                    try markChild.withUnsafeBufferPointer { mc in
+                                        try markDate.withUnsafeBufferPointer { md in
+                                            try markKind.withUnsafeBufferPointer { mk in
+                                                try withOptionalBuffer(leaveFrom) { lf in
+                                                    try withOptionalBuffer(leaveTo) { lt in
+                                                        let c = ChildColumns(count: children.count, ids: ids, birthDate: birth, grade: grade,
+                                                                             registration: reg,
+                                                                             registrationDate: regDate, factBits: facts, groupMask: groups,
+                                                                             expertOpinion: { opinions[$0] }, encoding: encoding)
+                                                        let m = MarkColumns(child: mc, date: md, kind: mk, leaveFrom: lf, leaveTo: lt, encoding: encoding)
+                                                        return try classifyMany(children: c, marks: m, asOf: asOf, today: today)
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Runs `body(0..<iterations)` on the Dispatch thread pool and returns when all are done. The
+/// workers write disjoint rows of shared buffers, which the compiler cannot prove; hence the box.
+func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
+    struct Box: @unchecked Sendable { let body: (Int) -> Void }
+    withoutActuallyEscaping(body) { escapable in
+        let box = Box(body: escapable)
+        DispatchQueue.concurrentPerform(iterations: iterations) { box.body($0) }
+    }
+}
+
+private func encode(_ d: CivilDate?, _ e: DateEncoding) -> Int32 {
+    guard let d else { return e.none }
+    return e == .dayNumber ? d.dayNumber : d.yyyymmdd
+}
+
+private func withOptionalBuffer<T, R>(_ a: [T]?, _ body: (UnsafeBufferPointer<T>?) throws -> R) rethrows -> R {
+    guard let a else { return try body(nil) }
+    return try a.withUnsafeBufferPointer { try body($0) }
+}
+
+/// One bulk classification in progress.
+private struct BulkRun {
+    let classifier: Classifier
+    let ctx: ChildKernel.Context
+    let children: ChildColumns
+    let marks: MarkColumns
+    let today: CivilDate
+    let ix: CalendarIndex
+
+    init(classifier: Classifier, ctx: ChildKernel.Context, children: ChildColumns, marks: MarkColumns, today: CivilDate) {
+        self.classifier = classifier; self.ctx = ctx; self.children = children; self.marks = marks; self.today = today
+        ix = classifier.calendar.index
+    }
+
+    static let noSpan = Int32.min
+
+    func execute() throws -> ClassificationTable {
+        let nm = marks.child.count, nc = children.count
+        let offsets = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(nm, 1))
+        defer { offsets.deallocate() }
+        let hasSpans = marks.leaveFrom != nil || marks.leaveTo != nil
+        let spanFrom = UnsafeMutableBufferPointer<Int32>.allocate(capacity: hasSpans ? max(nm, 1) : 1)
+        let spanTo = UnsafeMutableBufferPointer<Int32>.allocate(capacity: hasSpans ? max(nm, 1) : 1)
+        defer { spanFrom.deallocate(); spanTo.deallocate() }
+        let sorted = try validateMarks(offsets: offsets, spanFrom: spanFrom, spanTo: spanTo, hasSpans: hasSpans)
+
+        // Where each child's marks are: contiguous when sorted, else through a counting sort.
+        var starts: UnsafeMutableBufferPointer<Int>? = nil
+        var perm: UnsafeMutableBufferPointer<Int32>? = nil
+        defer { starts?.deallocate(); perm?.deallocate() }
+        if !sorted {
+            let st = UnsafeMutableBufferPointer<Int>.allocate(capacity: nc + 1); st.initialize(repeating: 0)
+            for i in 0..<nm { st[Int(marks.child[i]) + 1] += 1 }
+            for c in 0..<nc { st[c + 1] += st[c] }
+            let pm = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(nm, 1))
+            let fill = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(nc, 1))
+            for c in 0..<nc { fill[c] = st[c] }
+            for i in 0..<nm { let c = Int(marks.child[i]); pm[fill[c]] = Int32(i); fill[c] += 1 }
+            fill.deallocate()
+            starts = st; perm = pm
+        }
+
+        let table = ClassificationTable(rows: nc, asOf: ctx.asOf)
+        let chunks = max(1, min(256, nc / 2048))
+        let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunks)
+        results.initialize(repeating: ChunkResult())
+        defer { results.deinitialize(); results.deallocate() }
+        let st = starts, pm = perm
+        parallelFor(chunks) { k in
+            let lo = nc * k / chunks, hi = nc * (k + 1) / chunks
+            results[k] = classifyChildren(lo..<hi, sorted: sorted, starts: st, perm: pm, offsets: offsets,
+                                          spanFrom: spanFrom, spanTo: spanTo, hasSpans: hasSpans, table: table)
+        }
+        for k in 0..<chunks { if let e = results[k].error { throw e } }
+        var all: [BulkMarkConflict] = []
+        for k in 0..<chunks { all.append(contentsOf: results[k].conflicts) }
+        table.conflicts = all
+        return table
+    }
+
+    struct ChunkResult {
+        var error: KCBXError?
+        var conflicts: [BulkMarkConflict] = []
+        var firstBadMark = -1
+        var sorted = true
+    }
+
+    // MARK: Pass 1 — marks
+
+    /// Validates every mark, stores its calendar offset; returns true when grouped by child and
+    /// sorted by date. Throws the error of the lowest bad mark.
+    func validateMarks(offsets: UnsafeMutableBufferPointer<Int32>, spanFrom: UnsafeMutableBufferPointer<Int32>,
+                       spanTo: UnsafeMutableBufferPointer<Int32>, hasSpans: Bool) throws -> Bool {
+        let nm = marks.child.count
+        guard nm > 0 else { return true }
+        let chunks = max(1, min(64, nm / 65_536))
+        let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunks)
+        results.initialize(repeating: ChunkResult())
+        defer { results.deinitialize(); results.deallocate() }
+        let nc = Int32(children.count)
+        let todayOffset = Int64(today.dayNumber) - Int64(ix.base)
+        let enc = marks.encoding
+        let isSchool = ix.isSchool
+        parallelFor(chunks) { k in
+            let lo = nm * k / chunks, hi = nm * (k + 1) / chunks
+            var sorted = true, bad = -1
+            var prevC = Int32.min, prevO = Int32.min
+            for i in lo..<hi {
+                let c = marks.child[i], kind = marks.kind[i]
+                let o = ix.offset(marks.date[i], enc)
+                guard c >= 0, c < nc, kind >= 0, kind <= 4, o >= 0, isSchool[Int(o)] != 0, Int64(o) <= todayOffset else { bad = i; break }
+                offsets[i] = o
+                if c < prevC || (c == prevC && o < prevO) { sorted = false }
+                prevC = c; prevO = o
+                if hasSpans {
+                    guard let (f, t) = span(i, offset: o, kind: kind) else { bad = i; break }
+                    spanFrom[i] = f; spanTo[i] = t
+                }
+            }
+            results[k].sorted = sorted
+            results[k].firstBadMark = bad
+        }
+        for k in 0..<chunks where results[k].firstBadMark >= 0 { throw markError(results[k].firstBadMark) }
+        var sorted = true
+        for k in 0..<chunks {
+            if !results[k].sorted { sorted = false }
+            if k > 0 {
+                let i = nm * k / chunks
+                if i > 0 {
+                    let (c0, c1) = (marks.child[i - 1], marks.child[i])
+                    if c1 < c0 || (c1 == c0 && offsets[i] < offsets[i - 1]) { sorted = false }
+                }
+            }
+        }
+        return sorted
+    }
+
+    /// The leave span of mark `i` as offsets (noSpan when none), or nil when it is invalid.
+    @inline(__always) func span(_ i: Int, offset o: Int32, kind: Int8) -> (Int32, Int32)? {
+        let none = marks.encoding.none
+        let fv = marks.leaveFrom?[i] ?? none, tv = marks.leaveTo?[i] ?? none
+        if fv == none && tv == none { return (BulkRun.noSpan, BulkRun.noSpan) }
+        guard kind == Int8(MarkKind.approvedLeave.rawValue) else { return nil }
+        let f = fv == none ? o : ix.offset(fv, marks.encoding)
+        let t = tv == none ? o : ix.offset(tv, marks.encoding)
+        guard f >= 0, t >= 0, f <= o, o <= t else { return nil }
+        return (f, t)
+    }
+
+    /// The error for bad mark `i`, naming the column and index.
+    func markError(_ i: Int) -> KCBXError {
+        let c = marks.child[i], kind = marks.kind[i], v = marks.date[i], enc = marks.encoding
+        if c < 0 || Int(c) >= children.count {
+            return .invalidInput(field: "marks.child[\(i)]", rule: "\(c) is not a child row (0..<\(children.count))")
+        }
+        if kind < 0 || kind > 4 {
+            return .invalidInput(field: "marks.kind[\(i)]", rule: "\(kind) is not a mark kind (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early)")
+        }
+        let o = ix.offset(v, enc)
+        if o == -1 { return .invalidInput(field: "marks.date[\(i)]", rule: "\(v) is not a date in \(enc == .yyyymmdd ? "YYYYMMDD form" : "day-number form")") }
+        let date = o == -2 ? (try? enc.decode(v, field: "")) ?? nil : CivilDate(dayNumber: ix.base + o)
+        if let date, let why = classifier.calendar.whyNotSchoolDay(date) {
+            return .invalidInput(field: "marks.date[\(i)]", rule: "\(enc.text(v)) is not a school day: \(why)")
+        }
+        if let date, date > today {
+            return .invalidInput(field: "marks.date[\(i)]", rule: "\(date) is in the future (today is \(today))")
+        }
+        let what = kind == Int8(MarkKind.approvedLeave.rawValue)
+            ? "must be dates in the calendar with leave_from <= the mark's date <= leave_to"
+            : "only approved-leave marks (kind 1) carry a leave span"
+        return .invalidInput(field: "marks.leave_from[\(i)]/leave_to[\(i)]", rule: what)
+    }
+
+    // MARK: Pass 2 — children
+
+    /// Per-worker scratch buffers, grown as needed.
+    struct Scratch {
+        var capacity = 0
+        var off = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        var kind = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        var idx = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        var spans: [ChildKernel.Span] = []
+
+        mutating func reserve(_ n: Int) {
+            guard n > capacity else { return }
+            off.deallocate(); kind.deallocate(); idx.deallocate()
+            capacity = max(n, capacity * 2, 64)
+            off = .allocate(capacity: capacity); kind = .allocate(capacity: capacity); idx = .allocate(capacity: capacity)
+        }
+
+        func release() { off.deallocate(); kind.deallocate(); idx.deallocate() }
+    }
+
+    func classifyChildren(_ rows: Range<Int>, sorted: Bool, starts: UnsafeMutableBufferPointer<Int>?, perm: UnsafeMutableBufferPointer<Int32>?,
+                          offsets: UnsafeMutableBufferPointer<Int32>, spanFrom: UnsafeMutableBufferPointer<Int32>,
+                          spanTo: UnsafeMutableBufferPointer<Int32>, hasSpans: Bool, table: ClassificationTable) -> ChunkResult {
+        var result = ChunkResult()
+        guard !rows.isEmpty else { return result }
+        var scratch = Scratch()
+        defer { scratch.release() }
+        scratch.spans.reserveCapacity(8)
+        let child = marks.child, kindCol = marks.kind
+        let nm = child.count
+        // Sorted input: the first mark of the first child of the chunk, by binary search.
+        var m = 0
+        if sorted {
+            var lo = 0, hi = nm
+            let target = Int32(rows.lowerBound)
+            while lo < hi { let mid = (lo + hi) / 2; if child[mid] < target { lo = mid + 1 } else { hi = mid } }
+            m = lo
+        }
+        for r in rows {
+            // Gather.
+            var count = 0
+            if sorted {
+                let b = m
+                while m < nm && Int(child[m]) == r { m += 1 }
+                count = m - b
+                scratch.reserve(count)
+                for j in 0..<count {
+                    let i = b + j
+                    scratch.off[j] = offsets[i]; scratch.kind[j] = UInt8(kindCol[i]); scratch.idx[j] = Int32(i)
+                }
+            } else {
+                let b = starts![r], e = starts![r + 1]
+                count = e - b
+                scratch.reserve(count)
+                var inOrder = true
+                for j in 0..<count {
+                    let i = Int(perm![b + j])
+                    scratch.off[j] = offsets[i]; scratch.kind[j] = UInt8(kindCol[i]); scratch.idx[j] = Int32(i)
+                    if j > 0 && scratch.off[j] < scratch.off[j - 1] { inOrder = false }
+                }
+                if !inOrder { insertionSort(scratch, count) }
+            }
+            // One mark per day: the later in the input wins.
+            var w = 0
+            var conflicts: Int32 = 0
+            for j in 0..<count {
+                if w > 0 && scratch.off[w - 1] == scratch.off[j] {
+                    result.conflicts.append(BulkMarkConflict(row: r, date: ctx.date(scratch.off[j]),
+                                                             replacedMark: Int(scratch.idx[w - 1]), keptMark: Int(scratch.idx[j])))
+                    scratch.off[w - 1] = scratch.off[j]; scratch.kind[w - 1] = scratch.kind[j]; scratch.idx[w - 1] = scratch.idx[j]
+                    conflicts += 1
+                } else {
+                    scratch.off[w] = scratch.off[j]; scratch.kind[w] = scratch.kind[j]; scratch.idx[w] = scratch.idx[j]
+                    w += 1
+                }
+            }
+            // Facts.
+            let facts: ChildKernel.Facts
+            do { facts = try childFacts(r) } catch let e as KCBXError {
+                result.error = e; return result
+            } catch { result.error = .invalidInput(field: "children[\(r)]", rule: "\(error)"); return result }
+            if facts.birthDay != ChildKernel.noDate, w > 0, ix.base + scratch.off[0] < facts.birthDay {
+                let i = Int(scratch.idx[0])
+                result.error = .invalidInput(field: "marks.date[\(i)]", rule: "\(ctx.date(scratch.off[0])) is before the birth date \(CivilDate(dayNumber: facts.birthDay)) of child \(r)")
+                return result
+            }
+            scratch.spans.removeAll(keepingCapacity: true)
+            if hasSpans {
+                for j in 0..<w where scratch.kind[j] == MarkKind.approvedLeave.rawValue {
+                    let i = Int(scratch.idx[j])
+                    if spanFrom[i] != BulkRun.noSpan && (spanFrom[i] != spanTo[i] || spanFrom[i] != scratch.off[j]) {
+                        scratch.spans.append(ChildKernel.Span(from: spanFrom[i], to: spanTo[i]))
+                    }
+                }
+            }
+            let out = scratch.spans.withUnsafeBufferPointer { sp in
+                ChildKernel.classify(ctx, offsets: UnsafeBufferPointer(start: scratch.off, count: w),
+                                     kinds: UnsafeBufferPointer(start: scratch.kind, count: w), spans: sp, facts: facts)
+            }
+            if out.problem == .notResident { result.error = Classifier.notResident("children[\(r)]"); return result }
+            table.store(r, id: children.ids?[r] ?? Int64(r), out, conflicts: conflicts)
+        }
+        return result
+    }
+
+    /// Stable insertion sort of the scratch by (offset, input index).
+    func insertionSort(_ s: Scratch, _ n: Int) {
+        guard n > 1 else { return }
+        for j in 1..<n {
+            let o = s.off[j], k = s.kind[j], x = s.idx[j]
+            var i = j - 1
+            while i >= 0 && (s.off[i] > o || (s.off[i] == o && s.idx[i] > x)) {
+                s.off[i + 1] = s.off[i]; s.kind[i + 1] = s.kind[i]; s.idx[i + 1] = s.idx[i]; i -= 1
+            }
+            s.off[i + 1] = o; s.kind[i + 1] = k; s.idx[i + 1] = x
+        }
+    }
+
+    /// Decodes and checks the facts of child `r`.
+    func childFacts(_ r: Int) throws -> ChildKernel.Facts {
+        var f = ChildKernel.Facts()
+        let enc = children.encoding
+        var birth: CivilDate?, regDate: CivilDate?
+        if let b = children.birthDate {
+            birth = try enc.decode(b[r], field: "children.birth_date[\(r)]")
+            f.birthDay = birth?.dayNumber ?? ChildKernel.noDate
+        }
+        var grade: Int?
+        if let g = children.grade, g[r] != 0 { grade = Int(g[r]); f.grade = g[r] }
+        if let reg = children.registration {
+            guard reg[r] >= 0, let s = RegistrationState(rawValue: UInt8(reg[r])) else {
+                _ = try RegistrationState(code: Int(reg[r]), field: "children.registration[\(r)]")
+                throw KCBXError.invalidInput(field: "children.registration[\(r)]", rule: "unknown code \(reg[r])")
+            }
+            f.registration = s
+        }
+        if let rd = children.registrationDate {
+            regDate = try enc.decode(rd[r], field: "children.registration_date[\(r)]")
+            f.registrationDay = regDate?.dayNumber ?? ChildKernel.noDate
+        }
+        if let fb = children.factBits {
+            let bits = ChildFactBits(rawValue: fb[r])
+            guard ChildFactBits.known.isSuperset(of: bits) else {
+                throw KCBXError.invalidInput(field: "children.fact_bits[\(r)]", rule: "unknown bits 0x\(String(fb[r] & ~ChildFactBits.known.rawValue, radix: 16))")
+            }
+            f.resident = !bits.contains(.notInHouseholdRegistry)
+            f.studyingElsewhere = bits.contains(.studyingElsewhere)
+            f.pastDropout = bits.contains(.pastDropout)
+        }
+        if let gm = children.groupMask {
+            let all = SpecialGroup.mask(SpecialGroup.allCases)
+            guard gm[r] & ~all == 0 else {
+                throw KCBXError.invalidInput(field: "children.group_mask[\(r)]", rule: "unknown group bits 0x\(String(gm[r] & ~all, radix: 16)) (\(SpecialGroup.allCases.count) groups)")
+            }
+            f.groupMask = gm[r]
+        }
+        if f.registration != .enrolled || grade != nil || birth != nil || regDate != nil {
+            try Classifier.validateFacts(birth: birth, grade: grade, registration: f.registration, registrationDate: regDate,
+                                         hasExpertOpinion: { children.expertOpinion?(r).map { !$0.allSatisfy(\.isWhitespace) } ?? false },
+                                         asOf: ctx.asOf, today: today, field: "children[\(r)]")
+        }
+        return f
+    }
+}

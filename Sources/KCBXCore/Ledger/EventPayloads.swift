@@ -1,0 +1,71 @@
+import FoundationEssentials
+
+/// Event kinds and their payloads. A payload holds everything the projector needs to rebuild
+/// the current state, so the events alone are the ledger (projections are a cache).
+enum EventKind: String, CaseIterable {
+    case created = "ledger.created"
+    case studentUpserted = "student.upserted"
+    case marksRecorded = "attendance.recorded"
+    case calendarSet = "calendar.set"
+    case caseOpened = "case.opened"
+    case casePromoted = "case.promoted"
+    case caseVerified = "case.verified"
+    case caseDismissed = "case.dismissed"
+    case casePersuading = "case.persuading"
+    case caseReturned = "case.returned"
+    case caseClosed = "case.closed"
+    case caseExempted = "case.exempted"
+    case caseAction = "case.action"
+    case caseFlagged = "case.flagged"
+    case accessRefused = "access.refused"
+    case exported = "export.full_ids"
+}
+
+struct CreatedPayload: Codable { var profile: String; var region: String; var schema: Int }
+
+/// Marks for some (student, day) pairs, each replacing what was stored for that day.
+/// `d` is the date YYYYMMDD, `k` the MarkKind code; leave span `lf`/`lt` (YYYYMMDD, 0 = the day) and slip `sl`.
+struct MarksPayload: Codable {
+    struct Mark: Codable, Hashable { var s: String; var d: Int32; var k: Int; var lf: Int32; var lt: Int32; var sl: String }
+    var marks: [Mark]
+}
+
+/// The school calendar in its file format (docs/calendar-format.md).
+struct CalendarPayload: Codable { var json: String }
+
+struct CaseOpenedPayload: Codable {
+    var id: Int64; var kind: String; var date: String; var source: String; var relapseOf: Int64
+    enum CodingKeys: String, CodingKey { case id, kind, date, source, relapseOf = "relapse_of" }
+}
+
+struct CasePromotedPayload: Codable { var kind: String; var date: String }
+struct CaseVerifiedPayload: Codable { var reason: String; var date: String }
+struct CaseDismissedPayload: Codable { var why: String; var date: String }
+struct CasePersuadingPayload: Codable { var plan: String; var person: String; var date: String; var from: String }
+struct CaseReturnedPayload: Codable { var school: String; var placement: String; var date: String }
+struct CaseExemptedPayload: Codable { var exemption: String; var opinion: String; var date: String }
+struct CaseActionPayload: Codable { var action: String; var date: String }
+struct CaseFlaggedPayload: Codable { var flag: String; var date: String }
+
+/// The closure check as it was made, so the history shows why closing was allowed.
+struct CaseClosedPayload: Codable {
+    var date: String; var attended: Int; var schoolDays: Int; var required: Int; var window: Int
+    enum CodingKeys: String, CodingKey { case date, attended, schoolDays = "school_days", required, window }
+}
+
+struct RefusedPayload: Codable { var operation: String; var detail: String }
+struct ExportedPayload: Codable { var format: String }
+
+enum PayloadCoding {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try! e.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String, seq: Int64) throws -> T {
+        do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
+            throw KCBXError.integrity("event #\(seq) has an unreadable payload (\(error))")
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import FoundationEssentials
+@_implementationOnly import GRDB
+
+/// Which cases to list. Empty lists and nil values do not filter. Results are always limited
+/// to the actor's jurisdiction (by the student's current school and township).
+public struct LedgerCaseFilter: Hashable, Sendable {
+    public var statuses: [LedgerCaseStatus] = []
+    public var kinds: [LedgerCaseKind] = []
+    public var reasons: [ReasonCode] = []
+    public var schoolID: String?
+    public var townshipCode: String?
+    public var group: SpecialGroup?
+    /// Opened on or after / on or before.
+    public var openedFrom: CivilDate?
+    public var openedThrough: CivilDate?
+    /// Only cases flagged 反弹 (relapse).
+    public var relapseOnly = false
+    /// Only cases not dismissed or closed.
+    public var openOnly = false
+    public var studentKey: String?
+
+    public init() {}
+
+    /// From JSON: `{"status": ["persuading"], "kind": [...], "reason": ["G"], "school_id": "…",
+    /// "township_code": "…", "group": "disabled", "opened_from": "2025-09-01", "opened_through": "…",
+    /// "relapse_only": true, "open_only": true, "student": "…"}`; unknown keys are refused.
+    public init(json text: String) throws {
+        var r = try JSONObjectReader(try JSONValue.parse(text, field: "filter"), path: "filter")
+        func list(_ key: String) throws -> [String] {
+            try (r.array(key) ?? []).enumerated().map { i, v in
+                guard case let .string(s) = v else { throw KCBXError.invalidInput(field: "filter.\(key)[\(i)]", rule: "must be a string") }
+                return s
+            }
+        }
+        statuses = try list("status").map { try ledgerParseCode($0, "filter.status") }
+        kinds = try list("kind").map { try ledgerParseCode($0, "filter.kind") }
+        reasons = try list("reason").map { try ReasonCode(code: $0, field: "filter.reason") }
+        schoolID = try r.string("school_id")
+        townshipCode = try r.string("township_code")
+        group = try r.string("group").map { try SpecialGroup(code: $0, field: "filter.group") }
+        openedFrom = try r.string("opened_from").map { try CivilDate(iso: $0, field: "filter.opened_from") }
+        openedThrough = try r.string("opened_through").map { try CivilDate(iso: $0, field: "filter.opened_through") }
+        studentKey = try r.string("student")
+        for key in ["relapse_only", "open_only"] {
+            guard let v = r.value(key) else { continue }
+            guard case let .bool(b) = v else { throw KCBXError.invalidInput(field: "filter.\(key)", rule: "must be true or false") }
+            if key == "relapse_only" { relapseOnly = b } else { openOnly = b }
+        }
+        try r.rejectUnknown()
+    }
+}
+
+extension Ledger {
+    /// Cases matching `filter` within the actor's jurisdiction, by id.
+    public func cases(_ filter: LedgerCaseFilter = LedgerCaseFilter()) throws -> [LedgerCase] {
+        let scope = actor.scopeSQL
+        var wheres = [scope.sql], args: [DatabaseValueConvertible] = [scope.argument]
+        func any(_ column: String, _ values: [String]) {
+            guard !values.isEmpty else { return }
+            wheres.append("\(column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
+            args += values as [DatabaseValueConvertible]
+        }
+        any("c.status", filter.statuses.map(\.rawValue))
+        any("c.kind", filter.kinds.map(\.rawValue))
+        any("c.reason", filter.reasons.map(\.rawValue))
+        if let v = filter.schoolID { wheres.append("s.school_id = ?"); args.append(v) }
+        if let v = filter.townshipCode { wheres.append("s.township_code = ?"); args.append(v) }
+        if let g = filter.group { wheres.append("(';' || s.groups || ';') LIKE ?"); args.append("%;\(g.rawValue);%") }
+        if let d = filter.openedFrom { wheres.append("c.opened_on >= ?"); args.append(d.description) }
+        if let d = filter.openedThrough { wheres.append("c.opened_on <= ?"); args.append(d.description) }
+        if filter.relapseOnly { wheres.append("c.relapse_of != 0") }
+        if filter.openOnly { wheres.append("c.status NOT IN ('closed', 'dismissed')") }
+        if let k = filter.studentKey { wheres.append("c.student = ?"); args.append(k) }
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT c.* FROM cases c JOIN students s ON s.key = c.student WHERE \(wheres.joined(separator: " AND ")) ORDER BY c.id",
+                             arguments: StatementArguments(args)).map(LedgerCase.init(row:))
+        }
+    }
+
+    /// Every event of a case, oldest first (its full history, refusals included).
+    public func history(case id: Int64) throws -> [LedgerEvent] {
+        _ = try ledgerCase(id)
+        return try read { db in try Row.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq", arguments: [id]).map(LedgerEvent.init(row:)) }
+    }
+
+    /// Every event about a student (roster changes, cases), oldest first.
+    public func history(student key: String) throws -> [LedgerEvent] {
+        try requireReadable(try read { try student(key, $0) }, "read the history of student \(key)")
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE student = ? ORDER BY seq", arguments: [key]).map(LedgerEvent.init(row:))
+        }
+    }
+
+    /// Events after `seq`, oldest first, at most `limit` (the audit trail; county level or above).
+    public func events(after seq: Int64 = 0, limit: Int = 1000) throws -> [LedgerEvent] {
+        guard actor.mayReadFullIDs || actor.level == .department else {
+            try refuseRead("read the whole audit trail", "needs county level or above (or a department)")
+        }
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, min(limit, 100_000))]).map(LedgerEvent.init(row:))
+        }
+    }
+}
+
+extension LedgerEvent {
+    init(row: Row) {
+        let level = UnitLevel(rawValue: row["actor_level"]) ?? .department
+        self.init(seq: row["seq"], at: row["at"],
+                  actor: LedgerActor(stored: level, unitCode: row["actor_unit"], person: row["actor_person"], role: row["actor_role"]),
+                  kind: row["kind"], student: row["student"], caseID: row["case_id"], reason: row["reason"],
+                  payload: row["payload"], prevHash: row["prev_hash"], hash: row["hash"])
+    }
+
+    /// The event as a JSON object (payload inlined).
+    public var jsonValue: JSONValue {
+        .object(["seq": .number(Double(seq)), "at": .string(at), "kind": .string(kind), "student": .string(student),
+                 "case_id": .number(Double(caseID)), "reason": .string(reason),
+                 "payload": (try? JSONValue.parse(payload)) ?? .string(payload), "hash": .string(hash), "prev_hash": .string(prevHash),
+                 "actor": .object(["level": .string(actor.level.rawValue), "unit_code": .string(actor.unitCode),
+                                   "person": .string(actor.person), "role": .string(actor.role)])])
+    }
+}
+
+extension LedgerCase {
+    /// The case as a JSON object (the CodingKeys' names), with `relapse` and Chinese labels.
+    public var jsonValue: JSONValue {
+        let e = JSONEncoder()
+        guard let data = try? e.encode(self), case var .object(o)? = try? JSONValue.parse(String(decoding: data, as: UTF8.self)) else { return .null }
+        o["relapse"] = .bool(isRelapse)
+        o["kind_label"] = .string(kind.chinese)
+        o["status_label"] = .string(status.chinese)
+        return .object(o)
+    }
+}
