@@ -14,6 +14,9 @@ C99 that gcc/g++ accept with -std=c99 -Wall -Wextra -pedantic -Werror:
 
 Usage: scripts/gen_header.py          write include/kcbx.h
        scripts/gen_header.py --check  exit 1 when the committed header is stale
+       add --no-build to use the modules already built in the scratch path (.build or
+       $KCBX_HEADER_SCRATCH) without running `swift build` (the Swift test does this: a nested
+       build would wait forever for the lock `swift test` holds).
 """
 import os
 import re
@@ -70,10 +73,14 @@ def run(cmd):
     subprocess.run(cmd, cwd=ROOT, check=True)
 
 
-def compiler_header(scratch):
-    """Builds KCBXCore and asks swiftc for the CInterface header."""
-    run(["swift", "build", "--target", "KCBXCore", "--scratch-path", scratch, "-q"])
+def compiler_header(scratch, build=True):
+    """Builds KCBXCore (unless `build` is False: then its module must already be in `scratch`,
+    as it is while `swift test` runs) and asks swiftc for the CInterface header."""
+    if build:
+        run(["swift", "build", "--target", "KCBXCore", "--scratch-path", scratch, "-q"])
     modules = os.path.join(scratch, "debug", "Modules")
+    if not os.path.exists(os.path.join(modules, "KCBXCore.swiftmodule")):
+        sys.exit(f"gen_header: no KCBXCore module in {modules}; build first or drop --no-build")
     srcdir = os.path.join(ROOT, "Sources", "CInterface")
     sources = sorted(os.path.join(srcdir, f) for f in os.listdir(srcdir) if f.endswith(".swift"))
     out = os.path.join(tempfile.mkdtemp(), "CInterface-Swift.h")
@@ -141,7 +148,7 @@ def abi_version():
 def main():
     check = "--check" in sys.argv
     scratch = os.environ.get("KCBX_HEADER_SCRATCH", os.path.join(ROOT, ".build"))
-    text = clean(compiler_header(scratch), abi_version())
+    text = clean(compiler_header(scratch, build="--no-build" not in sys.argv), abi_version())
     if check:
         with open(HEADER, encoding="utf-8") as f:
             if f.read() != text:
