@@ -21,6 +21,7 @@ from .identity import (  # noqa: E402
     resident_id_check_character, school_age,
 )
 from .policy import Duration, Policy  # noqa: E402
+from .ledger import Ledger  # noqa: E402
 from .reports import Reconciliation, Report, reconcile  # noqa: E402
 
 
@@ -43,5 +44,5 @@ __all__ = [
     "IntegrityError", "StorageError", "InternalError", "InvalidResidentID", "check",
     "ResidentID", "parse_resident_id", "resident_id_check_character",
     "RegistryNumber", "parse_registry_number", "SchoolAge", "school_age",
-    "Duration", "Policy", "Report", "Reconciliation", "reconcile",
+    "Duration", "Policy", "Ledger", "Report", "Reconciliation", "reconcile",
 ]
