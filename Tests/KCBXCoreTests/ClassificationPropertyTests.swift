@@ -174,4 +174,32 @@ struct ClassificationPropertyTests {
         #expect(alerts == [.threeLineReport, .missingAttendance, .conflictingMarks, .guardianContact])
         #expect(flags.contains([.chronicAbsence, .specialGroup, .pastDropout, .gradeEight]))
     }
+
+    @Test("Bulk: a large shuffled input (parallel regrouping) gives the same table as the grouped input")
+    func largeShuffledEqualsSorted() throws {
+        var rng = TestRandom(seed: 4242)
+        let c = try calendar2025()
+        let k = try classifier("dongchuan-2025", c)
+        let days = c.schoolDayList(from: day("2025-09-01"), through: day("2025-12-19"))
+        let n = 30_000
+        var child: [Int32] = [], date: [Int32] = [], kind: [Int8] = []
+        for i in 0..<n {
+            let start = rng.int(0, days.count - 1), away = rng.chance(0.05)
+            for (j, d) in days.enumerated() where !rng.chance(0.003) {
+                child.append(Int32(i)); date.append(d.dayNumber)
+                kind.append(away && j >= start ? 2 : Int8(rng.pick([0, 0, 0, 0, 0, 0, 1, 2, 3, 4])))
+            }
+        }
+        #expect(child.count > 2_000_000, "enough marks for the parallel regrouping")
+        let facts = [ChildFacts](repeating: ChildFacts(), count: n)
+        let sorted = try k.classifyMany(children: facts, markChild: child, markDate: date, markKind: kind, asOf: day("2025-12-19"))
+        var order = Array(child.indices)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.int(0, i)) }
+        let shuffled = try k.classifyMany(children: facts, markChild: order.map { child[$0] }, markDate: order.map { date[$0] },
+                                          markKind: order.map { kind[$0] }, asOf: day("2025-12-19"))
+        var same = true
+        for r in 0..<n where sorted.row(r) != shuffled.row(r) { same = false; Issue.record("row \(r) differs"); break }
+        #expect(same)
+        #expect(sorted.count(.dropout) + sorted.count(.suspectedDropout) > 0)
+    }
 }

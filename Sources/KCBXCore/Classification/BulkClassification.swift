@@ -1,11 +1,12 @@
 import Dispatch
+import FoundationEssentials
 
 /// Bulk classification: every child of a county or province in one call, from columns.
 ///
 /// Two parallel passes, no per-child allocation: (1) validate each mark and turn its date into a
 /// calendar offset, noting whether the input is already grouped by child and sorted by date;
-/// (2) for each child, gather its marks into a reused scratch buffer (by a counting sort on the
-/// child column when the input is not grouped), resolve duplicates (the later mark wins and the
+/// (2) for each child, gather its marks into a reused scratch buffer (when the input is not
+/// grouped, after a stable two-pass radix sort on the child column), resolve duplicates (the later mark wins and the
 /// pair is recorded), and run the same kernel as `classify`. Errors are deterministic: the
 /// lowest mark index for mark errors, then the lowest child row for child errors.
 extension Classifier {
@@ -115,31 +116,21 @@ private struct BulkRun {
         defer { spanFrom.deallocate(); spanTo.deallocate() }
         let sorted = try validateMarks(offsets: offsets, spanFrom: spanFrom, spanTo: spanTo, hasSpans: hasSpans)
 
-        // Where each child's marks are: contiguous when sorted, else through a counting sort.
-        var starts: UnsafeMutableBufferPointer<Int>? = nil
-        var perm: UnsafeMutableBufferPointer<Int32>? = nil
-        defer { starts?.deallocate(); perm?.deallocate() }
-        if !sorted {
-            let st = UnsafeMutableBufferPointer<Int>.allocate(capacity: nc + 1); st.initialize(repeating: 0)
-            for i in 0..<nm { st[Int(marks.child[i]) + 1] += 1 }
-            for c in 0..<nc { st[c + 1] += st[c] }
-            let pm = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(nm, 1))
-            let fill = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(nc, 1))
-            for c in 0..<nc { fill[c] = st[c] }
-            for i in 0..<nm { let c = Int(marks.child[i]); pm[fill[c]] = Int32(i); fill[c] += 1 }
-            fill.deallocate()
-            starts = st; perm = pm
-        }
-
+        // Where each child's marks are: contiguous when sorted, else regrouped by a parallel, stable
+        // counting sort on the child column into packed records (offset, input position, kind), so
+        // that the per-child pass reads contiguous memory.
+        var grouped: Grouped? = nil
+        defer { grouped?.release() }
+        if !sorted { grouped = group(offsets: offsets) }
         let table = ClassificationTable(rows: nc, asOf: ctx.asOf)
         let chunks = max(1, min(256, nc / 2048))
         let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunks)
         results.initialize(repeating: ChunkResult())
         defer { results.deinitialize(); results.deallocate() }
-        let st = starts, pm = perm
+        let g = grouped
         parallelFor(chunks) { k in
             let lo = nc * k / chunks, hi = nc * (k + 1) / chunks
-            results[k] = classifyChildren(lo..<hi, sorted: sorted, starts: st, perm: pm, offsets: offsets,
+            results[k] = classifyChildren(lo..<hi, sorted: sorted, grouped: g, offsets: offsets,
                                           spanFrom: spanFrom, spanTo: spanTo, hasSpans: hasSpans, table: table)
         }
         for k in 0..<chunks { if let e = results[k].error { throw e } }
@@ -176,9 +167,15 @@ private struct BulkRun {
             let lo = nm * k / chunks, hi = nm * (k + 1) / chunks
             var sorted = true, bad = -1
             var prevC = Int32.min, prevO = Int32.min
+            // A small direct-mapped cache of decoded dates: a term has a few hundred distinct dates.
+            var cacheKey = [Int32](repeating: Int32.min, count: 1024), cacheOffset = [Int32](repeating: -1, count: 1024)
             for i in lo..<hi {
-                let c = marks.child[i], kind = marks.kind[i]
-                let o = ix.offset(marks.date[i], enc)
+                let c = marks.child[i], kind = marks.kind[i], v = marks.date[i]
+                let slot = Int((UInt32(bitPattern: v) &* 2_654_435_761) >> 22)
+                let o: Int32
+                if cacheKey[slot] == v { o = cacheOffset[slot] } else {
+                    o = ix.offset(v, enc); cacheKey[slot] = v; cacheOffset[slot] = o
+                }
                 guard c >= 0, c < nc, kind >= 0, kind <= 4, o >= 0, isSchool[Int(o)] != 0, Int64(o) <= todayOffset else { bad = i; break }
                 offsets[i] = o
                 if c < prevC || (c == prevC && o < prevO) { sorted = false }
@@ -242,6 +239,82 @@ private struct BulkRun {
         return .invalidInput(field: "marks.leave_from[\(i)]/leave_to[\(i)]", rule: what)
     }
 
+    // MARK: Regrouping unsorted input
+
+    /// Marks regrouped by child: child r's marks are at starts[r]..<starts[r + 1], in input order.
+    struct Grouped {
+        let starts: UnsafeMutableBufferPointer<Int>
+        /// `offset << 40 | input position << 8 | kind` (offsets stay below 2^24, a calendar spans
+        /// at most 50 years; positions below 2^31).
+        let records: UnsafeMutableBufferPointer<UInt64>
+        func release() { starts.deallocate(); records.deallocate() }
+    }
+
+    /// Stable two-pass radix sort on the child column, so that marks of one child keep their input
+    /// order. Pass A partitions the marks by the child's high bits into at most 256 buckets (each
+    /// worker writes a few sequential streams, not random addresses); pass B counting-sorts each
+    /// bucket, small enough to stay in cache, by child. Both passes run in parallel.
+    func group(offsets: UnsafeMutableBufferPointer<Int32>) -> Grouped {
+        let nm = marks.child.count, nc = children.count
+        let child = marks.child, kind = marks.kind
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, nm / 1_000_000))
+        let childBits = nc <= 1 ? 0 : Int.bitWidth - (nc - 1).leadingZeroBitCount
+        let shift = max(0, childBits - 8)
+        let buckets = max(1, (nc + (1 << shift) - 1) >> shift)
+        // Pass A: per-part bucket histograms, then each part's write position in each bucket.
+        let cursor = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts * buckets)
+        cursor.initialize(repeating: 0)
+        defer { cursor.deallocate() }
+        parallelFor(parts) { p in
+            let base = p * buckets
+            for i in (nm * p / parts)..<(nm * (p + 1) / parts) { cursor[base + Int(child[i]) >> shift] += 1 }
+        }
+        let bucketStart = UnsafeMutableBufferPointer<Int>.allocate(capacity: buckets + 1)
+        defer { bucketStart.deallocate() }
+        var run = 0
+        for b in 0..<buckets {
+            bucketStart[b] = run
+            for p in 0..<parts { let h = cursor[p * buckets + b]; cursor[p * buckets + b] = run; run += h }
+        }
+        bucketStart[buckets] = run
+        let tmpRecords = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(nm, 1))
+        let tmpChild = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(nm, 1))
+        defer { tmpRecords.deallocate(); tmpChild.deallocate() }
+        parallelFor(parts) { p in
+            let base = p * buckets
+            for i in (nm * p / parts)..<(nm * (p + 1) / parts) {
+                let c = child[i]
+                let slot = base + Int(c) >> shift
+                let at = cursor[slot]
+                cursor[slot] = at + 1
+                tmpRecords[at] = UInt64(UInt32(offsets[i])) << 40 | UInt64(i) << 8 | UInt64(UInt8(kind[i]))
+                tmpChild[at] = c
+            }
+        }
+        // Pass B: counting sort of each bucket by child.
+        let starts = UnsafeMutableBufferPointer<Int>.allocate(capacity: nc + 1)
+        let records = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(nm, 1))
+        starts[nc] = nm
+        parallelFor(buckets) { b in
+            let lo = bucketStart[b], hi = bucketStart[b + 1]
+            let first = b << shift, last = min(nc, (b + 1) << shift)
+            let width = last - first
+            guard width > 0 else { return }
+            let local = UnsafeMutableBufferPointer<Int>.allocate(capacity: width)
+            defer { local.deallocate() }
+            local.initialize(repeating: 0)
+            for k in lo..<hi { local[Int(tmpChild[k]) - first] += 1 }
+            var at = lo
+            for c in 0..<width { starts[first + c] = at; let h = local[c]; local[c] = at; at += h }
+            for k in lo..<hi {
+                let c = Int(tmpChild[k]) - first
+                records[local[c]] = tmpRecords[k]
+                local[c] += 1
+            }
+        }
+        return Grouped(starts: starts, records: records)
+    }
+
     // MARK: Pass 2 — children
 
     /// Per-worker scratch buffers, grown as needed.
@@ -250,19 +323,24 @@ private struct BulkRun {
         var off = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         var kind = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
         var idx = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        var keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        /// Counting-sort histogram over a child's date range.
+        static let histogram = 1024
+        let hist = UnsafeMutablePointer<Int32>.allocate(capacity: histogram + 1)
         var spans: [ChildKernel.Span] = []
 
         mutating func reserve(_ n: Int) {
             guard n > capacity else { return }
-            off.deallocate(); kind.deallocate(); idx.deallocate()
+            off.deallocate(); kind.deallocate(); idx.deallocate(); keys.deallocate()
             capacity = max(n, capacity * 2, 64)
             off = .allocate(capacity: capacity); kind = .allocate(capacity: capacity); idx = .allocate(capacity: capacity)
+            keys = .allocate(capacity: capacity)
         }
 
-        func release() { off.deallocate(); kind.deallocate(); idx.deallocate() }
+        func release() { off.deallocate(); kind.deallocate(); idx.deallocate(); keys.deallocate(); hist.deallocate() }
     }
 
-    func classifyChildren(_ rows: Range<Int>, sorted: Bool, starts: UnsafeMutableBufferPointer<Int>?, perm: UnsafeMutableBufferPointer<Int32>?,
+    func classifyChildren(_ rows: Range<Int>, sorted: Bool, grouped: Grouped?,
                           offsets: UnsafeMutableBufferPointer<Int32>, spanFrom: UnsafeMutableBufferPointer<Int32>,
                           spanTo: UnsafeMutableBufferPointer<Int32>, hasSpans: Bool, table: ClassificationTable) -> ChunkResult {
         var result = ChunkResult()
@@ -293,16 +371,18 @@ private struct BulkRun {
                     scratch.off[j] = offsets[i]; scratch.kind[j] = UInt8(kindCol[i]); scratch.idx[j] = Int32(i)
                 }
             } else {
-                let b = starts![r], e = starts![r + 1]
+                let g = grouped!
+                let b = g.starts[r], e = g.starts[r + 1]
                 count = e - b
                 scratch.reserve(count)
                 var inOrder = true
                 for j in 0..<count {
-                    let i = Int(perm![b + j])
-                    scratch.off[j] = offsets[i]; scratch.kind[j] = UInt8(kindCol[i]); scratch.idx[j] = Int32(i)
+                    let rec = g.records[b + j]
+                    scratch.off[j] = Int32(truncatingIfNeeded: rec >> 40); scratch.kind[j] = UInt8(truncatingIfNeeded: rec)
+                    scratch.idx[j] = Int32(truncatingIfNeeded: (rec >> 8) & 0xFFFF_FFFF)
                     if j > 0 && scratch.off[j] < scratch.off[j - 1] { inOrder = false }
                 }
-                if !inOrder { insertionSort(scratch, count) }
+                if !inOrder { sortScratch(&scratch, count) }
             }
             // One mark per day: the later in the input wins.
             var w = 0
@@ -347,16 +427,51 @@ private struct BulkRun {
         return result
     }
 
-    /// Stable insertion sort of the scratch by (offset, input index).
-    func insertionSort(_ s: Scratch, _ n: Int) {
+    /// Sorts the scratch by (offset, input index), stably: insertion sort for a few marks, a
+    /// counting sort on the offset when the child's dates span at most `Scratch.histogram` days
+    /// (one term does), otherwise a sort of packed keys (offset << 40 | index << 8 | kind).
+    func sortScratch(_ s: inout Scratch, _ n: Int) {
         guard n > 1 else { return }
-        for j in 1..<n {
-            let o = s.off[j], k = s.kind[j], x = s.idx[j]
-            var i = j - 1
-            while i >= 0 && (s.off[i] > o || (s.off[i] == o && s.idx[i] > x)) {
-                s.off[i + 1] = s.off[i]; s.kind[i + 1] = s.kind[i]; s.idx[i + 1] = s.idx[i]; i -= 1
+        if n <= 16 {
+            for j in 1..<n {
+                let o = s.off[j], k = s.kind[j], x = s.idx[j]
+                var i = j - 1
+                while i >= 0 && (s.off[i] > o || (s.off[i] == o && s.idx[i] > x)) {
+                    s.off[i + 1] = s.off[i]; s.kind[i + 1] = s.kind[i]; s.idx[i + 1] = s.idx[i]; i -= 1
+                }
+                s.off[i + 1] = o; s.kind[i + 1] = k; s.idx[i + 1] = x
             }
-            s.off[i + 1] = o; s.kind[i + 1] = k; s.idx[i + 1] = x
+            return
+        }
+        var lo = s.off[0], hi = s.off[0]
+        for j in 0..<n {
+            s.keys[j] = UInt64(UInt32(s.off[j])) << 40 | UInt64(UInt32(s.idx[j])) << 8 | UInt64(s.kind[j])
+            lo = min(lo, s.off[j]); hi = max(hi, s.off[j])
+        }
+        // Input positions are not necessarily ascending here (sorted input, grouped by a caller):
+        // order equal offsets by position first so the counting sort's stability gives (offset, index).
+        var ascending = true
+        for j in 1..<n where s.idx[j] < s.idx[j - 1] { ascending = false; break }
+        if ascending && Int(hi - lo) < Scratch.histogram {
+            let range = Int(hi - lo) + 1
+            for v in 0...range { s.hist[v] = 0 }
+            for j in 0..<n { s.hist[Int(s.off[j] - lo) + 1] += 1 }
+            for v in 0..<range { s.hist[v + 1] += s.hist[v] }
+            for j in 0..<n {
+                let key = s.keys[j]
+                let slot = Int(Int32(truncatingIfNeeded: key >> 40) - lo)
+                let at = Int(s.hist[slot]); s.hist[slot] += 1
+                s.off[at] = Int32(truncatingIfNeeded: key >> 40); s.idx[at] = Int32(truncatingIfNeeded: (key >> 8) & 0xFFFF_FFFF)
+                s.kind[at] = UInt8(truncatingIfNeeded: key)
+            }
+            return
+        }
+        var keys = UnsafeMutableBufferPointer(start: s.keys, count: n)
+        keys.sort()
+        for j in 0..<n {
+            let key = keys[j]
+            s.off[j] = Int32(truncatingIfNeeded: key >> 40); s.idx[j] = Int32(truncatingIfNeeded: (key >> 8) & 0xFFFF_FFFF)
+            s.kind[j] = UInt8(truncatingIfNeeded: key)
         }
     }
 
