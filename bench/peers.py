@@ -1,80 +1,108 @@
 """The same classification written the way an analyst would without KCBX: pandas and DuckDB SQL.
 
-Rules (DOMAIN.md §2, guyuan-2021 + dongchuan-2025 thresholds, read from the policy):
-a streak starts at the first unexcused absence after the child's last day present (present or
-late) and is open on the as-of date; its clock is the calendar days from its first day to the
-as-of date inclusive, less the approved-leave days inside it. Suspected when the clock exceeds
-`suspected_days`; the suspected date is the first day it does; dropout when the as-of date is
-more than one calendar month after the suspected date; three-line alert when the streak holds
-at least `alert_school_days` unexcused school days. Status codes: 0 in school, 1 on leave
-(last mark is leave, no open streak), 2 three-line alert, 3 suspected, 4 dropout.
+Both implement KCBX's documented streak rule (DOMAIN.md §2 [interpretation]; ChildKernel.swift;
+docs/calendar-format.md, "How classification uses the calendar") for the benchmark's input: one
+term, at most one mark per child and day, no approved-leave spans beyond the mark's own day.
+
+* Only marks on or before the as-of date count. A child with none is "attendance unknown" (5).
+* The open streak starts at the first unexcused mark after the child's last day present
+  (present, late or left early).
+* Its clock counts calendar days: each unexcused school day x counts itself and the non-school
+  days after it up to its next school day in the term (the calendar's `seg_end`), cut at the
+  as-of date. A leave day and an unmarked day (unknown, DOMAIN.md §7) count nothing, nor do the
+  weekends after them: leave pauses the clock without ending the streak.
+* Three-line alert (2): unexcused school days in the streak >= `alert_school_days` (Dongchuan, 004).
+* Suspected (3): clock > `suspected_days` (001 附件1 填表说明1); the suspected date Q is the
+  (suspected_days + 1)-th counted day.
+* Dropout (4): the days counted after Q exceed the calendar days from Q to the same day
+  `dropout_months` later (001 附件1 填表说明2), i.e. clock - (suspected_days + 1) > that span.
+* Else on leave (1) when the latest mark is approved leave, else in school (0).
+
+Status codes: 0 in school, 1 on leave, 2 three-line alert, 3 suspected, 4 dropout, 5 unknown.
+`calendar` is bench_data.calendar_table(): per day number `day`, `school`, `seg_end`.
 """
+from __future__ import annotations
+
 import numpy as np
 import pandas as pd
 
+UNKNOWN = 5
 
-def classify_pandas(child, day, kind, as_of_day: int, suspected_days: int, alert_school_days: int, n_children: int):
-    df = pd.DataFrame({"child": child, "day": day, "kind": kind})
+
+def classify_pandas(child, day, kind, as_of_day: int, calendar, suspected_days: int, dropout_months: int,
+                    alert_school_days: int, n_children: int) -> np.ndarray:
+    df = pd.DataFrame({"child": child, "day": day, "kind": kind}, copy=False)
     df = df[df.day <= as_of_day]
-    present = df[(df.kind == 0) | (df.kind == 3)].groupby("child").day.max()
-    df = df.join(present.rename("last_present"), on="child")
-    df["last_present"] = df["last_present"].fillna(-1).astype(np.int64)
-    tail = df[df.day > df.last_present]
-    absent = tail[tail.kind == 2]
-    start = absent.groupby("child").day.min().rename("start")
-    tail = tail.join(start, on="child", how="inner")
-    tail = tail[tail.day >= tail.start]
-    agg = tail.groupby("child").agg(start=("start", "first"),
-                                    leave=("kind", lambda k: int((k == 1).sum())),
-                                    unexcused=("kind", lambda k: int((k == 2).sum())))
-    clock = as_of_day - agg.start + 1 - agg.leave
-    suspected_day = agg.start + suspected_days   # no leave inside streaks in the bench data
-    epoch = pd.Timestamp("1970-01-01")
-    months = (epoch + pd.to_timedelta(suspected_day, unit="D")) + pd.DateOffset(months=1)
-    dropout_from = (months - epoch).dt.days + 1
-    status = np.zeros(n_children, dtype=np.int8)
-    last = df.sort_values(["child", "day"]).groupby("child").kind.last()
-    status[last.index[last.to_numpy() == 1]] = 1
-    st = np.where(agg.unexcused >= alert_school_days, 2, 0) if alert_school_days > 0 else np.zeros(len(agg), dtype=np.int8)
-    st = np.where(clock > suspected_days, 3, st)
-    st = np.where((clock > suspected_days) & (as_of_day >= dropout_from), 4, st)
+    present_like = df.kind.isin([0, 3, 4])
+    last_present = df.day.where(present_like).groupby(df.child).transform("max").fillna(-1)
+    last = df.loc[df.groupby("child").day.idxmax(), ["child", "kind"]]
+    tail = df[df.day > last_present]
+    start = tail[tail.kind == 2].groupby("child").day.min().rename("start")
+    streak = tail.join(start, on="child", how="inner")
+    streak = streak[streak.day >= streak.start].sort_values(["child", "day"])
+    seg_end = pd.Series(calendar["seg_end"], index=calendar["day"])
+    unexcused = streak.kind == 2
+    seg = np.where(unexcused, np.minimum(seg_end.reindex(streak.day).to_numpy(), as_of_day + 1) - streak.day.to_numpy(), 0)
+    streak = streak.assign(seg=seg, unexcused=unexcused.astype(np.int32))
+    streak["before"] = streak.groupby("child").seg.cumsum() - streak.seg
+    hit = streak[(streak.unexcused == 1) & (streak.before <= suspected_days) & (streak.before + streak.seg > suspected_days)]
+    suspected_at = (hit.day + suspected_days - hit.before).groupby(hit.child).first()
+    agg = streak.groupby("child").agg(clock=("seg", "sum"), unexcused=("unexcused", "sum"))
+    agg = agg.join(suspected_at.rename("suspected_at"))
+    q = pd.to_datetime(agg.suspected_at.fillna(0), unit="D")
+    month_days = ((q + pd.DateOffset(months=dropout_months)) - q).dt.days
+    status = np.full(n_children, UNKNOWN, dtype=np.int8)
+    status[last.child.to_numpy()] = np.where(last.kind.to_numpy() == 1, 1, 0)
+    st = np.zeros(len(agg), dtype=np.int8)
+    if alert_school_days > 0:
+        st = np.where(agg.unexcused >= alert_school_days, 2, st)
+    suspected = agg.clock > suspected_days
+    st = np.where(suspected, 3, st)
+    st = np.where(suspected & (agg.clock - (suspected_days + 1) > month_days), 4, st)
     idx = agg.index.to_numpy()
     keep = st > 0
     status[idx[keep]] = st[keep]
     return status
 
 
-def classify_duckdb(con, child, day, kind, as_of_day: int, suspected_days: int, alert_school_days: int, n_children: int):
-    marks = pd.DataFrame({"child": child, "day": day, "kind": kind})
+def classify_duckdb(con, child, day, kind, as_of_day: int, calendar, suspected_days: int, dropout_months: int,
+                    alert_school_days: int, n_children: int) -> np.ndarray:
+    marks = pd.DataFrame({"child": child, "day": day, "kind": kind}, copy=False)
+    cal = pd.DataFrame({"day": calendar["day"], "seg_end": calendar["seg_end"]})
     con.register("marks", marks)
-    alert = alert_school_days if alert_school_days > 0 else 1_000_000
+    con.register("cal", cal)
+    alert = alert_school_days if alert_school_days > 0 else 2 ** 31 - 1
+    t = suspected_days
     rows = con.execute(f"""
-        WITH m AS (SELECT * FROM marks WHERE day <= {as_of_day}),
-        lp AS (SELECT child, max(day) FILTER (WHERE kind IN (0, 3)) AS last_present,
+        WITH m AS (SELECT child, day, kind FROM marks WHERE day <= {as_of_day}),
+        lp AS (SELECT child, max(day) FILTER (WHERE kind IN (0, 3, 4)) AS last_present,
                       arg_max(kind, day) AS last_kind
                FROM m GROUP BY child),
-        st AS (SELECT m.child, min(m.day) AS start
-               FROM m JOIN lp USING (child)
-               WHERE m.kind = 2 AND m.day > coalesce(lp.last_present, -1) GROUP BY m.child),
-        agg AS (SELECT st.child, st.start,
-                       count(*) FILTER (WHERE m.kind = 1) AS leave,
-                       count(*) FILTER (WHERE m.kind = 2) AS unexcused
-                FROM st JOIN m ON m.child = st.child AND m.day >= st.start
-                GROUP BY st.child, st.start),
-        cls AS (SELECT child,
-                       {as_of_day} - start + 1 - leave AS clock, unexcused,
-                       (DATE '1970-01-01' + INTERVAL (start + {suspected_days}) DAY + INTERVAL 1 MONTH) AS month_after
+        tail AS (SELECT m.child, m.day, m.kind FROM m JOIN lp USING (child)
+                 WHERE m.day > coalesce(lp.last_present, -1)),
+        st AS (SELECT child, min(day) AS start FROM tail WHERE kind = 2 GROUP BY child),
+        streak AS (SELECT tail.child, tail.day, tail.kind,
+                          CASE WHEN tail.kind = 2 THEN least(cal.seg_end, {as_of_day} + 1) - tail.day ELSE 0 END AS seg
+                   FROM tail JOIN st USING (child) JOIN cal USING (day)
+                   WHERE tail.day >= st.start),
+        cum AS (SELECT *, sum(seg) OVER (PARTITION BY child ORDER BY day) - seg AS before FROM streak),
+        agg AS (SELECT child, sum(seg) AS clock, count(*) FILTER (WHERE kind = 2) AS unexcused,
+                       max(CASE WHEN kind = 2 AND before <= {t} AND before + seg > {t} THEN day + {t} - before END) AS q
+                FROM cum GROUP BY child),
+        cls AS (SELECT child, clock, unexcused,
+                       CAST(CAST(DATE '1970-01-01' + CAST(q AS INTEGER) + INTERVAL {dropout_months} MONTH AS DATE)
+                            - (DATE '1970-01-01' + CAST(q AS INTEGER)) AS BIGINT) AS month_days
                 FROM agg)
         SELECT lp.child,
-               CASE WHEN cls.clock > {suspected_days}
-                         AND DATE '1970-01-01' + INTERVAL ({as_of_day}) DAY > cls.month_after THEN 4
-                    WHEN cls.clock > {suspected_days} THEN 3
+               CASE WHEN cls.clock > {t} AND cls.clock - ({t} + 1) > cls.month_days THEN 4
+                    WHEN cls.clock > {t} THEN 3
                     WHEN cls.unexcused >= {alert} THEN 2
                     WHEN lp.last_kind = 1 THEN 1
                     ELSE 0 END AS status
         FROM lp LEFT JOIN cls USING (child)
     """).fetchnumpy()
     con.unregister("marks")
-    status = np.zeros(n_children, dtype=np.int8)
+    con.unregister("cal")
+    status = np.full(n_children, UNKNOWN, dtype=np.int8)
     status[rows["child"]] = rows["status"]
     return status

@@ -23,6 +23,12 @@ from .identity import (  # noqa: E402
 from .policy import Duration, Policy  # noqa: E402
 from .ledger import Ledger  # noqa: E402
 from .reports import Reconciliation, Report, reconcile  # noqa: E402
+from .calendar import Calendar, Term  # noqa: E402
+from .classification import (  # noqa: E402
+    Alert, ChildFact, ChildFacts, ChildStatus, Classification, ClassificationTable, DateEncoding, Mark, MarkConflict,
+    MarkKind, Reason, Registration, Risk, RiskFlag, Rule, SpecialGroup, Streak, TableColumn, TableConflict, TableRow,
+    classify, classify_many, describe_rule, reason_for_out_of_school,
+)
 
 
 def version() -> str:
@@ -45,4 +51,9 @@ __all__ = [
     "ResidentID", "parse_resident_id", "resident_id_check_character",
     "RegistryNumber", "parse_registry_number", "SchoolAge", "school_age",
     "Duration", "Policy", "Ledger", "Report", "Reconciliation", "reconcile",
+    "Calendar", "Term",
+    "ChildStatus", "MarkKind", "Registration", "Alert", "RiskFlag", "ChildFact", "SpecialGroup", "Rule", "Reason",
+    "DateEncoding", "TableColumn", "Mark", "ChildFacts", "Streak", "Risk", "MarkConflict", "Classification",
+    "classify", "TableRow", "TableConflict", "ClassificationTable", "classify_many",
+    "describe_rule", "reason_for_out_of_school",
 ]
