@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from ._dates import date_from_c, date_to_c
+from ._handle import NativeHandle
 from ._native import c_path, c_string, ffi, lib, take_string
 from .errors import check
 
@@ -44,7 +45,7 @@ def _holiday_span(item: HolidaySpec, i: int) -> Tuple[int, int]:
     raise TypeError(f"holidays[{i}] must be a date or a (from, to[, name]) tuple, not {item!r}")
 
 
-class Calendar:
+class Calendar(NativeHandle):
     """A school calendar handle (kcbx_calendar *). Open one with `standard`, `from_json` or
     `from_file`. The handle is freed by `close()`, by leaving a `with` block, or when the object
     is garbage-collected; a closed Calendar raises ValueError. Reading (and classifying) from
@@ -98,29 +99,6 @@ class Calendar:
         return cls._take(out)
 
     # Lifetime
-
-    @property
-    def closed(self) -> bool:
-        return self._handle is None
-
-    def close(self) -> None:
-        """Frees the handle now (kcbx_calendar_free). Calling it again does nothing."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            ffi.release(handle)
-
-    def __enter__(self) -> "Calendar":
-        self._ptr  # refuse to enter a closed calendar
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def _ptr(self) -> Any:
-        if self._handle is None:
-            raise ValueError("operation on a closed kcbx.Calendar")
-        return self._handle
 
     def __repr__(self) -> str:
         if self.closed:

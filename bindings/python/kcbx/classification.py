@@ -21,6 +21,7 @@ from typing import (
 )
 
 from ._dates import date_from_c, date_to_c
+from ._handle import NativeHandle
 from ._native import c_string, ffi, lib, take_string
 from .calendar import Calendar
 from .errors import InvalidInput, check
@@ -1066,7 +1067,7 @@ class TableConflict:
 _ROW_COLUMNS = [c for c in TableColumn if c is not TableColumn.CHILD_ID]
 
 
-class ClassificationTable:
+class ClassificationTable(NativeHandle):
     """The result of `classify_many`: one row per child, kept by the library column by column
     (kcbx_table *). Read it with `rows()`, `to_numpy()`, `to_dataframe()`, `count()`, `column()`,
     `conflicts`. Freed by `close()`, a `with` block or garbage collection."""
@@ -1080,30 +1081,6 @@ class ClassificationTable:
         n = ffi.new("int64_t *")
         check(lib.kcbx_table_rows(_handle, n))
         self._rows = int(n[0])
-
-    # Lifetime
-
-    @property
-    def closed(self) -> bool:
-        return self._handle is None
-
-    def close(self) -> None:
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            ffi.release(handle)
-
-    def __enter__(self) -> "ClassificationTable":
-        self._ptr
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def _ptr(self) -> Any:
-        if self._handle is None:
-            raise ValueError("operation on a closed kcbx.ClassificationTable")
-        return self._handle
 
     def __len__(self) -> int:
         return self._rows

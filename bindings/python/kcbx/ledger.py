@@ -8,6 +8,7 @@ import os
 from typing import Any, Dict, List, Optional, Union
 
 from ._dates import date_to_c
+from ._handle import NativeHandle
 from ._native import c_path, c_string, ffi, lib, take_string
 from .errors import check
 from .policy import Policy
@@ -21,7 +22,7 @@ def _opt(value: Optional[str], field: str) -> Any:
     return ffi.NULL if value is None else c_string(value, field)
 
 
-class Ledger:
+class Ledger(NativeHandle):
     """A ledger file opened by one actor (unit level, unit code, person). Use as a context
     manager; every change is recorded with the actor, the time and the reason."""
 
@@ -41,22 +42,6 @@ class Ledger:
                                    _opt(actor.get("role"), "actor.role"), out))
         return cls(ffi.gc(out[0], lib.kcbx_ledger_close))
 
-    def _live(self) -> Any:
-        if self._handle is None:
-            raise ValueError("ledger is closed")
-        return self._handle
-
-    def close(self) -> None:
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            ffi.release(handle)
-
-    def __enter__(self) -> "Ledger":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
     # Calendar, roster, attendance
 
     def set_calendar_file(self, path: PathLike) -> bool:
@@ -64,13 +49,13 @@ class Ledger:
         with open(path, encoding="utf-8") as f:
             text = f.read()
         changed = ffi.new("int32_t *")
-        check(lib.kcbx_ledger_set_calendar_json(self._live(), c_string(text, "calendar"), changed))
+        check(lib.kcbx_ledger_set_calendar_json(self._ptr, c_string(text, "calendar"), changed))
         return bool(changed[0])
 
     def import_students_csv(self, path: PathLike) -> Dict[str, Any]:
         """Imports a roster CSV, all or nothing; InvalidInput names row, field and rule."""
         out = ffi.new("char **")
-        status = lib.kcbx_ledger_import_students_csv(self._live(), c_path(path), out)
+        status = lib.kcbx_ledger_import_students_csv(self._ptr, c_path(path), out)
         report = take_string(out[0])
         check(status)
         return dict(json.loads(report)) if report else {}
@@ -78,7 +63,7 @@ class Ledger:
     def import_marks_csv(self, path: PathLike) -> Dict[str, Any]:
         """Imports attendance marks (student,date,kind[,leave_from,leave_to,slip]), all or nothing."""
         out = ffi.new("char **")
-        status = lib.kcbx_ledger_import_marks_csv(self._live(), c_path(path), out)
+        status = lib.kcbx_ledger_import_marks_csv(self._ptr, c_path(path), out)
         report = take_string(out[0])
         check(status)
         return dict(json.loads(report)) if report else {}
@@ -89,7 +74,7 @@ class Ledger:
         """Classifies everyone in the actor's area as of `as_of` and opens, promotes or flags cases.
         Running it twice for the same date changes nothing the second time."""
         out = ffi.new("char **")
-        status = lib.kcbx_ledger_sweep(self._live(), date_to_c(as_of, "as_of"), out)
+        status = lib.kcbx_ledger_sweep(self._ptr, date_to_c(as_of, "as_of"), out)
         summary = take_string(out[0])
         check(status)
         return dict(json.loads(summary)) if summary else {}
@@ -98,7 +83,7 @@ class Ledger:
         """Cases in the actor's area, filtered by keys of docs/ledger.md (status, reason, school, …)."""
         out = ffi.new("char **")
         f = c_string(json.dumps(filters, ensure_ascii=False), "filter") if filters else ffi.NULL
-        status = lib.kcbx_ledger_cases_json(self._live(), f, out)
+        status = lib.kcbx_ledger_cases_json(self._ptr, f, out)
         text = take_string(out[0])
         check(status)
         return list(json.loads(text))
@@ -106,42 +91,42 @@ class Ledger:
     def history(self, case_id: int) -> List[Dict[str, Any]]:
         """Every event of a case, oldest first, with actor, time, reason and payload."""
         out = ffi.new("char **")
-        status = lib.kcbx_ledger_case_history_json(self._live(), case_id, out)
+        status = lib.kcbx_ledger_case_history_json(self._ptr, case_id, out)
         text = take_string(out[0])
         check(status)
         return list(json.loads(text))
 
     def open_case(self, student: str, kind: str, date: _dt.date, note: Optional[str] = None) -> int:
         out = ffi.new("int64_t *")
-        check(lib.kcbx_ledger_case_open(self._live(), c_string(student, "student"), c_string(kind, "kind"),
+        check(lib.kcbx_ledger_case_open(self._ptr, c_string(student, "student"), c_string(kind, "kind"),
                                         date_to_c(date, "date"), _opt(note, "note"), out))
         return int(out[0])
 
     def verify_case(self, case_id: int, reason: str, date: _dt.date, note: Optional[str] = None) -> None:
-        check(lib.kcbx_ledger_case_verify(self._live(), case_id, c_string(reason, "reason"), date_to_c(date, "date"), _opt(note, "note")))
+        check(lib.kcbx_ledger_case_verify(self._ptr, case_id, c_string(reason, "reason"), date_to_c(date, "date"), _opt(note, "note")))
 
     def dismiss_case(self, case_id: int, why: str, date: _dt.date, note: Optional[str] = None) -> None:
-        check(lib.kcbx_ledger_case_dismiss(self._live(), case_id, c_string(why, "why"), date_to_c(date, "date"), _opt(note, "note")))
+        check(lib.kcbx_ledger_case_dismiss(self._ptr, case_id, c_string(why, "why"), date_to_c(date, "date"), _opt(note, "note")))
 
     def persuade(self, case_id: int, date: _dt.date, plan: Optional[str] = None, person: Optional[str] = None,
                  note: Optional[str] = None) -> None:
-        check(lib.kcbx_ledger_case_persuade(self._live(), case_id, _opt(plan, "plan"), _opt(person, "person"),
+        check(lib.kcbx_ledger_case_persuade(self._ptr, case_id, _opt(plan, "plan"), _opt(person, "person"),
                                             date_to_c(date, "date"), _opt(note, "note")))
 
     def record_return(self, case_id: int, school: str, placement: str, date: _dt.date, note: Optional[str] = None) -> None:
-        check(lib.kcbx_ledger_case_return(self._live(), case_id, c_string(school, "school"), c_string(placement, "placement"),
+        check(lib.kcbx_ledger_case_return(self._ptr, case_id, c_string(school, "school"), c_string(placement, "placement"),
                                           date_to_c(date, "date"), _opt(note, "note")))
 
     def record_action(self, case_id: int, action: str, date: _dt.date, note: Optional[str] = None) -> None:
-        check(lib.kcbx_ledger_case_action(self._live(), case_id, c_string(action, "action"), date_to_c(date, "date"), _opt(note, "note")))
+        check(lib.kcbx_ledger_case_action(self._ptr, case_id, c_string(action, "action"), date_to_c(date, "date"), _opt(note, "note")))
 
     def exempt(self, case_id: int, exemption: str, opinion: Optional[str], date: _dt.date, note: Optional[str] = None) -> None:
-        check(lib.kcbx_ledger_case_exempt(self._live(), case_id, c_string(exemption, "exemption"), _opt(opinion, "opinion"),
+        check(lib.kcbx_ledger_case_exempt(self._ptr, case_id, c_string(exemption, "exemption"), _opt(opinion, "opinion"),
                                           date_to_c(date, "date"), _opt(note, "note")))
 
     def close_case(self, case_id: int, date: _dt.date, note: Optional[str] = None) -> None:
         """Closes (销号) a returned case; RuleViolation when the child has not yet stayed (稳得住)."""
-        check(lib.kcbx_ledger_case_close(self._live(), case_id, date_to_c(date, "date"), _opt(note, "note")))
+        check(lib.kcbx_ledger_case_close(self._ptr, case_id, date_to_c(date, "date"), _opt(note, "note")))
 
     # Exports and integrity
 
@@ -150,14 +135,14 @@ class Ledger:
         """Writes Guyuan attachment 2 or Baiyin attachment 4 as CSV (BOM); returns the row count."""
         rows = ffi.new("int32_t *")
         f = c_string(json.dumps(filters, ensure_ascii=False), "filter") if filters else ffi.NULL
-        check(lib.kcbx_ledger_export_csv(self._live(), c_string(format, "format"), f, 1 if full_ids else 0,
+        check(lib.kcbx_ledger_export_csv(self._ptr, c_string(format, "format"), f, 1 if full_ids else 0,
                                          date_to_c(as_of, "as_of"), c_path(path), rows))
         return int(rows[0])
 
     def head(self) -> tuple:
         """(seq, hash) of the newest event: an anchor to verify against later."""
         seq, h = ffi.new("int64_t *"), ffi.new("char **")
-        check(lib.kcbx_ledger_head(self._live(), seq, h))
+        check(lib.kcbx_ledger_head(self._ptr, seq, h))
         return int(seq[0]), take_string(h[0])
 
     def verify(self, anchor: Optional[tuple] = None) -> int:
@@ -165,5 +150,5 @@ class Ledger:
         Raises IntegrityError naming the first bad event when the file was edited."""
         events, bad = ffi.new("int64_t *"), ffi.new("int64_t *")
         seq, h = anchor if anchor else (0, None)
-        check(lib.kcbx_ledger_verify(self._live(), seq, _opt(h, "anchor_hash"), events, bad))
+        check(lib.kcbx_ledger_verify(self._ptr, seq, _opt(h, "anchor_hash"), events, bad))
         return int(events[0])

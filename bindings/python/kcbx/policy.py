@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ._native import c_path, c_string, ffi, lib, take_string
 from .enums import DurationUnit, Provenance
+from ._handle import NativeHandle
 from .errors import InvalidInput, check
 
 __all__ = ["Duration", "Policy"]
@@ -23,7 +24,7 @@ class Duration:
         return f"{self.amount} {self.unit.name.lower()}"
 
 
-class Policy:
+class Policy(NativeHandle):
     """A policy profile handle (kcbx_policy *). Open one with `builtin`, `from_file` or
     `from_json`. The handle is freed by `close()`, by leaving a `with` block, or when the object
     is garbage-collected; a closed Policy raises ValueError. Reading from several threads is
@@ -64,29 +65,6 @@ class Policy:
         return cls._open(lib.kcbx_policy_from_json, c_string(text, "json"))
 
     # Lifetime
-
-    @property
-    def closed(self) -> bool:
-        return self._handle is None
-
-    def close(self) -> None:
-        """Frees the handle now (kcbx_policy_free). Calling it again does nothing."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            ffi.release(handle)
-
-    def __enter__(self) -> "Policy":
-        self._ptr  # refuse to enter a closed policy
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def _ptr(self) -> Any:
-        if self._handle is None:
-            raise ValueError("operation on a closed kcbx.Policy")
-        return self._handle
 
     def __repr__(self) -> str:
         return "<kcbx.Policy closed>" if self.closed else f"<kcbx.Policy {self.id!r}>"
