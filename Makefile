@@ -3,7 +3,10 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^public let kcbxVersion = "\(.*\)"/\1/p' Sources/CInterface/Version.swift)
 SWIFT_USR := $(shell dirname $$(dirname $$(readlink -f $$(command -v swiftc))))
-OUT := out
+# SCRATCH / OUT can be set (environment or command line) so that several checkouts or
+# people build side by side without sharing SwiftPM's build lock.
+SCRATCH ?= .build
+OUT ?= out
 LIBDIR := $(OUT)/lib
 SONAME := libkcbx.so.0
 LIB := $(LIBDIR)/libkcbx.so.$(VERSION)
@@ -28,10 +31,10 @@ help:
 # only kcbx_* is exported (kcbx.map) and the SONAME is set.
 lib: $(LIB)
 $(LIB): $(shell find Sources -name "*.swift") Package.swift kcbx.map Makefile
-	swift build -c release --product kcbx
+	swift build -c release --product kcbx --scratch-path $(SCRATCH)
 	@mkdir -p $(LIBDIR)
 	swiftc -emit-library -static-stdlib -use-ld=lld -o $@ \
-	  $$(find $(foreach t,$(LIB_TARGETS),.build/release/$(t).build) -name '*.o' | sort) \
+	  $$(find $(foreach t,$(LIB_TARGETS),$(SCRATCH)/release/$(t).build) -name '*.o' | sort) \
 	  -Xlinker -L$(SWIFT_USR)/lib/swift_static/linux \
 	  -Xlinker --version-script=$(CURDIR)/kcbx.map -Xlinker -soname=$(SONAME) -Xlinker --no-undefined -Xlinker --strip-debug \
 	  $(FOUNDATION_STATIC) -lsqlite3
@@ -54,9 +57,9 @@ install: lib
 
 # The CLI, installed in out/bin as `kcbx`.
 cli:
-	swift build -c release --product kcbx-tool
+	swift build -c release --product kcbx-tool --scratch-path $(SCRATCH)
 	@mkdir -p $(OUT)/bin
-	cp .build/release/kcbx-tool $(OUT)/bin/kcbx
+	cp $(SCRATCH)/release/kcbx-tool $(OUT)/bin/kcbx
 
 deps:
 	@bash scripts/ensure-deps.sh
@@ -67,7 +70,7 @@ demo: deps lib cli
 test: deps test-swift check-header test-c test-python
 
 test-swift:
-	swift test
+	swift test --scratch-path $(SCRATCH)
 
 test-c: lib
 	bash Tests/c/run.sh

@@ -14,8 +14,8 @@ C99 that gcc/g++ accept with -std=c99 -Wall -Wextra -pedantic -Werror:
 
 Usage: scripts/gen_header.py          write include/kcbx.h
        scripts/gen_header.py --check  exit 1 when the committed header is stale
-       add --no-build to use the modules already built in the scratch path (.build or
-       $KCBX_HEADER_SCRATCH) without running `swift build` (the Swift test does this: a nested
+       add --no-build to use the modules already built in the scratch path ($KCBX_HEADER_SCRATCH,
+       else $SCRATCH, else .build) without running `swift build` (the Swift test does this: a nested
        build would wait forever for the lock `swift test` holds).
 """
 import os
@@ -147,7 +147,7 @@ def abi_version():
 
 def main():
     check = "--check" in sys.argv
-    scratch = os.environ.get("KCBX_HEADER_SCRATCH", os.path.join(ROOT, ".build"))
+    scratch = os.environ.get("KCBX_HEADER_SCRATCH") or os.path.join(ROOT, os.environ.get("SCRATCH", ".build"))
     text = clean(compiler_header(scratch, build="--no-build" not in sys.argv), abi_version())
     if check:
         with open(HEADER, encoding="utf-8") as f:

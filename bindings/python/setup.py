@@ -15,7 +15,8 @@ from setuptools.command.build_py import build_py
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 SONAME = "libkcbx.so.0"  # what the extension's DT_NEEDED names
-BUILT_LIB = os.path.join(REPO, "out", "lib", SONAME)
+# `make lib` writes to $OUT/lib (default out/lib), like the Makefile.
+BUILT_LIB = os.path.join(REPO, os.environ.get("OUT", "out"), "lib", SONAME)
 BUNDLED_LIB = os.path.join(HERE, "kcbx", SONAME)
 
 
