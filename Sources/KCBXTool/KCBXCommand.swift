@@ -13,7 +13,8 @@ struct KCBXCommand: ParsableCommand {
         2 not found; 3 permission denied; 4 rule violation; 5 integrity failure; 6 storage error;
         64 usage error.
         """,
-        subcommands: [PolicyCommand.self, IDCommand.self, SynthCommand.self, ClassifyCommand.self, ReconcileCommand.self]
+        subcommands: [PolicyCommand.self, IDCommand.self, SynthCommand.self, ImportCommand.self, SweepCommand.self, CasesCommand.self,
+                      HistoryCommand.self, ExportCommand.self, VerifyCommand.self, ClassifyCommand.self, ReconcileCommand.self]
     )
 }
 

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import KCBXCore
+
+/// The options every ledger subcommand shares: which file, under which profile, as whom.
+struct LedgerOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The ledger file (台账, one SQLite file; docs/ledger.md).", valueName: "path"))
+    var ledger: String
+
+    @Option(help: ArgumentHelp(
+        "Policy profile: a built-in id (kcbx policy list) or a profile JSON file. Default: the profile the ledger was created under.",
+        valueName: "name|file"))
+    var policy: String?
+
+    @Option(help: ArgumentHelp(
+        "Who acts, LEVEL:UNIT:PERSON[:ROLE], e.g. county:640422:王老师:控辍专干. Default: $KCBX_ACTOR, else the ledger's creator (normally the county IT officer). Levels: class_teacher, school, village, township, county, city, province, department.",
+        valueName: "actor"))
+    var actor: String?
+
+    /// Opens the ledger. A missing file is created only when `creating` (import), and then
+    /// `--policy` and an actor are required: the first event records both.
+    func open(creating: Bool = false) throws -> Ledger {
+        let exists = FileManager.default.fileExists(atPath: ledger)
+        let actorText = actor ?? ProcessInfo.processInfo.environment["KCBX_ACTOR"].flatMap { $0.isEmpty ? nil : $0 }
+        if !exists {
+            guard creating else { throw KCBXError.notFound(what: "ledger file", name: "\(ledger) (create it with kcbx import)") }
+            guard let policy else {
+                throw KCBXError.invalidInput(field: "--policy", rule: "a new ledger needs a profile (e.g. --policy guyuan-2021); it is recorded in the ledger's first event")
+            }
+            guard let actorText else {
+                throw KCBXError.invalidInput(field: "--actor", rule: "a new ledger needs an actor (e.g. --actor county:640422:王老师), or set KCBX_ACTOR; the creator becomes the default actor")
+            }
+            return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
+        }
+        if let policy, let actorText {
+            return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
+        }
+        // Read the creation event (#1) as a reader that writes nothing, for the defaults.
+        let probe = try Ledger(path: ledger, policy: try loadPolicy(policy ?? "guyuan-2021"),
+                               actor: try LedgerActor(level: .department, unitCode: "000000", person: "kcbx-cli"))
+        guard let created = try probe.events(after: 0, limit: 1).first, created.kind == "ledger.created" else {
+            throw KCBXError.integrity("\(ledger) has no creation event #1; pass --policy and --actor")
+        }
+        var profile: PolicyProfile
+        if let policy { profile = try loadPolicy(policy) } else {
+            guard case let .object(o)? = try? JSONValue.parse(created.payload), case let .string(id)? = o["profile"] else {
+                throw KCBXError.integrity("\(ledger): event #1 does not name its profile; pass --policy")
+            }
+            guard PolicyProfile.builtinNames.contains(id) else {
+                throw KCBXError.invalidInput(field: "--policy", rule: "the ledger was created under profile '\(id)', which is not built in: pass its profile file")
+            }
+            profile = try PolicyProfile.builtin(id)
+        }
+        let who = try actorText.map(parseActor) ?? created.actor
+        return try Ledger(path: ledger, policy: profile, actor: who)
+    }
+}
+
+/// LEVEL:UNIT:PERSON[:ROLE] → a validated actor (errors name `--actor`).
+func parseActor(_ text: String) throws -> LedgerActor {
+    let parts = text.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+    guard parts.count >= 3 else {
+        throw KCBXError.invalidInput(field: "--actor", rule: "must be LEVEL:UNIT:PERSON[:ROLE], e.g. county:640422:王老师, got '\(text)'")
+    }
+    return try LedgerActor(level: parts[0], unitCode: parts[1], person: parts[2], role: parts.count > 3 ? parts[3] : "")
+}
+
+/// `--as-of`, required or defaulting to today (UTC).
+func parseDate(_ text: String?, field: String = "--as-of") throws -> CivilDate {
+    try text.map { try CivilDate(iso: $0, field: field) } ?? CivilDate.today()
+}
+
+/// Progress on stderr for long work: shown when stderr is a terminal or with `--progress`.
+struct ProgressOptions: ParsableArguments {
+    @Flag(help: "Report progress on stderr (default: only when stderr is a terminal).") var progress = false
+    @Flag(help: "Never report progress.") var quiet = false
+
+    var enabled: Bool { !quiet && (progress || isatty(2) != 0) }
+
+    /// Runs one step, announcing it and how long it took.
+    func step<T>(_ what: String, _ body: () throws -> T) rethrows -> T {
+        guard enabled else { return try body() }
+        let start = Date()
+        FileHandle.standardError.write(Data("kcbx: \(what) …\n".utf8))
+        let result = try body()
+        FileHandle.standardError.write(Data("kcbx: \(what): done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n".utf8))
+        return result
+    }
+
+    /// A counter line rewritten in place (`\r`) at most every 0.2 s.
+    func counter(_ what: String) -> ProgressCounter { ProgressCounter(what: what, enabled: enabled) }
+}
+
+final class ProgressCounter: @unchecked Sendable {
+    let what: String, enabled: Bool
+    private var last = Date.distantPast, start = Date()
+    init(what: String, enabled: Bool) { self.what = what; self.enabled = enabled }
+
+    func update(_ done: Int, of total: Int) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 0.2 || done == total else { return }
+        last = now
+        let pct = total > 0 ? Double(done) * 100 / Double(total) : 100.0
+        FileHandle.standardError.write(Data("\rkcbx: \(what) \(done) / \(total) (\(Int(pct))%, \(String(format: "%.1f", now.timeIntervalSince(start))) s)".utf8))
+        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+func warn(_ text: String) { FileHandle.standardError.write(Data("kcbx: \(text)\n".utf8)) }
+
+/// Prints a JSON value (serialized, pretty).
+func printJSON(_ v: JSONValue) { print(v.serialized(pretty: true)) }
