@@ -1,32 +1,51 @@
 #!/usr/bin/env bash
-# The main job on the bundled sample county (data/sample, made by `kcbx synth`, seed 2025):
-# what a county IT officer sees first.
+# The main job on the bundled sample county (data/sample: 西吉县 640422, 2,000 children, made by
+# `kcbx synth`, seed 2025): what a county IT officer sees first. Creates the county's ledger
+# under a profile, imports the calendar, roster and attendance, sweeps to a date, and prints the
+# county table (seed 001 附件1), the cases and the 四查三比对 findings.
+#   PROFILE=dongchuan-2025 AS_OF=2025-10-20 make demo
 set -euo pipefail
 cd "$(dirname "$0")/.."
-KCBX=out/bin/kcbx
+OUT=${OUT:-out}
+KCBX=${KCBX:-$OUT/bin/kcbx}
 AS_OF=${AS_OF:-2025-10-20}
-POLICY=${POLICY:-guyuan-2021}
+PROFILE=${PROFILE:-${POLICY:-guyuan-2021}}
 DATA=data/sample
+WORK=$OUT/demo
+LEDGER=$WORK/xiji.kcbx
+ACTOR="county:640422:王老师:县教育局控辍保学信息员"
+mkdir -p "$WORK"
+rm -f "$LEDGER" "$LEDGER-wal" "$LEDGER-shm"
+start=$(date +%s.%N)
 
-echo "== policy profiles =="
-$KCBX policy list
+echo "== $PROFILE: the rules in force, each with its source (kcbx policy show $PROFILE) =="
+$KCBX policy show "$PROFILE" | sed -n '1,14p'
 echo
-echo "== $POLICY: the rules in force, each with its source =="
-$KCBX policy show "$POLICY" | sed -n '1,20p'
+echo "== the county ledger $LEDGER under $PROFILE, as $ACTOR =="
+$KCBX import --ledger "$LEDGER" --policy "$PROFILE" --actor "$ACTOR" \
+  --calendar $DATA/calendar.json --students $DATA/roster.csv --attendance $DATA/attendance.csv
 echo
-echo "== every child's status as of $AS_OF under $POLICY (seed 001 附件1) =="
+echo "== sweep as of $AS_OF: every child classified, cases opened =="
+$KCBX sweep --ledger "$LEDGER" --as-of "$AS_OF"
+echo
+echo "== the county table as of $AS_OF (seed 001 附件1) and the children to follow up =="
 $KCBX classify --roster $DATA/roster.csv --attendance $DATA/attendance.csv --calendar $DATA/calendar.json \
-  --policy "$POLICY" --as-of "$AS_OF" --list suspected_dropout | sed -n '1,30p'
+  --policy "$PROFILE" --as-of "$AS_OF" --list suspected_dropout | sed -n '1,8p'
 echo
-echo "== the same county under dongchuan-2025: the three-line alert after 3 school days (004 二（三）2) =="
-$KCBX classify --roster $DATA/roster.csv --attendance $DATA/attendance.csv --calendar $DATA/calendar.json \
-  --policy dongchuan-2025 --as-of "$AS_OF" | sed -n '1,6p'
+echo "== open cases in the ledger (first 15; kcbx cases --ledger $LEDGER) =="
+$KCBX cases --ledger "$LEDGER" --open-only | sed -n '1,17p'
 echo
-echo "== 四查三比对 of the sample county (西吉县 640422) as of $AS_OF =="
+echo "== 四查三比对 of 西吉县 (640422) as of $AS_OF =="
 $KCBX reconcile --household $DATA/household.csv --students $DATA/students.csv \
   --attending $DATA/attending.csv --poverty $DATA/poverty.csv --three-kinds $DATA/three_kinds.csv \
-  --region 640422 --as-of "$AS_OF" --format csv > out/reconciliation.csv
+  --region 640422 --as-of "$AS_OF" --format csv > "$WORK/reconciliation.csv"
 $KCBX reconcile --household $DATA/household.csv --students $DATA/students.csv \
   --attending $DATA/attending.csv --poverty $DATA/poverty.csv --three-kinds $DATA/three_kinds.csv \
-  --region 640422 --as-of "$AS_OF" | sed -n '1,40p'
-echo "(all findings: out/reconciliation.csv)"
+  --region 640422 --as-of "$AS_OF" | sed -n '1,30p'
+echo "(all findings: $WORK/reconciliation.csv)"
+echo
+echo "== the ledger's hash chain (kcbx verify) =="
+$KCBX verify --ledger "$LEDGER"
+echo
+$KCBX export --ledger "$LEDGER" --table baiyin-attachment-4 --out "$WORK/baiyin-attachment-4.csv" --as-of "$AS_OF"
+echo "main job done in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s; ledger: $LEDGER"

@@ -12,7 +12,7 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Number of townships.") var townships = 6
     @Option(help: "Random seed.") var seed: UInt64 = 2025
     @Option(help: "County region code (GB/T 2260).") var region = "640422"
-    @Option(help: "Share of children with a planted problem (0-1).") var planted = 0.04
+    @Option(help: "Share of children with a planted problem (0-1); 0.05 made data/sample.") var planted = 0.05
     @Option(name: .customLong("as-of"), help: "Reference date YYYY-MM-DD for ages and grades.") var asOf = "2025-10-20"
 
     func run() throws {

@@ -19,49 +19,9 @@ public struct SyntheticAttendance: Sendable {
     public private(set) var kind: [MarkKind] = []
 
     public init(county: SyntheticCounty, calendar: SchoolCalendar, asOf: CivilDate) {
-        guard let term = calendar.term(atOrBefore: asOf) else { return }
-        let days = calendar.schoolDayList(from: term.start, through: min(asOf, term.end))
-        var rng = SeededRandom(seed: county.options.seed &+ 1)
-        let n = days.count
+        var generator = SyntheticMarksGenerator(seed: county.options.seed, calendar: calendar, asOf: asOf)
         for (i, c) in county.children.enumerated() {
-            guard c.school != nil, c.pattern != .studyingElsewhere, c.inRoster else { continue }
-            var kinds = [MarkKind](repeating: MarkKind.present, count: n)
-            var recorded = [Bool](repeating: true, count: n)
-            for d in 0..<n {
-                if rng.chance(0.008) { kinds[d] = .approvedLeave }
-                else if rng.chance(0.004) { kinds[d] = .unexcused }
-                else if rng.chance(0.02) { kinds[d] = .late }
-            }
-            // Calendar days back from the as-of date → the first school day of the streak.
-            func streak(startingDaysBefore back: Int) -> Int {
-                let start = asOf.adding(days: -back)
-                return days.firstIndex(where: { $0 >= start }) ?? n
-            }
-            switch c.pattern {
-            case .threeDayAbsence:
-                let s = max(1, n - 3 - rng.int(2...min(6, max(2, n - 4))))
-                if s + 3 < n { for d in s..<(s + 3) { kinds[d] = .unexcused }; kinds[s - 1] = .present; kinds[s + 3] = .present }
-            case .suspected:
-                let s = streak(startingDaysBefore: rng.int(9...25))
-                if s > 0 { kinds[s - 1] = .present }
-                for d in s..<n { kinds[d] = .unexcused }
-            case .dropout:
-                let s = streak(startingDaysBefore: rng.int(42...50))
-                if s > 0 { kinds[s - 1] = .present }
-                for d in s..<n { kinds[d] = .unexcused }
-            case .leaveInStreak:
-                let s = streak(startingDaysBefore: rng.int(12...16))
-                if s > 0 { kinds[s - 1] = .present }
-                for d in s..<n { kinds[d] = (d - s >= 2 && d - s < 5) ? .approvedLeave : .unexcused }
-            case .missingMarks:
-                for _ in 0..<3 { recorded[rng.int(0...(n - 1))] = false }
-            case .chronicAbsence:
-                for d in stride(from: rng.int(0...2), to: n, by: 4) { kinds[d] = .unexcused }
-            default: break
-            }
-            for d in 0..<n where recorded[d] {
-                child.append(Int32(i)); date.append(days[d]); kind.append(kinds[d])
-            }
+            generator.marks(for: c) { d, k in child.append(Int32(i)); date.append(d); kind.append(k) }
         }
     }
 
@@ -73,6 +33,67 @@ public struct SyntheticAttendance: Sendable {
             rows.append([county.children[Int(child[i])].residentID, date[i].description, kind[i].label])
         }
         return ReportTable(title: "考勤", headers: ["student", "date", "kind"], rows: rows)
+    }
+}
+
+/// Draws each child's marks in turn, in the order and with the random draws of
+/// `SyntheticAttendance`, so attendance can be streamed child by child.
+public struct SyntheticMarksGenerator: Sendable {
+    /// The school days of the term up to the as-of date.
+    public let days: [CivilDate]
+    let asOf: CivilDate
+    var rng: SeededRandom
+
+    /// `seed` is the county's seed (the marks use seed + 1).
+    public init(seed: UInt64, calendar: SchoolCalendar, asOf: CivilDate) {
+        self.asOf = asOf
+        rng = SeededRandom(seed: seed &+ 1)
+        if let term = calendar.term(atOrBefore: asOf) {
+            days = calendar.schoolDayList(from: term.start, through: min(asOf, term.end))
+        } else { days = [] }
+    }
+
+    /// Calls `emit(date, kind)` for each recorded school day of `c`, in date order; nothing for a
+    /// child without a school here, studying elsewhere or left out of the roster.
+    public mutating func marks(for c: SyntheticChild, _ emit: (CivilDate, MarkKind) -> Void) {
+        let n = days.count
+        guard n > 0, c.school != nil, c.pattern != .studyingElsewhere, c.inRoster else { return }
+        var kinds = [MarkKind](repeating: MarkKind.present, count: n)
+        var recorded = [Bool](repeating: true, count: n)
+        for d in 0..<n {
+            if rng.chance(0.008) { kinds[d] = .approvedLeave }
+            else if rng.chance(0.004) { kinds[d] = .unexcused }
+            else if rng.chance(0.02) { kinds[d] = .late }
+        }
+        let days = self.days, asOf = self.asOf
+        // Calendar days back from the as-of date → the first school day of the streak.
+        func streak(startingDaysBefore back: Int) -> Int {
+            let start = asOf.adding(days: -back)
+            return days.firstIndex(where: { $0 >= start }) ?? n
+        }
+        switch c.pattern {
+        case .threeDayAbsence:
+            let s = max(1, n - 3 - rng.int(2...min(6, max(2, n - 4))))
+            if s + 3 < n { for d in s..<(s + 3) { kinds[d] = .unexcused }; kinds[s - 1] = .present; kinds[s + 3] = .present }
+        case .suspected:
+            let s = streak(startingDaysBefore: rng.int(9...25))
+            if s > 0 { kinds[s - 1] = .present }
+            for d in s..<n { kinds[d] = .unexcused }
+        case .dropout:
+            let s = streak(startingDaysBefore: rng.int(42...50))
+            if s > 0 { kinds[s - 1] = .present }
+            for d in s..<n { kinds[d] = .unexcused }
+        case .leaveInStreak:
+            let s = streak(startingDaysBefore: rng.int(12...16))
+            if s > 0 { kinds[s - 1] = .present }
+            for d in s..<n { kinds[d] = (d - s >= 2 && d - s < 5) ? .approvedLeave : .unexcused }
+        case .missingMarks:
+            for _ in 0..<3 { recorded[rng.int(0...(n - 1))] = false }
+        case .chronicAbsence:
+            for d in stride(from: rng.int(0...2), to: n, by: 4) { kinds[d] = .unexcused }
+        default: break
+        }
+        for d in 0..<n where recorded[d] { emit(days[d], kinds[d]) }
     }
 }
 

@@ -75,67 +75,128 @@ public struct SyntheticCounty: Sendable {
     public let referenceDate: CivilDate
 
     /// Other counties' codes, for migrants and schools elsewhere.
-    static let otherRegions = ["640402", "640423", "620402", "530113", "420703"]
+    public static let otherRegions = ["640402", "640423", "620402", "530113", "420703"]
 
     static let townshipNames = ["吉强", "兴隆", "平峰", "新营", "红耀", "田坪", "马建", "震湖", "兴平", "西滩", "王民", "什字", "将台", "硝河", "偏城", "沙沟", "白崖", "火石寨", "苏堡"]
     static let surnames = ["马", "王", "李", "张", "杨", "刘", "海", "苏", "何", "田", "赵", "周", "金", "丁", "罗"]
     static let givenChars = Array("子涵浩然欣怡梓轩雨泽一诺宇航佳琪思远明轩晓燕建国文博俊杰秀英志强丽娟海龙玉兰").map(String.init)
 
-    /// Builds the county for children of compulsory age (6–15) on `referenceDate`.
+    /// Builds the county for children of compulsory age (6–15) on `referenceDate`, all in memory.
+    /// At most `SyntheticCountyOptions.maxChildrenPerCounty` children (the ID sequence space of one
+    /// region code); larger populations are a province (`SyntheticProvince`), streamed to disk.
     public init(options: SyntheticCountyOptions, referenceDate: CivilDate) {
         self.options = options
         self.referenceDate = referenceDate
-        var rng = SeededRandom(seed: options.seed)
+        var generator = SyntheticChildGenerator(options: options, referenceDate: referenceDate)
+        self.schools = generator.schools
+        var children: [SyntheticChild] = []
+        children.reserveCapacity(options.children)
+        for _ in 0..<options.children {
+            do { children.append(try generator.next()) } catch { preconditionFailure("\(error)") }
+        }
+        self.children = children
+    }
+}
+
+/// Draws a county's children one at a time, in the order and with the random draws of
+/// `SyntheticCounty`, so a county can be streamed to disk without holding it in memory.
+public struct SyntheticChildGenerator: Sendable {
+    public let options: SyntheticCountyOptions
+    public let schools: [SyntheticSchool]
+    let schoolYear: Int
+    let otherRegions: [String]
+    var rng: SeededRandom
+    /// Birth day number → the next sequence number (positions 15–17 of the ID).
+    var sequence: [Int: Int] = [:]
+    let patterns = PlantedPattern.allCases.filter { $0 != .regular }
+    /// IDs already given to migrants by other counties of the same province (kept unique).
+    let migrantIDs: SyntheticIssuedIDs?
+
+    /// `otherRegions`: household region codes for migrants (随迁), none of them a generated county.
+    public init(options: SyntheticCountyOptions, referenceDate: CivilDate,
+                otherRegions: [String] = SyntheticCounty.otherRegions, migrantIDs: SyntheticIssuedIDs? = nil) {
+        self.options = options
+        self.otherRegions = otherRegions.isEmpty ? SyntheticCounty.otherRegions : otherRegions
+        self.migrantIDs = migrantIDs
+        rng = SeededRandom(seed: options.seed)
         var schools: [SyntheticSchool] = []
         let townships = max(1, options.townships)
         for t in 0..<townships {
-            let name = SyntheticCounty.townshipNames[t % SyntheticCounty.townshipNames.count]
+            let name = SyntheticCounty.townshipName(t)
             schools.append(SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 1))", name: "\(name)中心小学", township: t, grades: 1...6))
             schools.append(SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 2))", name: "\(name)小学", township: t, grades: 1...6))
             schools.append(SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 5))", name: "\(name)中学", township: t, grades: 7...9))
         }
         self.schools = schools
-        let schoolYear = SchoolAge.schoolYear(of: referenceDate)
-        var sequence = [Int: Int]()  // birth day number -> next sequence
-        var children: [SyntheticChild] = []
-        children.reserveCapacity(options.children)
-        let patterns = PlantedPattern.allCases.filter { $0 != .regular }
-        for _ in 0..<options.children {
-            // Grade 1–9 evenly; birth date so that the child is on time for that grade.
-            let grade = rng.int(1...9)
-            let entry = schoolYear - grade + 1
-            // Born 1 Sep (entry-7) … 31 Aug (entry-6).
-            let first = try! CivilDate(year: entry - 7, month: 9, day: 1)
-            let birth = first.adding(days: rng.int(0...364))
-            let female = rng.chance(0.48)
-            let key = Int(birth.dayNumber)
-            var seq = sequence[key, default: rng.int(0...40) * 2]
-            if seq % 2 == (female ? 1 : 0) { seq += 1 }
-            sequence[key] = seq + 1
-            let township = rng.int(0...(townships - 1))
-            let pattern: PlantedPattern = rng.chance(options.plantedShare) ? rng.pick(patterns) : .regular
-            let region = pattern == .migrant ? rng.pick(SyntheticCounty.otherRegions) : options.regionCode
-            let first17 = region + birth.compactDigits + threeDigits(seq % 1000)
-            let id = first17 + String(ResidentID.checkCharacter(for: first17)!)
-            var groups: [SpecialGroup] = []
-            if rng.chance(0.12) { groups.append(.registeredPoor) }
-            if rng.chance(0.02) { groups.append(rng.pick([.unstableOutOfPoverty, .marginalRisk, .suddenHardship])) }
-            if rng.chance(0.15) { groups.append(.leftBehind) }
-            if rng.chance(0.015) { groups.append(.disabled) }
-            if rng.chance(0.30) { groups.append(.minority) }
-            if rng.chance(0.04) { groups.append(.subsistenceAllowance) }
-            if rng.chance(0.01) { groups.append(.familyCrisis) }
-            let schoolIndex: Int? = pattern == .outOfSchool ? nil
-                : township * 3 + (grade >= 7 ? 2 : rng.int(0...1))
-            let registeredBirth = pattern == .identityConflict ? birth.adding(days: -rng.int(366...730)) : birth
-            let name = rng.pick(SyntheticCounty.surnames) + rng.pick(SyntheticCounty.givenChars) + (rng.chance(0.7) ? rng.pick(SyntheticCounty.givenChars) : "")
-            let tName = SyntheticCounty.townshipNames[township % SyntheticCounty.townshipNames.count]
-            children.append(SyntheticChild(
-                residentID: id, name: name, sex: female ? .female : .male, birthDate: birth, registeredBirthDate: registeredBirth,
-                township: township, address: "\(options.countyName)\(tName)乡\(rng.int(1...12))村\(rng.int(1...8))组",
-                groups: groups, school: schoolIndex, grade: grade, pattern: pattern))
+        schoolYear = SchoolAge.schoolYear(of: referenceDate)
+    }
+
+    /// The next child. Fails (`invalidInput`) when more than 1,000 children of the county share a
+    /// birth date: the 3-digit sequence of the resident ID is exhausted.
+    public mutating func next() throws -> SyntheticChild {
+        let townships = max(1, options.townships)
+        // Grade 1–9 evenly; birth date so that the child is on time for that grade.
+        let grade = rng.int(1...9)
+        let entry = schoolYear - grade + 1
+        // Born 1 Sep (entry-7) … 31 Aug (entry-6).
+        let first = try! CivilDate(year: entry - 7, month: 9, day: 1)
+        let birth = first.adding(days: rng.int(0...364))
+        let female = rng.chance(0.48)
+        let key = Int(birth.dayNumber)
+        var seq = sequence[key, default: rng.int(0...40) * 2]
+        if seq % 2 == (female ? 1 : 0) { seq += 1 }
+        let township = rng.int(0...(townships - 1))
+        let pattern: PlantedPattern = rng.chance(options.plantedShare) ? rng.pick(patterns) : .regular
+        let region = pattern == .migrant ? rng.pick(otherRegions) : options.regionCode
+        func id(_ seq: Int) -> String {
+            let first17 = region + birth.compactDigits + threeDigits(seq)
+            return first17 + String(ResidentID.checkCharacter(for: first17)!)
         }
-        self.children = children
+        if pattern == .migrant, let taken = migrantIDs {
+            while seq <= 999 && taken.contains(id(seq)) { seq += 2 }
+        }
+        guard seq <= 999 else {
+            throw KCBXError.invalidInput(field: "children", rule: "more than 1000 children of \(options.regionCode) born on \(birth): the resident ID's 3-digit sequence is exhausted; spread them over more counties")
+        }
+        sequence[key] = seq + 1
+        let residentID = id(seq)
+        if pattern == .migrant { migrantIDs?.insert(residentID) }
+        var groups: [SpecialGroup] = []
+        if rng.chance(0.12) { groups.append(.registeredPoor) }
+        if rng.chance(0.02) { groups.append(rng.pick([.unstableOutOfPoverty, .marginalRisk, .suddenHardship])) }
+        if rng.chance(0.15) { groups.append(.leftBehind) }
+        if rng.chance(0.015) { groups.append(.disabled) }
+        if rng.chance(0.30) { groups.append(.minority) }
+        if rng.chance(0.04) { groups.append(.subsistenceAllowance) }
+        if rng.chance(0.01) { groups.append(.familyCrisis) }
+        let schoolIndex: Int? = pattern == .outOfSchool ? nil
+            : township * 3 + (grade >= 7 ? 2 : rng.int(0...1))
+        let registeredBirth = pattern == .identityConflict ? birth.adding(days: -rng.int(366...730)) : birth
+        let name = rng.pick(SyntheticCounty.surnames) + rng.pick(SyntheticCounty.givenChars) + (rng.chance(0.7) ? rng.pick(SyntheticCounty.givenChars) : "")
+        let tName = SyntheticCounty.townshipName(township)
+        return SyntheticChild(
+            residentID: residentID, name: name, sex: female ? .female : .male, birthDate: birth, registeredBirthDate: registeredBirth,
+            township: township, address: "\(options.countyName)\(tName)乡\(rng.int(1...12))村\(rng.int(1...8))组",
+            groups: groups, school: schoolIndex, grade: grade, pattern: pattern)
+    }
+}
+
+/// Resident IDs handed out so far across a province's counties (migrants only: natives of
+/// different counties differ by region code). Used from one thread.
+public final class SyntheticIssuedIDs: @unchecked Sendable {
+    private var ids = Set<String>()
+    public init() {}
+    public func contains(_ id: String) -> Bool { ids.contains(id) }
+    public func insert(_ id: String) { ids.insert(id) }
+}
+
+extension SyntheticCounty {
+    /// A township's name: the 19 township names of 西吉县, then numbered (第二吉强 …) for larger counties.
+    static func townshipName(_ t: Int) -> String {
+        let n = townshipNames.count
+        let base = townshipNames[t % n]
+        let round = t / n
+        return round == 0 ? base : "第\(round + 1)\(base)"
     }
 }
 

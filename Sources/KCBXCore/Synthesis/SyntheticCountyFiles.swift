@@ -16,7 +16,7 @@ extension SyntheticCounty {
     /// Schools: school_id,name,township,grades.
     public func schoolTable() -> ReportTable {
         ReportTable(title: "学校", headers: ["school_id", "name", "township", "grades"],
-                    rows: schools.map { [$0.id, $0.name, SyntheticCounty.townshipNames[$0.township % SyntheticCounty.townshipNames.count],
+                    rows: schools.map { [$0.id, $0.name, SyntheticCounty.townshipName($0.township),
                                          "\($0.grades.lowerBound)-\($0.grades.upperBound)"] })
     }
 
