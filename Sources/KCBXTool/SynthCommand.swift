@@ -2,40 +2,47 @@ import ArgumentParser
 import Foundation
 import KCBXCore
 
-/// `kcbx synth`: a deterministic synthetic county as CSV files.
+/// `kcbx synth`: a deterministic synthetic county or province as CSV files, streamed to disk.
 struct SynthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
-        abstract: "Generate a synthetic county (deterministic from --seed) as CSV files: household and student registries, schools, poverty and 三类 lists, attendance extract, planted truth.")
-    @Option(help: "Output directory.") var out: String
-    @Option(help: "Number of school-age children.") var children = 2000
-    @Option(help: "Number of townships.") var townships = 6
+        abstract: "Generate a synthetic county or province (deterministic from --seed) as CSV files: household and student registries, roster, schools, calendar, attendance, poverty and 三类 lists, planted truth.",
+        discussion: """
+        The defaults reproduce data/sample byte for byte (西吉县 640422, 2,000 children, seed 2025,
+        --planted 0.05, as of 2025-10-20). --counties N spreads --children over N counties of 宁夏
+        (西吉县 first, then 原州区, 隆德县 …; beyond 22, made-up codes 6490xx), each with its own region
+        code, so resident IDs stay valid and unique up to 1,000,000 children a county (5,000,000 needs
+        at least 5 counties). Files are written child by child: memory stays flat at any size.
+        Planted patterns (planted.csv): three-day absences, suspected dropouts, dropouts, leave inside
+        a streak, out-of-school children, identity conflicts, missing marks, chronic absence,
+        studying elsewhere, migrants, mistyped IDs. File formats: docs/data-formats.md.
+        """)
+    @Option(help: ArgumentHelp("Output directory (created when missing).", valueName: "dir")) var out: String
+    @Option(help: "School-age children in all.") var children = 2000
+    @Option(help: "Counties (shared evenly); 1-121.") var counties = 1
+    @Option(help: "Townships per county (default: 6 up to 15,000 children a county, then one per 2,500).") var townships: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 2025
-    @Option(help: "County region code (GB/T 2260).") var region = "640422"
+    @Option(help: "County region code (GB/T 2260) of a single county (default 640422 西吉县).") var region: String?
+    @Option(name: .customLong("county-name"), help: "Name of that county (default 西吉县).") var countyName = "西吉县"
     @Option(help: "Share of children with a planted problem (0-1); 0.05 made data/sample.") var planted = 0.05
-    @Option(name: .customLong("as-of"), help: "Reference date YYYY-MM-DD for ages and grades.") var asOf = "2025-10-20"
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Reference date YYYY-MM-DD for ages, grades and the last attendance day.", valueName: "date")) var asOf = "2025-10-20"
+    @Flag(name: .customLong("no-attendance"), help: "Do not write attendance.csv (registries only, e.g. for reconciliation at scale).") var noAttendance = false
+    @OptionGroup var progress: ProgressOptions
 
     func run() throws {
         do {
-            var o = SyntheticCountyOptions()
-            o.children = children; o.townships = townships; o.seed = seed; o.regionCode = region; o.plantedShare = planted
-            guard (0...1).contains(planted) else { throw KCBXError.invalidInput(field: "--planted", rule: "must be a share 0-1") }
-            let county = SyntheticCounty(options: o, referenceDate: try CivilDate(iso: asOf, field: "--as-of"))
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            try county.householdTable().writeCSV(to: out + "/household.csv")
-            try county.studentTable().writeCSV(to: out + "/students.csv")
-            try county.schoolTable().writeCSV(to: out + "/schools.csv")
-            try county.truthTable().writeCSV(to: out + "/planted.csv")
-            try county.povertyTable().writeCSV(to: out + "/poverty.csv")
-            try county.threeKindsTable().writeCSV(to: out + "/three_kinds.csv")
-            try county.attendingTable().writeCSV(to: out + "/attending.csv")
-            try county.rosterTable().writeCSV(to: out + "/roster.csv")
-            let calendar = try SyntheticAttendance.calendar2025()
-            try writeText(calendar.json(), to: out + "/calendar.json")
-            let marks = SyntheticAttendance(county: county, calendar: calendar, asOf: try CivilDate(iso: asOf, field: "--as-of"))
-            try marks.table(county: county).writeCSV(to: out + "/attendance.csv")
-            print("wrote \(county.children.count) children, \(county.schools.count) schools, \(marks.child.count) attendance marks to \(out)")
-        } catch let e as ExitCode { throw e } catch { throw fail(error) }
+            var o = SyntheticProvinceOptions()
+            o.children = children; o.counties = counties; o.townships = townships; o.seed = seed
+            o.plantedShare = planted; o.attendance = !noAttendance
+            if let region {
+                guard counties == 1 else { throw KCBXError.invalidInput(field: "--region", rule: "names a single county; leave it out with --counties") }
+                o.regions = [(region, countyName)]
+            }
+            let counter = progress.counter("children written")
+            let s = try SyntheticProvince.write(o, referenceDate: try CivilDate(iso: asOf, field: "--as-of"), to: out) { counter.update($0, of: $1) }
+            let where_ = s.counties.count == 1 ? "\(s.counties[0].name) \(s.counties[0].code)" : "\(s.counties.count) counties"
+            print("wrote \(s.children) children (\(where_)), \(s.schools) schools, \(s.marks) attendance marks to \(out)")
+        } catch { throw fail(error) }
     }
 }
 

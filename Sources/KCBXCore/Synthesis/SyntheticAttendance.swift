@@ -110,17 +110,22 @@ extension SyntheticCounty {
     /// The roster in the ledger's import format (docs/ledger.md): registered children with their
     /// school, and out-of-school children with registration `none`.
     public func rosterTable() -> ReportTable {
-        ReportTable(title: "花名册", headers: ["resident_id", "registry_number", "name", "sex", "birth_date", "address", "region_code",
-                                            "school_id", "school_name", "township_code", "grade", "registration", "special_groups"],
-                    rows: children.filter(\.inRoster).map { c in
-                        let school = c.school.map { schools[$0] }
-                        let elsewhere = c.pattern == .studyingElsewhere
-                        return [c.residentID, school == nil ? "" : "G" + c.residentID, c.name, c.sex == .male ? "1" : "2",
-                                c.birthDate.description, c.address, String(c.residentID.prefix(6)),
-                                elsewhere ? "" : school?.id ?? "", elsewhere ? "" : school?.name ?? "", townshipCode(c.township),
-                                elsewhere || school == nil ? "" : String(c.grade),
-                                elsewhere ? "elsewhere" : school == nil ? "none" : "enrolled",
-                                c.groups.map(\.rawValue).joined(separator: ";")]
-                    })
+        ReportTable(title: "花名册", headers: SyntheticCounty.rosterHeaders,
+                    rows: children.filter(\.inRoster).map { SyntheticCounty.rosterRow($0, schools: schools, regionCode: options.regionCode) })
+    }
+
+    static let rosterHeaders = ["resident_id", "registry_number", "name", "sex", "birth_date", "address", "region_code",
+                                "school_id", "school_name", "township_code", "grade", "registration", "special_groups"]
+
+    /// One roster row (docs/ledger.md) of a child the roster holds.
+    static func rosterRow(_ c: SyntheticChild, schools: [SyntheticSchool], regionCode: String) -> [String] {
+        let school = c.school.map { schools[$0] }
+        let elsewhere = c.pattern == .studyingElsewhere
+        return [c.residentID, school == nil ? "" : "G" + c.residentID, c.name, c.sex == .male ? "1" : "2",
+                c.birthDate.description, c.address, String(c.residentID.prefix(6)),
+                elsewhere ? "" : school?.id ?? "", elsewhere ? "" : school?.name ?? "", regionCode + String(100 + c.township),
+                elsewhere || school == nil ? "" : String(c.grade),
+                elsewhere ? "elsewhere" : school == nil ? "none" : "enrolled",
+                c.groups.map(\.rawValue).joined(separator: ";")]
     }
 }

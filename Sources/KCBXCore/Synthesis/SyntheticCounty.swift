@@ -212,20 +212,24 @@ extension SyntheticCounty {
 
     /// The student registry extract: every registered child, with the planted registry errors.
     public func studentRecords() -> [StudentRecord] {
-        children.compactMap { c in
-            guard let school = c.school else { return nil }
-            var id = c.residentID
-            if c.pattern == .idTypo {
-                // Change one digit of the sequence (position 15): the checksum no longer holds.
-                var chars = Array(id)
-                chars[14] = chars[14] == "9" ? "0" : Character(String(Int(String(chars[14]))! + 1))
-                id = String(chars)
-            }
-            let elsewhere = c.pattern == .studyingElsewhere
-            return StudentRecord(registryNumber: "G" + id, residentID: id, name: c.name, birthDate: c.registeredBirthDate,
-                                 schoolID: elsewhere ? "530113900" : schools[school].id,
-                                 schoolRegionCode: elsewhere ? "530113" : options.regionCode, grade: c.grade)
+        children.compactMap { SyntheticCounty.studentRecord(of: $0, schools: schools, regionCode: options.regionCode) }
+    }
+
+    /// One child's student registry record (nil without a registration), with the planted errors:
+    /// a mistyped ID digit (`idTypo`), a school in another county (`studyingElsewhere`).
+    static func studentRecord(of c: SyntheticChild, schools: [SyntheticSchool], regionCode: String) -> StudentRecord? {
+        guard let school = c.school else { return nil }
+        var id = c.residentID
+        if c.pattern == .idTypo {
+            // Change one digit of the sequence (position 15): the checksum no longer holds.
+            var chars = Array(id)
+            chars[14] = chars[14] == "9" ? "0" : Character(String(Int(String(chars[14]))! + 1))
+            id = String(chars)
         }
+        let elsewhere = c.pattern == .studyingElsewhere
+        return StudentRecord(registryNumber: "G" + id, residentID: id, name: c.name, birthDate: c.registeredBirthDate,
+                             schoolID: elsewhere ? "530113900" : schools[school].id,
+                             schoolRegionCode: elsewhere ? "530113" : regionCode, grade: c.grade)
     }
 }
 

@@ -2,22 +2,30 @@
 extension SyntheticCounty {
     /// Household registry extract (police): resident_id,name,birth_date,address,region_code.
     public func householdTable() -> ReportTable {
-        ReportTable(title: "户籍人口", headers: ["resident_id", "name", "birth_date", "address", "region_code"],
-                    rows: householdRecords().map { [$0.residentID, $0.name, $0.birthDate?.description ?? "", $0.address, $0.regionCode] })
+        ReportTable(title: "户籍人口", headers: SyntheticCounty.householdHeaders, rows: householdRecords().map(SyntheticCounty.householdRow))
     }
 
     /// Student registry extract: registry_number,resident_id,name,birth_date,school_id,school_region_code,grade,status.
     public func studentTable() -> ReportTable {
-        ReportTable(title: "学籍", headers: ["registry_number", "resident_id", "name", "birth_date", "school_id", "school_region_code", "grade", "status"],
-                    rows: studentRecords().map { [$0.registryNumber, $0.residentID ?? "", $0.name, $0.birthDate?.description ?? "",
-                                                  $0.schoolID, $0.schoolRegionCode, String($0.grade), $0.status.rawValue] })
+        ReportTable(title: "学籍", headers: SyntheticCounty.studentHeaders, rows: studentRecords().map(SyntheticCounty.studentRow))
+    }
+
+    static let householdHeaders = ["resident_id", "name", "birth_date", "address", "region_code"]
+    static func householdRow(_ r: HouseholdRecord) -> [String] { [r.residentID, r.name, r.birthDate?.description ?? "", r.address, r.regionCode] }
+
+    static let studentHeaders = ["registry_number", "resident_id", "name", "birth_date", "school_id", "school_region_code", "grade", "status"]
+    static func studentRow(_ r: StudentRecord) -> [String] {
+        [r.registryNumber, r.residentID ?? "", r.name, r.birthDate?.description ?? "", r.schoolID, r.schoolRegionCode, String(r.grade), r.status.rawValue]
     }
 
     /// Schools: school_id,name,township,grades.
     public func schoolTable() -> ReportTable {
-        ReportTable(title: "学校", headers: ["school_id", "name", "township", "grades"],
-                    rows: schools.map { [$0.id, $0.name, SyntheticCounty.townshipName($0.township),
-                                         "\($0.grades.lowerBound)-\($0.grades.upperBound)"] })
+        ReportTable(title: "学校", headers: SyntheticCounty.schoolHeaders, rows: schools.map(SyntheticCounty.schoolRow))
+    }
+
+    static let schoolHeaders = ["school_id", "name", "township", "grades"]
+    static func schoolRow(_ s: SyntheticSchool) -> [String] {
+        [s.id, s.name, SyntheticCounty.townshipName(s.township), "\(s.grades.lowerBound)-\(s.grades.upperBound)"]
     }
 
     /// A list of resident IDs (one column `resident_id`), e.g. the poverty-household list.
