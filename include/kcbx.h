@@ -450,6 +450,42 @@ extern kcbx_status kcbx_classify(kcbx_policy *policy, kcbx_calendar *calendar, i
 /// Free the table with kcbx_table_free.
 extern kcbx_status kcbx_classify_many(kcbx_policy *policy, kcbx_calendar *calendar, int32_t as_of, int32_t encoding, int64_t n_children, int64_t const *child_ids, int32_t const *birth_dates, int8_t const *grades, int8_t const *registrations, int32_t const *registration_dates, uint32_t const *fact_bits, uint32_t const *group_masks, char const *const *expert_opinions, int64_t n_marks, int32_t const *mark_child, int32_t const *mark_dates, int8_t const *mark_kinds, int32_t const *leave_from, int32_t const *leave_to, kcbx_table **out_table);
 
+/// The obligations of one case as of `as_of`, as kcbx_due_json.
+extern kcbx_status kcbx_due_case_json(kcbx_ledger *ledger, int64_t case_id, int32_t as_of, char ** out_json);
+
+/// Writes the due list as CSV (UTF-8 BOM, CRLF; Chinese headers) to `path`; `states` as in
+/// kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
+extern kcbx_status kcbx_due_csv(kcbx_ledger *ledger, int32_t as_of, char const *states, char const *path, int32_t *out_rows);
+
+/// The due list (DOMAIN.md §3) of the ledger actor’s jurisdiction as of `as_of` (YYYYMMDD): every
+/// obligation with action, owner (level, unit), basis (document clause and parameters), opening
+/// and due dates, state (due, done, overdue, escalated) and escalations, as a JSON array into
+/// `*out_json` (free with kcbx_string_free). `states` filters (“due,overdue”; NULL = all). Read-only:
+/// a past date gives what was due then. Needs the school calendar on the ledger.
+extern kcbx_status kcbx_due_json(kcbx_ledger *ledger, int32_t as_of, char const *states, char ** out_json);
+
+/// Records an action that discharges an obligation of case `case_id` on `date`: “home_visit”,
+/// “guardian_contact”, “guardian_refusal” (starts the four steps), “education”, “return_notice”,
+/// “administrative_penalty”, “court_application” (the four steps, refused out of order: 004
+/// 二（七）4), “persuasion_visit”, “cross_region_letter”, “expert_assessment”, “three_line_report”,
+/// “referral” (with `department`, e.g. “police”; NULL otherwise) or “note”. `note` may be NULL.
+extern kcbx_status kcbx_due_record_action(kcbx_ledger *ledger, int64_t case_id, char const *action, char const *department, int32_t date, char const *note);
+
+/// Records an action on a child who has no case yet (`student` = resident ID or L number):
+/// “guardian_contact”, “three_line_report”, “home_visit” or “note”. `note` may be NULL.
+extern kcbx_status kcbx_due_record_student_action(kcbx_ledger *ledger, char const *student, char const *action, int32_t date, char const *note);
+
+/// The reports and checks each level owes from `from` through `through` (YYYYMMDD) under `policy`
+/// (school daily, township weekly, county monthly, …, term-relative duties from `calendar`, which
+/// may be NULL when the profile has none), as a JSON array of {“duty”,“level”,“what”,“due”,“basis”}.
+extern kcbx_status kcbx_due_reports_json(kcbx_policy *policy, kcbx_calendar *calendar, int32_t from, int32_t through, char ** out_json);
+
+/// Hands every overdue obligation of the jurisdiction to the next level as of `as_of` (school →
+/// township → county → city; both lines notified under dual_line), one attributed ledger event
+/// each. Idempotent for a date. `*out_summary_json` (may be NULL) receives {“as_of”,“escalated”:
+/// [obligations],“overdue_at_top”:[ids],“states”:{state: count}}.
+extern kcbx_status kcbx_escalate(kcbx_ledger *ledger, int32_t as_of, char ** out_summary_json);
+
 /// The message of the last failed kcbx_* call on this thread, or “” when it succeeded.
 /// The text stays valid until the next kcbx_* call on the same thread; do not free it.
 extern char const *kcbx_last_error_message(void);
@@ -532,11 +568,34 @@ extern kcbx_status kcbx_ledger_import_students_csv(kcbx_ledger *ledger, char con
 /// kcbx_ledger_import_students_csv.
 extern kcbx_status kcbx_ledger_import_students_json(kcbx_ledger *ledger, char const *json, char ** out_report_json);
 
+/// Feeds reconciliation findings into the ledger in one call, attributed to the ledger’s actor:
+/// out_of_school findings open out-of-school cases (the child must be on the roster with
+/// registration none), registered_not_attending findings open suspected-dropout cases; other kinds
+/// are for a person and open nothing. Idempotent (children with an open case are left alone).
+/// Children outside the jurisdiction are refused, each refusal recorded. `findings_report` is the
+/// findings table of kcbx_reconcile_csv (possibly edited); `as_of` (YYYYMMDD) dates the cases;
+/// `note` may be NULL. `*out_summary_json` (may be NULL): `{"opened": [ids], "already_open": {id: case}, "refused": [ids], "skipped": {id: why}, "as_of"}`.
+extern kcbx_status kcbx_ledger_intake_findings(kcbx_ledger *ledger, kcbx_report *findings_report, int32_t as_of, char const *note, char ** out_summary_json);
+
+/// As kcbx_ledger_intake_findings, with the findings as JSON: an array of
+/// `{"kind": "out_of_school", "resident_id": "…", "name": "…", "detail": "…"}` (name, detail optional).
+extern kcbx_status kcbx_ledger_intake_findings_json(kcbx_ledger *ledger, char const *findings_json, int32_t as_of, char const *note, char ** out_summary_json);
+
 /// Opens (creating when missing) the ledger file at `path` under `policy`, acting as the unit
 /// `actor_level` (“school”, “township”, “county”, “city”, “province”, “class_teacher”, “village”,
 /// “department”) with code `actor_unit` (school id; 9-digit township; 6-digit GB/T 2260 code) and
 /// person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_close.
 extern kcbx_status kcbx_ledger_open(char const *path, kcbx_policy *policy, char const *actor_level, char const *actor_unit, char const *actor_person, char const *actor_role, kcbx_ledger **out_ledger);
+
+/// A statutory report computed from the ledger as it stood on `as_of` (YYYYMMDD) into
+/// `*out_report` (free with kcbx_report_free). `kind`: “guyuan-attachment-1” (seed 001 附件1, per
+/// stage), “guyuan-attachment-2” (001 附件2), “baiyin-attachment-3” (000 附件3, 6-year-old roster),
+/// “baiyin-attachment-4” (000 附件4), “rates” (enrollment, dropout, consolidation rates with their
+/// formulas and the profile’s target; relapses). `unit`: NULL or “” for the actor’s own unit, else
+/// “school:<id>”, “township:<9 digits>”, “county:<6 digits>” or a bare 6-digit region code; a unit
+/// outside the actor’s jurisdiction is refused (KCBX_STATUS_PERMISSION_DENIED) and recorded.
+/// `full_ids` 1 asks for unmasked resident IDs (county level or above; recorded), else 0.
+extern kcbx_status kcbx_ledger_report(kcbx_ledger *ledger, char const *kind, int32_t as_of, char const *unit, int32_t full_ids, kcbx_report **out_report);
 
 /// Sets the school calendar from a calendar handle (kcbx_calendar_*); as kcbx_ledger_set_calendar_json.
 extern kcbx_status kcbx_ledger_set_calendar(kcbx_ledger *ledger, kcbx_calendar *calendar, int32_t *out_changed);
@@ -555,6 +614,19 @@ extern kcbx_status kcbx_ledger_sweep(kcbx_ledger *ledger, int32_t as_of, char **
 /// by the host from kcbx_ledger_head). KCBX_STATUS_INTEGRITY names the first event found edited,
 /// deleted or reordered. Out-params may be NULL; `*out_first_bad_seq` is 0 when intact.
 extern kcbx_status kcbx_ledger_verify(kcbx_ledger *ledger, int64_t anchor_seq, char const *anchor_hash, int64_t *out_events, int64_t *out_first_bad_seq);
+
+/// The fields the ledger knows for a notice (“enrollment”, “return_notice”, “three_line_report”)
+/// about `student` as of `as_of`, as a JSON object of strings (add guardian, issuer, … and pass
+/// to kcbx_notice_render).
+extern kcbx_status kcbx_notice_fields_json(kcbx_ledger *ledger, char const *kind, char const *student, int32_t as_of, char ** out_json);
+
+/// The placeholders of a notice template, as a JSON array of names into `*out_json`.
+extern kcbx_status kcbx_notice_fields_of(char const *kind, char ** out_json);
+
+/// Renders a notice (“enrollment” 义务教育入学通知书, “return_notice” 限期复学通知书,
+/// “three_line_report” 三线报告) from `fields_json` ({“guardian”: “…”, …}; every placeholder of
+/// the template required, unknown fields refused) as UTF-8 plain text into `*out_text`.
+extern kcbx_status kcbx_notice_render(char const *kind, char const *fields_json, char ** out_text);
 
 /// Opens a built-in profile by id (e.g. “guyuan-2021”). Free with kcbx_policy_free.
 extern kcbx_status kcbx_policy_builtin(char const *name, kcbx_policy **out_policy);
@@ -597,6 +669,12 @@ extern kcbx_status kcbx_reason_for_out_of_school(int32_t birth_date, int32_t on_
 /// counts and the count of each finding kind. Free both with kcbx_report_free.
 extern kcbx_status kcbx_reconcile_csv(char const *region_prefix, int32_t as_of, char const *household_csv, char const *students_csv, char const *attending_csv, char const *poverty_csv, char const *three_kinds_csv, char const *dropouts_csv, kcbx_report **out_findings_report, kcbx_report **out_summary_report);
 
+/// As kcbx_reconcile_csv, calling `progress(phase, done, total, user_data)` (may be NULL) as the run
+/// advances, on the calling thread: phase “read” once per input file read (done/total files), then
+/// “household”, “students”, “out_of_school” every 100,000 records and at each phase’s end, and
+/// “poverty” once. `phase` is valid only during the call.
+extern kcbx_status kcbx_reconcile_csv_progress(char const *region_prefix, int32_t as_of, char const *household_csv, char const *students_csv, char const *attending_csv, char const *poverty_csv, char const *three_kinds_csv, char const *dropouts_csv, void (* progress)(char const *, int64_t, int64_t, void *), void *user_data, kcbx_report **out_findings_report, kcbx_report **out_summary_report);
+
 /// Parses a student registry number (学籍号): `G` + resident ID (validated, birth date not after
 /// `as_of` unless 0) or `L` + 1–30 letters/digits. `*out_body` receives the ID or temporary
 /// number (free with kcbx_string_free); out-params may be NULL.
@@ -617,8 +695,15 @@ extern void kcbx_report_free(kcbx_report *report);
 /// A column’s header into `*out_name` (free with kcbx_string_free).
 extern kcbx_status kcbx_report_header(kcbx_report *report, int64_t column, char ** out_name);
 
+/// The whole report as JSON into `*out_json` (free with kcbx_string_free): `{"title", "unit", "as_of" (YYYY-MM-DD or null), "columns": [...], "rows": [[...]], "notes": [...]}`; notes hold
+/// the seed’s 填表说明, formulas and interpretations.
+extern kcbx_status kcbx_report_json(kcbx_report *report, char ** out_json);
+
 /// Number of data rows of a report table.
 extern kcbx_status kcbx_report_rows(kcbx_report *report, int64_t *out_rows);
+
+/// Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first.
+extern kcbx_status kcbx_report_write_csv(kcbx_report *report, char const *path);
 
 /// Computes the check character for the first 17 digits of a resident ID into `*out_check`.
 extern kcbx_status kcbx_resident_id_check_character(char const *first17, char *out_check);

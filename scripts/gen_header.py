@@ -27,6 +27,8 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = os.path.join(ROOT, "include", "kcbx.h")
 HANDLES = ["policy", "calendar", "classification", "ledger", "cursor", "table", "report"]
+# void * parameters that are the host's own pointer (passed back to its callback), not handles.
+RAW_POINTERS = {"user_data"}
 
 PREAMBLE = """\
 /*
@@ -122,6 +124,8 @@ def clean(raw, abi):
 
         def handle(m):
             stars, name = m.group(1), m.group(2)
+            if name in RAW_POINTERS:
+                return m.group(0)
             base = name[4:] if name.startswith("out_") else name
             base = next((h for h in HANDLES if base == h or base.endswith("_" + h)), base)
             if base not in HANDLES:

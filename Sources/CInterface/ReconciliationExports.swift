@@ -11,6 +11,22 @@ import KCBXCore
                                   _ three_kinds_csv: UnsafePointer<CChar>?, _ dropouts_csv: UnsafePointer<CChar>?,
                                   _ out_findings_report: UnsafeMutablePointer<OpaquePointer?>?,
                                   _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    kcbx_reconcile_csv_progress(region_prefix, as_of, household_csv, students_csv, attending_csv, poverty_csv, three_kinds_csv,
+                                dropouts_csv, nil, nil, out_findings_report, out_summary_report)
+}
+
+/// As kcbx_reconcile_csv, calling `progress(phase, done, total, user_data)` (may be NULL) as the run
+/// advances, on the calling thread: phase "read" once per input file read (done/total files), then
+/// "household", "students", "out_of_school" every 100,000 records and at each phase's end, and
+/// "poverty" once. `phase` is valid only during the call.
+@c public func kcbx_reconcile_csv_progress(_ region_prefix: UnsafePointer<CChar>?, _ as_of: Int32,
+                                           _ household_csv: UnsafePointer<CChar>?, _ students_csv: UnsafePointer<CChar>?,
+                                           _ attending_csv: UnsafePointer<CChar>?, _ poverty_csv: UnsafePointer<CChar>?,
+                                           _ three_kinds_csv: UnsafePointer<CChar>?, _ dropouts_csv: UnsafePointer<CChar>?,
+                                           _ progress: (@convention(c) (UnsafePointer<CChar>?, Int64, Int64, UnsafeMutableRawPointer?) -> Void)?,
+                                           _ user_data: UnsafeMutableRawPointer?,
+                                           _ out_findings_report: UnsafeMutablePointer<OpaquePointer?>?,
+                                           _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_findings_report?.pointee = nil
     out_summary_report?.pointee = nil
     return guarded {
@@ -19,18 +35,65 @@ import KCBXCore
             throw KCBXError.invalidInput(field: "region_prefix", rule: "must be digits of a GB/T 2260 code, got '\(prefix)'")
         }
         let findingsOut = try Marshal.out(out_findings_report, "out_findings_report")
+        let date = try Marshal.date(as_of, "as_of")
+        func report(_ p: ReconciliationProgress) {
+            guard let progress else { return }
+            p.phase.withCString { progress($0, Int64(p.done), Int64(p.total), user_data) }
+        }
+        let files = 2 + [attending_csv, poverty_csv, three_kinds_csv, dropouts_csv].filter { $0 != nil }.count
+        var read = 0
+        func file(_ p: UnsafePointer<CChar>?, _ field: String) throws -> CSVFile {
+            let f = try CSVFile(path: try Marshal.string(p, field))
+            read += 1
+            report(ReconciliationProgress(phase: "read", done: read, total: files))
+            return f
+        }
         func list(_ p: UnsafePointer<CChar>?, _ field: String) throws -> Set<String>? {
             guard p != nil else { return nil }
-            return try ReconciliationInput.idList(csv: CSVFile(path: try Marshal.string(p, field)))
+            return try ReconciliationInput.idList(csv: file(p, field))
         }
         let input = ReconciliationInput(
-            regionPrefix: prefix, asOf: try Marshal.date(as_of, "as_of"),
-            household: try ReconciliationInput.household(csv: CSVFile(path: try Marshal.string(household_csv, "household_csv"))),
-            students: try ReconciliationInput.students(csv: CSVFile(path: try Marshal.string(students_csv, "students_csv"))),
+            regionPrefix: prefix, asOf: date,
+            household: try ReconciliationInput.household(csv: file(household_csv, "household_csv")),
+            students: try ReconciliationInput.students(csv: file(students_csv, "students_csv")),
             attending: try list(attending_csv, "attending_csv"), poverty: try list(poverty_csv, "poverty_csv") ?? [],
             threeKinds: try list(three_kinds_csv, "three_kinds_csv") ?? [], dropouts: try list(dropouts_csv, "dropouts_csv") ?? [])
-        let report = Reconciler.run(input)
-        findingsOut.pointee = ReportHandle.make(report.findingsTable())
-        out_summary_report?.pointee = ReportHandle.make(report.summaryTable())
+        let result = Reconciler.run(input, progress: progress == nil ? nil : report)
+        findingsOut.pointee = ReportHandle.make(result.findingsTable())
+        out_summary_report?.pointee = ReportHandle.make(result.summaryTable())
+    }
+}
+
+/// Feeds reconciliation findings into the ledger in one call, attributed to the ledger's actor:
+/// out_of_school findings open out-of-school cases (the child must be on the roster with
+/// registration none), registered_not_attending findings open suspected-dropout cases; other kinds
+/// are for a person and open nothing. Idempotent (children with an open case are left alone).
+/// Children outside the jurisdiction are refused, each refusal recorded. `findings_report` is the
+/// findings table of kcbx_reconcile_csv (possibly edited); `as_of` (YYYYMMDD) dates the cases;
+/// `note` may be NULL. `*out_summary_json` (may be NULL): `{"opened": [ids], "already_open": {id: case},
+/// "refused": [ids], "skipped": {id: why}, "as_of"}`.
+@c public func kcbx_ledger_intake_findings(_ ledger: OpaquePointer?, _ findings_report: OpaquePointer?, _ as_of: Int32,
+                                           _ note: UnsafePointer<CChar>?,
+                                           _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    out_summary_json?.pointee = nil
+    return guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let findings = try Finding.list(table: try ReportHandle.get(findings_report, "findings_report").value)
+        let s = try l.intake(findings, asOf: try Marshal.date(as_of, "as_of"), note: try LedgerMarshal.text(note, "note"))
+        if let out_summary_json { Marshal.give(s.jsonValue.serialized(pretty: false), to: out_summary_json) }
+    }
+}
+
+/// As kcbx_ledger_intake_findings, with the findings as JSON: an array of
+/// `{"kind": "out_of_school", "resident_id": "…", "name": "…", "detail": "…"}` (name, detail optional).
+@c public func kcbx_ledger_intake_findings_json(_ ledger: OpaquePointer?, _ findings_json: UnsafePointer<CChar>?, _ as_of: Int32,
+                                                _ note: UnsafePointer<CChar>?,
+                                                _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    out_summary_json?.pointee = nil
+    return guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let findings = try Finding.list(json: try Marshal.string(findings_json, "findings_json"))
+        let s = try l.intake(findings, asOf: try Marshal.date(as_of, "as_of"), note: try LedgerMarshal.text(note, "note"))
+        if let out_summary_json { Marshal.give(s.jsonValue.serialized(pretty: false), to: out_summary_json) }
     }
 }

@@ -42,3 +42,44 @@ typealias ReportHandle = Handle<ReportTable>
 
 /// Frees a report table. Accepts NULL.
 @c public func kcbx_report_free(_ report: OpaquePointer?) { ReportHandle.release(report) }
+
+/// The whole report as JSON into `*out_json` (free with kcbx_string_free): `{"title", "unit",
+/// "as_of" (YYYY-MM-DD or null), "columns": [...], "rows": [[...]], "notes": [...]}`; notes hold
+/// the seed's 填表说明, formulas and interpretations.
+@c public func kcbx_report_json(_ report: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    out_json?.pointee = nil
+    return guarded { Marshal.give(try ReportHandle.get(report, "report").value.json(), to: try Marshal.out(out_json, "out_json")) }
+}
+
+/// Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first.
+@c public func kcbx_report_write_csv(_ report: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> kcbx_status {
+    guarded {
+        let r = try ReportHandle.get(report, "report").value
+        let p = try Marshal.string(path, "path")
+        guard !p.isEmpty else { throw KCBXError.invalidInput(field: "path", rule: "must not be empty") }
+        try r.writeCSV(to: p)
+    }
+}
+
+/// A statutory report computed from the ledger as it stood on `as_of` (YYYYMMDD) into
+/// `*out_report` (free with kcbx_report_free). `kind`: "guyuan-attachment-1" (seed 001 附件1, per
+/// stage), "guyuan-attachment-2" (001 附件2), "baiyin-attachment-3" (000 附件3, 6-year-old roster),
+/// "baiyin-attachment-4" (000 附件4), "rates" (enrollment, dropout, consolidation rates with their
+/// formulas and the profile's target; relapses). `unit`: NULL or "" for the actor's own unit, else
+/// "school:<id>", "township:<9 digits>", "county:<6 digits>" or a bare 6-digit region code; a unit
+/// outside the actor's jurisdiction is refused (KCBX_STATUS_PERMISSION_DENIED) and recorded.
+/// `full_ids` 1 asks for unmasked resident IDs (county level or above; recorded), else 0.
+@c public func kcbx_ledger_report(_ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ as_of: Int32,
+                                  _ unit: UnsafePointer<CChar>?, _ full_ids: Int32,
+                                  _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    out_report?.pointee = nil
+    return guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let k = try LedgerReportKind(code: try Marshal.string(kind, "kind"))
+        let date = try Marshal.date(as_of, "as_of")
+        let u = try ReportUnit(parsing: unit == nil ? "" : try Marshal.string(unit, "unit"), default: l.ownUnit)
+        guard full_ids == 0 || full_ids == 1 else { throw KCBXError.invalidInput(field: "full_ids", rule: "must be 0 or 1") }
+        let out = try Marshal.out(out_report, "out_report")
+        out.pointee = ReportHandle.make(try l.report(k, asOf: date, unit: u, fullIDs: full_ids == 1))
+    }
+}

@@ -2,12 +2,21 @@
 /// student registry, attendance and poverty lists, and reports every mismatch for a person to resolve.
 /// Identities are never silently joined: a record joins another only on an exact, valid ID.
 public enum Reconciler {
-    public static func run(_ input: ReconciliationInput) -> ReconciliationReport {
+    /// Runs the reconciliation. `progress` (optional) is called as each phase advances —
+    /// `household`, `students`, `out_of_school`, `poverty` — every `progressEvery` records and at
+    /// each phase's end, with records done and the phase's total.
+    public static func run(_ input: ReconciliationInput, progress: ((ReconciliationProgress) -> Void)? = nil,
+                           progressEvery: Int = 100_000) -> ReconciliationReport {
+        func tick(_ phase: String, _ done: Int, _ total: Int) {
+            guard let progress, done == total || done % max(1, progressEvery) == 0 else { return }
+            progress(ReconciliationProgress(phase: phase, done: done, total: total))
+        }
         var findings: [Finding] = []
         // Validate and index the household registry.
         var household: [String: HouseholdRecord] = [:]
         var householdValid: [(String, ResidentID, HouseholdRecord)] = []
-        for h in input.household {
+        for (i, h) in input.household.enumerated() {
+            tick("household", i + 1, input.household.count)
             let key = normalized(h.residentID)
             if household[key] != nil {
                 findings.append(Finding(kind: .duplicate, residentID: key, name: h.name, detail: "户籍登记中重复出现", proposedReason: nil, relatedID: nil, score: nil))
@@ -24,7 +33,8 @@ public enum Reconciler {
         var students: [String: StudentRecord] = [:]
         var unmatchedStudents: [(String, StudentRecord)] = []
         var registered = 0, attendingCount = 0, migrants = 0
-        for s in input.students {
+        for (i, s) in input.students.enumerated() {
+            tick("students", i + 1, input.students.count)
             guard let raw = s.residentID else { continue }
             let key = normalized(raw)
             if students[key] != nil {
@@ -63,7 +73,9 @@ public enum Reconciler {
         // Household children of compulsory age with no registration anywhere.
         var householdSchoolAge = 0, povertySchoolAge = 0
         var outOfSchool: [(String, ResidentID, HouseholdRecord)] = []
-        for (key, id, h) in householdValid where h.regionCode.hasPrefix(input.regionPrefix) {
+        for (i, (key, id, h)) in householdValid.enumerated() {
+            tick("out_of_school", i + 1, householdValid.count)
+            guard h.regionCode.hasPrefix(input.regionPrefix) else { continue }
             let age = SchoolAge(birthDate: id.birthDate)
             guard age.isCompulsoryAge(on: input.asOf) else { continue }
             householdSchoolAge += 1
@@ -96,6 +108,7 @@ public enum Reconciler {
                                     proposedReason: nil, relatedID: nil, score: nil))
         }
         // Comparison 3: dropouts against poverty and “三类” lists.
+        tick("poverty", input.dropouts.count, input.dropouts.count)
         for key in input.dropouts.sorted() where input.poverty.contains(key) || input.threeKinds.contains(key) {
             let name = household[key]?.name ?? students[key]?.name ?? ""
             findings.append(Finding(kind: .povertyDropout, residentID: key, name: name,
@@ -107,4 +120,14 @@ public enum Reconciler {
     }
 
     static func normalized(_ id: String) -> String { id.uppercased() }
+}
+
+/// How far a reconciliation has got: the phase, records done and the phase's total.
+public struct ReconciliationProgress: Sendable, Equatable {
+    /// `read` (input files), `household`, `students`, `out_of_school`, `poverty`.
+    public var phase: String
+    public var done: Int
+    public var total: Int
+
+    public init(phase: String, done: Int, total: Int) { self.phase = phase; self.done = done; self.total = total }
 }

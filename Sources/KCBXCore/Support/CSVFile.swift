@@ -49,32 +49,3 @@ public struct CSVFile: Sendable {
     /// "file row N, column C" for error messages (N counts the header as row 1).
     public func field(row index: Int, _ column: String) -> String { "\(path) row \(index + 2) \(column)" }
 }
-
-/// A table as the seeds print them: a title, headers and text cells; written as CSV with a BOM
-/// so Excel opens the Chinese text correctly.
-public struct ReportTable: Sendable, Equatable {
-    public var title: String
-    public var headers: [String]
-    public var rows: [[String]]
-
-    public init(title: String, headers: [String], rows: [[String]] = []) {
-        self.title = title; self.headers = headers; self.rows = rows
-    }
-
-    /// CSV text (UTF-8 with BOM, CRLF line ends as Excel writes them).
-    public func csv() -> String {
-        let stream = OutputStream(toMemory: ())
-        let writer = try! CSVWriter(stream: stream, newline: .crlf)
-        try! writer.write(row: headers)
-        for r in rows { try! writer.write(row: r) }
-        writer.stream.close()
-        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as! Data
-        return "\u{FEFF}" + String(decoding: data, as: UTF8.self) + "\r\n"
-    }
-
-    public func writeCSV(to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(csv().utf8)) else {
-            throw KCBXError.storage("cannot write \(path)")
-        }
-    }
-}

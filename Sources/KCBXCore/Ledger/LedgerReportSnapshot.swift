@@ -1,0 +1,167 @@
+@_implementationOnly import GRDB
+
+/// A case as its events up to a date make it (events dated after the date are not applied).
+struct LedgerCaseAsOf: Sendable {
+    var id: Int64
+    var kind: LedgerCaseKind
+    var status: LedgerCaseStatus = .suspected
+    var reason: ReasonCode?
+    var openedOn: CivilDate
+    /// Date of the dismissal, closure or return that last took effect.
+    var settledOn: CivilDate?
+    var relapseOf: Int64
+
+    /// Suspected, verified or persuading: the child is still away.
+    var isAway: Bool { [.suspected, .verified, .persuading].contains(status) }
+}
+
+/// One child as the ledger stood on a date: the roster row in force, the latest case opened by
+/// then, and the status the reports count.
+struct LedgerChildAsOf: Sendable {
+    var student: LedgerStudent
+    var status: ChildStatus
+    /// Reason A–T for dropouts and out-of-school children: the verified reason, else A/B proposed
+    /// for out-of-school children by age (001 附件1 填表说明3); nil for an unverified dropout.
+    var reason: ReasonCode?
+    /// Stage by grade, or by age (`SchoolAge.expectedStage`) for a child with no grade.
+    var stage: Stage
+    var currentCase: LedgerCaseAsOf?
+    /// Why classification failed (the child is then counted as attendance unknown), else nil.
+    var unclassified: String?
+}
+
+extension Ledger {
+    /// The children of `unit` (within the actor's jurisdiction) as of `asOf`, from ledger data only:
+    /// the roster row in force on the date, the marks of school days up to it, and the case events
+    /// dated up to it. Status precedence [interpretation, docs/reports.md]: a case still away on the
+    /// date decides (out_of_school → 失学, dropout → 辍学, suspected_dropout → 疑似辍学, raised to
+    /// 辍学 when the marks already make the child one); a deferral or suspension on the case decides
+    /// next; otherwise the classification of the marks (`Classifier`), except that a suspected /
+    /// dropout / out-of-school classification is overridden when a person dismissed the child's case
+    /// on or after the streak began (verified: not a dropout).
+    func children(asOf: CivilDate, unit: ReportUnit, _ db: Database) throws -> [LedgerChildAsOf] {
+        guard let cal = try storedCalendar(db) else {
+            throw KCBXError.ruleViolation(rule: "reports classify attendance by the school calendar (DOMAIN.md §2)",
+                                          detail: "no calendar is set on this ledger; call setCalendar first")
+        }
+        let classifier = try Classifier(profile: policy, calendar: cal)
+        let today = CivilDate.utcDate(of: clock())
+        guard asOf <= today else { throw KCBXError.invalidInput(field: "as_of", rule: "\(asOf) is in the future (today is \(today))") }
+        let scope = actor.scopeSQL
+        var students: [LedgerStudent] = []
+        for current in try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key",
+                                        arguments: [scope.argument]).map(LedgerStudent.init(row:)) {
+            let s = try rosterRow(current, asOf: asOf, db)
+            if unit.contains(schoolID: s.schoolID, townshipCode: s.townshipCode) { students.append(s) }
+        }
+        let cases = try casesAsOf(asOf, keys: Set(students.map(\.key)), db)
+        return try students.map { s in
+            let c = cases[s.key]
+            var facts = try self.facts(s, db)
+            facts.pastDropout = cases[s.key].map { $0.relapseOf != 0 || $0.status == .closed } ?? false
+            var result: Classification?, failure: String?
+            do {
+                result = try classifier.classify(try marks(of: s.key, from: cal.firstDay, through: asOf, db),
+                                                 facts: facts, asOf: asOf, today: today)
+            } catch let e as KCBXError { failure = e.description }
+            let classified = result?.status ?? .attendanceUnknown
+            var status = classified, reason: ReasonCode? = nil
+            if let c, c.isAway {
+                switch c.kind {
+                case .outOfSchool: status = .outOfSchool
+                case .dropout: status = .dropout
+                case .suspectedDropout: status = classified == .dropout ? .dropout : .suspectedDropout
+                }
+                reason = c.reason
+            } else if let c, c.status == .deferred || c.status == .suspended {
+                status = c.status == .deferred ? .deferred : .suspended
+            } else if [.suspectedDropout, .dropout, .outOfSchool].contains(classified), let c, c.status == .dismissed,
+                      let settled = c.settledOn, settled >= (result?.since ?? asOf) {
+                status = classified == .outOfSchool ? .studyingElsewhere : .inSchool
+            }
+            if status == .outOfSchool && reason == nil { reason = ReasonCode.outOfSchool(birthDate: s.birth, on: asOf) }
+            let stage = s.grade > 0 ? Stage(grade: s.grade) : SchoolAge(birthDate: s.birth).expectedStage(on: asOf)
+            return LedgerChildAsOf(student: s, status: status, reason: status == .dropout || status == .outOfSchool ? reason : nil,
+                                   stage: stage, currentCase: c, unclassified: failure)
+        }
+    }
+
+    /// The roster row in force on `asOf`: the current one unless its registration change takes
+    /// effect after the date; then the latest earlier version whose change had taken effect (a
+    /// row without a registration date is in force from its recording). With no such version the
+    /// current row stands (classification treats a transfer or graduation dated later as not yet in force).
+    func rosterRow(_ current: LedgerStudent, asOf: CivilDate, _ db: Database) throws -> LedgerStudent {
+        func inForce(_ s: LedgerStudent) -> Bool {
+            s.registrationDate.isEmpty || (try? CivilDate(iso: s.registrationDate)).map { $0 <= asOf } ?? true
+        }
+        if inForce(current) { return current }
+        let rows = try Row.fetchAll(db, sql: "SELECT seq, payload FROM events WHERE student = ? AND kind = ? ORDER BY seq DESC",
+                                    arguments: [current.key, EventKind.studentUpserted.rawValue])
+        for row in rows {
+            let s = try PayloadCoding.decode(LedgerStudent.self, row["payload"], seq: row["seq"])
+            if inForce(s) { return s }
+        }
+        return current
+    }
+
+    /// For each student in `keys`, the latest case opened on or before `asOf`, replaying its
+    /// events dated on or before `asOf` in chain order.
+    func casesAsOf(_ asOf: CivilDate, keys: Set<String>, _ db: Database) throws -> [String: LedgerCaseAsOf] {
+        let kinds: [EventKind] = [.caseOpened, .casePromoted, .caseVerified, .caseDismissed, .casePersuading, .caseReturned,
+                                  .caseClosed, .caseExempted]
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT seq, kind, student, case_id, payload FROM events
+            WHERE case_id != 0 AND kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ", "))) ORDER BY seq
+            """)
+        var byID: [Int64: (student: String, c: LedgerCaseAsOf)] = [:]
+        for row in rows {
+            let student: String = row["student"]
+            guard keys.contains(student) else { continue }
+            let seq: Int64 = row["seq"], id: Int64 = row["case_id"], payload: String = row["payload"]
+            guard let kind = EventKind(rawValue: row["kind"]) else { continue }
+            func dated(_ text: String) -> CivilDate? { (try? CivilDate(iso: text)).flatMap { $0 <= asOf ? $0 : nil } }
+            if kind == .caseOpened {
+                let p = try PayloadCoding.decode(CaseOpenedPayload.self, payload, seq: seq)
+                guard let d = dated(p.date), let k = LedgerCaseKind(rawValue: p.kind) else { continue }
+                byID[id] = (student, LedgerCaseAsOf(id: id, kind: k, openedOn: d, relapseOf: p.relapseOf))
+                continue
+            }
+            guard var c = byID[id]?.c else { continue }
+            switch kind {
+            case .casePromoted:
+                let p = try PayloadCoding.decode(CasePromotedPayload.self, payload, seq: seq)
+                guard dated(p.date) != nil, let k = LedgerCaseKind(rawValue: p.kind) else { continue }
+                c.kind = k
+            case .caseVerified:
+                let p = try PayloadCoding.decode(CaseVerifiedPayload.self, payload, seq: seq)
+                guard dated(p.date) != nil else { continue }
+                c.status = .verified; c.reason = ReasonCode(rawValue: p.reason)
+            case .caseDismissed:
+                let p = try PayloadCoding.decode(CaseDismissedPayload.self, payload, seq: seq)
+                guard let d = dated(p.date) else { continue }
+                c.status = .dismissed; c.settledOn = d
+            case .casePersuading:
+                let p = try PayloadCoding.decode(CasePersuadingPayload.self, payload, seq: seq)
+                guard dated(p.date) != nil else { continue }
+                c.status = .persuading
+            case .caseReturned:
+                let p = try PayloadCoding.decode(CaseReturnedPayload.self, payload, seq: seq)
+                guard let d = dated(p.date) else { continue }
+                c.status = .returned; c.settledOn = d
+            case .caseClosed:
+                let p = try PayloadCoding.decode(CaseClosedPayload.self, payload, seq: seq)
+                guard let d = dated(p.date) else { continue }
+                c.status = .closed; c.settledOn = d
+            case .caseExempted:
+                let p = try PayloadCoding.decode(CaseExemptedPayload.self, payload, seq: seq)
+                guard dated(p.date) != nil, let st = LedgerCaseStatus(rawValue: p.exemption) else { continue }
+                c.status = st
+            default: continue
+            }
+            byID[id]!.c = c
+        }
+        var latest: [String: LedgerCaseAsOf] = [:]
+        for (_, v) in byID where (latest[v.student]?.id ?? 0) < v.c.id { latest[v.student] = v.c }
+        return latest
+    }
+}
