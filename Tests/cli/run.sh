@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# CLI tests: every kcbx subcommand on the sample county (data/sample) in a temporary folder,
+# checking outputs against the sample's answer key (planted.csv) and the documented exit codes
+# (docs/cli.md). Exits nonzero on the first failure.
+#   KCBX=out/bin/kcbx bash Tests/cli/run.sh        (make cli builds it)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+KCBX=${KCBX:-${OUT:-out}/bin/kcbx}
+[ -x "$KCBX" ] || { echo "no kcbx binary at $KCBX (make cli, or set KCBX)"; exit 2; }
+KCBX=$(readlink -f "$KCBX")
+DATA=data/sample
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+L=$T/xiji.kcbx
+ACTOR="county:640422:测试员:信息员"
+passed=0
+fail() { echo "FAIL: $*"; [ -f "$T/err" ] && sed 's/^/  stderr: /' "$T/err" | head -5; exit 1; }
+ok() { passed=$((passed + 1)); }
+# run EXPECTED_EXIT CMD...: stdout in $T/out, stderr in $T/err
+run() {
+  local want=$1; shift
+  "$@" > "$T/out" 2> "$T/err"; local got=$?
+  [ "$got" = "$want" ] || fail "exit $got (want $want): $*"
+}
+has() { grep -q -- "$2" "$T/$1" || fail "$1 lacks '$2'"; }
+planted() { tr -d '\r' < $DATA/planted.csv | awk -F, -v p="$1" '$2 == p' | wc -l; }
+events() { "$KCBX" verify --ledger "$1" --format csv | tail -1 | cut -d, -f2; }
+
+# --- help: every subcommand listed, exit codes documented, each subcommand's help complete
+run 0 "$KCBX" --help
+for c in policy id synth import sweep cases history export verify classify reconcile; do has out "$c"; done
+has out "Exit codes"; ok
+for c in "policy list" "policy show" "policy check" id synth import sweep cases history export verify classify reconcile; do
+  run 0 "$KCBX" $c --help; has out "USAGE"; has out "OPTIONS\|ARGUMENTS"
+done; ok
+
+# --- synth: the defaults reproduce data/sample byte for byte (deterministic from the seed)
+run 0 "$KCBX" synth --out "$T/sample"
+for f in $DATA/*; do cmp -s "$f" "$T/sample/$(basename "$f")" || fail "synth output differs from $f"; done; ok
+# a province: three counties, unique valid IDs, each county's own code; same seed, same bytes
+run 0 "$KCBX" synth --out "$T/p1" --counties 3 --children 3000 --seed 7
+run 0 "$KCBX" synth --out "$T/p2" --counties 3 --children 3000 --seed 7 --progress
+has err "children written 3000 / 3000"
+for f in "$T"/p1/*; do cmp -s "$f" "$T/p2/$(basename "$f")" || fail "same seed, different $(basename "$f")"; done
+[ "$(tail -n +2 "$T/p1/planted.csv" | cut -d, -f1 | sort | uniq -d | wc -l)" = 0 ] || fail "duplicate resident IDs in the province"
+[ "$(tail -n +2 "$T/p1/planted.csv" | wc -l)" = 3000 ] || fail "province does not have 3000 children"
+for code in 640422 640402 640423; do
+  [ "$(tail -n +2 "$T/p1/household.csv" | tr -d '\r' | grep -c ",$code$")" -gt 900 ] || fail "county $code has too few households"
+done
+run 0 "$KCBX" id $(tail -n +2 "$T/p1/household.csv" | cut -d, -f1 | awk 'NR % 50 == 1') --as-of 2025-10-20
+run 0 "$KCBX" synth --out "$T/p3" --counties 3 --children 3000 --seed 8
+cmp -s "$T/p1/planted.csv" "$T/p3/planted.csv" && fail "a different seed gave the same county"
+run 1 "$KCBX" synth --out "$T/p4" --counties 1 --children 1000001 --no-attendance
+has err "children: must be 1-1000000 per county"; ok
+
+# --- import: a new ledger needs --policy and an actor; nothing is left behind on failure
+run 1 "$KCBX" import --ledger "$L" --actor "$ACTOR" --students $DATA/roster.csv
+has err "\-\-policy"; [ ! -e "$L" ] || fail "a failed import left a ledger file"
+run 1 "$KCBX" import --ledger "$L" --policy guyuan-2021 --actor "county:64042:x" --students $DATA/roster.csv
+has err "actor.unit_code"; [ ! -e "$L" ] || fail "a failed import left a ledger file"
+run 0 "$KCBX" import --ledger "$L" --policy guyuan-2021 --actor "$ACTOR" \
+  --calendar $DATA/calendar.json --students $DATA/roster.csv --attendance $DATA/attendance.csv --format csv
+roster=$(( $(wc -l < $DATA/roster.csv) - 1 )); marks=$(( $(wc -l < $DATA/attendance.csv) - 1 ))
+has out "$DATA/roster.csv,$roster,$roster,0,,0,0"; has out "$DATA/attendance.csv,$marks,,,$marks,0,0"; ok
+# the same files again record nothing
+before=$(events "$L")
+run 0 "$KCBX" import --ledger "$L" --students $DATA/roster.csv --attendance $DATA/attendance.csv --format csv
+has out "$DATA/roster.csv,$roster,0,0,,$roster,0"; [ "$(events "$L")" = "$before" ] || fail "re-import recorded events"; ok
+# a bad row: every bad field named on stderr (file, row, field, rule), exit 1, nothing recorded
+{ head -3 $DATA/roster.csv; sed -n 4p $DATA/roster.csv | sed 's/,enrolled,/,graduated_maybe,/'; sed -n 5p $DATA/roster.csv | sed 's/^\([0-9]\{17\}\)./\1Z/'; } > "$T/bad.csv"
+run 1 "$KCBX" import --ledger "$L" --students "$T/bad.csv"
+has err "bad.csv row 4 registration"; has err "bad.csv row 5 resident_id"; has err "the batch was not applied"
+[ "$(events "$L")" = "$before" ] || fail "a bad batch recorded events"; ok
+# marks before the calendar's days are refused by name
+printf 'student,date,kind\n%s,2025-10-04,present\n' "$(sed -n 2p $DATA/roster.csv | cut -d, -f1 | tr -d '\357\273\277')" > "$T/weekend.csv"
+run 1 "$KCBX" import --ledger "$L" --attendance "$T/weekend.csv"
+has err "weekend.csv row 2"; [ "$(events "$L")" = "$before" ] || fail "a refused mark was recorded"; ok
+
+# --- sweep: statuses match the planted answer key under guyuan-2021 (seed 001 附件1 填表说明1-2:
+# 疑似辍学 after a week absent without leave, 辍学 a month after that)
+run 0 "$KCBX" sweep --ledger "$L" --as-of 2025-10-20 --format json
+susp=$(( $(planted suspected) + $(planted leave_in_streak) )); drop=$(planted dropout); oos=$(planted out_of_school)
+has out "\"suspected_dropout\" : $susp\|\"suspected_dropout\": $susp"
+has out "\"dropout\" : $drop\|\"dropout\": $drop"; has out "\"out_of_school\" : $oos\|\"out_of_school\": $oos"
+run 0 "$KCBX" sweep --ledger "$L" --as-of 2025-10-20 --format csv
+has out "cases opened,0,"; ok   # a second sweep for the date records nothing
+run 1 "$KCBX" sweep --ledger "$L" --as-of 2025-13-01; has err "as-of"
+run 1 "$KCBX" sweep --ledger "$L" --as-of 2099-01-01; has err "future"; ok
+
+# --- cases, history, export
+run 0 "$KCBX" cases --ledger "$L" --format csv
+[ "$(( $(wc -l < "$T/out") - 1 ))" = $((susp + drop + oos)) ] || fail "cases: $(wc -l < "$T/out") lines"
+has out "6404\*\*\*\*\*\*\*\*\*\*"   # masked IDs by default
+run 0 "$KCBX" cases --ledger "$L" --kind dropout --format csv
+[ "$(( $(wc -l < "$T/out") - 1 ))" = "$drop" ] || fail "cases --kind dropout"
+run 1 "$KCBX" cases --ledger "$L" --status nonsense; has err "status"
+run 3 "$KCBX" cases --ledger "$L" --actor "school:640422101:某老师" --full-ids; ok
+run 0 "$KCBX" history --ledger "$L" --case 1
+has out "case.opened"; has out "测试员"
+run 2 "$KCBX" history --ledger "$L" --case 99999; ok
+run 0 "$KCBX" export --ledger "$L" --table baiyin-attachment-4 --out "$T/b4.csv" --as-of 2025-10-20
+[ "$(grep -c $'\r$' "$T/b4.csv")" = $((susp + drop + oos + 1)) ] || fail "baiyin-attachment-4 rows"
+run 3 "$KCBX" export --ledger "$L" --actor "school:640422101:某老师" --table guyuan-attachment-2 --out "$T/g2.csv" --full-ids
+run 1 "$KCBX" export --ledger "$L" --table nonsense --out "$T/x.csv"; ok
+
+# --- verify: intact (exit 0, head printed), tampered (exit 5, the event named), wrong anchor
+run 0 "$KCBX" verify --ledger "$L" --format csv
+head=$(tail -1 "$T/out" | cut -d, -f3,4 | tr , :)
+run 0 "$KCBX" verify --ledger "$L" --anchor "$head"
+run 5 "$KCBX" verify --ledger "$L" --anchor "${head%%:*}:$(printf '0%.0s' {1..64})"; has err "anchor"
+cp "$L" "$T/tampered.kcbx"
+python3 - "$T/tampered.kcbx" <<'PY' || fail "could not tamper"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("DROP TRIGGER events_no_update")
+c.execute("UPDATE events SET reason = 'nothing happened' WHERE seq = 5")
+c.commit()
+PY
+run 5 "$KCBX" verify --ledger "$T/tampered.kcbx"
+has err "event #5"; has err "does not match its hash"; has out ",no,5\|  no  *5"; ok
+
+# --- errors: missing ledger (2), bad actor (1), usage (64)
+run 2 "$KCBX" sweep --ledger "$T/none.kcbx" --as-of 2025-10-20; has err "not found"
+run 1 "$KCBX" cases --ledger "$L" --actor "mayor:640422:x"; has err "actor.level"
+run 64 "$KCBX" sweep --ledger "$L" --bogus
+run 2 "$KCBX" policy show no-such-profile; has err "built-ins"; ok
+
+# --- classify and reconcile on the sample files
+run 0 "$KCBX" classify --roster $DATA/roster.csv --attendance $DATA/attendance.csv --calendar $DATA/calendar.json \
+  --as-of 2025-10-20 --format csv
+has out "合计"
+run 0 "$KCBX" reconcile --household $DATA/household.csv --students $DATA/students.csv --attending $DATA/attending.csv \
+  --region 640422 --as-of 2025-10-20 --summary --format csv
+has out "out_of_school,$oos"; ok
+
+echo "CLI tests: $passed groups passed"
