@@ -28,12 +28,14 @@ echo
 echo "== sweep as of $AS_OF: every child classified, cases opened =="
 $KCBX sweep --ledger "$LEDGER" --as-of "$AS_OF"
 echo
-echo "== the county table as of $AS_OF (seed 001 附件1) and the children to follow up =="
-$KCBX classify --roster $DATA/roster.csv --attendance $DATA/attendance.csv --calendar $DATA/calendar.json \
-  --policy "$PROFILE" --as-of "$AS_OF" --list suspected_dropout | sed -n '1,8p'
+echo "== the county table from the ledger as of $AS_OF (seed 001 附件1; kcbx report) =="
+$KCBX report --ledger "$LEDGER" --as-of "$AS_OF"
 echo
 echo "== open cases in the ledger (first 15; kcbx cases --ledger $LEDGER) =="
 $KCBX cases --ledger "$LEDGER" --open-only | sed -n '1,17p'
+echo
+echo "== rates (kcbx report --kind rates) =="
+$KCBX report --ledger "$LEDGER" --as-of "$AS_OF" --kind rates | sed -n '1,8p'
 echo
 echo "== 四查三比对 of 西吉县 (640422) as of $AS_OF =="
 $KCBX reconcile --household $DATA/household.csv --students $DATA/students.csv \
@@ -41,8 +43,8 @@ $KCBX reconcile --household $DATA/household.csv --students $DATA/students.csv \
   --region 640422 --as-of "$AS_OF" --format csv > "$WORK/reconciliation.csv"
 $KCBX reconcile --household $DATA/household.csv --students $DATA/students.csv \
   --attending $DATA/attending.csv --poverty $DATA/poverty.csv --three-kinds $DATA/three_kinds.csv \
-  --region 640422 --as-of "$AS_OF" | sed -n '1,30p'
-echo "(all findings: $WORK/reconciliation.csv)"
+  --region 640422 --as-of "$AS_OF" --ledger "$LEDGER" | sed -n '1,30p'
+echo "(all findings: $WORK/reconciliation.csv; out-of-school and not-attending children taken into the ledger)"
 echo
 echo "== the ledger's hash chain (kcbx verify) =="
 $KCBX verify --ledger "$LEDGER"

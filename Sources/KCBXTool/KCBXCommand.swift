@@ -14,7 +14,7 @@ struct KCBXCommand: ParsableCommand {
         64 usage error.
         """,
         subcommands: [PolicyCommand.self, IDCommand.self, SynthCommand.self, ImportCommand.self, SweepCommand.self, CasesCommand.self,
-                      HistoryCommand.self, ExportCommand.self, VerifyCommand.self, ClassifyCommand.self, ReconcileCommand.self]
+                      HistoryCommand.self, ExportCommand.self, ReportCommand.self, VerifyCommand.self, ClassifyCommand.self, ReconcileCommand.self]
     )
 }
 

@@ -20,40 +20,45 @@ struct LedgerOptions: ParsableArguments {
     /// Opens the ledger. A missing file is created only when `creating` (import), and then
     /// `--policy` and an actor are required: the first event records both.
     func open(creating: Bool = false) throws -> Ledger {
-        let exists = FileManager.default.fileExists(atPath: ledger)
-        let actorText = actor ?? ProcessInfo.processInfo.environment["KCBX_ACTOR"].flatMap { $0.isEmpty ? nil : $0 }
-        if !exists {
-            guard creating else { throw KCBXError.notFound(what: "ledger file", name: "\(ledger) (create it with kcbx import)") }
-            guard let policy else {
-                throw KCBXError.invalidInput(field: "--policy", rule: "a new ledger needs a profile (e.g. --policy guyuan-2021); it is recorded in the ledger's first event")
-            }
-            guard let actorText else {
-                throw KCBXError.invalidInput(field: "--actor", rule: "a new ledger needs an actor (e.g. --actor county:640422:王老师), or set KCBX_ACTOR; the creator becomes the default actor")
-            }
-            return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
-        }
-        if let policy, let actorText {
-            return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
-        }
-        // Read the creation event (#1) as a reader that writes nothing, for the defaults.
-        let probe = try Ledger(path: ledger, policy: try loadPolicy(policy ?? "guyuan-2021"),
-                               actor: try LedgerActor(level: .department, unitCode: "000000", person: "kcbx-cli"))
-        guard let created = try probe.events(after: 0, limit: 1).first, created.kind == "ledger.created" else {
-            throw KCBXError.integrity("\(ledger) has no creation event #1; pass --policy and --actor")
-        }
-        var profile: PolicyProfile
-        if let policy { profile = try loadPolicy(policy) } else {
-            guard case let .object(o)? = try? JSONValue.parse(created.payload), case let .string(id)? = o["profile"] else {
-                throw KCBXError.integrity("\(ledger): event #1 does not name its profile; pass --policy")
-            }
-            guard PolicyProfile.builtinNames.contains(id) else {
-                throw KCBXError.invalidInput(field: "--policy", rule: "the ledger was created under profile '\(id)', which is not built in: pass its profile file")
-            }
-            profile = try PolicyProfile.builtin(id)
-        }
-        let who = try actorText.map(parseActor) ?? created.actor
-        return try Ledger(path: ledger, policy: profile, actor: who)
+        try openLedger(path: ledger, policy: policy, actor: actor, creating: creating)
     }
+}
+
+/// Opens the ledger at `ledger` with the defaults of `LedgerOptions`.
+func openLedger(path ledger: String, policy: String?, actor: String?, creating: Bool = false) throws -> Ledger {
+    let exists = FileManager.default.fileExists(atPath: ledger)
+    let actorText = actor ?? ProcessInfo.processInfo.environment["KCBX_ACTOR"].flatMap { $0.isEmpty ? nil : $0 }
+    if !exists {
+        guard creating else { throw KCBXError.notFound(what: "ledger file", name: "\(ledger) (create it with kcbx import)") }
+        guard let policy else {
+            throw KCBXError.invalidInput(field: "--policy", rule: "a new ledger needs a profile (e.g. --policy guyuan-2021); it is recorded in the ledger's first event")
+        }
+        guard let actorText else {
+            throw KCBXError.invalidInput(field: "--actor", rule: "a new ledger needs an actor (e.g. --actor county:640422:王老师), or set KCBX_ACTOR; the creator becomes the default actor")
+        }
+        return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
+    }
+    if let policy, let actorText {
+        return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
+    }
+    // Read the creation event (#1) as a reader that writes nothing, for the defaults.
+    let probe = try Ledger(path: ledger, policy: try loadPolicy(policy ?? "guyuan-2021"),
+                           actor: try LedgerActor(level: .department, unitCode: "000000", person: "kcbx-cli"))
+    guard let created = try probe.events(after: 0, limit: 1).first, created.kind == "ledger.created" else {
+        throw KCBXError.integrity("\(ledger) has no creation event #1; pass --policy and --actor")
+    }
+    var profile: PolicyProfile
+    if let policy { profile = try loadPolicy(policy) } else {
+        guard case let .object(o)? = try? JSONValue.parse(created.payload), case let .string(id)? = o["profile"] else {
+            throw KCBXError.integrity("\(ledger): event #1 does not name its profile; pass --policy")
+        }
+        guard PolicyProfile.builtinNames.contains(id) else {
+            throw KCBXError.invalidInput(field: "--policy", rule: "the ledger was created under profile '\(id)', which is not built in: pass its profile file")
+        }
+        profile = try PolicyProfile.builtin(id)
+    }
+    let who = try actorText.map(parseActor) ?? created.actor
+    return try Ledger(path: ledger, policy: profile, actor: who)
 }
 
 /// LEVEL:UNIT:PERSON[:ROLE] → a validated actor (errors name `--actor`).

@@ -17,6 +17,10 @@ struct ReconcileCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Date YYYY-MM-DD.") var asOf: String
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
     @Flag(help: "Print only the summary (four counts and counts per finding kind).") var summary = false
+    @Option(help: ArgumentHelp("Also take the findings into this ledger: out-of-school children and registered children not attending get cases (others are for a person to resolve).", valueName: "path"))
+    var ledger: String?
+    @Option(help: ArgumentHelp("With --ledger: the ledger's profile (default: the one it was created under).", valueName: "name|file")) var policy: String?
+    @Option(help: ArgumentHelp("With --ledger: LEVEL:UNIT:PERSON[:ROLE] (default: $KCBX_ACTOR, else the ledger's creator).", valueName: "actor")) var actor: String?
 
     func run() throws {
         do {
@@ -30,6 +34,11 @@ struct ReconcileCommand: ParsableCommand {
             let report = Reconciler.run(input)
             print(render(report.summaryTable(), format))
             if !summary { print(""); print(render(report.findingsTable(), format)) }
+            if let ledger {
+                let led = try openLedger(path: ledger, policy: policy, actor: actor)
+                let s = try led.intake(report.findings, asOf: input.asOf, note: "四查三比对 \(region) \(input.asOf)")
+                warn("findings into \(ledger): \(s.opened.count) case\(s.opened.count == 1 ? "" : "s") opened, \(s.alreadyOpen.count) already open, \(s.refused.count) refused, \(s.skipped.count) left for a person")
+            }
         } catch { throw fail(error) }
     }
 }

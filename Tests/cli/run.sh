@@ -27,9 +27,9 @@ events() { "$KCBX" verify --ledger "$1" --format csv | tail -1 | cut -d, -f2; }
 
 # --- help: every subcommand listed, exit codes documented, each subcommand's help complete
 run 0 "$KCBX" --help
-for c in policy id synth import sweep cases history export verify classify reconcile; do has out "$c"; done
+for c in policy id synth import sweep cases history export report verify classify reconcile; do has out "$c"; done
 has out "Exit codes"; ok
-for c in "policy list" "policy show" "policy check" id synth import sweep cases history export verify classify reconcile; do
+for c in "policy list" "policy show" "policy check" id synth import sweep cases history export report verify classify reconcile; do
   run 0 "$KCBX" $c --help; has out "USAGE"; has out "OPTIONS\|ARGUMENTS"
 done; ok
 
@@ -101,6 +101,19 @@ run 0 "$KCBX" export --ledger "$L" --table baiyin-attachment-4 --out "$T/b4.csv"
 [ "$(grep -c $'\r$' "$T/b4.csv")" = $((susp + drop + oos + 1)) ] || fail "baiyin-attachment-4 rows"
 run 3 "$KCBX" export --ledger "$L" --actor "school:640422101:某老师" --table guyuan-attachment-2 --out "$T/g2.csv" --full-ids
 run 1 "$KCBX" export --ledger "$L" --table nonsense --out "$T/x.csv"; ok
+
+# --- report: Guyuan 附件1 from the ledger agrees with the sweep (001 附件1 填表说明1-3: 失学 counted
+# as 辍学 under A/B); rates; a unit outside the actor's jurisdiction is refused (exit 3)
+run 0 "$KCBX" report --ledger "$L" --as-of 2025-10-20 --format csv --out "$T/a1.csv"
+grep -q "^合计,[0-9]*,[0-9]*,$susp,$((drop + oos))," "$T/out" || fail "附件1 合计 row: $(grep 合计 "$T/out")"
+cmp -s <(tail -c +4 "$T/a1.csv" | tr -d '\r') "$T/out" || fail "report --out differs from stdout"
+run 0 "$KCBX" report --ledger "$L" --as-of 2025-10-20 --kind rates --format json; has out "辍学率"
+run 3 "$KCBX" report --ledger "$L" --as-of 2025-10-20 --unit 620402
+run 1 "$KCBX" report --ledger "$L" --kind nonsense; ok
+# reconcile --ledger: findings into the ledger; the children already have cases, so nothing new
+run 0 "$KCBX" reconcile --household $DATA/household.csv --students $DATA/students.csv --attending $DATA/attending.csv \
+  --region 640422 --as-of 2025-10-20 --summary --ledger "$L"
+has err "0 cases opened"; ok
 
 # --- verify: intact (exit 0, head printed), tampered (exit 5, the event named), wrong anchor
 run 0 "$KCBX" verify --ledger "$L" --format csv
