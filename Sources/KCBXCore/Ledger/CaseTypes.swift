@@ -113,6 +113,14 @@ public enum LedgerAction: String, Sendable, CaseIterable, Codable {
     case referral
     /// Three-line report filed (三线报告, 004).
     case threeLineReport = "three_line_report"
+    /// The guardian refuses without valid reason: starts the four steps (四步法, 004 二（七）4).
+    case guardianRefusal = "guardian_refusal"
+    /// Persuasion visit by the township (劝返, 000 二（四）, 004 二（三）2).
+    case persuasionVisit = "persuasion_visit"
+    /// Letter to the education bureau of the child's registration place (004 二（三）3).
+    case crossRegionLetter = "cross_region_letter"
+    /// Expert panel assessment of an ill or disabled child (000 四（三）, 002 二（三）).
+    case expertAssessment = "expert_assessment"
     case note
 
     public var chinese: String {
@@ -125,6 +133,10 @@ public enum LedgerAction: String, Sendable, CaseIterable, Codable {
         case .courtApplication: return "申请强制执行/起诉"
         case .referral: return "部门转介"
         case .threeLineReport: return "三线报告"
+        case .guardianRefusal: return "监护人拒不送学"
+        case .persuasionVisit: return "入户劝返"
+        case .crossRegionLetter: return "向户籍地教育部门发函"
+        case .expertAssessment: return "专家组评估"
         case .note: return "备注"
         }
     }

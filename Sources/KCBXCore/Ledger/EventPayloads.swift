@@ -17,6 +17,9 @@ enum EventKind: String, CaseIterable {
     case caseExempted = "case.exempted"
     case caseAction = "case.action"
     case caseFlagged = "case.flagged"
+    case obligationEscalated = "obligation.escalated"
+    /// An action on a child before any case (guardian contact, three-line report); payload `CaseActionPayload`.
+    case studentAction = "student.action"
     case accessRefused = "access.refused"
     case exported = "export.full_ids"
 }
@@ -44,13 +47,21 @@ struct CaseDismissedPayload: Codable { var why: String; var date: String }
 struct CasePersuadingPayload: Codable { var plan: String; var person: String; var date: String; var from: String }
 struct CaseReturnedPayload: Codable { var school: String; var placement: String; var date: String }
 struct CaseExemptedPayload: Codable { var exemption: String; var opinion: String; var date: String }
-struct CaseActionPayload: Codable { var action: String; var date: String }
+/// `department` (a `Department` raw value) only on referrals that name the department; absent otherwise.
+struct CaseActionPayload: Codable { var action: String; var date: String; var department: String? = nil }
 struct CaseFlaggedPayload: Codable { var flag: String; var date: String }
 
 /// The closure check as it was made, so the history shows why closing was allowed.
 struct CaseClosedPayload: Codable {
     var date: String; var attended: Int; var schoolDays: Int; var required: Int; var window: Int
     enum CodingKeys: String, CodingKey { case date, attended, schoolDays = "school_days", required, window }
+}
+
+/// An overdue obligation handed to the next level (Escalation/EscalationLadder.swift).
+struct EscalatedPayload: Codable {
+    var obligation: String; var action: String; var from: String; var to: String; var notify: [String]
+    var due: String; var newDue: String; var date: String
+    enum CodingKeys: String, CodingKey { case obligation, action, from, to, notify, due, newDue = "new_due", date }
 }
 
 struct RefusedPayload: Codable { var operation: String; var detail: String }

@@ -9,7 +9,7 @@ struct Projector {
     func apply(kind: String, student: String, caseID: Int64, payload: String, seq: Int64, _ db: Database) throws {
         guard let k = EventKind(rawValue: kind) else { throw KCBXError.integrity("event #\(seq) has an unknown kind '\(kind)'") }
         switch k {
-        case .created, .accessRefused, .exported: return
+        case .created, .accessRefused, .exported, .studentAction: return
         case .studentUpserted:
             let s = try PayloadCoding.decode(LedgerStudent.self, payload, seq: seq)
             try db.execute(sql: """
@@ -59,6 +59,8 @@ struct Projector {
             try update(db, caseID, seq, ["status": p.exemption, "opinion_ref": p.opinion])
         case .caseAction:
             try update(db, caseID, seq, [:])
+        case .obligationEscalated:
+            if caseID != 0 { try update(db, caseID, seq, [:]) }
         case .caseFlagged:
             let p = try PayloadCoding.decode(CaseFlaggedPayload.self, payload, seq: seq)
             let old = try String.fetchOne(db, sql: "SELECT flags FROM \(schema).cases WHERE id = ?", arguments: [caseID]) ?? ""

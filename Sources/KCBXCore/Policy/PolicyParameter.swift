@@ -58,13 +58,24 @@ public enum ParameterKey: String, Sendable, CaseIterable {
     case oneToOneAssignment = "one_to_one_assignment"
     /// Nine-year consolidation rate target (巩固率, 0–1); `off` where the document sets none.
     case consolidationTarget = "consolidation_target"
+    /// Four steps, step 2: the notice to return must be issued within this time after step 1's deadline lapsed.
+    case noticeIssueWithin = "notice_issue_within"
+    /// Four steps, step 4: time after the penalty step's deadline lapses to apply to court or sue.
+    case courtStepDeadline = "court_step_deadline"
+    /// Time a case's one-off actions (plan, one-to-one person, persuasion visit, referrals, letter, assessment, placement) are due in.
+    case caseActionWithin = "case_action_within"
+    /// Home visits repeat at this interval until the child returns (持续家访，直至劝返, 004).
+    case homeVisitEvery = "home_visit_every"
+    /// An escalated obligation is due at the next level within this time of the escalation.
+    case escalationResponse = "escalation_response"
 
     public enum Kind: String, Sendable { case duration, number, flag, text }
 
     public var kind: Kind {
         switch self {
         case .suspectedAfter, .dropoutAfterSuspected, .threeLineAlertAfter, .guardianContactWithin,
-             .educationStepDeadline, .returnNoticeDeadline, .penaltyStepDeadline: return .duration
+             .educationStepDeadline, .returnNoticeDeadline, .penaltyStepDeadline,
+             .noticeIssueWithin, .courtStepDeadline, .caseActionWithin, .homeVisitEvery, .escalationResponse: return .duration
         case .chronicAbsenceShare, .closureAttendedDays, .closureWindowDays, .consolidationTarget: return .number
         case .dualLine, .crossRegionLetter, .perChildPlan, .oneToOneAssignment: return .flag
         case .attendanceRecordBy: return .text
@@ -94,6 +105,11 @@ public enum ParameterKey: String, Sendable, CaseIterable {
         case .perChildPlan: return d(.flag(true), "DOMAIN.md §3: per-child plan (001, 003, 004)")
         case .oneToOneAssignment: return d(.flag(false), "DOMAIN.md §3: only Huarong (003) names 人盯人挂钩")
         case .consolidationTarget: return d(.off, "DOMAIN.md §6: only Huarong (003) sets a target")
+        case .noticeIssueWithin: return d(.duration(.init(3, .calendarDays)), "DOMAIN.md §3 interpretation: 及时送达《限期复学通知书》 (003 二（一）), 3 days")
+        case .courtStepDeadline: return d(.duration(.init(30, .calendarDays)), "DOMAIN.md §3 interpretation: four-step deadlines are profile parameters")
+        case .caseActionWithin: return d(.duration(.init(7, .calendarDays)), "DOMAIN.md §3 interpretation: a case's first actions within a week")
+        case .homeVisitEvery: return d(.duration(.init(7, .calendarDays)), "DOMAIN.md §3 interpretation of 持续家访，直至劝返 (004 二（三）4): weekly")
+        case .escalationResponse: return d(.duration(.init(5, .calendarDays)), "DOMAIN.md §3 interpretation: the next level acts within 5 days")
         }
     }
 

@@ -1,0 +1,169 @@
+import FoundationEssentials
+@_implementationOnly import GRDB
+
+/// The due list and escalation over a ledger (DOMAIN.md §3). Obligations are derived from the
+/// events (cases, actions, escalations) dated on or before the as-of date and from the attendance
+/// marks up to it, so asking about a past date gives what was due then. Only `escalate` and the
+/// action recorders write, each change one attributed event.
+extension Ledger {
+    /// Every obligation of the actor's jurisdiction as of `asOf`, in due-date order: done, due,
+    /// overdue and escalated (filter with `states`). Needs the school calendar.
+    public func due(asOf: CivilDate, states: Set<ObligationState>? = nil) throws -> [Obligation] {
+        let all = try read { db in try obligations(asOf: asOf, db) }
+        return states.map { s in all.filter { s.contains($0.state) } } ?? all
+    }
+
+    /// The obligations of one case as of `asOf` (its due list).
+    public func due(case id: Int64, asOf: CivilDate) throws -> [Obligation] {
+        let c = try ledgerCase(id)
+        return try read { db in try obligations(asOf: asOf, db, only: c.student) }.filter { $0.caseID == id }
+    }
+
+    /// Hands every overdue obligation of the jurisdiction to the next level (one
+    /// `obligation.escalated` event each, dated `asOf`, with the units notified under 双线) and
+    /// returns what it did. Idempotent: a second call for the same date, or a call for an earlier
+    /// date after a later escalation, records nothing new. School level or above.
+    @discardableResult
+    public func escalate(asOf: CivilDate) throws -> EscalationSummary {
+        try write { db, w in
+            try requireWriter("escalate overdue obligations")
+            try checkDate(asOf, notBefore: nil, field: "as_of")
+            let obligations = try obligations(asOf: asOf, db)
+            let everEscalated = Set(try allEscalations(db).map { "\($0.obligation)|\($0.from.rawValue)" })
+            let students = try Dictionary(uniqueKeysWithValues: scopedStudents(db, only: nil).map { ($0.key, $0) })
+            var summary = EscalationSummary(asOf: asOf)
+            for var o in obligations {
+                guard o.state == .overdue, let s = students[o.student] else { summary.states[o.state, default: 0] += 1; continue }
+                guard let level = EscalationLadder.next(after: o.owner.level == .department ? .department : o.owner.level) else {
+                    summary.overdueAtTop.append(o.id); summary.states[.overdue, default: 0] += 1; continue
+                }
+                if everEscalated.contains("\(o.id)|\(o.owner.level.rawValue)") { summary.states[.overdue, default: 0] += 1; continue }
+                let to = ObligationRules.owner(level, s)
+                let notify = EscalationLadder.notify(to, s, dualLine: policy.flag(.dualLine))
+                let newDue = ObligationRules(policy: policy, calendar: try storedCalendar(db)!).add(.escalationResponse, to: asOf)
+                try w.append(db, .obligationEscalated, student: o.student, caseID: o.caseID,
+                             payload: EscalatedPayload(obligation: o.id, action: o.action.rawValue, from: o.owner.level.rawValue,
+                                                       to: "\(to.level.rawValue):\(to.unit)", notify: notify,
+                                                       due: o.dueOn.description, newDue: newDue.description, date: asOf.description),
+                             reason: "逾期升级 \(asOf): \(o.action.chinese) 应于 \(o.dueOn) 前由 \(o.owner.label) 完成 → \(to.label)")
+                o.escalations.append(ObligationEscalation(date: asOf, from: o.owner.level, to: to, notify: notify, newDue: newDue))
+                o.owner = to; o.dueOn = newDue; o.state = .escalated
+                summary.escalated.append(o)
+                summary.states[.escalated, default: 0] += 1
+            }
+            return summary
+        }
+    }
+
+    /// Records an action that discharges an obligation of a case, enforcing the order of the four
+    /// steps (004 二（七）4: each only after the previous step's deadline passed without the
+    /// child's return; step 1 only after a recorded guardian refusal). `department` names the
+    /// department of a referral (required for referrals).
+    @discardableResult
+    public func recordObligationAction(_ id: Int64, _ action: LedgerAction, department: Department? = nil, on date: CivilDate,
+                                       note: String = "") throws -> LedgerCase {
+        if action == .referral && department == nil {
+            throw KCBXError.invalidInput(field: "department", rule: "a referral names its department (联控联保; one of \(Department.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if action != .referral && department != nil {
+            throw KCBXError.invalidInput(field: "department", rule: "only a referral names a department, not \(action.rawValue)")
+        }
+        return try caseOperation(id, .action, on: date, note: note) { db, w, c, s in
+            if let step = ObligationAction.allCases.first(where: { $0.ledgerAction == action })?.step {
+                let open = try obligations(asOf: date, db, only: c.student).filter { $0.caseID == id && $0.step == step }
+                if open.isEmpty || open.allSatisfy({ $0.state == .done }) {
+                    let why = step == 1 ? "no guardian refusal is recorded on case \(id) by \(date) (record guardian_refusal first)"
+                        : "step \(step - 1) of case \(id) was not taken, or its deadline had not passed without the child's return, by \(date)"
+                    throw KCBXError.ruleViolation(rule: "四步法 in order (004 二（七）4; DOMAIN.md §3): step \(step) \(action.chinese)", detail: why)
+                }
+            }
+            try w.append(db, .caseAction, student: c.student, caseID: id,
+                         payload: CaseActionPayload(action: action.rawValue, date: date.description, department: department?.rawValue),
+                         reason: note.isEmpty ? action.chinese + (department.map { " → \($0.chinese)" } ?? "") : note)
+        }
+    }
+
+    /// Records an action on a child who has no case yet (guardian contact, three-line report on
+    /// the first days of an absence, DOMAIN.md §3). One `student.action` event.
+    public func recordStudentAction(student key: String, _ action: LedgerAction, on date: CivilDate, note: String = "") throws {
+        try checkNote(note)
+        guard [.guardianContact, .threeLineReport, .homeVisit, .note].contains(action) else {
+            throw KCBXError.invalidInput(field: "action", rule: "before a case only guardian_contact, three_line_report, home_visit or note; '\(action.rawValue)' needs a case")
+        }
+        try write { db, w in
+            try requireWriter("record an action", student: key)
+            let s = try student(key, db)
+            try requireCovers(s, "record an action")
+            try checkDate(date, notBefore: nil)
+            try w.append(db, .studentAction, student: s.key, payload: CaseActionPayload(action: action.rawValue, date: date.description),
+                         reason: note.isEmpty ? action.chinese : note)
+        }
+    }
+
+    // MARK: Derivation
+
+    func scopedStudents(_ db: Database, only: String?) throws -> [LedgerStudent] {
+        let scope = actor.scopeSQL
+        if let only {
+            return try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) AND s.key = ?", arguments: [scope.argument, only]).map(LedgerStudent.init(row:))
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key", arguments: [scope.argument]).map(LedgerStudent.init(row:))
+    }
+
+    func allEscalations(_ db: Database) throws -> [EscalationRecord] {
+        try Row.fetchAll(db, sql: "SELECT seq, kind, student, case_id, payload FROM events WHERE kind = ? ORDER BY seq",
+                         arguments: [EventKind.obligationEscalated.rawValue]).compactMap { EscalationRecord(record($0)) }
+    }
+
+    private func record(_ row: Row) -> EventRecord {
+        EventRecord(seq: row["seq"], kind: row["kind"], student: row["student"], caseID: row["case_id"], payloadText: row["payload"])
+    }
+
+    /// All obligations as of `asOf` for the jurisdiction (or one student), with states resolved.
+    func obligations(asOf: CivilDate, _ db: Database, only: String? = nil) throws -> [Obligation] {
+        guard let cal = try storedCalendar(db) else {
+            throw KCBXError.ruleViolation(rule: "obligations follow the school calendar (DOMAIN.md §2-3)",
+                                          detail: "no calendar is set on this ledger; call setCalendar first")
+        }
+        let rules = ObligationRules(policy: policy, calendar: cal)
+        let classifier = try Classifier(profile: policy, calendar: cal)
+        let today = CivilDate.utcDate(of: clock())
+        let students = try scopedStudents(db, only: only)
+        let keys = Set(students.map(\.key))
+        let kinds = [EventKind.caseOpened, .casePromoted, .caseVerified, .caseDismissed, .casePersuading, .caseReturned,
+                     .caseClosed, .caseExempted, .caseAction, .studentAction].map(\.rawValue)
+        var caseEvents: [Int64: [EventRecord]] = [:], studentActions: [String: [RecordedAction]] = [:]
+        let rows = try Row.fetchAll(db, sql: "SELECT seq, kind, student, case_id, payload FROM events WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ","))) ORDER BY seq")
+        for row in rows {
+            let e = record(row)
+            guard keys.contains(e.student) else { continue }
+            if e.kind == EventKind.caseAction.rawValue || e.kind == EventKind.studentAction.rawValue,
+               let a = LedgerAction(rawValue: e.text("action")), let d = e.date {
+                studentActions[e.student, default: []].append(RecordedAction(action: a, date: d, department: nil))
+            }
+            if e.caseID != 0 { caseEvents[e.caseID, default: []].append(e) }
+        }
+        var escalations: [String: [EscalationRecord]] = [:]
+        for e in try allEscalations(db) { escalations[e.obligation, default: []].append(e) }
+        let byStudent = Dictionary(uniqueKeysWithValues: students.map { ($0.key, $0) })
+        var out: [Obligation] = []
+        for s in students {
+            let result: Classification
+            do {
+                result = try classifier.classify(try marks(of: s.key, from: cal.firstDay, through: asOf, db),
+                                                 facts: try facts(s, db), asOf: asOf, today: max(today, asOf))
+            } catch { continue }
+            if let streak = result.streak {
+                let unexcused = try marks(of: s.key, from: streak.start, through: asOf, db).filter { $0.kind == .unexcused }.map(\.date)
+                out += rules.streakObligations(s, streakStart: streak.start, unexcused: unexcused,
+                                               actions: studentActions[s.key] ?? [], asOf: asOf)
+            }
+        }
+        for (_, events) in caseEvents.sorted(by: { $0.key < $1.key }) {
+            guard let t = CaseTimeline.build(events, asOf: asOf), let s = byStudent[t.student] else { continue }
+            out += rules.caseObligations(t, s, asOf: asOf)
+        }
+        for i in out.indices { EscalationLadder.resolve(&out[i], escalations[out[i].id] ?? [], asOf: asOf) }
+        return out.sorted { ($0.dueOn, $0.caseID, $0.id) < ($1.dueOn, $1.caseID, $1.id) }
+    }
+}
