@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-from typing import Any, Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 
 from ._dates import date_to_c
 from ._handle import NativeHandle
 from ._native import c_path, c_string, ffi, lib, take_string
 from .errors import check
 from .policy import Policy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .reports import Report
+
+if TYPE_CHECKING:
+    from .escalation import EscalationSummary, Obligation
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -117,8 +123,59 @@ class Ledger(NativeHandle):
         check(lib.kcbx_ledger_case_return(self._ptr, case_id, c_string(school, "school"), c_string(placement, "placement"),
                                           date_to_c(date, "date"), _opt(note, "note")))
 
-    def record_action(self, case_id: int, action: str, date: _dt.date, note: Optional[str] = None) -> None:
-        check(lib.kcbx_ledger_case_action(self._ptr, case_id, c_string(action, "action"), date_to_c(date, "date"), _opt(note, "note")))
+    def record_action(self, case_id: int, action: str, date: _dt.date, note: Optional[str] = None,
+                      department: Optional[str] = None) -> None:
+        """Records an action on a case (home_visit, guardian_refusal, education, return_notice, …;
+        a referral names its `department`). The four steps are refused out of order (004 二（七）4)."""
+        check(lib.kcbx_due_record_action(self._ptr, case_id, c_string(action, "action"), _opt(department, "department"),
+                                         date_to_c(date, "date"), _opt(note, "note")))
+
+    def record_student_action(self, student: str, action: str, date: _dt.date, note: Optional[str] = None) -> None:
+        """Records guardian_contact, three_line_report, home_visit or note on a child with no case yet."""
+        check(lib.kcbx_due_record_student_action(self._ptr, c_string(student, "student"), c_string(action, "action"),
+                                                 date_to_c(date, "date"), _opt(note, "note")))
+
+    # Escalation (kcbx.escalation; DOMAIN.md §3)
+
+    def due(self, as_of: _dt.date, states: Optional[Sequence[str]] = None, case_id: Optional[int] = None) -> "List[Obligation]":
+        """Obligations as of `as_of` (all states, or those in `states`), of the jurisdiction or of
+        one case. Read-only; a past date gives what was due then."""
+        from .escalation import Obligation
+        out = ffi.new("char **")
+        if case_id is not None:
+            status = lib.kcbx_due_case_json(self._ptr, case_id, date_to_c(as_of, "as_of"), out)
+        else:
+            status = lib.kcbx_due_json(self._ptr, date_to_c(as_of, "as_of"),
+                                       c_string(",".join(states), "states") if states else ffi.NULL, out)
+        text = take_string(out[0])
+        check(status)
+        items = [Obligation._from(o) for o in json.loads(text)]
+        return [o for o in items if o.state in states] if states and case_id is not None else items
+
+    def due_csv(self, path: PathLike, as_of: _dt.date, states: Optional[Sequence[str]] = None) -> int:
+        """Writes the due list as CSV (BOM, Chinese headers); returns the row count."""
+        rows = ffi.new("int32_t *")
+        check(lib.kcbx_due_csv(self._ptr, date_to_c(as_of, "as_of"), c_string(",".join(states), "states") if states else ffi.NULL,
+                               c_path(path), rows))
+        return int(rows[0])
+
+    def escalate(self, as_of: _dt.date) -> "EscalationSummary":
+        """Hands every overdue obligation to the next level (one ledger event each); idempotent."""
+        from .escalation import EscalationSummary
+        out = ffi.new("char **")
+        status = lib.kcbx_escalate(self._ptr, date_to_c(as_of, "as_of"), out)
+        text = take_string(out[0])
+        check(status)
+        return EscalationSummary._from(json.loads(text))
+
+    def notice_fields(self, kind: str, student: str, as_of: _dt.date) -> Dict[str, str]:
+        """What the ledger knows for a notice about `student` (child, school, absence, deadline, basis)."""
+        out = ffi.new("char **")
+        status = lib.kcbx_notice_fields_json(self._ptr, c_string(kind, "kind"), c_string(student, "student"),
+                                             date_to_c(as_of, "as_of"), out)
+        text = take_string(out[0])
+        check(status)
+        return dict(json.loads(text))
 
     def exempt(self, case_id: int, exemption: str, opinion: Optional[str], date: _dt.date, note: Optional[str] = None) -> None:
         check(lib.kcbx_ledger_case_exempt(self._ptr, case_id, c_string(exemption, "exemption"), _opt(opinion, "opinion"),
@@ -138,6 +195,33 @@ class Ledger(NativeHandle):
         check(lib.kcbx_ledger_export_csv(self._ptr, c_string(format, "format"), f, 1 if full_ids else 0,
                                          date_to_c(as_of, "as_of"), c_path(path), rows))
         return int(rows[0])
+
+    # Reports (docs/reports.md)
+
+    def report(self, kind: str, as_of: _dt.date, unit: Optional[str] = None, full_ids: bool = False) -> "Report":
+        """A statutory report as the ledger stood on `as_of`: "guyuan-attachment-1" (seed 001 附件1),
+        "guyuan-attachment-2", "baiyin-attachment-3" (000 附件3), "baiyin-attachment-4", or "rates"
+        (formulas stated, target checked). `unit`: None for the actor's own unit, else "school:<id>",
+        "township:<code>", "county:<code>" or a 6-digit region code; PermissionDenied outside the
+        actor's jurisdiction (recorded)."""
+        from .reports import Report
+        out = ffi.new("kcbx_report **")
+        check(lib.kcbx_ledger_report(self._ptr, c_string(kind, "kind"), date_to_c(as_of, "as_of"), _opt(unit, "unit"),
+                                     1 if full_ids else 0, out))
+        return Report._take(out[0])
+
+    def intake(self, findings: Any, as_of: _dt.date, note: Optional[str] = None) -> Dict[str, Any]:
+        """Feeds reconciliation findings into the ledger in one attributed call: out_of_school
+        findings open out-of-school cases, registered_not_attending ones suspected-dropout cases;
+        other kinds are for a person. `findings`: a Reconciliation, its findings Report, or dicts
+        with kind and resident_id. Idempotent; returns {"opened", "already_open", "refused", "skipped"}."""
+        from .reports import findings_json
+        out = ffi.new("char **")
+        status = lib.kcbx_ledger_intake_findings_json(self._ptr, c_string(findings_json(findings), "findings"),
+                                                      date_to_c(as_of, "as_of"), _opt(note, "note"), out)
+        text = take_string(out[0])
+        check(status)
+        return dict(json.loads(text)) if text else {}
 
     def head(self) -> tuple:
         """(seq, hash) of the newest event: an anchor to verify against later."""

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Union
 
 from ._dates import date_to_c
 from ._native import c_path, c_string, ffi, lib, take_string
@@ -17,32 +18,29 @@ __all__ = ["Report", "Reconciliation", "reconcile"]
 
 @dataclass(frozen=True)
 class Report:
-    """A table as KCBX reports it: headers and text cells (Chinese headers as in the seeds)."""
+    """A table as KCBX reports it: title, unit (填报单位), as-of date (填报日期), headers and
+    text cells (Chinese headers as in the seeds), and notes (填表说明, formulas, interpretations)."""
     headers: List[str]
     rows: List[List[str]] = field(default_factory=list)
+    title: str = ""
+    unit: str = ""
+    as_of: Optional[_dt.date] = None
+    notes: List[str] = field(default_factory=list)
 
     @classmethod
     def _take(cls, handle: "ffi.CData") -> "Report":
-        """Copies a kcbx_report out of the library and frees it."""
+        """Copies a kcbx_report out of the library (one JSON call) and frees it."""
         try:
-            n_rows, n_cols = ffi.new("int64_t *"), ffi.new("int64_t *")
-            check(lib.kcbx_report_rows(handle, n_rows))
-            check(lib.kcbx_report_columns(handle, n_cols))
             out = ffi.new("char **")
-            headers = []
-            for c in range(n_cols[0]):
-                check(lib.kcbx_report_header(handle, c, out))
-                headers.append(take_string(out[0]))
-            rows = []
-            for r in range(n_rows[0]):
-                row = []
-                for c in range(n_cols[0]):
-                    check(lib.kcbx_report_cell(handle, r, c, out))
-                    row.append(take_string(out[0]))
-                rows.append(row)
-            return cls(headers, rows)
+            status = lib.kcbx_report_json(handle, out)
+            text = take_string(out[0])
+            check(status)
         finally:
             lib.kcbx_report_free(handle)
+        d = json.loads(text)
+        as_of = _dt.date.fromisoformat(d["as_of"]) if d.get("as_of") else None
+        return cls(headers=list(d["columns"]), rows=[list(r) for r in d["rows"]], title=d.get("title", ""),
+                   unit=d.get("unit", ""), as_of=as_of, notes=list(d.get("notes", [])))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -56,18 +54,41 @@ class Report:
         i = self.headers.index(name)
         return [r[i] for r in self.rows]
 
+    def row(self, first_cell: str) -> Dict[str, str]:
+        """The row whose first cell is `first_cell` (e.g. "合计" or "入学率"), as a dict."""
+        for r in self:
+            if r[self.headers[0]] == first_cell:
+                return r
+        raise KeyError(first_cell)
+
     def to_csv(self, path: PathLike) -> None:
-        """Writes UTF-8 CSV with a BOM, so Excel shows the Chinese text."""
+        """Writes UTF-8 CSV with a BOM (headers, then rows), so Excel shows the Chinese text."""
         import csv
         with open(path, "w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f)
             w.writerow(self.headers)
             w.writerows(self.rows)
 
+    def to_dict(self) -> Dict[str, Any]:
+        """Everything as plain data (the library's JSON layout)."""
+        return {"title": self.title, "unit": self.unit, "as_of": self.as_of.isoformat() if self.as_of else None,
+                "columns": list(self.headers), "rows": [list(r) for r in self.rows], "notes": list(self.notes)}
+
     def to_dataframe(self) -> Any:
-        """A pandas DataFrame (pandas is optional; imported only here)."""
+        """A pandas DataFrame (pandas is optional; imported only here). Title, unit, date and notes
+        are in `df.attrs`."""
         import pandas as pd
-        return pd.DataFrame(self.rows, columns=self.headers)
+        df = pd.DataFrame(self.rows, columns=self.headers)
+        df.attrs.update({"title": self.title, "unit": self.unit, "as_of": self.as_of, "notes": list(self.notes)})
+        return df
+
+    def to_excel(self, path: PathLike, sheet: Optional[str] = None) -> None:
+        """Writes an Excel workbook laid out like the seed's attachment (needs openpyxl:
+        `pip install kcbx[excel]`): the title centred over the table, 填报单位 and 填报日期, the
+        headers (with 其中：辍学学生分类 spanning the letters A–T, as in seed 001 附件1), the rows
+        (counts as numbers; IDs and codes stay text), then 填表说明 with the notes and formulas."""
+        from ._excel import write_report
+        write_report(self, path, sheet)
 
 
 @dataclass(frozen=True)
@@ -88,20 +109,55 @@ class Reconciliation:
         raise KeyError(label)
 
 
+ProgressCallback = Callable[[str, int, int], None]
+
+
 def reconcile(household: PathLike, students: PathLike, as_of: _dt.date, region: str = "640422",
               attending: Optional[PathLike] = None, poverty: Optional[PathLike] = None,
-              three_kinds: Optional[PathLike] = None, dropouts: Optional[PathLike] = None) -> Reconciliation:
+              three_kinds: Optional[PathLike] = None, dropouts: Optional[PathLike] = None,
+              progress: Optional[ProgressCallback] = None) -> Reconciliation:
     """四查三比对 (seed 004 二（二）) over CSV extracts (columns in docs/data-formats.md).
 
     Identity conflicts and near matches are reported for a person to resolve, never joined.
+    `progress(phase, done, total)` (optional) is called from inside the run: phase "read" once per
+    input file, then "household", "students", "out_of_school" every 100,000 records and at each
+    phase's end, and "poverty" once. An exception raised by `progress` is re-raised after the run.
     Raises InvalidInput naming the file, row and column for bad data, NotFound for a missing file.
     """
     def opt(p: Optional[PathLike], name: str) -> Any:
         return ffi.NULL if p is None else c_path(p, name)
 
+    failure: List[BaseException] = []
+
+    def on_progress(phase: Any, done: int, total: int, _user: Any) -> None:
+        if failure or progress is None:
+            return
+        try:
+            progress(ffi.string(phase).decode("utf-8"), int(done), int(total))
+        except BaseException as e:  # noqa: BLE001 - surfaced after the C call returns
+            failure.append(e)
+
+    callback = ffi.NULL if progress is None else ffi.callback("void(*)(char const *, int64_t, int64_t, void *)", on_progress)
     findings, summary = ffi.new("kcbx_report **"), ffi.new("kcbx_report **")
-    check(lib.kcbx_reconcile_csv(c_string(region, "region"), date_to_c(as_of, "as_of"),
-                                 c_path(household, "household"), c_path(students, "students"),
-                                 opt(attending, "attending"), opt(poverty, "poverty"),
-                                 opt(three_kinds, "three_kinds"), opt(dropouts, "dropouts"), findings, summary))
-    return Reconciliation(summary=Report._take(summary[0]), findings=Report._take(findings[0]))
+    status = lib.kcbx_reconcile_csv_progress(
+        c_string(region, "region"), date_to_c(as_of, "as_of"), c_path(household, "household"), c_path(students, "students"),
+        opt(attending, "attending"), opt(poverty, "poverty"), opt(three_kinds, "three_kinds"), opt(dropouts, "dropouts"),
+        callback, ffi.NULL, findings, summary)
+    check(status)
+    result = Reconciliation(summary=Report._take(summary[0]), findings=Report._take(findings[0]))
+    if failure:
+        raise failure[0]
+    return result
+
+
+def findings_json(findings: Any) -> str:
+    """Findings as the JSON kcbx_ledger_intake_findings_json reads: from a Reconciliation, its
+    findings Report (columns 类别, 身份证号, 姓名, 情况), or dicts with kind and resident_id."""
+    if isinstance(findings, Reconciliation):
+        findings = findings.findings
+    if isinstance(findings, Report):
+        items = [{"kind": r["类别"], "resident_id": r["身份证号"], "name": r.get("姓名", ""), "detail": r.get("情况", "")}
+                 for r in findings]
+    else:
+        items = [{k: v for k, v in dict(f).items() if k in ("kind", "resident_id", "name", "detail")} for f in findings]
+    return json.dumps(items, ensure_ascii=False)

@@ -1,0 +1,101 @@
+"""Excel output laid out like the seeds' attachments (openpyxl, optional: `pip install kcbx[excel]`)."""
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .reports import Report
+
+_COUNT = re.compile(r"^\d{1,7}$")
+_LETTERS = [chr(c) for c in range(ord("A"), ord("T") + 1)]
+# Columns whose digits are identifiers, never numbers.
+_TEXT_COLUMNS = {"身份证号", "学籍号", "乡镇（街道）", "户籍所在地", "出生日期", "学校", "就读学校"}
+
+
+def _cell_value(header: str, text: str) -> Any:
+    """Counts become numbers (Excel sums them); identifiers and codes stay text."""
+    if header not in _TEXT_COLUMNS and _COUNT.match(text):
+        return int(text)
+    return text
+
+
+def write_report(report: "Report", path: Union[str, "os.PathLike[str]"], sheet: Optional[str] = None) -> None:
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Border, Font, Side
+        from openpyxl.utils import get_column_letter
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("Report.to_excel needs openpyxl: pip install 'kcbx[excel]' (or pip install openpyxl)") from e
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = (sheet or report.title or "report")[:31]
+    n = max(1, len(report.headers))
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    # Title, then 填报单位 / 填报日期 as the seeds print them.
+    ws.cell(row=1, column=1, value=report.title).font = Font(bold=True, size=16)
+    ws.cell(row=1, column=1).alignment = centre
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
+    date = f"{report.as_of.year}年{report.as_of.month}月{report.as_of.day}日" if report.as_of else "    年  月  日"
+    half = max(1, n // 2)
+    ws.cell(row=2, column=1, value=f"填报单位（盖章）：{report.unit}")
+    if n > 1:
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=half)
+    ws.cell(row=2, column=min(n, half + 1), value=f"填报日期：{date}")
+
+    # Headers: seed 001 附件1 has 其中：辍学学生分类 over the letters A–T (two header rows).
+    header_row = 3
+    letters_at = None
+    for i in range(len(report.headers) - len(_LETTERS) + 1):
+        if report.headers[i:i + len(_LETTERS)] == _LETTERS:
+            letters_at = i
+            break
+    if letters_at is not None:
+        for c, h in enumerate(report.headers, start=1):
+            if letters_at < c <= letters_at + len(_LETTERS):
+                ws.cell(row=header_row + 1, column=c, value=h)
+            else:
+                ws.cell(row=header_row, column=c, value=h)
+                ws.merge_cells(start_row=header_row, start_column=c, end_row=header_row + 1, end_column=c)
+        ws.cell(row=header_row, column=letters_at + 1, value="其中：辍学学生分类")
+        ws.merge_cells(start_row=header_row, start_column=letters_at + 1, end_row=header_row,
+                       end_column=letters_at + len(_LETTERS))
+        first_data = header_row + 2
+    else:
+        for c, h in enumerate(report.headers, start=1):
+            ws.cell(row=header_row, column=c, value=h)
+        first_data = header_row + 1
+    for r in range(header_row, first_data):
+        for c in range(1, n + 1):
+            cell = ws.cell(row=r, column=c)
+            cell.font = Font(bold=True)
+            cell.alignment = centre
+            cell.border = box
+
+    for r, row in enumerate(report.rows, start=first_data):
+        for c, h in enumerate(report.headers, start=1):
+            text = row[c - 1] if c - 1 < len(row) else ""
+            cell = ws.cell(row=r, column=c, value=_cell_value(h, text))
+            cell.border = box
+            if isinstance(cell.value, str) and len(text) <= 20:
+                cell.alignment = Alignment(horizontal="center", vertical="center")
+
+    # 填表说明: notes and formulas under the table.
+    r = first_data + len(report.rows) + 1
+    if report.notes:
+        ws.cell(row=r, column=1, value="填表说明：").font = Font(bold=True)
+        for note in report.notes:
+            r += 1
+            ws.cell(row=r, column=1, value=note)
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
+
+    for c, h in enumerate(report.headers, start=1):
+        width = max([len(h)] + [len(row[c - 1]) for row in report.rows if c - 1 < len(row)] or [4])
+        ws.column_dimensions[get_column_letter(c)].width = min(40, max(4, width * 1.6 + 2))
+    ws.freeze_panes = ws.cell(row=first_data, column=2)
+    wb.save(os.fspath(path))
