@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
-import platform
 import re
 import resource
 import shutil
@@ -33,6 +31,9 @@ from typing import Any, Dict, List, Optional
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+
+from common import (ensure_peer_packages, fmt_mb, fmt_time, kcbx_site, machine, proc_status_kb,  # noqa: E402
+                    reset_peak, worker_env)
 
 # KCBX status code -> peer code (peers.py): the attendance statuses 0-4 are the same codes;
 # attendance unknown (KCBX 14: no mark at all) is the peers' 5. Registry statuses cannot occur
@@ -48,91 +49,6 @@ ENGINE_TITLES = {
     "duckdb": "DuckDB SQL (peers.classify_duckdb)",
     "pandas": "pandas (peers.classify_pandas)",
 }
-
-
-# Setup
-
-def ensure_peer_packages() -> None:
-    missing = []
-    for name in ("numpy", "pandas", "duckdb"):
-        try:
-            __import__(name)
-        except ImportError:
-            missing.append(name)
-    if missing:
-        print(f"setup: installing {' '.join(missing)}", flush=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "duckdb", "pandas", "numpy"], check=True)
-
-
-def source_stamp() -> str:
-    """A hash of everything the kcbx package is built from."""
-    h = hashlib.sha1()
-    paths = []
-    for top in ("Sources", "include"):
-        for root, _, files in os.walk(os.path.join(REPO, top)):
-            paths += [os.path.join(root, f) for f in files]
-    paths += [os.path.join(REPO, "bindings", "python", "kcbx", f) for f in os.listdir(os.path.join(REPO, "bindings", "python", "kcbx"))
-              if f.endswith(".py")]
-    paths += [os.path.join(REPO, p) for p in ("Package.swift", "Package.resolved", "kcbx.map", "Makefile",
-                                              "bindings/python/setup.py", "bindings/python/kcbx_build.py",
-                                              "bindings/python/pyproject.toml")]
-    for p in sorted(paths):
-        if os.path.isfile(p):
-            h.update(p.encode())
-            with open(p, "rb") as f:
-                h.update(f.read())
-    return h.hexdigest()[:12]
-
-
-def kcbx_site(mode: str) -> Optional[str]:
-    """A directory holding the kcbx package built from this checkout (cached by source hash), or
-    None to use the installed one (`--kcbx installed`)."""
-    if mode == "installed":
-        return None
-    cache = os.path.join(os.path.expanduser("~"), ".cache", "kcbx-bench")
-    site = os.path.join(cache, f"site-{source_stamp()}")
-    if os.path.isfile(os.path.join(site, "kcbx", "__init__.py")):
-        return site
-    print(f"setup: building the kcbx package from this checkout into {site} (make lib + cffi)", flush=True)
-    tmp = site + ".tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_ROOT_USER_ACTION="ignore")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", tmp,
-                    os.path.join(REPO, "bindings", "python")], check=True, env=env, cwd=REPO)
-    os.makedirs(cache, exist_ok=True)
-    shutil.rmtree(site, ignore_errors=True)
-    os.rename(tmp, site)
-    for old in os.listdir(cache):  # keep the cache small
-        if old.startswith("site-") and os.path.join(cache, old) != site:
-            shutil.rmtree(os.path.join(cache, old), ignore_errors=True)
-    return site
-
-
-def worker_env(site: Optional[str]) -> Dict[str, str]:
-    env = dict(os.environ)
-    env.pop("LD_LIBRARY_PATH", None)
-    if site:
-        env["PYTHONPATH"] = site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    return env
-
-
-# Memory
-
-def proc_status_kb(key: str) -> int:
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def reset_peak() -> None:
-    """Resets VmHWM to the current RSS (Linux: `5` to /proc/self/clear_refs); best effort."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
-            f.write("5")
-    except OSError:
-        pass
 
 
 # Workers (run in their own process)
@@ -401,56 +317,7 @@ def perf_group(row: Dict[str, Any]) -> str:
     return "table" if "ClassificationTable" in f else "kcbx"
 
 
-# Machine
-
-def machine() -> Dict[str, str]:
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem_kb = 0
-    with open("/proc/meminfo", encoding="ascii") as f:
-        for line in f:
-            if line.startswith("MemTotal:"):
-                mem_kb = int(line.split()[1])
-    import duckdb
-    import numpy
-    import pandas
-    info = {"cpu": cpu, "nproc": str(os.cpu_count()), "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
-            "kernel": platform.release(), "python": platform.python_version(), "numpy": numpy.__version__,
-            "pandas": pandas.__version__, "duckdb": duckdb.__version__,
-            "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg())}
-    try:
-        head = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        def dirty(*paths: str) -> bool:
-            return bool(subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--", *paths],
-                                       capture_output=True, text=True).stdout.strip())
-        info["commit"] = head + (" + uncommitted library changes" if dirty("Sources", "include") else "") \
-            + (" + uncommitted Python package changes" if dirty("bindings/python/kcbx") else "")
-    except OSError:
-        info["commit"] = "unknown"
-    return info
-
-
 # The run
-
-def fmt_time(seconds: float) -> str:
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds * 1e6:.0f} µs"
-
-
-def fmt_mb(kb: int) -> str:
-    return f"{kb / 1024:,.0f} MB"
-
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

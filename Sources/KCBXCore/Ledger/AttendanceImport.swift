@@ -44,8 +44,8 @@ extension Ledger {
             var result = LedgerMarkImportResult()
             result.rows = rows.count
             var students: [String: LedgerStudent] = [:]
-            var byDay: [String: (row: Int, mark: MarksPayload.Mark)] = [:]
-            var order: [String] = []
+            var byDay: [MarkKey: (row: Int, mark: MarksPayload.Mark)] = [:]
+            var order: [MarkKey] = []
             for (i, r) in rows.enumerated() {
                 let n = firstRow + i
                 func bad(_ f: String, _ rule: String) { problems.append(LedgerRowProblem(row: n, field: f, rule: rule)) }
@@ -75,7 +75,7 @@ extension Ledger {
                 }
                 guard let s = student else { continue }
                 let mark = MarksPayload.Mark(s: s.key, d: date.yyyymmdd, k: Int(kind.rawValue), lf: lf, lt: lt, sl: kind == .approvedLeave ? slip : "")
-                let dayKey = "\(s.key) \(mark.d)"
+                let dayKey = MarkKey(student: s.key, day: mark.d)
                 if let earlier = byDay[dayKey] {
                     if earlier.mark != mark {
                         result.conflicts.append(LedgerRowProblem(row: n, field: "kind",
@@ -169,6 +169,9 @@ extension Ledger {
         }
     }
 }
+
+/// A student's mark of one day, as imported.
+private struct MarkKey: Hashable { var student: String; var day: Int32 }
 
 func ledgerParseDate(_ text: String) -> CivilDate? {
     let t = text.ledgerTrimmed

@@ -69,6 +69,7 @@ struct ExportedPayload: Codable { var format: String }
 
 enum PayloadCoding {
     static func encode<T: Encodable>(_ value: T) -> String {
+        if let marks = value as? MarksPayload { return marks.canonicalJSON }
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try! e.encode(value), as: UTF8.self)

@@ -30,7 +30,7 @@ extension Ledger {
     }
 
     func storedStudent(_ key: String, _ db: Database) throws -> LedgerStudent? {
-        try Row.fetchOne(db, sql: "SELECT * FROM students WHERE key = ?", arguments: [key]).map(LedgerStudent.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM students WHERE key = ?"), arguments: [key]).map(LedgerStudent.init(row:))
     }
 }
 

@@ -151,12 +151,12 @@ struct EventWriter {
         let next = seq + 1, at = ledgerTimestamp(clock())
         let h = LedgerEvent.chainHash(prev: hash, canonical: LedgerEvent.canonicalBytes(
             seq: next, at: at, actor: actor.fields, kind: kind.rawValue, student: student, caseID: caseID, reason: reason, payload: text))
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO events (seq, at, actor_level, actor_unit, actor_person, actor_role, kind, student, case_id, reason, payload, prev_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [next, at, actor.level.rawValue, actor.unitCode, actor.person, actor.role, kind.rawValue,
+            """).execute(arguments: [next, at, actor.level.rawValue, actor.unitCode, actor.person, actor.role, kind.rawValue,
                              student, caseID, reason, text, hash, h])
-        try projector.apply(kind: kind.rawValue, student: student, caseID: caseID, payload: text, seq: next, db)
+        try projector.apply(kind: kind.rawValue, student: student, caseID: caseID, payload: text, seq: next, db, decoded: payload)
         seq = next; hash = h; appended += 1
         return next
     }

@@ -105,6 +105,9 @@ public struct LedgerActor: Hashable, Sendable, Codable, CustomStringConvertible 
 extension String {
     /// Leading and trailing spaces, tabs and newlines removed (no Foundation needed).
     var ledgerTrimmed: String {
+        // Fast path: nothing to trim (no ASCII whitespace at either end, and no U+3000, which starts with 0xE3).
+        guard let f = utf8.first, let l = utf8.last else { return self }
+        if f > 0x20, l > 0x20, f != 0xE3, l != 0x80 { return self }
         let ws: Set<Character> = [" ", "\t", "\n", "\r", "\u{3000}"]
         var s = Substring(self)
         while let f = s.first, ws.contains(f) { s = s.dropFirst() }

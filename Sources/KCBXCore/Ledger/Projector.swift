@@ -6,13 +6,23 @@
 struct Projector {
     let schema: String
 
-    func apply(kind: String, student: String, caseID: Int64, payload: String, seq: Int64, _ db: Database) throws {
+    /// `decoded` is the payload value itself when the caller has it (a new event): it spares
+    /// decoding the JSON just encoded. verify() passes nil and decodes every payload.
+    func apply(kind: String, student: String, caseID: Int64, payload: String, seq: Int64, _ db: Database,
+               decoded: Any? = nil) throws {
         guard let k = EventKind(rawValue: kind) else { throw KCBXError.integrity("event #\(seq) has an unknown kind '\(kind)'") }
+        func decode<T: Decodable>(_ type: T.Type, _ text: String, seq: Int64) throws -> T {
+            if let v = decoded as? T { return v }
+            return try PayloadCoding.decode(type, text, seq: seq)
+        }
+        func execute(sql: String, arguments: StatementArguments) throws {
+            try db.cachedStatement(sql: sql).execute(arguments: arguments)
+        }
         switch k {
         case .created, .accessRefused, .exported, .studentAction: return
         case .studentUpserted:
-            let s = try PayloadCoding.decode(LedgerStudent.self, payload, seq: seq)
-            try db.execute(sql: """
+            let s = try decode(LedgerStudent.self, payload, seq: seq)
+            try execute(sql: """
                 INSERT OR REPLACE INTO \(schema).students (key, resident_id, registry_number, name, sex, birth_date, address,
                     region_code, school_id, school_name, township_code, grade, registration, registration_date, expert_opinion,
                     groups, updated_seq)
@@ -21,49 +31,49 @@ struct Projector {
                                  s.schoolID, s.schoolName, s.townshipCode, s.grade, s.registration, s.registrationDate,
                                  s.expertOpinion, s.groups.joined(separator: ";"), seq])
         case .marksRecorded:
-            let p = try PayloadCoding.decode(MarksPayload.self, payload, seq: seq)
-            let ins = try db.makeStatement(sql: """
+            let p = try decode(MarksPayload.self, payload, seq: seq)
+            let ins = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO \(schema).marks (student, day, kind, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?, ?)
                 """)
             for m in p.marks { try ins.execute(arguments: [m.s, m.d, m.k, m.lf, m.lt, m.sl]) }
         case .calendarSet:
-            let p = try PayloadCoding.decode(CalendarPayload.self, payload, seq: seq)
-            try db.execute(sql: "INSERT OR REPLACE INTO \(schema).calendar (id, json) VALUES (1, ?)", arguments: [p.json])
+            let p = try decode(CalendarPayload.self, payload, seq: seq)
+            try execute(sql: "INSERT OR REPLACE INTO \(schema).calendar (id, json) VALUES (1, ?)", arguments: [p.json])
         case .caseOpened:
-            let p = try PayloadCoding.decode(CaseOpenedPayload.self, payload, seq: seq)
-            try db.execute(sql: """
+            let p = try decode(CaseOpenedPayload.self, payload, seq: seq)
+            try execute(sql: """
                 INSERT INTO \(schema).cases (id, student, kind, status, reason, dismissal, plan, person, return_school, placement,
                     return_date, opinion_ref, opened_on, verified_on, closed_on, relapse_of, source, flags, updated_seq)
                 VALUES (?, ?, ?, 'suspected', '', '', '', '', '', '', '', '', ?, '', '', ?, ?, '', ?)
                 """, arguments: [p.id, student, p.kind, p.date, p.relapseOf, p.source, seq])
         case .casePromoted:
-            let p = try PayloadCoding.decode(CasePromotedPayload.self, payload, seq: seq)
+            let p = try decode(CasePromotedPayload.self, payload, seq: seq)
             try update(db, caseID, seq, ["kind": p.kind])
         case .caseVerified:
-            let p = try PayloadCoding.decode(CaseVerifiedPayload.self, payload, seq: seq)
+            let p = try decode(CaseVerifiedPayload.self, payload, seq: seq)
             try update(db, caseID, seq, ["status": "verified", "reason": p.reason, "verified_on": p.date])
         case .caseDismissed:
-            let p = try PayloadCoding.decode(CaseDismissedPayload.self, payload, seq: seq)
+            let p = try decode(CaseDismissedPayload.self, payload, seq: seq)
             try update(db, caseID, seq, ["status": "dismissed", "dismissal": p.why, "closed_on": p.date])
         case .casePersuading:
-            let p = try PayloadCoding.decode(CasePersuadingPayload.self, payload, seq: seq)
+            let p = try decode(CasePersuadingPayload.self, payload, seq: seq)
             try update(db, caseID, seq, ["status": "persuading", "plan": p.plan, "person": p.person])
         case .caseReturned:
-            let p = try PayloadCoding.decode(CaseReturnedPayload.self, payload, seq: seq)
+            let p = try decode(CaseReturnedPayload.self, payload, seq: seq)
             try update(db, caseID, seq, ["status": "returned", "return_school": p.school, "placement": p.placement, "return_date": p.date])
         case .caseClosed:
-            let p = try PayloadCoding.decode(CaseClosedPayload.self, payload, seq: seq)
+            let p = try decode(CaseClosedPayload.self, payload, seq: seq)
             try update(db, caseID, seq, ["status": "closed", "closed_on": p.date])
         case .caseExempted:
-            let p = try PayloadCoding.decode(CaseExemptedPayload.self, payload, seq: seq)
+            let p = try decode(CaseExemptedPayload.self, payload, seq: seq)
             try update(db, caseID, seq, ["status": p.exemption, "opinion_ref": p.opinion])
         case .caseAction:
             try update(db, caseID, seq, [:])
         case .obligationEscalated:
             if caseID != 0 { try update(db, caseID, seq, [:]) }
         case .caseFlagged:
-            let p = try PayloadCoding.decode(CaseFlaggedPayload.self, payload, seq: seq)
-            let old = try String.fetchOne(db, sql: "SELECT flags FROM \(schema).cases WHERE id = ?", arguments: [caseID]) ?? ""
+            let p = try decode(CaseFlaggedPayload.self, payload, seq: seq)
+            let old = try String.fetchOne(db.cachedStatement(sql: "SELECT flags FROM \(schema).cases WHERE id = ?"), arguments: [caseID]) ?? ""
             var flags = old.split(separator: ";").map(String.init)
             if !flags.contains(p.flag) { flags.append(p.flag) }
             try update(db, caseID, seq, ["flags": flags.joined(separator: ";")])
@@ -74,7 +84,7 @@ struct Projector {
         let sets = columns.map { "\($0.key) = ?" } + ["updated_seq = ?"]
         var args = StatementArguments(columns.map(\.value))
         args += [seq, caseID]
-        try db.execute(sql: "UPDATE \(schema).cases SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: args)
+        try db.cachedStatement(sql: "UPDATE \(schema).cases SET \(sets.joined(separator: ", ")) WHERE id = ?").execute(arguments: args)
         if db.changesCount != 1 { throw KCBXError.integrity("event #\(seq) changes case \(caseID), which no earlier event opened") }
     }
 }

@@ -20,7 +20,7 @@ public struct CSVFile: Sendable {
         self.path = path
         do {
             let reader = try CSVReader(string: text, hasHeaderRow: true)
-            headers = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
+            headers = (reader.headerRow ?? []).map(CSVFile.trimmed)
             var out: [[String]] = []
             while let row = reader.next() { if !(row.count == 1 && row[0].isEmpty) { out.append(row) } }
             if let error = reader.error { throw error }
@@ -43,7 +43,14 @@ public struct CSVFile: Sendable {
     /// A cell, or "" when the row is short.
     public func cell(_ row: [String], _ column: Int?) -> String {
         guard let column, column < row.count else { return "" }
-        return row[column].trimmingCharacters(in: .whitespaces)
+        return CSVFile.trimmed(row[column])
+    }
+
+    /// `s` without leading and trailing spaces, tabs and ideographic spaces (U+3000; no copy when there are none).
+    static func trimmed(_ s: String) -> String {
+        guard let f = s.utf8.first, let l = s.utf8.last, f <= 0x20 || l <= 0x20 || f == 0xE3 || l == 0x80 else { return s }
+        let space: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }
+        return String(String(s.drop(while: space).reversed()).drop(while: space).reversed())
     }
 
     /// "file row N, column C" for error messages (N counts the header as row 1).

@@ -26,12 +26,18 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// From ISO 8601 text `YYYY-MM-DD`.
     public init(iso text: String, field: String = "date") throws {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else {
-            throw KCBXError.invalidInput(field: field, rule: "'\(text)' is not a date in YYYY-MM-DD form")
+        // Ten ASCII bytes, digits but for the two dashes at 4 and 7.
+        var parts = (0, 0, 0), ok = text.utf8.count == 10
+        if ok {
+            for (i, b) in text.utf8.enumerated() {
+                if i == 4 || i == 7 { ok = ok && b == 45; continue }
+                guard b >= 48 && b <= 57 else { ok = false; break }
+                let v = Int(b - 48)
+                if i < 4 { parts.0 = parts.0 * 10 + v } else if i < 7 { parts.1 = parts.1 * 10 + v } else { parts.2 = parts.2 * 10 + v }
+            }
         }
-        try self.init(year: y, month: m, day: d, field: field)
+        guard ok else { throw KCBXError.invalidInput(field: field, rule: "'\(text)' is not a date in YYYY-MM-DD form") }
+        try self.init(year: parts.0, month: parts.1, day: parts.2, field: field)
     }
 
     /// Today's date in UTC.
