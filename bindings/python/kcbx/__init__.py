@@ -22,6 +22,8 @@ from .identity import (  # noqa: E402
 )
 from .policy import Duration, Policy  # noqa: E402
 from .ledger import Ledger  # noqa: E402
+from .escalation import DueReport, EscalationSummary, Obligation, due_reports  # noqa: E402
+from .notices import notice_fields, render_notice, write_docx  # noqa: E402
 from .reports import Reconciliation, Report, reconcile  # noqa: E402
 from .calendar import Calendar, Term  # noqa: E402
 from .classification import (  # noqa: E402
@@ -50,7 +52,8 @@ __all__ = [
     "IntegrityError", "StorageError", "InternalError", "InvalidResidentID", "check",
     "ResidentID", "parse_resident_id", "resident_id_check_character",
     "RegistryNumber", "parse_registry_number", "SchoolAge", "school_age",
-    "Duration", "Policy", "Ledger", "Report", "Reconciliation", "reconcile",
+    "Duration", "Policy", "Ledger", "Obligation", "EscalationSummary", "DueReport", "due_reports",
+    "render_notice", "notice_fields", "write_docx", "Report", "Reconciliation", "reconcile",
     "Calendar", "Term",
     "ChildStatus", "MarkKind", "Registration", "Alert", "RiskFlag", "ChildFact", "SpecialGroup", "Rule", "Reason",
     "DateEncoding", "TableColumn", "Mark", "ChildFacts", "Streak", "Risk", "MarkConflict", "Classification",
