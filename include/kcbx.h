@@ -669,11 +669,15 @@ extern kcbx_status kcbx_reason_for_out_of_school(int32_t birth_date, int32_t on_
 /// counts and the count of each finding kind. Free both with kcbx_report_free.
 extern kcbx_status kcbx_reconcile_csv(char const *region_prefix, int32_t as_of, char const *household_csv, char const *students_csv, char const *attending_csv, char const *poverty_csv, char const *three_kinds_csv, char const *dropouts_csv, kcbx_report **out_findings_report, kcbx_report **out_summary_report);
 
-/// As kcbx_reconcile_csv, calling `progress(phase, done, total, user_data)` (may be NULL) as the run
+/// As kcbx_reconcile_csv, with three more inputs (each may be NULL): `census_csv`, the township
+/// census of school-age children (乡镇排摸, household columns; children the household registry
+/// lacks are compared too), and the disabled (残疾) and left-behind (留守) lists (column
+/// `resident_id`, named in findings and counted in the summary); and calling
+/// `progress(phase, done, total, user_data)` (may be NULL) as the run
 /// advances, on the calling thread: phase “read” once per input file read (done/total files), then
 /// “household”, “students”, “out_of_school” every 100,000 records and at each phase’s end, and
 /// “poverty” once. `phase` is valid only during the call.
-extern kcbx_status kcbx_reconcile_csv_progress(char const *region_prefix, int32_t as_of, char const *household_csv, char const *students_csv, char const *attending_csv, char const *poverty_csv, char const *three_kinds_csv, char const *dropouts_csv, void (* progress)(char const *, int64_t, int64_t, void *), void *user_data, kcbx_report **out_findings_report, kcbx_report **out_summary_report);
+extern kcbx_status kcbx_reconcile_csv_progress(char const *region_prefix, int32_t as_of, char const *household_csv, char const *students_csv, char const *attending_csv, char const *poverty_csv, char const *three_kinds_csv, char const *dropouts_csv, char const *census_csv, char const *disabled_csv, char const *left_behind_csv, void (* progress)(char const *, int64_t, int64_t, void *), void *user_data, kcbx_report **out_findings_report, kcbx_report **out_summary_report);
 
 /// Parses a student registry number (学籍号): `G` + resident ID (validated, birth date not after
 /// `as_of` unless 0) or `L` + 1–30 letters/digits. `*out_body` receives the ID or temporary

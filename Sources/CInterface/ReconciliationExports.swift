@@ -12,10 +12,14 @@ import KCBXCore
                                   _ out_findings_report: UnsafeMutablePointer<OpaquePointer?>?,
                                   _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     kcbx_reconcile_csv_progress(region_prefix, as_of, household_csv, students_csv, attending_csv, poverty_csv, three_kinds_csv,
-                                dropouts_csv, nil, nil, out_findings_report, out_summary_report)
+                                dropouts_csv, nil, nil, nil, nil, nil, out_findings_report, out_summary_report)
 }
 
-/// As kcbx_reconcile_csv, calling `progress(phase, done, total, user_data)` (may be NULL) as the run
+/// As kcbx_reconcile_csv, with three more inputs (each may be NULL): `census_csv`, the township
+/// census of school-age children (乡镇排摸, household columns; children the household registry
+/// lacks are compared too), and the disabled (残疾) and left-behind (留守) lists (column
+/// `resident_id`, named in findings and counted in the summary); and calling
+/// `progress(phase, done, total, user_data)` (may be NULL) as the run
 /// advances, on the calling thread: phase "read" once per input file read (done/total files), then
 /// "household", "students", "out_of_school" every 100,000 records and at each phase's end, and
 /// "poverty" once. `phase` is valid only during the call.
@@ -23,6 +27,8 @@ import KCBXCore
                                            _ household_csv: UnsafePointer<CChar>?, _ students_csv: UnsafePointer<CChar>?,
                                            _ attending_csv: UnsafePointer<CChar>?, _ poverty_csv: UnsafePointer<CChar>?,
                                            _ three_kinds_csv: UnsafePointer<CChar>?, _ dropouts_csv: UnsafePointer<CChar>?,
+                                           _ census_csv: UnsafePointer<CChar>?, _ disabled_csv: UnsafePointer<CChar>?,
+                                           _ left_behind_csv: UnsafePointer<CChar>?,
                                            _ progress: (@convention(c) (UnsafePointer<CChar>?, Int64, Int64, UnsafeMutableRawPointer?) -> Void)?,
                                            _ user_data: UnsafeMutableRawPointer?,
                                            _ out_findings_report: UnsafeMutablePointer<OpaquePointer?>?,
@@ -40,7 +46,8 @@ import KCBXCore
             guard let progress else { return }
             p.phase.withCString { progress($0, Int64(p.done), Int64(p.total), user_data) }
         }
-        let files = 2 + [attending_csv, poverty_csv, three_kinds_csv, dropouts_csv].filter { $0 != nil }.count
+        let files = 2 + [attending_csv, poverty_csv, three_kinds_csv, dropouts_csv, census_csv, disabled_csv, left_behind_csv]
+            .filter { $0 != nil }.count
         var read = 0
         func file(_ p: UnsafePointer<CChar>?, _ field: String) throws -> CSVFile {
             let f = try CSVFile(path: try Marshal.string(p, field))
@@ -57,7 +64,9 @@ import KCBXCore
             household: try ReconciliationInput.household(csv: file(household_csv, "household_csv")),
             students: try ReconciliationInput.students(csv: file(students_csv, "students_csv")),
             attending: try list(attending_csv, "attending_csv"), poverty: try list(poverty_csv, "poverty_csv") ?? [],
-            threeKinds: try list(three_kinds_csv, "three_kinds_csv") ?? [], dropouts: try list(dropouts_csv, "dropouts_csv") ?? [])
+            threeKinds: try list(three_kinds_csv, "three_kinds_csv") ?? [], dropouts: try list(dropouts_csv, "dropouts_csv") ?? [],
+            census: census_csv == nil ? [] : try ReconciliationInput.household(csv: file(census_csv, "census_csv")),
+            disabled: try list(disabled_csv, "disabled_csv") ?? [], leftBehind: try list(left_behind_csv, "left_behind_csv") ?? [])
         let result = Reconciler.run(input, progress: progress == nil ? nil : report)
         findingsOut.pointee = ReportHandle.make(result.findingsTable())
         out_summary_report?.pointee = ReportHandle.make(result.summaryTable())

@@ -32,6 +32,30 @@ static int planted(const char *pattern) {
     return n;
 }
 
+/* Progress callback: counts calls and keeps the last phase. */
+struct progress_seen { int calls; char last_phase[32]; int64_t household_total; };
+static void on_progress(const char *phase, int64_t done, int64_t total, void *user_data) {
+    struct progress_seen *seen = user_data;
+    seen->calls++;
+    snprintf(seen->last_phase, sizeof seen->last_phase, "%s", phase);
+    if (strcmp(phase, "household") == 0 && done == total) seen->household_total = total;
+}
+
+/* The summary's count for `label` (column 1 of the row whose column 0 is `label`), or -1. */
+static int summary_count(kcbx_report *summary, const char *label) {
+    int64_t rows = 0;
+    int value = -1;
+    kcbx_report_rows(summary, &rows);
+    for (int64_t r = 0; r < rows; r++) {
+        char *name = NULL, *count = NULL;
+        kcbx_report_cell(summary, r, 0, &name);
+        if (name && strcmp(name, label) == 0 && kcbx_report_cell(summary, r, 1, &count) == KCBX_STATUS_OK) value = atoi(count);
+        kcbx_string_free(name);
+        kcbx_string_free(count);
+    }
+    return value;
+}
+
 int main(void) {
     kcbx_report *findings = NULL, *summary = NULL;
     CHECK_OK(kcbx_reconcile_csv("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
@@ -87,6 +111,26 @@ int main(void) {
     CHECK_STATUS(kcbx_reconcile_csv("640422", 20251020, NULL, DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
                  KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("household_csv");
+
+    /* The township census (the household extract again: nobody new), a disabled list (the poverty
+     * list stands in) and progress: the same findings, the groups counted, every phase reported. */
+    kcbx_report *f3 = NULL, *s3 = NULL;
+    struct progress_seen seen = {0, "", 0};
+    CHECK_OK(kcbx_reconcile_csv_progress("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
+                                         DATA "poverty.csv", DATA "three_kinds.csv", NULL, DATA "household.csv", DATA "poverty.csv",
+                                         NULL, on_progress, &seen, &f3, &s3));
+    int64_t n1 = 0, n3 = -1;
+    kcbx_report_rows(findings, &n1);
+    kcbx_report_rows(f3, &n3);
+    CHECK(n1 == n3, "a census holding only household children adds no findings and no duplicates");
+    CHECK(summary_count(s3, "乡镇排摸适龄儿童少年数（户籍无记录）") == 0, "no census-only children");
+    CHECK(summary_count(s3, "残疾适龄儿童少年数") == summary_count(s3, "脱贫户适龄儿童少年数"), "the disabled list is counted");
+    CHECK(summary_count(s3, "比对一 户籍—学籍：失学") == planted("out_of_school"), "comparison 1 in the summary");
+    CHECK(summary_count(s3, "比对二 学籍—在校：人籍不一致（疑似辍学）") == planted("suspected") + planted("dropout"), "comparison 2");
+    CHECK(seen.calls >= 8 && strcmp(seen.last_phase, "poverty") == 0, "progress reported through to the last phase");
+    CHECK(seen.household_total > 0, "the household phase reports its total");
+    kcbx_report_free(f3);
+    kcbx_report_free(s3);
 
     kcbx_report_free(findings);
     kcbx_report_free(summary);

@@ -64,6 +64,13 @@ public struct ReconciliationReport: Sendable {
     /// School-age children of poverty households (脱贫户适龄儿童).
     public var povertySchoolAge: Int
     public var findings: [Finding]
+    /// School-age children found only by the township census (乡镇排摸, no household record here).
+    public var censusOnlySchoolAge = 0
+    /// School-age children on the disabled list (残疾) and the left-behind roster (留守).
+    public var disabledSchoolAge = 0
+    public var leftBehindSchoolAge = 0
+    /// School-age household children whose registration is deferred or suspended (缓学/休学, comparison 1).
+    public var deferredOrSuspended = 0
 
     public func findings(_ kind: FindingKind) -> [Finding] { findings.filter { $0.kind == kind } }
 }

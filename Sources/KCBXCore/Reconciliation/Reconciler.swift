@@ -29,6 +29,34 @@ public enum Reconciler {
                 findings.append(Finding(kind: .invalidID, residentID: key, name: h.name, detail: "户籍：\(f.problem.part)：\(f.message)", proposedReason: .J, relatedID: nil, score: nil))
             }
         }
+        // The township census: children the household registry lacks join the comparisons.
+        var censusOnly = Set<String>()
+        for h in input.census {
+            let key = normalized(h.residentID)
+            if household[key] != nil {
+                if censusOnly.contains(key) {
+                    findings.append(Finding(kind: .duplicate, residentID: key, name: h.name, detail: "乡镇排摸中重复出现", proposedReason: nil, relatedID: nil, score: nil))
+                }
+                continue
+            }
+            household[key] = h
+            censusOnly.insert(key)
+            switch ResidentID.check(key, asOf: input.asOf) {
+            case let .success(id): householdValid.append((key, id, h))
+            case let .failure(f):
+                findings.append(Finding(kind: .invalidID, residentID: key, name: h.name, detail: "乡镇排摸：\(f.problem.part)：\(f.message)", proposedReason: .J, relatedID: nil, score: nil))
+            }
+        }
+        /// The child's monitored groups, for a finding's detail (000 四: special groups first).
+        func groups(_ key: String) -> String {
+            var g: [String] = []
+            if censusOnly.contains(key) { g.append("乡镇排摸（户籍无记录）") }
+            if input.disabled.contains(key) { g.append("残疾（安置需专家评估，000 四（三））") }
+            if input.leftBehind.contains(key) { g.append("留守儿童") }
+            if input.poverty.contains(key) { g.append("脱贫户") }
+            if input.threeKinds.contains(key) { g.append("“三类”监测对象") }
+            return g.isEmpty ? "" : "；" + g.joined(separator: "；")
+        }
         // Index the student registry by ID.
         var students: [String: StudentRecord] = [:]
         var unmatchedStudents: [(String, StudentRecord)] = []
@@ -48,7 +76,7 @@ public enum Reconciler {
                 findings.append(Finding(kind: .invalidID, residentID: key, name: s.name, detail: "学籍：\(f.problem.part)：\(f.message)", proposedReason: .J, relatedID: nil, score: nil))
             }
             let local = s.schoolRegionCode.hasPrefix(input.regionPrefix)
-            if let h = household[key] {
+            if let h = household[key], !censusOnly.contains(key) {
                 if h.name != s.name || (h.birthDate != nil && s.birthDate != nil && h.birthDate != s.birthDate) {
                     findings.append(Finding(kind: .identityConflict, residentID: key, name: s.name,
                                             detail: "户籍：\(h.name) \(h.birthDate?.description ?? "-")；学籍：\(s.name) \(s.birthDate?.description ?? "-")",
@@ -66,20 +94,23 @@ public enum Reconciler {
             }
             if local && s.status == .enrolled, let attending = input.attending {
                 if attending.contains(key) { attendingCount += 1 } else {
-                    findings.append(Finding(kind: .registeredNotAttending, residentID: key, name: s.name, detail: "学校 \(s.schoolID) \(s.grade) 年级", proposedReason: nil, relatedID: nil, score: nil))
+                    findings.append(Finding(kind: .registeredNotAttending, residentID: key, name: s.name, detail: "学校 \(s.schoolID) \(s.grade) 年级" + groups(key), proposedReason: nil, relatedID: nil, score: nil))
                 }
             }
         }
         // Household children of compulsory age with no registration anywhere.
-        var householdSchoolAge = 0, povertySchoolAge = 0
+        var householdSchoolAge = 0, povertySchoolAge = 0, censusSchoolAge = 0, disabledSchoolAge = 0, leftBehindSchoolAge = 0, exempt = 0
         var outOfSchool: [(String, ResidentID, HouseholdRecord)] = []
         for (i, (key, id, h)) in householdValid.enumerated() {
             tick("out_of_school", i + 1, householdValid.count)
             guard h.regionCode.hasPrefix(input.regionPrefix) else { continue }
             let age = SchoolAge(birthDate: id.birthDate)
             guard age.isCompulsoryAge(on: input.asOf) else { continue }
-            householdSchoolAge += 1
+            if censusOnly.contains(key) { censusSchoolAge += 1 } else { householdSchoolAge += 1 }
             if input.poverty.contains(key) { povertySchoolAge += 1 }
+            if input.disabled.contains(key) { disabledSchoolAge += 1 }
+            if input.leftBehind.contains(key) { leftBehindSchoolAge += 1 }
+            if let st = students[key]?.status, [.deferred, .suspended].contains(st) { exempt += 1 }
             if students[key] == nil { outOfSchool.append((key, id, h)) }
         }
         // Near matches between unregistered household children and unmatched students.
@@ -99,7 +130,7 @@ public enum Reconciler {
         }
         for (key, id, h) in outOfSchool where !nearMatched.contains(key) {
             let stage = SchoolAge(birthDate: id.birthDate).expectedStage(on: input.asOf)
-            findings.append(Finding(kind: .outOfSchool, residentID: key, name: h.name, detail: "\(h.address)；应在\(stage.label)",
+            findings.append(Finding(kind: .outOfSchool, residentID: key, name: h.name, detail: "\(h.address)；应在\(stage.label)" + groups(key),
                                     proposedReason: ReasonCode.outOfSchool(birthDate: id.birthDate, on: input.asOf), relatedID: nil, score: nil))
         }
         for (key, s) in unmatchedStudents where !nearMatchedStudents.contains(key) {
@@ -116,7 +147,8 @@ public enum Reconciler {
         }
         return ReconciliationReport(householdSchoolAge: householdSchoolAge, migrants: migrants, registered: registered,
                                     attending: input.attending == nil ? nil : attendingCount,
-                                    povertySchoolAge: povertySchoolAge, findings: findings)
+                                    povertySchoolAge: povertySchoolAge, findings: findings, censusOnlySchoolAge: censusSchoolAge,
+                                    disabledSchoolAge: disabledSchoolAge, leftBehindSchoolAge: leftBehindSchoolAge, deferredOrSuspended: exempt)
     }
 
     static func normalized(_ id: String) -> String { id.uppercased() }

@@ -57,6 +57,14 @@ extension ReconciliationReport {
             ["户籍适龄儿童少年数", String(householdSchoolAge)], ["外来随迁适龄儿童少年数", String(migrants)],
             ["国网学籍数", String(registered)], ["在校生数", attending.map(String.init) ?? "未比对"],
             ["脱贫户适龄儿童少年数", String(povertySchoolAge)],
+            ["乡镇排摸适龄儿童少年数（户籍无记录）", String(censusOnlySchoolAge)],
+            ["残疾适龄儿童少年数", String(disabledSchoolAge)], ["留守适龄儿童少年数", String(leftBehindSchoolAge)],
+            ["比对一 户籍—学籍：失学", String(findings(.outOfSchool).count)],
+            ["比对一 户籍—学籍：区外就读", String(findings(.studyingElsewhere).count)],
+            ["比对一 户籍—学籍：缓学休学", String(deferredOrSuspended)],
+            ["比对一 户籍—学籍：外来随迁", String(findings(.migrant).count)],
+            ["比对二 学籍—在校：人籍不一致（疑似辍学）", attending == nil ? "未比对" : String(findings(.registeredNotAttending).count)],
+            ["比对三 辍学—脱贫户/“三类”", String(findings(.povertyDropout).count)],
         ]
         for k in FindingKind.allCases { rows.append([k.rawValue, String(findings(k).count)]) }
         return ReportTable(title: "四查三比对汇总", headers: ["项目", "数量"], rows: rows)

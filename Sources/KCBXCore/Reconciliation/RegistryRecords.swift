@@ -59,10 +59,20 @@ public struct ReconciliationInput: Sendable {
     public var threeKinds: Set<String>
     /// Resident IDs currently recorded as dropouts (from the ledger), for comparison 3.
     public var dropouts: Set<String>
+    /// The township census of school-age children (乡镇排摸, 000 二（一）), same columns as the household
+    /// extract: children it holds that the household registry lacks are compared too (无户口 or
+    /// living here without registration here, 000 一（二）).
+    public var census: [HouseholdRecord]
+    /// Resident IDs on the disabled-children list (残联, 000 四（三）): their findings say placement needs the expert panel.
+    public var disabled: Set<String>
+    /// Resident IDs on the left-behind roster (民政, 000 四（二）): monitored first.
+    public var leftBehind: Set<String>
 
     public init(regionPrefix: String, asOf: CivilDate, household: [HouseholdRecord], students: [StudentRecord],
-                attending: Set<String>? = nil, poverty: Set<String> = [], threeKinds: Set<String> = [], dropouts: Set<String> = []) {
+                attending: Set<String>? = nil, poverty: Set<String> = [], threeKinds: Set<String> = [], dropouts: Set<String> = [],
+                census: [HouseholdRecord] = [], disabled: Set<String> = [], leftBehind: Set<String> = []) {
         self.regionPrefix = regionPrefix; self.asOf = asOf; self.household = household; self.students = students
         self.attending = attending; self.poverty = poverty; self.threeKinds = threeKinds; self.dropouts = dropouts
+        self.census = census; self.disabled = disabled; self.leftBehind = leftBehind
     }
 }

@@ -115,8 +115,13 @@ ProgressCallback = Callable[[str, int, int], None]
 def reconcile(household: PathLike, students: PathLike, as_of: _dt.date, region: str = "640422",
               attending: Optional[PathLike] = None, poverty: Optional[PathLike] = None,
               three_kinds: Optional[PathLike] = None, dropouts: Optional[PathLike] = None,
-              progress: Optional[ProgressCallback] = None) -> Reconciliation:
+              progress: Optional[ProgressCallback] = None, census: Optional[PathLike] = None,
+              disabled: Optional[PathLike] = None, left_behind: Optional[PathLike] = None) -> Reconciliation:
     """四查三比对 (seed 004 二（二）) over CSV extracts (columns in docs/data-formats.md).
+
+    `census` is the township census of school-age children (household columns): children the
+    household registry lacks are compared too. `disabled` and `left_behind` are ID lists: those
+    children are named in their findings and counted in the summary (seed 000 四（二）（三）).
 
     Identity conflicts and near matches are reported for a person to resolve, never joined.
     `progress(phase, done, total)` (optional) is called from inside the run: phase "read" once per
@@ -142,7 +147,7 @@ def reconcile(household: PathLike, students: PathLike, as_of: _dt.date, region: 
     status = lib.kcbx_reconcile_csv_progress(
         c_string(region, "region"), date_to_c(as_of, "as_of"), c_path(household, "household"), c_path(students, "students"),
         opt(attending, "attending"), opt(poverty, "poverty"), opt(three_kinds, "three_kinds"), opt(dropouts, "dropouts"),
-        callback, ffi.NULL, findings, summary)
+        opt(census, "census"), opt(disabled, "disabled"), opt(left_behind, "left_behind"), callback, ffi.NULL, findings, summary)
     check(status)
     result = Reconciliation(summary=Report._take(summary[0]), findings=Report._take(findings[0]))
     if failure:

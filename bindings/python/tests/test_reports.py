@@ -178,3 +178,14 @@ def test_reconcile_reports_progress():
         raise RuntimeError("stop")
     with pytest.raises(RuntimeError, match="stop"):
         kcbx.reconcile(DATA / "household.csv", DATA / "students.csv", AS_OF, progress=boom)
+
+
+def test_census_disabled_and_left_behind_inputs():
+    """Seed 000 二（一） (township census), 四（二）（三） (left-behind, disabled lists) in 四查三比对."""
+    r = kcbx.reconcile(DATA / "household.csv", DATA / "students.csv", AS_OF, attending=DATA / "attending.csv",
+                       poverty=DATA / "poverty.csv", census=DATA / "household.csv", disabled=DATA / "poverty.csv",
+                       left_behind=DATA / "three_kinds.csv")
+    assert r.count("乡镇排摸适龄儿童少年数（户籍无记录）") == 0 and r.count("duplicate") == 0
+    assert r.count("残疾适龄儿童少年数") == r.count("脱贫户适龄儿童少年数") > 0
+    assert r.count("比对一 户籍—学籍：失学") == len(planted("out_of_school"))
+    assert r.count("比对二 学籍—在校：人籍不一致（疑似辍学）") == len(planted("suspected", "dropout"))
