@@ -191,4 +191,25 @@ import Testing
         #expect(try LedgerReportKind(code: "rates") == .rates)
         #expect(throws: KCBXError.self) { try LedgerReportKind(code: "attachment-9") }
     }
+
+    @Test("反弹人数 counts a child whose new case follows a closed one, from the new case's date (001, 002)")
+    func relapses() throws {
+        let (_, l) = try LF.seeded()
+        try LF.marks(l, LF.kidA, .present, "2025-09-01", "2025-09-05")
+        try LF.marks(l, LF.kidA, .unexcused, "2025-09-08", "2025-09-26")
+        let first = try l.openCase(student: LF.kidA, kind: .suspectedDropout, on: LF.date("2025-09-15"))
+        try l.verifyCase(first.id, reason: .F, on: LF.date("2025-09-16"))
+        try l.startPersuasion(first.id, plan: "家访劝返", person: "王老师", on: LF.date("2025-09-17"))
+        try l.recordReturn(first.id, school: LF.schoolA1, placement: .originalSchool, on: LF.date("2025-09-29"))
+        try LF.marks(l, LF.kidA, .present, "2025-09-29", "2025-11-21")
+        try l.closeCase(first.id, asOf: LF.date("2025-11-21"))
+        try LF.marks(l, LF.kidA, .unexcused, "2025-11-24", "2025-12-12")
+        let again = try l.openCase(student: LF.kidA, kind: .suspectedDropout, on: LF.date("2025-12-02"))
+        #expect(again.isRelapse)
+        func relapses(_ d: String) throws -> String? {
+            try l.report(.rates, asOf: LF.date(d)).records.first { $0["指标"] == "反弹人数" }?["分子"]
+        }
+        #expect(try relapses("2025-11-28") == "0")
+        #expect(try relapses("2025-12-05") == "1")
+    }
 }
