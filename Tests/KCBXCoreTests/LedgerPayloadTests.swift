@@ -23,6 +23,23 @@ import Testing
         #expect(back.marks == marks)
     }
 
+    /// The direct reader takes exactly the canonical form and leaves everything else to JSONDecoder.
+    @Test func marksPayloadReaderTakesOnlyTheCanonicalForm() throws {
+        let plain = MarksPayload(marks: [.init(s: LF.kidA, d: 20250901, k: 2, lf: 0, lt: 0, sl: ""),
+                                         .init(s: LF.kidB, d: 20250902, k: 1, lf: 20250902, lt: 20250905, sl: "x1")])
+        #expect(MarksPayload(canonicalJSON: plain.canonicalJSON)?.marks == plain.marks)
+        #expect(MarksPayload(canonicalJSON: "{\"marks\":[]}")?.marks == [])
+        let escaped = MarksPayload(marks: [.init(s: LF.kidA, d: 20250901, k: 1, lf: 0, lt: 0, sl: "病假")])
+        #expect(MarksPayload(canonicalJSON: escaped.canonicalJSON) == nil)
+        #expect(try PayloadCoding.decode(MarksPayload.self, escaped.canonicalJSON, seq: 1).marks == escaped.marks)
+        for other in ["{\"marks\": []}", "{\"marks\":[]} ", "{\"marks\":[{\"k\":1,\"d\":20250901,\"lf\":0,\"lt\":0,\"s\":\"a\",\"sl\":\"\"}]}",
+                      "{\"marks\":[{\"d\":99999999999,\"k\":1,\"lf\":0,\"lt\":0,\"s\":\"a\",\"sl\":\"\"}]}", String(plain.canonicalJSON.dropLast())] {
+            #expect(MarksPayload(canonicalJSON: other) == nil, "\(other)")
+        }
+        // Key order differs but it is valid JSON: JSONDecoder reads it.
+        #expect(try PayloadCoding.decode(MarksPayload.self, "{\"marks\":[{\"k\":1,\"d\":20250901,\"lf\":0,\"lt\":0,\"s\":\"a\",\"sl\":\"\"}]}", seq: 1).marks.count == 1)
+    }
+
     @Test func csvCellsAreTrimmedOfSpacesTabsAndIdeographicSpaces() {
         #expect(CSVFile.trimmed("640422") == "640422")
         #expect(CSVFile.trimmed("  王小明\t") == "王小明")

@@ -33,3 +33,50 @@ extension MarksPayload {
         }
     }
 }
+
+extension MarksPayload {
+    /// Reads JSON in exactly the form `canonicalJSON` writes with plain-ASCII strings; nil for
+    /// anything else (escapes, other key order, spaces), which `JSONDecoder` then reads. verify()
+    /// decodes every attendance payload of the ledger, so this is its main cost.
+    init?(canonicalJSON text: String) {
+        var marks: [Mark] = []
+        let ok: Bool = text.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            var i = 0
+            func literal(_ s: StaticString) -> Bool {
+                let n = s.utf8CodeUnitCount
+                guard i + n <= b.count else { return false }
+                for k in 0..<n where b[i + k] != s.utf8Start[k] { return false }
+                i += n
+                return true
+            }
+            func int() -> Int? {
+                var v = 0, digits = 0, negative = false
+                if i < b.count, b[i] == 45 { negative = true; i += 1 }
+                while i < b.count, b[i] >= 48, b[i] <= 57, digits < 18 { v = v * 10 + Int(b[i] - 48); i += 1; digits += 1 }
+                return digits == 0 ? nil : (negative ? -v : v)
+            }
+            func string() -> String? {
+                guard i < b.count, b[i] == 34 else { return nil }
+                let start = i + 1
+                var j = start
+                while j < b.count, b[j] != 34 { if b[j] == 92 || b[j] < 0x20 || b[j] >= 0x7F { return nil }; j += 1 }
+                guard j < b.count else { return nil }
+                i = j + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: b[start..<j]), as: UTF8.self)
+            }
+            guard literal("{\"marks\":[") else { return false }
+            if literal("]}") { return i == b.count }
+            while true {
+                guard literal("{\"d\":"), let d = int(), let d32 = Int32(exactly: d), literal(",\"k\":"), let k = int(),
+                      literal(",\"lf\":"), let lf = int(), let lf32 = Int32(exactly: lf), literal(",\"lt\":"), let lt = int(),
+                      let lt32 = Int32(exactly: lt), literal(",\"s\":"), let s = string(), literal(",\"sl\":"), let sl = string(),
+                      literal("}") else { return false }
+                marks.append(Mark(s: s, d: d32, k: k, lf: lf32, lt: lt32, sl: sl))
+                if literal(",") { continue }
+                return literal("]}") && i == b.count
+            }
+        } ?? false
+        guard ok else { return nil }
+        self.marks = marks
+    }
+}
