@@ -103,6 +103,16 @@ import Testing
         }
     }
 
+    @Test("Guyuan routes missing children (T) to the police from its own document (001 二（一）)")
+    func guyuanPolice() throws {
+        let (_, l) = try LF.seeded(profile: "guyuan-2021")
+        try LF.marks(l, LF.kidA, .unexcused, "2025-09-08", "2025-10-31")
+        let id = try #require(try l.sweep(asOf: LF.date("2025-09-15")).opened.first)
+        try l.verifyCase(id, reason: .T, on: LF.date("2025-09-16"))
+        let police = try #require(try l.due(case: id, asOf: LF.date("2025-09-16")).first { $0.department == .police })
+        #expect(police.basis.contains("document: 001 二（一）") && police.owner.level == .township)
+    }
+
     @Test("illness or disability: expert panel assessment, then placement by the county (000 四（三）, 002 二（三）)")
     func expertPanel() throws {
         let (_, l) = try LF.seeded(profile: "fujian-2020")

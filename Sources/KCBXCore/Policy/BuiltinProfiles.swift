@@ -121,6 +121,9 @@ extension PolicyProfile {
                 Referral(department: .humanResources, reasons: [.H, .I], duty: "严厉查处违法招用未成年人行为", provenance: doc("二（一）")),
                 Referral(department: .marketRegulation, reasons: [.H, .I], duty: "严厉查处违法招用未成年人行为", provenance: doc("二（一）")),
                 Referral(department: .justice, duty: "法治宣传教育和法律援助", provenance: doc("二（一）")),
+                Referral(department: .police, reasons: [.T, .J], duty: "充分发挥公安部门控辍保学职能作用（核实户籍、查找失踪失联）", provenance: doc("二（一）")),
+                Referral(department: .civilAffairs, reasons: [.M, .N], groups: [.subsistenceAllowance, .extremeHardship, .unsupported],
+                         duty: "充分发挥民政部门控辍保学职能作用（早婚、救助）", provenance: doc("二（一）")),
             ]))
     }
 
