@@ -18,7 +18,7 @@ FOUNDATION_STATIC := -lFoundation -lFoundationInternationalization -lFoundationE
   -lswiftSynchronization -lswift_RegexParser -lswift_StringProcessing
 LIB_TARGETS := KCBXCore CInterface GRDB CSV Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims
 
-.PHONY: help deps cli lib header check-header install test test-swift test-c test-python python demo bench clean
+.PHONY: help deps cli lib header check-header install test test-swift test-c test-python test-cli python demo bench clean
 
 help:
 	@echo "make lib           release libkcbx.so (static Swift stdlib, kcbx_* exports only, SONAME $(SONAME))"
@@ -67,13 +67,16 @@ deps:
 demo: deps lib cli
 	bash scripts/demo.sh
 
-test: deps test-swift check-header test-c test-python
+test: deps test-swift check-header test-c test-python test-cli
 
 test-swift:
 	swift test --scratch-path $(SCRATCH)
 
 test-c: lib
 	bash Tests/c/run.sh
+
+test-cli: cli
+	KCBX=$(OUT)/bin/kcbx bash Tests/cli/run.sh
 
 test-python: lib
 	bash bindings/python/run-tests.sh
