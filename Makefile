@@ -25,7 +25,8 @@ help:
 	@echo "make header        regenerate include/kcbx.h from the Swift sources"
 	@echo "make install PREFIX=/usr/local   header, library with SONAME links, pkg-config file"
 	@echo "make demo          build everything and run the main job on the sample data"
-	@echo "make test          Swift, header, C (under valgrind) and Python tests"
+	@echo "make test          Swift, header, C (under valgrind), Python and CLI tests"
+	@echo "make bench         every benchmark against pandas and DuckDB, gathered in bench/RESULTS.md"
 
 # The release library: SwiftPM compiles; we link so that the Swift runtime is static,
 # only kcbx_* is exported (kcbx.map) and the SONAME is set.
@@ -80,6 +81,10 @@ test-cli: cli
 
 test-python: lib
 	bash bindings/python/run-tests.sh
+
+# Every benchmark (classification, ledger, reconciliation) → bench/RESULTS.md; about 40 minutes.
+bench: deps lib cli
+	python3 bench/suite.py
 
 clean:
 	rm -rf $(OUT) .build .build-header bindings/python/build
