@@ -166,6 +166,10 @@ import Testing
         #expect(throws: KCBXError.self) { try l.recordObligationAction(id, .returnNotice, on: LF.date("2025-09-18")) }
         try l.recordObligationAction(id, .education, on: LF.date("2025-09-18"))
         #expect(throws: KCBXError.self) { try l.recordObligationAction(id, .returnNotice, on: LF.date("2025-09-24")) }
+        do {
+            try l.recordObligationAction(id, .education, on: LF.date("2025-09-19"))
+            Issue.record("step 1 twice was accepted")
+        } catch let e as KCBXError { #expect("\(e)".contains("already taken on 2025-09-18")) }
         s = try steps("2025-09-24")
         #expect(s.map(\.action) == [.education] && s[0].state == .done)
         // 25 Sept: step 2 opens (notice issued within notice_issue_within = 3 days).

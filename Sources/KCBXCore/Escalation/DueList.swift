@@ -72,8 +72,9 @@ extension Ledger {
             if let step = ObligationAction.allCases.first(where: { $0.ledgerAction == action })?.step {
                 let open = try obligations(asOf: date, db, only: c.student).filter { $0.caseID == id && $0.step == step }
                 if open.isEmpty || open.allSatisfy({ $0.state == .done }) {
-                    let why = step == 1 ? "no guardian refusal is recorded on case \(id) by \(date) (record guardian_refusal first)"
-                        : "step \(step - 1) of case \(id) was not taken, or its deadline had not passed without the child's return, by \(date)"
+                    let why = open.first?.doneOn.map { "step \(step) of case \(id) was already taken on \($0)" }
+                        ?? (step == 1 ? "no guardian refusal is recorded on case \(id) by \(date) (record guardian_refusal first)"
+                            : "step \(step - 1) of case \(id) was not taken, or its deadline had not passed without the child's return, by \(date)")
                     throw KCBXError.ruleViolation(rule: "四步法 in order (004 二（七）4; DOMAIN.md §3): step \(step) \(action.chinese)", detail: why)
                 }
             }
