@@ -59,10 +59,14 @@ import KCBXCore
             guard p != nil else { return nil }
             return try ReconciliationInput.idList(csv: file(p, field))
         }
+        // The two registries, the large inputs, are read side by side.
+        let registries = try CSVFile.read([try Marshal.string(household_csv, "household_csv"), try Marshal.string(students_csv, "students_csv")])
+        read += 2
+        report(ReconciliationProgress(phase: "read", done: read, total: files))
         let input = ReconciliationInput(
             regionPrefix: prefix, asOf: date,
-            household: try ReconciliationInput.household(csv: file(household_csv, "household_csv")),
-            students: try ReconciliationInput.students(csv: file(students_csv, "students_csv")),
+            household: try ReconciliationInput.household(csv: registries[0]),
+            students: try ReconciliationInput.students(csv: registries[1]),
             attending: try list(attending_csv, "attending_csv"), poverty: try list(poverty_csv, "poverty_csv") ?? [],
             threeKinds: try list(three_kinds_csv, "three_kinds_csv") ?? [], dropouts: try list(dropouts_csv, "dropouts_csv") ?? [],
             census: census_csv == nil ? [] : try ReconciliationInput.household(csv: file(census_csv, "census_csv")),

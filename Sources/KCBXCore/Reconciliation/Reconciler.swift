@@ -14,7 +14,9 @@ public enum Reconciler {
         var findings: [Finding] = []
         // Validate and index the household registry.
         var household: [String: HouseholdRecord] = [:]
+        household.reserveCapacity(input.household.count + input.census.count)
         var householdValid: [(String, ResidentID, HouseholdRecord)] = []
+        householdValid.reserveCapacity(input.household.count)
         for (i, h) in input.household.enumerated() {
             tick("household", i + 1, input.household.count)
             let key = normalized(h.residentID)
@@ -59,6 +61,7 @@ public enum Reconciler {
         }
         // Index the student registry by ID.
         var students: [String: StudentRecord] = [:]
+        students.reserveCapacity(input.students.count)
         var unmatchedStudents: [(String, StudentRecord)] = []
         var registered = 0, attendingCount = 0, migrants = 0
         for (i, s) in input.students.enumerated() {

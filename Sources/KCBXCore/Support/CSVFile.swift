@@ -1,4 +1,5 @@
 import CSV
+import Dispatch
 import Foundation
 
 /// A CSV file read with a header row (UTF-8, optional BOM): rows by column name, with row
@@ -51,6 +52,18 @@ public struct CSVFile: Sendable {
         guard let f = s.utf8.first, let l = s.utf8.last, f <= 0x20 || l <= 0x20 || f == 0xE3 || l == 0x80 else { return s }
         let space: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }
         return String(String(s.drop(while: space).reversed()).drop(while: space).reversed())
+    }
+
+    /// Reads several files at once, one per core (the large registry extracts of a
+    /// reconciliation); the first failure in `paths` order is thrown.
+    public static func read(_ paths: [String]) throws -> [CSVFile] {
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<CSVFile, Error>?>.allocate(capacity: paths.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            results[i] = Result { try CSVFile(path: paths[i]) }
+        }
+        return try results.map { try $0!.get() }
     }
 
     /// "file row N, column C" for error messages (N counts the header as row 1).
