@@ -40,13 +40,7 @@ extension Ledger {
     /// dropout / out-of-school classification is overridden when a person dismissed the child's case
     /// on or after the streak began (verified: not a dropout).
     func children(asOf: CivilDate, unit: ReportUnit, _ db: Database) throws -> [LedgerChildAsOf] {
-        guard let cal = try storedCalendar(db) else {
-            throw KCBXError.ruleViolation(rule: "reports classify attendance by the school calendar (DOMAIN.md §2)",
-                                          detail: "no calendar is set on this ledger; call setCalendar first")
-        }
-        let classifier = try Classifier(profile: policy, calendar: cal)
-        let today = CivilDate.utcDate(of: clock())
-        guard asOf <= today else { throw KCBXError.invalidInput(field: "as_of", rule: "\(asOf) is in the future (today is \(today))") }
+        let (classifier, cal, today) = try classifier(asOf: asOf, for: "a report", db)
         let scope = actor.scopeSQL
         var students: [LedgerStudent] = []
         for current in try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key",

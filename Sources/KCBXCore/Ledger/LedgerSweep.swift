@@ -40,13 +40,7 @@ extension Ledger {
         let scope = actor.scopeSQL
         return try write { db, w in
             try requireWriter("sweep the ledger")
-            guard let cal = try storedCalendar(db) else {
-                throw KCBXError.ruleViolation(rule: "the sweep classifies by the school calendar (DOMAIN.md §2)",
-                                              detail: "no calendar is set on this ledger; call setCalendar first")
-            }
-            let classifier = try Classifier(profile: policy, calendar: cal)
-            let today = CivilDate.utcDate(of: clock())
-            guard asOf <= today else { throw KCBXError.invalidInput(field: "as_of", rule: "\(asOf) is in the future (today is \(today))") }
+            let (classifier, cal, today) = try classifier(asOf: asOf, for: "the sweep", db)
             var summary = LedgerSweepSummary(asOf: asOf)
             // Everyone at once through the bulk classifier; a child whose data the classifier
             // refuses makes the bulk call fail, and then each child is classified alone so the
@@ -79,6 +73,18 @@ extension Ledger {
             }
             return summary
         }
+    }
+
+    /// The profile's classifier over the ledger's calendar, for a date not after today (UTC);
+    /// `purpose` names who needs it in the error when no calendar is set.
+    func classifier(asOf: CivilDate, for purpose: String, _ db: Database) throws -> (Classifier, SchoolCalendar, today: CivilDate) {
+        guard let cal = try storedCalendar(db) else {
+            throw KCBXError.ruleViolation(rule: "\(purpose) classifies by the school calendar (DOMAIN.md §2)",
+                                          detail: "no calendar is set on this ledger; call setCalendar first")
+        }
+        let today = CivilDate.utcDate(of: clock())
+        guard asOf <= today else { throw KCBXError.invalidInput(field: "as_of", rule: "\(asOf) is in the future (today is \(today))") }
+        return (try Classifier(profile: policy, calendar: cal), cal, today)
     }
 
     /// The per-child sweep (used when the bulk call refuses some child's data).
