@@ -674,7 +674,7 @@ extern kcbx_status kcbx_reconcile_csv(char const *region_prefix, int32_t as_of, 
 /// lacks are compared too), and the disabled (残疾) and left-behind (留守) lists (column
 /// `resident_id`, named in findings and counted in the summary); and calling
 /// `progress(phase, done, total, user_data)` (may be NULL) as the run
-/// advances, on the calling thread: phase “read” once per input file read (done/total files), then
+/// advances, on the calling thread: phase “read” as input files are read (files done/total; the two registries are read together), then
 /// “household”, “students”, “out_of_school” every 100,000 records and at each phase’s end, and
 /// “poverty” once. `phase` is valid only during the call.
 extern kcbx_status kcbx_reconcile_csv_progress(char const *region_prefix, int32_t as_of, char const *household_csv, char const *students_csv, char const *attending_csv, char const *poverty_csv, char const *three_kinds_csv, char const *dropouts_csv, char const *census_csv, char const *disabled_csv, char const *left_behind_csv, void (* progress)(char const *, int64_t, int64_t, void *), void *user_data, kcbx_report **out_findings_report, kcbx_report **out_summary_report);

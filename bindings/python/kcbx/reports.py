@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Union
 
@@ -112,26 +113,74 @@ class Reconciliation:
 ProgressCallback = Callable[[str, int, int], None]
 
 
-def reconcile(household: PathLike, students: PathLike, as_of: _dt.date, region: str = "640422",
-              attending: Optional[PathLike] = None, poverty: Optional[PathLike] = None,
-              three_kinds: Optional[PathLike] = None, dropouts: Optional[PathLike] = None,
-              progress: Optional[ProgressCallback] = None, census: Optional[PathLike] = None,
-              disabled: Optional[PathLike] = None, left_behind: Optional[PathLike] = None) -> Reconciliation:
-    """四查三比对 (seed 004 二（二）) over CSV extracts (columns in docs/data-formats.md).
+# A CSV path, a pandas DataFrame, a dict of columns, or (ID lists) an iterable of resident IDs.
+Source = Union[str, "os.PathLike[str]", Any]
+
+
+def reconcile(household: Source, students: Source, as_of: _dt.date, region: str = "640422",
+              attending: Optional[Source] = None, poverty: Optional[Source] = None,
+              three_kinds: Optional[Source] = None, dropouts: Optional[Source] = None,
+              progress: Optional[ProgressCallback] = None, census: Optional[Source] = None,
+              disabled: Optional[Source] = None, left_behind: Optional[Source] = None) -> Reconciliation:
+    """四查三比对 (seed 004 二（二）) over the registry extracts (columns in docs/data-formats.md).
+
+    Each input is a CSV path, or columnar data: a pandas DataFrame or a dict of equal-length
+    columns with the documented column names; the ID lists (attending, poverty, three_kinds,
+    dropouts, disabled, left_behind) may also be any iterable of resident IDs. Columnar inputs
+    cross into the library as temporary UTF-8 CSV files in those column sets.
 
     `census` is the township census of school-age children (household columns): children the
     household registry lacks are compared too. `disabled` and `left_behind` are ID lists: those
     children are named in their findings and counted in the summary (seed 000 四（二）（三）).
 
     Identity conflicts and near matches are reported for a person to resolve, never joined.
-    `progress(phase, done, total)` (optional) is called from inside the run: phase "read" once per
-    input file, then "household", "students", "out_of_school" every 100,000 records and at each
+    `progress(phase, done, total)` (optional) is called from inside the run: phase "read" as the input
+    files are read (files done / total), then "household", "students", "out_of_school" every 100,000 records and at each
     phase's end, and "poverty" once. An exception raised by `progress` is re-raised after the run.
     Raises InvalidInput naming the file, row and column for bad data, NotFound for a missing file.
     """
-    def opt(p: Optional[PathLike], name: str) -> Any:
-        return ffi.NULL if p is None else c_path(p, name)
+    with tempfile.TemporaryDirectory(prefix="kcbx-reconcile-") as tmp:
+        def src(value: Any, name: str, id_list: bool = False) -> Any:
+            p = _as_csv(value, name, tmp, id_list)
+            return ffi.NULL if p is None else c_path(p, name)
 
+        return _reconcile(src(household, "household"), src(students, "students"), as_of, region,
+                          [src(attending, "attending", True), src(poverty, "poverty", True),
+                           src(three_kinds, "three_kinds", True), src(dropouts, "dropouts", True),
+                           src(census, "census"), src(disabled, "disabled", True), src(left_behind, "left_behind", True)],
+                          progress)
+
+
+def _as_csv(value: Any, name: str, tmp: str, id_list: bool) -> Optional[Any]:
+    """A path for `value`: itself when it is one, else a temporary CSV of its columns."""
+    import csv
+    if value is None or isinstance(value, (str, os.PathLike)):
+        return value
+    path = os.path.join(tmp, f"{name}.csv")
+    if hasattr(value, "to_csv") and hasattr(value, "columns"):  # a pandas DataFrame
+        value.to_csv(path, index=False, encoding="utf-8")
+        return path
+    if isinstance(value, dict):
+        columns = {str(k): list(v) for k, v in value.items()}
+        lengths = {len(v) for v in columns.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"{name}: columns have different lengths {sorted(lengths)}")
+        rows = zip(*columns.values())
+        header = list(columns)
+    elif id_list:
+        rows, header = ([str(v)] for v in value), ["resident_id"]
+    else:
+        raise TypeError(f"{name} must be a CSV path, a pandas DataFrame or a dict of columns, not {type(value).__name__}")
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for r in rows:
+            w.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v) for v in r])
+    return path
+
+
+def _reconcile(household: Any, students: Any, as_of: _dt.date, region: str, lists: List[Any],
+               progress: Optional[ProgressCallback]) -> Reconciliation:
     failure: List[BaseException] = []
 
     def on_progress(phase: Any, done: int, total: int, _user: Any) -> None:
@@ -144,10 +193,8 @@ def reconcile(household: PathLike, students: PathLike, as_of: _dt.date, region: 
 
     callback = ffi.NULL if progress is None else ffi.callback("void(*)(char const *, int64_t, int64_t, void *)", on_progress)
     findings, summary = ffi.new("kcbx_report **"), ffi.new("kcbx_report **")
-    status = lib.kcbx_reconcile_csv_progress(
-        c_string(region, "region"), date_to_c(as_of, "as_of"), c_path(household, "household"), c_path(students, "students"),
-        opt(attending, "attending"), opt(poverty, "poverty"), opt(three_kinds, "three_kinds"), opt(dropouts, "dropouts"),
-        opt(census, "census"), opt(disabled, "disabled"), opt(left_behind, "left_behind"), callback, ffi.NULL, findings, summary)
+    status = lib.kcbx_reconcile_csv_progress(c_string(region, "region"), date_to_c(as_of, "as_of"), household, students,
+                                             *lists, callback, ffi.NULL, findings, summary)
     check(status)
     result = Reconciliation(summary=Report._take(summary[0]), findings=Report._take(findings[0]))
     if failure:

@@ -170,7 +170,10 @@ def test_reconcile_reports_progress():
     kcbx.reconcile(DATA / "household.csv", DATA / "students.csv", AS_OF, attending=DATA / "attending.csv",
                    progress=lambda phase, done, total: seen.append((phase, done, total)))
     phases = [p for p, _, _ in seen]
-    assert phases[:3] == ["read", "read", "read"] and {"household", "students", "out_of_school", "poverty"} <= set(phases)
+    reads = [(d, t) for p, d, t in seen if p == "read"]
+    assert reads[-1] == (3, 3) and all(a[0] < b[0] for a, b in zip(reads, reads[1:])), "files read, counting up to all three"
+    assert phases[:len(reads)] == ["read"] * len(reads)
+    assert {"household", "students", "out_of_school", "poverty"} <= set(phases)
     assert ("household", 1992, 1992) in seen
     assert phases.index("household") < phases.index("students") < phases.index("out_of_school")
 
@@ -189,3 +192,22 @@ def test_census_disabled_and_left_behind_inputs():
     assert r.count("残疾适龄儿童少年数") == r.count("脱贫户适龄儿童少年数") > 0
     assert r.count("比对一 户籍—学籍：失学") == len(planted("out_of_school"))
     assert r.count("比对二 学籍—在校：人籍不一致（疑似辍学）") == len(planted("suspected", "dropout"))
+
+
+def test_reconcile_takes_columnar_inputs():
+    """DataFrames, dicts of columns and sets of IDs give the same findings as the CSV files."""
+    pd = pytest.importorskip("pandas")
+    from_files = kcbx.reconcile(DATA / "household.csv", DATA / "students.csv", AS_OF, attending=DATA / "attending.csv")
+    household = pd.read_csv(DATA / "household.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    with open(DATA / "students.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    students = {k: [r[k] for r in rows] for k in rows[0]}
+    with open(DATA / "attending.csv", encoding="utf-8-sig") as f:
+        attending = {r["resident_id"] for r in csv.DictReader(f)}
+    columnar = kcbx.reconcile(household, students, AS_OF, attending=attending)
+    assert sorted(columnar.findings.rows) == sorted(from_files.findings.rows)
+    assert columnar.summary.rows == from_files.summary.rows
+    with pytest.raises(ValueError, match="different lengths"):
+        kcbx.reconcile({"resident_id": ["1", "2"], "name": ["甲"]}, students, AS_OF)
+    with pytest.raises(kcbx.InvalidInput, match="region_code"):
+        kcbx.reconcile({"resident_id": ["1"], "name": ["甲"]}, students, AS_OF)
