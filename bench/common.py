@@ -9,6 +9,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 from typing import Dict, Optional
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -65,9 +66,12 @@ def kcbx_site(mode: str) -> Optional[str]:
     os.makedirs(cache, exist_ok=True)
     shutil.rmtree(site, ignore_errors=True)
     os.rename(tmp, site)
-    for old in os.listdir(cache):  # keep the cache small
-        if old.startswith("site-") and os.path.join(cache, old) != site:
-            shutil.rmtree(os.path.join(cache, old), ignore_errors=True)
+    # Keep the cache small, but not so small that a benchmark still running on an older build
+    # loses its package: builds older than a day go.
+    for old in os.listdir(cache):
+        path = os.path.join(cache, old)
+        if old.startswith("site-") and path != site and time.time() - os.path.getmtime(path) > 86_400:
+            shutil.rmtree(path, ignore_errors=True)
     return site
 
 
@@ -141,3 +145,14 @@ def fmt_time(seconds: float) -> str:
 
 def fmt_mb(kb: int) -> str:
     return f"{kb / 1024:,.0f} MB"
+
+
+def run_worker(script: str, label: str, args: "list[str]", site: Optional[str]) -> Dict[str, object]:
+    """Runs `script --worker …` in its own process (its own peak RSS) and returns the JSON object
+    printed on its last line; exits naming `label` with the worker's stderr when it fails."""
+    import json
+    print(f"  {label} …", flush=True)
+    p = subprocess.run([sys.executable, script, "--worker", *args], capture_output=True, text=True, env=worker_env(site))
+    if p.returncode != 0:
+        sys.exit(f"{os.path.basename(script)}: {label} failed:\n{p.stderr[-4000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])

@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from typing import Any, Dict, Optional
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from common import ensure_peer_packages, fmt_mb, fmt_time, kcbx_site, machine, proc_status_kb, worker_env  # noqa: E402
+from common import ensure_peer_packages, fmt_mb, fmt_time, kcbx_site, machine, proc_status_kb, run_worker  # noqa: E402
 
 COUNTY = "640422"
 ACTOR = {"level": "county", "unit": COUNTY, "person": "县教育局信息中心"}
@@ -152,12 +151,8 @@ def worker(phase: str, work: str, as_of: str, appends: int) -> None:
 
 
 def run_phase(phase: str, work: str, args: argparse.Namespace, site: Optional[str]) -> Dict[str, Any]:
-    print(f"  {phase} …", flush=True)
-    p = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", phase, "--work", work, "--as-of", args.as_of,
-                        "--appends", str(args.appends)], capture_output=True, text=True, env=worker_env(site))
-    if p.returncode != 0:
-        sys.exit(f"ledger bench: phase {phase} failed:\n{p.stderr[-4000:]}")
-    return json.loads(p.stdout.strip().splitlines()[-1])
+    return run_worker(os.path.abspath(__file__), phase, [phase, "--work", work, "--as-of", args.as_of,
+                                                         "--appends", str(args.appends)], site)
 
 
 def main() -> None:

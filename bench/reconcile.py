@@ -26,13 +26,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-from common import ensure_peer_packages, fmt_mb, fmt_time, kcbx_site, machine, proc_status_kb, worker_env  # noqa: E402
+from common import ensure_peer_packages, fmt_mb, fmt_time, kcbx_site, machine, proc_status_kb, run_worker  # noqa: E402
 
 AS_OF = dt.date(2025, 10, 20)
 REGION = "64"  # 宁夏: the province's prefix
@@ -85,15 +85,6 @@ def worker(engine: str, data: str) -> None:
     print(json.dumps({"engine": engine, "seconds": elapsed, "counts": counts, "peak_kb": proc_status_kb("VmHWM"), **extra}))
 
 
-def run_worker(engine: str, data: str, site: Optional[str]) -> Dict[str, Any]:
-    print(f"  {engine} …", flush=True)
-    p = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", engine, "--data", data],
-                       capture_output=True, text=True, env=worker_env(site))
-    if p.returncode != 0:
-        sys.exit(f"reconcile bench: {engine} failed:\n{p.stderr[-4000:]}")
-    return json.loads(p.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--children", type=int, default=5_000_000)
@@ -116,7 +107,7 @@ def main() -> None:
     site = kcbx_site(args.kcbx)
     data = province(args.children, args.counties, args.seed)
     print(f"reconcile bench: {data['household_rows']:,} household rows vs {data['students_rows']:,} student rows", flush=True)
-    runs = {e: run_worker(e, data["dir"], site) for e in ENGINES}
+    runs = {e: run_worker(os.path.abspath(__file__), e, [e, "--data", data["dir"]], site) for e in ENGINES}
     agree = all(r["counts"] == runs["kcbx"]["counts"] for r in runs.values())
     results = {"machine": machine(), "data": {k: v for k, v in data.items() if k != "dir"}, "children": args.children,
                "counties": args.counties, "as_of": AS_OF.isoformat(), "runs": runs, "agree": agree}
