@@ -42,23 +42,38 @@ extension Ledger {
     func children(asOf: CivilDate, unit: ReportUnit, _ db: Database) throws -> [LedgerChildAsOf] {
         let (classifier, cal, today) = try classifier(asOf: asOf, for: "a report", db)
         let scope = actor.scopeSQL
-        var students: [LedgerStudent] = []
+        var students: [(LedgerStudent, current: Bool)] = []
         for current in try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key",
                                         arguments: [scope.argument]).map(LedgerStudent.init(row:)) {
             let s = try rosterRow(current, asOf: asOf, db)
-            if unit.contains(schoolID: s.schoolID, townshipCode: s.townshipCode) { students.append(s) }
+            if unit.contains(schoolID: s.schoolID, townshipCode: s.townshipCode) { students.append((s, s == current)) }
         }
-        let cases = try casesAsOf(asOf, keys: Set(students.map(\.key)), db)
-        return try students.map { s in
+        // Everyone at once through the bulk classifier (as the sweep does); a child whose roster
+        // row in force is an earlier version, or all of them when the bulk call refuses some
+        // child's data, is classified alone.
+        var bulk: [String: (status: ChildStatus, since: CivilDate?)] = [:]
+        if students.contains(where: \.current), let columns = try? SweepColumns(db, scope: scope, from: cal.firstDay, through: asOf),
+           let table = try? columns.classify(classifier, asOf: asOf, today: today) {
+            for r in 0..<table.rows {
+                let row = table.row(r)
+                bulk[columns.keys[r]] = (row.status, row.since)
+            }
+        }
+        let cases = try casesAsOf(asOf, keys: Set(students.map(\.0.key)), db)
+        return try students.map { s, current in
             let c = cases[s.key]
-            var facts = try self.facts(s, db)
-            facts.pastDropout = cases[s.key].map { $0.relapseOf != 0 || $0.status == .closed } ?? false
-            var result: Classification?, failure: String?
-            do {
-                result = try classifier.classify(try marks(of: s.key, from: cal.firstDay, through: asOf, db),
-                                                 facts: facts, asOf: asOf, today: today)
-            } catch let e as KCBXError { failure = e.description }
-            let classified = result?.status ?? .attendanceUnknown
+            var classified = ChildStatus.attendanceUnknown, since: CivilDate?, failure: String?
+            if current, let b = bulk[s.key] {
+                (classified, since) = b
+            } else {
+                var facts = try self.facts(s, db)
+                facts.pastDropout = c.map { $0.relapseOf != 0 || $0.status == .closed } ?? false
+                do {
+                    let result = try classifier.classify(try marks(of: s.key, from: cal.firstDay, through: asOf, db),
+                                                         facts: facts, asOf: asOf, today: today)
+                    (classified, since) = (result.status, result.since)
+                } catch let e as KCBXError { failure = e.description }
+            }
             var status = classified, reason: ReasonCode? = nil
             if let c, c.isAway {
                 switch c.kind {
@@ -70,7 +85,7 @@ extension Ledger {
             } else if let c, c.status == .deferred || c.status == .suspended {
                 status = c.status == .deferred ? .deferred : .suspended
             } else if [.suspectedDropout, .dropout, .outOfSchool].contains(classified), let c, c.status == .dismissed,
-                      let settled = c.settledOn, settled >= (result?.since ?? asOf) {
+                      let settled = c.settledOn, settled >= (since ?? asOf) {
                 status = classified == .outOfSchool ? .studyingElsewhere : .inSchool
             }
             if status == .outOfSchool && reason == nil { reason = ReasonCode.outOfSchool(birthDate: s.birth, on: asOf) }
