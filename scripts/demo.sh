@@ -2,7 +2,8 @@
 # The main job on the bundled sample county (data/sample: 西吉县 640422, 2,000 children, made by
 # `kcbx synth`, seed 2025): what a county IT officer sees first. Creates the county's ledger
 # under a profile, imports the calendar, roster and attendance, sweeps to a date, and prints the
-# county table (seed 001 附件1), the cases and the 四查三比对 findings.
+# county table (seed 001 附件1), the due list and the overdue escalations, a 限期复学通知书 for a
+# dropout child, the cases and the 四查三比对 findings.
 #   PROFILE=dongchuan-2025 AS_OF=2025-10-20 make demo
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,22 @@ $KCBX import --ledger "$LEDGER" --policy "$PROFILE" --actor "$ACTOR" \
 echo
 echo "== sweep as of $AS_OF: every child classified, cases opened =="
 $KCBX sweep --ledger "$LEDGER" --as-of "$AS_OF"
+echo
+echo "== the due list as of $AS_OF: counts by state, the first 15 overdue (kcbx due; docs/escalation.md) =="
+$KCBX due --ledger "$LEDGER" --as-of "$AS_OF" --state overdue --limit 15
+echo
+echo "== overdue obligations handed to the next level, both lines notified (kcbx escalate; first 15) =="
+$KCBX escalate --ledger "$LEDGER" --as-of "$AS_OF" --limit 15
+echo "-- again for the same date (idempotent):"
+$KCBX escalate --ledger "$LEDGER" --as-of "$AS_OF"
+echo
+# A planted dropout child (data/sample/planted.csv): the township's 限期复学通知书 (seed 003 二（一）).
+CHILD=$(tr -d '\r' < $DATA/planted.csv | awk -F, '$2 == "dropout" && !n++ { print $1 }')
+echo "== 限期复学通知书 for planted dropout child $CHILD (kcbx notice --kind return_notice) =="
+$KCBX notice --ledger "$LEDGER" --kind return_notice --student "$CHILD" --as-of "$AS_OF"
+echo
+echo "== reports owed in the week from $AS_OF (kcbx duties) =="
+$KCBX duties --ledger "$LEDGER" --from "$AS_OF" --to "$(date -d "$AS_OF + 6 days" +%F)" | sed -n '1,12p'
 echo
 echo "== the county table from the ledger as of $AS_OF (seed 001 附件1; kcbx report) =="
 $KCBX report --ledger "$LEDGER" --as-of "$AS_OF"

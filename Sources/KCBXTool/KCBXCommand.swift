@@ -11,8 +11,9 @@ struct KCBXCommand: ParsableCommand {
         discussion: """
         The main job: kcbx import --ledger xiji.kcbx --policy guyuan-2021 --actor county:640422:王老师
         --calendar data/sample/calendar.json --students data/sample/roster.csv --attendance
-        data/sample/attendance.csv; kcbx sweep --ledger xiji.kcbx --as-of 2025-10-20; kcbx report
-        --ledger xiji.kcbx --as-of 2025-10-20 (scripts/demo.sh, docs/cli.md).
+        data/sample/attendance.csv; kcbx sweep --ledger xiji.kcbx --as-of 2025-10-20; kcbx due
+        --ledger xiji.kcbx --as-of 2025-10-20; kcbx escalate --ledger xiji.kcbx --as-of 2025-10-20;
+        kcbx report --ledger xiji.kcbx --as-of 2025-10-20 (scripts/demo.sh, docs/cli.md).
 
         Exit codes: 0 success (verify: intact); 1 invalid input (the message names the file, row,
         field and rule; nothing of a bad batch is recorded); 2 not found; 3 permission denied
@@ -21,7 +22,8 @@ struct KCBXCommand: ParsableCommand {
         70 internal error.
         """,
         subcommands: [PolicyCommand.self, IDCommand.self, SynthCommand.self, ImportCommand.self, SweepCommand.self, CasesCommand.self,
-                      HistoryCommand.self, ExportCommand.self, ReportCommand.self, VerifyCommand.self, ClassifyCommand.self, ReconcileCommand.self]
+                      HistoryCommand.self, ExportCommand.self, ReportCommand.self, VerifyCommand.self, ClassifyCommand.self, ReconcileCommand.self,
+                      DueCommand.self, EscalateCommand.self, NoticeCommand.self, DutiesCommand.self]
     )
 }
 

@@ -27,9 +27,10 @@ events() { "$KCBX" verify --ledger "$1" --format csv | tail -1 | cut -d, -f2; }
 
 # --- help: every subcommand listed, exit codes documented, each subcommand's help complete
 run 0 "$KCBX" --help
-for c in policy id synth import sweep cases history export report verify classify reconcile; do has out "$c"; done
+for c in policy id synth import sweep cases history export report verify classify reconcile due escalate notice duties; do has out "$c"; done
 has out "Exit codes"; ok
-for c in "policy list" "policy show" "policy check" id synth import sweep cases history export report verify classify reconcile; do
+for c in "policy list" "policy show" "policy check" id synth import sweep cases history export report verify classify reconcile \
+         due escalate notice duties; do
   run 0 "$KCBX" $c --help; has out "USAGE"; has out "OPTIONS\|ARGUMENTS"
 done; ok
 
@@ -114,6 +115,115 @@ run 1 "$KCBX" report --ledger "$L" --kind nonsense; ok
 run 0 "$KCBX" reconcile --household $DATA/household.csv --students $DATA/students.csv --attending $DATA/attending.csv \
   --region 640422 --as-of 2025-10-20 --summary --ledger "$L"
 has err "0 cases opened"; ok
+
+# --- due (docs/escalation.md): the obligations as of the sweep's date. States follow ledger.due:
+# overdue = past its due date and not done, due = not yet past, done = discharged by the date;
+# every case the sweep opened has obligations (纳入台账 004 二（二）, 入户劝返 000 二（四）, …), and the
+# children absent without a case owe a guardian contact by the class teacher (004 二（三）3).
+D=2025-10-20
+run 0 "$KCBX" due --ledger "$L" --as-of $D --format json; cp "$T/out" "$T/due.json"
+run 0 "$KCBX" cases --ledger "$L" --format json; cp "$T/out" "$T/cases.json"
+python3 - "$T/due.json" "$T/cases.json" $D > "$T/counts" <<'PY' || fail "due list semantics: $(cat "$T/counts")"
+import json, sys
+due, cases, d = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+assert due, "empty due list"
+n = {s: sum(o["state"] == s for o in due) for s in ("overdue", "escalated", "due", "done")}
+for o in due:
+    if o["state"] == "overdue": assert o["due_on"] < d and o["done_on"] is None, o["id"]
+    if o["state"] == "due": assert o["due_on"] >= d and o["done_on"] is None, o["id"]
+    if o["state"] == "done": assert o["done_on"] <= d, o["id"]
+    if o["action"] == "contact_guardian": assert o["original_owner"]["level"] == "class_teacher" and "004 二（三）3" in o["basis"], o["id"]
+assert n["escalated"] == 0 and n["overdue"] > 0 and n["due"] > 0 and n["done"] > 0, n
+assert {o["case_id"] for o in due if o["case_id"]} == {c["id"] for c in cases}, "a case without obligations"
+assert any(o["case_id"] == 0 and o["action"] == "contact_guardian" for o in due)
+ids = [o["id"] for o in due]; assert len(ids) == len(set(ids)), "duplicate obligation ids"
+print(len(due), n["overdue"], n["due"], n["done"])
+PY
+read total overdue duen done < "$T/counts"
+# the table counts every state and lists overdue first; csv and --state agree with the JSON
+run 0 "$KCBX" due --ledger "$L" --as-of $D
+has out "^$total obligations as of $D"; has out "逾期 overdue $overdue, 已升级 escalated 0, 待办 due $duen, 已办 done $done"
+[ "$(sed -n 4p "$T/out" | cut -c1-6)" = "逾期" ] || fail "due: overdue rows are not first"
+[ "$(grep -c '^逾期' "$T/out")" = "$overdue" ] || fail "due: table overdue rows"
+run 0 "$KCBX" due --ledger "$L" --as-of $D --format csv
+[ "$(( $(wc -l < "$T/out") - 1 ))" = "$total" ] || fail "due --format csv rows"
+has out "6404\*\*\*\*\*\*\*\*\*\*"   # masked IDs by default
+run 0 "$KCBX" due --ledger "$L" --as-of $D --state overdue,due --format csv
+[ "$(( $(wc -l < "$T/out") - 1 ))" = $((overdue + duen)) ] || fail "due --state overdue,due"
+run 0 "$KCBX" due --ledger "$L" --as-of $D --state overdue --limit 5
+has out "showing overdue: $overdue"; has out "… $((overdue - 5)) more"
+# --unit: what one township owes
+tw=$(python3 -c 'import json,sys; print([o["owner"]["unit"] for o in json.load(open(sys.argv[1])) if o["owner"]["level"] == "township"][0])' "$T/due.json")
+n_tw=$(python3 -c 'import json,sys; print(sum(o["owner"]["level"] == "township" and o["owner"]["unit"] == sys.argv[2] for o in json.load(open(sys.argv[1]))))' "$T/due.json" "$tw")
+run 0 "$KCBX" due --ledger "$L" --as-of $D --unit "township:$tw" --format csv
+[ "$(( $(wc -l < "$T/out") - 1 ))" = "$n_tw" ] || fail "due --unit township:$tw"
+run 0 "$KCBX" due --ledger "$L" --as-of $D --out "$T/due.csv" --format json
+[ "$(( $(grep -c $'\r$' "$T/due.csv") - 1 ))" = "$total" ] || fail "due --out rows"
+head -c 3 "$T/due.csv" | cmp -s - <(printf '\357\273\277') || fail "due --out lacks the BOM"
+run 1 "$KCBX" due --ledger "$L" --as-of $D --state late; has err "\-\-state"; has err "overdue"
+run 1 "$KCBX" due --ledger "$L" --as-of $D --unit mayor:1; has err "\-\-unit"
+run 3 "$KCBX" due --ledger "$L" --as-of $D --actor "school:640422101:某老师" --full-ids
+run 2 "$KCBX" due --ledger "$L" --as-of $D --case 99999; ok
+
+# --- escalate (DOMAIN.md §3 ladder, 双线 on under guyuan-2021): each overdue obligation handed to the
+# next level, one event each; the same date again, or an earlier date, records nothing
+before=$(events "$L")
+run 3 "$KCBX" escalate --ledger "$L" --as-of $D --actor "class_teacher:640422101101:某老师"
+[ "$(events "$L")" = $((before + 1)) ] || fail "a refused escalation was not recorded as access.refused (or recorded more)"
+before=$(events "$L")
+run 0 "$KCBX" escalate --ledger "$L" --as-of $D --format json; cp "$T/out" "$T/esc.json"
+[ "$(events "$L")" = $((before + overdue)) ] || fail "escalate recorded $(( $(events "$L") - before )) events, want $overdue"
+python3 - "$T/esc.json" "$overdue" <<'PY' || fail "escalation summary"
+import json, sys
+s, n = json.load(open(sys.argv[1])), int(sys.argv[2])
+nxt = {"class_teacher": "school", "school": "township", "village": "township", "township": "county", "department": "county", "county": "city"}
+assert len(s["escalated"]) == n and s["states"]["overdue"] == 0 and s["states"]["escalated"] == n, s["states"]
+for o in s["escalated"]:
+    e = o["escalations"][-1]
+    assert e["to"]["level"] == nxt[e["from"]] and o["state"] == "escalated" and e["date"] == s["as_of"], o["id"]
+    lines = {x.split(":")[0] for x in e["notify"]}
+    if e["to"]["level"] in ("township", "county"): assert lines == {"government", "education"}, e["notify"]   # 双线
+PY
+run 0 "$KCBX" escalate --ledger "$L" --as-of $D
+has out "nothing changed"; has out "逾期 overdue 0, 已升级 escalated $overdue"
+run 0 "$KCBX" escalate --ledger "$L" --as-of 2025-10-10; has out "nothing changed"
+[ "$(events "$L")" = $((before + overdue)) ] || fail "a second escalation recorded events"
+run 0 "$KCBX" due --ledger "$L" --as-of $D --state escalated --format csv
+[ "$(( $(wc -l < "$T/out") - 1 ))" = "$overdue" ] || fail "due after escalate: escalated rows"
+run 0 "$KCBX" due --ledger "$L" --as-of 2025-10-19; has out "已升级 escalated 0"   # as it stood the day before
+run 1 "$KCBX" escalate --ledger "$L" --as-of 2099-01-01; has err "future"; ok
+
+# --- notice: 限期复学通知书 (003 二（一）) for a planted dropout child: the child's name from the roster,
+# the Compulsory Education Law articles, the deadline; the enrollment notice carries the legal
+# clauses and consequences 002 三（一） asks for (第五条、第十一条、第五十八条)
+kid=$(tr -d '\r' < $DATA/planted.csv | awk -F, '$2 == "dropout" && !n++ { print $1 }')
+name=$(tr -d '\r' < $DATA/roster.csv | awk -F, -v k="$kid" '$1 "" == k && !n++ { print $3 }')
+school=$(tr -d '\r' < $DATA/roster.csv | awk -F, -v k="$kid" '$1 "" == k && !n++ { print $8 }')
+[ -n "$name" ] || fail "no roster name for $kid"
+run 0 "$KCBX" notice --ledger "$L" --kind return_notice --student "$kid" --as-of $D
+has out "^限期复学通知书"; has out "您的子女 $name（身份证号：$kid）"; has out "第五条、第五十八条"; has out "003 二（一）"
+has out "现责令您于 20[0-9]*年[0-9]*月[0-9]*日 前送 $name"
+run 0 "$KCBX" notice --ledger "$L" --kind return-notice --student "$kid" --as-of $D --guardian 田某某 --issuer 西吉县兴隆镇人民政府 --out "$T/n.txt"
+grep -q "^田某某（监护人）：" "$T/n.txt" || fail "notice --out lacks the guardian"; grep -q "^西吉县兴隆镇人民政府$" "$T/n.txt" || fail "notice --out lacks the issuer"
+run 0 "$KCBX" notice --ledger "$L" --kind return_notice --student "$kid" --as-of $D --actor "school:$school:某老师"
+has out "6404\*\*\*\*\*\*\*\*\*\*"   # masked below county level
+run 1 "$KCBX" notice --ledger "$L" --kind enrollment --student "$kid" --as-of $D; has err "\-\-field report_date"
+run 0 "$KCBX" notice --ledger "$L" --kind enrollment --student "$kid" --as-of $D --field report_date=2025年9月1日
+has out "^义务教育入学通知书"; has out "$name"; has out "第十一条第一款：凡年满六周岁的儿童"; has out "第五十八条"; has out "依法追究法律责任"
+run 0 "$KCBX" notice --ledger "$L" --kind three_line_report --student "$kid" --as-of $D --field measures=班主任电话联系家长 --format json
+has out '"title" : "疑似辍学学生“三线”报告"\|"title": "疑似辍学学生“三线”报告"'; has out "省级平台"; has out "004 二（三）2"
+run 1 "$KCBX" notice --ledger "$L" --kind summons --student "$kid"; has err "\-\-kind"; has err "return_notice"
+run 1 "$KCBX" notice --ledger "$L" --kind return_notice --student "$kid" --field mood=x; has err "\-\-field mood"
+run 2 "$KCBX" notice --ledger "$L" --kind return_notice --student 640422000000000000 --as-of $D; ok
+
+# --- duties: the report calendar (Guyuan 001 二（二）: schools daily, townships weekly; Dongchuan
+# 004 二（二）: 四查三比对 a week after each term starts, from the calendar's term 2025-09-01)
+run 0 "$KCBX" duties --ledger "$L" --from $D --to 2025-10-26 --level school --format csv
+[ "$(( $(wc -l < "$T/out") - 1 ))" = 5 ] || fail "guyuan school duties in the week of $D"; has out "001 二（二）"
+run 0 "$KCBX" duties --policy dongchuan-2025 --calendar $DATA/calendar.json --from 2025-09-01 --to 2025-09-30 --format csv
+has out "^2025-09-08,乡镇（街道）,开学一周后联合开展“四查三比对”"
+run 1 "$KCBX" duties --policy dongchuan-2025 --from 2025-09-01 --to 2025-09-30; has err "calendar"
+run 1 "$KCBX" duties --policy guyuan-2021 --from 2025-09-30 --to 2025-09-01; has err "\-\-to"; ok
 
 # --- verify: intact (exit 0, head printed), tampered (exit 5, the event named), wrong anchor
 run 0 "$KCBX" verify --ledger "$L" --format csv
