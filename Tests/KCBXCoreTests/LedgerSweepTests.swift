@@ -19,6 +19,8 @@ import Testing
         #expect(cases.map(\.kind) == [.outOfSchool, .suspectedDropout])
         #expect(cases.map(\.student) == [LF.kidC, LF.kidB] && cases.allSatisfy { $0.source == "sweep" })
         #expect(cases[1].openedOn == "2025-09-15")
+        // The child out of school since reaching school age is found — and its case opened — on the sweep date.
+        #expect(cases[0].openedOn == "2025-09-14")
         #expect(try l.history(case: cases[1].id).first?.reason.contains("suspected_after") == true)
         // Running it again for the same date (or the next day) changes nothing.
         let head = try l.head()

@@ -133,7 +133,10 @@ extension Ledger {
     func apply(_ result: Classification, kind: LedgerCaseKind, to s: LedgerStudent, open: LedgerCase?,
                _ summary: inout LedgerSweepSummary, _ db: Database, _ w: inout EventWriter) throws {
         let asOf = summary.asOf
-        let date = min(result.since ?? asOf, asOf)
+        // A dropout streak dates from when it passed the threshold; a child out of school (失学)
+        // since reaching school age years ago is found, and its case opened, on the sweep date:
+        // the obligations run from then, not from years back.
+        let date = kind == .outOfSchool ? asOf : min(result.since ?? asOf, asOf)
         if let c = open {
             if kind == .dropout && c.kind == .suspectedDropout {
                 try w.append(db, .casePromoted, student: s.key, caseID: c.id,
