@@ -10,8 +10,9 @@ PYTHON=${PYTHON:-python3}
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 unset LD_LIBRARY_PATH PYTHONPATH
 
-if ! "$PYTHON" -c 'import pytest, cffi, openpyxl' 2>/dev/null; then
-  "$PYTHON" -m pip install -q pytest cffi openpyxl
+# numpy, pandas and openpyxl too: the zero-copy, DataFrame and Excel tests must run, not skip.
+if ! "$PYTHON" -c 'import pytest, cffi, openpyxl, numpy, pandas' 2>/dev/null; then
+  "$PYTHON" -m pip install -q pytest cffi openpyxl numpy pandas
 fi
 
 # Reinstall every time so that a rebuilt library and extension replace the installed ones.
