@@ -36,41 +36,20 @@ import KCBXCore
     out_findings_report?.pointee = nil
     out_summary_report?.pointee = nil
     return guarded {
-        let prefix = try Marshal.string(region_prefix, "region_prefix")
-        guard !prefix.isEmpty, prefix.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            throw KCBXError.invalidInput(field: "region_prefix", rule: "must be digits of a GB/T 2260 code, got '\(prefix)'")
-        }
         let findingsOut = try Marshal.out(out_findings_report, "out_findings_report")
-        let date = try Marshal.date(as_of, "as_of")
         func report(_ p: ReconciliationProgress) {
             guard let progress else { return }
             p.phase.withCString { progress($0, Int64(p.done), Int64(p.total), user_data) }
         }
-        let files = 2 + [attending_csv, poverty_csv, three_kinds_csv, dropouts_csv, census_csv, disabled_csv, left_behind_csv]
-            .filter { $0 != nil }.count
-        var read = 0
-        func file(_ p: UnsafePointer<CChar>?, _ field: String) throws -> CSVFile {
-            let f = try CSVFile(path: try Marshal.string(p, field))
-            read += 1
-            report(ReconciliationProgress(phase: "read", done: read, total: files))
-            return f
-        }
-        func list(_ p: UnsafePointer<CChar>?, _ field: String) throws -> Set<String>? {
-            guard p != nil else { return nil }
-            return try ReconciliationInput.idList(csv: file(p, field))
-        }
-        // The two registries, the large inputs, are read side by side.
-        let registries = try CSVFile.read([try Marshal.string(household_csv, "household_csv"), try Marshal.string(students_csv, "students_csv")])
-        read += 2
-        report(ReconciliationProgress(phase: "read", done: read, total: files))
-        let input = ReconciliationInput(
-            regionPrefix: prefix, asOf: date,
-            household: try ReconciliationInput.household(csv: registries[0]),
-            students: try ReconciliationInput.students(csv: registries[1]),
-            attending: try list(attending_csv, "attending_csv"), poverty: try list(poverty_csv, "poverty_csv") ?? [],
-            threeKinds: try list(three_kinds_csv, "three_kinds_csv") ?? [], dropouts: try list(dropouts_csv, "dropouts_csv") ?? [],
-            census: census_csv == nil ? [] : try ReconciliationInput.household(csv: file(census_csv, "census_csv")),
-            disabled: try list(disabled_csv, "disabled_csv") ?? [], leftBehind: try list(left_behind_csv, "left_behind_csv") ?? [])
+        func path(_ p: UnsafePointer<CChar>?, _ field: String) throws -> String? { p == nil ? nil : try Marshal.string(p, field) }
+        let files = ReconciliationFiles(
+            household: try Marshal.string(household_csv, "household_csv"), students: try Marshal.string(students_csv, "students_csv"),
+            attending: try path(attending_csv, "attending_csv"), poverty: try path(poverty_csv, "poverty_csv"),
+            threeKinds: try path(three_kinds_csv, "three_kinds_csv"), dropouts: try path(dropouts_csv, "dropouts_csv"),
+            census: try path(census_csv, "census_csv"), disabled: try path(disabled_csv, "disabled_csv"),
+            leftBehind: try path(left_behind_csv, "left_behind_csv"))
+        let input = try ReconciliationInput.load(files, regionPrefix: try Marshal.string(region_prefix, "region_prefix"),
+                                                 asOf: try Marshal.date(as_of, "as_of"), progress: progress == nil ? nil : report)
         let result = Reconciler.run(input, progress: progress == nil ? nil : report)
         findingsOut.pointee = ReportHandle.make(result.findingsTable())
         out_summary_report?.pointee = ReportHandle.make(result.summaryTable())

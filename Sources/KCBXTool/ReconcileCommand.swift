@@ -13,6 +13,9 @@ struct ReconcileCommand: ParsableCommand {
     @Option(help: "CSV of resident_id on the poverty-household list (optional).") var poverty: String?
     @Option(name: .customLong("three-kinds"), help: "CSV of resident_id on the 三类 monitoring list (optional).") var threeKinds: String?
     @Option(help: "CSV of resident_id recorded as dropouts (optional).") var dropouts: String?
+    @Option(help: "Township census of school-age children, household columns (optional; 乡镇排摸).") var census: String?
+    @Option(help: "CSV of resident_id on the disabled-children list (optional).") var disabled: String?
+    @Option(name: .customLong("left-behind"), help: "CSV of resident_id on the left-behind roster (optional).") var leftBehind: String?
     @Option(help: "Region code (or prefix) of the unit reconciled.") var region = "640422"
     @Option(name: .customLong("as-of"), help: "Date YYYY-MM-DD.") var asOf: String
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
@@ -24,13 +27,10 @@ struct ReconcileCommand: ParsableCommand {
 
     func run() throws {
         do {
-            func list(_ p: String?) throws -> Set<String>? { try p.map { try ReconciliationInput.idList(csv: CSVFile(path: $0)) } }
-            let input = ReconciliationInput(
-                regionPrefix: region, asOf: try CivilDate(iso: asOf, field: "--as-of"),
-                household: try ReconciliationInput.household(csv: CSVFile(path: household)),
-                students: try ReconciliationInput.students(csv: CSVFile(path: students)),
-                attending: try list(attending), poverty: try list(poverty) ?? [], threeKinds: try list(threeKinds) ?? [],
-                dropouts: try list(dropouts) ?? [])
+            let files = ReconciliationFiles(household: household, students: students, attending: attending, poverty: poverty,
+                                            threeKinds: threeKinds, dropouts: dropouts, census: census, disabled: disabled,
+                                            leftBehind: leftBehind)
+            let input = try ReconciliationInput.load(files, regionPrefix: region, asOf: try CivilDate(iso: asOf, field: "--as-of"))
             let report = Reconciler.run(input)
             print(render(report.summaryTable(), format))
             if !summary { print(""); print(render(report.findingsTable(), format)) }

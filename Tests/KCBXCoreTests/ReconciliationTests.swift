@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import KCBXCore
 
@@ -85,5 +86,27 @@ struct ReconciliationTests {
                                                    students: Self.county.studentRecords(), poverty: [dropout], dropouts: [dropout]))
         #expect(r.findings(.duplicate).map(\.residentID) == [household[0].residentID])
         #expect(r.findings(.povertyDropout).map(\.residentID) == [dropout])
+    }
+
+    /// The sample county's files (data/sample, with its answer key): loaded with progress, the
+    /// planted out-of-school children are found (seed 004 二（二）); a bad region prefix is named.
+    @Test func loadsTheSampleCountyFiles() throws {
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("data/sample").path
+        let files = ReconciliationFiles(household: sample + "/household.csv", students: sample + "/students.csv",
+                                        poverty: sample + "/poverty.csv", threeKinds: sample + "/three_kinds.csv")
+        var reads: [Int] = []
+        let input = try ReconciliationInput.load(files, regionPrefix: "640422", asOf: try CivilDate(iso: "2025-10-20")) {
+            if $0.phase == "read" { reads.append($0.done) }
+        }
+        #expect(reads == [2, 3, 4])
+        let planted = try CSVFile(path: sample + "/planted.csv")
+        let id = try planted.column("resident_id"), pattern = try planted.column("pattern")
+        let outOfSchool = Set(planted.rows.filter { planted.cell($0, pattern) == "out_of_school" }.map { planted.cell($0, id) })
+        let found = Reconciler.run(input).findings.filter { $0.kind == .outOfSchool || $0.kind == .nearMatch }.map(\.residentID)
+        #expect(!outOfSchool.isEmpty && outOfSchool.isSubset(of: Set(found)))
+        #expect(throws: KCBXError.invalidInput(field: "region_prefix", rule: "must be digits of a GB/T 2260 code, got '64x'")) {
+            try ReconciliationInput.load(files, regionPrefix: "64x", asOf: try CivilDate(iso: "2025-10-20"))
+        }
     }
 }
