@@ -24,36 +24,44 @@ extension Classifier {
     public func classifyMany(children: [ChildFacts], ids: [Int64]? = nil, markChild: [Int32], markDate: [Int32], markKind: [Int8],
                              leaveFrom: [Int32]? = nil, leaveTo: [Int32]? = nil, encoding: DateEncoding = .dayNumber,
                              asOf: CivilDate, today: CivilDate = .today()) throws -> ClassificationTable {
-        let birth = children.map { encode($0.birthDate, encoding) }
-        let grade = children.map { Int8($0.grade ?? 0) }
-        let reg = children.map { Int8($0.registration.rawValue) }
-        let regDate = children.map { encode($0.registrationDate, encoding) }
-        let facts = children.map { f -> UInt32 in
+        var a = BulkArrays(encoding: encoding)
+        a.birth = children.map { encode($0.birthDate, encoding) }
+        a.grade = children.map { Int8($0.grade ?? 0) }
+        a.registration = children.map { Int8($0.registration.rawValue) }
+        a.registrationDate = children.map { encode($0.registrationDate, encoding) }
+        a.factBits = children.map { f -> UInt32 in
             var b = ChildFactBits()
             if !f.inHouseholdRegistry { b.insert(.notInHouseholdRegistry) }
             if f.studyingElsewhere { b.insert(.studyingElsewhere) }
             if f.pastDropout { b.insert(.pastDropout) }
             return b.rawValue
         }
-        let groups = children.map { SpecialGroup.mask($0.groups) }
+        a.groupMask = children.map { SpecialGroup.mask($0.groups) }
         let opinions = children.map(\.expertOpinion)
-        return try birth.withUnsafeBufferPointer { birth in
-            try grade.withUnsafeBufferPointer { grade in
-                try reg.withUnsafeBufferPointer { reg in
-                    try regDate.withUnsafeBufferPointer { regDate in
-                        try facts.withUnsafeBufferPointer { facts in
-                            try groups.withUnsafeBufferPointer { groups in
-                                try withOptionalBuffer(ids) { ids in
-                                    try markChild.withUnsafeBufferPointer { mc in
-                                        try markDate.withUnsafeBufferPointer { md in
-                                            try markKind.withUnsafeBufferPointer { mk in
-                                                try withOptionalBuffer(leaveFrom) { lf in
-                                                    try withOptionalBuffer(leaveTo) { lt in
-                                                        let c = ChildColumns(count: children.count, ids: ids, birthDate: birth, grade: grade,
-                                                                             registration: reg,
-                                                                             registrationDate: regDate, factBits: facts, groupMask: groups,
-                                                                             expertOpinion: { opinions[$0] }, encoding: encoding)
-                                                        let m = MarkColumns(child: mc, date: md, kind: mk, leaveFrom: lf, leaveTo: lt, encoding: encoding)
+        a.expertOpinion = { opinions[$0] }
+        a.ids = ids
+        a.markChild = markChild; a.markDate = markDate; a.markKind = markKind; a.leaveFrom = leaveFrom; a.leaveTo = leaveTo
+        return try classifyMany(a, asOf: asOf, today: today)
+    }
+
+    /// Classifies children and marks held in Swift arrays (`BulkArrays`), lent to the column call.
+    func classifyMany(_ a: BulkArrays, asOf: CivilDate, today: CivilDate) throws -> ClassificationTable {
+        try a.birth.withUnsafeBufferPointer { birth in
+            try a.grade.withUnsafeBufferPointer { grade in
+                try a.registration.withUnsafeBufferPointer { reg in
+                    try a.registrationDate.withUnsafeBufferPointer { regDate in
+                        try a.factBits.withUnsafeBufferPointer { facts in
+                            try a.groupMask.withUnsafeBufferPointer { groups in
+                                try withOptionalBuffer(a.ids) { ids in
+                                    try a.markChild.withUnsafeBufferPointer { mc in
+                                        try a.markDate.withUnsafeBufferPointer { md in
+                                            try a.markKind.withUnsafeBufferPointer { mk in
+                                                try withOptionalBuffer(a.leaveFrom) { lf in
+                                                    try withOptionalBuffer(a.leaveTo) { lt in
+                                                        let c = ChildColumns(count: a.birth.count, ids: ids, birthDate: birth, grade: grade,
+                                                                             registration: reg, registrationDate: regDate, factBits: facts,
+                                                                             groupMask: groups, expertOpinion: a.expertOpinion, encoding: a.encoding)
+                                                        let m = MarkColumns(child: mc, date: md, kind: mk, leaveFrom: lf, leaveTo: lt, encoding: a.encoding)
                                                         return try classifyMany(children: c, marks: m, asOf: asOf, today: today)
                                                     }
                                                 }
@@ -68,6 +76,17 @@ extension Classifier {
             }
         }
     }
+}
+
+/// Children and marks as owned Swift arrays, in the layout of `ChildColumns` / `MarkColumns`
+/// (one entry per child, resp. per mark), for Swift code that builds the columns itself.
+struct BulkArrays {
+    var birth: [Int32] = [], grade: [Int8] = [], registration: [Int8] = [], registrationDate: [Int32] = []
+    var factBits: [UInt32] = [], groupMask: [UInt32] = [], ids: [Int64]? = nil
+    var expertOpinion: ((Int) -> String?)? = nil
+    var markChild: [Int32] = [], markDate: [Int32] = [], markKind: [Int8] = []
+    var leaveFrom: [Int32]? = nil, leaveTo: [Int32]? = nil
+    var encoding: DateEncoding
 }
 
 /// Runs `body(0..<iterations)` on the Dispatch thread pool and returns when all are done. The

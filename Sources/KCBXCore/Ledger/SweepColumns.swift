@@ -3,24 +3,16 @@
 /// The ledger's students and marks of one jurisdiction as columns for `Classifier.classifyMany`:
 /// two queries (students, then their marks in key order), no per-student query.
 struct SweepColumns {
+    /// Student keys, one per child row of `columns`.
     var keys: [String] = []
-    var birth: [Int32] = []
-    var grade: [Int8] = []
-    var registration: [Int8] = []
-    var registrationDate: [Int32] = []
-    var factBits: [UInt32] = []
-    var groupMask: [UInt32] = []
-    var opinions: [Int: String] = [:]
-    var markChild: [Int32] = []
-    var markDate: [Int32] = []
-    var markKind: [Int8] = []
-    var leaveFrom: [Int32] = []
-    var leaveTo: [Int32] = []
+    var columns = BulkArrays(encoding: .yyyymmdd)
 
     /// Loads the students in `scope` (ordered by key) and their marks from `from` through `through` (YYYYMMDD days).
     init(_ db: Database, scope: (sql: String, argument: String), from: CivilDate, through: CivilDate) throws {
         let closed = Set(try String.fetchAll(db, sql: "SELECT DISTINCT student FROM cases WHERE status = 'closed'"))
         var rowIndex: [Int64: Int32] = [:]
+        var opinions: [Int: String] = [:]
+        var leaveFrom: [Int32] = [], leaveTo: [Int32] = []
         let students = try Row.fetchCursor(db, sql: """
             SELECT s.rowid, s.key, s.birth_date, s.grade, s.registration, s.registration_date, s.expert_opinion, s.groups
             FROM students s WHERE \(scope.sql) ORDER BY s.key
@@ -30,17 +22,17 @@ struct SweepColumns {
             let key: String = row[1]
             rowIndex[row[0]] = Int32(i)
             keys.append(key)
-            birth.append(Self.yyyymmdd(row[2]))
-            grade.append(Int8(clamping: row[3] as Int))
+            columns.birth.append(Self.yyyymmdd(row[2]))
+            columns.grade.append(Int8(clamping: row[3] as Int))
             let reg = LedgerRegistration(rawValue: row[4]) ?? .enrolled
-            registration.append(Int8(Self.state(reg).rawValue))
-            registrationDate.append(Self.yyyymmdd(row[5]))
+            columns.registration.append(Int8(Self.state(reg).rawValue))
+            columns.registrationDate.append(Self.yyyymmdd(row[5]))
             var bits = ChildFactBits()
             if reg == .elsewhere { bits.insert(.studyingElsewhere) }
             if closed.contains(key) { bits.insert(.pastDropout) }
-            factBits.append(bits.rawValue)
+            columns.factBits.append(bits.rawValue)
             let groups: String = row[7]
-            groupMask.append(groups.isEmpty ? 0 : SpecialGroup.mask(groups.split(separator: ";").compactMap { SpecialGroup(rawValue: String($0)) }))
+            columns.groupMask.append(groups.isEmpty ? 0 : SpecialGroup.mask(groups.split(separator: ";").compactMap { SpecialGroup(rawValue: String($0)) }))
             let opinion: String = row[6]
             if !opinion.isEmpty { opinions[i] = opinion }
         }
@@ -52,45 +44,21 @@ struct SweepColumns {
             """, arguments: [scope.argument, from.yyyymmdd, through.yyyymmdd])
         while let row = try marks.next() {
             guard let child = rowIndex[row[0]] else { continue }
-            markChild.append(child)
-            markDate.append(row[1])
-            markKind.append(Int8(clamping: row[2] as Int))
+            columns.markChild.append(child)
+            columns.markDate.append(row[1])
+            columns.markKind.append(Int8(clamping: row[2] as Int))
             let lf: Int32 = row[3], lt: Int32 = row[4]
             leaveFrom.append(lf)
             leaveTo.append(lf == 0 ? 0 : lt)
         }
+        columns.leaveFrom = leaveFrom
+        columns.leaveTo = leaveTo
+        columns.expertOpinion = { opinions[$0] }
     }
 
     /// Classifies every loaded student.
     func classify(_ classifier: Classifier, asOf: CivilDate, today: CivilDate) throws -> ClassificationTable {
-        let opinions = self.opinions
-        return try birth.withUnsafeBufferPointer { birth in
-            try grade.withUnsafeBufferPointer { grade in
-                try registration.withUnsafeBufferPointer { reg in
-                    try registrationDate.withUnsafeBufferPointer { regDate in
-                        try factBits.withUnsafeBufferPointer { facts in
-                            try groupMask.withUnsafeBufferPointer { groups in
-                                try markChild.withUnsafeBufferPointer { mc in
-                                    try markDate.withUnsafeBufferPointer { md in
-                                        try markKind.withUnsafeBufferPointer { mk in
-                                            try leaveFrom.withUnsafeBufferPointer { lf in
-                                                try leaveTo.withUnsafeBufferPointer { lt in
-                                                    let c = ChildColumns(count: keys.count, birthDate: birth, grade: grade, registration: reg,
-                                                                         registrationDate: regDate, factBits: facts, groupMask: groups,
-                                                                         expertOpinion: { opinions[$0] }, encoding: .yyyymmdd)
-                                                    let m = MarkColumns(child: mc, date: md, kind: mk, leaveFrom: lf, leaveTo: lt, encoding: .yyyymmdd)
-                                                    return try classifier.classifyMany(children: c, marks: m, asOf: asOf, today: today)
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        try classifier.classifyMany(columns, asOf: asOf, today: today)
     }
 
     /// The classifier's registration state of a roster registration (as `Ledger.facts`).
