@@ -17,9 +17,9 @@ import Testing
         let p = MarksPayload(marks: marks)
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        #expect(p.canonicalJSON == String(decoding: try e.encode(p), as: UTF8.self))
-        #expect(PayloadCoding.encode(MarksPayload(marks: [])) == String(decoding: try e.encode(MarksPayload(marks: [])), as: UTF8.self))
-        let back = try PayloadCoding.decode(MarksPayload.self, p.canonicalJSON, seq: 1)
+        #expect(try p.canonicalJSON == String(decoding: try e.encode(p), as: UTF8.self))
+        #expect(try PayloadCoding.encode(MarksPayload(marks: [])) == String(decoding: try e.encode(MarksPayload(marks: [])), as: UTF8.self))
+        let back = try PayloadCoding.decode(MarksPayload.self, try p.canonicalJSON, seq: 1)
         #expect(back.marks == marks)
     }
 
@@ -27,13 +27,13 @@ import Testing
     @Test func marksPayloadReaderTakesOnlyTheCanonicalForm() throws {
         let plain = MarksPayload(marks: [.init(s: LF.kidA, d: 20250901, k: 2, lf: 0, lt: 0, sl: ""),
                                          .init(s: LF.kidB, d: 20250902, k: 1, lf: 20250902, lt: 20250905, sl: "x1")])
-        #expect(MarksPayload(canonicalJSON: plain.canonicalJSON)?.marks == plain.marks)
+        #expect(MarksPayload(canonicalJSON: try plain.canonicalJSON)?.marks == plain.marks)
         #expect(MarksPayload(canonicalJSON: "{\"marks\":[]}")?.marks == [])
         let escaped = MarksPayload(marks: [.init(s: LF.kidA, d: 20250901, k: 1, lf: 0, lt: 0, sl: "病假")])
-        #expect(MarksPayload(canonicalJSON: escaped.canonicalJSON) == nil)
-        #expect(try PayloadCoding.decode(MarksPayload.self, escaped.canonicalJSON, seq: 1).marks == escaped.marks)
+        #expect(MarksPayload(canonicalJSON: try escaped.canonicalJSON) == nil)
+        #expect(try PayloadCoding.decode(MarksPayload.self, try escaped.canonicalJSON, seq: 1).marks == escaped.marks)
         for other in ["{\"marks\": []}", "{\"marks\":[]} ", "{\"marks\":[{\"k\":1,\"d\":20250901,\"lf\":0,\"lt\":0,\"s\":\"a\",\"sl\":\"\"}]}",
-                      "{\"marks\":[{\"d\":99999999999,\"k\":1,\"lf\":0,\"lt\":0,\"s\":\"a\",\"sl\":\"\"}]}", String(plain.canonicalJSON.dropLast())] {
+                      "{\"marks\":[{\"d\":99999999999,\"k\":1,\"lf\":0,\"lt\":0,\"s\":\"a\",\"sl\":\"\"}]}", String(try plain.canonicalJSON.dropLast())] {
             #expect(MarksPayload(canonicalJSON: other) == nil, "\(other)")
         }
         // Key order differs but it is valid JSON: JSONDecoder reads it.

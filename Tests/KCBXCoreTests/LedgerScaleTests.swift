@@ -9,7 +9,7 @@ import Testing
         var options = SyntheticCountyOptions()
         options.children = 1000
         options.plantedShare = 0.08
-        return SyntheticCounty(options: options, referenceDate: LF.date("2025-10-17"))
+        return try! SyntheticCounty(options: options, referenceDate: LF.date("2025-10-17"))
     }
 
     /// The synthetic county's roster and six weeks of marks in a new ledger.

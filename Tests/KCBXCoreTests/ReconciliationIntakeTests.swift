@@ -11,7 +11,7 @@ import Testing
         o.children = 600
         o.plantedShare = 0.3
         o.seed = 7
-        return SyntheticCounty(options: o, referenceDate: asOf)
+        return try! SyntheticCounty(options: o, referenceDate: asOf)
     }()
 
     static func ids(_ p: PlantedPattern...) -> Set<String> {

@@ -11,7 +11,7 @@ struct ReconciliationTests {
         o.children = 3000
         o.plantedShare = 0.25
         o.seed = 42
-        return SyntheticCounty(options: o, referenceDate: asOf)
+        return try! SyntheticCounty(options: o, referenceDate: asOf)
     }()
 
     static func ids(_ p: PlantedPattern) -> Set<String> { Set(county.children.filter { $0.pattern == p }.map(\.residentID)) }

@@ -68,15 +68,15 @@ struct RefusedPayload: Codable { var operation: String; var detail: String }
 struct ExportedPayload: Codable { var format: String }
 
 enum PayloadCoding {
-    static func encode<T: Encodable>(_ value: T) -> String {
-        if let marks = value as? MarksPayload { return marks.canonicalJSON }
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        if let marks = value as? MarksPayload { return try marks.canonicalJSON }
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try! e.encode(value), as: UTF8.self)
+        return String(decoding: try e.encode(value), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String, seq: Int64) throws -> T {
-        if T.self == MarksPayload.self, let marks = MarksPayload(canonicalJSON: text) { return marks as! T }
+        if T.self == MarksPayload.self, let marks = MarksPayload(canonicalJSON: text) as? T { return marks }
         do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
             throw KCBXError.integrity("event #\(seq) has an unreadable payload (\(error))")
         }

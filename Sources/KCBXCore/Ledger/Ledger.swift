@@ -147,7 +147,7 @@ struct EventWriter {
     @discardableResult
     mutating func append<P: Encodable>(_ db: Database, _ kind: EventKind, student: String = "", caseID: Int64 = 0,
                                        payload: P, reason: String) throws -> Int64 {
-        let text = PayloadCoding.encode(payload)
+        let text = try PayloadCoding.encode(payload)
         let next = seq + 1, at = ledgerTimestamp(clock())
         let h = LedgerEvent.chainHash(prev: hash, canonical: LedgerEvent.canonicalBytes(
             seq: next, at: at, actor: actor.fields, kind: kind.rawValue, student: student, caseID: caseID, reason: reason, payload: text))

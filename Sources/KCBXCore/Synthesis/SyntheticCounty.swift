@@ -84,7 +84,7 @@ public struct SyntheticCounty: Sendable {
     /// Builds the county for children of compulsory age (6–15) on `referenceDate`, all in memory.
     /// At most `SyntheticCountyOptions.maxChildrenPerCounty` children (the ID sequence space of one
     /// region code); larger populations are a province (`SyntheticProvince`), streamed to disk.
-    public init(options: SyntheticCountyOptions, referenceDate: CivilDate) {
+    public init(options: SyntheticCountyOptions, referenceDate: CivilDate) throws {
         self.options = options
         self.referenceDate = referenceDate
         var generator = SyntheticChildGenerator(options: options, referenceDate: referenceDate)
@@ -92,7 +92,7 @@ public struct SyntheticCounty: Sendable {
         var children: [SyntheticChild] = []
         children.reserveCapacity(options.children)
         for _ in 0..<options.children {
-            do { children.append(try generator.next()) } catch { preconditionFailure("\(error)") }
+            children.append(try generator.next())
         }
         self.children = children
     }
@@ -139,7 +139,7 @@ public struct SyntheticChildGenerator: Sendable {
         let grade = rng.int(1...9)
         let entry = schoolYear - grade + 1
         // Born 1 Sep (entry-7) … 31 Aug (entry-6).
-        let first = try! CivilDate(year: entry - 7, month: 9, day: 1)
+        let first = try CivilDate(year: entry - 7, month: 9, day: 1)
         let birth = first.adding(days: rng.int(0...364))
         let female = rng.chance(0.48)
         let key = Int(birth.dayNumber)
