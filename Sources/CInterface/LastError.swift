@@ -37,5 +37,5 @@ enum LastError {
 }
 
 enum Empty {
-    nonisolated(unsafe) static let string: UnsafePointer<CChar> = UnsafePointer(strdup("")!)
+    nonisolated(unsafe) static let string: UnsafePointer<CChar> = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
 }

@@ -78,7 +78,7 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
         let p = try PolicyHandle.get(policy, "policy"), k = try parameterKey(key)
         guard k.kind == .duration else { throw KCBXError.invalidInput(field: "key", rule: "'\(k.rawValue)' is a \(k.kind.rawValue), not a duration") }
         let d = p.value.duration(k)
-        out_amount?.pointee = Int32(d?.amount ?? 0)
+        out_amount?.pointee = Int32(clamping: d?.amount ?? 0)
         out_unit?.pointee = d.map { u -> Int32 in
             switch u.unit { case .calendarDays: return 1; case .schoolDays: return 2; case .calendarMonths: return 3 }
         } ?? kcbx_duration_unit.off.rawValue
