@@ -178,7 +178,7 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 }
 
 /// Opens a case for the student with key `student` (resident ID or L number); `kind` is
-/// "out_of_school", "suspected_dropout" or "dropout"; `date` YYYYMMDD; `note` may be NULL.
+/// "out_of_school", "suspected_dropout" or "dropout"; `date` YYYYMMDD; `note` and `out_case_id` may be NULL.
 /// A child with an earlier closed case gets a case flagged as a relapse (反弹).
 @c public func kcbx_ledger_case_open(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ kind: UnsafePointer<CChar>?,
                                      _ date: Int32, _ note: UnsafePointer<CChar>?, _ out_case_id: UnsafeMutablePointer<Int64>?) -> kcbx_status {

@@ -23,7 +23,7 @@ static void test_day_numbers(kcbx_policy *p, kcbx_calendar *cal) {
     kcbx_table *t = NULL;
     int64_t value = -1;
     int32_t child[] = {0}, mark_day[] = {20339 /* 2025-09-08 */}, birth[1], reg_date[1];
-    int8_t kind[] = {KCBX_MARK_KIND_PRESENT}, reg[] = {KCBX_REGISTRATION_TRANSFERRED_OUT};
+    int8_t kind[] = {KCBX_MARK_KIND_PRESENT}, reg[] = {KCBX_REGISTRATION_TRANSFERRED_OUT}, no_reg[] = {KCBX_REGISTRATION_NONE};
 
     for (i = 0; i < sizeof bad_days / sizeof bad_days[0]; i++) {
         /* A birth date far outside any calendar: refused, not classified (it trapped in the call,
@@ -34,6 +34,10 @@ static void test_day_numbers(kcbx_policy *p, kcbx_calendar *cal) {
         CHECK_ERROR_MENTIONS("birth_date[0]");
         CHECK_ERROR_MENTIONS("0001-01-01");
         CHECK(t == NULL, "no table after a refused call");
+        /* Without registration the status and its date came from the birth date (SIGILL on reading back). */
+        CHECK_STATUS(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, birth, NULL, no_reg, NULL, NULL,
+                                        NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, &t), KCBX_STATUS_INVALID_INPUT);
+        CHECK_ERROR_MENTIONS("birth_date[0]");
         /* The same day number as a registration date. */
         reg_date[0] = bad_days[i];
         CHECK_STATUS(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, NULL, NULL, reg, reg_date, NULL,
