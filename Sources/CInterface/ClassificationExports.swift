@@ -127,7 +127,8 @@ import KCBXCore
 @c public enum kcbx_date_encoding: Int32 {
     /// Packed YYYYMMDD; 0 = no date.
     case yyyymmdd = 0
-    /// Days since 1970-01-01; INT32_MIN = no date.
+    /// Days since 1970-01-01; INT32_MIN = no date. Like YYYYMMDD dates, day numbers must lie in
+    /// 0001-01-01 … 9999-12-31 (-719162 … 2932896), else KCBX_STATUS_INVALID_INPUT naming the entry.
     case dayNumber = 1
 }
 
@@ -160,14 +161,29 @@ typealias TableHandle = Handle<ClassificationTable>
 // MARK: - Marshalling helpers
 
 extension Marshal {
-    /// A C array of `count` elements; NULL is allowed only when `count` is 0 (or the array is optional).
-    static func array<T>(_ p: UnsafePointer<T>?, _ count: Int64, _ field: String, countField: String, optional: Bool = false) throws -> UnsafeBufferPointer<T>? {
+    /// Checks a count from the caller: 0 ... `max` (the documented maximum of the parameter), so
+    /// that no array is read, and nothing allocated, for a count the caller cannot mean.
+    static func count(_ count: Int64, _ countField: String, max: Int64) throws -> Int {
         guard count >= 0 else { throw KCBXError.invalidInput(field: countField, rule: "must not be negative, got \(count)") }
+        guard count <= max else { throw KCBXError.invalidInput(field: countField, rule: "\(count) is more than the maximum \(max)") }
+        return Int(truncatingIfNeeded: count)
+    }
+
+    /// A required C array of `count` elements (0 ... `max`); NULL is allowed only when `count` is 0.
+    static func array<T>(_ p: UnsafePointer<T>?, _ count: Int64, _ field: String, countField: String, max: Int64) throws -> UnsafeBufferPointer<T> {
+        let n = try Marshal.count(count, countField, max: max)
         guard let p else {
-            if count > 0 && !optional { throw KCBXError.invalidInput(field: field, rule: "must not be NULL when \(countField) is \(count)") }
-            return count == 0 ? UnsafeBufferPointer(start: nil, count: 0) : nil
+            if n > 0 { throw KCBXError.invalidInput(field: field, rule: "must not be NULL when \(countField) is \(count)") }
+            return UnsafeBufferPointer(start: nil, count: 0)
         }
-        return UnsafeBufferPointer(start: p, count: Int(count))
+        return UnsafeBufferPointer(start: p, count: n)
+    }
+
+    /// An optional C array: nil when `p` is NULL, else `count` (0 ... `max`) elements.
+    static func optionalArray<T>(_ p: UnsafePointer<T>?, _ count: Int64, _ field: String, countField: String, max: Int64) throws -> UnsafeBufferPointer<T>? {
+        let n = try Marshal.count(count, countField, max: max)
+        guard let p else { return nil }
+        return UnsafeBufferPointer(start: p, count: n)
     }
 
     static func optionalString(_ p: UnsafePointer<CChar>?, _ field: String) throws -> String? {
@@ -182,6 +198,9 @@ extension Marshal {
         }
         return e
     }
+
+    /// kcbx_reason of a reason code: 1 = A … 20 = T.
+    static func reasonCode(_ r: ReasonCode) -> Int32 { Int32(clamping: (ReasonCode.allCases.firstIndex(of: r) ?? -1) + 1) }
 
     static func groupMask(_ v: UInt32, _ field: String) throws -> [SpecialGroup] {
         let all = SpecialGroup.mask(SpecialGroup.allCases)
@@ -219,7 +238,8 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// dates are YYYYMMDD or 0 for the defaults (1 September, 15 January, 1 March, 10 July); a start
 /// on a weekend moves to Monday, an end to Friday. `holiday_from`/`holiday_to` (n_holidays
 /// entries, e.g. the State Council's holiday list) and `make_up_days` (n_make_up_days, 调休)
-/// may be NULL when their count is 0; entries outside the school year are dropped.
+/// may be NULL when their count is 0; entries outside the school year are dropped. Each count is
+/// at most 10,000.
 @c public func kcbx_calendar_standard(_ school_year: Int32, _ autumn_start: Int32, _ autumn_end: Int32,
                                       _ spring_start: Int32, _ spring_end: Int32,
                                       _ holiday_from: UnsafePointer<Int32>?, _ holiday_to: UnsafePointer<Int32>?, _ n_holidays: Int64,
@@ -242,13 +262,13 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         if let v = try monthDay(autumn_end, "autumn_end", year: sy + 1) { y.autumnEnd = v }
         if let v = try monthDay(spring_start, "spring_start", year: sy + 1) { y.springStart = v }
         if let v = try monthDay(spring_end, "spring_end", year: sy + 1) { y.springEnd = v }
-        let hf = try Marshal.array(holiday_from, n_holidays, "holiday_from", countField: "n_holidays")!
-        let ht = try Marshal.array(holiday_to, n_holidays, "holiday_to", countField: "n_holidays")!
+        let hf = try Marshal.array(holiday_from, n_holidays, "holiday_from", countField: "n_holidays", max: Limits.calendarEntries)
+        let ht = try Marshal.array(holiday_to, n_holidays, "holiday_to", countField: "n_holidays", max: Limits.calendarEntries)
         for i in 0..<hf.count {
             let from = try Marshal.date(hf[i], "holiday_from[\(i)]"), to = try Marshal.date(ht[i], "holiday_to[\(i)]")
             y.holidays.append(SchoolHoliday(name: "", span: try DateSpan(from: from, to: to, field: "holiday_to[\(i)]")))
         }
-        let mu = try Marshal.array(make_up_days, n_make_up_days, "make_up_days", countField: "n_make_up_days")!
+        let mu = try Marshal.array(make_up_days, n_make_up_days, "make_up_days", countField: "n_make_up_days", max: Limits.calendarEntries)
         for i in 0..<mu.count { y.makeUpDays.append(try Marshal.date(mu[i], "make_up_days[\(i)]")) }
         out.pointee = CalendarHandle.make(try SchoolCalendar.standard([y]))
     }
@@ -333,7 +353,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 // MARK: - One child
 
 /// Classifies one child as of `as_of` (YYYYMMDD, not after today) under `policy` and `calendar`.
-/// Marks: `n_marks` dates (YYYYMMDD) and kcbx_mark_kind codes, any order; of two marks for one
+/// Marks: `n_marks` (at most 1,000,000) dates (YYYYMMDD) and kcbx_mark_kind codes, any order; of two marks for one
 /// day the later in the arrays wins (reported as a conflict). `leave_from`/`leave_to` (approved
 /// leave spans, 0 = the mark's day) and `leave_slips` (leave-slip references, entries may be NULL)
 /// may be NULL. Facts: `birth_date` (0 unknown), `grade` (1-9, 0 unknown), `registration`
@@ -354,11 +374,11 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         let out = try Marshal.out(out_classification, "out_classification")
         let c = try classifier(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
-        let dates = try Marshal.array(mark_dates, n_marks, "mark_dates", countField: "n_marks")!
-        let kinds = try Marshal.array(mark_kinds, n_marks, "mark_kinds", countField: "n_marks")!
-        let lf = try Marshal.array(leave_from, n_marks, "leave_from", countField: "n_marks", optional: true)
-        let lt = try Marshal.array(leave_to, n_marks, "leave_to", countField: "n_marks", optional: true)
-        let slips = try Marshal.array(leave_slips, n_marks, "leave_slips", countField: "n_marks", optional: true)
+        let dates = try Marshal.array(mark_dates, n_marks, "mark_dates", countField: "n_marks", max: Limits.childMarks)
+        let kinds = try Marshal.array(mark_kinds, n_marks, "mark_kinds", countField: "n_marks", max: Limits.childMarks)
+        let lf = try Marshal.optionalArray(leave_from, n_marks, "leave_from", countField: "n_marks", max: Limits.childMarks)
+        let lt = try Marshal.optionalArray(leave_to, n_marks, "leave_to", countField: "n_marks", max: Limits.childMarks)
+        let slips = try Marshal.optionalArray(leave_slips, n_marks, "leave_slips", countField: "n_marks", max: Limits.childMarks)
         var marks: [AttendanceMark] = []
         marks.reserveCapacity(dates.count)
         for i in 0..<dates.count {
@@ -408,7 +428,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         out_rule?.pointee = Int32(c.rule.rawValue)
         out_alerts?.pointee = c.alerts.rawValue
         out_risk_flags?.pointee = c.riskFlags.rawValue
-        out_reason?.pointee = c.proposedReason.map { Int32(ReasonCode.allCases.firstIndex(of: $0)! + 1) } ?? 0
+        out_reason?.pointee = c.proposedReason.map { Marshal.reasonCode($0) } ?? 0
     }
 }
 
@@ -420,10 +440,10 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
     guarded {
         let s = try ClassificationHandle.get(classification, "classification").value.streak
         out_start?.pointee = s?.start.yyyymmdd ?? 0
-        out_unexcused_days?.pointee = Int32(s?.unexcusedSchoolDays ?? 0)
-        out_clock_days?.pointee = Int32(s?.clockDays ?? 0)
-        out_leave_days?.pointee = Int32(s?.leaveSchoolDays ?? 0)
-        out_unknown_days?.pointee = Int32(s?.unknownSchoolDays ?? 0)
+        out_unexcused_days?.pointee = Marshal.int32(s?.unexcusedSchoolDays ?? 0)
+        out_clock_days?.pointee = Marshal.int32(s?.clockDays ?? 0)
+        out_leave_days?.pointee = Marshal.int32(s?.leaveSchoolDays ?? 0)
+        out_unknown_days?.pointee = Marshal.int32(s?.unknownSchoolDays ?? 0)
     }
 }
 
@@ -434,10 +454,10 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
                                         _ out_conflicts: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
-        out_school_days?.pointee = Int32(c.termSchoolDays)
-        out_unexcused_days?.pointee = Int32(c.termUnexcusedDays)
-        out_missing_days?.pointee = Int32(c.missingDates.count)
-        out_conflicts?.pointee = Int32(c.conflicts.count)
+        out_school_days?.pointee = Marshal.int32(c.termSchoolDays)
+        out_unexcused_days?.pointee = Marshal.int32(c.termUnexcusedDays)
+        out_missing_days?.pointee = Marshal.int32(c.missingDates.count)
+        out_conflicts?.pointee = Marshal.int32(c.conflicts.count)
     }
 }
 
@@ -520,7 +540,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         let b = try Marshal.date(birth_date, "birth_date"), on = try Marshal.date(on_date, "on_date")
         guard on >= b else { throw KCBXError.invalidInput(field: "on_date", rule: "\(on) is before birth_date \(b)") }
         let r = ReasonCode.outOfSchool(birthDate: b, on: on)
-        try Marshal.out(out_reason, "out_reason").pointee = r.map { Int32(ReasonCode.allCases.firstIndex(of: $0)! + 1) } ?? 0
+        try Marshal.out(out_reason, "out_reason").pointee = r.map { Marshal.reasonCode($0) } ?? 0
     }
 }
 
@@ -547,7 +567,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// `mark_dates`, `mark_kinds` kcbx_mark_kind must not be NULL when n_marks > 0; `leave_from`/
 /// `leave_to` may be NULL): any order, fastest grouped by child and sorted by date. The first bad
 /// mark (lowest index) or child (lowest row) fails the call with a message naming it.
-/// Free the table with kcbx_table_free.
+/// At most 100,000,000 children and 2,147,483,646 marks per call (KCBX_STATUS_INVALID_INPUT
+/// beyond); when the memory for the table cannot be had the call returns KCBX_STATUS_STORAGE
+/// ("out of memory ...") rather than aborting. Free the table with kcbx_table_free.
 @c public func kcbx_classify_many(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32, _ encoding: Int32,
                                   _ n_children: Int64, _ child_ids: UnsafePointer<Int64>?, _ birth_dates: UnsafePointer<Int32>?,
                                   _ grades: UnsafePointer<Int8>?, _ registrations: UnsafePointer<Int8>?,
@@ -562,25 +584,29 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         let c = try classifier(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
         let enc = try Marshal.encoding(encoding)
+        let nChildren = try Marshal.count(n_children, "n_children", max: Int64(ChildColumns.maxCount))
         func col<T>(_ p: UnsafePointer<T>?, _ name: String) throws -> UnsafeBufferPointer<T>? {
-            try Marshal.array(p, n_children, name, countField: "n_children", optional: true).flatMap { p == nil ? nil : $0 }
+            try Marshal.optionalArray(p, n_children, name, countField: "n_children", max: Int64(ChildColumns.maxCount))
         }
-        func markCol<T>(_ p: UnsafePointer<T>?, _ name: String, optional: Bool = false) throws -> UnsafeBufferPointer<T>? {
-            try Marshal.array(p, n_marks, name, countField: "n_marks", optional: optional).flatMap { optional && p == nil ? nil : $0 }
+        func markCol<T>(_ p: UnsafePointer<T>?, _ name: String) throws -> UnsafeBufferPointer<T> {
+            try Marshal.array(p, n_marks, name, countField: "n_marks", max: Int64(MarkColumns.maxCount))
+        }
+        func optionalMarkCol<T>(_ p: UnsafePointer<T>?, _ name: String) throws -> UnsafeBufferPointer<T>? {
+            try Marshal.optionalArray(p, n_marks, name, countField: "n_marks", max: Int64(MarkColumns.maxCount))
         }
         let opinions = try col(expert_opinions, "expert_opinions")
         if let opinions {
             for i in 0..<opinions.count { _ = try Marshal.optionalString(opinions[i], "expert_opinions[\(i)]") }
         }
-        let children = ChildColumns(count: Int(n_children), ids: try col(child_ids, "child_ids"), birthDate: try col(birth_dates, "birth_dates"),
+        let children = ChildColumns(count: nChildren, ids: try col(child_ids, "child_ids"), birthDate: try col(birth_dates, "birth_dates"),
                                     grade: try col(grades, "grades"), registration: try col(registrations, "registrations"),
                                     registrationDate: try col(registration_dates, "registration_dates"), factBits: try col(fact_bits, "fact_bits"),
                                     groupMask: try col(group_masks, "group_masks"),
                                     expertOpinion: opinions.map { o in { i in o[i].flatMap { String(validatingCString: $0) } } },
                                     encoding: enc)
-        let marks = MarkColumns(child: try markCol(mark_child, "mark_child")!, date: try markCol(mark_dates, "mark_dates")!,
-                                kind: try markCol(mark_kinds, "mark_kinds")!, leaveFrom: try markCol(leave_from, "leave_from", optional: true),
-                                leaveTo: try markCol(leave_to, "leave_to", optional: true), encoding: enc)
+        let marks = MarkColumns(child: try markCol(mark_child, "mark_child"), date: try markCol(mark_dates, "mark_dates"),
+                                kind: try markCol(mark_kinds, "mark_kinds"), leaveFrom: try optionalMarkCol(leave_from, "leave_from"),
+                                leaveTo: try optionalMarkCol(leave_to, "leave_to"), encoding: enc)
         out.pointee = TableHandle.make(try c.classifyMany(children: children, marks: marks, asOf: asOf))
     }
 }
@@ -633,7 +659,7 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
         guard row >= 0, row < Int64(t.rows) else { throw KCBXError.invalidInput(field: "row", rule: "\(row) is not in 0..<\(t.rows)") }
         let out = try Marshal.out(out_value, "out_value")
         let v = t.value(col, row: Int(row))
-        if col.isDate { out.pointee = v == Int64(Int32.min) ? 0 : Int64(CivilDate(dayNumber: Int32(v)).yyyymmdd) } else { out.pointee = v }
+        if col.isDate { out.pointee = v == Int64(Int32.min) ? 0 : Int64(CivilDate(dayNumber: Int32(clamping: v)).yyyymmdd) } else { out.pointee = v }
     }
 }
 

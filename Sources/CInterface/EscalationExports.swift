@@ -65,7 +65,7 @@ extension String {
         let p = try Marshal.string(path, "path")
         let list = try l.due(asOf: date, states: try EscalationMarshal.states(states))
         try list.writeCSV(to: p)
-        out_rows?.pointee = Int32(list.count)
+        out_rows?.pointee = Int32(clamping: list.count)
     }
 }
 

@@ -88,10 +88,10 @@ import KCBXCore
         let birth = try Marshal.date(birth_date, "birth_date"), on = try Marshal.date(on_date, "on_date")
         guard on >= birth else { throw KCBXError.invalidInput(field: "on_date", rule: "\(on) is before birth_date \(birth)") }
         let a = SchoolAge(birthDate: birth)
-        out_age?.pointee = Int32(a.age(on: on))
-        out_entry_year?.pointee = Int32(a.entryYear)
+        out_age?.pointee = Int32(clamping: a.age(on: on))
+        out_entry_year?.pointee = Int32(clamping: a.entryYear)
         out_compulsory?.pointee = a.isCompulsoryAge(on: on) ? 1 : 0
-        out_grade?.pointee = Int32(a.expectedGrade(on: on))
+        out_grade?.pointee = Int32(clamping: a.expectedGrade(on: on))
         out_stage?.pointee = a.expectedStage(on: on).rawValue
     }
 }

@@ -13,9 +13,26 @@ enum LastError {
         return k
     }()
 
+    /// The most bytes of a message kept; longer ones (an error quoting a 10 MB argument) are cut on a
+    /// character boundary with a note of how much was cut, so no input is echoed unbounded.
+    static let limit = 2048
+
     static func set(_ message: String) {
         free(pthread_getspecific(key))
-        pthread_setspecific(key, strdup(message))
+        pthread_setspecific(key, strdup(bounded(message)))
+    }
+
+    static func bounded(_ message: String) -> String {
+        let n = message.utf8.count
+        guard n > limit else { return message }
+        var kept = String.UnicodeScalarView(), bytes = 0
+        for u in message.unicodeScalars {
+            let w = UTF8.width(u)
+            if bytes + w > limit { break }
+            bytes += w
+            kept.append(u)
+        }
+        return String(kept) + " … [\(n - bytes) more bytes cut]"
     }
 
     static func clear() {
@@ -37,5 +54,5 @@ enum LastError {
 }
 
 enum Empty {
-    nonisolated(unsafe) static let string: UnsafePointer<CChar> = UnsafePointer(strdup("")!)
+    nonisolated(unsafe) static let string: UnsafePointer<CChar> = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
 }

@@ -132,13 +132,15 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
         let l = try LedgerHandle.get(ledger, "ledger").value
         guard count >= 0, count <= 50_000_000 else { throw KCBXError.invalidInput(field: "count", rule: "must be 0-50000000, got \(count)") }
         let n = Int(count)
-        if n > 0 && (students == nil || dates == nil || kinds == nil) {
-            throw KCBXError.invalidInput(field: students == nil ? "students" : dates == nil ? "dates" : "kinds", rule: "must not be NULL when count > 0")
-        }
         var keys: [String] = [], ds: [Int32] = [], ks: [Int] = []
-        for i in 0..<n {
-            keys.append(try Marshal.string(students![i], "students[\(i)]"))
-            ds.append(dates![i]); ks.append(Int(kinds![i]))
+        if n > 0 {
+            guard let students, let dates, let kinds else {
+                throw KCBXError.invalidInput(field: students == nil ? "students" : dates == nil ? "dates" : "kinds", rule: "must not be NULL when count > 0")
+            }
+            for i in 0..<n {
+                keys.append(try Marshal.string(students[i], "students[\(i)]"))
+                ds.append(dates[i]); ks.append(Int(kinds[i]))
+            }
         }
         return marksReport(try l.importMarks(students: keys, dates: ds, kinds: ks, problems: &problems))
     }
@@ -176,7 +178,7 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 }
 
 /// Opens a case for the student with key `student` (resident ID or L number); `kind` is
-/// "out_of_school", "suspected_dropout" or "dropout"; `date` YYYYMMDD; `note` may be NULL.
+/// "out_of_school", "suspected_dropout" or "dropout"; `date` YYYYMMDD; `note` and `out_case_id` may be NULL.
 /// A child with an earlier closed case gets a case flagged as a relapse (反弹).
 @c public func kcbx_ledger_case_open(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ kind: UnsafePointer<CChar>?,
                                      _ date: Int32, _ note: UnsafePointer<CChar>?, _ out_case_id: UnsafeMutablePointer<Int64>?) -> kcbx_status {
@@ -263,8 +265,8 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
                                        _ out_status: UnsafeMutablePointer<Int32>?, _ out_kind: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
         let c = try l.ledgerCase(try LedgerMarshal.caseID(case_id))
-        out_status?.pointee = Int32(LedgerCaseStatus.allCases.firstIndex(of: c.status)! + 1)
-        out_kind?.pointee = Int32(LedgerCaseKind.allCases.firstIndex(of: c.kind)! + 1)
+        out_status?.pointee = Int32(clamping: (LedgerCaseStatus.allCases.firstIndex(of: c.status) ?? -1) + 1)
+        out_kind?.pointee = Int32(clamping: (LedgerCaseKind.allCases.firstIndex(of: c.kind) ?? -1) + 1)
     }
 }
 
@@ -305,7 +307,7 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
         guard full_ids == 0 || full_ids == 1 else { throw KCBXError.invalidInput(field: "full_ids", rule: "must be 0 or 1") }
         let n = try l.exportCSV(f, to: try Marshal.string(path, "path"), filter: try LedgerMarshal.filter(filter_json),
                                 fullIDs: full_ids == 1, asOf: try Marshal.optionalDate(as_of, "as_of"))
-        out_rows?.pointee = Int32(n)
+        out_rows?.pointee = Int32(clamping: n)
     }
 }
 

@@ -24,10 +24,22 @@ enum Marshal {
         return p
     }
 
+    /// A count or number for an Int32 out-parameter, saturated instead of trapping.
+    static func int32(_ v: Int) -> Int32 { Int32(clamping: v) }
+
     /// Stores a malloc'd copy of `s` in `*p`.
     static func give(_ s: String, to p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) {
         p.pointee = strdup(s)
     }
+}
+
+/// Documented maxima of counts passed from C; a larger count is KCBX_STATUS_INVALID_INPUT before
+/// any array is read or memory allocated.
+enum Limits {
+    /// Holidays, resp. make-up days, of one standard school year (kcbx_calendar_standard).
+    static let calendarEntries: Int64 = 10_000
+    /// Marks of one child (kcbx_classify).
+    static let childMarks: Int64 = 1_000_000
 }
 
 /// A Swift value behind an opaque C handle.

@@ -71,21 +71,21 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 }
 
 /// A duration parameter (e.g. "suspected_after"): amount and unit; unit KCBX_DURATION_UNIT_OFF
-/// with amount 0 when the rule is off under this profile.
+/// with amount 0 when the rule is off under this profile. Out-params may be NULL.
 @c public func kcbx_policy_duration(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
                                     _ out_amount: UnsafeMutablePointer<Int32>?, _ out_unit: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
         let p = try PolicyHandle.get(policy, "policy"), k = try parameterKey(key)
         guard k.kind == .duration else { throw KCBXError.invalidInput(field: "key", rule: "'\(k.rawValue)' is a \(k.kind.rawValue), not a duration") }
         let d = p.value.duration(k)
-        out_amount?.pointee = Int32(d?.amount ?? 0)
+        out_amount?.pointee = Int32(clamping: d?.amount ?? 0)
         out_unit?.pointee = d.map { u -> Int32 in
             switch u.unit { case .calendarDays: return 1; case .schoolDays: return 2; case .calendarMonths: return 3 }
         } ?? kcbx_duration_unit.off.rawValue
     }
 }
 
-/// A number or flag parameter (flags read as 0/1). `*out_is_set` is 0 when the rule is off.
+/// A number or flag parameter (flags read as 0/1). `*out_is_set` is 0 when the rule is off. Out-params may be NULL.
 @c public func kcbx_policy_number(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
                                   _ out_value: UnsafeMutablePointer<Double>?, _ out_is_set: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
@@ -100,7 +100,7 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 }
 
 /// Where a parameter's value came from (kcbx_provenance) and its citation
-/// (seed file and clause, or the DOMAIN.md default). Free `*out_citation` with kcbx_string_free.
+/// (seed file and clause, or the DOMAIN.md default). Free `*out_citation` with kcbx_string_free. Out-params may be NULL.
 @c public func kcbx_policy_provenance(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
                                       _ out_kind: UnsafeMutablePointer<Int32>?,
                                       _ out_citation: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {

@@ -35,11 +35,14 @@ extension kcbx_status {
 }
 
 /// Runs `body` as one C call: clears the thread's last error, maps any thrown error to a
-/// status and records its message. Nothing thrown crosses the boundary.
+/// status and records its message. Nothing thrown crosses the boundary. A successful call ends
+/// with the message cleared, also when a callback (a progress function) called back into the
+/// library on this thread and that inner call failed.
 func guarded(_ body: () throws -> Void) -> kcbx_status {
     LastError.clear()
     do {
         try body()
+        LastError.clear()
         return .ok
     } catch {
         LastError.set(String(describing: error))

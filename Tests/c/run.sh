@@ -6,7 +6,9 @@
 #     exported, SONAME libkcbx.so.0, no RUNPATH/RPATH into the Swift toolchain;
 #  4. every Tests/c/test_*.c is built against the install with pkg-config and run under valgrind
 #     (leaks of kind definite/indirect and memory errors fail) in a clean environment whose
-#     LD_LIBRARY_PATH is only the install's lib dir, so no Swift toolchain library can be found.
+#     LD_LIBRARY_PATH is only the install's lib dir, so no Swift toolchain library can be found;
+#  5. the hostile-input catalogue (Tests/c/hostile/catalogue.py): every function × parameter ×
+#     hostile value, each in its own process, refused with a message and no signal.
 # Prints one final line "N passed, N failed" (the programs' checks plus this script's own) and
 # exits non-zero when anything failed. Run from anywhere: bash Tests/c/run.sh
 set -euo pipefail
@@ -148,6 +150,22 @@ for src in "${programs[@]}"; do
         if [ -n "$summary" ] && [ "${f:-0}" -gt 0 ]; then :; else fail "$name exited with status $status"; fi
     else pass; fi
 done
+
+# --- the hostile-input catalogue ---------------------------------------------------------------
+# Every function of the installed header × every parameter × hostile values, each call in its own
+# process (not under valgrind); Tests/c/hostile/catalogue.py says what passes.
+set +e
+python3 "$here/hostile/catalogue.py" --prefix "$prefix" > "$work/hostile.out"
+set -e
+grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$work/hostile.out" || true
+summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/hostile.out" | tail -1 || true)"
+if [ -n "$summary" ]; then
+    read -r p _ f _ <<<"$summary"
+    passed=$((passed + p))
+    failed=$((failed + f))
+else
+    fail "the hostile-input catalogue printed no summary"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -127,12 +127,13 @@ private struct BulkRun {
 
     func execute() throws -> ClassificationTable {
         let nm = marks.child.count, nc = children.count
-        let offsets = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(nm, 1))
-        defer { offsets.deallocate() }
+        let offsets = try ColumnMemory.allocate(Int32.self, count: nm, "the marks' calendar offsets")
+        defer { ColumnMemory.release(offsets) }
         let hasSpans = marks.leaveFrom != nil || marks.leaveTo != nil
-        let spanFrom = UnsafeMutableBufferPointer<Int32>.allocate(capacity: hasSpans ? max(nm, 1) : 1)
-        let spanTo = UnsafeMutableBufferPointer<Int32>.allocate(capacity: hasSpans ? max(nm, 1) : 1)
-        defer { spanFrom.deallocate(); spanTo.deallocate() }
+        let spanFrom = try ColumnMemory.allocate(Int32.self, count: hasSpans ? nm : 1, "the marks' leave spans")
+        defer { ColumnMemory.release(spanFrom) }
+        let spanTo = try ColumnMemory.allocate(Int32.self, count: hasSpans ? nm : 1, "the marks' leave spans")
+        defer { ColumnMemory.release(spanTo) }
         let sorted = try validateMarks(offsets: offsets, spanFrom: spanFrom, spanTo: spanTo, hasSpans: hasSpans)
 
         // Where each child's marks are: contiguous when sorted, else regrouped by a parallel, stable
@@ -140,8 +141,8 @@ private struct BulkRun {
         // that the per-child pass reads contiguous memory.
         var grouped: Grouped? = nil
         defer { grouped?.release() }
-        if !sorted { grouped = group(offsets: offsets) }
-        let table = ClassificationTable(rows: nc, asOf: ctx.asOf)
+        if !sorted { grouped = try group(offsets: offsets) }
+        let table = try ClassificationTable(rows: nc, asOf: ctx.asOf)
         let chunks = max(1, min(256, nc / 2048))
         let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunks)
         results.initialize(repeating: ChunkResult())
@@ -245,7 +246,10 @@ private struct BulkRun {
         }
         let o = ix.offset(v, enc)
         if o == -1 { return .invalidInput(field: "marks.date[\(i)]", rule: "\(v) is not a date in \(enc == .yyyymmdd ? "YYYYMMDD form" : "day-number form")") }
-        let date = o == -2 ? (try? enc.decode(v, field: "")) ?? nil : CivilDate(dayNumber: ix.base + o)
+        let date: CivilDate?
+        if o == -2 {
+            do { date = try enc.decode(v, field: "marks.date[\(i)]") } catch { return error as? KCBXError ?? .invalidInput(field: "marks.date[\(i)]", rule: "\(error)") }
+        } else { date = CivilDate(dayNumber: ix.base + o) }
         if let date, let why = classifier.calendar.whyNotSchoolDay(date) {
             return .invalidInput(field: "marks.date[\(i)]", rule: "\(enc.text(v)) is not a school day: \(why)")
         }
@@ -266,14 +270,14 @@ private struct BulkRun {
         /// `offset << 40 | input position << 8 | kind` (offsets stay below 2^24, a calendar spans
         /// at most 50 years; positions below 2^31).
         let records: UnsafeMutableBufferPointer<UInt64>
-        func release() { starts.deallocate(); records.deallocate() }
+        func release() { ColumnMemory.release(starts); ColumnMemory.release(records) }
     }
 
     /// Stable two-pass radix sort on the child column, so that marks of one child keep their input
     /// order. Pass A partitions the marks by the child's high bits into at most 256 buckets (each
     /// worker writes a few sequential streams, not random addresses); pass B counting-sorts each
     /// bucket, small enough to stay in cache, by child. Both passes run in parallel.
-    func group(offsets: UnsafeMutableBufferPointer<Int32>) -> Grouped {
+    func group(offsets: UnsafeMutableBufferPointer<Int32>) throws -> Grouped {
         let nm = marks.child.count, nc = children.count
         let child = marks.child, kind = marks.kind
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, nm / 1_000_000))
@@ -281,24 +285,24 @@ private struct BulkRun {
         let shift = max(0, childBits - 8)
         let buckets = max(1, (nc + (1 << shift) - 1) >> shift)
         // Pass A: per-part bucket histograms, then each part's write position in each bucket.
-        let cursor = UnsafeMutableBufferPointer<Int>.allocate(capacity: parts * buckets)
-        cursor.initialize(repeating: 0)
-        defer { cursor.deallocate() }
+        let cursor = try ColumnMemory.allocate(Int.self, count: parts * buckets, "the mark sort's histograms")
+        defer { ColumnMemory.release(cursor) }
         parallelFor(parts) { p in
             let base = p * buckets
             for i in (nm * p / parts)..<(nm * (p + 1) / parts) { cursor[base + Int(child[i]) >> shift] += 1 }
         }
-        let bucketStart = UnsafeMutableBufferPointer<Int>.allocate(capacity: buckets + 1)
-        defer { bucketStart.deallocate() }
+        let bucketStart = try ColumnMemory.allocate(Int.self, count: buckets + 1, "the mark sort's buckets")
+        defer { ColumnMemory.release(bucketStart) }
         var run = 0
         for b in 0..<buckets {
             bucketStart[b] = run
             for p in 0..<parts { let h = cursor[p * buckets + b]; cursor[p * buckets + b] = run; run += h }
         }
         bucketStart[buckets] = run
-        let tmpRecords = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(nm, 1))
-        let tmpChild = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(nm, 1))
-        defer { tmpRecords.deallocate(); tmpChild.deallocate() }
+        let tmpRecords = try ColumnMemory.allocate(UInt64.self, count: nm, "the mark sort's records")
+        defer { ColumnMemory.release(tmpRecords) }
+        let tmpChild = try ColumnMemory.allocate(Int32.self, count: nm, "the mark sort's child column")
+        defer { ColumnMemory.release(tmpChild) }
         parallelFor(parts) { p in
             let base = p * buckets
             for i in (nm * p / parts)..<(nm * (p + 1) / parts) {
@@ -311,8 +315,9 @@ private struct BulkRun {
             }
         }
         // Pass B: counting sort of each bucket by child.
-        let starts = UnsafeMutableBufferPointer<Int>.allocate(capacity: nc + 1)
-        let records = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(nm, 1))
+        let starts = try ColumnMemory.allocate(Int.self, count: nc + 1, "the children's mark index")
+        let records: UnsafeMutableBufferPointer<UInt64>
+        do { records = try ColumnMemory.allocate(UInt64.self, count: nm, "the grouped marks") } catch { ColumnMemory.release(starts); throw error }
         starts[nc] = nm
         parallelFor(buckets) { b in
             let lo = bucketStart[b], hi = bucketStart[b + 1]
@@ -336,27 +341,48 @@ private struct BulkRun {
 
     // MARK: Pass 2 — children
 
-    /// Per-worker scratch buffers, grown as needed.
+    /// Per-worker scratch buffers, grown as needed (a child's marks can be most of the input, so
+    /// growing them is a checked allocation).
     struct Scratch {
-        var capacity = 0
-        var off = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-        var kind = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-        var idx = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
-        var keys = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        var capacity = 1
+        var off: UnsafeMutablePointer<Int32>, kind: UnsafeMutablePointer<UInt8>
+        var idx: UnsafeMutablePointer<Int32>, keys: UnsafeMutablePointer<UInt64>
         /// Counting-sort histogram over a child's date range.
         static let histogram = 1024
-        let hist = UnsafeMutablePointer<Int32>.allocate(capacity: histogram + 1)
+        let hist: UnsafeMutablePointer<Int32>
         var spans: [ChildKernel.Span] = []
 
-        mutating func reserve(_ n: Int) {
-            guard n > capacity else { return }
-            off.deallocate(); kind.deallocate(); idx.deallocate(); keys.deallocate()
-            capacity = max(n, capacity * 2, 64)
-            off = .allocate(capacity: capacity); kind = .allocate(capacity: capacity); idx = .allocate(capacity: capacity)
-            keys = .allocate(capacity: capacity)
+        init() throws {
+            hist = try ColumnMemory.pointer(Int32.self, count: Scratch.histogram + 1, "a worker's histogram")
+            do {
+                (off, kind, idx, keys) = try Scratch.buffers(1)
+            } catch { ColumnMemory.release(hist); throw error }
         }
 
-        func release() { off.deallocate(); kind.deallocate(); idx.deallocate(); keys.deallocate(); hist.deallocate() }
+        private static func buffers(_ n: Int) throws -> (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UInt64>) {
+            let o = try ColumnMemory.pointer(Int32.self, count: n, "one child's marks")
+            do {
+                let k = try ColumnMemory.pointer(UInt8.self, count: n, "one child's marks")
+                do {
+                    let i = try ColumnMemory.pointer(Int32.self, count: n, "one child's marks")
+                    do { return (o, k, i, try ColumnMemory.pointer(UInt64.self, count: n, "one child's marks")) } catch { ColumnMemory.release(i); throw error }
+                } catch { ColumnMemory.release(k); throw error }
+            } catch { ColumnMemory.release(o); throw error }
+        }
+
+        mutating func reserve(_ n: Int) throws {
+            guard n > capacity else { return }
+            let c = max(n, capacity * 2, 64)
+            let (o, k, i, y) = try Scratch.buffers(c)
+            ColumnMemory.release(off); ColumnMemory.release(kind); ColumnMemory.release(idx); ColumnMemory.release(keys)
+            (off, kind, idx, keys) = (o, k, i, y)
+            capacity = c
+        }
+
+        func release() {
+            ColumnMemory.release(off); ColumnMemory.release(kind); ColumnMemory.release(idx); ColumnMemory.release(keys)
+            ColumnMemory.release(hist)
+        }
     }
 
     func classifyChildren(_ rows: Range<Int>, sorted: Bool, grouped: Grouped?,
@@ -364,7 +390,8 @@ private struct BulkRun {
                           spanTo: UnsafeMutableBufferPointer<Int32>, hasSpans: Bool, table: ClassificationTable) -> ChunkResult {
         var result = ChunkResult()
         guard !rows.isEmpty else { return result }
-        var scratch = Scratch()
+        var scratch: Scratch
+        do { scratch = try Scratch() } catch { result.error = error as? KCBXError ?? .storage("\(error)"); return result }
         defer { scratch.release() }
         scratch.spans.reserveCapacity(8)
         let child = marks.child, kindCol = marks.kind
@@ -384,7 +411,7 @@ private struct BulkRun {
                 let b = m
                 while m < nm && Int(child[m]) == r { m += 1 }
                 count = m - b
-                scratch.reserve(count)
+                do { try scratch.reserve(count) } catch { result.error = error as? KCBXError ?? .storage("\(error)"); return result }
                 for j in 0..<count {
                     let i = b + j
                     scratch.off[j] = offsets[i]; scratch.kind[j] = UInt8(kindCol[i]); scratch.idx[j] = Int32(i)
@@ -393,7 +420,7 @@ private struct BulkRun {
                 let g = grouped!
                 let b = g.starts[r], e = g.starts[r + 1]
                 count = e - b
-                scratch.reserve(count)
+                do { try scratch.reserve(count) } catch { result.error = error as? KCBXError ?? .storage("\(error)"); return result }
                 var inOrder = true
                 for j in 0..<count {
                     let rec = g.records[b + j]

@@ -2,7 +2,8 @@
 public enum DateEncoding: UInt8, Sendable, CaseIterable {
     /// Packed YYYYMMDD (20250908); 0 means "no date".
     case yyyymmdd = 0
-    /// Days since 1970-01-01 (`CivilDate.dayNumber`); Int32.min means "no date".
+    /// Days since 1970-01-01 (`CivilDate.dayNumber`); Int32.min means "no date". Only day numbers
+    /// of 0001-01-01 … 9999-12-31 (`CivilDate.validDayNumbers`) are dates.
     case dayNumber = 1
 
     /// The "no date" value of the encoding.
@@ -75,10 +76,15 @@ public struct ChildColumns {
         self.expertOpinion = expertOpinion; self.encoding = encoding
     }
 
+    /// The most children one bulk call takes (a province's compulsory-age population is below it).
+    public static let maxCount = 100_000_000
+
     /// Checks that every given column has `count` entries.
     func validateShape() throws {
         guard count >= 0 else { throw KCBXError.invalidInput(field: "children.count", rule: "must not be negative") }
-        guard count < Int(Int32.max) else { throw KCBXError.invalidInput(field: "children.count", rule: "at most \(Int32.max - 1) children per call") }
+        guard count <= ChildColumns.maxCount else {
+            throw KCBXError.invalidInput(field: "children.count", rule: "\(count) is more than the \(ChildColumns.maxCount) children one call takes; classify in batches")
+        }
         func check(_ n: Int?, _ name: String) throws {
             if let n, n != count { throw KCBXError.invalidInput(field: "children.\(name)", rule: "has \(n) entries for \(count) children") }
         }
@@ -89,13 +95,16 @@ public struct ChildColumns {
 }
 
 extension MarkColumns {
+    /// The most marks one bulk call takes (mark positions are stored in 31 bits).
+    public static let maxCount = Int(Int32.max) - 1
+
     /// Checks that the columns have one entry per mark.
     func validateShape() throws {
         let n = child.count
         guard date.count == n, kind.count == n else {
             throw KCBXError.invalidInput(field: "marks", rule: "columns differ in length (child \(n), date \(date.count), kind \(kind.count))")
         }
-        guard n < Int(Int32.max) else { throw KCBXError.invalidInput(field: "marks", rule: "at most \(Int32.max - 1) marks per call") }
+        guard n <= MarkColumns.maxCount else { throw KCBXError.invalidInput(field: "marks", rule: "\(n) is more than the \(MarkColumns.maxCount) marks one call takes") }
         if let f = leaveFrom, f.count != n { throw KCBXError.invalidInput(field: "marks.leave_from", rule: "has \(f.count) entries for \(n) marks") }
         if let t = leaveTo, t.count != n { throw KCBXError.invalidInput(field: "marks.leave_to", rule: "has \(t.count) entries for \(n) marks") }
     }
@@ -106,14 +115,15 @@ extension DateEncoding {
     func decode(_ v: Int32, field: @autoclosure () -> String) throws -> CivilDate? {
         if v == none { return nil }
         switch self {
-        case .dayNumber: return CivilDate(dayNumber: v)
+        case .dayNumber: return try CivilDate(checkedDayNumber: v, field: field())
         case .yyyymmdd: return try CivilDate(yyyymmdd: v, field: field())
         }
     }
 
     func text(_ v: Int32) -> String {
         switch self {
-        case .dayNumber: return "day \(v) (\(CivilDate(dayNumber: v)))"
+        case .dayNumber:
+            return CivilDate.validDayNumbers.contains(v) ? "day \(v) (\(CivilDate(dayNumber: v)))" : "day \(v)"
         case .yyyymmdd:
             if let d = try? CivilDate(yyyymmdd: v) { return "\(v) (\(d))" }
             return "\(v)"

@@ -61,7 +61,7 @@ public struct ChildFacts: Sendable, Equatable {
 
 extension SpecialGroup {
     /// Bit of the group in a group mask: 1 << its position in `allCases`.
-    public var bit: UInt32 { UInt32(1) << UInt32(SpecialGroup.allCases.firstIndex(of: self)!) }
+    public var bit: UInt32 { UInt32(1) << UInt32(truncatingIfNeeded: SpecialGroup.allCases.firstIndex(of: self) ?? 0) }
 
     /// Mask of `groups`.
     public static func mask(_ groups: some Sequence<SpecialGroup>) -> UInt32 { groups.reduce(0) { $0 | $1.bit } }

@@ -84,22 +84,31 @@ public final class ClassificationTable: @unchecked Sendable {
     /// Every duplicate mark, by child then date.
     public internal(set) var conflicts: [BulkMarkConflict] = []
 
-    init(rows: Int, asOf: CivilDate) {
+    /// Allocates the columns for `rows` children; a failed allocation is `KCBXError.storage`.
+    init(rows: Int, asOf: CivilDate) throws {
         self.rows = rows; self.asOf = asOf
-        func make<T: FixedWidthInteger>(_: T.Type) -> UnsafeMutableBufferPointer<T> {
-            let p = UnsafeMutableBufferPointer<T>.allocate(capacity: max(rows, 1)); p.initialize(repeating: 0); return p
+        // Allocated in order; on a failure the ones already made are released before throwing.
+        var made: [() -> Void] = []
+        func make<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type, _ name: String) throws -> UnsafeMutableBufferPointer<T> {
+            do {
+                let p = try ColumnMemory.allocate(T.self, count: rows, "the classification table's \(name) column")
+                made.append { ColumnMemory.release(p) }
+                return p
+            } catch { for release in made { release() }; throw error }
         }
-        childID = make(Int64.self); status = make(UInt8.self); rule = make(UInt8.self); reason = make(UInt8.self)
-        since = make(Int32.self); streakStart = make(Int32.self); streakUnexcused = make(Int32.self); streakClock = make(Int32.self)
-        termSchoolDays = make(Int32.self); termUnexcused = make(Int32.self); missing = make(Int32.self); conflictCount = make(Int32.self)
-        alerts = make(UInt32.self); flags = make(UInt32.self)
+        childID = try make(Int64.self, "child_id"); status = try make(UInt8.self, "status"); rule = try make(UInt8.self, "rule")
+        reason = try make(UInt8.self, "reason"); since = try make(Int32.self, "since"); streakStart = try make(Int32.self, "streak_start")
+        streakUnexcused = try make(Int32.self, "streak_unexcused"); streakClock = try make(Int32.self, "streak_clock")
+        termSchoolDays = try make(Int32.self, "term_school_days"); termUnexcused = try make(Int32.self, "term_unexcused")
+        missing = try make(Int32.self, "missing"); conflictCount = try make(Int32.self, "conflicts")
+        alerts = try make(UInt32.self, "alerts"); flags = try make(UInt32.self, "risk_flags")
     }
 
     deinit {
-        childID.deallocate(); status.deallocate(); rule.deallocate(); reason.deallocate()
-        since.deallocate(); streakStart.deallocate(); streakUnexcused.deallocate(); streakClock.deallocate()
-        termSchoolDays.deallocate(); termUnexcused.deallocate(); missing.deallocate(); conflictCount.deallocate()
-        alerts.deallocate(); flags.deallocate()
+        ColumnMemory.release(childID); ColumnMemory.release(status); ColumnMemory.release(rule); ColumnMemory.release(reason)
+        ColumnMemory.release(since); ColumnMemory.release(streakStart); ColumnMemory.release(streakUnexcused)
+        ColumnMemory.release(streakClock); ColumnMemory.release(termSchoolDays); ColumnMemory.release(termUnexcused)
+        ColumnMemory.release(missing); ColumnMemory.release(conflictCount); ColumnMemory.release(alerts); ColumnMemory.release(flags)
     }
 
     /// Writes one child's outcome (called by the bulk workers, each on its own rows).
@@ -110,7 +119,8 @@ public final class ClassificationTable: @unchecked Sendable {
         alerts[r] = o.alerts | (conflicts > 0 ? AlertSet.conflictingMarks.rawValue : 0); flags[r] = o.flags
     }
 
-    /// A cell as an integer; dates as day numbers (Int32.min for none).
+    /// A cell as an integer; dates as day numbers (Int32.min for none). `r` must be in 0..<rows
+    /// (as for an array's subscript; the C layer checks it first).
     public func value(_ column: TableColumn, row r: Int) -> Int64 {
         precondition(r >= 0 && r < rows, "row \(r) out of 0..<\(rows)")
         switch column {
@@ -167,17 +177,19 @@ public final class ClassificationTable: @unchecked Sendable {
         return n
     }
 
-    /// One row as a value.
+    /// One row as a value. `r` must be in 0..<rows (as for an array's subscript).
     public func row(_ r: Int) -> ClassificationRow {
         precondition(r >= 0 && r < rows, "row \(r) out of 0..<\(rows)")
         func date(_ v: Int32) -> CivilDate? { v == ChildKernel.noDate ? nil : CivilDate(dayNumber: v) }
-        return ClassificationRow(childID: childID[r], status: ChildStatus(rawValue: status[r])!, since: date(since[r]),
-                                 rule: ClassificationRule(rawValue: rule[r])!, alerts: AlertSet(rawValue: alerts[r]),
+        // The workers store only valid codes; the fallbacks keep a broken invariant from trapping.
+        let reasons = ReasonCode.allCases
+        return ClassificationRow(childID: childID[r], status: ChildStatus(rawValue: status[r]) ?? .attendanceUnknown, since: date(since[r]),
+                                 rule: ClassificationRule(rawValue: rule[r]) ?? .noAttendance, alerts: AlertSet(rawValue: alerts[r]),
                                  riskFlags: RiskFlags(rawValue: flags[r]), streakStart: date(streakStart[r]),
                                  streakUnexcusedDays: Int(streakUnexcused[r]), streakClockDays: Int(streakClock[r]),
                                  termSchoolDays: Int(termSchoolDays[r]), termUnexcusedDays: Int(termUnexcused[r]),
                                  missingDays: Int(missing[r]), conflicts: Int(conflictCount[r]),
-                                 proposedReason: reason[r] == 0 ? nil : ReasonCode.allCases[Int(reason[r]) - 1])
+                                 proposedReason: reason[r] == 0 || Int(reason[r]) > reasons.count ? nil : reasons[Int(reason[r]) - 1])
     }
 
     /// Number of rows with `status`.

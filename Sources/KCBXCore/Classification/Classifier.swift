@@ -202,7 +202,8 @@ public struct Classifier: Sendable {
         if flags.contains(.graduationSeason) {
             risks.append(RiskFinding(flag: .graduationSeason, why: "初三毕业季: grade 9 within \(windows.graduationLeadDays) days of the school year's end or after it\(gradeNote) (001 二（二）; every junior graduate registers for the 中考)"))
         }
-        let reason: ReasonCode? = out.reason == 0 ? nil : ReasonCode.allCases[Int(out.reason) - 1]
+        let reasons = ReasonCode.allCases
+        let reason: ReasonCode? = out.reason == 0 || Int(out.reason) > reasons.count ? nil : reasons[Int(out.reason) - 1]
         return Classification(asOf: ctx.asOf, status: out.status, since: date(out.since), rule: out.rule, ruleText: ruleText,
                               citation: out.rule.citation(in: profile), streak: streak, alerts: alerts, riskFlags: flags, risks: risks,
                               proposedReason: reason, termSchoolDays: Int(out.termSchoolDays), termUnexcusedDays: Int(out.termUnexcused),

@@ -12,7 +12,7 @@ struct StreakThreshold: Sendable, Equatable {
     @inline(__always) func units(from dayNumber: Int32) -> Int32 {
         guard unit == .calendarMonths else { return amount }
         let d = CivilDate(dayNumber: dayNumber)
-        return Int32(d.days(to: d.adding(months: Int(amount))))
+        return Int32(clamping: d.days(to: d.adding(months: Int(amount))))
     }
 }
 
@@ -32,11 +32,11 @@ struct StreakRules: Sendable, Equatable {
             guard let d = profile.duration(key) else {
                 throw KCBXError.invalidInput(field: "parameters.\(key.rawValue)", rule: "classification needs a duration, the profile has it off")
             }
-            return StreakThreshold(amount: Int32(d.amount), unit: d.unit)
+            return StreakThreshold(amount: Int32(clamping: d.amount), unit: d.unit)
         }
         suspected = try required(.suspectedAfter)
         dropout = try required(.dropoutAfterSuspected)
-        alert = profile.duration(.threeLineAlertAfter).map { StreakThreshold(amount: Int32(max($0.amount, 1)), unit: $0.unit) }
+        alert = profile.duration(.threeLineAlertAfter).map { StreakThreshold(amount: Int32(clamping: max($0.amount, 1)), unit: $0.unit) }
         guard let share = profile.number(.chronicAbsenceShare) else {
             throw KCBXError.invalidInput(field: "parameters.chronic_absence_share", rule: "classification needs a share, the profile has it off")
         }

@@ -2,11 +2,34 @@ import FoundationEssentials
 
 /// A calendar date (proleptic Gregorian, no time zone), stored as a day number so that
 /// day arithmetic over a term of attendance is integer arithmetic.
+///
+/// Every `CivilDate` lies in 0001-01-01 … 9999-12-31 (`validDayNumbers`): input in any encoding
+/// outside it is refused (`init(yyyymmdd:)`, `init(iso:)`, `init(checkedDayNumber:)`), and
+/// arithmetic (`adding(days:)`, `adding(months:)`) saturates at its ends, so that no value from a
+/// caller can make `components`, `yyyymmdd` or the arithmetic overflow.
 public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Days since 1970-01-01.
     public let dayNumber: Int32
 
-    public init(dayNumber: Int32) { self.dayNumber = dayNumber }
+    /// Day numbers of 0001-01-01 … 9999-12-31, the dates a `CivilDate` can hold.
+    public static let validDayNumbers: ClosedRange<Int32> = -719_162...2_932_896
+    public static let earliest = CivilDate(dayNumber: validDayNumbers.lowerBound)
+    public static let latest = CivilDate(dayNumber: validDayNumbers.upperBound)
+
+    /// A date from a trusted day number, clamped to `validDayNumbers` (use
+    /// `init(checkedDayNumber:field:)` for input).
+    public init(dayNumber: Int32) {
+        self.dayNumber = min(max(dayNumber, CivilDate.validDayNumbers.lowerBound), CivilDate.validDayNumbers.upperBound)
+    }
+
+    /// A day number given as input (e.g. a day-number column): outside 0001-01-01 … 9999-12-31 it
+    /// is refused naming `field`.
+    public init(checkedDayNumber v: Int32, field: String = "date") throws {
+        guard CivilDate.validDayNumbers.contains(v) else {
+            throw KCBXError.invalidInput(field: field, rule: "day number \(v) is outside 0001-01-01 … 9999-12-31 (day numbers \(CivilDate.validDayNumbers.lowerBound)…\(CivilDate.validDayNumbers.upperBound))")
+        }
+        dayNumber = v
+    }
 
     /// A validated date; `field` names the input in the error.
     public init(year: Int, month: Int, day: Int, field: String = "date") throws {
@@ -42,7 +65,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Today's date in UTC.
     public static func today() -> CivilDate {
-        CivilDate(dayNumber: Int32((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+        CivilDate(dayNumber: Int32(exactly: (Date().timeIntervalSince1970 / 86_400).rounded(.down)) ?? 0)
     }
 
     public var components: (year: Int, month: Int, day: Int) {
@@ -63,22 +86,30 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public var day: Int { components.day }
 
     /// The packed integer YYYYMMDD.
-    public var yyyymmdd: Int32 { let c = components; return Int32(c.year * 10000 + c.month * 100 + c.day) }
+    public var yyyymmdd: Int32 { let c = components; return Int32(clamping: c.year * 10000 + c.month * 100 + c.day) }
 
     /// ISO weekday: 1 = Monday … 7 = Sunday.
     public var isoWeekday: Int { let w = (Int(dayNumber) % 7 + 7 + 3) % 7; return w + 1 }
 
     public var isWeekend: Bool { isoWeekday >= 6 }
 
-    public func adding(days: Int) -> CivilDate { CivilDate(dayNumber: dayNumber + Int32(days)) }
+    /// `days` later (earlier when negative), saturating at 0001-01-01 and 9999-12-31.
+    public func adding(days: Int) -> CivilDate {
+        let span = Int(CivilDate.validDayNumbers.upperBound) - Int(CivilDate.validDayNumbers.lowerBound)
+        let d = Int(dayNumber) + min(max(days, -span), span)
+        return CivilDate(dayNumber: Int32(clamping: d))
+    }
 
-    /// Same day `months` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb).
+    /// Same day `months` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb);
+    /// saturating at 0001-01-01 and 9999-12-31.
     public func adding(months: Int) -> CivilDate {
         let c = components
-        let total = c.year * 12 + (c.month - 1) + months
+        let total = c.year * 12 + (c.month - 1) + min(max(months, -120_000), 120_000)
+        if total < 12 { return .earliest }
+        if total >= 10_000 * 12 { return .latest }
         let y = total / 12, m = total % 12 + 1
         let d = min(c.day, CivilDate.daysIn(year: y, month: m))
-        return CivilDate(dayNumber: Int32(CivilDate.days(year: y, month: m, day: d)))
+        return CivilDate(dayNumber: Int32(clamping: CivilDate.days(year: y, month: m, day: d)))
     }
 
     /// Days from `self` to `other` (positive when `other` is later).

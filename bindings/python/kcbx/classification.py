@@ -845,10 +845,30 @@ def _integer_dates(values: Any) -> bool:
     return True
 
 
+def _refuse_lossy_identifiers(values: Any, arr: Any, field_: str) -> None:
+    """Identifier columns hold integers or text, never floats: a float dtype (pandas reads an ID
+    column with a missing value as float64, so 640422201908270123 becomes 6.404222019082701e+17)
+    is refused by name, and so is a missing value (None, NaN) or a float among the values."""
+    if arr is not None and arr.dtype.kind in "fc":
+        np = _numpy()
+        missing = np.isnan(arr) if arr.dtype.kind == "f" else np.zeros(len(arr), dtype=bool)
+        where = f"; row {int(np.argmax(missing))} is missing (NaN)" if missing.any() else ""
+        raise InvalidInput(f"{field_}: dtype {arr.dtype} cannot hold identifiers exactly{where}; "
+                           "pass integers or text (e.g. read the column with dtype=str)")
+    if arr is not None and arr.dtype.kind not in "OUS":
+        return
+    for i, v in enumerate(values if arr is None else arr.tolist()):
+        if v is None or isinstance(v, float) or (arr is not None and type(v).__name__ in ("NAType", "NaTType")):
+            what = "missing" if v is None or v != v or type(v).__name__ in ("NAType", "NaTType") else f"the float {v!r}"
+            raise InvalidInput(f"{field_}[{i}]: is {what}; identifiers must be integers or text, never float or missing")
+
+
 def _child_rows(values: Any, factorize: Optional[bool], field_: str) -> Tuple[_Column, Optional[List[Any]]]:
     """Mark -> child row. Integer columns are row indexes (0..n_children-1) unless `factorize`;
-    other keys (registry numbers, names) are factorized: rows follow the sorted keys."""
+    other keys (registry numbers, names) are factorized: rows follow the sorted keys. Float
+    columns and missing keys (None, NaN) are refused: a missing key is no child."""
     arr = _as_array(values)
+    _refuse_lossy_identifiers(values, arr, field_)
     integer = (arr.dtype.kind in "iu") if arr is not None else all(
         isinstance(v, int) and not isinstance(v, bool) or hasattr(v, "__index__") for v in values)
     if integer and not factorize:
@@ -1027,6 +1047,8 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     for k, n in lengths.items():
         if n != n_children:
             raise InvalidInput(f"{k}: has {n} entries for {n_children} children")
+    if child_ids is not None:
+        _refuse_lossy_identifiers(child_ids, _as_array(child_ids), "child_ids")
     c_ids = None if child_ids is None else _int_column(child_ids, "int64_t", "child_ids")
     c_birth = None if birth_dates is None else _date_column(birth_dates, encoding, "birth_dates")
     c_grades = None if grades is None else _int_column(grades, "int8_t", "grades")

@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Union
 
 from ._dates import date_to_c
 from ._native import c_path, c_string, ffi, lib, take_string
-from .errors import check
+from .errors import InvalidInput, check
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -151,23 +151,57 @@ def reconcile(household: Source, students: Source, as_of: _dt.date, region: str 
                           progress)
 
 
+# Columns of the reconciliation inputs that hold identifiers or codes (docs/data-formats.md).
+_IDENTIFIER_COLUMNS = ("resident_id", "registry_number", "school_id", "region_code", "school_region_code")
+
+
+def _refuse_float_identifiers(values: Any, name: str, column: str) -> None:
+    """Identifiers are integers or text, never floats: pandas reads an ID column with a missing
+    value as float64 and would write 640422201908270123 as 6.404222019082701e+17. A float dtype
+    is refused naming the column and the dtype; a float (or NaN) among object values naming the row."""
+    dtype = getattr(values, "dtype", None)
+    kind = getattr(dtype, "kind", None)
+    if kind in ("f", "c"):
+        raise InvalidInput(f"{name}: column {column!r} has dtype {dtype}, which cannot hold identifiers exactly; "
+                           "read it as text (e.g. pandas.read_csv(..., dtype={'" + column + "': str}))")
+    if kind not in (None, "O", "U", "S"):
+        return
+    for i, v in enumerate(values):
+        if isinstance(v, float):
+            what = "missing (NaN)" if v != v else f"the float {v!r}"
+            raise InvalidInput(f"{name}: column {column!r} row {i} is {what}; identifiers must be text or integers, never float")
+
+
 def _as_csv(value: Any, name: str, tmp: str, id_list: bool) -> Optional[Any]:
-    """A path for `value`: itself when it is one, else a temporary CSV of its columns."""
+    """A path for `value`: itself when it is one, else a temporary CSV of its columns. Identifier
+    columns given as floats are refused (InvalidInput naming the column and dtype)."""
     import csv
     if value is None or isinstance(value, (str, os.PathLike)):
         return value
     path = os.path.join(tmp, f"{name}.csv")
     if hasattr(value, "to_csv") and hasattr(value, "columns"):  # a pandas DataFrame
+        for column in value.columns:
+            if str(column) in _IDENTIFIER_COLUMNS:
+                _refuse_float_identifiers(value[column], name, str(column))
         value.to_csv(path, index=False, encoding="utf-8")
         return path
     if isinstance(value, dict):
+        for column, values in value.items():
+            if str(column) in _IDENTIFIER_COLUMNS and hasattr(values, "dtype"):
+                _refuse_float_identifiers(values, name, str(column))
         columns = {str(k): list(v) for k, v in value.items()}
+        for column in _IDENTIFIER_COLUMNS:
+            if column in columns:
+                _refuse_float_identifiers(columns[column], name, column)
         lengths = {len(v) for v in columns.values()}
         if len(lengths) > 1:
             raise ValueError(f"{name}: columns have different lengths {sorted(lengths)}")
         rows = zip(*columns.values())
         header = list(columns)
     elif id_list:
+        if not hasattr(value, "dtype"):
+            value = list(value)
+        _refuse_float_identifiers(value, name, "resident_id")
         rows, header = ([str(v)] for v in value), ["resident_id"]
     else:
         raise TypeError(f"{name} must be a CSV path, a pandas DataFrame or a dict of columns, not {type(value).__name__}")

@@ -1,0 +1,782 @@
+#!/usr/bin/env python3
+"""The hostile-input catalogue (issue 11): every function of include/kcbx.h × every parameter ×
+hostile values, each call in its own process.
+
+The function list comes from the header: a function without an entry in SPECS fails the run, so
+a new export cannot go without catalogue coverage. For each function SPECS gives one valid call
+(the baseline, which must return its expected status); each case then replaces one argument by a
+hostile value of its C type —
+
+  strings         NULL, bad UTF-8, "" and a 10 MB string
+  dates (int32)   0, -1, 99999999, INT32_MIN, INT32_MAX, 20250230
+  other int32     -1, INT32_MIN, INT32_MAX          int64   -1, INT64_MIN, INT64_MAX
+  uint32          UINT32_MAX                        arrays, handles, out-params   NULL
+  string arrays   NULL, NULL entries, bad UTF-8 entries, 10 MB entries
+
+— plus EXTRAS (day numbers ±2^31 in every date column of the bulk call, counts near INT32_MAX,
+an allocation failure under RLIMIT_AS). Each case is one run of a generated C driver (fork+exec,
+a fresh process; ledgers are fresh copies of a template). A case passes when the process exits
+normally (no signal, no hang) and the call returns a non-OK status with a non-empty message —
+or, for the values ACCEPTED says the function documents as allowed (NULL optional out-params,
+0 = "no date", …), KCBX_STATUS_OK with an empty message.
+
+Usage: catalogue.py --prefix <install prefix> [--jobs N] [--keep DIR] [--filter SUBSTRING]
+Prints one "FAIL …" line per failed case and a final "N passed, N failed" line (Tests/c/run.sh
+adds it to its count). Not run under valgrind: the C host tests do that.
+"""
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+
+# --- the header -------------------------------------------------------------------------------
+
+def parse_header(path: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(name, return type, [(param type, param name)]) of every `extern` function."""
+    text = open(path, encoding="utf-8").read()
+    out = []
+    for m in re.finditer(r"^extern\s+([^;{]*?)\b(kcbx_\w+)\s*\(([^;]*?)\)\s*;", text, re.M | re.S):
+        ret, name, params = " ".join(m.group(1).split()), m.group(2), " ".join(m.group(3).split())
+        plist = []
+        if params and params != "void":
+            for p in split_params(params):
+                fm = re.match(r"(.*)\(\s*\*\s*(\w+)\s*\)\s*\((.*)\)$", p)  # function pointer
+                if fm:
+                    plist.append(("fnptr", fm.group(2)))
+                    continue
+                pm = re.match(r"(.*?)(\w+)$", p)
+                plist.append((" ".join(pm.group(1).replace("*", " * ").split()), pm.group(2)))
+        out.append((name, ret, plist))
+    return out
+
+
+def split_params(s: str) -> list[str]:
+    depth, cur, parts = 0, "", []
+    for ch in s:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(cur.strip()); cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        parts.append(cur.strip())
+    return parts
+
+
+# --- the valid calls ----------------------------------------------------------------------------
+
+KID = "530113201603100118"     # on the roster, school S-1, with case 1 (suspected dropout)
+KID2 = "530113201405200222"    # on the roster, with case 2 (verified with reason C, in persuasion)
+KID3 = "530113201501010330"    # on the roster without registration (an out-of-school candidate), no case
+S = lambda v: '"' + v.replace('"', '\\"') + '"'  # noqa: E731 - a C string literal
+
+I32 = "(const int32_t[]){%s}"
+RETURN_NOTICE = S('{"guardian":"马大","child":"马小明","child_id":"%s","school":"铜都小学","absent_since":"2025-09-08",'
+                  '"deadline":"2025-10-10","issuer":"东川区教育体育局","issue_date":"2025-09-30","basis":"义务教育法"}' % KID)
+
+# args: one C expression per parameter ("OUT" = the address of a fresh local of the pointee
+# type). base: the baseline's expected status (0 OK). Fixtures: POL() dongchuan-2025, CAL() a
+# 2025-26 calendar, LED() the ledger copy opened by the county officer, CLS() / TAB() a
+# classification / table with a duplicate mark, REP() a ledger report, FINDINGS() reconciliation
+# findings; DATA("f") a file the runner wrote, TMP("f") a fresh path.
+SPECS: dict[str, dict] = {
+    "kcbx_abi_version": dict(args=[]),
+    "kcbx_version": dict(args=[]),
+    "kcbx_last_error_message": dict(args=[]),
+    "kcbx_string_free": dict(args=["NULL"]),
+    "kcbx_calendar_free": dict(args=["NULL"]),
+    "kcbx_classification_free": dict(args=["NULL"]),
+    "kcbx_ledger_close": dict(args=["NULL"]),
+    "kcbx_ledger_free": dict(args=["NULL"]),
+    "kcbx_policy_free": dict(args=["NULL"]),
+    "kcbx_report_free": dict(args=["NULL"]),
+    "kcbx_table_free": dict(args=["NULL"]),
+    "kcbx_calendar_add_holiday": dict(args=["CAL()", "20251103", "20251104", S("秋假")]),
+    "kcbx_calendar_add_make_up_day": dict(args=["CAL()", "20251101"]),
+    "kcbx_calendar_count_school_days": dict(args=["CAL()", "20250901", "20250930", "OUT"]),
+    "kcbx_calendar_from_file": dict(args=['DATA("calendar.json")', "OUT"]),
+    "kcbx_calendar_from_json": dict(args=["CAL_JSON", "OUT"]),
+    "kcbx_calendar_is_school_day": dict(args=["CAL()", "20250908", "OUT"]),
+    "kcbx_calendar_range": dict(args=["CAL()", "OUT", "OUT"]),
+    "kcbx_calendar_standard": dict(args=["2025", "0", "0", "0", "0", I32 % "20251001", I32 % "20251008", "1",
+                                         I32 % "20250928", "1", "OUT"]),
+    "kcbx_calendar_term": dict(args=["CAL()", "20250908", "OUT", "OUT", "OUT", "OUT"]),
+    "kcbx_calendar_to_json": dict(args=["CAL()", "OUT"]),
+    "kcbx_classification_conflict": dict(args=["CLS()", "0", "OUT", "OUT", "OUT", "OUT", "OUT"]),
+    "kcbx_classification_missing_date": dict(args=["CLS()", "0", "OUT"]),
+    "kcbx_classification_risk_why": dict(args=["CLS()", "2", "OUT"]),
+    "kcbx_classification_rule_text": dict(args=["CLS()", "OUT"]),
+    "kcbx_classification_streak": dict(args=["CLS()", "OUT", "OUT", "OUT", "OUT", "OUT"]),
+    "kcbx_classification_summary": dict(args=["CLS()", "OUT", "OUT", "OUT", "OUT", "OUT", "OUT"]),
+    "kcbx_classification_term": dict(args=["CLS()", "OUT", "OUT", "OUT", "OUT"]),
+    "kcbx_classification_to_json": dict(args=["CLS()", "OUT"]),
+    "kcbx_classify": dict(args=["POL()", "CAL()", "20250912", "2", I32 % "20250908, 20250909", I32 % "2, 1",
+                                I32 % "0, 20250909", I32 % "0, 20250910", "(const char *const[]){NULL, \"假条1\"}",
+                                "20160310", "4", "0", "0", "NULL", "0", "1", "OUT"]),
+    "kcbx_classify_many": dict(args=["POL()", "CAL()", "20250912", "0", "2", "(const int64_t[]){70, 71}",
+                                     I32 % "20160310, 20140520", "(const int8_t[]){4, 6}", "(const int8_t[]){0, 0}",
+                                     I32 % "0, 0", "(const uint32_t[]){0, 4}", "(const uint32_t[]){1, 0}",
+                                     "(const char *const[]){NULL, \"意见\"}", "3", I32 % "0, 0, 1",
+                                     I32 % "20250908, 20250908, 20250909", "(const int8_t[]){2, 0, 1}",
+                                     I32 % "0, 0, 20250909", I32 % "0, 0, 20250910", "OUT"]),
+    "kcbx_due_case_json": dict(args=["LED()", "1", "20250930", "OUT"]),
+    "kcbx_due_csv": dict(args=["LED()", "20250930", S("overdue,escalated"), 'TMP("due.csv")', "OUT"]),
+    "kcbx_due_json": dict(args=["LED()", "20250930", "NULL", "OUT"]),
+    "kcbx_due_record_action": dict(args=["LED()", "1", S("home_visit"), "NULL", "20250916", S("家访")]),
+    "kcbx_due_record_student_action": dict(args=["LED()", S(KID), S("three_line_report"), "20250910", "NULL"]),
+    "kcbx_due_reports_json": dict(args=["POL()", "CAL()", "20250901", "20250930", "OUT"]),
+    "kcbx_escalate": dict(args=["LED()", "20250930", "OUT"]),
+    "kcbx_ledger_case_action": dict(args=["LED()", "1", S("home_visit"), "20250916", S("家访")]),
+    "kcbx_ledger_case_close": dict(args=["LED()", "1", "20250930", "NULL"], base=4),  # not returned: refused by rule
+    "kcbx_ledger_case_dismiss": dict(args=["LED()", "1", S("data_error"), "20250916", "NULL"]),
+    "kcbx_ledger_case_exempt": dict(args=["LED()", "2", S("deferred"), S("专家组意见2025-1号"), "20250916", "NULL"]),
+    "kcbx_ledger_case_history_json": dict(args=["LED()", "1", "OUT"]),
+    "kcbx_ledger_case_open": dict(args=["LED()", S(KID3), S("out_of_school"), "20250915", "NULL", "OUT"]),
+    "kcbx_ledger_case_persuade": dict(args=["LED()", "2", S("每周家访"), S("马老师"), "20250917", "NULL"]),
+    "kcbx_ledger_case_return": dict(args=["LED()", "2", S("S-1"), S("regular_class"), "20250920", "NULL"]),
+    "kcbx_ledger_case_status": dict(args=["LED()", "1", "OUT", "OUT"]),
+    "kcbx_ledger_case_verify": dict(args=["LED()", "1", S("G"), "20250916", "NULL"]),
+    "kcbx_ledger_cases_json": dict(args=["LED()", "NULL", "OUT"]),
+    "kcbx_ledger_export_csv": dict(args=["LED()", S("guyuan-attachment-2"), "NULL", "0", "20250930", 'TMP("export.csv")', "OUT"]),
+    "kcbx_ledger_head": dict(args=["LED()", "OUT", "OUT"]),
+    "kcbx_ledger_import_marks": dict(args=["LED()", "1", "(const char *const[]){%s}" % S(KID), I32 % "20250915", I32 % "0", "OUT"]),
+    "kcbx_ledger_import_marks_csv": dict(args=["LED()", 'DATA("marks.csv")', "OUT"]),
+    "kcbx_ledger_import_students_csv": dict(args=["LED()", 'DATA("roster.csv")', "OUT"]),
+    "kcbx_ledger_import_students_json": dict(args=["LED()", "ROSTER_JSON", "OUT"]),
+    "kcbx_ledger_intake_findings": dict(args=["LED()", "FINDINGS()", "20250930", "NULL", "OUT"]),
+    "kcbx_ledger_intake_findings_json": dict(args=["LED()", S('[{"kind":"out_of_school","resident_id":"%s"}]' % KID3),
+                                                   "20250930", "NULL", "OUT"]),
+    "kcbx_ledger_open": dict(args=["LEDGER_PATH", "POL()", S("county"), S("530113"), S("李科长"), S("控辍专干"), "OUT"]),
+    "kcbx_ledger_report": dict(args=["LED()", S("rates"), "20250930", "NULL", "0", "OUT"]),
+    "kcbx_ledger_set_calendar": dict(args=["LED()", "CAL()", "OUT"]),
+    "kcbx_ledger_set_calendar_json": dict(args=["LED()", "CAL_JSON", "OUT"]),
+    "kcbx_ledger_sweep": dict(args=["LED()", "20250930", "OUT"]),
+    "kcbx_ledger_verify": dict(args=["LED()", "0", "NULL", "OUT", "OUT"]),
+    "kcbx_notice_fields_json": dict(args=["LED()", S("return_notice"), S(KID), "20250930", "OUT"]),
+    "kcbx_notice_fields_of": dict(args=[S("return_notice"), "OUT"]),
+    "kcbx_notice_render": dict(args=[S("return_notice"), RETURN_NOTICE, "OUT"]),
+    "kcbx_policy_builtin": dict(args=[S("guyuan-2021"), "OUT"]),
+    "kcbx_policy_duration": dict(args=["POL()", S("suspected_after"), "OUT", "OUT"]),
+    "kcbx_policy_from_file": dict(args=['DATA("policy.json")', "OUT"]),
+    "kcbx_policy_from_json": dict(args=["POLICY_JSON()", "OUT"]),
+    "kcbx_policy_names": dict(args=["OUT"]),
+    "kcbx_policy_number": dict(args=["POL()", S("chronic_absence_share"), "OUT", "OUT"]),
+    "kcbx_policy_provenance": dict(args=["POL()", S("suspected_after"), "OUT", "OUT"]),
+    "kcbx_policy_to_json": dict(args=["POL()", "OUT"]),
+    "kcbx_reason_for_out_of_school": dict(args=["20140101", "20250915", "OUT"]),
+    "kcbx_reconcile_csv": dict(args=[S("530113"), "20250930", 'DATA("household.csv")', 'DATA("students.csv")',
+                                     'DATA("ids.csv")', 'DATA("ids.csv")', 'DATA("ids.csv")', 'DATA("ids.csv")', "OUT", "OUT"]),
+    "kcbx_reconcile_csv_progress": dict(args=[S("530113"), "20250930", 'DATA("household.csv")', 'DATA("students.csv")',
+                                              'DATA("ids.csv")', 'DATA("ids.csv")', 'DATA("ids.csv")', 'DATA("ids.csv")',
+                                              'DATA("household.csv")', 'DATA("ids.csv")', 'DATA("ids.csv")',
+                                              "on_progress", "&progress_calls", "OUT", "OUT"]),
+    "kcbx_registry_number_parse": dict(args=[S("G" + KID), "20250915", "OUT", "OUT"]),
+    "kcbx_report_cell": dict(args=["REP()", "0", "0", "OUT"]),
+    "kcbx_report_columns": dict(args=["REP()", "OUT"]),
+    "kcbx_report_csv": dict(args=["REP()", "OUT"]),
+    "kcbx_report_header": dict(args=["REP()", "0", "OUT"]),
+    "kcbx_report_json": dict(args=["REP()", "OUT"]),
+    "kcbx_report_rows": dict(args=["REP()", "OUT"]),
+    "kcbx_report_write_csv": dict(args=["REP()", 'TMP("report.csv")']),
+    "kcbx_resident_id_check_character": dict(args=[S(KID[:17]), "OUT"]),
+    "kcbx_resident_id_parse": dict(args=[S(KID), "20250915", "OUT", "OUT", "OUT", "OUT"]),
+    "kcbx_rule_describe": dict(args=["POL()", "3", "OUT"]),
+    "kcbx_school_age": dict(args=["20140101", "20250915", "OUT", "OUT", "OUT", "OUT", "OUT"]),
+    "kcbx_table_conflict": dict(args=["TAB()", "0", "OUT", "OUT", "OUT", "OUT"]),
+    "kcbx_table_conflict_count": dict(args=["TAB()", "OUT"]),
+    "kcbx_table_copy_child_ids": dict(args=["TAB()", "buf64", "2"]),
+    "kcbx_table_copy_column": dict(args=["TAB()", "1", "0", "buf32", "2"]),
+    "kcbx_table_count": dict(args=["TAB()", "0", "OUT"]),
+    "kcbx_table_rows": dict(args=["TAB()", "OUT"]),
+    "kcbx_table_value": dict(args=["TAB()", "0", "2", "OUT"]),
+}
+
+# Hostile values a function documents as allowed: (function, parameter) -> labels ("*" = every
+# value of that parameter). These must return KCBX_STATUS_OK with an empty message.
+OPTIONAL_OUT = "optional out-param (documented: may be NULL)"
+ACCEPTED: dict[tuple[str, str], set[str]] = {}
+
+
+def accept(fn: str, params: str, labels: str = "*") -> None:
+    for p in params.split():
+        ACCEPTED.setdefault((fn, p), set()).update(labels.split())
+
+
+# Out-params documented "may be NULL" (the result is not wanted).
+for _fn, _ps in {
+    "kcbx_calendar_range": "out_first out_last",
+    "kcbx_calendar_term": "out_index out_school_year out_start out_end",
+    "kcbx_classification_conflict": "out_date out_replaced_kind out_kept_kind out_replaced_index out_kept_index",
+    "kcbx_classification_streak": "out_start out_unexcused_days out_clock_days out_leave_days out_unknown_days",
+    "kcbx_classification_summary": "out_status out_since out_rule out_alerts out_risk_flags out_reason",
+    "kcbx_classification_term": "out_school_days out_unexcused_days out_missing_days out_conflicts",
+    "kcbx_table_conflict": "out_row out_date out_replaced_mark out_kept_mark",
+    "kcbx_school_age": "out_age out_entry_year out_compulsory out_grade out_stage",
+    "kcbx_resident_id_parse": "out_region_code out_birth_date out_sex out_problem",
+    "kcbx_registry_number_parse": "out_kind out_body",
+    "kcbx_policy_duration": "out_amount out_unit",
+    "kcbx_policy_number": "out_value out_is_set",
+    "kcbx_policy_provenance": "out_kind out_citation",
+    "kcbx_ledger_head": "out_seq out_hash",
+    "kcbx_ledger_verify": "out_events out_first_bad_seq",
+    "kcbx_ledger_case_status": "out_status out_kind",
+    "kcbx_ledger_case_open": "out_case_id",
+    "kcbx_ledger_set_calendar": "out_changed",
+    "kcbx_ledger_set_calendar_json": "out_changed",
+    "kcbx_ledger_sweep": "out_summary_json",
+    "kcbx_ledger_export_csv": "out_rows",
+    "kcbx_ledger_import_marks": "out_report_json",
+    "kcbx_ledger_import_marks_csv": "out_report_json",
+    "kcbx_ledger_import_students_csv": "out_report_json",
+    "kcbx_ledger_import_students_json": "out_report_json",
+    "kcbx_ledger_intake_findings": "out_summary_json",
+    "kcbx_ledger_intake_findings_json": "out_summary_json",
+    "kcbx_escalate": "out_summary_json",
+    "kcbx_due_csv": "out_rows",
+    "kcbx_reconcile_csv": "out_summary_report",
+    "kcbx_reconcile_csv_progress": "out_summary_report",
+}.items():
+    accept(_fn, _ps, "NULL")
+# 0 = "no date" / "today" / the default, where documented.
+accept("kcbx_calendar_standard", "autumn_start autumn_end spring_start spring_end", "0")
+accept("kcbx_classify", "birth_date registration_date", "0")
+accept("kcbx_ledger_export_csv", "as_of", "0")
+accept("kcbx_registry_number_parse", "as_of", "0")
+accept("kcbx_resident_id_parse", "as_of", "0")
+# Optional inputs (documented "may be NULL"; "" is the same empty value).
+accept("kcbx_calendar_add_holiday", "name", "NULL empty 10MB")  # a name, kept as given
+accept("kcbx_classify", "leave_from leave_to", "NULL")
+accept("kcbx_classify", "leave_slips", "NULL NULL-entries")
+accept("kcbx_classify", "expert_opinion", "NULL empty 10MB")  # asked only of deferred and suspended children
+accept("kcbx_classify_many", "child_ids birth_dates grades registrations registration_dates fact_bits group_masks leave_from leave_to", "NULL")
+accept("kcbx_classify_many", "expert_opinions", "NULL NULL-entries 10MB-entries")
+for _fn in ("kcbx_due_record_action", "kcbx_due_record_student_action", "kcbx_ledger_case_action", "kcbx_ledger_case_dismiss",
+            "kcbx_ledger_case_open", "kcbx_ledger_case_verify", "kcbx_ledger_case_persuade", "kcbx_ledger_case_return",
+            "kcbx_ledger_case_exempt", "kcbx_ledger_intake_findings", "kcbx_ledger_intake_findings_json"):
+    accept(_fn, "note", "NULL empty")
+accept("kcbx_due_record_action", "department", "NULL")
+accept("kcbx_ledger_case_persuade", "person", "NULL empty")  # unless the profile requires one_to_one_assignment
+accept("kcbx_due_csv", "states", "NULL empty")
+accept("kcbx_due_json", "states", "NULL empty")
+accept("kcbx_ledger_cases_json", "filter_json", "NULL")
+accept("kcbx_ledger_export_csv", "filter_json", "NULL")
+accept("kcbx_ledger_open", "actor_role", "NULL empty")
+accept("kcbx_ledger_report", "unit", "NULL empty")
+accept("kcbx_ledger_verify", "anchor_hash")  # ignored while anchor_seq is 0; EXTRAS try it with anchor_seq 1
+for _p in ("attending_csv", "poverty_csv", "three_kinds_csv", "dropouts_csv"):
+    accept("kcbx_reconcile_csv", _p, "NULL")
+for _p in ("attending_csv", "poverty_csv", "three_kinds_csv", "dropouts_csv", "census_csv", "disabled_csv", "left_behind_csv",
+           "progress", "user_data"):
+    accept("kcbx_reconcile_csv_progress", _p, "NULL")
+# A capacity larger than the rows: only the rows are written.
+accept("kcbx_table_copy_child_ids", "capacity", "INT64_MAX")
+accept("kcbx_table_copy_column", "capacity", "INT64_MAX")
+
+
+# --- hostile values -----------------------------------------------------------------------------
+
+DATE_PARAMS = {"as_of", "date", "from", "to", "through", "birth_date", "on_date", "registration_date",
+               "autumn_start", "autumn_end", "spring_start", "spring_end"}
+
+
+def hostile(ptype: str, pname: str) -> list[tuple[str, str]]:
+    """(label, C expression) of the hostile values of one parameter."""
+    if ptype == "fnptr":
+        return [("NULL", "NULL")]
+    if "*" in ptype:
+        if ptype.replace(" ", "") in ("charconst*", "constchar*"):
+            return [("NULL", "NULL"), ("bad-utf8", "BAD_UTF8"), ("empty", '""'), ("10MB", "BIG()")]
+        if ptype.replace(" ", "") in ("charconst*const*", "constchar*const*"):
+            return [("NULL", "NULL"), ("NULL-entries", "STRS_NULL"), ("bad-utf8-entries", "STRS_BAD"), ("10MB-entries", "STRS_BIG")]
+        return [("NULL", "NULL")]
+    if ptype == "int32_t":
+        if pname in DATE_PARAMS:
+            return [("0", "0"), ("-1", "-1"), ("99999999", "99999999"), ("INT32_MIN", "INT32_MIN"),
+                    ("INT32_MAX", "INT32_MAX"), ("20250230", "20250230")]
+        return [("-1", "-1"), ("INT32_MIN", "INT32_MIN"), ("INT32_MAX", "INT32_MAX")]
+    if ptype == "int64_t":
+        return [("-1", "-1"), ("INT64_MIN", "INT64_MIN"), ("INT64_MAX", "INT64_MAX")]
+    if ptype == "uint32_t":
+        return [("UINT32_MAX", "UINT32_MAX")]
+    raise SystemExit(f"catalogue.py: no hostile values for parameter type {ptype!r} ({pname})")
+
+
+# --- extra cases beyond one-argument substitution -------------------------------------------------
+
+# After a bulk call that succeeded: every cell of row 0, and the date columns as YYYYMMDD.
+READ_BACK = ("if (s_ == KCBX_STATUS_OK && o19) { int c_; int64_t v_; int32_t col_[4]; "
+             "for (c_ = 0; c_ < 14; c_++) kcbx_table_value(o19, 0, c_, &v_); "
+             "kcbx_table_copy_column(o19, 2, 0, col_, 4); kcbx_table_copy_column(o19, 6, 0, col_, 4); }")
+
+
+def extras() -> list[dict]:
+    """Whole calls with their expectation ("refused" or "ok"); `rlimit` caps the address space (MB)."""
+    out = []
+    base = SPECS["kcbx_classify_many"]["args"]
+    day_cols = {6: "birth_dates", 9: "registration_dates", 15: "mark_dates", 17: "leave_from", 18: "leave_to"}
+    for days in ("INT32_MAX", "INT32_MIN + 1", "2932897", "-719163", "1000000000", "-1000000000"):
+        for i, col in day_cols.items():
+            args = list(base)
+            args[3] = "1"  # DAY_NUMBER
+            good = {6: "20523, 19863", 9: "INT32_MIN, INT32_MIN", 15: "20339, 20339, 20340",
+                    17: "INT32_MIN, INT32_MIN, 20340", 18: "INT32_MIN, INT32_MIN, 20341"}
+            for j, v in good.items():
+                args[j] = I32 % v
+            args[i] = I32 % ", ".join([days] * (3 if i >= 15 else 2))
+            if col == "registration_dates":
+                args[8] = "(const int8_t[]){5, 6}"  # transferred out, graduated: the date becomes `since`
+            # Read every cell back too: the old code accepted some such dates and trapped there.
+            out.append(dict(fn="kcbx_classify_many", label=f"day-number {col} = {days}, read back", args=args, expect="refused",
+                            after=READ_BACK))
+            if col == "birth_dates":  # without registration: status and `since` come from the birth date
+                args = list(args)
+                args[8] = "(const int8_t[]){1, 1}"
+                out.append(dict(fn="kcbx_classify_many", label=f"day-number {col} = {days}, no registration, read back", args=args,
+                                expect="refused", after=READ_BACK))
+    ok = list(base)
+    ok[3] = "1"
+    for j, v in {6: "16870, 16210", 9: "INT32_MIN, INT32_MIN", 15: "20339, 20339, 20340",
+                 17: "INT32_MIN, INT32_MIN, 20340", 18: "INT32_MIN, INT32_MIN, 20341"}.items():
+        ok[j] = I32 % v
+    out.append(dict(fn="kcbx_classify_many", label="day numbers in range, read back", args=ok, expect="ok", after=READ_BACK))
+    for n in ("INT32_MAX - 1", "INT32_MAX", "100000001", "(int64_t)1 << 40"):
+        args = ["POL()", "CAL()", "20250912", "0", n] + ["NULL"] * 8 + ["0"] + ["NULL"] * 5 + ["OUT"]
+        out.append(dict(fn="kcbx_classify_many", label=f"n_children = {n}, columns defaulted", args=args, expect="refused"))
+    for n in ("INT32_MAX", "(int64_t)1 << 40"):  # above the documented 2,147,483,646 marks
+        args = ["POL()", "CAL()", "20250912", "0", "2"] + ["NULL"] * 8 + [n] + ["NULL"] * 5 + ["OUT"]
+        args[14:17] = [I32 % "0", I32 % "20250908", "(const int8_t[]){0}"]
+        out.append(dict(fn="kcbx_classify_many", label=f"n_marks = {n}", args=args, expect="refused"))
+    # 100,000,000 children (the maximum) with every column defaulted, in 1 GB of address space:
+    # the table cannot be allocated, which is a status, not an abort.
+    args = ["POL()", "CAL()", "20250912", "0", "100000000"] + ["NULL"] * 8 + ["0"] + ["NULL"] * 5 + ["OUT"]
+    out.append(dict(fn="kcbx_classify_many", label="100,000,000 children in 1 GB of memory", args=args, expect="refused", rlimit=1024))
+    for n in ("INT32_MAX", "50000001"):
+        out.append(dict(fn="kcbx_ledger_import_marks", label=f"count = {n}",
+                        args=["LED()", n, "(const char *const[]){%s}" % S(KID), I32 % "20250915", I32 % "0", "OUT"], expect="refused"))
+    for label, rows in (("row INT64_MAX", "INT64_MAX"), ("row -1", "-1")):
+        out.append(dict(fn="kcbx_table_value", label=label, args=["TAB()", rows, "2", "OUT"], expect="refused"))
+    for label, h in (("bad UTF-8", "BAD_UTF8"), ("10 MB", "BIG()"), ("empty", '""'), ("NULL", "NULL")):
+        out.append(dict(fn="kcbx_ledger_verify", label=f"anchor_seq 1, anchor_hash {label}",
+                        args=["LED()", "1", h, "OUT", "OUT"], expect="refused"))
+    out.append(dict(fn="kcbx_table_copy_column", label="capacity below rows", args=["TAB()", "1", "0", "buf32", "1"], expect="refused"))
+    out.append(dict(fn="kcbx_table_copy_child_ids", label="capacity INT64_MIN", args=["TAB()", "buf64", "INT64_MIN"], expect="refused"))
+    return out
+
+
+# --- the C driver ---------------------------------------------------------------------------------
+
+PRELUDE = r'''/* Generated by Tests/c/hostile/catalogue.py: one hostile call per case number. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <kcbx.h>
+
+static const char *DATA_DIR, *TMP_DIR, *LEDGER_PATH;
+static const char BAD_UTF8[] = "\xff\xfe\xc3\x28 \xed\xa0\x80";
+static const char *CAL_JSON =
+    "{\"kcbx_calendar\": 1, \"name\": \"hostile 2025-2026\", \"school_years\": [{\"school_year\": 2025,"
+    " \"terms\": [{\"name\": \"autumn\", \"start\": \"2025-09-01\", \"end\": \"2026-01-16\"},"
+    "            {\"name\": \"spring\", \"start\": \"2026-03-02\", \"end\": \"2026-07-10\"}],"
+    " \"holidays\": [{\"name\": \"国庆节\", \"from\": \"2025-10-01\", \"to\": \"2025-10-08\"}],"
+    " \"make_up_days\": [\"2025-09-28\", \"2025-10-11\"]}]}";
+static const char *ROSTER_JSON = "[{\"resident_id\": \"@KID2@\", \"name\": \"李小二\", \"school_id\": \"S-1\","
+    " \"school_name\": \"铜都小学\", \"township_code\": \"530113100\", \"grade\": \"6\", \"address\": \"铜都街道2号\"}]";
+static int32_t buf32[4];
+static int64_t buf64[4];
+static int progress_calls;
+
+static void on_progress(const char *phase, int64_t done, int64_t total, void *user) {
+    (void)phase; (void)done; (void)total;
+    if (user) (*(int *)user)++;
+}
+
+static const char *path_in(const char *dir, const char *name) {
+    static char bufs[16][1024];
+    static int next;
+    char *b = bufs[next++ % 16];
+    snprintf(b, sizeof bufs[0], "%s/%s", dir, name);
+    return b;
+}
+#define DATA(n) path_in(DATA_DIR, n)
+#define TMP(n) path_in(TMP_DIR, n)
+
+static void must(kcbx_status s, const char *what) {
+    if (s != KCBX_STATUS_OK) { printf("SETUP %s: %d %s\n", what, (int)s, kcbx_last_error_message()); exit(3); }
+}
+
+static char *BIG(void) {
+    static char *b;
+    if (!b) {
+        size_t n = 10u * 1024u * 1024u;
+        b = malloc(n + 1);
+        if (!b) { printf("SETUP big string\n"); exit(3); }
+        memset(b, 'a', n);
+        b[n] = '\0';
+    }
+    return b;
+}
+#define STRS_NULL ((const char *const[]){NULL, NULL, NULL, NULL})
+#define STRS_BAD ((const char *const[]){BAD_UTF8, BAD_UTF8, BAD_UTF8, BAD_UTF8})
+#define STRS_BIG ((const char *const[]){BIG(), BIG(), BIG(), BIG()})
+
+static char *POLICY_JSON(void) {
+    static char text[1 << 20];
+    FILE *f = fopen(DATA("policy.json"), "rb");
+    size_t n;
+    if (!f) { printf("SETUP policy.json\n"); exit(3); }
+    n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return text;
+}
+
+static kcbx_policy *POL(void) {
+    static kcbx_policy *p;
+    if (!p) must(kcbx_policy_builtin("dongchuan-2025", &p), "policy");
+    return p;
+}
+
+static kcbx_calendar *CAL(void) {
+    static kcbx_calendar *c;
+    if (!c) must(kcbx_calendar_from_json(CAL_JSON, &c), "calendar");
+    return c;
+}
+
+static kcbx_ledger *LED(void) {
+    static kcbx_ledger *l;
+    if (!l) must(kcbx_ledger_open(LEDGER_PATH, POL(), "county", "530113", "李科长", "控辍专干", &l), "ledger");
+    return l;
+}
+
+static kcbx_classification *CLS(void) {
+    static kcbx_classification *c;
+    const int32_t dates[] = {20250908, 20250908}, kinds[] = {2, 0};
+    if (!c) must(kcbx_classify(POL(), CAL(), 20250912, 2, dates, kinds, NULL, NULL, NULL, 20160310, 4, 0, 0, NULL, 0, 1, &c),
+                 "classification");
+    return c;
+}
+
+static kcbx_table *TAB(void) {
+    static kcbx_table *t;
+    const int32_t child[] = {0, 0, 1}, dates[] = {20250908, 20250908, 20250909};
+    const int8_t kinds[] = {2, 0, 2};
+    if (!t) must(kcbx_classify_many(POL(), CAL(), 20250912, 0, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                    3, child, dates, kinds, NULL, NULL, &t), "table");
+    return t;
+}
+
+static kcbx_report *REP(void) {
+    static kcbx_report *r;
+    if (!r) must(kcbx_ledger_report(LED(), "rates", 20250930, NULL, 0, &r), "report");
+    return r;
+}
+
+static kcbx_report *FINDINGS(void) {
+    static kcbx_report *f, *s;
+    if (!f) must(kcbx_reconcile_csv("530113", 20250930, DATA("household.csv"), DATA("students.csv"), NULL, NULL, NULL, NULL,
+                                    &f, &s), "findings");
+    return f;
+}
+
+/* The template ledger: the roster, the calendar, a week of absence for KID and KID2, case 1
+ * (KID, suspected) and case 2 (KID2, verified with reason C and in persuasion). */
+static int setup(void) {
+    kcbx_ledger *l = NULL;
+    int64_t case_id = 0;
+    char *json = NULL;
+    FILE *f;
+    const char *keys[] = {"@KID@", "@KID@", "@KID@", "@KID@", "@KID@", "@KID2@", "@KID2@", "@KID2@", "@KID2@", "@KID2@"};
+    const int32_t dates[] = {20250908, 20250909, 20250910, 20250911, 20250912, 20250908, 20250909, 20250910, 20250911, 20250912};
+    const int32_t kinds[] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+    int64_t second = 0;
+    must(kcbx_ledger_open(LEDGER_PATH, POL(), "county", "530113", "李科长", "控辍专干", &l), "open");
+    must(kcbx_ledger_import_students_csv(l, DATA("roster.csv"), NULL), "roster");
+    must(kcbx_ledger_set_calendar_json(l, CAL_JSON, NULL), "calendar");
+    must(kcbx_ledger_import_marks(l, 10, keys, dates, kinds, NULL), "marks");
+    must(kcbx_ledger_case_open(l, "@KID@", "suspected_dropout", 20250915, NULL, &case_id), "case");
+    must(kcbx_ledger_case_open(l, "@KID2@", "suspected_dropout", 20250915, NULL, &second), "case 2");
+    must(kcbx_ledger_case_verify(l, second, "C", 20250916, NULL), "verify case 2");
+    must(kcbx_ledger_case_persuade(l, second, "一人一案", "马老师", 20250916, NULL), "persuade case 2");
+    kcbx_ledger_close(l);
+    must(kcbx_policy_to_json(POL(), &json), "policy json");
+    f = fopen(DATA("policy.json"), "wb");
+    if (!f) return 3;
+    fputs(json, f);
+    fclose(f);
+    kcbx_string_free(json);
+    printf("SETUP OK case %lld\n", (long long)case_id);
+    return case_id == 1 && second == 2 ? 0 : 3;
+}
+
+static void report(kcbx_status s) {
+    const char *m = kcbx_last_error_message();
+    printf("STATUS %d\nMSGLEN %zu\nMSG %.300s\n", (int)s, m ? strlen(m) : (size_t)0, m ? m : "(NULL)");
+}
+
+static int run(int n);
+
+int main(int argc, char **argv) {
+    DATA_DIR = getenv("KCBX_HOSTILE_DATA");
+    TMP_DIR = getenv("KCBX_HOSTILE_TMP");
+    LEDGER_PATH = getenv("KCBX_HOSTILE_LEDGER");
+    if (argc != 2 || !DATA_DIR || !TMP_DIR || !LEDGER_PATH) return 2;
+    if (strcmp(argv[1], "setup") == 0) return setup();
+    if (getenv("KCBX_HOSTILE_RLIMIT_MB")) {
+        struct rlimit r;
+        r.rlim_cur = r.rlim_max = (rlim_t)atol(getenv("KCBX_HOSTILE_RLIMIT_MB")) * 1024 * 1024;
+        POL(); CAL();  /* fixtures first, then the cap */
+        if (setrlimit(RLIMIT_AS, &r) != 0) return 4;
+    }
+    return run(atoi(argv[1]));
+}
+'''
+
+
+def c_type_of_out(ptype: str) -> str:
+    """The local variable type behind an out-param of type `ptype` (one level of pointer less)."""
+    t = ptype.strip()
+    assert t.endswith("*"), ptype
+    return t[:-1].strip()
+
+
+def emit_call(fn: str, ret: str, params: list[tuple[str, str]], args: list[str], after: str = "") -> str:
+    decls, cargs = [], []
+    for k, ((ptype, pname), a) in enumerate(zip(params, args)):
+        if a == "OUT":
+            decls.append(f"{c_type_of_out(ptype)} o{k}; memset(&o{k}, 0, sizeof o{k});")
+            cargs.append(f"&o{k}")
+        else:
+            cargs.append(a)
+    call = f"{fn}({', '.join(cargs)})"
+    body = " ".join(decls)
+    if ret == "kcbx_status":
+        return f"{{ {body} kcbx_status s_ = {call}; report(s_); {after} }}"
+    if ret == "void":
+        return f"{{ {body} {call}; printf(\"VOID\\n\"); }}"
+    return f"{{ {body} (void){call}; printf(\"VALUE\\n\"); }}"
+
+
+# --- cases ----------------------------------------------------------------------------------------
+
+def build_cases(functions) -> tuple[list[dict], list[str]]:
+    cases, problems = [], []
+    names = {f[0] for f in functions}
+    for name in sorted(set(SPECS) - names):
+        problems.append(f"SPECS has {name}, which include/kcbx.h does not declare")
+    for fn, ret, params in functions:
+        spec = SPECS.get(fn)
+        if spec is None:
+            problems.append(f"{fn} has no entry in the hostile-input catalogue (Tests/c/hostile/catalogue.py SPECS)")
+            continue
+        args = spec["args"]
+        if len(args) != len(params):
+            problems.append(f"{fn}: SPECS gives {len(args)} arguments for {len(params)} parameters")
+            continue
+        base = spec.get("base", 0)
+        cases.append(dict(fn=fn, label="baseline", code=emit_call(fn, ret, params, args),
+                          expect="ok" if base == 0 else ("status", base), ret=ret))
+        if ret != "kcbx_status":
+            # void and value functions: each hostile value must not crash (free(NULL) etc.).
+            for k, (ptype, pname) in enumerate(params):
+                for label, expr in hostile(ptype, pname):
+                    a = list(args); a[k] = expr
+                    cases.append(dict(fn=fn, label=f"{pname} = {label}", code=emit_call(fn, ret, params, a), expect="returns", ret=ret))
+            continue
+        for k, (ptype, pname) in enumerate(params):
+            acc = ACCEPTED.get((fn, pname), set())
+            for label, expr in hostile(ptype, pname):
+                if args[k] == "OUT" and label != "NULL":
+                    continue
+                a = list(args); a[k] = expr
+                ok = "*" in acc or label in acc
+                cases.append(dict(fn=fn, label=f"{pname} = {label}", code=emit_call(fn, ret, params, a),
+                                  expect="ok" if ok else "refused", ret=ret))
+    sigs = {f[0]: f for f in functions}
+    for x in extras():
+        fn, ret, params = sigs[x["fn"]]
+        cases.append(dict(fn=fn, label=x["label"], code=emit_call(fn, ret, params, x["args"], x.get("after", "")), expect=x["expect"], ret=ret,
+                          rlimit=x.get("rlimit")))
+    return cases, problems
+
+
+def write_driver(cases: list[dict], path: str) -> None:
+    subst = {"@KID@": KID, "@KID2@": KID2, "@KID3@": KID3}
+    pre = PRELUDE
+    for k, v in subst.items():
+        pre = pre.replace(k, v)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(pre)
+        f.write("\nstatic int run(int n) {\n    switch (n) {\n")
+        for i, c in enumerate(cases):
+            f.write(f"    case {i}: /* {c['fn']}: {c['label']} */\n        {c['code']}\n        break;\n")
+        f.write("    default: return 2;\n    }\n    fflush(stdout);\n    return 0;\n}\n")
+
+
+def write_data(d: str) -> None:
+    def w(name: str, text: str) -> None:
+        with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    w("roster.csv", "resident_id,name,school_id,school_name,township_code,grade,address,registration\n"
+                    f"{KID},马小明,S-1,铜都小学,530113100,4,铜都街道1号,enrolled\n"
+                    f"{KID2},李小二,S-1,铜都小学,530113100,6,铜都街道2号,enrolled\n"
+                    f"{KID3},王小三,,,530113100,,铜都街道3号,none\n")
+    w("marks.csv", f"student,date,kind\n{KID},2025-09-15,0\n")
+    w("household.csv", "resident_id,name,birth_date,address,region_code\n"
+                       f"{KID},马小明,2016-03-10,铜都街道1号,530113\n{KID3},王小三,2015-01-01,铜都街道3号,530113\n")
+    w("students.csv", "registry_number,resident_id,name,birth_date,school_id,school_region_code,grade,status\n"
+                      f"G{KID},{KID},马小明,2016-03-10,S-1,530113,4,enrolled\n")
+    w("ids.csv", f"resident_id\n{KID}\n")
+    with open(os.path.join(ROOT, "data", "sample", "calendar.json"), encoding="utf-8") as src:
+        w("calendar.json", src.read())
+
+
+def parse_output(out: str) -> dict:
+    r = {}
+    for line in out.splitlines():
+        if line.startswith("STATUS "):
+            r["status"] = int(line[7:])
+        elif line.startswith("MSGLEN "):
+            r["msglen"] = int(line[7:])
+        elif line.startswith("MSG "):
+            r["msg"] = line[4:]
+        elif line in ("VOID", "VALUE"):
+            r["returned"] = True
+    return r
+
+
+def judge(case: dict, proc: subprocess.CompletedProcess | None) -> str | None:
+    """None when the case passed, else why not."""
+    if proc is None:
+        return "hung (no exit within the time limit)"
+    if proc.returncode < 0:
+        return f"killed by signal {-proc.returncode}"
+    if proc.returncode != 0:
+        return f"driver exited {proc.returncode}: {proc.stdout.strip()[:300]} {proc.stderr.strip()[:300]}"
+    r = parse_output(proc.stdout)
+    if case["ret"] != "kcbx_status":
+        return None if r.get("returned") else "returned nothing"
+    if "status" not in r:
+        return "printed no status"
+    st, ml, msg = r["status"], r.get("msglen", 0), r.get("msg", "")
+    e = case["expect"]
+    if e == "ok":
+        if st != 0:
+            return f"expected OK, got status {st}: {msg}"
+        if ml != 0:
+            return f"OK but kcbx_last_error_message() is not empty: {msg}"
+        return None
+    if isinstance(e, tuple):
+        if st != e[1]:
+            return f"expected status {e[1]}, got {st}: {msg}"
+        return None if ml > 0 else "a failed call with an empty message"
+    if st == 0:
+        return "accepted (status OK); expected a refusal with a message"
+    if ml == 0:
+        return f"status {st} with an empty message"
+    if ml > 4096:
+        return f"status {st} with a message of {ml} bytes (unbounded echo of the input)"
+    return None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--prefix", required=True, help="install prefix with include/kcbx.h and lib/libkcbx.so")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--keep", help="keep the work directory here")
+    ap.add_argument("--filter", default="", help="only functions whose name contains this")
+    ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--list", action="store_true", help="print the cases and exit")
+    opts = ap.parse_args()
+
+    header = os.path.join(opts.prefix, "include", "kcbx.h")
+    libdir = os.path.join(opts.prefix, "lib")
+    functions = parse_header(header)
+    cases, problems = build_cases(functions)
+    if opts.list:
+        for i, c in enumerate(cases):
+            print(i, c["fn"], c["label"], c["expect"])
+        return 0
+    work = opts.keep or tempfile.mkdtemp(prefix="kcbx-hostile.")
+    os.makedirs(work, exist_ok=True)
+    data = os.path.join(work, "data")
+    os.makedirs(data, exist_ok=True)
+    write_data(data)
+    src, exe = os.path.join(work, "driver.c"), os.path.join(work, "driver")
+    write_driver(cases, src)
+    cc = subprocess.run(["gcc", "-std=c99", "-O0", "-w", f"-I{os.path.join(opts.prefix, 'include')}", src, "-o", exe,
+                         f"-L{libdir}", "-lkcbx"], capture_output=True, text=True)
+    if cc.returncode != 0:
+        print(cc.stderr[-4000:], file=sys.stderr)
+        print("FAIL catalogue: the generated driver does not compile")
+        print("0 passed, 1 failed")
+        return 1
+    env = {"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": libdir, "KCBX_HOSTILE_DATA": data}
+    template = os.path.join(work, "template.sqlite")
+    setup = subprocess.run([exe, "setup"], env=dict(env, KCBX_HOSTILE_TMP=work, KCBX_HOSTILE_LEDGER=template),
+                           capture_output=True, text=True, cwd=ROOT, timeout=120)
+    if setup.returncode != 0:
+        print(f"FAIL catalogue: the template ledger: {setup.stdout.strip()} {setup.stderr.strip()[:500]}")
+        print("0 passed, 1 failed")
+        return 1
+
+    selected = [(i, c) for i, c in enumerate(cases) if opts.filter in c["fn"]]
+
+    def run_one(item):
+        i, c = item
+        d = os.path.join(work, f"case{i}")
+        os.makedirs(d, exist_ok=True)
+        ledger = os.path.join(d, "ledger.sqlite")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(template + suffix):
+                shutil.copyfile(template + suffix, ledger + suffix)
+        e = dict(env, KCBX_HOSTILE_TMP=d, KCBX_HOSTILE_LEDGER=ledger)
+        if c.get("rlimit"):
+            e["KCBX_HOSTILE_RLIMIT_MB"] = str(c["rlimit"])
+        try:
+            p = subprocess.run([exe, str(i)], env=e, capture_output=True, text=True, errors="replace", cwd=ROOT,
+                               timeout=opts.timeout)
+        except subprocess.TimeoutExpired:
+            p = None
+        why = judge(c, p)
+        if why is None and not opts.keep:
+            shutil.rmtree(d, ignore_errors=True)
+        return i, c, why
+
+    start = time.time()
+    passed, failed = 0, 0
+    for p in problems:
+        print(f"FAIL catalogue: {p}")
+        failed += 1
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
+        for i, c, why in pool.map(run_one, selected):
+            if why is None:
+                passed += 1
+            else:
+                failed += 1
+                print(f"FAIL hostile #{i} {c['fn']}({c['label']}): {why}")
+    n_fn = len({c["fn"] for _, c in selected})
+    print(f"hostile catalogue: {len(selected)} cases over {n_fn} functions in {time.time() - start:.0f} s", file=sys.stderr)
+    if not opts.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
