@@ -127,13 +127,22 @@ struct VerifyCommand: ParsableCommand {
         abstract: "Verify a ledger: every event's hash, no gaps, the recorded head, the append-only triggers, and the state rebuilt from the events.",
         discussion: """
         Exit 0 when intact, printing the head (seq and hash): keep it elsewhere and pass it later as
-        --anchor SEQ:HASH to detect a rewrite of the whole file. Exit 5 when the file was tampered
-        with: each problem goes to stderr, the first naming the event edited, moved or deleted
+        --anchor SEQ:HASH to detect a rewrite of the whole file. With --heads and --public-key (the
+        signed heads the level above received with each report, and the county's public key) a
+        ledger rolled back, copied back from an earlier day or forked is named with the seq. The
+        schema itself is checked (a planted trigger, view or table is named). A read-only file is
+        verified read-only. Exit 5 when the file was tampered with: each problem goes to stderr, the first naming the event edited, moved or deleted
         (seq, kind, time and actor) or the table row changed outside the ledger.
         """)
     @OptionGroup var ledger: LedgerOptions
     @Option(help: ArgumentHelp("A head kept outside the file, SEQ:HASH (from an earlier verify).", valueName: "seq:hash")) var anchor: String?
+    @Option(help: ArgumentHelp("Signed heads received upward (kcbx head --sign-key), one JSON per line or a JSON array: each must still be in the ledger.", valueName: "file")) var heads: String?
+    @Option(name: .customLong("public-key"), help: ArgumentHelp("The county's Ed25519 public key (64 hex digits, or a file holding them) that signed --heads.", valueName: "hex|file")) var publicKey: String?
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+
+    func validate() throws {
+        if (heads == nil) != (publicKey == nil) { throw ValidationError("--heads and --public-key go together") }
+    }
 
     func run() throws {
         do {
@@ -144,8 +153,10 @@ struct VerifyCommand: ParsableCommand {
                 }
                 return LedgerAnchor(seq: seq, hash: p[1].lowercased())
             }
+            let received = try heads.map { try LedgerHead.list(try readSmallText($0, field: "--heads")) } ?? []
+            let key = try publicKey.map { try parsePublicKey($0) }
             let led = try ledger.open()
-            let v = try led.check(anchor: a)
+            let v = try led.check(anchor: a, receivedHeads: received, publicKey: key)
             var t = TextTable(headers: ["ledger", "events", "head_seq", "head_hash", "intact", "first_bad_seq"])
             t.rows.append([ledger.ledger, String(v.events), String(v.head.seq), v.head.hash, v.isIntact ? "yes" : "no", String(v.firstBadSeq)])
             if format == .json {

@@ -41,23 +41,18 @@ func openLedger(path ledger: String, policy: String?, actor: String?, creating: 
     if let policy, let actorText {
         return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
     }
-    // Read the creation event (#1) as a reader that writes nothing, for the defaults.
-    let probe = try Ledger(path: ledger, policy: try loadPolicy(policy ?? "guyuan-2021"),
-                           actor: try LedgerActor(level: .department, unitCode: "000000", person: "kcbx-cli"))
-    guard let created = try probe.events(after: 0, limit: 1).first, created.kind == "ledger.created" else {
-        throw KCBXError.integrity("\(ledger) has no creation event #1; pass --policy and --actor")
-    }
+    // What the file records (read-only): the profile in force and the creator, for the defaults.
+    let info = try Ledger.inspect(path: ledger)
     var profile: PolicyProfile
-    if let policy { profile = try loadPolicy(policy) } else {
-        guard case let .object(o)? = try? JSONValue.parse(created.payload), case let .string(id)? = o["profile"] else {
-            throw KCBXError.integrity("\(ledger): event #1 does not name its profile; pass --policy")
+    if let policy { profile = try loadPolicy(policy) } else if let recorded = info.profile, recorded.canonicalHash == info.profileHash {
+        profile = recorded
+    } else {
+        guard PolicyProfile.builtinNames.contains(info.profileID) else {
+            throw KCBXError.invalidInput(field: "--policy", rule: "the ledger is under profile '\(info.profileID)', which is not built in: pass its profile file")
         }
-        guard PolicyProfile.builtinNames.contains(id) else {
-            throw KCBXError.invalidInput(field: "--policy", rule: "the ledger was created under profile '\(id)', which is not built in: pass its profile file")
-        }
-        profile = try PolicyProfile.builtin(id)
+        profile = try PolicyProfile.builtin(info.profileID)
     }
-    let who = try actorText.map(parseActor) ?? created.actor
+    let who = try actorText.map(parseActor) ?? info.creator
     return try Ledger(path: ledger, policy: profile, actor: who)
 }
 

@@ -96,6 +96,7 @@ extension Ledger {
             let s = try student(key, db)
             try requireCovers(s, "record an action")
             try checkDate(date, notBefore: nil)
+            try checkDate(date, for: s)
             try w.append(db, .studentAction, student: s.key, payload: CaseActionPayload(action: action.rawValue, date: date.description),
                          reason: note.isEmpty ? action.chinese : note)
         }

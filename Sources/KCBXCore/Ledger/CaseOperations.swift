@@ -20,6 +20,11 @@ extension Ledger {
 
     func openCase(_ s: LedgerStudent, kind: LedgerCaseKind, on date: CivilDate, source: String, note: String,
                   _ db: Database, _ w: inout EventWriter) throws -> LedgerCase {
+        try checkDate(date, for: s)
+        if kind == .outOfSchool, let entry = try? CivilDate(year: SchoolAge(birthDate: s.birth).entryYear, month: 9, day: 1), date < entry {
+            throw KCBXError.ruleViolation(rule: "000 二（一）: school age starts the school year after the child is 6 by 31 August (截止当年8月31日年满六周岁)",
+                                          detail: "student \(s.key), born \(s.birthDate), is not of school age on \(date) (from \(entry)): no out_of_school case before then")
+        }
         if let open = try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')", arguments: [s.key]) {
             throw KCBXError.ruleViolation(rule: "one open case per child (DOMAIN.md §4)", detail: "student \(s.key) already has open case \(open)")
         }
@@ -179,6 +184,7 @@ extension Ledger {
             try requireCovers(s, "\(op.rawValue) case \(id)", caseID: id)
             try op.check(c)
             try checkDate(date, notBefore: try CivilDate(iso: c.openedOn))
+            try checkDate(date, for: s)
             try body(db, &w, c, s)
             return try ledgerCase(id, db)
         }
@@ -190,6 +196,13 @@ extension Ledger {
         if date > today { throw KCBXError.invalidInput(field: field, rule: "\(date) is in the future (today is \(today))") }
         if let notBefore, date < notBefore {
             throw KCBXError.invalidInput(field: field, rule: "\(date) is before the case was opened on \(notBefore)")
+        }
+    }
+
+    /// An action or event dated before the child's birth is refused by name (DOMAIN.md §7).
+    func checkDate(_ date: CivilDate, for s: LedgerStudent, field: String = "date") throws {
+        if date < s.birth {
+            throw KCBXError.invalidInput(field: field, rule: "\(date) is before the birth of student \(s.key) on \(s.birthDate) (DOMAIN.md §7: dates before the child's birth are rejected)")
         }
     }
 

@@ -21,10 +21,23 @@ enum EventKind: String, CaseIterable {
     /// An action on a child before any case (guardian contact, three-line report); payload `CaseActionPayload`.
     case studentAction = "student.action"
     case accessRefused = "access.refused"
+    /// The profile in force was changed; payload `ProfileChangedPayload`.
+    case profileChanged = "profile.changed"
     case exported = "export.full_ids"
 }
 
-struct CreatedPayload: Codable { var profile: String; var region: String; var schema: Int }
+/// `profileHash` (SHA-256 of the profile's canonical JSON) and `profileJSON` are absent in
+/// ledgers created before the profile was bound to the ledger.
+struct CreatedPayload: Codable {
+    var profile: String; var region: String; var schema: Int
+    var profileHash: String?; var profileJSON: String?
+}
+
+/// The profile in force changed (by county level or above): old and new id and hash, the new
+/// profile's canonical JSON.
+struct ProfileChangedPayload: Codable {
+    var fromProfile: String; var fromHash: String; var profile: String; var profileHash: String; var profileJSON: String
+}
 
 /// Marks for some (student, day) pairs, each replacing what was stored for that day.
 /// `d` is the date YYYYMMDD, `k` the MarkKind code; leave span `lf`/`lt` (YYYYMMDD, 0 = the day) and slip `sl`.

@@ -12,44 +12,87 @@ public final class Ledger: Sendable {
     let clock: @Sendable () -> Date
     /// Seconds a write waits for another connection's lock before failing with `.storage`.
     public let busyTimeout: Double
+    /// Why the file was opened read-only (a read-only file, directory or mount), nil when writable.
+    /// A read-only ledger verifies, reports, lists and exports; every write is refused.
+    public let readOnlyReason: String?
+    /// SHA-256 (hex) of `policy`'s canonical form, as recorded in the ledger.
+    public let profileHash: String
+
+    public var isReadOnly: Bool { readOnlyReason != nil }
 
     /// Opens (creating when missing) the ledger at `path`. The file's schema is migrated to the
-    /// current version; a file written by a newer library is refused.
-    public init(path: String, policy: PolicyProfile, actor: LedgerActor, busyTimeout: Double = 10,
-                clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    /// current version; a file of another schema version is refused. The profile in force is part
+    /// of the ledger: a new ledger records `policy` (id and hash), and an existing one opened with
+    /// another profile is refused (record the change with `changeProfile`). A file the process may
+    /// not write (mode, directory, read-only mount) opens read-only.
+    public convenience init(path: String, policy: PolicyProfile, actor: LedgerActor, busyTimeout: Double = 10,
+                            clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        try self.init(path: path, policy: policy, actor: actor, busyTimeout: busyTimeout, clock: clock, profileChange: nil)
+    }
+
+    /// Opens the ledger at `path` and records that the profile in force is now `policy`: an
+    /// attributed `profile.changed` event (who, when, why, old and new id and hash). Needs county
+    /// level or above; a lower actor's attempt is refused and recorded. Nothing is recorded when
+    /// `policy` is already in force.
+    public static func changeProfile(path: String, to policy: PolicyProfile, actor: LedgerActor, reason: String,
+                                     busyTimeout: Double = 10, clock: @escaping @Sendable () -> Date = { Date() }) throws -> Ledger {
+        let why = reason.ledgerTrimmed
+        guard !why.isEmpty, why.count <= 2000 else {
+            throw KCBXError.invalidInput(field: "reason", rule: "changing the profile needs a reason of 1-2000 characters")
+        }
+        return try Ledger(path: path, policy: policy, actor: actor, busyTimeout: busyTimeout, clock: clock, profileChange: why)
+    }
+
+    init(path: String, policy: PolicyProfile, actor: LedgerActor, busyTimeout: Double,
+         clock: @escaping @Sendable () -> Date, profileChange: String?) throws {
         guard !path.isEmpty else { throw KCBXError.invalidInput(field: "path", rule: "must not be empty") }
         guard busyTimeout > 0, busyTimeout <= 600 else {
             throw KCBXError.invalidInput(field: "busy_timeout", rule: "must be in (0, 600] seconds, got \(busyTimeout)")
         }
         try policy.validate()
         self.path = path; self.policy = policy; self.actor = actor; self.clock = clock; self.busyTimeout = busyTimeout
+        profileHash = policy.canonicalHash
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.label = "kcbx-ledger"
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            var reason = LedgerFileAccess.readOnlyReason(path)
+            var opened: DatabasePool?
+            if reason == nil {
+                do { opened = try DatabasePool(path: path, configuration: config) } catch let e as DatabaseError {
+                    // Refused by the OS or the mount although the checks above passed (EROFS, ACLs).
+                    guard LedgerFileAccess.isPermissionFailure(e), LedgerFileAccess.exists(path) else { throw e }
+                    reason = "the file could not be opened for writing (\(e.resultCode))"
+                }
+            }
+            if opened == nil {
+                guard LedgerFileAccess.exists(path) else {
+                    throw KCBXError.storage("\(path) does not exist and cannot be created: \(reason ?? "read-only")")
+                }
+                config.readonly = true
+                opened = try DatabasePool(path: path, configuration: config)
+            }
+            guard let pool = opened else { throw KCBXError.storage("\(path) could not be opened") }
+            self.pool = pool
+            readOnlyReason = reason
             // Durable commits: GRDB sets NORMAL for WAL; a ledger entry must survive a power cut.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            if reason == nil { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
             let migrator = LedgerSchema.migrator
-            let superseded = try pool.read { db in
-                try db.tableExists("grdb_migrations") ? try migrator.hasBeenSuperseded(db) : false
-            }
-            if superseded {
-                throw KCBXError.storage("\(path) was written by a newer KCBX (unknown schema migration); upgrade the library")
-            }
-            try pool.read { db in
-                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-                if !tables.isEmpty && !tables.contains("grdb_migrations") {
-                    throw KCBXError.storage("\(path) is an SQLite file but not a KCBX ledger (tables: \(tables.sorted().joined(separator: ", ")))")
+            let isLedger = try pool.read { db in try LedgerSchema.checkFile(db, path: path, migrator: migrator) }
+            if let reason {
+                guard isLedger else { throw KCBXError.storage("\(path) is not a KCBX ledger, and it is read-only (\(reason))") }
+            } else {
+                try migrator.migrate(pool)
+                try write { db, w in
+                    if w.seq == 0 {
+                        try w.append(db, .created, payload: CreatedPayload(profile: policy.id, region: policy.regionCode, schema: LedgerSchema.version,
+                                                                           profileHash: profileHash, profileJSON: policy.json(pretty: false)),
+                                     reason: "ledger created under \(policy.id)")
+                        try LedgerProfileRecord(id: policy.id, hash: profileHash, seq: w.seq).store(db)
+                    }
                 }
             }
-            try migrator.migrate(pool)
-            try write { db, w in
-                if w.seq == 0 {
-                    try w.append(db, .created, payload: CreatedPayload(profile: policy.id, region: policy.regionCode, schema: LedgerSchema.version),
-                                 reason: "ledger created under \(policy.id)")
-                }
-            }
+            try bindProfile(change: profileChange)
         } catch { throw Ledger.storageError(error, path: path, timeout: busyTimeout) }
     }
 
@@ -57,6 +100,7 @@ public final class Ledger: Sendable {
     /// head: all of it is applied or none. A `LedgerRefusal` thrown by `body` is recorded as an
     /// `access.refused` event in its own transaction and surfaces as `.permissionDenied`.
     func write<T>(_ body: (Database, inout EventWriter) throws -> T) throws -> T {
+        try requireWritable()
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
@@ -66,7 +110,8 @@ public final class Ledger: Sendable {
                     try w.finish(db)
                     return .commit
                 }
-                return result!
+                guard let result else { throw KCBXError.storage("\(path): the write returned no result") }
+                return result
             }
         } catch let refusal as LedgerRefusal {
             try recordRefusal(refusal)
@@ -90,6 +135,8 @@ public final class Ledger: Sendable {
     }
 
     func recordRefusal(_ r: LedgerRefusal) throws {
+        // A read-only ledger cannot record the refusal; the caller still gets it.
+        guard readOnlyReason == nil else { return }
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -111,6 +158,10 @@ public final class Ledger: Sendable {
                 return KCBXError.storage("\(path) is busy: another connection held the write lock longer than the busy timeout (\(timeout) s)")
             }
             if e.resultCode == .SQLITE_NOTADB { return KCBXError.storage("\(path) is not an SQLite database") }
+            if e.resultCode == .SQLITE_READONLY {
+                return KCBXError.storage("\(path) is read-only: the write was refused and nothing was recorded")
+            }
+            if e.resultCode == .SQLITE_FULL { return KCBXError.storage("\(path): the disk is full; nothing of this write was recorded") }
             return KCBXError.storage("\(path): \(e.message ?? "\(e.resultCode)")")
         }
         return KCBXError.storage("\(path): \(error)")

@@ -22,7 +22,22 @@ extension Ledger {
     /// The unit must lie within the actor's jurisdiction; asking outside it is refused and the
     /// refusal recorded. Resident IDs are masked unless `fullIDs` is asked for by county level or
     /// above, which is recorded (as for exports).
-    public func report(_ kind: LedgerReportKind, asOf: CivilDate, unit: ReportUnit? = nil, fullIDs: Bool = false) throws -> ReportTable {
+    ///
+    /// Every report names the profile in force and its SHA-256 in its notes. With `signingKey`
+    /// (the county's Ed25519 key) it also carries the ledger's signed head (`LedgerHead`, one
+    /// JSON line after `台账签名头 signed head: `) for the level above to keep (周上报、月汇总).
+    public func report(_ kind: LedgerReportKind, asOf: CivilDate, unit: ReportUnit? = nil, fullIDs: Bool = false,
+                       signingKey: LedgerSigningKey? = nil) throws -> ReportTable {
+        var t = try reportTable(kind, asOf: asOf, unit: unit, fullIDs: fullIDs)
+        t.notes.append(profileNote)
+        if let signingKey { t.notes.append(Ledger.signedHeadNotePrefix + (try signedHead(key: signingKey)).json) }
+        return t
+    }
+
+    /// The note prefix before a report's signed head.
+    public static let signedHeadNotePrefix = "台账签名头 signed head: "
+
+    private func reportTable(_ kind: LedgerReportKind, asOf: CivilDate, unit: ReportUnit?, fullIDs: Bool) throws -> ReportTable {
         let unit = unit ?? ownUnit
         let label = try read { db in try unitLabel(unit, db) }
         try requireReportable(unit, kind)

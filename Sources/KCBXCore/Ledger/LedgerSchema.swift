@@ -28,6 +28,41 @@ enum LedgerSchema {
         return m
     }
 
+    /// Refuses a file that is not a ledger, was written by a newer KCBX, or records a schema
+    /// version other than `version` (docs/ledger.md). Returns whether the file already holds a ledger.
+    static func checkFile(_ db: Database, path: String, migrator: DatabaseMigrator) throws -> Bool {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        if tables.isEmpty { return false }
+        guard tables.contains("grdb_migrations") else {
+            throw KCBXError.storage("\(path) is an SQLite file but not a KCBX ledger (tables: \(tables.sorted().joined(separator: ", ")))")
+        }
+        if try migrator.hasBeenSuperseded(db) {
+            throw KCBXError.storage("\(path) was written by a newer KCBX (unknown schema migration); upgrade the library")
+        }
+        guard tables.contains("ledger_meta") else { return false }
+        let recorded = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'schema_version'")
+        guard recorded == String(version) else {
+            throw KCBXError.storage("\(path) records ledger schema_version \(recorded.map { "'\($0)'" } ?? "(none)"); this KCBX reads schema_version \(version) only (docs/ledger.md): open it with the KCBX that wrote it")
+        }
+        return true
+    }
+
+    /// The schema objects (type, name, table, SQL) a ledger of `version` holds, as SQLite records
+    /// them: made by running the migrations on an empty in-memory database.
+    static let expectedObjects: [SchemaObject] = {
+        guard let q = try? DatabaseQueue(), (try? migrator.migrate(q)) != nil,
+              let objects = try? q.read({ db in try SchemaObject.all(db, schema: "main") }) else { return [] }
+        return objects
+    }()
+
+    struct SchemaObject: Hashable {
+        var type: String, name: String, table: String, sql: String
+        static func all(_ db: Database, schema: String) throws -> [SchemaObject] {
+            try Row.fetchAll(db, sql: "SELECT type, name, tbl_name, COALESCE(sql, '') AS sql FROM \(schema).sqlite_master ORDER BY type, name")
+                .map { SchemaObject(type: $0["type"], name: $0["name"], table: $0["tbl_name"], sql: $0["sql"]) }
+        }
+    }
+
     /// Names of the triggers that keep `events` append-only; verify() checks they are still there.
     static let appendOnlyTriggers = ["events_no_delete", "events_no_update"]
 

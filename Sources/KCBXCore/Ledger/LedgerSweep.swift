@@ -14,6 +14,9 @@ public struct LedgerSweepSummary: Hashable, Sendable {
     public var flagged: [Int64] = []
     /// Students that could not be classified, with why.
     public var skipped: [String: String] = [:]
+    /// The profile the sweep classified under: its id and SHA-256 (the ledger's profile in force).
+    public var profile = ""
+    public var profileHash = ""
 
     /// Events recorded.
     public var changes: Int { opened.count + promoted.count + flagged.count }
@@ -23,7 +26,8 @@ public struct LedgerSweepSummary: Hashable, Sendable {
         return .object(["as_of": .string(asOf.description), "classified": .number(Double(classified)),
                         "statuses": .object(statuses.mapValues { .number(Double($0)) }),
                         "opened": ids(opened), "relapses": ids(relapses), "promoted": ids(promoted), "flagged": ids(flagged),
-                        "skipped": .object(skipped.mapValues { .string($0) })])
+                        "skipped": .object(skipped.mapValues { .string($0) }),
+                        "profile": .string(profile), "profile_hash": .string(profileHash)])
     }
 }
 
@@ -41,7 +45,7 @@ extension Ledger {
         return try write { db, w in
             try requireWriter("sweep the ledger")
             let (classifier, cal, today) = try classifier(asOf: asOf, for: "the sweep", db)
-            var summary = LedgerSweepSummary(asOf: asOf)
+            var summary = LedgerSweepSummary(asOf: asOf, profile: policy.id, profileHash: profileHash)
             // Everyone at once through the bulk classifier; a child whose data the classifier
             // refuses makes the bulk call fail, and then each child is classified alone so the
             // refused ones are reported in `skipped` and the others still swept.
@@ -91,7 +95,7 @@ extension Ledger {
     func sweepChildByChild(_ classifier: Classifier, cal: SchoolCalendar, asOf: CivilDate, today: CivilDate,
                            _ db: Database, _ w: inout EventWriter) throws -> LedgerSweepSummary {
         let scope = actor.scopeSQL
-        var summary = LedgerSweepSummary(asOf: asOf)
+        var summary = LedgerSweepSummary(asOf: asOf, profile: policy.id, profileHash: profileHash)
         let students = try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key",
                                         arguments: [scope.argument]).map(LedgerStudent.init(row:))
         for s in students {

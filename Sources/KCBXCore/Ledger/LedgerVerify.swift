@@ -42,17 +42,35 @@ extension Ledger {
         return v
     }
 
-    /// `verify` without throwing for integrity problems: returns them all (at most 50).
-    public func check(anchor: LedgerAnchor? = nil) throws -> LedgerVerification {
+    /// `verify` without throwing for integrity problems: returns them all (at most 50). With
+    /// `receivedHeads`, also checks each head received upward (see `verify(receivedHeads:publicKey:)`).
+    public func check(anchor: LedgerAnchor? = nil, receivedHeads: [LedgerHead] = [], publicKey: [UInt8]? = nil) throws -> LedgerVerification {
+        if !receivedHeads.isEmpty {
+            guard publicKey?.count == 32 else {
+                throw KCBXError.invalidInput(field: "public_key", rule: "received heads are checked with the county's 32-byte Ed25519 public key")
+            }
+        }
         do {
+            // The state rebuilt from the events goes to an attached in-memory database; a
+            // read-only connection attaches read-only, so there it goes to TEMP (always writable),
+            // created inside the transaction that is rolled back.
+            let rebuilt = isReadOnly ? "temp" : "rebuilt"
             return try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "ATTACH DATABASE ':memory:' AS rebuilt")
-                defer { try? db.execute(sql: "DETACH DATABASE rebuilt") }
-                try LedgerSchema.createProjections(db, schema: "rebuilt")
+                if !isReadOnly {
+                    try db.execute(sql: "ATTACH DATABASE ':memory:' AS rebuilt")
+                    try LedgerSchema.createProjections(db, schema: rebuilt)
+                }
+                defer {
+                    if isReadOnly {
+                        for (table, _) in LedgerSchema.projections { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(table)") }
+                    } else { try? db.execute(sql: "DETACH DATABASE rebuilt") }
+                }
                 var v = LedgerVerification()
                 try db.inTransaction(.deferred) {
-                    try checkChain(db, anchor: anchor, &v)
-                    try compareProjections(db, &v)
+                    if isReadOnly { try LedgerSchema.createProjections(db, schema: rebuilt) }
+                    try checkChain(db, anchor: anchor, heads: receivedHeads, publicKey: publicKey ?? [], rebuilt: rebuilt, &v)
+                    try checkSchema(db, &v)
+                    try compareProjections(db, rebuilt: rebuilt, &v)
                     return .rollback
                 }
                 return v
@@ -60,12 +78,21 @@ extension Ledger {
         } catch { throw Ledger.storageError(error, path: path, timeout: busyTimeout) }
     }
 
-    private func checkChain(_ db: Database, anchor: LedgerAnchor?, _ v: inout LedgerVerification) throws {
+    private func checkChain(_ db: Database, anchor: LedgerAnchor?, heads: [LedgerHead], publicKey: [UInt8], rebuilt: String,
+                            _ v: inout LedgerVerification) throws {
         func problem(_ seq: Int64, _ text: String) {
             if v.firstBadSeq == 0 && seq > 0 { v.firstBadSeq = seq }
             if v.problems.count < 50 { v.problems.append(text) }
         }
-        let projector = Projector(schema: "rebuilt")
+        // Heads received upward: only those the county's key signed count.
+        var headsAt: [Int64: [LedgerHead]] = [:]
+        for h in heads {
+            if h.isSigned(by: publicKey) { headsAt[h.seq, default: []].append(h) } else {
+                problem(0, "the head received for #\(h.seq) (signed \(h.at) by \(h.unit)) does not carry a valid signature of the given public key: it was not counted")
+            }
+        }
+        var profile: (id: String, hash: String?, seq: Int64)? = nil
+        let projector = Projector(schema: rebuilt)
         var expectedSeq: Int64 = 1, prevHash = LedgerEvent.genesisHash, rebuildOK = true
         var anchorSeen = false
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM main.events ORDER BY seq")
@@ -91,6 +118,18 @@ extension Ledger {
                 anchorSeen = true
                 if anchor.hash != storedHash { problem(seq, "\(label) differs from the anchor kept outside the file (the file was rewritten)") }
             }
+            if kind == EventKind.created.rawValue, let p = try? PayloadCoding.decode(CreatedPayload.self, row["payload"], seq: seq) {
+                profile = (p.profile, p.profileHash, seq)
+            } else if kind == EventKind.profileChanged.rawValue, let p = try? PayloadCoding.decode(ProfileChangedPayload.self, row["payload"], seq: seq) {
+                profile = (p.profile, p.profileHash, seq)
+            }
+            for h in headsAt[seq] ?? [] {
+                if h.hash != storedHash {
+                    problem(seq, "\(label) differs from the head received upward for #\(seq) (signed \(h.at) by \(h.unit)): the ledger was forked or rewritten at or before #\(seq)")
+                } else if let p = profile, let ph = p.hash, ph != h.profileHash {
+                    problem(seq, "the head received upward for #\(seq) (signed \(h.at)) names profile \(h.profile) (sha256 \(h.profileHash.prefix(16))…), the ledger has \(p.id) (sha256 \(ph.prefix(16))…) in force there")
+                }
+            }
             if rebuildOK {
                 do {
                     try projector.apply(kind: kind, student: row["student"], caseID: row["case_id"], payload: row["payload"], seq: seq, db)
@@ -106,6 +145,11 @@ extension Ledger {
         if let anchor, !anchorSeen, anchor.seq > 0 {
             problem(anchor.seq, "event #\(anchor.seq) of the anchor kept outside the file is missing (the newest events were deleted)")
         }
+        for (seq, hs) in headsAt.sorted(by: { $0.key < $1.key }) where seq > v.head.seq {
+            for h in hs {
+                problem(v.head.seq + 1, "the ledger was rolled back: a head for #\(seq) was received upward (signed \(h.at) by \(h.unit)) but the newest event is #\(v.head.seq); events #\(v.head.seq + 1)-#\(seq) are gone (deleted, a copy from an earlier day, or lost from the WAL)")
+            }
+        }
         let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM main.ledger_meta").map { ($0["key"] as String, $0["value"] as String) },
                               uniquingKeysWith: { a, _ in a })
         let headSeq = Int64(meta["head_seq"] ?? "") ?? -1
@@ -115,6 +159,11 @@ extension Ledger {
         } else if headSeq != v.head.seq || meta["head_hash"] != v.head.hash {
             problem(0, "the recorded ledger head (#\(headSeq)) does not match the newest event #\(v.head.seq)")
         }
+        if let profile, let hash = profile.hash {
+            if meta["profile_id"] != profile.id || meta["profile_hash"] != hash {
+                problem(0, "the profile recorded in ledger_meta ('\(meta["profile_id"] ?? "")', sha256 \((meta["profile_hash"] ?? "").prefix(16))…) is not the one event #\(profile.seq) set ('\(profile.id)', sha256 \(hash.prefix(16))…): ledger_meta was edited outside the ledger")
+            }
+        }
         let triggers = Set(try String.fetchAll(db, sql: "SELECT name FROM main.sqlite_master WHERE type = 'trigger'"))
         for t in LedgerSchema.appendOnlyTriggers where !triggers.contains(t) {
             problem(0, "the append-only trigger \(t) was removed from the events table")
@@ -122,13 +171,36 @@ extension Ledger {
         if !rebuildOK { v.problems.append("the current-state tables were not compared: the events could not be replayed") }
     }
 
-    private func compareProjections(_ db: Database, _ v: inout LedgerVerification) throws {
+    /// Compares the file's schema (sqlite_master) with the schema of its version: a trigger, view,
+    /// index or table that KCBX does not create (a planted trigger runs inside every write), or one
+    /// changed or removed, is a problem.
+    private func checkSchema(_ db: Database, _ v: inout LedgerVerification) throws {
+        let expected = Dictionary(LedgerSchema.expectedObjects.map { ("\($0.type) \($0.name)", $0) }, uniquingKeysWith: { a, _ in a })
+        guard !expected.isEmpty else { throw KCBXError.storage("the expected ledger schema could not be built") }
+        let found = try LedgerSchema.SchemaObject.all(db, schema: "main")
+        func add(_ text: String) { if v.problems.count < 50 { v.problems.append(text) } }
+        for o in found {
+            let key = "\(o.type) \(o.name)"
+            guard let e = expected[key] else {
+                add("the schema has \(o.type) \(o.name) on \(o.table), which KCBX does not create (planted in the file: \(String(o.sql.prefix(160))))")
+                continue
+            }
+            if e != o { add("the schema's \(o.type) \(o.name) was changed outside KCBX: \(String(o.sql.prefix(160)))") }
+        }
+        let names = Set(found.map { "\($0.type) \($0.name)" })
+        for (key, e) in expected.sorted(by: { $0.key < $1.key }) where !names.contains(key) {
+            if e.type == "trigger" && LedgerSchema.appendOnlyTriggers.contains(e.name) { continue }  // reported above
+            add("the schema's \(e.type) \(e.name) was removed from the file")
+        }
+    }
+
+    private func compareProjections(_ db: Database, rebuilt: String, _ v: inout LedgerVerification) throws {
         guard !v.problems.contains(where: { $0.hasPrefix("the current-state tables were not compared") }) else { return }
         for (table, key) in LedgerSchema.projections {
             let sql = """
-                SELECT 'stored' AS side, k FROM (SELECT CAST(\(key) AS TEXT) AS k, * FROM main.\(table) EXCEPT SELECT CAST(\(key) AS TEXT), * FROM rebuilt.\(table))
+                SELECT 'stored' AS side, k FROM (SELECT CAST(\(key) AS TEXT) AS k, * FROM main.\(table) EXCEPT SELECT CAST(\(key) AS TEXT), * FROM \(rebuilt).\(table))
                 UNION ALL
-                SELECT 'events' AS side, k FROM (SELECT CAST(\(key) AS TEXT) AS k, * FROM rebuilt.\(table) EXCEPT SELECT CAST(\(key) AS TEXT), * FROM main.\(table))
+                SELECT 'events' AS side, k FROM (SELECT CAST(\(key) AS TEXT) AS k, * FROM \(rebuilt).\(table) EXCEPT SELECT CAST(\(key) AS TEXT), * FROM main.\(table))
                 ORDER BY k LIMIT 10
                 """
             var reported = Set<String>()
@@ -136,7 +208,7 @@ extension Ledger {
                 let k: String = row["k"]
                 guard reported.insert(k).inserted else { continue }
                 let inStored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.\(table) WHERE CAST(\(key) AS TEXT) = ?)", arguments: [k]) ?? false
-                let inEvents = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rebuilt.\(table) WHERE CAST(\(key) AS TEXT) = ?)", arguments: [k]) ?? false
+                let inEvents = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(rebuilt).\(table) WHERE CAST(\(key) AS TEXT) = ?)", arguments: [k]) ?? false
                 let what = inStored && inEvents ? "was edited outside the ledger: it differs from the state the events give"
                     : inStored ? "was added outside the ledger: no event creates it" : "was deleted outside the ledger"
                 let last = try lastEvent(table: table, key: k, db)

@@ -21,7 +21,7 @@ from .identity import (  # noqa: E402
     resident_id_check_character, school_age,
 )
 from .policy import Duration, Policy  # noqa: E402
-from .ledger import Ledger  # noqa: E402
+from .ledger import Ledger, generate_signing_key, signing_public_key  # noqa: E402
 from .escalation import DueReport, EscalationSummary, Obligation, due_reports  # noqa: E402
 from .notices import notice_fields, render_notice, write_docx  # noqa: E402
 from .reports import Reconciliation, Report, reconcile  # noqa: E402
@@ -52,7 +52,7 @@ __all__ = [
     "IntegrityError", "StorageError", "InternalError", "InvalidResidentID", "check",
     "ResidentID", "parse_resident_id", "resident_id_check_character",
     "RegistryNumber", "parse_registry_number", "SchoolAge", "school_age",
-    "Duration", "Policy", "Ledger", "Obligation", "EscalationSummary", "DueReport", "due_reports",
+    "Duration", "Policy", "Ledger", "generate_signing_key", "signing_public_key", "Obligation", "EscalationSummary", "DueReport", "due_reports",
     "render_notice", "notice_fields", "write_docx", "Report", "Reconciliation", "reconcile",
     "Calendar", "Term",
     "ChildStatus", "MarkKind", "Registration", "Alert", "RiskFlag", "ChildFact", "SpecialGroup", "Rule", "Reason",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Ledger"]
+__all__ = ["Ledger", "generate_signing_key", "signing_public_key"]
 
 
 def _opt(value: Optional[str], field: str) -> Any:
@@ -47,6 +47,36 @@ class Ledger(NativeHandle):
                                    c_string(actor["unit"], "actor.unit"), c_string(actor["person"], "actor.person"),
                                    _opt(actor.get("role"), "actor.role"), out))
         return cls(ffi.gc(out[0], lib.kcbx_ledger_close))
+
+    @classmethod
+    def change_profile(cls, path: PathLike, policy: Policy, actor: Dict[str, str], reason: str) -> "Ledger":
+        """Opens the ledger at `path` and records that `policy` is now the profile in force (an
+        attributed `profile.changed` event with `reason`). Needs county level or above; a lower
+        actor's attempt raises PermissionDenied and is recorded."""
+        for key in ("level", "unit", "person"):
+            if key not in actor:
+                raise TypeError(f"actor needs '{key}' (level, unit, person[, role])")
+        out = ffi.new("kcbx_ledger **")
+        check(lib.kcbx_ledger_change_profile(c_path(path), policy._ptr, c_string(actor["level"], "actor.level"),
+                                             c_string(actor["unit"], "actor.unit"), c_string(actor["person"], "actor.person"),
+                                             _opt(actor.get("role"), "actor.role"), c_string(reason, "reason"), out))
+        return cls(ffi.gc(out[0], lib.kcbx_ledger_close))
+
+    @property
+    def read_only(self) -> bool:
+        """True when the file was opened read-only (read-only file, directory or mount): reading
+        operations work, writes raise StorageError."""
+        out = ffi.new("int32_t *")
+        check(lib.kcbx_ledger_is_read_only(self._ptr, out))
+        return bool(out[0])
+
+    def profile(self) -> Dict[str, str]:
+        """The profile in force as the ledger records it: {"id", "hash"} (SHA-256 hex)."""
+        out = ffi.new("char **")
+        status = lib.kcbx_ledger_profile(self._ptr, out)
+        text = take_string(out[0])
+        check(status)
+        return dict(json.loads(text))
 
     # Calendar, roster, attendance
 
@@ -236,3 +266,45 @@ class Ledger(NativeHandle):
         seq, h = anchor if anchor else (0, None)
         check(lib.kcbx_ledger_verify(self._ptr, seq, _opt(h, "anchor_hash"), events, bad))
         return int(events[0])
+
+    def signed_head(self, private_key: bytes) -> str:
+        """The ledger's head (seq, hash, time, unit, profile id and hash) signed with the county's
+        32-byte Ed25519 `private_key`, as one JSON line to send upward with a report."""
+        out = ffi.new("char **")
+        status = lib.kcbx_ledger_signed_head(self._ptr, _key(private_key, "private_key"), out)
+        text = take_string(out[0])
+        check(status)
+        return text
+
+    def verify_heads(self, heads: Union[str, Sequence[str]], public_key: bytes) -> None:
+        """Verifies the ledger and that every received head (JSON lines, or a list of them) signed by
+        the 32-byte `public_key` is still in it at its seq with the same hash. Raises IntegrityError
+        naming the seq of a rolled-back or forked ledger."""
+        text = heads if isinstance(heads, str) else "\n".join(heads)
+        bad = ffi.new("int64_t *")
+        check(lib.kcbx_ledger_verify_heads(self._ptr, c_string(text, "heads"), _key(public_key, "public_key"), bad))
+
+
+def _key(key: bytes, field: str) -> Any:
+    from .errors import InvalidInput
+
+    if not isinstance(key, (bytes, bytearray)):
+        raise TypeError(f"{field} must be bytes, not {type(key).__name__}")
+    if len(key) != 32:
+        raise InvalidInput(f"{field}: an Ed25519 key is 32 bytes, got {len(key)}")
+    return ffi.new("uint8_t[32]", bytes(key))
+
+
+def generate_signing_key() -> "tuple[bytes, bytes]":
+    """A new Ed25519 key for a county: (private_key, public_key), 32 bytes each. Keep the private
+    key secret; give the public key to the level above."""
+    priv, pub = ffi.new("uint8_t[32]"), ffi.new("uint8_t[32]")
+    check(lib.kcbx_signing_key_generate(priv, pub))
+    return bytes(ffi.buffer(priv)), bytes(ffi.buffer(pub))
+
+
+def signing_public_key(private_key: bytes) -> bytes:
+    """The 32-byte public key of a 32-byte Ed25519 private key."""
+    pub = ffi.new("uint8_t[32]")
+    check(lib.kcbx_signing_key_public(_key(private_key, "private_key"), pub))
+    return bytes(ffi.buffer(pub))

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@_implementationOnly import GRDB
+
+/// Whether a ledger file may be written: an auditor's copy (mode without write bits), a
+/// read-only directory or a read-only mount opens read-only for reading operations.
+enum LedgerFileAccess {
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    /// Why `path` must be opened read-only, or nil. The file's mode is honoured even for root
+    /// (who could write it anyway): a file made read-only is never written.
+    static func readOnlyReason(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }  // missing: created read-write (or fails naming why)
+        let dir = directory(of: path)
+        var fs = statvfs()
+        if statvfs(path, &fs) == 0, fs.f_flag & UInt(ST_RDONLY) != 0 { return "the file system is mounted read-only" }
+        if st.st_mode & 0o222 == 0 { return "the file's mode \(String(st.st_mode & 0o777, radix: 8)) has no write permission" }
+        if access(path, W_OK) != 0 { return "this process may not write the file" }
+        // WAL needs the -wal and -shm files next to the ledger.
+        if access(dir, W_OK) != 0 && !(exists(path + "-wal") && access(path + "-wal", W_OK) == 0) {
+            return "the directory \(dir) is not writable"
+        }
+        return nil
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let d = String(path[..<slash])
+        return d.isEmpty ? "/" : d
+    }
+
+    static func isPermissionFailure(_ e: DatabaseError) -> Bool {
+        [.SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH].contains(e.resultCode)
+    }
+}
+
+extension Ledger {
+    /// Refuses a write on a read-only ledger, naming why it is read-only and what still works.
+    func requireWritable() throws {
+        if let readOnlyReason {
+            throw KCBXError.storage("\(path) is open read-only (\(readOnlyReason)): writes are refused; verify, reports, cases, history and exports work")
+        }
+    }
+}
