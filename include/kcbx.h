@@ -11,6 +11,11 @@
  *  - Thread safety: all functions may be called from any thread. The last error is per thread.
  *    A handle may be shared between threads for reading (policy, calendar, results); a handle
  *    must not be freed while another thread uses it.
+ *  - fork(): a child forked without exec (a pre-fork server, Python multiprocessing "fork") may
+ *    call the library, provided no other thread of the parent was inside a kcbx call when
+ *    fork() ran. Input files (CSV, policy, calendar) are read on the calling thread with no
+ *    thread pool and no lazily started runtime service. A ledger handle (an SQLite connection)
+ *    must not cross fork(): open ledgers in the process that uses them.
  *  - NULL where a value is required, invalid UTF-8, bad dates and unknown codes return
  *    KCBX_STATUS_INVALID_INPUT; no call aborts the host.
  */
@@ -674,7 +679,7 @@ extern kcbx_status kcbx_reconcile_csv(char const *region_prefix, int32_t as_of, 
 /// lacks are compared too), and the disabled (残疾) and left-behind (留守) lists (column
 /// `resident_id`, named in findings and counted in the summary); and calling
 /// `progress(phase, done, total, user_data)` (may be NULL) as the run
-/// advances, on the calling thread: phase “read” as input files are read (files done/total; the two registries are read together), then
+/// advances, on the calling thread: phase “read” as input files are read (files done/total, read one after the other on the calling thread), then
 /// “household”, “students”, “out_of_school” every 100,000 records and at each phase’s end, and
 /// “poverty” once. `phase` is valid only during the call.
 extern kcbx_status kcbx_reconcile_csv_progress(char const *region_prefix, int32_t as_of, char const *household_csv, char const *students_csv, char const *attending_csv, char const *poverty_csv, char const *three_kinds_csv, char const *dropouts_csv, char const *census_csv, char const *disabled_csv, char const *left_behind_csv, void (* progress)(char const *, int64_t, int64_t, void *), void *user_data, kcbx_report **out_findings_report, kcbx_report **out_summary_report);

@@ -44,6 +44,11 @@ PREAMBLE = """\
  *  - Thread safety: all functions may be called from any thread. The last error is per thread.
  *    A handle may be shared between threads for reading (policy, calendar, results); a handle
  *    must not be freed while another thread uses it.
+ *  - fork(): a child forked without exec (a pre-fork server, Python multiprocessing "fork") may
+ *    call the library, provided no other thread of the parent was inside a kcbx call when
+ *    fork() ran. Input files (CSV, policy, calendar) are read on the calling thread with no
+ *    thread pool and no lazily started runtime service. A ledger handle (an SQLite connection)
+ *    must not cross fork(): open ledgers in the process that uses them.
  *  - NULL where a value is required, invalid UTF-8, bad dates and unknown codes return
  *    KCBX_STATUS_INVALID_INPUT; no call aborts the host.
  */

@@ -20,7 +20,7 @@ import KCBXCore
 /// lacks are compared too), and the disabled (残疾) and left-behind (留守) lists (column
 /// `resident_id`, named in findings and counted in the summary); and calling
 /// `progress(phase, done, total, user_data)` (may be NULL) as the run
-/// advances, on the calling thread: phase "read" as input files are read (files done/total; the two registries are read together), then
+/// advances, on the calling thread: phase "read" as input files are read (files done/total, read one after the other on the calling thread), then
 /// "household", "students", "out_of_school" every 100,000 records and at each phase's end, and
 /// "poverty" once. `phase` is valid only during the call.
 @c public func kcbx_reconcile_csv_progress(_ region_prefix: UnsafePointer<CChar>?, _ as_of: Int32,

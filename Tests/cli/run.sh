@@ -255,4 +255,21 @@ run 0 "$KCBX" reconcile --household $DATA/household.csv --students $DATA/student
   --region 640422 --as-of 2025-10-20 --summary --format csv
 has out "out_of_school,$oos"; ok
 
+# --- input that could be misread is refused naming the row (issue 11): a stray quote, a duplicate
+# header name, extra cells, a NUL byte in a copy of the household registry; a 10 MB one-line file
+tamper() {  # tamper LINE SED-EXPR: household.csv with line LINE edited, in $T/h.csv
+  sed "$1s/$2/" $DATA/household.csv > "$T/h.csv"
+}
+for case in '5|^/"|row 5: has an unterminated quote' '1|\r$/,name\r|row 1: column name '"'"'name'"'"' appears twice' \
+            '7|\r$/,640423\r|row 7: has 6 cells but the header has 5 columns' '9|,/,\x00|row 9: contains a NUL byte'; do
+  IFS='|' read -r line expr msg <<<"$case"
+  tamper "$line" "$expr"
+  run 1 "$KCBX" reconcile --household "$T/h.csv" --students $DATA/students.csv --region 640422 --as-of 2025-10-20
+  has err "h.csv $msg"
+done
+head -c 10000000 /dev/zero | tr '\0' 'x' > "$T/big.csv"
+run 1 "$KCBX" reconcile --household "$T/big.csv" --students $DATA/students.csv --region 640422 --as-of 2025-10-20
+has err "big.csv row 1: a field is longer than 65536 bytes"
+[ "$(wc -c < "$T/err")" -lt 400 ] || fail "a 10 MB line gave a $(wc -c < "$T/err")-byte message"; ok
+
 echo "CLI tests: $passed groups passed"

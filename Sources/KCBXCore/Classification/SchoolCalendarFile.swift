@@ -8,12 +8,7 @@ extension SchoolCalendar {
 
     /// Loads a calendar file from disk.
     public static func load(path: String) throws -> SchoolCalendar {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw KCBXError.notFound(what: "calendar file", name: path)
-        }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw KCBXError.invalidInput(field: "calendar file", rule: "\(path) is not UTF-8")
-        }
+        let text = try InputFile.text(path: path, what: "calendar file", limit: 8 * 1024 * 1024)
         return try SchoolCalendar(json: text)
     }
 

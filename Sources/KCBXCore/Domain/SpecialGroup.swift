@@ -39,7 +39,7 @@ public enum SpecialGroup: String, Sendable, CaseIterable, Codable {
 
     public init(code: String, field: String = "special_group") throws {
         guard let g = SpecialGroup(rawValue: code) else {
-            throw KCBXError.invalidInput(field: field, rule: "'\(code)' is not a special group (DOMAIN.md §1: \(SpecialGroup.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw KCBXError.invalidInput(field: field, rule: "\(KCBXError.quote(code)) is not a special group (DOMAIN.md §1: \(SpecialGroup.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self = g
     }

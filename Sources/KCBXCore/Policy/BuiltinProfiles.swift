@@ -12,7 +12,7 @@ extension PolicyProfile {
         case "fujian-2020": return fujian2020
         case "huarong-2024": return huarong2024
         case "dongchuan-2025": return dongchuan2025
-        default: throw KCBXError.notFound(what: "policy profile", name: "'\(name)' (built-ins: \(builtinNames.joined(separator: ", ")))")
+        default: throw KCBXError.notFound(what: "policy profile", name: "\(KCBXError.quote(name)) (built-ins: \(builtinNames.joined(separator: ", ")))")
         }
     }
 

@@ -8,12 +8,7 @@ extension PolicyProfile {
 
     /// Loads a profile file from disk.
     public static func load(path: String) throws -> PolicyProfile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw KCBXError.notFound(what: "policy file", name: path)
-        }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw KCBXError.invalidInput(field: "policy file", rule: "\(path) is not UTF-8")
-        }
+        let text = try InputFile.text(path: path, what: "policy file", limit: 8 * 1024 * 1024)
         return try PolicyProfile(json: text, origin: path)
     }
 
@@ -27,7 +22,7 @@ extension PolicyProfile {
         var p: PolicyProfile
         if let base = try r.string("extends") {
             do { p = try PolicyProfile.builtin(base) } catch {
-                throw KCBXError.invalidInput(field: "extends", rule: "'\(base)' is not a built-in profile (\(PolicyProfile.builtinNames.joined(separator: ", ")))")
+                throw KCBXError.invalidInput(field: "extends", rule: "\(KCBXError.quote(base)) is not a built-in profile (\(PolicyProfile.builtinNames.joined(separator: ", ")))")
             }
         } else {
             p = PolicyProfile(id: id, jurisdiction: "", regionCode: "", document: "", title: "", source: origin,
@@ -82,7 +77,7 @@ extension PolicyProfile {
         case "document": return .document(citation ?? "")
         case "default": return .defaulted(citation ?? "")
         case "file": return .file(citation ?? source ?? "")
-        case let k?: throw KCBXError.invalidInput(field: r.field("provenance"), rule: "'\(k)' must be document, default or file")
+        case let k?: throw KCBXError.invalidInput(field: r.field("provenance"), rule: "\(KCBXError.quote(k)) must be document, default or file")
         }
     }
 
@@ -103,7 +98,7 @@ extension PolicyProfile {
                 guard let amount = try r.int("amount") else { throw KCBXError.invalidInput(field: field + ".amount", rule: "is required") }
                 let unitText = try r.requiredString("unit")
                 guard let unit = DurationUnit(rawValue: unitText) else {
-                    throw KCBXError.invalidInput(field: field + ".unit", rule: "'\(unitText)' must be one of \(DurationUnit.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw KCBXError.invalidInput(field: field + ".unit", rule: "\(KCBXError.quote(unitText)) must be one of \(DurationUnit.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 value = .duration(PolicyDuration(amount, unit))
             } else {
@@ -187,7 +182,7 @@ extension Schedule {
             guard let d = try r.int("days"), d >= 0 else { throw KCBXError.invalidInput(field: r.field("days"), rule: "must be a non-negative number of days") }
             self = .afterTermStart(days: d)
         case "first_week_of_term": self = .firstWeekOfTerm(weekday: try weekday("weekday"))
-        default: throw KCBXError.invalidInput(field: r.field("every"), rule: "'\(kind)' must be day, week, month, quarter, year, month_end, term_start or first_week_of_term")
+        default: throw KCBXError.invalidInput(field: r.field("every"), rule: "\(KCBXError.quote(kind)) must be day, week, month, quarter, year, month_end, term_start or first_week_of_term")
         }
         try r.rejectUnknown()
     }
@@ -212,7 +207,7 @@ extension ReportDuty {
         id = try r.requiredString("id")
         let levelText = try r.requiredString("level")
         guard let l = UnitLevel(rawValue: levelText) else {
-            throw KCBXError.invalidInput(field: r.field("level"), rule: "'\(levelText)' must be one of \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw KCBXError.invalidInput(field: r.field("level"), rule: "\(KCBXError.quote(levelText)) must be one of \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         level = l
         guard let s = r.value("schedule") else { throw KCBXError.invalidInput(field: r.field("schedule"), rule: "is required") }
@@ -233,7 +228,7 @@ extension Referral {
         var r = try JSONObjectReader(json, path: path)
         let d = try r.requiredString("department")
         guard let dep = Department(rawValue: d) else {
-            throw KCBXError.invalidInput(field: r.field("department"), rule: "'\(d)' must be one of \(Department.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw KCBXError.invalidInput(field: r.field("department"), rule: "\(KCBXError.quote(d)) must be one of \(Department.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         department = dep
         reasons = try (r.array("reasons") ?? []).enumerated().map { i, v in

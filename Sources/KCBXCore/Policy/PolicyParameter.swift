@@ -134,7 +134,7 @@ public enum ParameterKey: String, Sendable, CaseIterable {
             if self == .attendanceRecordBy {
                 let p = t.split(separator: ":")
                 guard p.count == 2, let h = Int(p[0]), let m = Int(p[1]), (0..<24).contains(h), (0..<60).contains(m), p[1].count == 2 else {
-                    throw KCBXError.invalidInput(field: field, rule: "must be a time HH:MM, got '\(t)'")
+                    throw KCBXError.invalidInput(field: field, rule: "must be a time HH:MM, got \(KCBXError.quote(t))")
                 }
             }
         default:

@@ -70,16 +70,16 @@ public struct PolicyProfile: Equatable, Sendable {
     /// Checks the whole profile: every parameter fits its key, ids are unique, region code is 6 digits.
     public func validate() throws {
         guard regionCode.utf8.count == 6, regionCode.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            throw KCBXError.invalidInput(field: "region_code", rule: "must be a 6-digit GB/T 2260 code, got '\(regionCode)'")
+            throw KCBXError.invalidInput(field: "region_code", rule: "must be a 6-digit GB/T 2260 code, got \(KCBXError.quote(regionCode))")
         }
         guard !id.isEmpty, id.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }) else {
-            throw KCBXError.invalidInput(field: "id", rule: "must be non-empty lower-case letters, digits, '-' or '_', got '\(id)'")
+            throw KCBXError.invalidInput(field: "id", rule: "must be non-empty lower-case letters, digits, '-' or '_', got \(KCBXError.quote(id))")
         }
         for key in ParameterKey.allCases { try key.validate(self[key].value) }
         var seen = Set<String>()
         for (i, duty) in reportDuties.enumerated() {
             guard seen.insert(duty.id).inserted else {
-                throw KCBXError.invalidInput(field: "report_duties[\(i)].id", rule: "duplicate id '\(duty.id)'")
+                throw KCBXError.invalidInput(field: "report_duties[\(i)].id", rule: "duplicate id \(KCBXError.quote(duty.id))")
             }
         }
         if case let .duration(s) = self[.suspectedAfter].value, s.amount == 0 {

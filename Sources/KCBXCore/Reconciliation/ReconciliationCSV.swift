@@ -21,11 +21,11 @@ extension ReconciliationInput {
         return try csv.rows.enumerated().map { i, r in
             let b = csv.cell(r, birth), s = csv.cell(r, status), g = csv.cell(r, grade)
             guard let gradeValue = Int(g), (1...9).contains(gradeValue) else {
-                throw KCBXError.invalidInput(field: csv.field(row: i, "grade"), rule: "'\(g)' must be a grade 1-9")
+                throw KCBXError.invalidInput(field: csv.field(row: i, "grade"), rule: "\(KCBXError.quote(g)) must be a grade 1-9")
             }
             guard let st = s.isEmpty ? .enrolled : RegistryStatus(rawValue: s) else {
                 throw KCBXError.invalidInput(field: csv.field(row: i, "status"),
-                                             rule: "'\(s)' must be one of \(RegistryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                                             rule: "\(KCBXError.quote(s)) must be one of \(RegistryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let rid = csv.cell(r, id)
             return StudentRecord(registryNumber: csv.cell(r, reg), residentID: rid.isEmpty ? nil : rid, name: csv.cell(r, name),

@@ -19,13 +19,14 @@ public struct ReconciliationFiles: Sendable {
 }
 
 extension ReconciliationInput {
-    /// Reads the files: the two registries side by side (the large inputs), then the lists.
+    /// Reads the files one after the other on the calling thread (no thread pool, so a process
+    /// forked from a multithreaded parent can call it): the two registries, then the lists.
     /// `progress` gets phase "read" with files done / total. `regionPrefix` must be digits of a
     /// GB/T 2260 code (e.g. "640422", or "64" for a province).
     public static func load(_ files: ReconciliationFiles, regionPrefix: String, asOf: CivilDate,
                             progress: ((ReconciliationProgress) -> Void)? = nil) throws -> ReconciliationInput {
         guard !regionPrefix.isEmpty, regionPrefix.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            throw KCBXError.invalidInput(field: "region_prefix", rule: "must be digits of a GB/T 2260 code, got '\(regionPrefix)'")
+            throw KCBXError.invalidInput(field: "region_prefix", rule: "must be digits of a GB/T 2260 code, got \(KCBXError.quote(regionPrefix))")
         }
         let lists = [files.attending, files.poverty, files.threeKinds, files.dropouts, files.census, files.disabled, files.leftBehind]
         let total = 2 + lists.compactMap { $0 }.count

@@ -1,47 +1,42 @@
-import CSV
-import Dispatch
-import Foundation
-
-/// A CSV file read with a header row (UTF-8, optional BOM): rows by column name, with row
-/// numbers for errors. Reading and writing go through the CSV.swift package.
+/// A CSV file read with a header row through `StrictCSVReader` (UTF-8, optional BOM, RFC 4180;
+/// anything that could be misread is an error naming the file, the row and the rule): rows by
+/// column name, with row numbers for errors.
 public struct CSVFile: Sendable {
     public let path: String
     public let headers: [String]
-    /// Data rows in file order (the header is row 1, so `rows[0]` is row 2).
+    /// Data rows in file order (the header is row 1, so without blank lines `rows[0]` is row 2).
     public let rows: [[String]]
+    /// The row number of each of `rows` in the file (header = 1; skipped blank lines are counted).
+    public let rowNumbers: [Int]
 
     public init(path: String) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw KCBXError.notFound(what: "CSV file", name: path) }
-        guard var text = String(data: data, encoding: .utf8) else { throw KCBXError.invalidInput(field: path, rule: "must be UTF-8 text") }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        try self.init(text: text, path: path)
+        var headers: [String] = [], rows: [[String]] = [], numbers: [Int] = []
+        try StrictCSVReader.read(path: path, header: { headers = $0 }, row: { rows.append($1); numbers.append($0) })
+        self.init(path: path, headers: headers, rows: rows, rowNumbers: numbers)
     }
 
+    /// Parses CSV text in memory; `path` names it in errors.
     public init(text: String, path: String = "CSV") throws {
-        self.path = path
-        do {
-            let reader = try CSVReader(string: text, hasHeaderRow: true)
-            headers = (reader.headerRow ?? []).map(CSVFile.trimmed)
-            var out: [[String]] = []
-            while let row = reader.next() { if !(row.count == 1 && row[0].isEmpty) { out.append(row) } }
-            if let error = reader.error { throw error }
-            rows = out
-        } catch let e as KCBXError { throw e } catch {
-            throw KCBXError.invalidInput(field: path, rule: "is not valid CSV (\(error))")
-        }
+        var headers: [String] = [], rows: [[String]] = [], numbers: [Int] = []
+        try StrictCSVReader.read(text: text, source: path, header: { headers = $0 }, row: { rows.append($1); numbers.append($0) })
+        self.init(path: path, headers: headers, rows: rows, rowNumbers: numbers)
+    }
+
+    private init(path: String, headers: [String], rows: [[String]], rowNumbers: [Int]) {
+        self.path = path; self.headers = headers; self.rows = rows; self.rowNumbers = rowNumbers
     }
 
     /// The index of a required column; the error names the file and the column.
     public func column(_ name: String) throws -> Int {
         guard let i = headers.firstIndex(of: name) else {
-            throw KCBXError.invalidInput(field: "\(path): column \(name)", rule: "is required (columns: \(headers.joined(separator: ",")))")
+            throw KCBXError.invalidInput(field: "\(path): column \(name)", rule: "is required (columns: \(KCBXError.quote(headers.joined(separator: ","), limit: 200)))")
         }
         return i
     }
 
     public func optionalColumn(_ name: String) -> Int? { headers.firstIndex(of: name) }
 
-    /// A cell, or "" when the row is short.
+    /// A cell, or "" when the column is absent.
     public func cell(_ row: [String], _ column: Int?) -> String {
         guard let column, column < row.count else { return "" }
         return CSVFile.trimmed(row[column])
@@ -54,18 +49,12 @@ public struct CSVFile: Sendable {
         return String(String(s.drop(while: space).reversed()).drop(while: space).reversed())
     }
 
-    /// Reads several files at once, one per core (the large registry extracts of a
-    /// reconciliation); the first failure in `paths` order is thrown.
-    public static func read(_ paths: [String]) throws -> [CSVFile] {
-        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<CSVFile, Error>?>.allocate(capacity: paths.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            results[i] = Result { try CSVFile(path: paths[i]) }
-        }
-        return try results.map { try $0!.get() }
-    }
+    /// Reads several files one after the other on the calling thread (no thread pool: safe in a
+    /// process forked from a multithreaded parent); the first failure is thrown.
+    public static func read(_ paths: [String]) throws -> [CSVFile] { try paths.map { try CSVFile(path: $0) } }
 
-    /// "file row N, column C" for error messages (N counts the header as row 1).
-    public func field(row index: Int, _ column: String) -> String { "\(path) row \(index + 2) \(column)" }
+    /// "file row N column" for error messages (N counts the header as row 1).
+    public func field(row index: Int, _ column: String) -> String {
+        "\(path) row \(index >= 0 && index < rowNumbers.count ? rowNumbers[index] : index + 2) \(column)"
+    }
 }

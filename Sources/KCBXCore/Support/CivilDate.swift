@@ -59,7 +59,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
                 if i < 4 { parts.0 = parts.0 * 10 + v } else if i < 7 { parts.1 = parts.1 * 10 + v } else { parts.2 = parts.2 * 10 + v }
             }
         }
-        guard ok else { throw KCBXError.invalidInput(field: field, rule: "'\(text)' is not a date in YYYY-MM-DD form") }
+        guard ok else { throw KCBXError.invalidInput(field: field, rule: "\(KCBXError.quote(text)) is not a date in YYYY-MM-DD form") }
         try self.init(year: parts.0, month: parts.1, day: parts.2, field: field)
     }
 

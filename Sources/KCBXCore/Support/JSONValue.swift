@@ -27,12 +27,21 @@ public enum JSONValue: Equatable, Sendable, Codable {
         }
     }
 
-    /// Parses UTF-8 JSON text; `field` names the input in the error.
+    /// Parses JSON text (RFC 8259) strictly; `field` names the input in the error. Refused, by
+    /// path and rule: a duplicate key in an object (tools disagree on which value counts), NUL in
+    /// a string (raw or `\u0000`: it would cut a C string), an unpaired surrogate escape, a number
+    /// that is not a finite double, nesting deeper than `maxDepth`, anything after the value.
     public static func parse(_ text: String, field: String = "json") throws -> JSONValue {
-        do { return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) } catch {
-            throw KCBXError.invalidInput(field: field, rule: "must be valid JSON (\(error))")
+        var utf8 = Array(text.utf8)
+        if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8.removeFirst(3) }
+        return try utf8.withUnsafeBufferPointer { bytes in
+            var p = StrictJSONParser(bytes: bytes, field: field)
+            return try p.document()
         }
     }
+
+    /// The deepest nesting of arrays and objects `parse` accepts (a policy file nests 4 deep).
+    public static var maxDepth: Int { 128 }
 
     /// Serializes with sorted keys; `pretty` adds indentation.
     public func serialized(pretty: Bool = true) -> String {
@@ -83,7 +92,7 @@ struct JSONObjectReader {
     /// Fails on the first key that was never read.
     func rejectUnknown() throws {
         if let extra = members.keys.sorted().first(where: { !used.contains($0) }) {
-            throw KCBXError.invalidInput(field: field(extra), rule: "unknown key (allowed: \(used.sorted().joined(separator: ", ")))")
+            throw KCBXError.invalidInput(field: field(extra.utf8.count <= 80 ? extra : String(extra.prefix(80)) + "…"), rule: "unknown key (allowed: \(used.sorted().joined(separator: ", ")))")
         }
     }
 }
