@@ -132,7 +132,8 @@ typedef int32_t kcbx_date_encoding;
 enum {
 /// Packed YYYYMMDD; 0 = no date.
   KCBX_DATE_ENCODING_YYYYMMDD = 0,
-/// Days since 1970-01-01; INT32_MIN = no date.
+/// Days since 1970-01-01; INT32_MIN = no date. Like YYYYMMDD dates, day numbers must lie in
+/// 0001-01-01 … 9999-12-31 (-719162 … 2932896), else KCBX_STATUS_INVALID_INPUT naming the entry.
   KCBX_DATE_ENCODING_DAY_NUMBER = 1,
 };
 
@@ -386,7 +387,8 @@ extern kcbx_status kcbx_calendar_range(kcbx_calendar *calendar, int32_t *out_fir
 /// dates are YYYYMMDD or 0 for the defaults (1 September, 15 January, 1 March, 10 July); a start
 /// on a weekend moves to Monday, an end to Friday. `holiday_from`/`holiday_to` (n_holidays
 /// entries, e.g. the State Council’s holiday list) and `make_up_days` (n_make_up_days, 调休)
-/// may be NULL when their count is 0; entries outside the school year are dropped.
+/// may be NULL when their count is 0; entries outside the school year are dropped. Each count is
+/// at most 10,000.
 extern kcbx_status kcbx_calendar_standard(int32_t school_year, int32_t autumn_start, int32_t autumn_end, int32_t spring_start, int32_t spring_end, int32_t const *holiday_from, int32_t const *holiday_to, int64_t n_holidays, int32_t const *make_up_days, int64_t n_make_up_days, kcbx_calendar **out_calendar);
 
 /// The term containing `date`: its index (-1 in a vacation or outside the calendar), school
@@ -432,7 +434,7 @@ extern kcbx_status kcbx_classification_term(kcbx_classification *classification,
 extern kcbx_status kcbx_classification_to_json(kcbx_classification *classification, char ** out_json);
 
 /// Classifies one child as of `as_of` (YYYYMMDD, not after today) under `policy` and `calendar`.
-/// Marks: `n_marks` dates (YYYYMMDD) and kcbx_mark_kind codes, any order; of two marks for one
+/// Marks: `n_marks` (at most 1,000,000) dates (YYYYMMDD) and kcbx_mark_kind codes, any order; of two marks for one
 /// day the later in the arrays wins (reported as a conflict). `leave_from`/`leave_to` (approved
 /// leave spans, 0 = the mark’s day) and `leave_slips` (leave-slip references, entries may be NULL)
 /// may be NULL. Facts: `birth_date` (0 unknown), `grade` (1-9, 0 unknown), `registration`
@@ -452,7 +454,9 @@ extern kcbx_status kcbx_classify(kcbx_policy *policy, kcbx_calendar *calendar, i
 /// `mark_dates`, `mark_kinds` kcbx_mark_kind must not be NULL when n_marks > 0; `leave_from`/
 /// `leave_to` may be NULL): any order, fastest grouped by child and sorted by date. The first bad
 /// mark (lowest index) or child (lowest row) fails the call with a message naming it.
-/// Free the table with kcbx_table_free.
+/// At most 100,000,000 children and 2,147,483,646 marks per call (KCBX_STATUS_INVALID_INPUT
+/// beyond); when the memory for the table cannot be had the call returns KCBX_STATUS_STORAGE
+/// (“out of memory …”) rather than aborting. Free the table with kcbx_table_free.
 extern kcbx_status kcbx_classify_many(kcbx_policy *policy, kcbx_calendar *calendar, int32_t as_of, int32_t encoding, int64_t n_children, int64_t const *child_ids, int32_t const *birth_dates, int8_t const *grades, int8_t const *registrations, int32_t const *registration_dates, uint32_t const *fact_bits, uint32_t const *group_masks, char const *const *expert_opinions, int64_t n_marks, int32_t const *mark_child, int32_t const *mark_dates, int8_t const *mark_kinds, int32_t const *leave_from, int32_t const *leave_to, kcbx_table **out_table);
 
 /// The obligations of one case as of `as_of`, as kcbx_due_json.
@@ -516,7 +520,7 @@ extern kcbx_status kcbx_ledger_case_exempt(kcbx_ledger *ledger, int64_t case_id,
 extern kcbx_status kcbx_ledger_case_history_json(kcbx_ledger *ledger, int64_t case_id, char ** out_json);
 
 /// Opens a case for the student with key `student` (resident ID or L number); `kind` is
-/// “out_of_school”, “suspected_dropout” or “dropout”; `date` YYYYMMDD; `note` may be NULL.
+/// “out_of_school”, “suspected_dropout” or “dropout”; `date` YYYYMMDD; `note` and `out_case_id` may be NULL.
 /// A child with an earlier closed case gets a case flagged as a relapse (反弹).
 extern kcbx_status kcbx_ledger_case_open(kcbx_ledger *ledger, char const *student, char const *kind, int32_t date, char const *note, int64_t *out_case_id);
 
@@ -637,7 +641,7 @@ extern kcbx_status kcbx_notice_render(char const *kind, char const *fields_json,
 extern kcbx_status kcbx_policy_builtin(char const *name, kcbx_policy **out_policy);
 
 /// A duration parameter (e.g. “suspected_after”): amount and unit; unit KCBX_DURATION_UNIT_OFF
-/// with amount 0 when the rule is off under this profile.
+/// with amount 0 when the rule is off under this profile. Out-params may be NULL.
 extern kcbx_status kcbx_policy_duration(kcbx_policy *policy, char const *key, int32_t *out_amount, int32_t *out_unit);
 
 /// Frees a profile handle. Accepts NULL.
@@ -652,11 +656,11 @@ extern kcbx_status kcbx_policy_from_json(char const *json, kcbx_policy **out_pol
 /// The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free).
 extern kcbx_status kcbx_policy_names(char ** out_json);
 
-/// A number or flag parameter (flags read as 0/1). `*out_is_set` is 0 when the rule is off.
+/// A number or flag parameter (flags read as 0/1). `*out_is_set` is 0 when the rule is off. Out-params may be NULL.
 extern kcbx_status kcbx_policy_number(kcbx_policy *policy, char const *key, double *out_value, int32_t *out_is_set);
 
 /// Where a parameter’s value came from (kcbx_provenance) and its citation
-/// (seed file and clause, or the DOMAIN.md default). Free `*out_citation` with kcbx_string_free.
+/// (seed file and clause, or the DOMAIN.md default). Free `*out_citation` with kcbx_string_free. Out-params may be NULL.
 extern kcbx_status kcbx_policy_provenance(kcbx_policy *policy, char const *key, int32_t *out_kind, char ** out_citation);
 
 /// The whole profile as JSON (the file format, every value with provenance). Free with kcbx_string_free.

@@ -855,7 +855,7 @@ def _refuse_lossy_identifiers(values: Any, arr: Any, field_: str) -> None:
         where = f"; row {int(np.argmax(missing))} is missing (NaN)" if missing.any() else ""
         raise InvalidInput(f"{field_}: dtype {arr.dtype} cannot hold identifiers exactly{where}; "
                            "pass integers or text (e.g. read the column with dtype=str)")
-    if arr is not None and arr.dtype.kind not in "OUS":
+    if arr is not None and arr.dtype.kind != "O":  # integers, or numpy strings (never missing)
         return
     for i, v in enumerate(values if arr is None else arr.tolist()):
         if v is None or isinstance(v, float) or (arr is not None and type(v).__name__ in ("NAType", "NaTType")):
