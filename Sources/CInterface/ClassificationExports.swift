@@ -343,7 +343,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
     out_json?.pointee = nil
     return guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
-        Marshal.give(h.value.json(), to: try Marshal.out(out_json, "out_json"))
+        try Marshal.give(h.value.json(), to: try Marshal.out(out_json, "out_json"))
     }
 }
 
@@ -467,7 +467,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
     out_text?.pointee = nil
     return guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
-        Marshal.give(c.ruleText, to: try Marshal.out(out_text, "out_text"))
+        try Marshal.give(c.ruleText, to: try Marshal.out(out_text, "out_text"))
     }
 }
 
@@ -485,7 +485,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         guard let finding = c.risks.first(where: { $0.flag == known.0 }) else {
             throw KCBXError.notFound(what: "risk flag", name: "\(known.1) (not raised for this child)")
         }
-        Marshal.give(finding.why, to: out)
+        try Marshal.give(finding.why, to: out)
     }
 }
 
@@ -525,7 +525,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
     out_json?.pointee = nil
     return guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
-        Marshal.give(c.json(), to: try Marshal.out(out_json, "out_json"))
+        try Marshal.give(c.json(), to: try Marshal.out(out_json, "out_json"))
     }
 }
 
@@ -552,7 +552,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         guard rule >= 0, rule <= 255, let r = ClassificationRule(rawValue: UInt8(rule)) else {
             throw KCBXError.invalidInput(field: "rule", rule: "\(rule) is not a kcbx_rule")
         }
-        Marshal.give(r.describe(in: p.value), to: try Marshal.out(out_text, "out_text"))
+        try Marshal.give(r.describe(in: p.value), to: try Marshal.out(out_text, "out_text"))
     }
 }
 

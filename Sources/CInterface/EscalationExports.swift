@@ -16,7 +16,7 @@ enum EscalationMarshal {
     }
 
     static func giveJSON(_ v: JSONValue, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ field: String) throws {
-        Marshal.give(v.serialized(pretty: false), to: try Marshal.out(out, field))
+        try Marshal.give(v.serialized(pretty: false), to: try Marshal.out(out, field))
     }
 }
 
@@ -120,7 +120,7 @@ extension String {
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let summary = try l.escalate(asOf: try Marshal.date(as_of, "as_of"))
-        if let out_summary_json { Marshal.give(summary.jsonValue.serialized(pretty: false), to: out_summary_json) }
+        if let out_summary_json { try Marshal.give(summary.jsonValue.serialized(pretty: false), to: out_summary_json) }
     }
 }
 
@@ -147,7 +147,7 @@ extension String {
     return guarded {
         let k: NoticeKind = try LedgerMarshal.code(kind, "kind")
         let text = try Notice.render(k, fields: try Notice.fields(json: try Marshal.string(fields_json, "fields_json")))
-        Marshal.give(text, to: try Marshal.out(out_text, "out_text"))
+        try Marshal.give(text, to: try Marshal.out(out_text, "out_text"))
     }
 }
 

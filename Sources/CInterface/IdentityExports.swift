@@ -68,8 +68,8 @@ import KCBXCore
         out_kind?.pointee = n.kind.rawValue
         if let out_body {
             switch n {
-            case let .resident(id): Marshal.give(id.text, to: out_body)
-            case let .temporary(t): Marshal.give(t, to: out_body)
+            case let .resident(id): try Marshal.give(id.text, to: out_body)
+            case let .temporary(t): try Marshal.give(t, to: out_body)
             }
         }
     }

@@ -53,9 +53,9 @@ enum LedgerMarshal {
         var problems: [LedgerRowProblem] = []
         let status = guarded {
             let report = try body(&problems)
-            if let out { Marshal.give(report.serialized(pretty: false), to: out) }
+            if let out { try Marshal.give(report.serialized(pretty: false), to: out) }
         }
-        if status != .ok, !problems.isEmpty, let out { Marshal.give(problemsJSON(problems), to: out) }
+        if status != .ok, !problems.isEmpty, let out { try? Marshal.give(problemsJSON(problems), to: out) }  // stays NULL if out of memory; the status says why
         return status
     }
 
@@ -278,7 +278,7 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let out = try Marshal.out(out_json, "out_json")
-        Marshal.give(JSONValue.array(try l.cases(try LedgerMarshal.filter(filter_json)).map(\.jsonValue)).serialized(pretty: false), to: out)
+        try Marshal.give(JSONValue.array(try l.cases(try LedgerMarshal.filter(filter_json)).map(\.jsonValue)).serialized(pretty: false), to: out)
     }
 }
 
@@ -290,7 +290,7 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let out = try Marshal.out(out_json, "out_json")
-        Marshal.give(JSONValue.array(try l.history(case: try LedgerMarshal.caseID(case_id)).map(\.jsonValue)).serialized(pretty: false), to: out)
+        try Marshal.give(JSONValue.array(try l.history(case: try LedgerMarshal.caseID(case_id)).map(\.jsonValue)).serialized(pretty: false), to: out)
     }
 }
 
@@ -320,7 +320,7 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let summary = try l.sweep(asOf: try Marshal.date(as_of, "as_of"))
-        if let out_summary_json { Marshal.give(summary.jsonValue.serialized(pretty: false), to: out_summary_json) }
+        if let out_summary_json { try Marshal.give(summary.jsonValue.serialized(pretty: false), to: out_summary_json) }
     }
 }
 
@@ -352,6 +352,6 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     return guarded {
         let h = try LedgerHandle.get(ledger, "ledger").value.head()
         out_seq?.pointee = h.seq
-        if let out_hash { Marshal.give(h.hash, to: out_hash) }
+        if let out_hash { try Marshal.give(h.hash, to: out_hash) }
     }
 }

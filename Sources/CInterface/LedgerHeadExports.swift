@@ -43,7 +43,7 @@ enum HeadMarshal {
         let out = try Marshal.out(out_head_json, "out_head_json")
         let l = try LedgerHandle.get(ledger, "ledger").value
         let key = try LedgerSigningKey(rawRepresentation: try HeadMarshal.key(private_key, "private_key"))
-        Marshal.give(try l.signedHead(key: key).json, to: out)
+        try Marshal.give(try l.signedHead(key: key).json, to: out)
     }
 }
 
@@ -103,6 +103,6 @@ enum HeadMarshal {
     return guarded {
         let out = try Marshal.out(out_profile_json, "out_profile_json")
         let r = try LedgerHandle.get(ledger, "ledger").value.recordedProfile()
-        Marshal.give(JSONValue.object(["id": .string(r.id), "hash": .string(r.hash ?? "")]).serialized(pretty: false), to: out)
+        try Marshal.give(JSONValue.object(["id": .string(r.id), "hash": .string(r.hash ?? "")]).serialized(pretty: false), to: out)
     }
 }

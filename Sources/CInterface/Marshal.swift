@@ -27,9 +27,12 @@ enum Marshal {
     /// A count or number for an Int32 out-parameter, saturated instead of trapping.
     static func int32(_ v: Int) -> Int32 { Int32(clamping: v) }
 
-    /// Stores a malloc'd copy of `s` in `*p`.
-    static func give(_ s: String, to p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) {
-        p.pointee = strdup(s)
+    /// Stores a malloc'd copy of `s` in `*p`; out of memory is a storage error, never a NULL with OK.
+    static func give(_ s: String, to p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) throws {
+        guard let copy = strdup(s) else {
+            throw KCBXError.storage("out of memory copying a result of \(s.utf8.count) bytes")
+        }
+        p.pointee = copy
     }
 }
 

@@ -30,7 +30,7 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 /// The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free).
 @c public func kcbx_policy_names(_ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     guarded {
-        Marshal.give(JSONValue.array(PolicyProfile.builtinNames.map { .string($0) }).serialized(pretty: false), to: try Marshal.out(out_json, "out_json"))
+        try Marshal.give(JSONValue.array(PolicyProfile.builtinNames.map { .string($0) }).serialized(pretty: false), to: try Marshal.out(out_json, "out_json"))
     }
 }
 
@@ -66,7 +66,7 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
     out_json?.pointee = nil
     return guarded {
         let p = try PolicyHandle.get(policy, "policy")
-        Marshal.give(p.value.json(), to: try Marshal.out(out_json, "out_json"))
+        try Marshal.give(p.value.json(), to: try Marshal.out(out_json, "out_json"))
     }
 }
 
@@ -113,7 +113,7 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
         case .defaulted: out_kind?.pointee = kcbx_provenance.defaulted.rawValue
         case .file: out_kind?.pointee = kcbx_provenance.file.rawValue
         }
-        if let out_citation { Marshal.give(prov.citation, to: out_citation) }
+        if let out_citation { try Marshal.give(prov.citation, to: out_citation) }
     }
 }
 

@@ -18,7 +18,7 @@ typealias ReportHandle = Handle<ReportTable>
     return guarded {
         let r = try ReportHandle.get(report, "report").value
         guard column >= 0, column < Int64(r.headers.count) else { throw KCBXError.invalidInput(field: "column", rule: "\(column) is outside 0..<\(r.headers.count)") }
-        Marshal.give(r.headers[Int(column)], to: try Marshal.out(out_name, "out_name"))
+        try Marshal.give(r.headers[Int(column)], to: try Marshal.out(out_name, "out_name"))
     }
 }
 
@@ -30,14 +30,14 @@ typealias ReportHandle = Handle<ReportTable>
         guard row >= 0, row < Int64(r.rows.count) else { throw KCBXError.invalidInput(field: "row", rule: "\(row) is outside 0..<\(r.rows.count)") }
         guard column >= 0, column < Int64(r.headers.count) else { throw KCBXError.invalidInput(field: "column", rule: "\(column) is outside 0..<\(r.headers.count)") }
         let cells = r.rows[Int(row)]
-        Marshal.give(Int(column) < cells.count ? cells[Int(column)] : "", to: try Marshal.out(out_text, "out_text"))
+        try Marshal.give(Int(column) < cells.count ? cells[Int(column)] : "", to: try Marshal.out(out_text, "out_text"))
     }
 }
 
 /// The whole table as CSV text (UTF-8 with BOM, for Excel) into `*out_csv` (free with kcbx_string_free).
 @c public func kcbx_report_csv(_ report: OpaquePointer?, _ out_csv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_csv?.pointee = nil
-    return guarded { Marshal.give(try ReportHandle.get(report, "report").value.csv(), to: try Marshal.out(out_csv, "out_csv")) }
+    return guarded { try Marshal.give(try ReportHandle.get(report, "report").value.csv(), to: try Marshal.out(out_csv, "out_csv")) }
 }
 
 /// Frees a report table. Accepts NULL.
@@ -48,7 +48,7 @@ typealias ReportHandle = Handle<ReportTable>
 /// the seed's 填表说明, formulas and interpretations.
 @c public func kcbx_report_json(_ report: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
-    return guarded { Marshal.give(try ReportHandle.get(report, "report").value.json(), to: try Marshal.out(out_json, "out_json")) }
+    return guarded { try Marshal.give(try ReportHandle.get(report, "report").value.json(), to: try Marshal.out(out_json, "out_json")) }
 }
 
 /// Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first.

@@ -9,7 +9,7 @@ public let kcbxABIVersion: Int32 = 1
 public let kcbxVersion = "0.1.0"
 
 enum VersionText {
-    nonisolated(unsafe) static let cString: UnsafePointer<CChar> = UnsafePointer(strdup(kcbxVersion)!)
+    nonisolated(unsafe) static let cString: UnsafePointer<CChar> = strdup(kcbxVersion).map { UnsafePointer($0) } ?? Empty.string
 }
 
 /// The library version, e.g. "0.1.0". Static storage: do not free.

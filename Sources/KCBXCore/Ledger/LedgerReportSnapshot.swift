@@ -167,7 +167,7 @@ extension Ledger {
                 c.status = st
             default: continue
             }
-            byID[id]!.c = c
+            byID[id]?.c = c
         }
         var latest: [String: LedgerCaseAsOf] = [:]
         for (_, v) in byID where (latest[v.student]?.id ?? 0) < v.c.id { latest[v.student] = v.c }

@@ -33,7 +33,7 @@ public struct PolicyProfile: Equatable, Sendable {
     }
 
     /// The parameter with its provenance.
-    public subscript(key: ParameterKey) -> Sourced<ParameterValue> { parameters[key]! }
+    public subscript(key: ParameterKey) -> Sourced<ParameterValue> { parameters[key] ?? key.defaultValue }
 
     /// Sets a parameter after validating it.
     public mutating func set(_ key: ParameterKey, _ value: Sourced<ParameterValue>) throws {
