@@ -84,14 +84,23 @@ def acks(lines):
 
 
 def check_acknowledged(path, acked):
-    """The ledger verifies and holds every acknowledged head (seq with the same hash)."""
+    """The ledger verifies and holds every acknowledged head (seq with the same hash): verify
+    proves the chain, so the stored hash at each acknowledged seq is enough."""
+    import sqlite3
+
     with kcbx.Policy.builtin("guyuan-2021") as p, kcbx.Ledger.open(path, p, COUNTY) as led:
         led.verify()
         seq, _ = led.head()
-        for a in acked:
-            s, h = a.split(":")
-            assert int(s) <= seq, f"acknowledged event #{s} lost (head #{seq})"
-            led.verify(anchor=(int(s), h))
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        stored = dict(con.execute("SELECT seq, hash FROM events WHERE seq >= ?",
+                                  (min((int(a.split(":")[0]) for a in acked), default=seq),)).fetchall())
+    finally:
+        con.close()
+    for a in acked:
+        s, h = a.split(":")
+        assert int(s) <= seq, f"acknowledged event #{s} lost (head #{seq})"
+        assert stored.get(int(s)) == h, f"acknowledged event #{s} was replaced"
 
 
 @pytest.mark.parametrize("kind", ["roster", "attendance", "action", "sweep"])
