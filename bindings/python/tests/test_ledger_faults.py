@@ -107,6 +107,7 @@ def check_acknowledged(path, acked):
 def test_kill_9_during_each_kind_of_write_loses_nothing_acknowledged(base, tmp_path, kind):
     work, path = fresh(base, tmp_path)
     rng = random.Random(11)
+    total = 0
     for round_ in range(3):
         child = subprocess.Popen([sys.executable, "-c", WRITER, str(path), kind, str(work)],
                                  stdout=subprocess.PIPE, text=True)
@@ -117,6 +118,8 @@ def test_kill_9_during_each_kind_of_write_loses_nothing_acknowledged(base, tmp_p
         assert child.returncode == -signal.SIGKILL
         acked = acks(out.splitlines())
         check_acknowledged(path, acked)
+        total += len(acked)
+    assert total > 0, f"no {kind} write was acknowledged before the kills: the test proved nothing"
 
 
 def test_two_processes_writing_at_once_lose_nothing(base, tmp_path):
