@@ -115,7 +115,7 @@ struct SweepCommand: ParsableCommand {
             t.rows.append(["promoted to dropout", String(s.promoted.count), ids(s.promoted)])
             t.rows.append(["flagged absent again", String(s.flagged.count), ids(s.flagged)])
             t.rows.append(["skipped", String(s.skipped.count), s.skipped.sorted { $0.key < $1.key }.prefix(3).map { "\($0.key): \($0.value)" }.joined(separator: "; ")])
-            print(format == .table ? "sweep of \(ledger.ledger) as of \(on) under \(led.policy.id)\n" + t.render(.table) : t.render(format))
+            print(format == .table ? "sweep of \(ledger.ledger) as of \(on) under \(led.policy.id) (sha256 \(led.profileHash))\n" + t.render(.table) : t.render(format))
         } catch { throw fail(error) }
     }
 }

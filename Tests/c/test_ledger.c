@@ -293,8 +293,12 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_head(NULL, &head_seq, NULL), KCBX_STATUS_INVALID_INPUT);
     kcbx_string_free(hash); hash = NULL;
 
-    /* A second handle with another profile sees the same file. */
-    CHECK_OK(kcbx_ledger_open(path, fujian, "province", "350000", "省厅", NULL, &ledger));
+    /* The profile in force is part of the ledger: another profile is refused (issue 11);
+     * a second handle under the recorded profile sees the same file. */
+    CHECK_STATUS(kcbx_ledger_open(path, fujian, "province", "350000", "省厅", NULL, &ledger), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_ERROR_MENTIONS("profile in force");
+    CHECK(ledger == NULL, "no handle when the profile is refused");
+    CHECK_OK(kcbx_ledger_open(path, policy, "province", "350000", "省厅", NULL, &ledger));
     CHECK_OK(kcbx_ledger_cases_json(ledger, NULL, &json));
     CHECK(strcmp(json, "[]") == 0, "a Fujian actor sees no Ningxia case");
     kcbx_string_free(json); json = NULL;

@@ -27,7 +27,7 @@ events() { "$KCBX" verify --ledger "$1" --format csv | tail -1 | cut -d, -f2; }
 
 # --- help: every subcommand listed, exit codes documented, each subcommand's help complete
 run 0 "$KCBX" --help
-for c in policy id synth import sweep cases history export report verify classify reconcile due escalate notice duties; do has out "$c"; done
+for c in policy id synth import sweep cases history export report verify classify reconcile due escalate notice duties head keygen change-profile; do has out "$c"; done
 has out "Exit codes"; ok
 for c in "policy list" "policy show" "policy check" id synth import sweep cases history export report verify classify reconcile \
          due escalate notice duties; do
@@ -240,6 +240,40 @@ c.commit()
 PY
 run 5 "$KCBX" verify --ledger "$T/tampered.kcbx"
 has err "event #5"; has err "does not match its hash"; has out ",no,5\|  no  *5"; ok
+
+# --- signed heads: a ledger copied back from an earlier day passes verify alone; the heads
+# received upward name it (exit 5); schema planted trigger flagged; read-only file verifies
+H=$T/heads.kcbx
+run 0 "$KCBX" import --ledger "$H" --policy guyuan-2021 --actor "$ACTOR" --calendar $DATA/calendar.json
+cp "$H" "$T/yesterday.kcbx"
+run 0 "$KCBX" keygen --private-key "$T/county.key"; pub=$(cat "$T/out")
+[ ${#pub} = 64 ] || fail "keygen printed no public key"
+run 6 "$KCBX" keygen --private-key "$T/county.key"; has err "never replaced"
+run 0 "$KCBX" head --ledger "$H" --actor "$ACTOR" --sign-key "$T/county.key"; cat "$T/out" >> "$T/received.jsonl"
+run 0 "$KCBX" import --ledger "$H" --actor "$ACTOR" --students $DATA/roster.csv
+run 0 "$KCBX" head --ledger "$H" --actor "$ACTOR" --sign-key "$T/county.key"; cat "$T/out" >> "$T/received.jsonl"
+has out '"profile":"guyuan-2021"'; has out '"signature"'
+run 0 "$KCBX" verify --ledger "$H" --actor "$ACTOR" --heads "$T/received.jsonl" --public-key "$pub"
+cp "$T/yesterday.kcbx" "$H"
+run 0 "$KCBX" verify --ledger "$H" --actor "$ACTOR"
+run 5 "$KCBX" verify --ledger "$H" --actor "$ACTOR" --heads "$T/received.jsonl" --public-key "$pub"; has err "rolled back"
+run 64 "$KCBX" verify --ledger "$H" --heads "$T/received.jsonl"
+chmod 444 "$T/yesterday.kcbx"
+run 0 "$KCBX" verify --ledger "$T/yesterday.kcbx" --actor "$ACTOR"
+run 6 "$KCBX" import --ledger "$T/yesterday.kcbx" --actor "$ACTOR" --students $DATA/roster.csv; has err "read-only"
+chmod 644 "$T/yesterday.kcbx"; ok
+# the profile in force: another is refused (4), a school may not change it (3), the county may
+run 4 "$KCBX" verify --ledger "$H" --policy fujian-2020 --actor "$ACTOR"; has err "profile in force"
+run 3 "$KCBX" change-profile --ledger "$H" --policy fujian-2020 --actor "school:640422132:校长" --reason "试用"
+run 0 "$KCBX" change-profile --ledger "$H" --policy fujian-2020 --actor "$ACTOR" --reason "省厅通知"; has out "fujian-2020"
+run 0 "$KCBX" verify --ledger "$H" --actor "$ACTOR"
+python3 - "$H" <<'PY' || fail "could not plant a trigger"
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.executescript("CREATE TABLE shadow(p); CREATE TRIGGER spy AFTER INSERT ON events BEGIN INSERT INTO shadow VALUES (NEW.payload); END;")
+c.commit()
+PY
+run 5 "$KCBX" verify --ledger "$H" --actor "$ACTOR"; has err "trigger spy"; ok
 
 # --- errors: missing ledger (2), bad actor (1), usage (64)
 run 2 "$KCBX" sweep --ledger "$T/none.kcbx" --as-of 2025-10-20; has err "not found"

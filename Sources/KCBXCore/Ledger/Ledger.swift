@@ -70,7 +70,14 @@ public final class Ledger: Sendable {
                     throw KCBXError.storage("\(path) does not exist and cannot be created: \(reason ?? "read-only")")
                 }
                 config.readonly = true
-                opened = try DatabasePool(path: path, configuration: config)
+                do { opened = try DatabasePool(path: path, configuration: config) } catch let e as DatabaseError where e.resultCode == .SQLITE_CANTOPEN {
+                    // A read-only directory or mount without the -shm file: SQLite can read the
+                    // file only as immutable, which is right when no WAL holds newer commits.
+                    guard LedgerFileAccess.walIsEmpty(path) else {
+                        throw KCBXError.storage("\(path) is read-only and its -wal file holds commits that need the -shm file, which cannot be created (\(reason ?? "read-only")): open it where it can be written once, or copy it with its -wal")
+                    }
+                    opened = try DatabasePool(path: LedgerFileAccess.immutableURI(path), configuration: config)
+                }
             }
             guard let pool = opened else { throw KCBXError.storage("\(path) could not be opened") }
             self.pool = pool

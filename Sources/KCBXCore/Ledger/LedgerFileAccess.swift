@@ -30,6 +30,26 @@ enum LedgerFileAccess {
         return nil
     }
 
+    /// True when `path` has no -wal file or an empty one (nothing newer than the main file).
+    static func walIsEmpty(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path + "-wal", &st) != 0 || st.st_size == 0
+    }
+
+    /// An SQLite URI opening `path` as immutable (no locks, no -shm): for files nobody can write.
+    static func immutableURI(_ path: String) -> String {
+        var out = "file:"
+        for b in path.utf8 {
+            switch b {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x20, 0x7F...0xFF:
+                let hex = String(b, radix: 16, uppercase: true)
+                out += "%" + (b < 16 ? "0" : "") + hex
+            default: out.append(Character(Unicode.Scalar(b)))
+            }
+        }
+        return out + "?immutable=1"
+    }
+
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         let d = String(path[..<slash])
