@@ -13,52 +13,74 @@ struct LedgerOptions: ParsableArguments {
     var policy: String?
 
     @Option(help: ArgumentHelp(
-        "Who acts, LEVEL:UNIT:PERSON[:ROLE], e.g. county:640422:王老师:控辍专干. Default: $KCBX_ACTOR, else the ledger's creator (normally the county IT officer). Levels: class_teacher, school, village, township, county, city, province, department.",
+        "Who acts, LEVEL:UNIT:PERSON[:ROLE], e.g. county:640422:王老师:控辍专干. Default: $KCBX_ACTOR; without either the command is refused (exit 64): nobody acts in another's name. Levels: class_teacher, school, village, township, county, city, province, department.",
         valueName: "actor"))
     var actor: String?
 
-    /// Opens the ledger. A missing file is created only when `creating` (import), and then
-    /// `--policy` and an actor are required: the first event records both.
+    /// Opens the ledger as the actor named by `--actor` or $KCBX_ACTOR (there is no default actor).
+    /// A missing file is created only when `creating` (import), and then `--policy` is required too:
+    /// the first event records both.
     func open(creating: Bool = false) throws -> Ledger {
         try openLedger(path: ledger, policy: policy, actor: actor, creating: creating)
     }
 }
 
+/// No `--actor` and no $KCBX_ACTOR: a usage error (exit 64). The CLI never acts in anyone's name by
+/// default (it used to act as the ledger's creator, so anyone could read and export as the county).
+struct MissingActor: Error, CustomStringConvertible {
+    var description: String {
+        "kcbx: usage: who acts? name the actor with --actor LEVEL:UNIT:PERSON[:ROLE] (e.g. --actor school:S-A1:王老师) or set KCBX_ACTOR=LEVEL:UNIT:PERSON; there is no default actor"
+    }
+}
+
+/// The actor text from `--actor` or $KCBX_ACTOR; exit 64 with how to name one when neither is set.
+func requiredActor(_ actor: String?) throws -> String {
+    if let actor, !actor.isEmpty { return actor }
+    if let env = ProcessInfo.processInfo.environment["KCBX_ACTOR"], !env.isEmpty { return env }
+    FileHandle.standardError.write(Data((MissingActor().description + "\n").utf8))
+    throw ExitCode(64)
+}
+
 /// Opens the ledger at `ledger` with the defaults of `LedgerOptions`.
 func openLedger(path ledger: String, policy: String?, actor: String?, creating: Bool = false) throws -> Ledger {
     let exists = FileManager.default.fileExists(atPath: ledger)
-    let actorText = actor ?? ProcessInfo.processInfo.environment["KCBX_ACTOR"].flatMap { $0.isEmpty ? nil : $0 }
     if !exists {
         guard creating else { throw KCBXError.notFound(what: "ledger file", name: "\(ledger) (create it with kcbx import)") }
         guard let policy else {
             throw KCBXError.invalidInput(field: "--policy", rule: "a new ledger needs a profile (e.g. --policy guyuan-2021); it is recorded in the ledger's first event")
         }
-        guard let actorText else {
-            throw KCBXError.invalidInput(field: "--actor", rule: "a new ledger needs an actor (e.g. --actor county:640422:王老师), or set KCBX_ACTOR; the creator becomes the default actor")
+        guard let actorText = actor ?? ProcessInfo.processInfo.environment["KCBX_ACTOR"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw KCBXError.invalidInput(field: "--actor", rule: "a new ledger needs an actor (e.g. --actor county:640422:王老师), or set KCBX_ACTOR; the creator is recorded in its first event")
         }
         return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
     }
-    if let policy, let actorText {
+    let actorText = try requiredActor(actor)
+    if let policy {
         return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
+    }
+    return try Ledger(path: ledger, policy: try ledgerSettings(path: ledger, policy: nil).policy, actor: try parseActor(actorText))
+}
+
+/// The ledger's profile (`--policy`, else the one its creation event names) and calendar, read by
+/// a reader that records nothing and sees no child (for `kcbx duties`, which needs no actor).
+func ledgerSettings(path ledger: String, policy: String?) throws -> (policy: PolicyProfile, calendar: SchoolCalendar?) {
+    guard FileManager.default.fileExists(atPath: ledger) else {
+        throw KCBXError.notFound(what: "ledger file", name: "\(ledger) (create it with kcbx import)")
     }
     // Read the creation event (#1) as a reader that writes nothing, for the defaults.
     let probe = try Ledger(path: ledger, policy: try loadPolicy(policy ?? "guyuan-2021"),
                            actor: try LedgerActor(level: .department, unitCode: "000000", person: "kcbx-cli"))
+    if let policy { return (try loadPolicy(policy), try probe.calendar()) }
     guard let created = try probe.events(after: 0, limit: 1).first, created.kind == "ledger.created" else {
         throw KCBXError.integrity("\(ledger) has no creation event #1; pass --policy and --actor")
     }
-    var profile: PolicyProfile
-    if let policy { profile = try loadPolicy(policy) } else {
-        guard case let .object(o)? = try? JSONValue.parse(created.payload), case let .string(id)? = o["profile"] else {
-            throw KCBXError.integrity("\(ledger): event #1 does not name its profile; pass --policy")
-        }
-        guard PolicyProfile.builtinNames.contains(id) else {
-            throw KCBXError.invalidInput(field: "--policy", rule: "the ledger was created under profile '\(id)', which is not built in: pass its profile file")
-        }
-        profile = try PolicyProfile.builtin(id)
+    guard case let .object(o)? = try? JSONValue.parse(created.payload), case let .string(id)? = o["profile"] else {
+        throw KCBXError.integrity("\(ledger): event #1 does not name its profile; pass --policy")
     }
-    let who = try actorText.map(parseActor) ?? created.actor
-    return try Ledger(path: ledger, policy: profile, actor: who)
+    guard PolicyProfile.builtinNames.contains(id) else {
+        throw KCBXError.invalidInput(field: "--policy", rule: "the ledger was created under profile '\(id)', which is not built in: pass its profile file")
+    }
+    return (try PolicyProfile.builtin(id), try probe.calendar())
 }
 
 /// LEVEL:UNIT:PERSON[:ROLE] → a validated actor (errors name `--actor`).

@@ -238,11 +238,11 @@ int main(void) {
     /* Jurisdiction: the school cannot touch the out-of-school child (no school); refusal recorded. */
     CHECK_STATUS(kcbx_ledger_case_verify(school, case_c, "A", 20250917, NULL), KCBX_STATUS_PERMISSION_DENIED);
     CHECK_STATUS(kcbx_ledger_case_status(school, case_c, &status, &kind), KCBX_STATUS_PERMISSION_DENIED);
-    CHECK_OK(kcbx_ledger_case_history_json(county, case_c, &json));
+    CHECK_OK(kcbx_ledger_case_history_json(county, case_c, 0, &json));
     CHECK(contains(json, "\"access.refused\"") && contains(json, "\"unit_code\":\"S-A1\""), "the refusal is in the history");
     kcbx_string_free(json); json = NULL;
-    CHECK_STATUS(kcbx_ledger_case_history_json(county, 0, &json), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_ledger_case_history_json(county, case_c, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_history_json(county, 0, 0, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_history_json(county, case_c, 0, NULL), KCBX_STATUS_INVALID_INPUT);
 
     /* Exempt states need the expert panel's opinion (seed 002). */
     CHECK_OK(kcbx_ledger_case_verify(county, case_c, "E", 20250917, NULL));
@@ -261,7 +261,7 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_cases_json(county, "{\"colour\": \"red\"}", &json), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_cases_json(county, "not json", &json), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_cases_json(county, NULL, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_OK(kcbx_ledger_case_history_json(school, case_b, &json));
+    CHECK_OK(kcbx_ledger_case_history_json(school, case_b, 0, &json));
     CHECK(contains(json, "\"case.closed\"") && contains(json, "\"person\":\"王老师\""), "history with actors");
     kcbx_string_free(json); json = NULL;
 

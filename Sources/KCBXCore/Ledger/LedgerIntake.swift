@@ -52,7 +52,7 @@ extension Ledger {
                 guard actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode) else {
                     summary.refused.append(key)
                     refusals.append(LedgerRefusal(operation: "open a case from reconciliation", student: key, caseID: 0,
-                                                  detail: "student \(key) (school '\(s.schoolID)', township \(s.townshipCode)) is outside \(actor.level.rawValue) \(actor.unitCode)"))
+                                                  detail: outsideDetail(key)))
                     continue
                 }
                 if let open = try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')", arguments: [key]) {
