@@ -134,7 +134,8 @@ extension String {
 
 /// The fields the ledger knows for a notice ("enrollment", "return_notice", "three_line_report")
 /// about `student` as of `as_of`, as a JSON object of strings (add guardian, issuer, … and pass
-/// to kcbx_notice_render).
+/// to kcbx_notice_render). `child_id` is masked (the host that holds the full ID may override it).
+/// A key on no roster is refused like one outside the jurisdiction (KCBX_STATUS_PERMISSION_DENIED).
 @c public func kcbx_notice_fields_json(_ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ student: UnsafePointer<CChar>?,
                                        _ as_of: Int32, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil

@@ -332,8 +332,7 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let summary = try l.sweep(asOf: try Marshal.date(as_of, "as_of"))
-        var shown = summary
-        shown.skipped = Dictionary(summary.skipped.map { (IDMask.key($0.key), $0.value) }, uniquingKeysWith: { a, b in a + "; " + b })
+        let shown = summary.disclosed(.masked)
         if let out_summary_json { Marshal.give(shown.jsonValue.serialized(pretty: false), to: out_summary_json) }
     }
 }

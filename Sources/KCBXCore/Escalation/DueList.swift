@@ -40,6 +40,7 @@ extension Ledger {
     /// The summary's student keys are masked unless `fullIDs` is granted (`disclosure`).
     @discardableResult
     public func escalate(asOf: CivilDate, fullIDs: Bool = false) throws -> EscalationSummary {
+        let d = try disclosure(fullIDs: fullIDs, "escalate", format: "escalation")   // refused before anything is escalated
         let summary: EscalationSummary = try write { db, w in
             try requireWriter("escalate overdue obligations")
             try checkDate(asOf, notBefore: nil, field: "as_of")
@@ -69,7 +70,7 @@ extension Ledger {
             }
             return summary
         }
-        return summary.disclosed(try disclosure(fullIDs: fullIDs, "escalate", format: "escalation"))
+        return summary.disclosed(d)
     }
 
     /// Records an action that discharges an obligation of a case, enforcing the order of the four

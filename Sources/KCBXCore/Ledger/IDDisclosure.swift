@@ -127,3 +127,13 @@ extension EscalationSummary {
         return s
     }
 }
+
+extension LedgerSweepSummary {
+    /// The summary as `d` shows it (the skipped students' keys and reasons).
+    public func disclosed(_ d: IDDisclosure) -> LedgerSweepSummary {
+        guard !d.full else { return self }
+        var s = self
+        s.skipped = Dictionary(skipped.map { (d.key($0.key), d.text($0.value)) }, uniquingKeysWith: { a, b in a + "; " + b })
+        return s
+    }
+}

@@ -71,11 +71,13 @@ extension Ledger {
         try importStudents(try LedgerStudentRow.rows(json: text), firstRow: 1, problems: &problems)
     }
 
-    /// All students of the actor's jurisdiction, by key.
-    public func students() throws -> [LedgerStudent] {
+    /// All students of the actor's jurisdiction, by key; resident IDs and G numbers masked unless
+    /// `fullIDs` is granted (`disclosure`: county level or above, recorded).
+    public func students(fullIDs: Bool = false) throws -> [LedgerStudent] {
         let scope = actor.scopeSQL
+        let d = try disclosure(fullIDs: fullIDs, "list students", format: "students")
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key", arguments: [scope.argument]).map(LedgerStudent.init(row:))
+            try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key", arguments: [scope.argument]).map { LedgerStudent(row: $0).disclosed(d) }
         }
     }
 }
