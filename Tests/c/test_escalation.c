@@ -1,9 +1,11 @@
 /* C host test of escalation (DOMAIN.md §3): the due list, the four steps in order, escalation,
  * the report calendar and the notices, under Dongchuan (seed 004) on a small county.
  * Files live in $TMPDIR (run.sh gives each run a fresh one). Everything returned is freed. */
+#define _POSIX_C_SOURCE 200809L   /* symlink */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "check.h"
 
 static void write_file(const char *path, const char *text) {
@@ -152,6 +154,21 @@ int main(void) {
     CHECK_OK(kcbx_due_csv(county, 20250930, "overdue,escalated", 0, csv, &rows));
     CHECK(rows > 0, "rows written");
     CHECK_STATUS(kcbx_due_csv(county, 20250930, NULL, 0, NULL, &rows), KCBX_STATUS_INVALID_INPUT);
+    /* The file policy: a symlink at the destination is refused and left alone; the due list is masked. */
+    {
+        char link[1200];
+        snprintf(link, sizeof link, "%s/due-link.csv", dir);
+        CHECK(symlink(csv, link) == 0, "symlink made");
+        CHECK_STATUS(kcbx_due_csv(county, 20250930, NULL, 0, link, &rows), KCBX_STATUS_INVALID_INPUT);
+        CHECK_ERROR_MENTIONS("symbolic link");
+        CHECK_STATUS(kcbx_due_json(school, 20250930, NULL, 1, &json), KCBX_STATUS_PERMISSION_DENIED);
+        CHECK_OK(kcbx_due_json(county, 20250930, NULL, 0, &json));
+        CHECK(strstr(json, kid) == NULL, "due list masked by default");
+        kcbx_string_free(json); json = NULL;
+        CHECK_OK(kcbx_due_json(county, 20250930, NULL, 1, &json));
+        CHECK(strstr(json, kid) != NULL, "full keys for the county when asked");
+        kcbx_string_free(json); json = NULL;
+    }
 
     /* The report calendar: Guyuan's first-week Friday and month ends (001 附件1 填表说明4). */
     CHECK_OK(kcbx_due_reports_json(guyuan, calendar, 20250901, 20251031, &json));

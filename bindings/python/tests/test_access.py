@@ -66,8 +66,9 @@ def test_matrix_through_the_boundary(ledger_path, level):
     inside_allowed_write = level in ("school", "township", "county")
     with open_as(ledger_path, actor) as led:
         outputs = []
-        outside_case = 2 if level != "county" else 3
-        outside_key = OUTSIDE if level != "county" else FOREIGN
+        county_wide = level in ("county", "department")   # a department reads its whole county
+        outside_case = 3 if county_wide else 2
+        outside_key = FOREIGN if county_wide else OUTSIDE
         # Listings: allowed for every level, masked, and never the outside child.
         outputs.append(json.dumps(led.cases(), ensure_ascii=False))
         outputs.append(json.dumps(led.history(1), ensure_ascii=False))
