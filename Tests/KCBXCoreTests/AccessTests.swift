@@ -68,6 +68,23 @@ import Testing
         #expect(try school.importStudents([LF.roster[0]]).unchanged == 1)
     }
 
+    @Test("reconciliation intake: a key on no roster and a key outside the jurisdiction are refused alike, each recorded")
+    func intakeDisclosesNothing() throws {
+        let (p, county) = try LF.seeded()
+        let school = try LF.open(p, LF.schoolA1Actor)
+        let unknown = LF.rid("20160101", 99)
+        let findings = try Finding.list(json: """
+            [{"kind": "registered_not_attending", "resident_id": "\(unknown)", "name": "甲"},
+             {"kind": "registered_not_attending", "resident_id": "\(LF.kidD)", "name": "乙"}]
+            """)
+        let before = try county.head().seq
+        let s = try school.intake(findings, asOf: LF.date("2025-10-20"))
+        #expect(Set(s.refused) == [unknown, LF.kidD] && s.skipped.isEmpty && s.opened.isEmpty)
+        #expect(try county.head().seq == before + 2, "each refusal recorded")
+        let shown = s.disclosed(.masked).jsonValue.serialized(pretty: false)
+        #expect(!shown.contains(LF.kidD) && !shown.contains(unknown) && shown.contains(Self.maskedD))
+    }
+
     // MARK: One masking rule
 
     static func casesLedger() throws -> (String, Ledger) {
