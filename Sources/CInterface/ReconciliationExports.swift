@@ -72,7 +72,7 @@ import KCBXCore
         let l = try LedgerHandle.get(ledger, "ledger").value
         let findings = try Finding.list(table: try ReportHandle.get(findings_report, "findings_report").value)
         let s = try l.intake(findings, asOf: try Marshal.date(as_of, "as_of"), note: try LedgerMarshal.text(note, "note"))
-        if let out_summary_json { Marshal.give(s.disclosed(.masked).jsonValue.serialized(pretty: false), to: out_summary_json) }
+        if let out_summary_json { Marshal.give(s.jsonValue.serialized(pretty: false), to: out_summary_json) }
     }
 }
 
@@ -86,6 +86,6 @@ import KCBXCore
         let l = try LedgerHandle.get(ledger, "ledger").value
         let findings = try Finding.list(json: try Marshal.string(findings_json, "findings_json"))
         let s = try l.intake(findings, asOf: try Marshal.date(as_of, "as_of"), note: try LedgerMarshal.text(note, "note"))
-        if let out_summary_json { Marshal.give(s.disclosed(.masked).jsonValue.serialized(pretty: false), to: out_summary_json) }
+        if let out_summary_json { Marshal.give(s.jsonValue.serialized(pretty: false), to: out_summary_json) }
     }
 }

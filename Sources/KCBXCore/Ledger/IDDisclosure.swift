@@ -137,15 +137,3 @@ extension LedgerSweepSummary {
         return s
     }
 }
-
-extension LedgerIntakeSummary {
-    /// The summary as `d` shows it (keys of children already open, refused or skipped).
-    public func disclosed(_ d: IDDisclosure) -> LedgerIntakeSummary {
-        guard !d.full else { return self }
-        var s = self
-        s.alreadyOpen = Dictionary(alreadyOpen.map { (d.key($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
-        s.refused = refused.map(d.key)
-        s.skipped = Dictionary(skipped.map { (d.key($0.key), d.text($0.value)) }, uniquingKeysWith: { a, b in a + "; " + b })
-        return s
-    }
-}
