@@ -459,19 +459,22 @@ extern kcbx_status kcbx_classify(kcbx_policy *policy, kcbx_calendar *calendar, i
 /// (“out of memory …”) rather than aborting. Free the table with kcbx_table_free.
 extern kcbx_status kcbx_classify_many(kcbx_policy *policy, kcbx_calendar *calendar, int32_t as_of, int32_t encoding, int64_t n_children, int64_t const *child_ids, int32_t const *birth_dates, int8_t const *grades, int8_t const *registrations, int32_t const *registration_dates, uint32_t const *fact_bits, uint32_t const *group_masks, char const *const *expert_opinions, int64_t n_marks, int32_t const *mark_child, int32_t const *mark_dates, int8_t const *mark_kinds, int32_t const *leave_from, int32_t const *leave_to, kcbx_table **out_table);
 
-/// The obligations of one case as of `as_of`, as kcbx_due_json.
-extern kcbx_status kcbx_due_case_json(kcbx_ledger *ledger, int64_t case_id, int32_t as_of, char ** out_json);
+/// The obligations of one case as of `as_of`, as kcbx_due_json (`full_ids` likewise).
+extern kcbx_status kcbx_due_case_json(kcbx_ledger *ledger, int64_t case_id, int32_t as_of, int32_t full_ids, char ** out_json);
 
-/// Writes the due list as CSV (UTF-8 BOM, CRLF; Chinese headers) to `path`; `states` as in
-/// kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
-extern kcbx_status kcbx_due_csv(kcbx_ledger *ledger, int32_t as_of, char const *states, char const *path, int32_t *out_rows);
+/// Writes the due list as CSV (UTF-8 BOM, CRLF; Chinese headers; formula-leading cells
+/// neutralised) to `path` under the file policy of kcbx_ledger_export_csv; `states` and `full_ids`
+/// as in kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
+extern kcbx_status kcbx_due_csv(kcbx_ledger *ledger, int32_t as_of, char const *states, int32_t full_ids, char const *path, int32_t *out_rows);
 
 /// The due list (DOMAIN.md §3) of the ledger actor’s jurisdiction as of `as_of` (YYYYMMDD): every
 /// obligation with action, owner (level, unit), basis (document clause and parameters), opening
 /// and due dates, state (due, done, overdue, escalated) and escalations, as a JSON array into
 /// `*out_json` (free with kcbx_string_free). `states` filters (“due,overdue”; NULL = all). Read-only:
-/// a past date gives what was due then. Needs the school calendar on the ledger.
-extern kcbx_status kcbx_due_json(kcbx_ledger *ledger, int32_t as_of, char const *states, char ** out_json);
+/// a past date gives what was due then. Needs the school calendar on the ledger. Student keys are
+/// masked unless `full_ids` is 1 and the actor is county level or above (recorded; refused and
+/// recorded below county).
+extern kcbx_status kcbx_due_json(kcbx_ledger *ledger, int32_t as_of, char const *states, int32_t full_ids, char ** out_json);
 
 /// Records an action that discharges an obligation of case `case_id` on `date`: “home_visit”,
 /// “guardian_contact”, “guardian_refusal” (starts the four steps), “education”, “return_notice”,
@@ -492,8 +495,9 @@ extern kcbx_status kcbx_due_reports_json(kcbx_policy *policy, kcbx_calendar *cal
 /// Hands every overdue obligation of the jurisdiction to the next level as of `as_of` (school →
 /// township → county → city; both lines notified under dual_line), one attributed ledger event
 /// each. Idempotent for a date. `*out_summary_json` (may be NULL) receives {“as_of”,“escalated”:
-/// [obligations],“overdue_at_top”:[ids],“states”:{state: count}}.
-extern kcbx_status kcbx_escalate(kcbx_ledger *ledger, int32_t as_of, char ** out_summary_json);
+/// [obligations],“overdue_at_top”:[ids],“states”:{state: count}}, student keys masked unless
+/// `full_ids` is 1 (as kcbx_due_json).
+extern kcbx_status kcbx_escalate(kcbx_ledger *ledger, int32_t as_of, int32_t full_ids, char ** out_summary_json);
 
 /// The message of the last failed kcbx_* call on this thread, or “” when it succeeded.
 /// The text stays valid until the next kcbx_* call on the same thread; do not free it.
@@ -516,8 +520,9 @@ extern kcbx_status kcbx_ledger_case_dismiss(kcbx_ledger *ledger, int64_t case_id
 extern kcbx_status kcbx_ledger_case_exempt(kcbx_ledger *ledger, int64_t case_id, char const *exemption, char const *opinion, int32_t date, char const *note);
 
 /// A case’s full history (every event, oldest first, with actor, time, reason and payload) as a
-/// JSON array into `*out_json` (free with kcbx_string_free).
-extern kcbx_status kcbx_ledger_case_history_json(kcbx_ledger *ledger, int64_t case_id, char ** out_json);
+/// JSON array into `*out_json` (free with kcbx_string_free); resident IDs masked unless `full_ids`
+/// is 1 and the actor is county level or above (recorded; refused and recorded below county).
+extern kcbx_status kcbx_ledger_case_history_json(kcbx_ledger *ledger, int64_t case_id, int32_t full_ids, char ** out_json);
 
 /// Opens a case for the student with key `student` (resident ID or L number); `kind` is
 /// “out_of_school”, “suspected_dropout” or “dropout”; `date` YYYYMMDD; `note` and `out_case_id` may be NULL.
@@ -539,7 +544,9 @@ extern kcbx_status kcbx_ledger_case_status(kcbx_ledger *ledger, int64_t case_id,
 extern kcbx_status kcbx_ledger_case_verify(kcbx_ledger *ledger, int64_t case_id, char const *reason, int32_t date, char const *note);
 
 /// Cases matching `filter_json` (NULL = all; keys in docs/ledger.md) within the actor’s
-/// jurisdiction, as a JSON array into `*out_json` (free with kcbx_string_free).
+/// jurisdiction, as a JSON array into `*out_json` (free with kcbx_string_free). Student keys are
+/// masked unless the filter has “full_ids”: true and the actor is county level or above
+/// (recorded; refused and recorded below county).
 extern kcbx_status kcbx_ledger_cases_json(kcbx_ledger *ledger, char const *filter_json, char ** out_json);
 
 /// Opens the ledger at `path` and records that the profile in force is now `policy` (a
@@ -554,7 +561,11 @@ extern void kcbx_ledger_close(kcbx_ledger *ledger);
 /// Writes an export to `path` as CSV (UTF-8 BOM, CRLF): `format` “guyuan-attachment-2” (seed 001
 /// 附件2) or “baiyin-attachment-4” (seed 000 附件4). IDs are masked unless `full_ids` is 1 and the
 /// actor is county level or above (otherwise refused and recorded). `as_of` (YYYYMMDD, 0 = today)
-/// dates ages. `*out_rows` (may be NULL) receives the number of data rows.
+/// dates ages. `*out_rows` (may be NULL) receives the number of data rows. Cells beginning with
+/// = + - @ tab or CR are prefixed with ’ (CSV injection). File policy (every KCBX file output):
+/// only a regular file or a new name is written — a symlink, FIFO, device or directory at `path`
+/// is refused and left alone; a read-only file is refused; the file keeps its mode (new: 0644
+/// less umask); content goes to a temporary file in the same directory and is renamed over `path`.
 extern kcbx_status kcbx_ledger_export_csv(kcbx_ledger *ledger, char const *format, char const *filter_json, int32_t full_ids, int32_t as_of, char const *path, int32_t *out_rows);
 
 /// Same as kcbx_ledger_close (the kcbx_<type>_free convention). Accepts NULL.
@@ -634,7 +645,8 @@ extern kcbx_status kcbx_ledger_signed_head(kcbx_ledger *ledger, uint8_t const *p
 
 /// Classifies every student in the actor’s jurisdiction as of `as_of` (YYYYMMDD) and opens,
 /// promotes or flags cases; a second sweep for the same date changes nothing.
-/// `*out_summary_json` (may be NULL) receives the counts and the cases touched.
+/// `*out_summary_json` (may be NULL) receives the counts and the cases touched (skipped students’
+/// keys masked).
 extern kcbx_status kcbx_ledger_sweep(kcbx_ledger *ledger, int32_t as_of, char ** out_summary_json);
 
 /// Verifies the file: hash chain, no gaps, recorded head, append-only triggers, current state equal
@@ -652,7 +664,8 @@ extern kcbx_status kcbx_ledger_verify_heads(kcbx_ledger *ledger, char const *hea
 
 /// The fields the ledger knows for a notice (“enrollment”, “return_notice”, “three_line_report”)
 /// about `student` as of `as_of`, as a JSON object of strings (add guardian, issuer, … and pass
-/// to kcbx_notice_render).
+/// to kcbx_notice_render). `child_id` is masked (the host that holds the full ID may override it).
+/// A key on no roster is refused like one outside the jurisdiction (KCBX_STATUS_PERMISSION_DENIED).
 extern kcbx_status kcbx_notice_fields_json(kcbx_ledger *ledger, char const *kind, char const *student, int32_t as_of, char ** out_json);
 
 /// The placeholders of a notice template, as a JSON array of names into `*out_json`.
@@ -741,7 +754,9 @@ extern kcbx_status kcbx_report_json(kcbx_report *report, char ** out_json);
 /// Number of data rows of a report table.
 extern kcbx_status kcbx_report_rows(kcbx_report *report, int64_t *out_rows);
 
-/// Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first.
+/// Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first; formula-leading cells
+/// neutralised and the file policy of kcbx_ledger_export_csv (regular files only, permissions kept,
+/// atomic replacement).
 extern kcbx_status kcbx_report_write_csv(kcbx_report *report, char const *path);
 
 /// Computes the check character for the first 17 digits of a resident ID into `*out_check`.

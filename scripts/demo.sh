@@ -15,6 +15,8 @@ DATA=data/sample
 WORK=$OUT/demo
 LEDGER=$WORK/xiji.kcbx
 ACTOR="county:640422:王老师:县教育局控辍保学信息员"
+# Every ledger command names who acts (there is no default actor): here once, for all of them.
+export KCBX_ACTOR="$ACTOR"
 mkdir -p "$WORK"
 rm -f "$LEDGER" "$LEDGER-wal" "$LEDGER-shm"
 start=$(date +%s.%N)
@@ -40,7 +42,7 @@ echo
 # A planted dropout child (data/sample/planted.csv): the township's 限期复学通知书 (seed 003 二（一）).
 CHILD=$(tr -d '\r' < $DATA/planted.csv | awk -F, '$2 == "dropout" && !n++ { print $1 }')
 echo "== 限期复学通知书 for planted dropout child $CHILD (kcbx notice --kind return_notice) =="
-$KCBX notice --ledger "$LEDGER" --kind return_notice --student "$CHILD" --as-of "$AS_OF"
+$KCBX notice --ledger "$LEDGER" --kind return_notice --student "$CHILD" --as-of "$AS_OF" --full-ids   # the notice names the child in full (recorded)
 echo
 echo "== reports owed in the week from $AS_OF (kcbx duties) =="
 $KCBX duties --ledger "$LEDGER" --from "$AS_OF" --to "$(date -d "$AS_OF + 6 days" +%F)" | sed -n '1,12p'

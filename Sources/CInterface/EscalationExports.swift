@@ -33,37 +33,44 @@ extension String {
 /// obligation with action, owner (level, unit), basis (document clause and parameters), opening
 /// and due dates, state (due, done, overdue, escalated) and escalations, as a JSON array into
 /// `*out_json` (free with kcbx_string_free). `states` filters ("due,overdue"; NULL = all). Read-only:
-/// a past date gives what was due then. Needs the school calendar on the ledger.
-@c public func kcbx_due_json(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?,
+/// a past date gives what was due then. Needs the school calendar on the ledger. Student keys are
+/// masked unless `full_ids` is 1 and the actor is county level or above (recorded; refused and
+/// recorded below county).
+@c public func kcbx_due_json(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
                              _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
-        let list = try l.due(asOf: try Marshal.date(as_of, "as_of"), states: try EscalationMarshal.states(states))
+        let list = try l.due(asOf: try Marshal.date(as_of, "as_of"), states: try EscalationMarshal.states(states),
+                             fullIDs: try LedgerMarshal.fullIDs(full_ids))
         try EscalationMarshal.giveJSON(list.jsonValue, out_json, "out_json")
     }
 }
 
-/// The obligations of one case as of `as_of`, as kcbx_due_json.
-@c public func kcbx_due_case_json(_ ledger: OpaquePointer?, _ case_id: Int64, _ as_of: Int32,
+/// The obligations of one case as of `as_of`, as kcbx_due_json (`full_ids` likewise).
+@c public func kcbx_due_case_json(_ ledger: OpaquePointer?, _ case_id: Int64, _ as_of: Int32, _ full_ids: Int32,
                                   _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
-        let list = try l.due(case: try LedgerMarshal.caseID(case_id), asOf: try Marshal.date(as_of, "as_of"))
+        let list = try l.due(case: try LedgerMarshal.caseID(case_id), asOf: try Marshal.date(as_of, "as_of"),
+                             fullIDs: try LedgerMarshal.fullIDs(full_ids))
         try EscalationMarshal.giveJSON(list.jsonValue, out_json, "out_json")
     }
 }
 
-/// Writes the due list as CSV (UTF-8 BOM, CRLF; Chinese headers) to `path`; `states` as in
-/// kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
-@c public func kcbx_due_csv(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?,
+/// Writes the due list as CSV (UTF-8 BOM, CRLF; Chinese headers; formula-leading cells
+/// neutralised) to `path` under the file policy of kcbx_ledger_export_csv; `states` and `full_ids`
+/// as in kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
+@c public func kcbx_due_csv(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
                             _ path: UnsafePointer<CChar>?, _ out_rows: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let date = try Marshal.date(as_of, "as_of")
         let p = try Marshal.string(path, "path")
-        let list = try l.due(asOf: date, states: try EscalationMarshal.states(states))
+        let full = try LedgerMarshal.fullIDs(full_ids)
+        try SafeFile.check(p)
+        let list = try l.due(asOf: date, states: try EscalationMarshal.states(states), fullIDs: full)
         try list.writeCSV(to: p)
         out_rows?.pointee = Int32(clamping: list.count)
     }
@@ -113,20 +120,22 @@ extension String {
 /// Hands every overdue obligation of the jurisdiction to the next level as of `as_of` (school →
 /// township → county → city; both lines notified under dual_line), one attributed ledger event
 /// each. Idempotent for a date. `*out_summary_json` (may be NULL) receives {"as_of","escalated":
-/// [obligations],"overdue_at_top":[ids],"states":{state: count}}.
-@c public func kcbx_escalate(_ ledger: OpaquePointer?, _ as_of: Int32,
+/// [obligations],"overdue_at_top":[ids],"states":{state: count}}, student keys masked unless
+/// `full_ids` is 1 (as kcbx_due_json).
+@c public func kcbx_escalate(_ ledger: OpaquePointer?, _ as_of: Int32, _ full_ids: Int32,
                              _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_summary_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
-        let summary = try l.escalate(asOf: try Marshal.date(as_of, "as_of"))
+        let summary = try l.escalate(asOf: try Marshal.date(as_of, "as_of"), fullIDs: try LedgerMarshal.fullIDs(full_ids))
         if let out_summary_json { try Marshal.give(summary.jsonValue.serialized(pretty: false), to: out_summary_json) }
     }
 }
 
 /// The fields the ledger knows for a notice ("enrollment", "return_notice", "three_line_report")
 /// about `student` as of `as_of`, as a JSON object of strings (add guardian, issuer, … and pass
-/// to kcbx_notice_render).
+/// to kcbx_notice_render). `child_id` is masked (the host that holds the full ID may override it).
+/// A key on no roster is refused like one outside the jurisdiction (KCBX_STATUS_PERMISSION_DENIED).
 @c public func kcbx_notice_fields_json(_ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ student: UnsafePointer<CChar>?,
                                        _ as_of: Int32, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil

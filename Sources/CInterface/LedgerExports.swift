@@ -18,6 +18,12 @@ typealias LedgerHandle = Handle<Ledger>
 }
 
 enum LedgerMarshal {
+    /// `full_ids`: 0 (masked) or 1 (full resident IDs, `Ledger.disclosure` decides).
+    static func fullIDs(_ v: Int32) throws -> Bool {
+        guard v == 0 || v == 1 else { throw KCBXError.invalidInput(field: "full_ids", rule: "must be 0 or 1, got \(v)") }
+        return v == 1
+    }
+
     /// NULL reads as "".
     static func text(_ p: UnsafePointer<CChar>?, _ field: String) throws -> String {
         p == nil ? "" : try Marshal.string(p, field)
@@ -271,7 +277,9 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 }
 
 /// Cases matching `filter_json` (NULL = all; keys in docs/ledger.md) within the actor's
-/// jurisdiction, as a JSON array into `*out_json` (free with kcbx_string_free).
+/// jurisdiction, as a JSON array into `*out_json` (free with kcbx_string_free). Student keys are
+/// masked unless the filter has "full_ids": true and the actor is county level or above
+/// (recorded; refused and recorded below county).
 @c public func kcbx_ledger_cases_json(_ ledger: OpaquePointer?, _ filter_json: UnsafePointer<CChar>?,
                                       _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
@@ -283,44 +291,51 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 }
 
 /// A case's full history (every event, oldest first, with actor, time, reason and payload) as a
-/// JSON array into `*out_json` (free with kcbx_string_free).
-@c public func kcbx_ledger_case_history_json(_ ledger: OpaquePointer?, _ case_id: Int64,
+/// JSON array into `*out_json` (free with kcbx_string_free); resident IDs masked unless `full_ids`
+/// is 1 and the actor is county level or above (recorded; refused and recorded below county).
+@c public func kcbx_ledger_case_history_json(_ ledger: OpaquePointer?, _ case_id: Int64, _ full_ids: Int32,
                                              _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let out = try Marshal.out(out_json, "out_json")
-        try Marshal.give(JSONValue.array(try l.history(case: try LedgerMarshal.caseID(case_id)).map(\.jsonValue)).serialized(pretty: false), to: out)
+        let events = try l.history(case: try LedgerMarshal.caseID(case_id), fullIDs: try LedgerMarshal.fullIDs(full_ids))
+        try Marshal.give(JSONValue.array(events.map(\.jsonValue)).serialized(pretty: false), to: out)
     }
 }
 
 /// Writes an export to `path` as CSV (UTF-8 BOM, CRLF): `format` "guyuan-attachment-2" (seed 001
 /// 附件2) or "baiyin-attachment-4" (seed 000 附件4). IDs are masked unless `full_ids` is 1 and the
 /// actor is county level or above (otherwise refused and recorded). `as_of` (YYYYMMDD, 0 = today)
-/// dates ages. `*out_rows` (may be NULL) receives the number of data rows.
+/// dates ages. `*out_rows` (may be NULL) receives the number of data rows. Cells beginning with
+/// = + - @ tab or CR are prefixed with ' (CSV injection). File policy (every KCBX file output):
+/// only a regular file or a new name is written — a symlink, FIFO, device or directory at `path`
+/// is refused and left alone; a read-only file is refused; the file keeps its mode (new: 0644
+/// less umask); content goes to a temporary file in the same directory and is renamed over `path`.
 @c public func kcbx_ledger_export_csv(_ ledger: OpaquePointer?, _ format: UnsafePointer<CChar>?, _ filter_json: UnsafePointer<CChar>?,
                                       _ full_ids: Int32, _ as_of: Int32, _ path: UnsafePointer<CChar>?,
                                       _ out_rows: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let f: LedgerExportFormat = try LedgerMarshal.code(format, "format")
-        guard full_ids == 0 || full_ids == 1 else { throw KCBXError.invalidInput(field: "full_ids", rule: "must be 0 or 1") }
         let n = try l.exportCSV(f, to: try Marshal.string(path, "path"), filter: try LedgerMarshal.filter(filter_json),
-                                fullIDs: full_ids == 1, asOf: try Marshal.optionalDate(as_of, "as_of"))
+                                fullIDs: try LedgerMarshal.fullIDs(full_ids), asOf: try Marshal.optionalDate(as_of, "as_of"))
         out_rows?.pointee = Int32(clamping: n)
     }
 }
 
 /// Classifies every student in the actor's jurisdiction as of `as_of` (YYYYMMDD) and opens,
 /// promotes or flags cases; a second sweep for the same date changes nothing.
-/// `*out_summary_json` (may be NULL) receives the counts and the cases touched.
+/// `*out_summary_json` (may be NULL) receives the counts and the cases touched (skipped students'
+/// keys masked).
 @c public func kcbx_ledger_sweep(_ ledger: OpaquePointer?, _ as_of: Int32,
                                  _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_summary_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let summary = try l.sweep(asOf: try Marshal.date(as_of, "as_of"))
-        if let out_summary_json { try Marshal.give(summary.jsonValue.serialized(pretty: false), to: out_summary_json) }
+        let shown = summary.disclosed(.masked)
+        if let out_summary_json { try Marshal.give(shown.jsonValue.serialized(pretty: false), to: out_summary_json) }
     }
 }
 

@@ -51,7 +51,9 @@ typealias ReportHandle = Handle<ReportTable>
     return guarded { try Marshal.give(try ReportHandle.get(report, "report").value.json(), to: try Marshal.out(out_json, "out_json")) }
 }
 
-/// Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first.
+/// Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first; formula-leading cells
+/// neutralised and the file policy of kcbx_ledger_export_csv (regular files only, permissions kept,
+/// atomic replacement).
 @c public func kcbx_report_write_csv(_ report: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> kcbx_status {
     guarded {
         let r = try ReportHandle.get(report, "report").value

@@ -30,7 +30,7 @@ struct DueCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only obligations this unit is responsible for: LEVEL:CODE or CODE.", valueName: "unit")) var unit: String?
     @Option(name: .customLong("case"), help: ArgumentHelp("Only this case's obligations.", valueName: "id")) var caseID: Int64?
     @Option(help: ArgumentHelp("Table only: show at most this many rows (the counts still cover all).", valueName: "n")) var limit: Int?
-    @Flag(name: .customLong("full-ids"), help: "Full resident IDs in the table and CSV (county level or above).") var fullIDs = false
+    @Flag(name: .customLong("full-ids"), help: "Full resident IDs in the table, CSV and JSON (county level or above; recorded).") var fullIDs = false
     @Option(help: ArgumentHelp("Also write the due list as CSV (Excel) to this file.", valueName: "file")) var out: String?
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
 
@@ -40,12 +40,13 @@ struct DueCommand: ParsableCommand {
             let on = try parseDate(asOf)
             if let limit, limit < 0 { throw KCBXError.invalidInput(field: "--limit", rule: "must be 0 or more, got \(limit)") }
             let unitFilter = try unit.map(UnitFilter.init(parsing:))
+            if let out { try SafeFile.check(out) }
             let led = try ledger.open()
-            if fullIDs && !led.actor.mayReadFullIDs {
-                throw KCBXError.permissionDenied("\(led.actor) may not show full resident IDs: needs county level or above")
-            }
-            var list = try caseID.map { try led.due(case: $0, asOf: on) } ?? led.due(asOf: on)
-            if let unitFilter { list = list.filter { unitFilter.matches($0.owner) } }
+            // Masked unless --full-ids is granted (county level or above, recorded): Ledger.disclosure.
+            var pairs = try led.dueWithStudents(asOf: on, caseID: caseID, fullIDs: fullIDs)
+            if let unitFilter { pairs = pairs.filter { unitFilter.matches($0.0.owner) } }
+            let names = Dictionary(pairs.map { ($0.0.id, $0.1.name) }, uniquingKeysWith: { a, _ in a })
+            var list = pairs.map(\.0)
             var counts: [ObligationState: Int] = [:]
             for o in list { counts[o.state, default: 0] += 1 }
             let total = list.count
@@ -55,18 +56,12 @@ struct DueCommand: ParsableCommand {
             }.map(\.element)
             if let out { try list.writeCSV(to: out) }
             if format == .json { printJSON(list.jsonValue); return }
-            let students = Dictionary(try led.students().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-            func idText(_ key: String) -> String {
-                guard !fullIDs, let s = students[key] else { return key }
-                return s.maskedID.isEmpty ? s.maskedRegistryNumber : s.maskedID
-            }
             if format == .csv {
                 var t = TextTable(headers: ["状态"] + Obligation.tableHeaders.filter { $0 != "状态" } + ["姓名"])
                 for o in list {
                     var row = o.tableRow
                     row.remove(at: Obligation.tableHeaders.firstIndex(of: "状态")!)
-                    row[Obligation.tableHeaders.firstIndex(of: "学生")!] = idText(o.student)
-                    t.rows.append([o.state.rawValue] + row + [students[o.student]?.name ?? ""])
+                    t.rows.append([o.state.rawValue] + row + [names[o.id] ?? ""])
                 }
                 print(t.render(.csv))
                 return
@@ -79,7 +74,7 @@ struct DueCommand: ParsableCommand {
             let shown = limit.map { Array(list.prefix($0)) } ?? list
             for o in shown {
                 t.rows.append([o.state.chinese, o.dueOn.description, o.action.chinese, o.caseID == 0 ? "—" : "#\(o.caseID)",
-                               students[o.student]?.name ?? "", idText(o.student), o.owner.label, citations(o.basis)])
+                               names[o.id] ?? "", o.student, o.owner.label, citations(o.basis)])
             }
             print(t.render(.table))
             if shown.count < list.count { print("… \(list.count - shown.count) more (without --limit, or --format csv for all)") }

@@ -33,8 +33,7 @@ struct DutiesCommand: ParsableCommand {
             }
             var profile: PolicyProfile, cal: SchoolCalendar?
             if let ledger {
-                let led = try openLedger(path: ledger, policy: policy, actor: nil)
-                profile = led.policy; cal = try led.calendar()
+                (profile, cal) = try ledgerSettings(path: ledger, policy: policy)
             } else {
                 guard let policy else { throw KCBXError.invalidInput(field: "--policy", rule: "give a profile (e.g. --policy guyuan-2021) or --ledger") }
                 profile = try loadPolicy(policy); cal = nil

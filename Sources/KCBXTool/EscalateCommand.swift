@@ -31,11 +31,10 @@ struct EscalateCommand: ParsableCommand {
             let led = try ledger.open()
             let s = try led.escalate(asOf: on)
             if format == .json { printJSON(s.jsonValue); return }
-            let students = Dictionary(try led.students().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
             var t = TextTable(headers: ["事项", "案件", "姓名", "原截止日期", "原责任单位", "升级至", "通知", "新截止日期"])
-            for o in s.escalated {
+            for (i, o) in s.escalated.enumerated() {
                 guard let e = o.escalations.last else { continue }
-                t.rows.append([o.action.chinese, o.caseID == 0 ? "—" : "#\(o.caseID)", students[o.student]?.name ?? o.student,
+                t.rows.append([o.action.chinese, o.caseID == 0 ? "—" : "#\(o.caseID)", i < s.students.count ? s.students[i].name : o.student,
                                previousDue(o).description, previousOwner(o).label, e.to.label,
                                e.notify.map(notifyLabel).joined(separator: "；"), e.newDue.description])
             }

@@ -30,6 +30,7 @@ struct KCBXCommand: ParsableCommand {
 
 /// Maps a KCBXError to the documented exit code, printing the message on stderr.
 func fail(_ error: Error) -> ExitCode {
+    if let code = error as? ExitCode { return code }
     FileHandle.standardError.write(Data("kcbx: \(error)\n".utf8))
     switch error as? KCBXError {
     case .invalidInput?: return ExitCode(1)

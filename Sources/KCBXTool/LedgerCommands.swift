@@ -102,7 +102,7 @@ struct SweepCommand: ParsableCommand {
         do {
             let on = try parseDate(asOf)
             let led = try ledger.open()
-            let s = try progress.step("sweeping \(ledger.ledger) as of \(on)") { try led.sweep(asOf: on) }
+            let s = try progress.step("sweeping \(ledger.ledger) as of \(on)") { try led.sweep(asOf: on) }.disclosed(.masked)
             if format == .json { printJSON(s.jsonValue); return }
             var t = TextTable(headers: ["item", "count", "detail"])
             t.rows.append(["classified", String(s.classified), "students of \(led.actor.unitCode)"])

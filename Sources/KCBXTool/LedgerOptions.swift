@@ -13,47 +13,75 @@ struct LedgerOptions: ParsableArguments {
     var policy: String?
 
     @Option(help: ArgumentHelp(
-        "Who acts, LEVEL:UNIT:PERSON[:ROLE], e.g. county:640422:王老师:控辍专干. Default: $KCBX_ACTOR, else the ledger's creator (normally the county IT officer). Levels: class_teacher, school, village, township, county, city, province, department.",
+        "Who acts, LEVEL:UNIT:PERSON[:ROLE], e.g. county:640422:王老师:控辍专干. Default: $KCBX_ACTOR; without either the command is refused (exit 64): nobody acts in another's name. Levels: class_teacher, school, village, township, county, city, province, department.",
         valueName: "actor"))
     var actor: String?
 
-    /// Opens the ledger. A missing file is created only when `creating` (import), and then
-    /// `--policy` and an actor are required: the first event records both.
+    /// Opens the ledger as the actor named by `--actor` or $KCBX_ACTOR (there is no default actor).
+    /// A missing file is created only when `creating` (import), and then `--policy` is required too:
+    /// the first event records both.
     func open(creating: Bool = false) throws -> Ledger {
         try openLedger(path: ledger, policy: policy, actor: actor, creating: creating)
     }
 }
 
+/// No `--actor` and no $KCBX_ACTOR: a usage error (exit 64). The CLI never acts in anyone's name by
+/// default (it used to act as the ledger's creator, so anyone could read and export as the county).
+struct MissingActor: Error, CustomStringConvertible {
+    var description: String {
+        "kcbx: usage: who acts? name the actor with --actor LEVEL:UNIT:PERSON[:ROLE] (e.g. --actor school:S-A1:王老师) or set KCBX_ACTOR=LEVEL:UNIT:PERSON; there is no default actor"
+    }
+}
+
+/// The actor text from `--actor` or $KCBX_ACTOR; exit 64 with how to name one when neither is set.
+func requiredActor(_ actor: String?) throws -> String {
+    if let actor, !actor.isEmpty { return actor }
+    if let env = ProcessInfo.processInfo.environment["KCBX_ACTOR"], !env.isEmpty { return env }
+    FileHandle.standardError.write(Data((MissingActor().description + "\n").utf8))
+    throw ExitCode(64)
+}
+
 /// Opens the ledger at `ledger` with the defaults of `LedgerOptions`.
 func openLedger(path ledger: String, policy: String?, actor: String?, creating: Bool = false) throws -> Ledger {
     let exists = FileManager.default.fileExists(atPath: ledger)
-    let actorText = actor ?? ProcessInfo.processInfo.environment["KCBX_ACTOR"].flatMap { $0.isEmpty ? nil : $0 }
     if !exists {
         guard creating else { throw KCBXError.notFound(what: "ledger file", name: "\(ledger) (create it with kcbx import)") }
         guard let policy else {
             throw KCBXError.invalidInput(field: "--policy", rule: "a new ledger needs a profile (e.g. --policy guyuan-2021); it is recorded in the ledger's first event")
         }
-        guard let actorText else {
-            throw KCBXError.invalidInput(field: "--actor", rule: "a new ledger needs an actor (e.g. --actor county:640422:王老师), or set KCBX_ACTOR; the creator becomes the default actor")
+        guard let actorText = actor ?? ProcessInfo.processInfo.environment["KCBX_ACTOR"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw KCBXError.invalidInput(field: "--actor", rule: "a new ledger needs an actor (e.g. --actor county:640422:王老师), or set KCBX_ACTOR; the creator is recorded in its first event")
         }
         return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
     }
-    if let policy, let actorText {
+    let actorText = try requiredActor(actor)
+    if let policy {
         return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
     }
-    // What the file records (read-only): the profile in force and the creator, for the defaults.
+    return try Ledger(path: ledger, policy: try recordedProfile(path: ledger), actor: try parseActor(actorText))
+}
+
+/// The profile in force that the ledger file records (read-only, nothing recorded): its own copy
+/// when the hash matches, else the built-in of that id.
+func recordedProfile(path ledger: String) throws -> PolicyProfile {
     let info = try Ledger.inspect(path: ledger)
-    var profile: PolicyProfile
-    if let policy { profile = try loadPolicy(policy) } else if let recorded = info.profile, recorded.canonicalHash == info.profileHash {
-        profile = recorded
-    } else {
-        guard PolicyProfile.builtinNames.contains(info.profileID) else {
-            throw KCBXError.invalidInput(field: "--policy", rule: "the ledger is under profile '\(info.profileID)', which is not built in: pass its profile file")
-        }
-        profile = try PolicyProfile.builtin(info.profileID)
+    if let recorded = info.profile, recorded.canonicalHash == info.profileHash { return recorded }
+    guard PolicyProfile.builtinNames.contains(info.profileID) else {
+        throw KCBXError.invalidInput(field: "--policy", rule: "the ledger is under profile '\(info.profileID)', which is not built in: pass its profile file")
     }
-    let who = try actorText.map(parseActor) ?? info.creator
-    return try Ledger(path: ledger, policy: profile, actor: who)
+    return try PolicyProfile.builtin(info.profileID)
+}
+
+/// The ledger's profile (`--policy`, else the one it records) and calendar, read by a reader that
+/// records nothing and sees no child (for `kcbx duties`, which needs no actor).
+func ledgerSettings(path ledger: String, policy: String?) throws -> (policy: PolicyProfile, calendar: SchoolCalendar?) {
+    guard FileManager.default.fileExists(atPath: ledger) else {
+        throw KCBXError.notFound(what: "ledger file", name: "\(ledger) (create it with kcbx import)")
+    }
+    let recorded = try recordedProfile(path: ledger)
+    let probe = try Ledger(path: ledger, policy: recorded,
+                           actor: try LedgerActor(level: .department, unitCode: "000000", person: "kcbx-cli"))
+    return (try policy.map(loadPolicy) ?? recorded, try probe.calendar())
 }
 
 /// LEVEL:UNIT:PERSON[:ROLE] → a validated actor (errors name `--actor`).

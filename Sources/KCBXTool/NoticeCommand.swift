@@ -32,6 +32,7 @@ struct NoticeCommand: ParsableCommand {
             help: ArgumentHelp("A template field NAME=VALUE (repeatable); overrides what the ledger gives.", valueName: "name=value"))
     var fields: [String] = []
     @Option(help: ArgumentHelp("Write the text to this file instead of printing it.", valueName: "file")) var out: String?
+    @Flag(name: .customLong("full-ids"), help: "The child's full resident ID (county level or above; recorded). Default: masked.") var fullIDs = false
     @Option(help: "Output format: text or json.") var format: NoticeFormat = .text
 
     /// A blank to fill in by hand on the printed notice.
@@ -53,7 +54,7 @@ struct NoticeCommand: ParsableCommand {
                 given[name] = String(f[f.index(after: eq)...])
             }
             let led = try ledger.open()
-            var values = try led.noticeFields(k, student: student, asOf: on)
+            var values = try led.noticeFields(k, student: student, asOf: on, fullIDs: fullIDs)
             if k.fields.contains("guardian") { values["guardian"] = guardian ?? Self.blank }
             if k.fields.contains("issuer") { values["issuer"] = issuer ?? Self.blank }
             values.merge(given) { _, new in new }
@@ -69,9 +70,7 @@ struct NoticeCommand: ParsableCommand {
                 if out == nil { return }
             }
             if let out {
-                guard FileManager.default.createFile(atPath: out, contents: Data((text + "\n").utf8)) else {
-                    throw KCBXError.storage("cannot write \(out)")
-                }
+                try SafeFile.write(Array((text + "\n").utf8), to: out)
                 if format == .text { print("wrote \(k.title) for \(values["child"] ?? student) to \(out)") }
                 return
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KCBXCore
 import Foundation
 
 /// Output formats shared by the subcommands.
@@ -10,6 +11,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct TextTable {
     var headers: [String]
     var rows: [[String]] = []
+    /// Columns holding numbers KCBX computed (kept as they are in CSV; see `CSVOutput`).
+    var numericColumns: Set<Int> = []
 
     func render(_ format: OutputFormat) -> String {
         switch format {
@@ -23,7 +26,10 @@ struct TextTable {
             return ([line(headers), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
                 .joined(separator: "\n")
         case .csv:
-            return ([headers] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n")
+            // The one CSV writer (formula-leading cells neutralised); no BOM on a terminal.
+            var text = CSVOutput.text([headers] + rows, numericColumns: numericColumns, bom: false, lineEnd: "\n")
+            if text.hasSuffix("\n") { text.removeLast() }
+            return text
         case .json:
             let objects = rows.map { r in
                 "{" + zip(headers, r).map { "\(jsonString($0)): \(jsonString($1))" }.joined(separator: ", ") + "}"
@@ -35,10 +41,6 @@ struct TextTable {
 
 func displayWidth(_ s: String) -> Int {
     s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && ($1.value <= 0x115F || (0x2E80...0xFFEF).contains($1.value)) ? 2 : 1) }
-}
-
-func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences("\"", "\"\"") + "\"" : s
 }
 
 func jsonString(_ s: String) -> String {

@@ -23,7 +23,7 @@ struct ReconcileCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also take the findings into this ledger: out-of-school children and registered children not attending get cases (others are for a person to resolve).", valueName: "path"))
     var ledger: String?
     @Option(help: ArgumentHelp("With --ledger: the ledger's profile (default: the one it was created under).", valueName: "name|file")) var policy: String?
-    @Option(help: ArgumentHelp("With --ledger: LEVEL:UNIT:PERSON[:ROLE] (default: $KCBX_ACTOR, else the ledger's creator).", valueName: "actor")) var actor: String?
+    @Option(help: ArgumentHelp("With --ledger: LEVEL:UNIT:PERSON[:ROLE] (default: $KCBX_ACTOR; one of the two is required).", valueName: "actor")) var actor: String?
 
     func run() throws {
         do {

@@ -27,6 +27,7 @@ struct ReportCommand: ParsableCommand {
         do {
             let k = try LedgerReportKind(code: kind, field: "--kind")
             let on = try parseDate(asOf)
+            if let out { try SafeFile.check(out) }   // a refused destination before a full-ID read is recorded
             let led = try ledger.open()
             let u = try unit.map { try ReportUnit(parsing: $0, default: led.ownUnit) }
             let table = try led.report(k, asOf: on, unit: u, fullIDs: fullIDs)

@@ -25,7 +25,7 @@ import Testing
         let l = try Self.absentLedger(profile)
         let d = try l.due(asOf: LF.date("2025-09-08"))
         let c = try #require(Self.one(d, .contactGuardian))
-        #expect(c.student == LF.kidA && c.caseID == 0)
+        #expect(c.student == IDMask.key(LF.kidA) && c.caseID == 0)
         #expect(c.owner == ObligationOwner(level: .classTeacher, unit: LF.schoolA1))
         #expect(c.opensOn == LF.date("2025-09-08"))
         #expect(c.dueOn == LF.date(profile == "dongchuan-2025" ? "2025-09-08" : "2025-09-09"))
@@ -256,7 +256,7 @@ import Testing
         try LF.marks(l, LF.kidA, .unexcused, "2025-09-08", "2025-10-31")
         _ = try l.sweep(asOf: LF.date("2025-09-15"))
         let s = try l.escalate(asOf: LF.date("2025-09-23"))
-        let plan = try #require(s.escalated.first { $0.action == .perChildPlan && $0.student == LF.kidA })
+        let plan = try #require(s.escalated.first { $0.action == .perChildPlan && $0.student == IDMask.key(LF.kidA) })
         #expect(plan.escalations.last?.notify == ["government:township:\(LF.townA)"])
         #expect(plan.dueOn == LF.date("2025-09-25"))
     }
@@ -342,9 +342,11 @@ import Testing
         let id = try EscalationTests.refusingCase(l)
         try l.recordObligationAction(id, .education, on: LF.date("2025-09-18"))
         try l.recordObligationAction(id, .returnNotice, on: LF.date("2025-09-26"))
-        var f = try l.noticeFields(.returnNotice, student: LF.kidA, asOf: LF.date("2025-09-26"))
+        #expect(try l.noticeFields(.returnNotice, student: LF.kidA, asOf: LF.date("2025-09-26"))["child_id"] == IDMask.key(LF.kidA))
+        var f = try l.noticeFields(.returnNotice, student: LF.kidA, asOf: LF.date("2025-09-26"), fullIDs: true)
         #expect(f["deadline"] == "2025年10月11日" && f["child"] == "马小明" && f["absent_since"] == "2025年9月8日")
-        #expect(f["child_id"] == LF.kidA, "the county may print the full ID")
+        #expect(f["child_id"] == LF.kidA, "the county may print the full ID, asked for and recorded")
+        #expect(try l.events().last?.kind == "export.full_ids")
         #expect(throws: KCBXError.self) { try Notice.render(.returnNotice, fields: f) }   // guardian and issuer missing
         f["guardian"] = "马大山"; f["issuer"] = "鄂州市华容区华容镇人民政府"
         let text = try Notice.render(.returnNotice, fields: f)

@@ -69,7 +69,8 @@ func isDenied(_ e: any Error) -> Bool {
             try l.recordAction(c.id, .note, on: LF.date("2025-09-01"))
         }
         #expect(throws: KCBXError.notFound(what: "case", name: "99")) { try l.recordAction(99, .note, on: LF.date("2025-09-20")) }
-        #expect(throws: KCBXError.notFound(what: "student", name: "nobody")) {
+        // A key on no roster is refused like one outside the jurisdiction (issue 11: nothing tells which).
+        #expect(throws: KCBXError.permissionDenied("county 640422 李科长 may not open a case: student nobody is not on the roster of county 640422")) {
             try l.openCase(student: "nobody", kind: .dropout, on: LF.date("2025-09-20"))
         }
     }

@@ -19,7 +19,7 @@ import Testing
         let third = try l.importStudents(changed)
         #expect(third.updated == 1 && third.unchanged == 3)
         #expect(try l.history(student: LF.kidA).map(\.kind) == ["student.upserted", "student.upserted"])
-        let a = try #require(try l.students().first { $0.residentID == LF.kidA })
+        let a = try #require(try l.students(fullIDs: true).first { $0.residentID == LF.kidA })
         #expect(a.sex == 1 && a.birthDate == "2016-03-10" && a.regionCode == "640422" && a.registryNumber == "G" + LF.kidA)
     }
 
@@ -104,17 +104,18 @@ import Testing
         moved.address = "改了"
         #expect(throws: KCBXError.self) { _ = try school.importStudents([moved]) }
         do { _ = try school.importStudents([moved]) } catch let KCBXError.permissionDenied(m) {
-            #expect(m.contains("row 1") && m.contains("S-B1") && m.contains("outside"))
+            // Issue 11: the refusal names the row and the masked key, never the other unit's school or township.
+            #expect(m.contains("row 1") && m.contains(IDMask.key(LF.kidD)) && !m.contains("S-B1") && !m.contains(LF.townB) && !m.contains(LF.kidD))
         }
         // A township sees only its area; a department writes nothing.
         let town = try LF.open(p, LF.townAActor)
-        #expect(try town.students().map(\.residentID).sorted() == [LF.kidA, LF.kidB, LF.kidC].sorted())
+        #expect(try town.students().map(\.residentID).sorted() == [LF.kidA, LF.kidB, LF.kidC].map(IDMask.key).sorted())
         #expect(try school.students().count == 2)
         let police = try LF.open(p, LF.actor(.department, LF.county, "公安"))
         #expect(throws: KCBXError.self) { _ = try police.importStudents([LF.roster[0]]) }
         let refusals = try county.events().filter { $0.kind == "access.refused" }
         #expect(refusals.count == 3)
-        #expect(refusals[0].actor == LF.schoolA1Actor && refusals[0].student == LF.kidD)
+        #expect(refusals[0].actor == LF.schoolA1Actor && refusals[0].student == IDMask.key(LF.kidD), "the audit trail is masked too unless full IDs are asked for")
         #expect(refusals[2].actor.level == .department)
         try county.verify()
     }

@@ -17,7 +17,7 @@ import Testing
         #expect(s.classified == 4 && s.opened.count == 1 && s.statuses["suspected_dropout"] == 1)
         let cases = try l.cases()
         #expect(cases.map(\.kind) == [.outOfSchool, .suspectedDropout])
-        #expect(cases.map(\.student) == [LF.kidC, LF.kidB] && cases.allSatisfy { $0.source == "sweep" })
+        #expect(cases.map(\.student) == [LF.kidC, LF.kidB].map(IDMask.key) && cases.allSatisfy { $0.source == "sweep" })
         #expect(cases[1].openedOn == "2025-09-15")
         // The child out of school since reaching school age is found — and its case opened — on the sweep date.
         #expect(cases[0].openedOn == "2025-09-14")
@@ -42,7 +42,7 @@ import Testing
         let (_, l) = try LF.seeded()
         try LF.marks(l, LF.kidA, .present, "2025-09-01", "2025-09-05")
         try LF.marks(l, LF.kidA, .unexcused, "2025-09-08", "2025-09-23")
-        let first = try #require(try l.sweep(asOf: LF.date("2025-09-16")).opened.first { try l.ledgerCase($0).student == LF.kidA })
+        let first = try #require(try l.sweep(asOf: LF.date("2025-09-16")).opened.first { try l.ledgerCase($0).student == IDMask.key(LF.kidA) })
         try l.verifyCase(first, reason: .F, on: LF.date("2025-09-17"))
         try l.startPersuasion(first, plan: "家访", person: "马老师", on: LF.date("2025-09-18"))
         try l.recordReturn(first, school: LF.schoolA1, placement: .originalSchool, on: LF.date("2025-09-24"))

@@ -43,7 +43,8 @@ import Testing
         let r = Self.report
         let s = try l.intake(r.findings, asOf: Self.asOf, note: "秋季学期四查三比对")
         #expect(!Self.ids(.outOfSchool).isEmpty && !Self.ids(.suspected, .dropout).isEmpty)
-        let cases = try l.cases()
+        var full = LedgerCaseFilter(); full.fullIDs = true   // county: full IDs asked for (recorded)
+        let cases = try l.cases(full)
         #expect(Set(cases.map(\.id)) == Set(s.opened))
         #expect(Set(cases.filter { $0.kind == .outOfSchool }.map(\.student)) == Self.ids(.outOfSchool))
         #expect(Set(cases.filter { $0.kind == .suspectedDropout }.map(\.student)) == Self.ids(.suspected, .dropout))

@@ -1,9 +1,11 @@
 /* C host test of escalation (DOMAIN.md §3): the due list, the four steps in order, escalation,
  * the report calendar and the notices, under Dongchuan (seed 004) on a small county.
  * Files live in $TMPDIR (run.sh gives each run a fresh one). Everything returned is freed. */
+#define _POSIX_C_SOURCE 200809L   /* symlink */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "check.h"
 
 static void write_file(const char *path, const char *text) {
@@ -57,16 +59,16 @@ int main(void) {
     CHECK_OK(kcbx_ledger_set_calendar_json(county, calendar_json, NULL));
 
     /* Without marks nothing is due; the due list needs a valid date. */
-    CHECK_OK(kcbx_due_json(county, 20250908, NULL, &json));
+    CHECK_OK(kcbx_due_json(county, 20250908, NULL, 0, &json));
     CHECK(json != NULL && strcmp(json, "[]") == 0, "nothing due before any absence");
     kcbx_string_free(json); json = NULL;
-    CHECK_STATUS(kcbx_due_json(county, 20250231, NULL, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_due_json(county, 20250231, NULL, 0, &json), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("as_of");
     CHECK(json == NULL, "no list on failure");
-    CHECK_STATUS(kcbx_due_json(NULL, 20250908, NULL, &json), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_due_json(county, 20250908, "late", &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_due_json(NULL, 20250908, NULL, 0, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_due_json(county, 20250908, "late", 0, &json), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("states");
-    CHECK_STATUS(kcbx_due_json(county, 20250908, NULL, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_due_json(county, 20250908, NULL, 0, NULL), KCBX_STATUS_INVALID_INPUT);
 
     /* Absent without leave from Monday 8 September 2025 through the end of November. */
     {
@@ -89,20 +91,20 @@ int main(void) {
     }
 
     /* Day 1: the class teacher contacts the guardian the same day (004 二（三）3). */
-    CHECK_OK(kcbx_due_json(school, 20250908, NULL, &json));
+    CHECK_OK(kcbx_due_json(school, 20250908, NULL, 0, &json));
     CHECK(contains(json, "\"action\":\"contact_guardian\"") && contains(json, "\"due_on\":\"2025-09-08\""), "guardian contact due on day 1");
     CHECK(contains(json, "\"level\":\"class_teacher\"") && contains(json, "004 二（三）3"), "owner and basis");
     CHECK(!contains(json, "three_line_report"), "no three-line report on day 1");
     kcbx_string_free(json); json = NULL;
     /* Day 3: the three-line report to its three recipients (004 二（三）2). */
-    CHECK_OK(kcbx_due_json(school, 20250910, "due,overdue", &json));
+    CHECK_OK(kcbx_due_json(school, 20250910, "due,overdue", 0, &json));
     CHECK(contains(json, "\"action\":\"three_line_report\"") && contains(json, "\"state\":\"overdue\""), "report due, contact overdue");
     CHECK(contains(json, "政府救助平台") && contains(json, "530113100") && contains(json, "县（区）教育局 530113"), "three recipients");
     kcbx_string_free(json); json = NULL;
     CHECK_STATUS(kcbx_due_record_student_action(school, kid, "education", 20250910, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_due_record_student_action(school, kid, "three_line_report", 20991231, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_OK(kcbx_due_record_student_action(school, kid, "three_line_report", 20250910, "三线报告已报送"));
-    CHECK_OK(kcbx_due_json(school, 20250910, "done", &json));
+    CHECK_OK(kcbx_due_json(school, 20250910, "done", 0, &json));
     CHECK(contains(json, "\"action\":\"three_line_report\"") && contains(json, "\"done_on\":\"2025-09-10\""), "report done");
     kcbx_string_free(json); json = NULL;
 
@@ -116,14 +118,14 @@ int main(void) {
     CHECK_OK(kcbx_due_record_action(county, case_id, "education", NULL, 20250918, NULL));
     CHECK_STATUS(kcbx_due_record_action(county, case_id, "return_notice", NULL, 20250924, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_OK(kcbx_due_record_action(county, case_id, "return_notice", NULL, 20250926, "送达《限期复学通知书》"));
-    CHECK_OK(kcbx_due_case_json(county, case_id, 20250926, &json));
+    CHECK_OK(kcbx_due_case_json(county, case_id, 20250926, 0, &json));
     CHECK(contains(json, "\"guardian_deadline\":\"2025-10-11\""), "the notice gives 15 days (return_notice_deadline)");
     kcbx_string_free(json); json = NULL;
-    CHECK_OK(kcbx_due_case_json(county, case_id, 20251012, &json));
+    CHECK_OK(kcbx_due_case_json(county, case_id, 20251012, 0, &json));
     CHECK(contains(json, "\"action\":\"administrative_penalty\"") && contains(json, "\"due_on\":\"2025-11-10\""), "step 3 after the deadline");
     kcbx_string_free(json); json = NULL;
-    CHECK_STATUS(kcbx_due_case_json(county, 0, 20251012, &json), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_due_case_json(county, 99, 20251012, &json), KCBX_STATUS_NOT_FOUND);
+    CHECK_STATUS(kcbx_due_case_json(county, 0, 20251012, 0, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_due_case_json(county, 99, 20251012, 0, &json), KCBX_STATUS_NOT_FOUND);
 
     /* Referrals name their department. */
     CHECK_STATUS(kcbx_due_record_action(county, case_id, "referral", NULL, 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
@@ -133,25 +135,40 @@ int main(void) {
     CHECK_STATUS(kcbx_due_record_action(county, case_id, "dance", NULL, 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
 
     /* Escalation: idempotent, attributed; a department may not escalate. */
-    CHECK_OK(kcbx_escalate(county, 20250930, &json));
+    CHECK_OK(kcbx_escalate(county, 20250930, 0, &json));
     CHECK(contains(json, "\"escalated\":[{") && contains(json, "government:township:530113100"), "escalated with both lines notified");
     kcbx_string_free(json); json = NULL;
     CHECK_OK(kcbx_ledger_head(county, &head_a, NULL));
-    CHECK_OK(kcbx_escalate(county, 20250930, &json));
+    CHECK_OK(kcbx_escalate(county, 20250930, 0, &json));
     CHECK(contains(json, "\"escalated\":[]"), "the same date again escalates nothing");
     kcbx_string_free(json); json = NULL;
-    CHECK_OK(kcbx_escalate(county, 20250930, NULL));
+    CHECK_OK(kcbx_escalate(county, 20250930, 0, NULL));
     CHECK_OK(kcbx_ledger_head(county, &head_b, NULL));
     CHECK(head_a == head_b, "no event recorded the second time");
-    CHECK_STATUS(kcbx_escalate(county, 20991231, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_escalate(county, 20991231, 0, &json), KCBX_STATUS_INVALID_INPUT);
     CHECK(json == NULL, "no summary on failure");
     CHECK_OK(kcbx_ledger_verify(county, 0, NULL, NULL, NULL));
 
     /* The due list as CSV. */
     snprintf(csv, sizeof csv, "%s/due.csv", dir);
-    CHECK_OK(kcbx_due_csv(county, 20250930, "overdue,escalated", csv, &rows));
+    CHECK_OK(kcbx_due_csv(county, 20250930, "overdue,escalated", 0, csv, &rows));
     CHECK(rows > 0, "rows written");
-    CHECK_STATUS(kcbx_due_csv(county, 20250930, NULL, NULL, &rows), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_due_csv(county, 20250930, NULL, 0, NULL, &rows), KCBX_STATUS_INVALID_INPUT);
+    /* The file policy: a symlink at the destination is refused and left alone; the due list is masked. */
+    {
+        char link[1200];
+        snprintf(link, sizeof link, "%s/due-link.csv", dir);
+        CHECK(symlink(csv, link) == 0, "symlink made");
+        CHECK_STATUS(kcbx_due_csv(county, 20250930, NULL, 0, link, &rows), KCBX_STATUS_INVALID_INPUT);
+        CHECK_ERROR_MENTIONS("symbolic link");
+        CHECK_STATUS(kcbx_due_json(school, 20250930, NULL, 1, &json), KCBX_STATUS_PERMISSION_DENIED);
+        CHECK_OK(kcbx_due_json(county, 20250930, NULL, 0, &json));
+        CHECK(strstr(json, kid) == NULL, "due list masked by default");
+        kcbx_string_free(json); json = NULL;
+        CHECK_OK(kcbx_due_json(county, 20250930, NULL, 1, &json));
+        CHECK(strstr(json, kid) != NULL, "full keys for the county when asked");
+        kcbx_string_free(json); json = NULL;
+    }
 
     /* The report calendar: Guyuan's first-week Friday and month ends (001 附件1 填表说明4). */
     CHECK_OK(kcbx_due_reports_json(guyuan, calendar, 20250901, 20251031, &json));

@@ -177,6 +177,9 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_sweep(county, 20250231, &json), KCBX_STATUS_INVALID_INPUT);
     CHECK(json == NULL, "no summary on failure");
     CHECK_OK(kcbx_ledger_cases_json(county, "{\"kind\": [\"suspected_dropout\"]}", &json));
+    CHECK(!contains(json, kid_b) && !contains(json, kid_c), "masked by default");
+    kcbx_string_free(json); json = NULL;
+    CHECK_OK(kcbx_ledger_cases_json(county, "{\"kind\": [\"suspected_dropout\"], \"full_ids\": true}", &json));
     CHECK(contains(json, kid_b) && !contains(json, kid_c), "filter by kind");
     kcbx_string_free(json); json = NULL;
     case_b = 1; case_c = 2;
@@ -230,7 +233,8 @@ int main(void) {
     kcbx_string_free(json); json = NULL;
     CHECK_STATUS(kcbx_ledger_case_open(school, kid_b, "dropout", 20251103, NULL, &case_a), KCBX_STATUS_RULE_VIOLATION);
     CHECK_STATUS(kcbx_ledger_case_open(school, kid_b, "vanished", 20251103, NULL, &case_a), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_ledger_case_open(school, "nobody", "dropout", 20251103, NULL, &case_a), KCBX_STATUS_NOT_FOUND);
+    /* A key on no roster is refused like one outside the jurisdiction (nothing tells which). */
+    CHECK_STATUS(kcbx_ledger_case_open(school, "nobody", "dropout", 20251103, NULL, &case_a), KCBX_STATUS_PERMISSION_DENIED);
     CHECK_OK(kcbx_ledger_case_dismiss(school, 3, "data_error", 20251104, "考勤录入错误"));
     CHECK_STATUS(kcbx_ledger_case_dismiss(school, 3, "data_error", 20251104, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_STATUS(kcbx_ledger_case_dismiss(school, 3, "bored", 20251104, NULL), KCBX_STATUS_INVALID_INPUT);
@@ -238,11 +242,11 @@ int main(void) {
     /* Jurisdiction: the school cannot touch the out-of-school child (no school); refusal recorded. */
     CHECK_STATUS(kcbx_ledger_case_verify(school, case_c, "A", 20250917, NULL), KCBX_STATUS_PERMISSION_DENIED);
     CHECK_STATUS(kcbx_ledger_case_status(school, case_c, &status, &kind), KCBX_STATUS_PERMISSION_DENIED);
-    CHECK_OK(kcbx_ledger_case_history_json(county, case_c, &json));
+    CHECK_OK(kcbx_ledger_case_history_json(county, case_c, 0, &json));
     CHECK(contains(json, "\"access.refused\"") && contains(json, "\"unit_code\":\"S-A1\""), "the refusal is in the history");
     kcbx_string_free(json); json = NULL;
-    CHECK_STATUS(kcbx_ledger_case_history_json(county, 0, &json), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_ledger_case_history_json(county, case_c, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_history_json(county, 0, 0, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_history_json(county, case_c, 0, NULL), KCBX_STATUS_INVALID_INPUT);
 
     /* Exempt states need the expert panel's opinion (seed 002). */
     CHECK_OK(kcbx_ledger_case_verify(county, case_c, "E", 20250917, NULL));
@@ -261,8 +265,20 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_cases_json(county, "{\"colour\": \"red\"}", &json), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_cases_json(county, "not json", &json), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_cases_json(county, NULL, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_OK(kcbx_ledger_case_history_json(school, case_b, &json));
+    /* One masking rule: listings masked for everyone; full keys only to county and above, on request. */
+    CHECK_OK(kcbx_ledger_cases_json(county, NULL, &json));
+    CHECK(!contains(json, kid_b), "cases masked by default");
+    kcbx_string_free(json); json = NULL;
+    CHECK_OK(kcbx_ledger_cases_json(county, "{\"full_ids\": true}", &json));
+    CHECK(contains(json, kid_b), "full keys for the county when asked (recorded)");
+    kcbx_string_free(json); json = NULL;
+    CHECK_STATUS(kcbx_ledger_cases_json(school, "{\"full_ids\": true}", &json), KCBX_STATUS_PERMISSION_DENIED);
+    CHECK(json == NULL, "nothing returned on refusal");
+    CHECK_STATUS(kcbx_ledger_case_history_json(school, case_b, 1, &json), KCBX_STATUS_PERMISSION_DENIED);
+    CHECK_STATUS(kcbx_ledger_case_history_json(school, case_b, 2, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_OK(kcbx_ledger_case_history_json(school, case_b, 0, &json));
     CHECK(contains(json, "\"case.closed\"") && contains(json, "\"person\":\"王老师\""), "history with actors");
+    CHECK(!contains(json, kid_b), "history masked below county");
     kcbx_string_free(json); json = NULL;
 
     /* --- exports ----------------------------------------------------------------------------------- */
@@ -273,6 +289,9 @@ int main(void) {
     CHECK_OK(kcbx_ledger_export_csv(county, "baiyin-attachment-4", "{\"open_only\": false}", 1, 20251130, path_of("baiyin.csv", buf, sizeof buf), &rows));
     CHECK(rows == 3, "Baiyin attachment 4: every case");
     CHECK_STATUS(kcbx_ledger_export_csv(county, "excel", NULL, 0, 0, export_path, NULL), KCBX_STATUS_INVALID_INPUT);
+    /* The file policy: a device is refused and stays a device (/dev/full must not become a file). */
+    CHECK_STATUS(kcbx_ledger_export_csv(county, "guyuan-attachment-2", NULL, 0, 0, "/dev/full", NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_ERROR_MENTIONS("character device");
     CHECK_STATUS(kcbx_ledger_export_csv(county, "baiyin-attachment-4", NULL, 2, 0, export_path, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_export_csv(county, "baiyin-attachment-4", NULL, 0, 0, NULL, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_export_csv(county, "baiyin-attachment-4", NULL, 0, 0, path_of("no/such/dir.csv", buf, sizeof buf), NULL), KCBX_STATUS_STORAGE);

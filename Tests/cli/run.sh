@@ -62,6 +62,16 @@ run 0 "$KCBX" import --ledger "$L" --policy guyuan-2021 --actor "$ACTOR" \
   --calendar $DATA/calendar.json --students $DATA/roster.csv --attendance $DATA/attendance.csv --format csv
 roster=$(( $(wc -l < $DATA/roster.csv) - 1 )); marks=$(( $(wc -l < $DATA/attendance.csv) - 1 ))
 has out "$DATA/roster.csv,$roster,$roster,0,,0,0"; has out "$DATA/attendance.csv,$marks,,,$marks,0,0"; ok
+# no default actor: without --actor and $KCBX_ACTOR every ledger command is a usage error (64) that
+# says how to name one, and nothing is read, written or recorded in anyone's name
+for c in "cases" "history --case 1" "export --table guyuan-attachment-2 --out $T/noactor.csv --full-ids" \
+         "sweep --as-of 2025-10-20" "due --as-of 2025-10-20" "escalate --as-of 2025-10-20" "verify" "report --as-of 2025-10-20" \
+         "import --students $DATA/roster.csv"; do
+  run 64 env -u KCBX_ACTOR "$KCBX" $c --ledger "$L"; has err "\-\-actor LEVEL:UNIT:PERSON"; has err "KCBX_ACTOR"
+done
+run 64 env KCBX_ACTOR= "$KCBX" cases --ledger "$L"
+[ ! -e "$T/noactor.csv" ] || fail "an export ran without an actor"; ok
+export KCBX_ACTOR="$ACTOR"
 # the same files again record nothing
 before=$(events "$L")
 run 0 "$KCBX" import --ledger "$L" --students $DATA/roster.csv --attendance $DATA/attendance.csv --format csv
@@ -100,6 +110,17 @@ has out "case.opened"; has out "测试员"
 run 2 "$KCBX" history --ledger "$L" --case 99999; ok
 run 0 "$KCBX" export --ledger "$L" --table baiyin-attachment-4 --out "$T/b4.csv" --as-of 2025-10-20
 [ "$(grep -c $'\r$' "$T/b4.csv")" = $((susp + drop + oos + 1)) ] || fail "baiyin-attachment-4 rows"
+# the file policy: a symlink (or FIFO) at --out is refused and left alone, nothing recorded
+echo keep > "$T/target"; ln -s "$T/target" "$T/link.csv"; mkfifo "$T/fifo.csv"; before=$(events "$L")
+run 1 "$KCBX" export --ledger "$L" --table baiyin-attachment-4 --out "$T/link.csv" --full-ids; has err "symbolic link"
+run 1 timeout 20 "$KCBX" export --ledger "$L" --table baiyin-attachment-4 --out "$T/fifo.csv"; has err "FIFO"
+[ "$(cat "$T/target")" = keep ] && [ -L "$T/link.csv" ] || fail "export followed a symlink"
+[ "$(events "$L")" = "$before" ] || fail "a refused destination recorded a full-ID export"
+# the listings are masked for everyone by default; the history too
+run 0 "$KCBX" history --ledger "$L" --case 1 --format json
+grep -q '"student" : "6404\*\*\*\*\*\*\*\*\*\*\|"student": "6404\*\*\*\*\*\*\*\*\*\*' "$T/out" || fail "history not masked"
+grep -Eq '[0-9]{17}[0-9X]"' "$T/out" && fail "a full ID in the history"
+run 3 "$KCBX" history --ledger "$L" --case 1 --actor "school:640422101:某老师" --full-ids
 run 3 "$KCBX" export --ledger "$L" --actor "school:640422101:某老师" --table guyuan-attachment-2 --out "$T/g2.csv" --full-ids
 run 1 "$KCBX" export --ledger "$L" --table nonsense --out "$T/x.csv"; ok
 
@@ -121,7 +142,9 @@ has err "0 cases opened"; ok
 # every case the sweep opened has obligations (纳入台账 004 二（二）, 入户劝返 000 二（四）, …), and the
 # children absent without a case owe a guardian contact by the class teacher (004 二（三）3).
 D=2025-10-20
-run 0 "$KCBX" due --ledger "$L" --as-of $D --format json; cp "$T/out" "$T/due.json"
+run 0 "$KCBX" due --ledger "$L" --as-of $D --format json
+grep -Eq '[0-9]{17}[0-9X]' "$T/out" && fail "a full ID in the masked due list"
+run 0 "$KCBX" due --ledger "$L" --as-of $D --format json --full-ids; cp "$T/out" "$T/due.json"
 run 0 "$KCBX" cases --ledger "$L" --format json; cp "$T/out" "$T/cases.json"
 python3 - "$T/due.json" "$T/cases.json" $D > "$T/counts" <<'PY' || fail "due list semantics: $(cat "$T/counts")"
 import json, sys
@@ -200,7 +223,7 @@ kid=$(tr -d '\r' < $DATA/planted.csv | awk -F, '$2 == "dropout" && !n++ { print 
 name=$(tr -d '\r' < $DATA/roster.csv | awk -F, -v k="$kid" '$1 "" == k && !n++ { print $3 }')
 school=$(tr -d '\r' < $DATA/roster.csv | awk -F, -v k="$kid" '$1 "" == k && !n++ { print $8 }')
 [ -n "$name" ] || fail "no roster name for $kid"
-run 0 "$KCBX" notice --ledger "$L" --kind return_notice --student "$kid" --as-of $D
+run 0 "$KCBX" notice --ledger "$L" --kind return_notice --student "$kid" --as-of $D --full-ids
 has out "^限期复学通知书"; has out "您的子女 $name（身份证号：$kid）"; has out "第五条、第五十八条"; has out "003 二（一）"
 has out "现责令您于 20[0-9]*年[0-9]*月[0-9]*日 前送 $name"
 run 0 "$KCBX" notice --ledger "$L" --kind return-notice --student "$kid" --as-of $D --guardian 田某某 --issuer 西吉县兴隆镇人民政府 --out "$T/n.txt"
@@ -214,7 +237,9 @@ run 0 "$KCBX" notice --ledger "$L" --kind three_line_report --student "$kid" --a
 has out '"title" : "疑似辍学学生“三线”报告"\|"title": "疑似辍学学生“三线”报告"'; has out "省级平台"; has out "004 二（三）2"
 run 1 "$KCBX" notice --ledger "$L" --kind summons --student "$kid"; has err "\-\-kind"; has err "return_notice"
 run 1 "$KCBX" notice --ledger "$L" --kind return_notice --student "$kid" --field mood=x; has err "\-\-field mood"
-run 2 "$KCBX" notice --ledger "$L" --kind return_notice --student 640422000000000000 --as-of $D; ok
+# a key on no roster is refused like one outside the jurisdiction (nothing tells which)
+run 3 "$KCBX" notice --ledger "$L" --kind return_notice --student 640422000000000000 --as-of $D
+has err "not on the roster of county 640422"; ok
 
 # --- duties: the report calendar (Guyuan 001 二（二）: schools daily, townships weekly; Dongchuan
 # 004 二（二）: 四查三比对 a week after each term starts, from the calendar's term 2025-09-01)

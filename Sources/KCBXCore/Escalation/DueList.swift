@@ -7,25 +7,41 @@ import FoundationEssentials
 /// action recorders write, each change one attributed event.
 extension Ledger {
     /// Every obligation of the actor's jurisdiction as of `asOf`, in due-date order: done, due,
-    /// overdue and escalated (filter with `states`). Needs the school calendar.
-    public func due(asOf: CivilDate, states: Set<ObligationState>? = nil) throws -> [Obligation] {
-        let all = try read { db in try obligations(asOf: asOf, db) }
-        return states.map { s in all.filter { s.contains($0.state) } } ?? all
+    /// overdue and escalated (filter with `states`). Needs the school calendar. Student keys are
+    /// masked unless `fullIDs` is granted (`disclosure`).
+    public func due(asOf: CivilDate, states: Set<ObligationState>? = nil, fullIDs: Bool = false) throws -> [Obligation] {
+        try dueWithStudents(asOf: asOf, states: states, fullIDs: fullIDs).map(\.0)
     }
 
-    /// The obligations of one case as of `asOf` (its due list).
-    public func due(case id: Int64, asOf: CivilDate) throws -> [Obligation] {
-        let c = try ledgerCase(id)
-        return try read { db in try obligations(asOf: asOf, db, only: c.student) }.filter { $0.caseID == id }
+    /// The obligations of one case as of `asOf` (its due list), masked as `due(asOf:)`.
+    public func due(case id: Int64, asOf: CivilDate, fullIDs: Bool = false) throws -> [Obligation] {
+        try dueWithStudents(asOf: asOf, caseID: id, fullIDs: fullIDs).map(\.0)
+    }
+
+    /// The due list (of the jurisdiction, or of case `caseID`) with each obligation's student, both
+    /// as the disclosure shows them (for tables with names).
+    public func dueWithStudents(asOf: CivilDate, states: Set<ObligationState>? = nil, caseID: Int64? = nil,
+                                fullIDs: Bool = false) throws -> [(Obligation, LedgerStudent)] {
+        let only = try caseID.map { try readableCase($0).student }
+        let d = try disclosure(fullIDs: fullIDs, "list obligations", format: "due")
+        return try read { db in
+            var list = try obligations(asOf: asOf, db, only: only)
+            if let caseID { list = list.filter { $0.caseID == caseID } }
+            if let states { list = list.filter { states.contains($0.state) } }
+            let students = try Dictionary(scopedStudents(db, only: nil).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            return list.compactMap { o in students[o.student].map { (o.disclosed(d), $0.disclosed(d)) } }
+        }
     }
 
     /// Hands every overdue obligation of the jurisdiction to the next level (one
     /// `obligation.escalated` event each, dated `asOf`, with the units notified under 双线) and
     /// returns what it did. Idempotent: a second call for the same date, or a call for an earlier
     /// date after a later escalation, records nothing new. School level or above.
+    /// The summary's student keys are masked unless `fullIDs` is granted (`disclosure`).
     @discardableResult
-    public func escalate(asOf: CivilDate) throws -> EscalationSummary {
-        try write { db, w in
+    public func escalate(asOf: CivilDate, fullIDs: Bool = false) throws -> EscalationSummary {
+        let d = try disclosure(fullIDs: fullIDs, "escalate", format: "escalation")   // refused before anything is escalated
+        let summary: EscalationSummary = try write { db, w in
             try requireWriter("escalate overdue obligations")
             try checkDate(asOf, notBefore: nil, field: "as_of")
             let obligations = try obligations(asOf: asOf, db)
@@ -49,10 +65,12 @@ extension Ledger {
                 o.escalations.append(ObligationEscalation(date: asOf, from: o.owner.level, to: to, notify: notify, newDue: newDue))
                 o.owner = to; o.dueOn = newDue; o.state = .escalated
                 summary.escalated.append(o)
+                summary.students.append(s)
                 summary.states[.escalated, default: 0] += 1
             }
             return summary
         }
+        return summary.disclosed(d)
     }
 
     /// Records an action that discharges an obligation of a case, enforcing the order of the four
@@ -92,9 +110,8 @@ extension Ledger {
             throw KCBXError.invalidInput(field: "action", rule: "before a case only guardian_contact, three_line_report, home_visit or note; '\(action.rawValue)' needs a case")
         }
         try write { db, w in
-            try requireWriter("record an action", student: key)
-            let s = try student(key, db)
-            try requireCovers(s, "record an action")
+            try requireWriter("record an action", student: key.utf8.count <= 64 ? key : "")
+            let s = try coveredStudent(key, "record an action", db)
             try checkDate(date, notBefore: nil)
             try checkDate(date, for: s)
             try w.append(db, .studentAction, student: s.key, payload: CaseActionPayload(action: action.rawValue, date: date.description),

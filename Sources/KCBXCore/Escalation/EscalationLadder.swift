@@ -68,6 +68,8 @@ public struct EscalationSummary: Hashable, Sendable {
     public var escalated: [Obligation] = []
     /// Overdue obligations left at the top of the ladder (nothing above to hand them to).
     public var overdueAtTop: [String] = []
+    /// The student of each escalated obligation (parallel to `escalated`), as disclosed.
+    public var students: [LedgerStudent] = []
     /// Counts per state after the escalations.
     public var states: [ObligationState: Int] = [:]
 

@@ -134,12 +134,16 @@ extension String {
 
 extension Ledger {
     /// The fields the ledger knows for a notice about `student` as of `asOf` (child, ID masked
-    /// unless the actor may read full IDs, school, address, absence, deadline and basis from the
-    /// obligations); the caller adds what it does not know (guardian, issuer, …) and may override any.
-    public func noticeFields(_ kind: NoticeKind, student key: String, asOf: CivilDate) throws -> [String: String] {
-        let s = try read { try student(key, $0) }
-        try requireReadable(s, "prepare a notice for student \(key)")
-        var f: [String: String] = ["child": s.name, "child_id": actor.mayReadFullIDs ? s.residentID : s.maskedID,
+    /// unless `fullIDs` is granted by `disclosure`, school, address, absence, deadline and basis from
+    /// the obligations); the caller adds what it does not know (guardian, issuer, …) and may override
+    /// any. A key on no roster is refused like one outside the jurisdiction.
+    public func noticeFields(_ kind: NoticeKind, student key: String, asOf: CivilDate, fullIDs: Bool = false) throws -> [String: String] {
+        let found = try read { try storedStudent(key, $0) }
+        guard let s = found, actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode) else {
+            try refuseRead("prepare a notice for student \(IDMask.key(key))", student: key.utf8.count <= 64 ? key : "", outsideDetail(key))
+        }
+        let full = try disclosure(fullIDs: fullIDs, "prepare a notice", format: "notice").full
+        var f: [String: String] = ["child": s.name, "child_id": full ? s.residentID : s.maskedID,
                                    "school": s.schoolName.isEmpty ? s.schoolID : s.schoolName, "issue_date": chineseDate(asOf)]
         switch kind {
         case .enrollment:

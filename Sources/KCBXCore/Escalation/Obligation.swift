@@ -1,5 +1,3 @@
-import CSV
-import Foundation
 
 /// What an obligation asks someone to do (DOMAIN.md §3). Each is discharged by a ledger action
 /// (`LedgerAction`) or a case change (plan, person, return).
@@ -204,21 +202,12 @@ public struct Obligation: Hashable, Sendable {
 }
 
 extension Array where Element == Obligation {
-    /// The due list as CSV (UTF-8 with BOM, CRLF, Chinese headers `Obligation.tableHeaders`), as Excel opens it.
-    public func csv() -> String {
-        let stream = OutputStream(toMemory: ())
-        let writer = try! CSVWriter(stream: stream, newline: .crlf)
-        try! writer.write(row: Obligation.tableHeaders)
-        for o in self { try! writer.write(row: o.tableRow) }
-        writer.stream.close()
-        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as! Data
-        return "\u{FEFF}" + String(decoding: data, as: UTF8.self) + "\r\n"
-    }
+    /// The due list as CSV (UTF-8 with BOM, CRLF, Chinese headers `Obligation.tableHeaders`), as
+    /// Excel opens it; formula-leading cells neutralised (`CSVOutput`).
+    public func csv() -> String { CSVOutput.text([Obligation.tableHeaders] + map(\.tableRow)) }
 
-    /// Writes `csv()` to `path`.
-    public func writeCSV(to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(csv().utf8)) else { throw KCBXError.storage("cannot write \(path)") }
-    }
+    /// Writes `csv()` to `path` under the file policy of `SafeFile.write`.
+    public func writeCSV(to path: String) throws { try SafeFile.write([UInt8](csv().utf8), to: path) }
 
     /// JSON array of the obligations.
     public var jsonValue: JSONValue { .array(map(\.jsonValue)) }

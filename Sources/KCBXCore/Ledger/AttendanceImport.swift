@@ -31,11 +31,15 @@ public struct LedgerMarkImportResult: Hashable, Sendable, Codable {
 extension Ledger {
     /// Imports attendance marks, all or nothing. Needs the school calendar (`setCalendar`): a mark
     /// on a day that is not a school day, in the future, or before the child's birth is refused by
-    /// name. Re-importing the same marks changes nothing and records no event.
+    /// name. Re-importing the same marks changes nothing and records no event. A key on no roster
+    /// and a key outside the actor's jurisdiction are the same problem in the same words (the list
+    /// never tells whether a child is recorded elsewhere); rows naming children outside the
+    /// jurisdiction are also recorded as a refusal.
     public func importMarks(_ rows: [LedgerMarkRow], firstRow: Int = 1, problems: inout [LedgerRowProblem]) throws -> LedgerMarkImportResult {
         problems = []
         let today = CivilDate.utcDate(of: clock())
-        return try write { db, w in
+        var outside: [(row: Int, key: String)] = []
+        let done: LedgerMarkImportResult? = try write { db, w in
             try requireWriter("record attendance", minimum: .classTeacher)
             guard let cal = try storedCalendar(db) else {
                 throw KCBXError.ruleViolation(rule: "marks need the school calendar (DOMAIN.md §7: dates outside the calendar are rejected)",
@@ -51,8 +55,10 @@ extension Ledger {
                 func bad(_ f: String, _ rule: String) { problems.append(LedgerRowProblem(row: n, field: f, rule: rule)) }
                 let key = r.student.ledgerTrimmed
                 var student = students[key]
-                if student == nil, let s = try storedStudent(key, db) { students[key] = s; student = s }
-                if student == nil { bad("student", "'\(key)' is not on the roster") }
+                if student == nil, let s = try storedStudent(key, db) {
+                    if actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode) { students[key] = s; student = s } else { outside.append((n, key)) }
+                }
+                if student == nil { bad("student", "'\(IDMask.key(key))' is not on the roster of \(actor.level.rawValue) \(actor.unitCode)") }
                 guard let date = ledgerParseDate(r.date) else { bad("date", "'\(r.date)' is not a date YYYY-MM-DD"); continue }
                 if date > today { bad("date", "\(date) is in the future (today is \(today))") }
                 if let s = student, date < s.birth { bad("date", "\(date) is before the child's birth on \(s.birthDate)") }
@@ -79,17 +85,12 @@ extension Ledger {
                 if let earlier = byDay[dayKey] {
                     if earlier.mark != mark {
                         result.conflicts.append(LedgerRowProblem(row: n, field: "kind",
-                            rule: "\(s.key) on \(date): replaces row \(earlier.row) (\(MarkKind(rawValue: UInt8(earlier.mark.k))!) → \(kind)); the later mark wins"))
+                            rule: "\(IDMask.key(s.key)) on \(date): replaces row \(earlier.row) (\(MarkKind(rawValue: UInt8(earlier.mark.k))!) → \(kind)); the later mark wins"))
                     }
                 } else { order.append(dayKey) }
                 byDay[dayKey] = (n, mark)
             }
-            if !problems.isEmpty { throw LedgerRowProblem.error(problems) }
-            for s in students.values {
-                do { try requireCovers(s, "record attendance") } catch let r as LedgerRefusal {
-                    throw LedgerRefusal(operation: r.operation, student: r.student, caseID: 0, detail: r.detail + "; the batch was not applied")
-                }
-            }
+            if !problems.isEmpty { return nil }
             let lookup = try db.makeStatement(sql: "SELECT kind, leave_from, leave_to, slip FROM marks WHERE student = ? AND day = ?")
             var changed: [MarksPayload.Mark] = []
             for dayKey in order {
@@ -107,6 +108,13 @@ extension Ledger {
             }
             return result
         }
+        if !outside.isEmpty {
+            let rowsText = outside.prefix(20).map { String($0.row) }.joined(separator: ", ") + (outside.count > 20 ? ", …" : "")
+            try recordRefusal(LedgerRefusal(operation: "record attendance", student: outside[0].key, caseID: 0,
+                                            detail: "rows \(rowsText): \(outside.count) mark\(outside.count == 1 ? "" : "s") for students outside \(actor.level.rawValue) \(actor.unitCode); the batch was not applied"))
+        }
+        guard let done else { throw LedgerRowProblem.error(problems) }
+        return done
     }
 
     /// `importMarks` from parallel arrays (the C ABI's bulk form): keys, dates YYYYMMDD, MarkKind codes.

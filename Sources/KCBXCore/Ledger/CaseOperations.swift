@@ -10,11 +10,10 @@ extension Ledger {
     public func openCase(student key: String, kind: LedgerCaseKind, on date: CivilDate, note: String = "") throws -> LedgerCase {
         try checkNote(note)
         return try write { db, w in
-            try requireWriter("open a case", student: key)
-            let s = try student(key, db)
-            try requireCovers(s, "open a case")
+            try requireWriter("open a case", student: key.utf8.count <= 64 ? key : "")
+            let s = try coveredStudent(key, "open a case", db)
             try checkDate(date, notBefore: nil)
-            return try openCase(s, kind: kind, on: date, source: "manual", note: note, db, &w)
+            return try openCase(s, kind: kind, on: date, source: "manual", note: note, db, &w).disclosed(.masked)
         }
     }
 
@@ -26,15 +25,15 @@ extension Ledger {
                                           detail: "student \(s.key), born \(s.birthDate), is not of school age on \(date) (from \(entry)): no out_of_school case before then")
         }
         if let open = try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')", arguments: [s.key]) {
-            throw KCBXError.ruleViolation(rule: "one open case per child (DOMAIN.md §4)", detail: "student \(s.key) already has open case \(open)")
+            throw KCBXError.ruleViolation(rule: "one open case per child (DOMAIN.md §4)", detail: "student \(IDMask.key(s.key)) already has open case \(open)")
         }
         if kind == .outOfSchool && s.registration != LedgerRegistration.none.rawValue {
             throw KCBXError.ruleViolation(rule: "失学 = no student registration (DOMAIN.md §2; 000, 001 A/B)",
-                                          detail: "student \(s.key) has registration '\(s.registration)', not none")
+                                          detail: "student \(IDMask.key(s.key)) has registration '\(s.registration)', not none")
         }
         if kind != .outOfSchool && ![LedgerRegistration.enrolled.rawValue, LedgerRegistration.homeDelivered.rawValue].contains(s.registration) {
             throw KCBXError.ruleViolation(rule: "辍学 needs an enrolled student (DOMAIN.md §2; 001 notes 1-2)",
-                                          detail: "student \(s.key) has registration '\(s.registration)'; a child without registration gets an out_of_school case")
+                                          detail: "student \(IDMask.key(s.key)) has registration '\(s.registration)'; a child without registration gets an out_of_school case")
         }
         let relapseOf = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM cases WHERE student = ? AND status = 'closed'", arguments: [s.key]) ?? 0
         let id = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM cases") ?? 0) + 1
@@ -148,8 +147,12 @@ extension Ledger {
         }
     }
 
-    /// One case by id, if the actor's jurisdiction covers its student.
-    public func ledgerCase(_ id: Int64) throws -> LedgerCase {
+    /// One case by id, if the actor's jurisdiction covers its student; the student key masked
+    /// (`IDDisclosure.masked`; full keys come from `cases` with `fullIDs`).
+    public func ledgerCase(_ id: Int64) throws -> LedgerCase { try readableCase(id).disclosed(.masked) }
+
+    /// One case by id as stored, refused (and recorded) outside the jurisdiction.
+    func readableCase(_ id: Int64) throws -> LedgerCase {
         let (c, s) = try read { db in
             let c = try ledgerCase(id, db)
             return (c, try student(c.student, db))
@@ -161,8 +164,7 @@ extension Ledger {
     /// Refuses (and records) reading a student outside the jurisdiction.
     func requireReadable(_ s: LedgerStudent, _ operation: String, caseID: Int64 = 0) throws {
         guard actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode) else {
-            try refuseRead(operation, student: s.key, caseID: caseID,
-                           "student \(s.key) (school '\(s.schoolID)', township \(s.townshipCode)) is outside \(actor.level.rawValue) \(actor.unitCode)")
+            try refuseRead(operation, student: s.key, caseID: caseID, outsideDetail(s.key))
         }
     }
 
@@ -186,7 +188,7 @@ extension Ledger {
             try checkDate(date, notBefore: try CivilDate(iso: c.openedOn))
             try checkDate(date, for: s)
             try body(db, &w, c, s)
-            return try ledgerCase(id, db)
+            return try ledgerCase(id, db).disclosed(.masked)
         }
     }
 

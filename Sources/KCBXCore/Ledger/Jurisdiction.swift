@@ -18,9 +18,24 @@ extension Ledger {
     /// Refuses when `student` is outside the actor's jurisdiction.
     func requireCovers(_ student: LedgerStudent, _ operation: String, caseID: Int64 = 0) throws {
         guard actor.covers(schoolID: student.schoolID, townshipCode: student.townshipCode) else {
-            throw LedgerRefusal(operation: operation, student: student.key, caseID: caseID,
-                                detail: "student \(student.key) (school '\(student.schoolID)', township \(student.townshipCode)) is outside \(actor.level.rawValue) \(actor.unitCode)")
+            throw LedgerRefusal(operation: operation, student: student.key, caseID: caseID, detail: outsideDetail(student.key))
         }
+    }
+
+    /// What a refusal says about a child the actor may not read: the key masked (`IDMask`) and
+    /// nothing of where the child is. The same words for a key on no roster at all, so a refusal
+    /// never tells whether a child is recorded elsewhere.
+    func outsideDetail(_ key: String) -> String {
+        "student \(IDMask.key(key)) is not on the roster of \(actor.level.rawValue) \(actor.unitCode)"
+    }
+
+    /// The student `key` when the actor covers it; a key on no roster and a key outside the
+    /// jurisdiction are refused alike (`LedgerRefusal`, recorded) with `outsideDetail`.
+    func coveredStudent(_ key: String, _ operation: String, _ db: Database) throws -> LedgerStudent {
+        guard let s = try storedStudent(key, db), actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode) else {
+            throw LedgerRefusal(operation: operation, student: key.utf8.count <= 64 ? key : "", caseID: 0, detail: outsideDetail(key))
+        }
+        return s
     }
 
     /// A stored student by key, or `.notFound`.

@@ -21,25 +21,16 @@ public enum LedgerExportFormat: String, Sendable, CaseIterable {
 
 extension Ledger {
     /// The export as rows (headers first). Resident IDs (and `G` registry numbers) are masked
-    /// (`ResidentID.masked`) unless `fullIDs` is asked for by an actor at county level or above;
-    /// anyone else asking is refused and the refusal recorded. A full-ID export is itself recorded.
+    /// (`ResidentID.masked`) unless `fullIDs` (or `filter.fullIDs`) is granted by `disclosure`:
+    /// county level or above, recorded; anyone else asking is refused and the refusal recorded.
     public func exportRows(_ format: LedgerExportFormat, filter: LedgerCaseFilter = LedgerCaseFilter(), fullIDs: Bool = false,
                            asOf: CivilDate? = nil) throws -> [[String]] {
-        if fullIDs {
-            try write { db, w in
-                guard actor.mayReadFullIDs else {
-                    throw LedgerRefusal(operation: "export full resident IDs", student: "", caseID: 0,
-                                        detail: "full IDs need county level or above; exports are masked otherwise")
-                }
-                try w.append(db, .exported, payload: ExportedPayload(format: format.rawValue),
-                             reason: "export \(format.rawValue) with full resident IDs")
-            }
-        }
+        let fullIDs = try disclosure(fullIDs: fullIDs || filter.fullIDs, "export", format: format.rawValue).full
         var f = filter
         if format == .guyuanAttachment2 && f.statuses.isEmpty {
             f.statuses = LedgerCaseStatus.allCases.filter { $0 != .suspected && $0 != .dismissed }
         }
-        let list = try cases(f)
+        let list = try scopedCases(f)
         let date = asOf ?? CivilDate.utcDate(of: clock())
         return try read { db in
             var rows = [format.headers]
@@ -51,15 +42,14 @@ extension Ledger {
         }
     }
 
-    /// Writes the export to `path` as CSV (UTF-8 with BOM, CRLF); returns the number of data rows.
+    /// Writes the export to `path` as CSV (UTF-8 with BOM, CRLF; formula-leading cells neutralised,
+    /// `CSVOutput`) under the file policy of `SafeFile.write`; returns the number of data rows.
     @discardableResult
     public func exportCSV(_ format: LedgerExportFormat, to path: String, filter: LedgerCaseFilter = LedgerCaseFilter(),
                           fullIDs: Bool = false, asOf: CivilDate? = nil) throws -> Int {
-        guard !path.isEmpty else { throw KCBXError.invalidInput(field: "path", rule: "must not be empty") }
+        try SafeFile.check(path)
         let rows = try exportRows(format, filter: filter, fullIDs: fullIDs, asOf: asOf)
-        do { try Data(ledgerCSVText(rows).utf8).write(to: URL(fileURLWithPath: path)) } catch {
-            throw KCBXError.storage("cannot write \(path): \(error)")
-        }
+        try CSVOutput.write(rows, to: path, numericColumns: [0])
         return rows.count - 1
     }
 
@@ -102,16 +92,3 @@ extension Ledger {
 }
 
 func ledgerSexLabel(_ code: Int32) -> String { code == 1 ? "男" : code == 2 ? "女" : "" }
-
-/// CSV text: UTF-8 BOM, CRLF line ends, fields quoted when they hold a comma, quote or line break.
-func ledgerCSVText(_ rows: [[String]]) -> String {
-    var out = "\u{FEFF}"
-    for row in rows {
-        out += row.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",")
-        out += "\r\n"
-    }
-    return out
-}

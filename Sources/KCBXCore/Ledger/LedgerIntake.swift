@@ -8,7 +8,8 @@ public struct LedgerIntakeSummary: Hashable, Sendable {
     public var opened: [Int64] = []
     /// Children who already had an open case (student key → case id): nothing recorded.
     public var alreadyOpen: [String: Int64] = [:]
-    /// Children outside the actor's jurisdiction: refused, each refusal recorded as an event.
+    /// Children not on the roster of the actor's jurisdiction (on no roster, or another unit's: the
+    /// same to the actor): refused, each refusal recorded as an event. Import a missing child first.
     public var refused: [String] = []
     /// Findings that open no case, with why (kinds for a person to resolve, children not on the roster, …).
     public var skipped: [String: String] = [:]
@@ -45,14 +46,12 @@ extension Ledger {
                     summary.skipped[key] = "\(f.kind.rawValue): for a person to resolve, opens no case — \(f.kind.why)"
                     continue
                 }
-                guard let s = try storedStudent(key, db) else {
-                    summary.skipped[key] = "not on the ledger's roster: import the child first (registration \(kind == .outOfSchool ? "none" : "enrolled"))"
-                    continue
-                }
-                guard actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode) else {
+                // A key on no roster and a key outside the jurisdiction are refused alike (recorded), so
+                // the summary never tells whether a child is on another unit's roster (issue 11).
+                guard let s = try storedStudent(key, db), actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode) else {
                     summary.refused.append(key)
                     refusals.append(LedgerRefusal(operation: "open a case from reconciliation", student: key, caseID: 0,
-                                                  detail: "student \(key) (school '\(s.schoolID)', township \(s.townshipCode)) is outside \(actor.level.rawValue) \(actor.unitCode)"))
+                                                  detail: outsideDetail(key)))
                     continue
                 }
                 if let open = try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')", arguments: [key]) {

@@ -18,12 +18,14 @@ public struct LedgerCaseFilter: Hashable, Sendable {
     /// Only cases not dismissed or closed.
     public var openOnly = false
     public var studentKey: String?
+    /// Full resident IDs in the listing (county level or above; recorded, `Ledger.disclosure`).
+    public var fullIDs = false
 
     public init() {}
 
     /// From JSON: `{"status": ["persuading"], "kind": [...], "reason": ["G"], "school_id": "…",
     /// "township_code": "…", "group": "disabled", "opened_from": "2025-09-01", "opened_through": "…",
-    /// "relapse_only": true, "open_only": true, "student": "…"}`; unknown keys are refused.
+    /// "relapse_only": true, "open_only": true, "student": "…", "full_ids": true}`; unknown keys are refused.
     public init(json text: String) throws {
         var r = try JSONObjectReader(try JSONValue.parse(text, field: "filter"), path: "filter")
         func list(_ key: String) throws -> [String] {
@@ -41,18 +43,36 @@ public struct LedgerCaseFilter: Hashable, Sendable {
         openedFrom = try r.string("opened_from").map { try CivilDate(iso: $0, field: "filter.opened_from") }
         openedThrough = try r.string("opened_through").map { try CivilDate(iso: $0, field: "filter.opened_through") }
         studentKey = try r.string("student")
-        for key in ["relapse_only", "open_only"] {
+        for key in ["relapse_only", "open_only", "full_ids"] {
             guard let v = r.value(key) else { continue }
             guard case let .bool(b) = v else { throw KCBXError.invalidInput(field: "filter.\(key)", rule: "must be true or false") }
-            if key == "relapse_only" { relapseOnly = b } else { openOnly = b }
+            switch key {
+            case "relapse_only": relapseOnly = b
+            case "open_only": openOnly = b
+            default: fullIDs = b
+            }
         }
         try r.rejectUnknown()
     }
 }
 
 extension Ledger {
-    /// Cases matching `filter` within the actor's jurisdiction, by id.
+    /// Cases matching `filter` within the actor's jurisdiction, by id, the student keys masked
+    /// unless `filter.fullIDs` is granted (`disclosure`).
     public func cases(_ filter: LedgerCaseFilter = LedgerCaseFilter()) throws -> [LedgerCase] {
+        let d = try disclosure(fullIDs: filter.fullIDs, "list cases", format: "cases")
+        return try scopedCases(filter).map { $0.disclosed(d) }
+    }
+
+    /// `cases` with each case's student, both as the disclosure shows them (for tables with names).
+    public func casesWithStudents(_ filter: LedgerCaseFilter = LedgerCaseFilter()) throws -> [(LedgerCase, LedgerStudent)] {
+        let d = try disclosure(fullIDs: filter.fullIDs, "list cases", format: "cases")
+        let list = try scopedCases(filter)
+        return try read { db in try list.map { ($0.disclosed(d), try student($0.student, db).disclosed(d)) } }
+    }
+
+    /// Cases matching `filter` within the jurisdiction, keys as stored (for the ledger's own use).
+    func scopedCases(_ filter: LedgerCaseFilter) throws -> [LedgerCase] {
         let scope = actor.scopeSQL
         var wheres = [scope.sql], args: [DatabaseValueConvertible] = [scope.argument]
         func any(_ column: String, _ values: [String]) {
@@ -77,27 +97,38 @@ extension Ledger {
         }
     }
 
-    /// Every event of a case, oldest first (its full history, refusals included).
-    public func history(case id: Int64) throws -> [LedgerEvent] {
+    /// Every event of a case, oldest first (its full history, refusals included); IDs masked
+    /// unless `fullIDs` is granted (`disclosure`).
+    public func history(case id: Int64, fullIDs: Bool = false) throws -> [LedgerEvent] {
         _ = try ledgerCase(id)
-        return try read { db in try Row.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq", arguments: [id]).map(LedgerEvent.init(row:)) }
-    }
-
-    /// Every event about a student (roster changes, cases), oldest first.
-    public func history(student key: String) throws -> [LedgerEvent] {
-        try requireReadable(try read { try student(key, $0) }, "read the history of student \(key)")
+        let d = try disclosure(fullIDs: fullIDs, "read the history of case \(id)", format: "history")
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE student = ? ORDER BY seq", arguments: [key]).map(LedgerEvent.init(row:))
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq", arguments: [id]).map { LedgerEvent(row: $0).disclosed(d) }
         }
     }
 
-    /// Events after `seq`, oldest first, at most `limit` (the audit trail; county level or above).
-    public func events(after seq: Int64 = 0, limit: Int = 1000) throws -> [LedgerEvent] {
+    /// Every event about a student (roster changes, cases), oldest first; IDs masked unless
+    /// `fullIDs` is granted. A key on no roster is refused like one outside the jurisdiction.
+    public func history(student key: String, fullIDs: Bool = false) throws -> [LedgerEvent] {
+        let s = try read { try storedStudent(key, $0) }
+        guard let s, actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode) else {
+            try refuseRead("read the history of student \(IDMask.key(key))", student: key.utf8.count <= 64 ? key : "", outsideDetail(key))
+        }
+        let d = try disclosure(fullIDs: fullIDs, "read the history of a student", format: "history")
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE student = ? ORDER BY seq", arguments: [key]).map { LedgerEvent(row: $0).disclosed(d) }
+        }
+    }
+
+    /// Events after `seq`, oldest first, at most `limit` (the audit trail; county level or above,
+    /// or a department); IDs masked unless `fullIDs` is granted.
+    public func events(after seq: Int64 = 0, limit: Int = 1000, fullIDs: Bool = false) throws -> [LedgerEvent] {
         guard actor.mayReadFullIDs || actor.level == .department else {
             try refuseRead("read the whole audit trail", "needs county level or above (or a department)")
         }
+        let d = try disclosure(fullIDs: fullIDs, "read the audit trail", format: "events")
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, min(limit, 100_000))]).map(LedgerEvent.init(row:))
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, min(limit, 100_000))]).map { LedgerEvent(row: $0).disclosed(d) }
         }
     }
 }

@@ -98,13 +98,7 @@ extension Ledger {
     }
 
     private func recordFullIDs(_ format: String) throws {
-        try write { db, w in
-            guard actor.mayReadFullIDs else {
-                throw LedgerRefusal(operation: "report full resident IDs", student: "", caseID: 0,
-                                    detail: "full IDs need county level or above; reports are masked otherwise")
-            }
-            try w.append(db, .exported, payload: ExportedPayload(format: format), reason: "report \(format) with full resident IDs")
-        }
+        _ = try disclosure(fullIDs: true, "report", format: format)
     }
 
     /// Guyuan 附件1 from the children's status on the date (`StageSummary`, 001 附件1 填表说明1–3).

@@ -15,7 +15,9 @@ extension Ledger {
     /// first; any bad row fails the batch with `.invalidInput` naming the first bad row, field and
     /// rule, and `problems` receives every one. Rows are numbered from `firstRow`.
     /// Each changed student is one `student.upserted` event; a student must be in the actor's
-    /// jurisdiction before and after the change (a transfer between schools needs a unit covering both).
+    /// jurisdiction before and after the change (a transfer between schools needs a unit covering both);
+    /// a row outside it is refused even when it equals what is stored, and the refusal names the
+    /// row and the masked key only (`outsideDetail`).
     public func importStudents(_ rows: [LedgerStudentRow], firstRow: Int = 1, problems: inout [LedgerRowProblem]) throws -> LedgerImportResult {
         let asOf = CivilDate.utcDate(of: clock())
         var students: [(Int, LedgerStudent)] = []
@@ -35,13 +37,14 @@ extension Ledger {
             result.rows = rows.count
             for (n, s) in students {
                 let old = try storedStudent(s.key, db)
-                if let old, old == s { result.unchanged += 1; continue }
+                // Checked before "unchanged": re-importing another unit's exact row is refused, not confirmed.
                 do {
                     try requireCovers(s, "import students")
                     if let old { try requireCovers(old, "import students") }
                 } catch let r as LedgerRefusal {
                     throw LedgerRefusal(operation: r.operation, student: r.student, caseID: 0, detail: "row \(n): \(r.detail); the batch was not applied")
                 }
+                if let old, old == s { result.unchanged += 1; continue }
                 try w.append(db, .studentUpserted, student: s.key, payload: s,
                              reason: old == nil ? "roster import row \(n)" : "roster update row \(n)")
                 if old == nil { result.added += 1 } else { result.updated += 1 }
@@ -68,11 +71,13 @@ extension Ledger {
         try importStudents(try LedgerStudentRow.rows(json: text), firstRow: 1, problems: &problems)
     }
 
-    /// All students of the actor's jurisdiction, by key.
-    public func students() throws -> [LedgerStudent] {
+    /// All students of the actor's jurisdiction, by key; resident IDs and G numbers masked unless
+    /// `fullIDs` is granted (`disclosure`: county level or above, recorded).
+    public func students(fullIDs: Bool = false) throws -> [LedgerStudent] {
         let scope = actor.scopeSQL
+        let d = try disclosure(fullIDs: fullIDs, "list students", format: "students")
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key", arguments: [scope.argument]).map(LedgerStudent.init(row:))
+            try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key", arguments: [scope.argument]).map { LedgerStudent(row: $0).disclosed(d) }
         }
     }
 }

@@ -1,6 +1,3 @@
-import CSV
-import Foundation
-
 /// A table as the seeds print them: a title, the reporting unit (填报单位) and date (填报日期),
 /// headers, text cells and notes (definitions, formulas, interpretations). Written as CSV with a
 /// BOM so Excel opens the Chinese text correctly, or as JSON with every part.
@@ -14,28 +11,24 @@ public struct ReportTable: Sendable, Equatable {
     public var asOf: CivilDate?
     /// Notes printed under the table: 填表说明, formulas, interpretations.
     public var notes: [String]
+    /// Columns whose cells KCBX computed as numbers: their negative numbers are written as they
+    /// are; every other cell beginning with = + - @ is neutralised in CSV (`CSVOutput`).
+    public var numericColumns: Set<Int> = []
 
-    public init(title: String, headers: [String], rows: [[String]] = [], unit: String = "", asOf: CivilDate? = nil, notes: [String] = []) {
+    public init(title: String, headers: [String], rows: [[String]] = [], unit: String = "", asOf: CivilDate? = nil, notes: [String] = [],
+                numericColumns: Set<Int> = []) {
         self.title = title; self.headers = headers; self.rows = rows; self.unit = unit; self.asOf = asOf; self.notes = notes
+        self.numericColumns = numericColumns
     }
 
     /// CSV text (UTF-8 with BOM, CRLF line ends as Excel writes them): the header row and the data
     /// rows only, so the file stays a plain table (title, unit, date and notes are in `json()`).
-    public func csv() -> String {
-        let stream = OutputStream(toMemory: ())
-        let writer = try! CSVWriter(stream: stream, newline: .crlf)
-        try! writer.write(row: headers)
-        for r in rows { try! writer.write(row: r) }
-        writer.stream.close()
-        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as! Data
-        return "\u{FEFF}" + String(decoding: data, as: UTF8.self) + "\r\n"
-    }
+    /// Formula-leading text cells are neutralised (`CSVOutput`).
+    public func csv() -> String { CSVOutput.text([headers] + rows, numericColumns: numericColumns) }
 
-    public func writeCSV(to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(csv().utf8)) else {
-            throw KCBXError.storage("cannot write \(path)")
-        }
-    }
+    /// Writes `csv()` to `path` under the file policy of `SafeFile.write` (regular files only,
+    /// permissions never widened, atomic replacement).
+    public func writeCSV(to path: String) throws { try SafeFile.write(Array(csv().utf8), to: path) }
 
     /// The whole report as a JSON value: `{"title", "unit", "as_of" (YYYY-MM-DD or null),
     /// "columns": [...], "rows": [[...]], "notes": [...]}`.

@@ -116,7 +116,8 @@ class Ledger(NativeHandle):
         return dict(json.loads(summary)) if summary else {}
 
     def cases(self, **filters: Any) -> List[Dict[str, Any]]:
-        """Cases in the actor's area, filtered by keys of docs/ledger.md (status, reason, school, …)."""
+        """Cases in the actor's area, filtered by keys of docs/ledger.md (status, reason, school, …).
+        Student keys are masked unless ``full_ids=True`` is granted (county level or above; recorded)."""
         out = ffi.new("char **")
         f = c_string(json.dumps(filters, ensure_ascii=False), "filter") if filters else ffi.NULL
         status = lib.kcbx_ledger_cases_json(self._ptr, f, out)
@@ -124,10 +125,11 @@ class Ledger(NativeHandle):
         check(status)
         return list(json.loads(text))
 
-    def history(self, case_id: int) -> List[Dict[str, Any]]:
-        """Every event of a case, oldest first, with actor, time, reason and payload."""
+    def history(self, case_id: int, full_ids: bool = False) -> List[Dict[str, Any]]:
+        """Every event of a case, oldest first, with actor, time, reason and payload; resident IDs
+        masked unless ``full_ids`` is granted (county level or above; recorded)."""
         out = ffi.new("char **")
-        status = lib.kcbx_ledger_case_history_json(self._ptr, case_id, out)
+        status = lib.kcbx_ledger_case_history_json(self._ptr, case_id, 1 if full_ids else 0, out)
         text = take_string(out[0])
         check(status)
         return list(json.loads(text))
@@ -167,33 +169,38 @@ class Ledger(NativeHandle):
 
     # Escalation (kcbx.escalation; DOMAIN.md §3)
 
-    def due(self, as_of: _dt.date, states: Optional[Sequence[str]] = None, case_id: Optional[int] = None) -> "List[Obligation]":
+    def due(self, as_of: _dt.date, states: Optional[Sequence[str]] = None, case_id: Optional[int] = None,
+            full_ids: bool = False) -> "List[Obligation]":
         """Obligations as of `as_of` (all states, or those in `states`), of the jurisdiction or of
-        one case. Read-only; a past date gives what was due then."""
+        one case. Read-only; a past date gives what was due then. Student keys masked unless
+        ``full_ids`` is granted (county level or above; recorded)."""
         from .escalation import Obligation
         out = ffi.new("char **")
+        full = 1 if full_ids else 0
         if case_id is not None:
-            status = lib.kcbx_due_case_json(self._ptr, case_id, date_to_c(as_of, "as_of"), out)
+            status = lib.kcbx_due_case_json(self._ptr, case_id, date_to_c(as_of, "as_of"), full, out)
         else:
             status = lib.kcbx_due_json(self._ptr, date_to_c(as_of, "as_of"),
-                                       c_string(",".join(states), "states") if states else ffi.NULL, out)
+                                       c_string(",".join(states), "states") if states else ffi.NULL, full, out)
         text = take_string(out[0])
         check(status)
         items = [Obligation._from(o) for o in json.loads(text)]
         return [o for o in items if o.state in states] if states and case_id is not None else items
 
-    def due_csv(self, path: PathLike, as_of: _dt.date, states: Optional[Sequence[str]] = None) -> int:
-        """Writes the due list as CSV (BOM, Chinese headers); returns the row count."""
+    def due_csv(self, path: PathLike, as_of: _dt.date, states: Optional[Sequence[str]] = None, full_ids: bool = False) -> int:
+        """Writes the due list as CSV (BOM, Chinese headers, formula cells neutralised; regular files
+        only, replaced atomically); returns the row count."""
         rows = ffi.new("int32_t *")
         check(lib.kcbx_due_csv(self._ptr, date_to_c(as_of, "as_of"), c_string(",".join(states), "states") if states else ffi.NULL,
-                               c_path(path), rows))
+                               1 if full_ids else 0, c_path(path), rows))
         return int(rows[0])
 
-    def escalate(self, as_of: _dt.date) -> "EscalationSummary":
-        """Hands every overdue obligation to the next level (one ledger event each); idempotent."""
+    def escalate(self, as_of: _dt.date, full_ids: bool = False) -> "EscalationSummary":
+        """Hands every overdue obligation to the next level (one ledger event each); idempotent.
+        Student keys in the summary masked unless ``full_ids`` is granted."""
         from .escalation import EscalationSummary
         out = ffi.new("char **")
-        status = lib.kcbx_escalate(self._ptr, date_to_c(as_of, "as_of"), out)
+        status = lib.kcbx_escalate(self._ptr, date_to_c(as_of, "as_of"), 1 if full_ids else 0, out)
         text = take_string(out[0])
         check(status)
         return EscalationSummary._from(json.loads(text))

@@ -29,7 +29,7 @@ def ledger(tmp_path):
 
 def test_sweep_opens_cases_for_planted_absences_and_is_idempotent(ledger):
     first = ledger.sweep(AS_OF)
-    cases = ledger.cases()
+    cases = ledger.cases(full_ids=True)
     students = {c["student"] for c in cases}
     # Every planted suspected/dropout child has a case (001 附件1 填表说明1–2).
     assert planted("suspected", "dropout", "leave_in_streak") <= students
@@ -47,7 +47,7 @@ def test_reimport_changes_nothing(ledger):
 
 def test_closure_refused_before_the_child_has_stayed(ledger):
     ledger.sweep(AS_OF)
-    case = next(c for c in ledger.cases() if c["student"] in planted("dropout"))
+    case = next(c for c in ledger.cases(full_ids=True) if c["student"] in planted("dropout"))
     cid = case["id"]
     ledger.verify_case(cid, "G", AS_OF)
     ledger.persuade(cid, AS_OF, plan="一人一案：班主任每周家访", person="李老师")

@@ -151,7 +151,7 @@ def test_findings_go_into_the_ledger_in_one_call(tmp_path):
     found = kcbx.reconcile(DATA / "household.csv", DATA / "students.csv", AS_OF, attending=DATA / "attending.csv")
     with open_sample(tmp_path / "i.kcbx", marks=False) as led:
         s = led.intake(found, AS_OF, note="秋季学期四查三比对")
-        cases = led.cases()
+        cases = led.cases(full_ids=True)
         assert {c["student"] for c in cases if c["kind"] == "out_of_school"} == planted("out_of_school")
         assert {c["student"] for c in cases if c["kind"] == "suspected_dropout"} == planted("suspected", "dropout")
         assert sorted(s["opened"]) == sorted(c["id"] for c in cases)
