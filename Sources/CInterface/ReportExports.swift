@@ -85,3 +85,16 @@ typealias ReportHandle = Handle<ReportTable>
         out.pointee = ReportHandle.make(try l.report(k, asOf: date, unit: u, fullIDs: full_ids == 1))
     }
 }
+
+/// Appends the ledger's head, signed with the county's 32-byte Ed25519 `private_key`, to the
+/// report's notes (after "台账签名头 signed head: "), so the report sent upward (周上报、月汇总)
+/// carries it for the level above to keep and check with kcbx_ledger_verify_heads. Signing again
+/// replaces the earlier head.
+@c public func kcbx_report_sign(_ report: OpaquePointer?, _ ledger: OpaquePointer?, _ private_key: UnsafePointer<UInt8>?) -> kcbx_status {
+    guarded {
+        let r = try ReportHandle.get(report, "report")
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let key = try LedgerSigningKey(rawRepresentation: try HeadMarshal.key(private_key, "private_key"))
+        try l.sign(&r.value, key: key)
+    }
+}

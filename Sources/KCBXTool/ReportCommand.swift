@@ -21,6 +21,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("school:<id>, township:<code> or a region code (default: the actor's unit).", valueName: "unit")) var unit: String?
     @Flag(name: .customLong("full-ids"), help: "Full resident IDs (county level or above; recorded).") var fullIDs = false
     @Option(help: ArgumentHelp("Also write the table as CSV to this file.", valueName: "file")) var out: String?
+    @Option(name: .customLong("sign-key"), help: ArgumentHelp("Append the ledger's head signed with the county's key (kcbx keygen) to the notes, for the level above.", valueName: "file")) var signKey: String?
     @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
 
     func run() throws {
@@ -28,9 +29,10 @@ struct ReportCommand: ParsableCommand {
             let k = try LedgerReportKind(code: kind, field: "--kind")
             let on = try parseDate(asOf)
             if let out { try SafeFile.check(out) }   // a refused destination before a full-ID read is recorded
+            let key = try signKey.map { try LedgerSigningKey(hex: try readSmallText($0, field: "--sign-key"), field: "--sign-key") }
             let led = try ledger.open()
             let u = try unit.map { try ReportUnit(parsing: $0, default: led.ownUnit) }
-            let table = try led.report(k, asOf: on, unit: u, fullIDs: fullIDs)
+            let table = try led.report(k, asOf: on, unit: u, fullIDs: fullIDs, signingKey: key)
             if let out { try table.writeCSV(to: out) }
             switch format {
             case .json: printJSON(table.jsonValue)

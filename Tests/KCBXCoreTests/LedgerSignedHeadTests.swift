@@ -42,6 +42,12 @@ import Testing
         let line = try #require(r.notes.first { $0.hasPrefix(Ledger.signedHeadNotePrefix) })
         let sent = try LedgerHead.list(String(line.dropFirst(Ledger.signedHeadNotePrefix.count)))
         #expect(sent.first?.seq == (try l.head().seq))
+        // Signing again (after more events) replaces the head: one head a report, the newest.
+        var again = r
+        try actions(l, 1)
+        try l.sign(&again, key: key)
+        let heads = again.notes.filter { $0.hasPrefix(Ledger.signedHeadNotePrefix) }
+        #expect(heads.count == 1 && heads != [line])
         // A tampered head (another seq, same signature) does not count.
         var forged = h; forged.seq += 1
         #expect(try l.check(receivedHeads: [forged], publicKey: key.publicKey).problems.first?.contains("valid signature") == true)

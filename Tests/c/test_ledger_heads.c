@@ -68,6 +68,30 @@ int main(void) {
     snprintf(heads, sizeof heads, "%s\n%s\n", monday, friday);
     CHECK_OK(kcbx_ledger_verify_heads(ledger, heads, pub, &bad));
     CHECK(bad == 0, "no bad seq");
+    {   /* The report sent upward carries the signed head in its notes; the level above keeps it. */
+        kcbx_report *report = NULL;
+        char *rj = NULL;
+        const char *prefix = "台账签名头 signed head: ";
+        CHECK_OK(kcbx_ledger_report(ledger, "guyuan-attachment-1", 20251215, NULL, 0, &report));
+        CHECK_OK(kcbx_report_sign(report, ledger, priv));
+        CHECK_OK(kcbx_report_sign(report, ledger, priv));   /* again: still one head */
+        CHECK_STATUS(kcbx_report_sign(report, ledger, NULL), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(kcbx_report_sign(NULL, ledger, priv), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(kcbx_report_sign(report, NULL, priv), KCBX_STATUS_INVALID_INPUT);
+        CHECK_OK(kcbx_report_json(report, &rj));
+        {
+            const char *at = rj ? strstr(rj, prefix) : NULL;
+            CHECK(at != NULL && strstr(at + 1, prefix) == NULL, "exactly one signed head in the report's notes");
+            int64_t head_seq = 0;
+            char *head_hash = NULL, want[64];
+            CHECK_OK(kcbx_ledger_head(ledger, &head_seq, &head_hash));
+            snprintf(want, sizeof want, "\\\"seq\\\":%lld", (long long)head_seq);
+            CHECK(contains(at, want) && contains(at, head_hash), "the report's head is the ledger's newest event");
+            kcbx_string_free(head_hash);
+        }
+        kcbx_string_free(rj);
+        kcbx_report_free(report);
+    }
     CHECK_STATUS(kcbx_ledger_verify_heads(ledger, heads, other_pub, &bad), KCBX_STATUS_INTEGRITY);
     CHECK_ERROR_MENTIONS("valid signature");
     CHECK_STATUS(kcbx_ledger_verify_heads(ledger, "{\"seq\": 1}", pub, NULL), KCBX_STATUS_INVALID_INPUT);

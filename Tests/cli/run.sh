@@ -279,6 +279,12 @@ run 0 "$KCBX" import --ledger "$H" --actor "$ACTOR" --students $DATA/roster.csv
 run 0 "$KCBX" head --ledger "$H" --actor "$ACTOR" --sign-key "$T/county.key"; cat "$T/out" >> "$T/received.jsonl"
 has out '"profile":"guyuan-2021"'; has out '"signature"'
 run 0 "$KCBX" verify --ledger "$H" --actor "$ACTOR" --heads "$T/received.jsonl" --public-key "$pub"
+# the report sent upward carries the signed head; the level above keeps it and checks it
+run 0 "$KCBX" report --ledger "$H" --actor "$ACTOR" --as-of 2025-10-20 --format json --sign-key "$T/county.key"
+has out 'signed head'
+python3 -c 'import json,sys; n=[x for x in json.load(open(sys.argv[1]))["notes"] if "signed head: " in x]; assert len(n)==1; print(n[0].split("signed head: ",1)[1])' "$T/out" > "$T/report-head.jsonl" \
+    || fail "report --sign-key: no single signed head in the notes"
+run 0 "$KCBX" verify --ledger "$H" --actor "$ACTOR" --heads "$T/report-head.jsonl" --public-key "$pub"
 cp "$T/yesterday.kcbx" "$H"
 run 0 "$KCBX" verify --ledger "$H" --actor "$ACTOR"
 run 5 "$KCBX" verify --ledger "$H" --actor "$ACTOR" --heads "$T/received.jsonl" --public-key "$pub"; has err "rolled back"

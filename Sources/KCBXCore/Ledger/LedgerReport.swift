@@ -30,8 +30,17 @@ extension Ledger {
                        signingKey: LedgerSigningKey? = nil) throws -> ReportTable {
         var t = try reportTable(kind, asOf: asOf, unit: unit, fullIDs: fullIDs)
         t.notes.append(profileNote)
-        if let signingKey { t.notes.append(Ledger.signedHeadNotePrefix + (try signedHead(key: signingKey)).json) }
+        if let signingKey { try sign(&t, key: signingKey) }
         return t
+    }
+
+    /// Appends the ledger's head signed with `key` (the county's Ed25519 key) to `report`'s notes,
+    /// after `signedHeadNotePrefix`, for the level above to keep (周上报、月汇总). A report carries
+    /// one signed head: signing again replaces it.
+    public func sign(_ report: inout ReportTable, key: LedgerSigningKey) throws {
+        let line = Ledger.signedHeadNotePrefix + (try signedHead(key: key)).json
+        report.notes.removeAll { $0.hasPrefix(Ledger.signedHeadNotePrefix) }
+        report.notes.append(line)
     }
 
     /// The note prefix before a report's signed head.

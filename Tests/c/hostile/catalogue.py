@@ -132,18 +132,18 @@ SPECS: dict[str, dict] = {
                                      "(const char *const[]){NULL, \"意见\"}", "3", I32 % "0, 0, 1",
                                      I32 % "20250908, 20250908, 20250909", "(const int8_t[]){2, 0, 1}",
                                      I32 % "0, 0, 20250909", I32 % "0, 0, 20250910", "OUT"]),
-    "kcbx_due_case_json": dict(args=["LED()", "1", "20250930", "OUT"]),
-    "kcbx_due_csv": dict(args=["LED()", "20250930", S("overdue,escalated"), 'TMP("due.csv")', "OUT"]),
-    "kcbx_due_json": dict(args=["LED()", "20250930", "NULL", "OUT"]),
+    "kcbx_due_case_json": dict(args=["LED()", "1", "20250930", "0", "OUT"]),
+    "kcbx_due_csv": dict(args=["LED()", "20250930", S("overdue,escalated"), "0", 'TMP("due.csv")', "OUT"]),
+    "kcbx_due_json": dict(args=["LED()", "20250930", "NULL", "0", "OUT"]),
     "kcbx_due_record_action": dict(args=["LED()", "1", S("home_visit"), "NULL", "20250916", S("家访")]),
     "kcbx_due_record_student_action": dict(args=["LED()", S(KID), S("three_line_report"), "20250910", "NULL"]),
     "kcbx_due_reports_json": dict(args=["POL()", "CAL()", "20250901", "20250930", "OUT"]),
-    "kcbx_escalate": dict(args=["LED()", "20250930", "OUT"]),
+    "kcbx_escalate": dict(args=["LED()", "20250930", "0", "OUT"]),
     "kcbx_ledger_case_action": dict(args=["LED()", "1", S("home_visit"), "20250916", S("家访")]),
     "kcbx_ledger_case_close": dict(args=["LED()", "1", "20250930", "NULL"], base=4),  # not returned: refused by rule
     "kcbx_ledger_case_dismiss": dict(args=["LED()", "1", S("data_error"), "20250916", "NULL"]),
     "kcbx_ledger_case_exempt": dict(args=["LED()", "2", S("deferred"), S("专家组意见2025-1号"), "20250916", "NULL"]),
-    "kcbx_ledger_case_history_json": dict(args=["LED()", "1", "OUT"]),
+    "kcbx_ledger_case_history_json": dict(args=["LED()", "1", "0", "OUT"]),
     "kcbx_ledger_case_open": dict(args=["LED()", S(KID3), S("out_of_school"), "20250915", "NULL", "OUT"]),
     "kcbx_ledger_case_persuade": dict(args=["LED()", "2", S("每周家访"), S("马老师"), "20250917", "NULL"]),
     "kcbx_ledger_case_return": dict(args=["LED()", "2", S("S-1"), S("regular_class"), "20250920", "NULL"]),
@@ -202,6 +202,16 @@ SPECS: dict[str, dict] = {
     "kcbx_table_count": dict(args=["TAB()", "0", "OUT"]),
     "kcbx_table_rows": dict(args=["TAB()", "OUT"]),
     "kcbx_table_value": dict(args=["TAB()", "0", "2", "OUT"]),
+    # Signed heads and the profile in force: KEY1 a fixed private key, PUB1 its public key.
+    "kcbx_signing_key_generate": dict(args=["key_a", "key_b"]),
+    "kcbx_signing_key_public": dict(args=["KEY1", "key_b"]),
+    "kcbx_ledger_signed_head": dict(args=["LED()", "KEY1", "OUT"]),
+    "kcbx_ledger_verify_heads": dict(args=["LED()", S("[]"), "PUB1", "OUT"]),
+    "kcbx_ledger_change_profile": dict(args=["LEDGER_PATH", "POL()", S("county"), S("530113"), S("李科长"), S("控辍专干"),
+                                             S("区教育体育局通知"), "OUT"]),
+    "kcbx_ledger_is_read_only": dict(args=["LED()", "OUT"]),
+    "kcbx_ledger_profile": dict(args=["LED()", "OUT"]),
+    "kcbx_report_sign": dict(args=["REP()", "LED()", "KEY1"]),
 }
 
 # Hostile values a function documents as allowed: (function, parameter) -> labels ("*" = every
@@ -274,6 +284,8 @@ accept("kcbx_due_json", "states", "NULL empty")
 accept("kcbx_ledger_cases_json", "filter_json", "NULL")
 accept("kcbx_ledger_export_csv", "filter_json", "NULL")
 accept("kcbx_ledger_open", "actor_role", "NULL empty")
+accept("kcbx_ledger_change_profile", "actor_role", "NULL empty")
+accept("kcbx_ledger_verify_heads", "out_first_bad_seq", "NULL")
 accept("kcbx_ledger_report", "unit", "NULL empty")
 accept("kcbx_ledger_verify", "anchor_hash")  # ignored while anchor_seq is 0; EXTRAS try it with anchor_seq 1
 for _p in ("attending_csv", "poverty_csv", "three_kinds_csv", "dropouts_csv"):
@@ -398,6 +410,9 @@ static const char *CAL_JSON =
 static const char *ROSTER_JSON = "[{\"resident_id\": \"@KID2@\", \"name\": \"李小二\", \"school_id\": \"S-1\","
     " \"school_name\": \"铜都小学\", \"township_code\": \"530113100\", \"grade\": \"6\", \"address\": \"铜都街道2号\"}]";
 static int32_t buf32[4];
+static uint8_t key_a[32], key_b[32];
+static const uint8_t KEY1[32] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+static const uint8_t PUB1[32] = {0x8a, 0x88, 0xe3, 0xdd, 0x74, 0x09, 0xf1, 0x95, 0xfd, 0x52, 0xdb, 0x2d, 0x3c, 0xba, 0x5d, 0x72, 0xca, 0x67, 0x09, 0xbf, 0x1d, 0x94, 0x12, 0x1b, 0xf3, 0x74, 0x88, 0x01, 0xb4, 0x0f, 0x6f, 0x5c};
 static int64_t buf64[4];
 static int progress_calls;
 

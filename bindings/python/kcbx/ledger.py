@@ -235,16 +235,24 @@ class Ledger(NativeHandle):
 
     # Reports (docs/reports.md)
 
-    def report(self, kind: str, as_of: _dt.date, unit: Optional[str] = None, full_ids: bool = False) -> "Report":
+    def report(self, kind: str, as_of: _dt.date, unit: Optional[str] = None, full_ids: bool = False,
+               signing_key: Optional[bytes] = None) -> "Report":
         """A statutory report as the ledger stood on `as_of`: "guyuan-attachment-1" (seed 001 附件1),
         "guyuan-attachment-2", "baiyin-attachment-3" (000 附件3), "baiyin-attachment-4", or "rates"
         (formulas stated, target checked). `unit`: None for the actor's own unit, else "school:<id>",
         "township:<code>", "county:<code>" or a 6-digit region code; PermissionDenied outside the
-        actor's jurisdiction (recorded)."""
+        actor's jurisdiction (recorded). With `signing_key` (the county's 32-byte Ed25519 key) the
+        notes end with the ledger's signed head (`Report.signed_head`) for the level above to keep."""
         from .reports import Report
         out = ffi.new("kcbx_report **")
         check(lib.kcbx_ledger_report(self._ptr, c_string(kind, "kind"), date_to_c(as_of, "as_of"), _opt(unit, "unit"),
                                      1 if full_ids else 0, out))
+        if signing_key is not None:
+            try:
+                check(lib.kcbx_report_sign(out[0], self._ptr, _key(signing_key, "signing_key")))
+            except BaseException:
+                lib.kcbx_report_free(out[0])
+                raise
         return Report._take(out[0])
 
     def intake(self, findings: Any, as_of: _dt.date, note: Optional[str] = None) -> Dict[str, Any]:

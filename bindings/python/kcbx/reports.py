@@ -17,6 +17,10 @@ PathLike = Union[str, "os.PathLike[str]"]
 __all__ = ["Report", "Reconciliation", "reconcile"]
 
 
+SIGNED_HEAD_PREFIX = "台账签名头 signed head: "
+"""The note before a report's signed head (Ledger.signedHeadNotePrefix in the core)."""
+
+
 @dataclass(frozen=True)
 class Report:
     """A table as KCBX reports it: title, unit (填报单位), as-of date (填报日期), headers and
@@ -50,6 +54,15 @@ class Report:
         """Rows as dicts keyed by header."""
         for r in self.rows:
             yield dict(zip(self.headers, r))
+
+    @property
+    def signed_head(self) -> Optional[str]:
+        """The ledger's signed head this report carries (one JSON line for the level above to keep
+        and check with `Ledger.verify_heads`), or None when the report was not signed."""
+        for note in self.notes:
+            if note.startswith(SIGNED_HEAD_PREFIX):
+                return note[len(SIGNED_HEAD_PREFIX):]
+        return None
 
     def column(self, name: str) -> List[str]:
         i = self.headers.index(name)

@@ -244,3 +244,20 @@ def test_profile_is_part_of_the_ledger(base, tmp_path):
         with kcbx.Ledger.change_profile(path, other, COUNTY, "省厅通知") as led:
             assert led.profile()["id"] == "fujian-2020"
             assert led.sweep(dt.date(2025, 12, 1))["profile"] == "fujian-2020"
+
+
+def test_a_report_sent_upward_carries_the_signed_head(base, tmp_path):
+    """Issue 11: every report sent upward (周上报、月汇总) carries the ledger's signed head, which
+    the level above keeps and verifies against."""
+    _, path = fresh(base, tmp_path)
+    private, public = kcbx.generate_signing_key()
+    with kcbx.Policy.builtin("guyuan-2021") as p, kcbx.Ledger.open(path, p, COUNTY) as led:
+        plain = led.report("guyuan-attachment-1", dt.date(2025, 10, 20))
+        assert plain.signed_head is None
+        sent = led.report("guyuan-attachment-1", dt.date(2025, 10, 20), signing_key=private)
+        head = sent.signed_head
+        assert head is not None and '"seq":%d' % led.head()[0] in head
+        assert sum(n.startswith(kcbx.reports.SIGNED_HEAD_PREFIX) for n in sent.notes) == 1
+        led.verify_heads([head], public)
+        with pytest.raises(kcbx.InvalidInput, match="signing_key"):
+            led.report("guyuan-attachment-1", dt.date(2025, 10, 20), signing_key=b"short")
