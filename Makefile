@@ -68,7 +68,7 @@ deps:
 demo: deps lib cli
 	bash scripts/demo.sh
 
-test: deps test-swift check-header test-c test-python test-cli
+test: deps test-swift check-header test-c test-python test-cli fuzz-smoke
 
 test-swift:
 	swift test --scratch-path $(SCRATCH)
@@ -85,6 +85,24 @@ test-python: lib
 # Every benchmark (classification, ledger, reconciliation) → bench/RESULTS.md; about 40 minutes.
 bench: deps lib cli
 	python3 bench/suite.py
+
+# libFuzzer harnesses over every parser (fuzz/README.md): FUZZ_SECONDS per harness; crashes in fuzz/crashes/.
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz fuzz-smoke sanitize
+fuzz:
+	bash fuzz/run.sh $(FUZZ_SECONDS)
+
+# A short run of each harness (part of `make test`); the instrumented build is cached in fuzz/.build.
+fuzz-smoke:
+	bash fuzz/run.sh 15
+
+# The Swift tests under AddressSanitizer and ThreadSanitizer (separate scratch paths; the header
+# test reads the modules of its own build; suppressions in Tests/sanitizers).
+sanitize:
+	KCBX_HEADER_SCRATCH=$(CURDIR)/.build-asan LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp \
+	  swift test --sanitize=address --scratch-path .build-asan
+	KCBX_HEADER_SCRATCH=$(CURDIR)/.build-tsan \
+	  swift test --sanitize=thread --scratch-path .build-tsan
 
 clean:
 	rm -rf $(OUT) .build .build-header bindings/python/build
