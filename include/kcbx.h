@@ -499,8 +499,11 @@ extern kcbx_status kcbx_escalate(kcbx_ledger *ledger, int32_t as_of, char ** out
 /// The text stays valid until the next kcbx_* call on the same thread; do not free it.
 extern char const *kcbx_last_error_message(void);
 
-/// Records an action on a case: “home_visit”, “guardian_contact”, “education”, “return_notice”,
-/// “administrative_penalty”, “court_application”, “referral”, “three_line_report” or “note”.
+/// Records an action on a case, as `kcbx_due_record_action` with no department (one write path,
+/// `Ledger.recordAction`): “home_visit”, “guardian_contact”, “guardian_refusal”, “education”,
+/// “return_notice”, “administrative_penalty”, “court_application” (the four steps, refused out of
+/// order with KCBX_STATUS_RULE_VIOLATION: 004 二（七）4), “persuasion_visit”, “cross_region_letter”,
+/// “expert_assessment”, “three_line_report” or “note” (a referral needs `kcbx_due_record_action`).
 extern kcbx_status kcbx_ledger_case_action(kcbx_ledger *ledger, int64_t case_id, char const *action, int32_t date, char const *note);
 
 /// Closes (销号) a returned case as of `date` when the child stayed: attended at least
@@ -541,6 +544,12 @@ extern kcbx_status kcbx_ledger_case_verify(kcbx_ledger *ledger, int64_t case_id,
 /// Cases matching `filter_json` (NULL = all; keys in docs/ledger.md) within the actor’s
 /// jurisdiction, as a JSON array into `*out_json` (free with kcbx_string_free).
 extern kcbx_status kcbx_ledger_cases_json(kcbx_ledger *ledger, char const *filter_json, char ** out_json);
+
+/// Opens the ledger at `path` and records that the profile in force is now `policy` (a
+/// `profile.changed` event with `reason`, old and new id and hash). Needs an actor of county level
+/// or above; a lower actor’s attempt fails with KCBX_STATUS_PERMISSION_DENIED and is recorded.
+/// Free the handle with kcbx_ledger_close.
+extern kcbx_status kcbx_ledger_change_profile(char const *path, kcbx_policy *policy, char const *actor_level, char const *actor_unit, char const *actor_person, char const *actor_role, char const *reason, kcbx_ledger **out_ledger);
 
 /// Closes a ledger handle. Accepts NULL.
 extern void kcbx_ledger_close(kcbx_ledger *ledger);
@@ -590,11 +599,19 @@ extern kcbx_status kcbx_ledger_intake_findings(kcbx_ledger *ledger, kcbx_report 
 /// `{"kind": "out_of_school", "resident_id": "…", "name": "…", "detail": "…"}` (name, detail optional).
 extern kcbx_status kcbx_ledger_intake_findings_json(kcbx_ledger *ledger, char const *findings_json, int32_t as_of, char const *note, char ** out_summary_json);
 
+/// `*out_read_only` = 1 when the ledger was opened read-only (a read-only file, directory or
+/// mount: reading operations work, writes fail with KCBX_STATUS_STORAGE), else 0.
+extern kcbx_status kcbx_ledger_is_read_only(kcbx_ledger *ledger, int32_t *out_read_only);
+
 /// Opens (creating when missing) the ledger file at `path` under `policy`, acting as the unit
 /// `actor_level` (“school”, “township”, “county”, “city”, “province”, “class_teacher”, “village”,
 /// “department”) with code `actor_unit` (school id; 9-digit township; 6-digit GB/T 2260 code) and
 /// person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_close.
 extern kcbx_status kcbx_ledger_open(char const *path, kcbx_policy *policy, char const *actor_level, char const *actor_unit, char const *actor_person, char const *actor_role, kcbx_ledger **out_ledger);
+
+/// The profile in force as the ledger records it: `*out_profile_json` = `{"id", "hash"}`
+/// (hash “” for a ledger created before profiles were recorded). Free with kcbx_string_free.
+extern kcbx_status kcbx_ledger_profile(kcbx_ledger *ledger, char ** out_profile_json);
 
 /// A statutory report computed from the ledger as it stood on `as_of` (YYYYMMDD) into
 /// `*out_report` (free with kcbx_report_free). `kind`: “guyuan-attachment-1” (seed 001 附件1, per
@@ -613,6 +630,11 @@ extern kcbx_status kcbx_ledger_set_calendar(kcbx_ledger *ledger, kcbx_calendar *
 /// above. `*out_changed` (may be NULL) is 0 when the same calendar was already set.
 extern kcbx_status kcbx_ledger_set_calendar_json(kcbx_ledger *ledger, char const *json, int32_t *out_changed);
 
+/// The ledger’s head (seq, hash, time, unit, profile id and hash) signed with the county’s
+/// 32-byte Ed25519 `private_key`, as one line of JSON in `*out_head_json` (free with
+/// kcbx_string_free): send it upward with the report; the level above keeps it.
+extern kcbx_status kcbx_ledger_signed_head(kcbx_ledger *ledger, uint8_t const *private_key, char ** out_head_json);
+
 /// Classifies every student in the actor’s jurisdiction as of `as_of` (YYYYMMDD) and opens,
 /// promotes or flags cases; a second sweep for the same date changes nothing.
 /// `*out_summary_json` (may be NULL) receives the counts and the cases touched.
@@ -623,6 +645,13 @@ extern kcbx_status kcbx_ledger_sweep(kcbx_ledger *ledger, int32_t as_of, char **
 /// by the host from kcbx_ledger_head). KCBX_STATUS_INTEGRITY names the first event found edited,
 /// deleted or reordered. Out-params may be NULL; `*out_first_bad_seq` is 0 when intact.
 extern kcbx_status kcbx_ledger_verify(kcbx_ledger *ledger, int64_t anchor_seq, char const *anchor_hash, int64_t *out_events, int64_t *out_first_bad_seq);
+
+/// Verifies the ledger (as kcbx_ledger_verify) and that every head in `heads_json` (a JSON array
+/// of heads, or one head per line, as kcbx_ledger_signed_head made them) signed by the 32-byte
+/// `public_key` is still in the ledger at its seq with the same hash. A rolled-back or forked
+/// ledger fails with KCBX_STATUS_INTEGRITY naming the seq; `*out_first_bad_seq` (may be NULL)
+/// gets the first bad seq, 0 when none.
+extern kcbx_status kcbx_ledger_verify_heads(kcbx_ledger *ledger, char const *heads_json, uint8_t const *public_key, int64_t *out_first_bad_seq);
 
 /// The fields the ledger knows for a notice (“enrollment”, “return_notice”, “three_line_report”)
 /// about `student` as of `as_of`, as a JSON object of strings (add guardian, issuer, … and pass
@@ -731,9 +760,17 @@ extern kcbx_status kcbx_resident_id_parse(char const *text, int32_t as_of, int32
 extern kcbx_status kcbx_rule_describe(kcbx_policy *policy, int32_t rule, char ** out_text);
 
 /// School age of a child born on `birth_date`, on `on_date` (both YYYYMMDD): age in completed
-/// years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it is of compulsory
-/// age 6–15 (seed 000), and the grade and stage expected on time. Out-params may be NULL.
+/// years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it should be in
+/// compulsory education (`SchoolAge.standing`: from 1 September of the entry year until 16, seed
+/// 000; a child who turns 6 after 31 August is not yet), and the grade and stage expected on time. Out-params may be NULL.
 extern kcbx_status kcbx_school_age(int32_t birth_date, int32_t on_date, int32_t *out_age, int32_t *out_entry_year, int32_t *out_compulsory, int32_t *out_grade, int32_t *out_stage);
+
+/// Generates a new Ed25519 signing key for a county: 32 bytes of private key into
+/// `out_private_key` and the matching 32-byte public key (for the level above) into `out_public_key`.
+extern kcbx_status kcbx_signing_key_generate(uint8_t *out_private_key, uint8_t *out_public_key);
+
+/// The 32-byte public key of the 32-byte Ed25519 private key `private_key`.
+extern kcbx_status kcbx_signing_key_public(uint8_t const *private_key, uint8_t *out_public_key);
 
 /// Frees a string returned by any kcbx_* function. Accepts NULL.
 extern void kcbx_string_free(char *s);
