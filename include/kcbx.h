@@ -503,8 +503,11 @@ extern kcbx_status kcbx_escalate(kcbx_ledger *ledger, int32_t as_of, int32_t ful
 /// The text stays valid until the next kcbx_* call on the same thread; do not free it.
 extern char const *kcbx_last_error_message(void);
 
-/// Records an action on a case: “home_visit”, “guardian_contact”, “education”, “return_notice”,
-/// “administrative_penalty”, “court_application”, “referral”, “three_line_report” or “note”.
+/// Records an action on a case, as `kcbx_due_record_action` with no department (one write path,
+/// `Ledger.recordAction`): “home_visit”, “guardian_contact”, “guardian_refusal”, “education”,
+/// “return_notice”, “administrative_penalty”, “court_application” (the four steps, refused out of
+/// order with KCBX_STATUS_RULE_VIOLATION: 004 二（七）4), “persuasion_visit”, “cross_region_letter”,
+/// “expert_assessment”, “three_line_report” or “note” (a referral needs `kcbx_due_record_action`).
 extern kcbx_status kcbx_ledger_case_action(kcbx_ledger *ledger, int64_t case_id, char const *action, int32_t date, char const *note);
 
 /// Closes (销号) a returned case as of `date` when the child stayed: attended at least
@@ -772,8 +775,9 @@ extern kcbx_status kcbx_resident_id_parse(char const *text, int32_t as_of, int32
 extern kcbx_status kcbx_rule_describe(kcbx_policy *policy, int32_t rule, char ** out_text);
 
 /// School age of a child born on `birth_date`, on `on_date` (both YYYYMMDD): age in completed
-/// years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it is of compulsory
-/// age 6–15 (seed 000), and the grade and stage expected on time. Out-params may be NULL.
+/// years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it should be in
+/// compulsory education (`SchoolAge.standing`: from 1 September of the entry year until 16, seed
+/// 000; a child who turns 6 after 31 August is not yet), and the grade and stage expected on time. Out-params may be NULL.
 extern kcbx_status kcbx_school_age(int32_t birth_date, int32_t on_date, int32_t *out_age, int32_t *out_entry_year, int32_t *out_compulsory, int32_t *out_grade, int32_t *out_stage);
 
 /// Generates a new Ed25519 signing key for a county: 32 bytes of private key into

@@ -87,7 +87,7 @@ extension String {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let a: LedgerAction = try LedgerMarshal.code(action, "action")
         let d: Department? = department == nil ? nil : try LedgerMarshal.code(department, "department")
-        try l.recordObligationAction(try LedgerMarshal.caseID(case_id), a, department: d, on: try Marshal.date(date, "date"),
+        try l.recordAction(try LedgerMarshal.caseID(case_id), a, department: d, on: try Marshal.date(date, "date"),
                                      note: try LedgerMarshal.text(note, "note"))
     }
 }

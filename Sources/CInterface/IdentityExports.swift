@@ -76,8 +76,9 @@ import KCBXCore
 }
 
 /// School age of a child born on `birth_date`, on `on_date` (both YYYYMMDD): age in completed
-/// years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it is of compulsory
-/// age 6–15 (seed 000), and the grade and stage expected on time. Out-params may be NULL.
+/// years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it should be in
+/// compulsory education (`SchoolAge.standing`: from 1 September of the entry year until 16, seed
+/// 000; a child who turns 6 after 31 August is not yet), and the grade and stage expected on time. Out-params may be NULL.
 @c public func kcbx_school_age(_ birth_date: Int32, _ on_date: Int32,
                                _ out_age: UnsafeMutablePointer<Int32>?,
                                _ out_entry_year: UnsafeMutablePointer<Int32>?,

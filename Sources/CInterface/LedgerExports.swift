@@ -256,8 +256,11 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Records an action on a case: "home_visit", "guardian_contact", "education", "return_notice",
-/// "administrative_penalty", "court_application", "referral", "three_line_report" or "note".
+/// Records an action on a case, as `kcbx_due_record_action` with no department (one write path,
+/// `Ledger.recordAction`): "home_visit", "guardian_contact", "guardian_refusal", "education",
+/// "return_notice", "administrative_penalty", "court_application" (the four steps, refused out of
+/// order with KCBX_STATUS_RULE_VIOLATION: 004 二（七）4), "persuasion_visit", "cross_region_letter",
+/// "expert_assessment", "three_line_report" or "note" (a referral needs `kcbx_due_record_action`).
 @c public func kcbx_ledger_case_action(_ ledger: OpaquePointer?, _ case_id: Int64, _ action: UnsafePointer<CChar>?,
                                        _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in

@@ -24,18 +24,18 @@ import Testing
     func guardianContact(_ profile: String) throws {
         let l = try Self.absentLedger(profile)
         let d = try l.due(asOf: LF.date("2025-09-08"))
-        let c = try #require(Self.one(d, .contactGuardian))
+        let c = try #require(Self.one(d, .guardianContact))
         #expect(c.student == IDMask.key(LF.kidA) && c.caseID == 0)
         #expect(c.owner == ObligationOwner(level: .classTeacher, unit: LF.schoolA1))
         #expect(c.opensOn == LF.date("2025-09-08"))
         #expect(c.dueOn == LF.date(profile == "dongchuan-2025" ? "2025-09-08" : "2025-09-09"))
         #expect(c.state == .due)
         // Not done by the due date: overdue the day after.
-        let late = try #require(Self.one(try l.due(asOf: LF.date("2025-09-10")), .contactGuardian))
+        let late = try #require(Self.one(try l.due(asOf: LF.date("2025-09-10")), .guardianContact))
         #expect(late.state == .overdue)
         // Recorded (before any case exists): done.
         try l.recordStudentAction(student: LF.kidA, .guardianContact, on: LF.date("2025-09-08"), note: "电话联系母亲")
-        let done = try #require(Self.one(try l.due(asOf: LF.date("2025-09-10")), .contactGuardian))
+        let done = try #require(Self.one(try l.due(asOf: LF.date("2025-09-10")), .guardianContact))
         #expect(done.state == .done && done.doneOn == LF.date("2025-09-08"))
     }
 
@@ -70,7 +70,7 @@ import Testing
         #expect(persuasion.owner == ObligationOwner(level: .township, unit: LF.townA))
         #expect((Self.one(d, .assignPerson) != nil) == (profile == "huarong-2024"))
         // Home visits repeat until the return: a visit on 19 Sept makes the next due 26 Sept.
-        try l.recordObligationAction(id, .homeVisit, on: LF.date("2025-09-19"))
+        try l.recordAction(id, .homeVisit, on: LF.date("2025-09-19"))
         let visits = try l.due(case: id, asOf: LF.date("2025-09-20")).filter { $0.action == .homeVisit }
         #expect(visits.map(\.state) == [.done, .due])
         #expect(visits.last?.dueOn == LF.date("2025-09-26"))
@@ -95,8 +95,8 @@ import Testing
             #expect(hr.opensOn == LF.date("2025-09-16") && hr.dueOn == LF.date("2025-09-23"))
             if profile == "guyuan-2021" { #expect(hr.basis.contains("001 二（一）")) }
             // A referral must name its department; naming it discharges that one only.
-            #expect(throws: KCBXError.self) { try l.recordObligationAction(id, .referral, on: LF.date("2025-09-17")) }
-            try l.recordObligationAction(id, .referral, department: .humanResources, on: LF.date("2025-09-17"))
+            #expect(throws: KCBXError.self) { try l.recordAction(id, .referral, on: LF.date("2025-09-17")) }
+            try l.recordAction(id, .referral, department: .humanResources, on: LF.date("2025-09-17"))
             let after = try l.due(case: id, asOf: LF.date("2025-09-17")).filter { $0.action == .referral }
             #expect(after.first { $0.department == .humanResources }?.state == .done)
             #expect(after.first { $0.department == .marketRegulation }?.state == .due)
@@ -122,7 +122,7 @@ import Testing
         let a = try #require(Self.one(try l.due(case: id, asOf: LF.date("2025-09-16")), .expertAssessment))
         #expect(a.owner.level == .department && a.basis.contains("002 二（三）"))
         #expect(Self.one(try l.due(case: id, asOf: LF.date("2025-09-16")), .placement) == nil, "placement follows the assessment")
-        try l.recordObligationAction(id, .expertAssessment, on: LF.date("2025-09-20"))
+        try l.recordAction(id, .expertAssessment, on: LF.date("2025-09-20"))
         let p = try #require(Self.one(try l.due(case: id, asOf: LF.date("2025-09-20")), .placement))
         #expect(p.owner == ObligationOwner(level: .county, unit: LF.county) && p.dueOn == LF.date("2025-09-27"))
     }
@@ -149,7 +149,7 @@ import Testing
         let id = try #require(try l.sweep(asOf: LF.date("2025-09-15")).opened.first)
         try l.verifyCase(id, reason: .G, on: LF.date("2025-09-16"))
         try l.startPersuasion(id, plan: "一人一案：班主任与村干部每周家访", person: "马老师", on: LF.date("2025-09-16"))
-        try l.recordObligationAction(id, .guardianRefusal, on: LF.date("2025-09-17"), note: "监护人拒不送学")
+        try l.recordAction(id, .guardianRefusal, on: LF.date("2025-09-17"), note: "监护人拒不送学")
         return id
     }
 
@@ -163,11 +163,11 @@ import Testing
         #expect(s.map(\.action) == [.education])
         #expect(s[0].owner == ObligationOwner(level: .township, unit: LF.townA) && s[0].dueOn == LF.date("2025-09-24"))
         // Steps cannot be skipped: no notice before step 1 is done and its deadline has lapsed.
-        #expect(throws: KCBXError.self) { try l.recordObligationAction(id, .returnNotice, on: LF.date("2025-09-18")) }
-        try l.recordObligationAction(id, .education, on: LF.date("2025-09-18"))
-        #expect(throws: KCBXError.self) { try l.recordObligationAction(id, .returnNotice, on: LF.date("2025-09-24")) }
+        #expect(throws: KCBXError.self) { try l.recordAction(id, .returnNotice, on: LF.date("2025-09-18")) }
+        try l.recordAction(id, .education, on: LF.date("2025-09-18"))
+        #expect(throws: KCBXError.self) { try l.recordAction(id, .returnNotice, on: LF.date("2025-09-24")) }
         do {
-            try l.recordObligationAction(id, .education, on: LF.date("2025-09-19"))
+            try l.recordAction(id, .education, on: LF.date("2025-09-19"))
             Issue.record("step 1 twice was accepted")
         } catch let e as KCBXError { #expect("\(e)".contains("already taken on 2025-09-18")) }
         s = try steps("2025-09-24")
@@ -176,21 +176,21 @@ import Testing
         s = try steps("2025-09-25")
         let notice = try #require(s.first { $0.action == .returnNotice })
         #expect(notice.opensOn == LF.date("2025-09-25") && notice.dueOn == LF.date("2025-09-28"))
-        try l.recordObligationAction(id, .returnNotice, on: LF.date("2025-09-26"), note: "送达《限期复学通知书》")
+        try l.recordAction(id, .returnNotice, on: LF.date("2025-09-26"), note: "送达《限期复学通知书》")
         let issued = try #require(try steps("2025-09-26").first { $0.action == .returnNotice })
         #expect(issued.guardianDeadline == LF.date("2025-10-11"), "return_notice_deadline 15 days from the notice")
         #expect(try steps("2025-10-11").count == 2, "the guardian still has until 11 Oct")
-        #expect(throws: KCBXError.self) { try l.recordObligationAction(id, .administrativePenalty, on: LF.date("2025-10-11")) }
+        #expect(throws: KCBXError.self) { try l.recordAction(id, .administrativePenalty, on: LF.date("2025-10-11")) }
         // 12 Oct, child not back: step 3, due penalty_step_deadline (30 days) after the notice's deadline.
         let penalty = try #require(try steps("2025-10-12").first { $0.action == .administrativePenalty })
         #expect(penalty.opensOn == LF.date("2025-10-12") && penalty.dueOn == LF.date("2025-11-10"))
-        try l.recordObligationAction(id, .administrativePenalty, on: LF.date("2025-10-15"))
+        try l.recordAction(id, .administrativePenalty, on: LF.date("2025-10-15"))
         #expect(try steps("2025-11-10").count == 3)
         // 11 Nov: step 4, court application within court_step_deadline.
         let court = try #require(try steps("2025-11-11").first { $0.action == .courtApplication })
         #expect(court.opensOn == LF.date("2025-11-11") && court.dueOn == LF.date("2025-12-10"))
         #expect(court.owner.level == .township)
-        try l.recordObligationAction(id, .courtApplication, on: LF.date("2025-11-12"))
+        try l.recordAction(id, .courtApplication, on: LF.date("2025-11-12"))
         #expect(try steps("2025-11-12").allSatisfy { $0.state == .done })
         try l.verify()
     }
@@ -200,15 +200,15 @@ import Testing
         let l = try Self.absentLedger(profile, through: "2025-10-08")
         try LF.marks(l, LF.kidA, .present, "2025-10-09", "2025-12-12")
         let id = try Self.refusingCase(l)
-        try l.recordObligationAction(id, .education, on: LF.date("2025-09-18"))
-        try l.recordObligationAction(id, .returnNotice, on: LF.date("2025-09-26"))
+        try l.recordAction(id, .education, on: LF.date("2025-09-18"))
+        try l.recordAction(id, .returnNotice, on: LF.date("2025-09-26"))
         try l.recordReturn(id, school: LF.schoolA1, placement: .originalSchool, on: LF.date("2025-10-09"))
         for day in ["2025-10-12", "2025-11-11", "2025-12-15"] {
             let d = try l.due(case: id, asOf: LF.date(day))
             #expect(!d.contains { $0.action == .administrativePenalty || $0.action == .courtApplication }, "\(day)")
             #expect(d.allSatisfy { $0.state == .done }, "a returned child owes nothing more")
         }
-        #expect(throws: KCBXError.self) { try l.recordObligationAction(id, .administrativePenalty, on: LF.date("2025-10-12")) }
+        #expect(throws: KCBXError.self) { try l.recordAction(id, .administrativePenalty, on: LF.date("2025-10-12")) }
     }
 
     // MARK: Escalation
@@ -266,8 +266,8 @@ import Testing
         let l = try Self.absentLedger("dongchuan-2025")
         let id = try Self.refusingCase(l)
         let before = try l.due(asOf: LF.date("2025-09-20"))
-        try l.recordObligationAction(id, .education, on: LF.date("2025-09-21"))
-        try l.recordObligationAction(id, .homeVisit, on: LF.date("2025-09-22"))
+        try l.recordAction(id, .education, on: LF.date("2025-09-21"))
+        try l.recordAction(id, .homeVisit, on: LF.date("2025-09-22"))
         _ = try l.escalate(asOf: LF.date("2025-10-01"))
         #expect(try l.due(asOf: LF.date("2025-09-20")) == before)
     }
@@ -278,7 +278,7 @@ import Testing
         let head = try l.head()
         #expect(throws: KCBXError.self) { try l.escalate(asOf: LF.date("2026-01-01")) }
         #expect(throws: KCBXError.self) { try l.recordStudentAction(student: LF.kidA, .education, on: LF.date("2025-09-08")) }
-        #expect(throws: KCBXError.self) { try l.recordObligationAction(999, .homeVisit, on: LF.date("2025-09-08")) }
+        #expect(throws: KCBXError.self) { try l.recordAction(999, .homeVisit, on: LF.date("2025-09-08")) }
         #expect(try l.head() == head)
         let dept = try Ledger(path: l.path, policy: l.policy, actor: LF.actor(.department, LF.county, "公安"), clock: { LF.now })
         #expect(throws: KCBXError.self) { try dept.escalate(asOf: LF.date("2025-09-20")) }
@@ -340,8 +340,8 @@ import Testing
     func returnNotice() throws {
         let l = try EscalationTests.absentLedger("huarong-2024")
         let id = try EscalationTests.refusingCase(l)
-        try l.recordObligationAction(id, .education, on: LF.date("2025-09-18"))
-        try l.recordObligationAction(id, .returnNotice, on: LF.date("2025-09-26"))
+        try l.recordAction(id, .education, on: LF.date("2025-09-18"))
+        try l.recordAction(id, .returnNotice, on: LF.date("2025-09-26"))
         #expect(try l.noticeFields(.returnNotice, student: LF.kidA, asOf: LF.date("2025-09-26"))["child_id"] == IDMask.key(LF.kidA))
         var f = try l.noticeFields(.returnNotice, student: LF.kidA, asOf: LF.date("2025-09-26"), fullIDs: true)
         #expect(f["deadline"] == "2025年10月11日" && f["child"] == "马小明" && f["absent_since"] == "2025年9月8日")

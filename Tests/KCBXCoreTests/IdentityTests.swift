@@ -250,11 +250,13 @@ func schoolAgeEntryCutoff() {
     #expect(SchoolAge(birthDate: date(2019, 9, 1)).age(on: date(2025, 8, 31)) == 5)
 }
 
-@Test("seed 000 6-15周岁: compulsory-education age is 6 to 15 completed years")
+@Test("seed 000 6-15周岁 with 8月31日年满六周岁: school age runs from the entry autumn to the 16th birthday")
 func schoolAgeCompulsory() {
     let a = SchoolAge(birthDate: date(2010, 3, 1))
     #expect(!a.isCompulsoryAge(on: date(2016, 2, 29)))   // 5
-    #expect(a.isCompulsoryAge(on: date(2016, 3, 1)))     // 6
+    #expect(!a.isCompulsoryAge(on: date(2016, 3, 1)))    // 6, but enters in the autumn
+    #expect(a.standing(on: date(2016, 3, 1)) == .belowSchoolAge)
+    #expect(a.isCompulsoryAge(on: date(2016, 9, 1)))     // entry
     #expect(a.isCompulsoryAge(on: date(2026, 2, 28)))    // 15
     #expect(a.age(on: date(2026, 2, 28)) == 15)
     #expect(!a.isCompulsoryAge(on: date(2026, 3, 1)))    // 16

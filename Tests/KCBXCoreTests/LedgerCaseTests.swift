@@ -33,11 +33,14 @@ func isDenied(_ e: any Error) -> Bool {
         let p = try l.startPersuasion(c.id, plan: "班主任每周家访；结对帮扶", person: "马老师", on: LF.date("2025-09-19"))
         #expect(p.status == .persuading && p.person == "马老师")
         try l.recordAction(c.id, .homeVisit, on: LF.date("2025-09-20"))
-        try l.recordAction(c.id, .returnNotice, on: LF.date("2025-09-22"), note: "限期复学通知书 No.7")
+        // 四步法 (004 二（七）4): no notice to return before the guardian refused and was educated.
+        #expect { try l.recordAction(c.id, .returnNotice, on: LF.date("2025-09-22"), note: "限期复学通知书 No.7") } throws: { isRule($0, "四步法") }
+        try l.recordAction(c.id, .guardianRefusal, on: LF.date("2025-09-21"))
+        try l.recordAction(c.id, .education, on: LF.date("2025-09-22"))
         let r = try l.recordReturn(c.id, school: LF.schoolA1, placement: .originalSchool, on: LF.date("2025-09-24"))
         #expect(r.status == .returned && r.returnDate == "2025-09-24" && r.placement == "original_school")
         #expect(try l.history(case: c.id).map(\.kind) == ["case.opened", "case.verified", "case.persuading"]
-                + (policy.flag(.oneToOneAssignment) ? [] : ["case.persuading"]) + ["case.action", "case.action", "case.returned"])
+                + (policy.flag(.oneToOneAssignment) ? [] : ["case.persuading"]) + ["case.action", "case.action", "case.action", "case.returned"])
         try l.verify()
     }
 

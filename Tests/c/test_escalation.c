@@ -92,7 +92,7 @@ int main(void) {
 
     /* Day 1: the class teacher contacts the guardian the same day (004 二（三）3). */
     CHECK_OK(kcbx_due_json(school, 20250908, NULL, 0, &json));
-    CHECK(contains(json, "\"action\":\"contact_guardian\"") && contains(json, "\"due_on\":\"2025-09-08\""), "guardian contact due on day 1");
+    CHECK(contains(json, "\"action\":\"guardian_contact\"") && contains(json, "\"due_on\":\"2025-09-08\""), "guardian contact due on day 1");
     CHECK(contains(json, "\"level\":\"class_teacher\"") && contains(json, "004 二（三）3"), "owner and basis");
     CHECK(!contains(json, "three_line_report"), "no three-line report on day 1");
     kcbx_string_free(json); json = NULL;

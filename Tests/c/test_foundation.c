@@ -158,6 +158,10 @@ static void test_school_age(void) {
     CHECK(grade == 1 && stage == KCBX_STAGE_PRIMARY, "born 2019-08-31: grade 1 primary on 2025-09-01");
     CHECK_OK(kcbx_school_age(20190901, 20250901, &age, &entry, &compulsory, &grade, &stage));
     CHECK(entry == 2026 && grade == 0 && stage == KCBX_STAGE_PRESCHOOL, "born 2019-09-01: enters 2026");
+    /* One school-age rule (issue 12): 6 today, but not of school age until the entry autumn. */
+    CHECK(age == 6 && compulsory == 0, "born 2019-09-01: 6 on 2025-09-01 but not of school age");
+    CHECK_OK(kcbx_school_age(20190831, 20250831, &age, NULL, &compulsory, NULL, NULL));
+    CHECK(age == 6 && compulsory == 0, "born 2019-08-31: 6 on 31 August, of school age from 1 September");
     /* Seed 000: 6-15周岁. */
     CHECK_OK(kcbx_school_age(20100301, 20260228, &age, NULL, &compulsory, NULL, NULL));
     CHECK(age == 15 && compulsory == 1, "15 is compulsory age");

@@ -56,8 +56,41 @@ static int summary_count(kcbx_report *summary, const char *label) {
     return value;
 }
 
+/* One school-age rule (issue 12; seed 000 二（一）: 6 by 31 August): on 2025-09-15 the child born
+ * 2019-08-31 and the one turning 16 tomorrow are 失学; the one born 2019-09-01 (6 already) and
+ * the one 16 today are not, and the summary counts two school-age children. */
+static void school_age_boundaries(void) {
+    char household[512], students[512];
+    const char *tmp = getenv("TMPDIR");
+    kcbx_report *findings = NULL, *summary = NULL;
+    snprintf(household, sizeof household, "%s/kcbx-school-age-household.csv", tmp && *tmp ? tmp : "/tmp");
+    snprintf(students, sizeof students, "%s/kcbx-school-age-students.csv", tmp && *tmp ? tmp : "/tmp");
+    FILE *f = fopen(household, "w");
+    CHECK(f != NULL, "temp household file");
+    if (!f) return;
+    fputs("resident_id,name,birth_date,address,region_code\n"
+          "640422201908310114,甲,2019-08-31,西吉县吉强镇1村,640422\n"
+          "64042220190901021X,乙,2019-09-01,西吉县吉强镇1村,640422\n"
+          "64042220090916031X,丙,2009-09-16,西吉县吉强镇1村,640422\n"
+          "640422200909150410,丁,2009-09-15,西吉县吉强镇1村,640422\n", f);
+    fclose(f);
+    f = fopen(students, "w");
+    CHECK(f != NULL, "temp students file");
+    if (!f) return;
+    fputs("registry_number,resident_id,name,birth_date,school_id,school_region_code,grade,status\n", f);
+    fclose(f);
+    CHECK_OK(kcbx_reconcile_csv("640422", 20250915, household, students, NULL, NULL, NULL, NULL, &findings, &summary));
+    CHECK(count_kind(findings, "out_of_school") == 2, "born 2019-08-31 and 2009-09-16 are 失学; 2019-09-01 and 2009-09-15 are not");
+    CHECK(summary_count(summary, "户籍适龄儿童少年数") == 2, "school-age count follows the entry rule, not the 6-15 window alone");
+    kcbx_report_free(findings);
+    kcbx_report_free(summary);
+    remove(household);
+    remove(students);
+}
+
 int main(void) {
     kcbx_report *findings = NULL, *summary = NULL;
+    school_age_boundaries();
     CHECK_OK(kcbx_reconcile_csv("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
                                 DATA "poverty.csv", DATA "three_kinds.csv", NULL, &findings, &summary));
     CHECK(findings != NULL && summary != NULL, "both reports returned");

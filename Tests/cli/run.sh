@@ -155,10 +155,10 @@ for o in due:
     if o["state"] == "overdue": assert o["due_on"] < d and o["done_on"] is None, o["id"]
     if o["state"] == "due": assert o["due_on"] >= d and o["done_on"] is None, o["id"]
     if o["state"] == "done": assert o["done_on"] <= d, o["id"]
-    if o["action"] == "contact_guardian": assert o["original_owner"]["level"] == "class_teacher" and "004 二（三）3" in o["basis"], o["id"]
+    if o["action"] == "guardian_contact": assert o["original_owner"]["level"] == "class_teacher" and "004 二（三）3" in o["basis"], o["id"]
 assert n["escalated"] == 0 and n["overdue"] > 0 and n["due"] > 0 and n["done"] > 0, n
 assert {o["case_id"] for o in due if o["case_id"]} == {c["id"] for c in cases}, "a case without obligations"
-assert any(o["case_id"] == 0 and o["action"] == "contact_guardian" for o in due)
+assert any(o["case_id"] == 0 and o["action"] == "guardian_contact" for o in due)
 ids = [o["id"] for o in due]; assert len(ids) == len(set(ids)), "duplicate obligation ids"
 print(len(due), n["overdue"], n["due"], n["done"])
 PY

@@ -169,9 +169,10 @@ enum ChildKernel {
     static func unregistered(_ c: Context, _ f: Facts, _ out: inout Outcome) {
         let birth = CivilDate(dayNumber: f.birthDay)
         let age = SchoolAge(birthDate: birth)
-        if age.expectedGrade(on: c.asOf) < 1 {
+        let standing = age.standing(on: c.asOf)
+        if standing == .belowSchoolAge {
             out.status = .belowSchoolAge; out.rule = .belowSchoolAge; out.since = f.birthDay
-        } else if age.age(on: c.asOf) > 15 {
+        } else if standing == .overAge {
             out.status = .overAge; out.rule = .overAge; out.since = birth.adding(months: 16 * 12).dayNumber
         } else if f.studyingElsewhere {
             out.status = .studyingElsewhere; out.rule = .studyingElsewhere; out.since = f.registrationDay

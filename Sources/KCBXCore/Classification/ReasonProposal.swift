@@ -5,8 +5,7 @@ extension ReasonCode {
     /// not yet due to enter school or is past compulsory age (over 15, seed 000).
     public static func outOfSchool(birthDate: CivilDate, on date: CivilDate) -> ReasonCode? {
         let age = SchoolAge(birthDate: birthDate)
-        let grade = age.expectedGrade(on: date)
-        guard grade >= 1, age.age(on: date) <= 15 else { return nil }
-        return Stage(grade: grade) == .primary ? .A : .B
+        guard age.standing(on: date) == .schoolAge else { return nil }
+        return Stage(grade: age.expectedGrade(on: date)) == .primary ? .A : .B
     }
 }

@@ -73,32 +73,16 @@ extension Ledger {
         return summary.disclosed(d)
     }
 
-    /// Records an action that discharges an obligation of a case, enforcing the order of the four
-    /// steps (004 二（七）4: each only after the previous step's deadline passed without the
-    /// child's return; step 1 only after a recorded guardian refusal). `department` names the
-    /// department of a referral (required for referrals).
-    @discardableResult
-    public func recordObligationAction(_ id: Int64, _ action: LedgerAction, department: Department? = nil, on date: CivilDate,
-                                       note: String = "") throws -> LedgerCase {
-        if action == .referral && department == nil {
-            throw KCBXError.invalidInput(field: "department", rule: "a referral names its department (联控联保; one of \(Department.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        if action != .referral && department != nil {
-            throw KCBXError.invalidInput(field: "department", rule: "only a referral names a department, not \(action.rawValue)")
-        }
-        return try caseOperation(id, .action, on: date, note: note) { db, w, c, s in
-            if let step = ObligationAction.allCases.first(where: { $0.ledgerAction == action })?.step {
-                let open = try obligations(asOf: date, db, only: c.student).filter { $0.caseID == id && $0.step == step }
-                if open.isEmpty || open.allSatisfy({ $0.state == .done }) {
-                    let why = open.first?.doneOn.map { "step \(step) of case \(id) was already taken on \($0)" }
-                        ?? (step == 1 ? "no guardian refusal is recorded on case \(id) by \(date) (record guardian_refusal first)"
-                            : "step \(step - 1) of case \(id) was not taken, or its deadline had not passed without the child's return, by \(date)")
-                    throw KCBXError.ruleViolation(rule: "四步法 in order (004 二（七）4; DOMAIN.md §3): step \(step) \(action.chinese)", detail: why)
-                }
-            }
-            try w.append(db, .caseAction, student: c.student, caseID: id,
-                         payload: CaseActionPayload(action: action.rawValue, date: date.description, department: department?.rawValue),
-                         reason: note.isEmpty ? action.chinese + (department.map { " → \($0.chinese)" } ?? "") : note)
+    /// Refuses a step of the four steps (四步法, 004 二（七）4) that the due list does not have open
+    /// on `date` for case `id`: the one check behind `recordAction`.
+    func checkFourStepsOrder(_ id: Int64, _ action: LedgerAction, _ c: LedgerCase, on date: CivilDate, _ db: Database) throws {
+        guard let step = ObligationAction.allCases.first(where: { $0.ledgerAction == action })?.step else { return }
+        let open = try obligations(asOf: date, db, only: c.student).filter { $0.caseID == id && $0.step == step }
+        if open.isEmpty || open.allSatisfy({ $0.state == .done }) {
+            let why = open.first?.doneOn.map { "step \(step) of case \(id) was already taken on \($0)" }
+                ?? (step == 1 ? "no guardian refusal is recorded on case \(id) by \(date) (record guardian_refusal first)"
+                    : "step \(step - 1) of case \(id) was not taken, or its deadline had not passed without the child's return, by \(date)")
+            throw KCBXError.ruleViolation(rule: "四步法 in order (004 二（七）4; DOMAIN.md §3): step \(step) \(action.chinese)", detail: why)
         }
     }
 

@@ -42,6 +42,12 @@ public enum EscalationLadder {
 
 /// An `obligation.escalated` event as read back.
 struct EscalationRecord {
+    /// The obligation id under today's spelling: events stored before the guardian-contact action
+    /// had one name carry `…/contact_guardian`; the chain keeps them as written (verify reads them).
+    static func currentID(_ stored: String) -> String {
+        stored.hasSuffix("/contact_guardian") ? String(stored.dropLast("contact_guardian".count)) + "guardian_contact" : stored
+    }
+
     var obligation: String
     var date: CivilDate
     var from: UnitLevel
@@ -53,7 +59,7 @@ struct EscalationRecord {
         guard let date = e.date, let from = UnitLevel(rawValue: e.text("from")), let newDue = try? CivilDate(iso: e.text("new_due")) else { return nil }
         let toParts = e.text("to").split(separator: ":", maxSplits: 1).map(String.init)
         guard toParts.count == 2, let level = UnitLevel(rawValue: toParts[0]) else { return nil }
-        obligation = e.text("obligation"); self.date = date; self.from = from; self.newDue = newDue
+        obligation = Self.currentID(e.text("obligation")); self.date = date; self.from = from; self.newDue = newDue
         to = ObligationOwner(level: level, unit: toParts[1])
         if case let .array(items)? = e.payload["notify"] {
             notify = items.compactMap { if case let .string(s) = $0 { return s } else { return nil } }

@@ -153,7 +153,7 @@ extension Ledger {
             f["basis"] = "\(policy.document)；义务教育入学通知书制度（000 二（一）附件2；002 三（一）在通知书中加入有关法律规定和违法追责说明）"
         case .returnNotice, .threeLineReport:
             let list = try read { try obligations(asOf: asOf, $0, only: s.key) }
-            let streak = list.first { $0.caseID == 0 && $0.action == .contactGuardian }
+            let streak = list.first { $0.caseID == 0 && $0.action == .guardianContact }
             if let since = streak?.opensOn ?? list.compactMap({ $0.caseID != 0 ? $0.opensOn : nil }).min() {
                 f["absent_since"] = chineseDate(since)
                 if let cal = try calendar() { f["absent_days"] = String(cal.schoolDays(from: since, through: asOf)) }

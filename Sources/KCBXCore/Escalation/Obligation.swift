@@ -2,8 +2,10 @@
 /// What an obligation asks someone to do (DOMAIN.md §3). Each is discharged by a ledger action
 /// (`LedgerAction`) or a case change (plan, person, return).
 public enum ObligationAction: String, Sendable, CaseIterable, Codable {
-    /// Class teacher contacts the guardian of an absent child (004 二（三）3).
-    case contactGuardian = "contact_guardian"
+    /// Class teacher contacts the guardian of an absent child (004 二（三）3). Discharged by the
+    /// ledger action of the same name; ledgers written before the spelling was unified store the
+    /// obligation id's suffix as `contact_guardian`, read as this one (`EscalationRecord`).
+    case guardianContact = "guardian_contact"
     /// The school's three-line report: provincial platform, township, county bureau (004 二（三）2).
     case threeLineReport = "three_line_report"
     /// Into the control ledger (纳入控辍保学台账管理, 004 二（二）).
@@ -35,7 +37,7 @@ public enum ObligationAction: String, Sendable, CaseIterable, Codable {
 
     public var chinese: String {
         switch self {
-        case .contactGuardian: return "联系监护人"
+        case .guardianContact: return "联系监护人"
         case .threeLineReport: return "三线报告"
         case .enterLedger: return "纳入台账"
         case .homeVisit: return "家访"
@@ -67,7 +69,7 @@ public enum ObligationAction: String, Sendable, CaseIterable, Codable {
     /// The ledger action that discharges it, when it is discharged by one.
     public var ledgerAction: LedgerAction? {
         switch self {
-        case .contactGuardian: return .guardianContact
+        case .guardianContact: return .guardianContact
         case .threeLineReport: return .threeLineReport
         case .homeVisit: return .homeVisit
         case .persuasionVisit: return .persuasionVisit

@@ -69,7 +69,7 @@ struct ObligationRules {
                            asOf: CivilDate) -> [Obligation] {
         let base = "s\(s.key)/\(streakStart.yyyymmdd)"
         func done(_ a: LedgerAction) -> CivilDate? { actions.filter { $0.action == a && $0.date >= streakStart && $0.date <= asOf }.map(\.date).min() }
-        var out = [make(base + "/contact_guardian", caseID: 0, s, .contactGuardian, Self.owner(.classTeacher, s),
+        var out = [make(base + "/guardian_contact", caseID: 0, s, .guardianContact, Self.owner(.classTeacher, s),
                         basis: "班主任及时联系家长，核实未到校原因 (004 二（三）3; DOMAIN.md §3 daily); \(param(.guardianContactWithin))",
                         opens: streakStart, due: add(.guardianContactWithin, to: streakStart), done: done(.guardianContact))]
         if let n = policy.duration(.threeLineAlertAfter), n.amount > 0 {

@@ -11,6 +11,16 @@ public enum Stage: Int32, Sendable, CaseIterable {
     }
 }
 
+/// Where a child stands against the school-age rule on a date (`SchoolAge.standing(on:)`).
+public enum SchoolAgeStanding: String, Sendable, CaseIterable {
+    /// Not yet due to enter grade 1 (before 1 September of the entry year).
+    case belowSchoolAge = "below_school_age"
+    /// Should be in compulsory education.
+    case schoolAge = "school_age"
+    /// 16 or older: past compulsory age.
+    case overAge = "over_age"
+}
+
 /// School-age rules (DOMAIN.md §1): entry in the autumn of the year the child is 6 on 31 August
 /// (seed 000: 截止当年8月31日年满六周岁); compulsory age 6–15 (seed 000: 6-15周岁户籍人口).
 public struct SchoolAge: Sendable {
@@ -32,8 +42,18 @@ public struct SchoolAge: Sendable {
         return age
     }
 
-    /// True when the child is of compulsory-education age (6–15 completed years) on `date`.
-    public func isCompulsoryAge(on date: CivilDate) -> Bool { (6...15).contains(age(on: date)) }
+    /// Where the child stands on `date` under the one school-age rule (docs/rules.md): below school
+    /// age until 1 September of `entryYear` (seed 000 二（一）: 截止当年8月31日年满六周岁), of school
+    /// age from then through the day before the 16th birthday (seed 000: 6-15周岁), over age after.
+    /// Classification, reconciliation (四查三比对), reports, the sweep and case opening all ask this.
+    public func standing(on date: CivilDate) -> SchoolAgeStanding {
+        if expectedGrade(on: date) < 1 { return .belowSchoolAge }
+        return age(on: date) > 15 ? .overAge : .schoolAge
+    }
+
+    /// True when the child should be in compulsory education on `date` (`standing(on:) == .schoolAge`):
+    /// a child who is 6 but turned 6 after 31 August is not, until the next 1 September.
+    public func isCompulsoryAge(on date: CivilDate) -> Bool { standing(on: date) == .schoolAge }
 
     /// The school year (its autumn's calendar year) that `date` falls in; the year turns on 1 September.
     public static func schoolYear(of date: CivilDate) -> Int {

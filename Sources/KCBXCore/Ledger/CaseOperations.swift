@@ -20,9 +20,17 @@ extension Ledger {
     func openCase(_ s: LedgerStudent, kind: LedgerCaseKind, on date: CivilDate, source: String, note: String,
                   _ db: Database, _ w: inout EventWriter) throws -> LedgerCase {
         try checkDate(date, for: s)
-        if kind == .outOfSchool, let entry = try? CivilDate(year: SchoolAge(birthDate: s.birth).entryYear, month: 9, day: 1), date < entry {
-            throw KCBXError.ruleViolation(rule: "000 二（一）: school age starts the school year after the child is 6 by 31 August (截止当年8月31日年满六周岁)",
-                                          detail: "student \(s.key), born \(s.birthDate), is not of school age on \(date) (from \(entry)): no out_of_school case before then")
+        if kind == .outOfSchool {
+            let age = SchoolAge(birthDate: s.birth)
+            switch age.standing(on: date) {
+            case .schoolAge: break
+            case .belowSchoolAge:
+                throw KCBXError.ruleViolation(rule: "000 二（一）: school age starts the school year after the child is 6 by 31 August (截止当年8月31日年满六周岁)",
+                                              detail: "student \(s.key), born \(s.birthDate), is not of school age on \(date) (from \(age.entryYear)-09-01): no out_of_school case before then")
+            case .overAge:
+                throw KCBXError.ruleViolation(rule: "000: compulsory education is for 6-15周岁; 失学 ends at 16",
+                                              detail: "student \(s.key), born \(s.birthDate), is \(age.age(on: date)) on \(date): past compulsory age, no out_of_school case")
+            }
         }
         if let open = try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')", arguments: [s.key]) {
             throw KCBXError.ruleViolation(rule: "one open case per child (DOMAIN.md §4)", detail: "student \(IDMask.key(s.key)) already has open case \(open)")
@@ -137,13 +145,26 @@ extension Ledger {
         }
     }
 
-    /// Records an action taken (home visit, notice to return, …) without changing the status.
+    /// Records an action on a case without changing its status: the one write path for every case
+    /// action on every surface (C `kcbx_ledger_case_action` and `kcbx_due_record_action`, Python
+    /// `Ledger.record_action`). The four steps (四步法, 004 二（七）4) are refused out of order: step 1
+    /// (education) only after a recorded guardian refusal, each later step only after the previous
+    /// step's deadline passed without the child's return (the due list's dates; needs the calendar).
+    /// `department` names the department of a referral (required for referrals, refused otherwise).
     @discardableResult
-    public func recordAction(_ id: Int64, _ action: LedgerAction, on date: CivilDate, note: String = "") throws -> LedgerCase {
-        try caseOperation(id, .action, on: date, note: note) { db, w, c, _ in
+    public func recordAction(_ id: Int64, _ action: LedgerAction, department: Department? = nil, on date: CivilDate,
+                             note: String = "") throws -> LedgerCase {
+        if action == .referral && department == nil {
+            throw KCBXError.invalidInput(field: "department", rule: "a referral names its department (联控联保; one of \(Department.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if action != .referral && department != nil {
+            throw KCBXError.invalidInput(field: "department", rule: "only a referral names a department, not \(action.rawValue)")
+        }
+        return try caseOperation(id, .action, on: date, note: note) { db, w, c, _ in
+            try checkFourStepsOrder(id, action, c, on: date, db)
             try w.append(db, .caseAction, student: c.student, caseID: id,
-                         payload: CaseActionPayload(action: action.rawValue, date: date.description),
-                         reason: note.isEmpty ? action.chinese : note)
+                         payload: CaseActionPayload(action: action.rawValue, date: date.description, department: department?.rawValue),
+                         reason: note.isEmpty ? action.chinese + (department.map { " → \($0.chinese)" } ?? "") : note)
         }
     }
 

@@ -101,7 +101,8 @@ public enum Reconciler {
                 }
             }
         }
-        // Household children of compulsory age with no registration anywhere.
+        // Household children of school age (`SchoolAge.standing`, the rule classification uses)
+        // with no registration anywhere.
         var householdSchoolAge = 0, povertySchoolAge = 0, censusSchoolAge = 0, disabledSchoolAge = 0, leftBehindSchoolAge = 0, exempt = 0
         var outOfSchool: [(String, ResidentID, HouseholdRecord)] = []
         for (i, (key, id, h)) in householdValid.enumerated() {

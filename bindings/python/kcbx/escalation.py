@@ -16,7 +16,7 @@ __all__ = ["Owner", "Escalation", "Obligation", "EscalationSummary", "DueReport"
            "ACTIONS", "STATES"]
 
 #: Obligation actions (ObligationAction in the Swift core).
-ACTIONS = ("contact_guardian", "three_line_report", "enter_ledger", "home_visit", "per_child_plan",
+ACTIONS = ("guardian_contact", "three_line_report", "enter_ledger", "home_visit", "per_child_plan",
            "assign_one_to_one", "persuasion_visit", "education", "return_notice", "administrative_penalty",
            "court_application", "cross_region_letter", "expert_assessment", "placement", "referral")
 #: Obligation states.

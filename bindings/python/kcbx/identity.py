@@ -95,7 +95,7 @@ class SchoolAge:
     """School age on a date (DOMAIN.md §1, seed 000)."""
     age: int  # completed years
     entry_year: int  # autumn of entry to grade 1: the year the child is 6 on 31 August
-    compulsory: bool  # of compulsory-education age, 6-15
+    compulsory: bool  # should be in compulsory education: from 1 September of entry_year until 16
     grade: int  # expected grade if on time: <= 0 before entry, 1-9 compulsory, > 9 after
     stage: Stage
 

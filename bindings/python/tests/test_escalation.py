@@ -67,7 +67,7 @@ def start_refusal(led):
 
 def test_first_days_guardian_contact_and_three_line_report(walk):
     profile, led = walk
-    contact = one(led.due(D(2025, 9, 8)), "contact_guardian")
+    contact = one(led.due(D(2025, 9, 8)), "guardian_contact")
     assert contact.owner.level == "class_teacher" and contact.owner.unit == SCHOOL
     # 004 二（三）3: the same day under Dongchuan; DOMAIN default elsewhere: the next school day.
     assert contact.due_on == (D(2025, 9, 8) if profile == "dongchuan-2025" else D(2025, 9, 9))
@@ -160,7 +160,7 @@ def test_sample_county_due_list_and_escalation(tmp_path):
         led.import_marks_csv(SAMPLE / "attendance.csv")
         led.sweep(as_of)
         due = led.due(as_of)
-        assert {o.action for o in due} >= {"contact_guardian", "enter_ledger", "home_visit", "per_child_plan", "persuasion_visit"}
+        assert {o.action for o in due} >= {"guardian_contact", "enter_ledger", "home_visit", "per_child_plan", "persuasion_visit"}
         overdue = [o for o in due if o.state == "overdue"]
         summary = led.escalate(as_of)
         assert len(summary.escalated) + len(summary.overdue_at_top) == len(overdue) > 0

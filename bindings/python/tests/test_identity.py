@@ -152,14 +152,17 @@ def test_born_31_august_enters_at_six_that_autumn():
 def test_born_1_september_waits_a_year():
     a = kcbx.school_age(dt.date(2019, 9, 1), dt.date(2025, 9, 1))
     assert (a.entry_year, a.age, a.grade, a.stage) == (2026, 6, 0, Stage.PRESCHOOL)
+    assert not a.compulsory   # 6 today, but not of school age until 1 September 2026 (issue 12)
     assert kcbx.school_age(dt.date(2019, 9, 1), dt.date(2026, 9, 1)).grade == 1
 
 
 @pytest.mark.parametrize("on, age, compulsory", [
-    (dt.date(2016, 3, 14), 5, False), (dt.date(2016, 3, 15), 6, True),
+    (dt.date(2016, 3, 14), 5, False),
+    (dt.date(2016, 3, 15), 6, False),   # 6, but school age starts with the entry autumn (issue 12)
+    (dt.date(2016, 9, 1), 6, True),
     (dt.date(2026, 3, 14), 15, True), (dt.date(2026, 3, 15), 16, False),
 ])
-def test_compulsory_age_is_6_to_15(on, age, compulsory):
+def test_compulsory_age_is_entry_autumn_to_16(on, age, compulsory):
     a = kcbx.school_age(dt.date(2010, 3, 15), on)
     assert (a.age, a.compulsory) == (age, compulsory)
 
