@@ -757,6 +757,12 @@ extern kcbx_status kcbx_report_json(kcbx_report *report, char ** out_json);
 /// Number of data rows of a report table.
 extern kcbx_status kcbx_report_rows(kcbx_report *report, int64_t *out_rows);
 
+/// Appends the ledger’s head, signed with the county’s 32-byte Ed25519 `private_key`, to the
+/// report’s notes (after “台账签名头 signed head: “), so the report sent upward (周上报、月汇总)
+/// carries it for the level above to keep and check with kcbx_ledger_verify_heads. Signing again
+/// replaces the earlier head.
+extern kcbx_status kcbx_report_sign(kcbx_report *report, kcbx_ledger *ledger, uint8_t const *private_key);
+
 /// Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first; formula-leading cells
 /// neutralised and the file policy of kcbx_ledger_export_csv (regular files only, permissions kept,
 /// atomic replacement).
