@@ -662,7 +662,7 @@ extern kcbx_status kcbx_ledger_verify(kcbx_ledger *ledger, int64_t anchor_seq, c
 /// of heads, or one head per line, as kcbx_ledger_signed_head made them) signed by the 32-byte
 /// `public_key` is still in the ledger at its seq with the same hash. A rolled-back or forked
 /// ledger fails with KCBX_STATUS_INTEGRITY naming the seq; `*out_first_bad_seq` (may be NULL)
-/// gets the first bad seq, 0 when none.
+/// gets the first bad seq, 0 when none. No heads (”” or “[]”: none received yet) is a plain verify.
 extern kcbx_status kcbx_ledger_verify_heads(kcbx_ledger *ledger, char const *heads_json, uint8_t const *public_key, int64_t *out_first_bad_seq);
 
 /// The fields the ledger knows for a notice (“enrollment”, “return_notice”, “three_line_report”)

@@ -51,7 +51,7 @@ enum HeadMarshal {
 /// of heads, or one head per line, as kcbx_ledger_signed_head made them) signed by the 32-byte
 /// `public_key` is still in the ledger at its seq with the same hash. A rolled-back or forked
 /// ledger fails with KCBX_STATUS_INTEGRITY naming the seq; `*out_first_bad_seq` (may be NULL)
-/// gets the first bad seq, 0 when none.
+/// gets the first bad seq, 0 when none. No heads ("" or "[]": none received yet) is a plain verify.
 @c public func kcbx_ledger_verify_heads(_ ledger: OpaquePointer?, _ heads_json: UnsafePointer<CChar>?,
                                         _ public_key: UnsafePointer<UInt8>?, _ out_first_bad_seq: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     out_first_bad_seq?.pointee = 0

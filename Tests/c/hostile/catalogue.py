@@ -286,6 +286,7 @@ accept("kcbx_ledger_export_csv", "filter_json", "NULL")
 accept("kcbx_ledger_open", "actor_role", "NULL empty")
 accept("kcbx_ledger_change_profile", "actor_role", "NULL empty")
 accept("kcbx_ledger_verify_heads", "out_first_bad_seq", "NULL")
+accept("kcbx_ledger_verify_heads", "heads_json", "empty")  # no heads received yet: a plain verify, as "[]"
 accept("kcbx_ledger_report", "unit", "NULL empty")
 accept("kcbx_ledger_verify", "anchor_hash")  # ignored while anchor_seq is 0; EXTRAS try it with anchor_seq 1
 for _p in ("attending_csv", "poverty_csv", "three_kinds_csv", "dropouts_csv"):
