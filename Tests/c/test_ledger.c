@@ -215,6 +215,12 @@ int main(void) {
     CHECK_OK(kcbx_ledger_case_action(school, case_b, "guardian_contact", 20250922, NULL));
     CHECK_STATUS(kcbx_ledger_case_return(school, case_b, "S-B9", "original_school", 20250924, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_STATUS(kcbx_ledger_case_return(school, case_b, "S-A1", "on_the_moon", 20250924, NULL), KCBX_STATUS_INVALID_INPUT);
+    /* Placement (000 四（三）, 002 二（四）): special placements are for disabled or ill children. */
+    CHECK_STATUS(kcbx_ledger_case_return(school, case_b, "S-A1", "special_school", 20250924, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_ERROR_MENTIONS("disabled or ill");
+    /* Exemptions (002 二（三）（四）): deferral needs an illness or disability reason, not G. */
+    CHECK_STATUS(kcbx_ledger_case_exempt(county, case_b, "deferred", "专家组〔2025〕2号", 20250923, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_ERROR_MENTIONS("C, D, E, P");
     CHECK_STATUS(kcbx_ledger_case_return(school, case_b, "S-A1", "original_school", 20250901, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("before the case was opened");
     CHECK_OK(kcbx_ledger_case_return(school, case_b, "S-A1", "original_school", 20250924, NULL));
