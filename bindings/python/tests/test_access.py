@@ -18,7 +18,7 @@ OUTSIDE = make_id("640422", "20140505", "042")  # school 640422122, township 640
 FOREIGN = make_id("640423", "20150101", "031")  # county 640423
 HEADER = "resident_id,name,school_id,school_name,township_code,grade,address\n"
 ROWS = {
-    INSIDE: f"{INSIDE},马小明,640422132,新营小学,640422103,4,=HYPERLINK(\"http://x\")\n",
+    INSIDE: f'{INSIDE},马小明,640422132,新营小学,640422103,4,"=HYPERLINK(""http://x"")"\n',   # RFC 4180 quoting
     OUTSIDE: f"{OUTSIDE},杨小红,640422122,平峰小学,640422102,6,平峰乡\n",
     FOREIGN: f"{FOREIGN},隆小德,640423101,隆德小学,640423100,5,隆德县\n",
 }

@@ -74,7 +74,7 @@ def test_classification_and_sweep_use_the_entry_rule(tmp_path, profile):
         led.set_calendar_file(cal_path)
         led.import_students_csv(roster)
         opened = led.sweep(AS_OF)["opened"]
-        students = {c["student"] for c in led.cases()}
+        students = {c["student"] for c in led.cases(full_ids=True)}
         assert len(opened) == 2
         assert students == {k for k, (_, _, due) in zip(kids, BOUNDARY) if due}
 
