@@ -106,7 +106,12 @@ extension DateEncoding {
     func decode(_ v: Int32, field: @autoclosure () -> String) throws -> CivilDate? {
         if v == none { return nil }
         switch self {
-        case .dayNumber: return CivilDate(dayNumber: v)
+        case .dayNumber:
+            // Years 0001-9999, as every other date input (fuzz bulk crash-0bc14341).
+            guard (-719_162...2_932_896).contains(v) else {
+                throw KCBXError.invalidInput(field: field(), rule: "day number \(v) is outside the years 0001-9999")
+            }
+            return CivilDate(dayNumber: v)
         case .yyyymmdd: return try CivilDate(yyyymmdd: v, field: field())
         }
     }
