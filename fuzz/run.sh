@@ -35,7 +35,7 @@ status=0
 # Inputs that once crashed (fuzz/regressions/<harness>/, committed with their fix) must pass first.
 for h in "${HARNESSES[@]}"; do
   [[ -d regressions/$h ]] || continue
-  if ! ASAN_OPTIONS=detect_leaks=0 "$BIN/fuzz-$h" regressions/$h/* >"$SCRATCH/logs-regressions-$h.log" 2>&1; then
+  if ! SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$BIN/fuzz-$h" regressions/$h/* >"$SCRATCH/logs-regressions-$h.log" 2>&1; then
     echo "fuzz: a committed regression input of $h crashes again: fuzz/$SCRATCH/logs-regressions-$h.log"; status=1
   fi
 done
@@ -45,7 +45,7 @@ for h in "${HARNESSES[@]}"; do
   mkdir -p "$work" "$crashes" "$SCRATCH/logs"
   dict=(); [[ -f dict/$h.dict ]] && dict=(-dict="dict/$h.dict")
   # Swift keeps runtime caches alive for the process: leaks are checked by `make sanitize`, not here.
-  ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 "$BIN/fuzz-$h" "$work" "corpus/$h" "${dict[@]}" \
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 "$BIN/fuzz-$h" "$work" "corpus/$h" "${dict[@]}" \
     -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=3072 -max_len=8192 -print_final_stats=1 \
     -artifact_prefix="$crashes/" >"$log" 2>&1
   rc=$?

@@ -115,7 +115,7 @@ extension DateEncoding {
     func decode(_ v: Int32, field: @autoclosure () -> String) throws -> CivilDate? {
         if v == none { return nil }
         switch self {
-        case .dayNumber: return try CivilDate(checkedDayNumber: v, field: field())
+        case .dayNumber: return try CivilDate(checkedDayNumber: v, field: field())   // years 0001-9999 (fuzz bulk crash-0bc14341)
         case .yyyymmdd: return try CivilDate(yyyymmdd: v, field: field())
         }
     }

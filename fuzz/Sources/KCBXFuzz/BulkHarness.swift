@@ -1,3 +1,4 @@
+import Foundation
 @testable import KCBXCore
 
 /// The bulk classifier's columns (`Classifier.classifyMany`, behind `kcbx_classify_many`, the
@@ -25,6 +26,9 @@ enum BulkHarness: Harness {
         }
         var done: Bool { at >= data.count }
     }
+
+    /// `KCBX_FUZZ_DEBUG=1`: print the decoded columns and the rows (to read a crashing input).
+    static let debug = ProcessInfo.processInfo.environment["KCBX_FUZZ_DEBUG"] != nil
 
     static func run(_ data: [UInt8]) {
         guard !data.isEmpty else { return }
@@ -56,7 +60,9 @@ enum BulkHarness: Harness {
         a.expertOpinion = { $0 % 2 == 0 ? "专家意见-\($0)" : nil }
         a.markChild = markChild; a.markDate = markDate; a.markKind = markKind
         a.leaveFrom = withLeave ? leaveFrom : nil; a.leaveTo = withLeave ? leaveTo : nil
+        if debug { print("bulk input: encoding \(encoding) as_of \(asOf) birth \(birth) grade \(grade) registration \(reg) registration_date \(regDate) facts \(facts) groups \(groups) marks \(markChild) \(markDate) \(markKind) leave \(leaveFrom) \(leaveTo)") }
         guard let table = try? classifier.classifyMany(a, asOf: asOf, today: Fixture.asOf) else { return }
+        if debug { for row in 0..<n { print("bulk row \(row): since \(table.value(.since, row: row)) streak_start \(table.value(.streakStart, row: row)) status \(table.value(.status, row: row))") } }
         require(table.rows == n, "\(table.rows) result rows for \(n) children")
         var column = [Int32](repeating: 0, count: n), idsOut = [Int64](repeating: 0, count: n)
         _ = idsOut.withUnsafeMutableBufferPointer { table.copyChildIDs(into: $0) }
