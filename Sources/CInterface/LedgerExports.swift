@@ -18,6 +18,13 @@ typealias LedgerHandle = Handle<Ledger>
 }
 
 enum LedgerMarshal {
+    /// The actor of kcbx_ledger_open and kcbx_ledger_change_profile (`role` may be NULL).
+    static func actor(_ level: UnsafePointer<CChar>?, _ unit: UnsafePointer<CChar>?, _ person: UnsafePointer<CChar>?,
+                      _ role: UnsafePointer<CChar>?) throws -> LedgerActor {
+        try LedgerActor(level: try Marshal.string(level, "actor_level"), unitCode: try Marshal.string(unit, "actor_unit"),
+                        person: try Marshal.string(person, "actor_person"), role: try text(role, "actor_role"))
+    }
+
     /// `full_ids`: 0 (masked) or 1 (full resident IDs, `Ledger.disclosure` decides).
     static func fullIDs(_ v: Int32) throws -> Bool {
         guard v == 0 || v == 1 else { throw KCBXError.invalidInput(field: "full_ids", rule: "must be 0 or 1, got \(v)") }
@@ -83,8 +90,7 @@ enum LedgerMarshal {
         let out = try Marshal.out(out_ledger, "out_ledger")
         let p = try Marshal.string(path, "path")
         let profile = try PolicyHandle.get(policy, "policy").value
-        let actor = try LedgerActor(level: try Marshal.string(actor_level, "actor_level"), unitCode: try Marshal.string(actor_unit, "actor_unit"),
-                                    person: try Marshal.string(actor_person, "actor_person"), role: try LedgerMarshal.text(actor_role, "actor_role"))
+        let actor = try LedgerMarshal.actor(actor_level, actor_unit, actor_person, actor_role)
         out.pointee = LedgerHandle.make(try Ledger(path: p, policy: profile, actor: actor))
     }
 }

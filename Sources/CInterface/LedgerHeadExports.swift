@@ -81,8 +81,7 @@ enum HeadMarshal {
         let out = try Marshal.out(out_ledger, "out_ledger")
         let p = try Marshal.string(path, "path")
         let profile = try PolicyHandle.get(policy, "policy").value
-        let actor = try LedgerActor(level: try Marshal.string(actor_level, "actor_level"), unitCode: try Marshal.string(actor_unit, "actor_unit"),
-                                    person: try Marshal.string(actor_person, "actor_person"), role: try LedgerMarshal.text(actor_role, "actor_role"))
+        let actor = try LedgerMarshal.actor(actor_level, actor_unit, actor_person, actor_role)
         out.pointee = LedgerHandle.make(try Ledger.changeProfile(path: p, to: profile, actor: actor, reason: try Marshal.string(reason, "reason")))
     }
 }
