@@ -656,9 +656,8 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
     guarded {
         let t = try TableHandle.get(table, "table").value
         let col = try tableColumn(column)
-        guard row >= 0, row < Int64(t.rows) else { throw KCBXError.invalidInput(field: "row", rule: "\(row) is not in 0..<\(t.rows)") }
         let out = try Marshal.out(out_value, "out_value")
-        let v = t.value(col, row: Int(row))
+        let v = try t.value(col, row: Int(row))
         if col.isDate { out.pointee = v == Int64(Int32.min) ? 0 : Int64(CivilDate(dayNumber: Int32(clamping: v)).yyyymmdd) } else { out.pointee = v }
     }
 }

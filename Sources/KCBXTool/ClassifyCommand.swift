@@ -60,7 +60,7 @@ struct ClassifyCommand: ParsableCommand {
             var listed = TextTable(headers: ["身份证号", "姓名", "年级", "状态", "起始", "规则", "预警", "风险"])
             let threshold = ChildStatus.allCases.first { $0.label == list }?.attendanceSeverity ?? 2
             for i in 0..<table.rows {
-                let row = table.row(i)
+                let row = try table.row(i)
                 let f = facts[i]
                 let stage = f.grade.map { Stage(grade: $0) } ?? f.birthDate.map { SchoolAge(birthDate: $0).expectedStage(on: on) } ?? .beyond
                 summary.add(stage: stage, status: row.status, reason: row.proposedReason)

@@ -161,7 +161,7 @@ struct ClassificationPropertyTests {
             for i in 0..<n {
                 let single = try k.classify(mine[i], facts: facts[i], asOf: asOf)
                 seen.insert(single.status); alerts.formUnion(single.alerts); flags.formUnion(single.riskFlags)
-                #expect(table.row(i) == single.row(childID: ids[i]), "round \(round) child \(i) (\(profile.id), \(shuffled ? "shuffled" : "sorted"), \(encoding))")
+                #expect(try table.row(i) == single.row(childID: ids[i]), "round \(round) child \(i) (\(profile.id), \(shuffled ? "shuffled" : "sorted"), \(encoding))")
                 conflicts += single.conflicts.count
             }
             #expect(table.conflicts.count == conflicts)
@@ -198,7 +198,7 @@ struct ClassificationPropertyTests {
         let shuffled = try k.classifyMany(children: facts, markChild: order.map { child[$0] }, markDate: order.map { date[$0] },
                                           markKind: order.map { kind[$0] }, asOf: day("2025-12-19"))
         var same = true
-        for r in 0..<n where sorted.row(r) != shuffled.row(r) { same = false; Issue.record("row \(r) differs"); break }
+        for r in 0..<n where try sorted.row(r) != shuffled.row(r) { same = false; Issue.record("row \(r) differs"); break }
         #expect(same)
         #expect(sorted.count(.dropout) + sorted.count(.suspectedDropout) > 0)
     }

@@ -21,3 +21,18 @@ func bulkDayNumberOutsideCivilYearsIsRefused() throws {
     #expect((try? CivilDate(year: 1, month: 1, day: 1))?.dayNumber == -719_162)
     #expect((try? CivilDate(year: 9999, month: 12, day: 31))?.dayNumber == 2_932_896)
 }
+
+/// A row outside the table is an error naming it, never a trap (issue 11: no precondition
+/// reachable from a C call; kcbx_table_value goes through `value(_:row:)`).
+@Test("ClassificationTable: a row outside 0..<rows is an error, not a trap")
+func tableRowOutsideIsAnError() throws {
+    let classifier = try Classifier(profile: try PolicyProfile.builtin("guyuan-2021"), calendar: try SchoolCalendar.standard(schoolYear: 2025))
+    var a = BulkArrays(encoding: .dayNumber)
+    a.birth = [try CivilDate(iso: "2016-03-10").dayNumber, try CivilDate(iso: "2015-05-01").dayNumber]; a.grade = [0, 0]
+    a.registration = [0, 0]; a.registrationDate = [Int32.min, Int32.min]; a.factBits = [0, 0]; a.groupMask = [0, 0]
+    let t = try classifier.classifyMany(a, asOf: try CivilDate(iso: "2025-09-01"), today: try CivilDate(iso: "2025-12-15"))
+    #expect(t.rows == 2)
+    _ = try t.row(1)
+    #expect(throws: KCBXError.self) { _ = try t.row(2) }
+    #expect(throws: KCBXError.self) { _ = try t.value(.status, row: -1) }
+}

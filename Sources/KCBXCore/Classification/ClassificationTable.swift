@@ -119,10 +119,10 @@ public final class ClassificationTable: @unchecked Sendable {
         alerts[r] = o.alerts | (conflicts > 0 ? AlertSet.conflictingMarks.rawValue : 0); flags[r] = o.flags
     }
 
-    /// A cell as an integer; dates as day numbers (Int32.min for none). `r` must be in 0..<rows
-    /// (as for an array's subscript; the C layer checks it first).
-    public func value(_ column: TableColumn, row r: Int) -> Int64 {
-        precondition(r >= 0 && r < rows, "row \(r) out of 0..<\(rows)")
+    /// A cell as an integer; dates as day numbers (Int32.min for none). A row outside 0..<rows
+    /// is an error naming it.
+    public func value(_ column: TableColumn, row r: Int) throws -> Int64 {
+        try checkRow(r)
         switch column {
         case .childID: return childID[r]
         case .status: return Int64(status[r])
@@ -177,9 +177,9 @@ public final class ClassificationTable: @unchecked Sendable {
         return n
     }
 
-    /// One row as a value. `r` must be in 0..<rows (as for an array's subscript).
-    public func row(_ r: Int) -> ClassificationRow {
-        precondition(r >= 0 && r < rows, "row \(r) out of 0..<\(rows)")
+    /// One row as a value. A row outside 0..<rows is an error naming it.
+    public func row(_ r: Int) throws -> ClassificationRow {
+        try checkRow(r)
         func date(_ v: Int32) -> CivilDate? { v == ChildKernel.noDate ? nil : CivilDate(dayNumber: v) }
         // The workers store only valid codes; the fallbacks keep a broken invariant from trapping.
         let reasons = ReasonCode.allCases
@@ -197,5 +197,9 @@ public final class ClassificationTable: @unchecked Sendable {
         var n = 0
         for r in 0..<rows where status[r] == s.rawValue { n += 1 }
         return n
+    }
+
+    private func checkRow(_ r: Int) throws {
+        guard r >= 0 && r < rows else { throw KCBXError.invalidInput(field: "row", rule: "\(r) is outside 0..<\(rows)") }
     }
 }

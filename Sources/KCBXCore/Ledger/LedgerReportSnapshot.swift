@@ -55,7 +55,7 @@ extension Ledger {
         if students.contains(where: \.current), let columns = try? SweepColumns(db, scope: scope, from: cal.firstDay, through: asOf),
            let table = try? columns.classify(classifier, asOf: asOf, today: today) {
             for r in 0..<table.rows {
-                let row = table.row(r)
+                let row = try table.row(r)
                 bulk[columns.keys[r]] = (row.status, row.since)
             }
         }

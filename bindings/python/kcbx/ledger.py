@@ -39,13 +39,8 @@ class Ledger(NativeHandle):
     def open(cls, path: PathLike, policy: Policy, actor: Dict[str, str]) -> "Ledger":
         """Opens (creating when missing) the ledger at `path` under `policy`, acting as
         `actor` = {"level": "county", "unit": "640422", "person": "张老师", "role": optional}."""
-        for key in ("level", "unit", "person"):
-            if key not in actor:
-                raise TypeError(f"actor needs '{key}' (level, unit, person[, role])")
         out = ffi.new("kcbx_ledger **")
-        check(lib.kcbx_ledger_open(c_path(path), policy._ptr, c_string(actor["level"], "actor.level"),
-                                   c_string(actor["unit"], "actor.unit"), c_string(actor["person"], "actor.person"),
-                                   _opt(actor.get("role"), "actor.role"), out))
+        check(lib.kcbx_ledger_open(c_path(path), policy._ptr, *_actor_args(actor), out))
         return cls(ffi.gc(out[0], lib.kcbx_ledger_close))
 
     @classmethod
@@ -53,13 +48,8 @@ class Ledger(NativeHandle):
         """Opens the ledger at `path` and records that `policy` is now the profile in force (an
         attributed `profile.changed` event with `reason`). Needs county level or above; a lower
         actor's attempt raises PermissionDenied and is recorded."""
-        for key in ("level", "unit", "person"):
-            if key not in actor:
-                raise TypeError(f"actor needs '{key}' (level, unit, person[, role])")
         out = ffi.new("kcbx_ledger **")
-        check(lib.kcbx_ledger_change_profile(c_path(path), policy._ptr, c_string(actor["level"], "actor.level"),
-                                             c_string(actor["unit"], "actor.unit"), c_string(actor["person"], "actor.person"),
-                                             _opt(actor.get("role"), "actor.role"), c_string(reason, "reason"), out))
+        check(lib.kcbx_ledger_change_profile(c_path(path), policy._ptr, *_actor_args(actor), c_string(reason, "reason"), out))
         return cls(ffi.gc(out[0], lib.kcbx_ledger_close))
 
     @property
@@ -298,6 +288,16 @@ class Ledger(NativeHandle):
         text = heads if isinstance(heads, str) else "\n".join(heads)
         bad = ffi.new("int64_t *")
         check(lib.kcbx_ledger_verify_heads(self._ptr, c_string(text, "heads"), _key(public_key, "public_key"), bad))
+
+
+def _actor_args(actor: Dict[str, str]) -> tuple:
+    """The actor dict as the C arguments (level, unit, person, role) of kcbx_ledger_open and
+    kcbx_ledger_change_profile."""
+    for key in ("level", "unit", "person"):
+        if key not in actor:
+            raise TypeError(f"actor needs '{key}' (level, unit, person[, role])")
+    return (c_string(actor["level"], "actor.level"), c_string(actor["unit"], "actor.unit"),
+            c_string(actor["person"], "actor.person"), _opt(actor.get("role"), "actor.role"))
 
 
 def _key(key: bytes, field: str) -> Any:

@@ -62,20 +62,20 @@ enum BulkHarness: Harness {
         a.leaveFrom = withLeave ? leaveFrom : nil; a.leaveTo = withLeave ? leaveTo : nil
         if debug { print("bulk input: encoding \(encoding) as_of \(asOf) birth \(birth) grade \(grade) registration \(reg) registration_date \(regDate) facts \(facts) groups \(groups) marks \(markChild) \(markDate) \(markKind) leave \(leaveFrom) \(leaveTo)") }
         guard let table = try? classifier.classifyMany(a, asOf: asOf, today: Fixture.asOf) else { return }
-        if debug { for row in 0..<n { print("bulk row \(row): since \(table.value(.since, row: row)) streak_start \(table.value(.streakStart, row: row)) status \(table.value(.status, row: row))") } }
+        if debug { for row in 0..<n { print("bulk row \(row): \(String(describing: try? table.row(row)))") } }
         require(table.rows == n, "\(table.rows) result rows for \(n) children")
         var column = [Int32](repeating: 0, count: n), idsOut = [Int64](repeating: 0, count: n)
         _ = idsOut.withUnsafeMutableBufferPointer { table.copyChildIDs(into: $0) }
         require(idsOut == (withIDs ? ids : (0..<n).map(Int64.init)), "child ids not copied through")
         for c in TableColumn.allCases {
-            for row in 0..<n { _ = table.value(c, row: row) }
+            for row in 0..<n { require((try? table.value(c, row: row)) != nil, "row \(row) column \(c) unreadable") }
             for e in DateEncoding.allCases { _ = column.withUnsafeMutableBufferPointer { table.copy(c, into: $0, dates: e) } }
         }
         var total = 0
         for s in ChildStatus.allCases { total += table.count(s) }
         require(total == n, "status counts \(total) for \(n) children")
         for row in 0..<n {
-            let v = table.row(row)
+            guard let v = try? table.row(row) else { require(false, "row \(row) unreadable"); continue }
             require(v.conflicts >= 0 && v.missingDays >= 0 && v.termUnexcusedDays <= v.termSchoolDays, "row \(row) counts \(v)")
         }
     }
