@@ -24,6 +24,8 @@ enum EventKind: String, CaseIterable {
     /// The profile in force was changed; payload `ProfileChangedPayload`.
     case profileChanged = "profile.changed"
     case exported = "export.full_ids"
+    /// A report duty of the profile's calendar recorded as filed (Supervision/DutyFiling.swift); payload `DutyFiledPayload`.
+    case dutyFiled = "duty.filed"
 }
 
 /// `profileHash` (SHA-256 of the profile's canonical JSON) and `profileJSON` are absent in
@@ -76,6 +78,9 @@ struct EscalatedPayload: Codable {
     var due: String; var newDue: String; var date: String
     enum CodingKeys: String, CodingKey { case obligation, action, from, to, notify, due, newDue = "new_due", date }
 }
+
+/// A report duty's occurrence (`due`) filed on `date`.
+struct DutyFiledPayload: Codable { var duty: String; var due: String; var date: String }
 
 struct RefusedPayload: Codable { var operation: String; var detail: String }
 struct ExportedPayload: Codable { var format: String }

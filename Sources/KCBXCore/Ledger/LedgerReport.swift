@@ -12,6 +12,17 @@ public enum LedgerReportKind: String, Sendable, CaseIterable {
     case baiyinAttachment4 = "baiyin-attachment-4"
     /// Enrollment, dropout and nine-year consolidation rates with their formulas, and relapses.
     case rates
+    /// 通报 for a period, per unit below (001 二（二）季通报; 002 二（二）; 003 四（二）; 004 三（四）).
+    case bulletin
+    /// The period's obligations by the unit that owed them and its heads (the bulletin's second table).
+    case bulletinObligations = "bulletin-obligations"
+    /// The profile calendar's report duties owed in the period and whether the ledger shows them done.
+    case bulletinDuties = "bulletin-duties"
+    /// 五长责任追究清单 for a period (001 二（六）).
+    case accountability
+
+    /// Kinds that cover a period (`report(_:from:through:)`); given one date they cover its month up to that date.
+    public var coversPeriod: Bool { [.bulletin, .bulletinObligations, .bulletinDuties, .accountability].contains(self) }
 
     /// Parses a kind's raw value; the error lists the kinds.
     public init(code: String, field: String = "kind") throws { self = try ledgerParseCode(code, field) }
@@ -26,9 +37,33 @@ extension Ledger {
     /// Every report names the profile in force and its SHA-256 in its notes. With `signingKey`
     /// (the county's Ed25519 key) it also carries the ledger's signed head (`LedgerHead`, one
     /// JSON line after `台账签名头 signed head: `) for the level above to keep (周上报、月汇总).
+    /// The period kinds (bulletin, accountability) cover the month of `asOf` up to `asOf`.
     public func report(_ kind: LedgerReportKind, asOf: CivilDate, unit: ReportUnit? = nil, fullIDs: Bool = false,
                        signingKey: LedgerSigningKey? = nil) throws -> ReportTable {
+        if kind.coversPeriod {
+            let month = try SupervisionPeriod(.month, containing: asOf)
+            return try report(kind, period: try SupervisionPeriod(from: month.from, through: asOf), unit: unit, fullIDs: fullIDs, signingKey: signingKey)
+        }
         var t = try reportTable(kind, asOf: asOf, unit: unit, fullIDs: fullIDs)
+        t.notes.append(profileNote)
+        if let signingKey { try sign(&t, key: signingKey) }
+        return t
+    }
+
+    /// A report over `period`: the bulletin kinds and the accountability list (their as-of date is
+    /// the period's last day); any other kind as of the period's last day.
+    public func report(_ kind: LedgerReportKind, period: SupervisionPeriod, unit: ReportUnit? = nil, fullIDs: Bool = false,
+                       signingKey: LedgerSigningKey? = nil) throws -> ReportTable {
+        guard kind.coversPeriod else { return try report(kind, asOf: period.through, unit: unit, fullIDs: fullIDs, signingKey: signingKey) }
+        let u = unit ?? ownUnit
+        _ = try read { db in try unitLabel(u, db) }
+        var t: ReportTable
+        switch kind {
+        case .bulletin: t = try bulletinTable(period, unit: u)
+        case .bulletinObligations: t = try bulletinObligationsTable(period, unit: u)
+        case .bulletinDuties: t = try bulletinDutiesTable(period, unit: u)
+        default: t = try accountabilityTable(period, unit: u, fullIDs: fullIDs)
+        }
         t.notes.append(profileNote)
         if let signingKey { try sign(&t, key: signingKey) }
         return t

@@ -124,7 +124,7 @@ extension PolicyProfile {
                 Referral(department: .police, reasons: [.T, .J], duty: "充分发挥公安部门控辍保学职能作用（核实户籍、查找失踪失联）", provenance: doc("二（一）")),
                 Referral(department: .civilAffairs, reasons: [.M, .N], groups: [.subsistenceAllowance, .extremeHardship, .unsupported],
                          duty: "充分发挥民政部门控辍保学职能作用（早婚、救助）", provenance: doc("二（一）")),
-            ]))
+            ]), accountableHeads: AccountableHead.guyuanFiveHeads)
     }
 
     static var fujian2020: PolicyProfile {
@@ -191,7 +191,7 @@ extension PolicyProfile {
                 Referral(department: .naturalResources, duty: "参与督促劝返", provenance: doc("二（十六）")),
                 Referral(department: .tradeUnion, duty: "贫困家庭关爱，参与督促劝返", provenance: doc("二（十七）")),
                 Referral(department: .education, reasons: [.F, .G], duty: "组织实施；解决因“学困、厌学”导致辍学", provenance: doc("二（二）")),
-            ]))
+            ]), accountableHeads: AccountableHead.huarongHeads)
     }
 
     static var dongchuan2025: PolicyProfile {
@@ -207,6 +207,7 @@ extension PolicyProfile {
                 .crossRegionLetter: Sourced(.flag(true), doc("二（三）3：非本地户籍的学生由区教育体育局向户籍地教育行政部门发函")),
                 .perChildPlan: Sourced(.flag(true), doc("二（三）1：“一生一案”")),
                 .dualLine: Sourced(.flag(true), doc("三（二）“双线四级”")),
+                .bulletinRanking: Sourced(.flag(true), doc("三（四）区教体局将对各学校控辍保学工作成效进行考评，实行通报；通报表扬、通报批评")),
             ],
             monitoredGroups: Sourced([.unstableOutOfPoverty, .marginalRisk, .suddenHardship, .registeredPoor, .migrant, .leftBehind, .familyCrisis],
                                      doc("二（三）1：重点监测群体；脱贫家庭、流动和留守儿童、家庭变故")),
@@ -223,6 +224,6 @@ extension PolicyProfile {
                 Referral(department: .ruralRevitalisation, groups: [.registeredPoor, .unstableOutOfPoverty, .marginalRisk, .suddenHardship],
                          duty: "辍失学学生与脱贫户及“三类”重点监测人员信息比对", provenance: doc("二（二）3")),
                 Referral(department: .township, duty: "履行主体劝返责任；依法执行“四步法”", provenance: doc("二（三）2、二（七）4")),
-            ]))
+            ]), accountableHeads: AccountableHead.dongchuanHeads)
     }
 }

@@ -62,6 +62,13 @@ extension PolicyProfile {
         if let duties = try r.array("report_duties") {
             p.reportDuties = try duties.enumerated().map { try ReportDuty(json: $1, path: "report_duties[\($0)]", fallback: fileProvenance) }
         }
+        if let heads = r.value("accountable_heads") {
+            var hr = try JSONObjectReader(heads, path: "accountable_heads")
+            let prov = try PolicyProfile.readProvenance(&hr, fallback: fileProvenance)
+            guard let list = try hr.array("value") else { throw KCBXError.invalidInput(field: "accountable_heads.value", rule: "must be an array of {level, title}") }
+            p.accountableHeads = Sourced(try list.enumerated().map { try AccountableHead(json: $1, path: "accountable_heads.value[\($0)]") }, prov)
+            try hr.rejectUnknown()
+        }
         if let refs = try r.array("referrals") {
             p.referrals = try refs.enumerated().map { try Referral(json: $1, path: "referrals[\($0)]", fallback: fileProvenance) }
         }
@@ -134,6 +141,8 @@ extension PolicyProfile {
         }
         var groups: [String: JSONValue] = ["value": .array(monitoredGroups.value.map { .string($0.rawValue) })]
         prov(monitoredGroups.provenance, into: &groups)
+        var heads: [String: JSONValue] = ["value": .array(accountableHeads.value.map { $0.jsonValue() })]
+        prov(accountableHeads.provenance, into: &heads)
         return .object([
             "kcbx_policy": .number(Double(PolicyProfile.fileFormatVersion)),
             "id": .string(id), "jurisdiction": .string(jurisdiction), "region_code": .string(regionCode),
@@ -142,6 +151,7 @@ extension PolicyProfile {
             "monitored_groups": .object(groups),
             "report_duties": .array(reportDuties.map { $0.jsonValue() }),
             "referrals": .array(referrals.map { $0.jsonValue() }),
+            "accountable_heads": .object(heads),
         ])
     }
 

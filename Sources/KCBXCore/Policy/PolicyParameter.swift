@@ -68,6 +68,8 @@ public enum ParameterKey: String, Sendable, CaseIterable {
     case homeVisitEvery = "home_visit_every"
     /// An escalated obligation is due at the next level within this time of the escalation.
     case escalationResponse = "escalation_response"
+    /// The bulletin (通报) rates the units below the actor and names praise and criticism (004 三（四）).
+    case bulletinRanking = "bulletin_ranking"
 
     public enum Kind: String, Sendable { case duration, number, flag, text }
 
@@ -77,7 +79,7 @@ public enum ParameterKey: String, Sendable, CaseIterable {
              .educationStepDeadline, .returnNoticeDeadline, .penaltyStepDeadline,
              .noticeIssueWithin, .courtStepDeadline, .caseActionWithin, .homeVisitEvery, .escalationResponse: return .duration
         case .chronicAbsenceShare, .closureAttendedDays, .closureWindowDays, .consolidationTarget: return .number
-        case .dualLine, .crossRegionLetter, .perChildPlan, .oneToOneAssignment: return .flag
+        case .dualLine, .crossRegionLetter, .perChildPlan, .oneToOneAssignment, .bulletinRanking: return .flag
         case .attendanceRecordBy: return .text
         }
     }
@@ -110,6 +112,7 @@ public enum ParameterKey: String, Sendable, CaseIterable {
         case .caseActionWithin: return d(.duration(.init(7, .calendarDays)), "DOMAIN.md §3 interpretation: a case's first actions within a week")
         case .homeVisitEvery: return d(.duration(.init(7, .calendarDays)), "DOMAIN.md §3 interpretation of 持续家访，直至劝返 (004 二（三）4): weekly")
         case .escalationResponse: return d(.duration(.init(5, .calendarDays)), "DOMAIN.md §3 interpretation: the next level acts within 5 days")
+        case .bulletinRanking: return d(.flag(false), "DOMAIN.md §8: only Dongchuan (004 三（四）) rates schools in its bulletin")
         }
     }
 

@@ -19,17 +19,21 @@ public struct PolicyProfile: Equatable, Sendable {
     public var monitoredGroups: Sourced<[SpecialGroup]>
     public var reportDuties: [ReportDuty]
     public var referrals: [Referral]
+    /// The heads answerable for results at each level (001's 五长; `AccountableHead.defaultHeads` otherwise).
+    public var accountableHeads: Sourced<[AccountableHead]>
 
     /// A profile with every parameter at its DOMAIN.md default and the given overrides.
     public init(id: String, jurisdiction: String, regionCode: String, document: String, title: String, source: String,
                 overrides: [ParameterKey: Sourced<ParameterValue>] = [:],
-                monitoredGroups: Sourced<[SpecialGroup]>, reportDuties: [ReportDuty], referrals: [Referral]) {
+                monitoredGroups: Sourced<[SpecialGroup]>, reportDuties: [ReportDuty], referrals: [Referral],
+                accountableHeads: Sourced<[AccountableHead]> = AccountableHead.defaultHeads) {
         self.id = id; self.jurisdiction = jurisdiction; self.regionCode = regionCode
         self.document = document; self.title = title; self.source = source
         var p: [ParameterKey: Sourced<ParameterValue>] = [:]
         for key in ParameterKey.allCases { p[key] = overrides[key] ?? key.defaultValue }
         parameters = p
         self.monitoredGroups = monitoredGroups; self.reportDuties = reportDuties; self.referrals = referrals
+        self.accountableHeads = accountableHeads
     }
 
     /// The parameter with its provenance.
