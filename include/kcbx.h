@@ -624,15 +624,33 @@ extern kcbx_status kcbx_ledger_open(char const *path, kcbx_policy *policy, char 
 /// (hash “” for a ledger created before profiles were recorded). Free with kcbx_string_free.
 extern kcbx_status kcbx_ledger_profile(kcbx_ledger *ledger, char ** out_profile_json);
 
+/// Records that report duty `duty` (an id of the profile’s report duties, e.g.
+/// “county_monthly_summary”) due on `due` (YYYYMMDD, an occurrence of the duty) was filed on
+/// `filed_on`: one `duty.filed` event, which the bulletin’s duty table reads. The actor’s level
+/// must be the duty’s or above (a department’s duty: county or above). `note` may be NULL.
+extern kcbx_status kcbx_ledger_record_duty_filed(kcbx_ledger *ledger, char const *duty, int32_t due, int32_t filed_on, char const *note);
+
 /// A statutory report computed from the ledger as it stood on `as_of` (YYYYMMDD) into
 /// `*out_report` (free with kcbx_report_free). `kind`: “guyuan-attachment-1” (seed 001 附件1, per
 /// stage), “guyuan-attachment-2” (001 附件2), “baiyin-attachment-3” (000 附件3, 6-year-old roster),
 /// “baiyin-attachment-4” (000 附件4), “rates” (enrollment, dropout, consolidation rates with their
-/// formulas and the profile’s target; relapses). `unit`: NULL or “” for the actor’s own unit, else
+/// formulas and the profile’s target; relapses); “bulletin”, “bulletin-obligations”, “bulletin-duties” and
+/// “accountability” cover the month of `as_of` up to `as_of` (any period: kcbx_ledger_report_period). `unit`: NULL or “” for the actor’s own unit, else
 /// “school:<id>”, “township:<9 digits>”, “county:<6 digits>” or a bare 6-digit region code; a unit
 /// outside the actor’s jurisdiction is refused (KCBX_STATUS_PERMISSION_DENIED) and recorded.
 /// `full_ids` 1 asks for unmasked resident IDs (county level or above; recorded), else 0.
 extern kcbx_status kcbx_ledger_report(kcbx_ledger *ledger, char const *kind, int32_t as_of, char const *unit, int32_t full_ids, kcbx_report **out_report);
+
+/// A report over the period `date_from`..`date_to` (YYYYMMDD, both included): “bulletin” (通报 per
+/// unit below: new suspected, dropout and out-of-school cases, returns, closures, relapses, open at
+/// the end, 动态清零, obligations due / on time / late / overdue / escalated, audit findings, spot
+/// checks; rated under profiles that rate, 004 三（四）), “bulletin-obligations” (the period’s
+/// obligations by the unit that owed them and its heads), “bulletin-duties” (the profile
+/// calendar’s report duties owed in the period and whether the ledger shows them done),
+/// “accountability” (五长责任追究清单, 001 二（六）: each level with an overdue obligation on a
+/// dropout’s case, with the obligation, deadline, basis and heads). Any other kind of
+/// kcbx_ledger_report is computed as of `date_to`. `unit` and `full_ids` as kcbx_ledger_report.
+extern kcbx_status kcbx_ledger_report_period(kcbx_ledger *ledger, char const *kind, int32_t date_from, int32_t date_to, char const *unit, int32_t full_ids, kcbx_report **out_report);
 
 /// Sets the school calendar from a calendar handle (kcbx_calendar_*); as kcbx_ledger_set_calendar_json.
 extern kcbx_status kcbx_ledger_set_calendar(kcbx_ledger *ledger, kcbx_calendar *calendar, int32_t *out_changed);

@@ -67,7 +67,8 @@ typealias ReportHandle = Handle<ReportTable>
 /// `*out_report` (free with kcbx_report_free). `kind`: "guyuan-attachment-1" (seed 001 附件1, per
 /// stage), "guyuan-attachment-2" (001 附件2), "baiyin-attachment-3" (000 附件3, 6-year-old roster),
 /// "baiyin-attachment-4" (000 附件4), "rates" (enrollment, dropout, consolidation rates with their
-/// formulas and the profile's target; relapses). `unit`: NULL or "" for the actor's own unit, else
+/// formulas and the profile's target; relapses); "bulletin", "bulletin-obligations", "bulletin-duties" and
+/// "accountability" cover the month of `as_of` up to `as_of` (any period: kcbx_ledger_report_period). `unit`: NULL or "" for the actor's own unit, else
 /// "school:<id>", "township:<9 digits>", "county:<6 digits>" or a bare 6-digit region code; a unit
 /// outside the actor's jurisdiction is refused (KCBX_STATUS_PERMISSION_DENIED) and recorded.
 /// `full_ids` 1 asks for unmasked resident IDs (county level or above; recorded), else 0.

@@ -27,7 +27,7 @@ events() { "$KCBX" verify --ledger "$1" --format csv | tail -1 | cut -d, -f2; }
 
 # --- help: every subcommand listed, exit codes documented, each subcommand's help complete
 run 0 "$KCBX" --help
-for c in policy id synth import sweep cases history export report verify classify reconcile due escalate notice duties head keygen change-profile; do has out "$c"; done
+for c in policy id synth import sweep cases history export report verify classify reconcile due escalate notice duties file-duty head keygen change-profile; do has out "$c"; done
 has out "Exit codes"; ok
 for c in "policy list" "policy show" "policy check" id synth import sweep cases history export report verify classify reconcile \
          due escalate notice duties; do
@@ -136,6 +136,25 @@ run 1 "$KCBX" report --ledger "$L" --kind nonsense; ok
 run 0 "$KCBX" reconcile --household $DATA/household.csv --students $DATA/students.csv --attending $DATA/attending.csv \
   --region 640422 --as-of 2025-10-20 --summary --ledger "$L"
 has err "0 cases opened"; ok
+
+# --- bulletin (通报, 001 二（二）) and the 五长 accountability list (001 二（六）) over a period: the new
+# cases of the period are the ledger's cases opened in it; a filed report duty shows on time
+run 0 "$KCBX" report --ledger "$L" --kind bulletin --from 2025-09-01 --to 2025-10-20 --format csv --out "$T/bulletin.csv"
+new=$(grep "^合计," "$T/out" | awk -F, '{print $2 + $3 + $4}')
+ncases=$("$KCBX" cases --ledger "$L" --format csv | tail -n +2 | grep -c .)
+[ "$new" = "$ncases" ] || fail "bulletin new cases $new, ledger cases $ncases"
+[ "$(head -c 3 "$T/bulletin.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] || fail "bulletin CSV lacks the BOM"
+run 0 "$KCBX" report --ledger "$L" --kind bulletin --period month --as-of 2025-10-20; has out "2025-10-01 至 2025-10-31"; has out "动态清零"
+run 0 "$KCBX" report --ledger "$L" --kind accountability --from 2025-09-01 --to 2025-11-30 --format json; has out "责任人"; has out "村民委员会主任"
+run 0 "$KCBX" report --ledger "$L" --kind bulletin-obligations --from 2025-09-01 --to 2025-10-20; has out "责任单位"
+run 1 "$KCBX" report --ledger "$L" --kind bulletin --from 2025-10-20 --to 2025-10-01; has err "date_to"
+run 1 "$KCBX" report --ledger "$L" --kind bulletin --from 2025-10-01; has err "\-\-to"
+run 1 "$KCBX" report --ledger "$L" --kind bulletin --period fortnight; has err "\-\-period"
+run 0 "$KCBX" file-duty --ledger "$L" --duty county_monthly_summary --due 2025-09-30 --on 2025-09-30
+run 0 "$KCBX" report --ledger "$L" --kind bulletin-duties --from 2025-09-01 --to 2025-09-30 --format csv
+grep -q "^county_monthly_summary,.*,按时" "$T/out" || fail "filed duty not on time: $(grep county_monthly "$T/out")"
+run 1 "$KCBX" file-duty --ledger "$L" --duty county_monthly_summary --due 2025-09-29; has err "does not fall due"
+run 3 "$KCBX" file-duty --ledger "$L" --actor "school:640422132:某老师" --duty county_monthly_summary --due 2025-09-30; ok
 
 # --- due (docs/escalation.md): the obligations as of the sweep's date. States follow ledger.due:
 # overdue = past its due date and not done, due = not yet past, done = discharged by the date;

@@ -56,7 +56,6 @@ extension Ledger {
                        signingKey: LedgerSigningKey? = nil) throws -> ReportTable {
         guard kind.coversPeriod else { return try report(kind, asOf: period.through, unit: unit, fullIDs: fullIDs, signingKey: signingKey) }
         let u = unit ?? ownUnit
-        _ = try read { db in try unitLabel(u, db) }
         var t: ReportTable
         switch kind {
         case .bulletin: t = try bulletinTable(period, unit: u)

@@ -161,6 +161,8 @@ SPECS: dict[str, dict] = {
                                                    "20250930", "NULL", "OUT"]),
     "kcbx_ledger_open": dict(args=["LEDGER_PATH", "POL()", S("county"), S("530113"), S("李科长"), S("控辍专干"), "OUT"]),
     "kcbx_ledger_report": dict(args=["LED()", S("rates"), "20250930", "NULL", "0", "OUT"]),
+    "kcbx_ledger_report_period": dict(args=["LED()", S("bulletin"), "20250901", "20250930", "NULL", "0", "OUT"]),
+    "kcbx_ledger_record_duty_filed": dict(args=["LED()", S("daily_attendance"), "20250917", "20250917", "NULL"]),
     "kcbx_ledger_set_calendar": dict(args=["LED()", "CAL()", "OUT"]),
     "kcbx_ledger_set_calendar_json": dict(args=["LED()", "CAL_JSON", "OUT"]),
     "kcbx_ledger_sweep": dict(args=["LED()", "20250930", "OUT"]),
@@ -288,6 +290,8 @@ accept("kcbx_ledger_change_profile", "actor_role", "NULL empty")
 accept("kcbx_ledger_verify_heads", "out_first_bad_seq", "NULL")
 accept("kcbx_ledger_verify_heads", "heads_json", "empty")  # no heads received yet: a plain verify, as "[]"
 accept("kcbx_ledger_report", "unit", "NULL empty")
+accept("kcbx_ledger_report_period", "unit", "NULL empty")
+accept("kcbx_ledger_record_duty_filed", "note", "NULL empty")
 accept("kcbx_ledger_verify", "anchor_hash")  # ignored while anchor_seq is 0; EXTRAS try it with anchor_seq 1
 for _p in ("attending_csv", "poverty_csv", "three_kinds_csv", "dropouts_csv"):
     accept("kcbx_reconcile_csv", _p, "NULL")

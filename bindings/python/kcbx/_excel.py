@@ -85,17 +85,54 @@ def write_report(report: "Report", path: Union[str, "os.PathLike[str]"], sheet: 
             if isinstance(cell.value, str) and len(text) <= 20:
                 cell.alignment = Alignment(horizontal="center", vertical="center")
 
-    # 填表说明: notes and formulas under the table.
+    widths = []
+    for c, h in enumerate(report.headers, start=1):
+        width = max([len(h)] + [len(row[c - 1]) for row in report.rows if c - 1 < len(row)] or [4])
+        widths.append(min(40, max(4, width * 1.6 + 2)))
+        ws.column_dimensions[get_column_letter(c)].width = widths[-1]
+
+    # 填表说明: notes and formulas under the table, then the seal line (盖章), so both end the
+    # last printed page.
     r = first_data + len(report.rows) + 1
+    wrap = Alignment(wrap_text=True, vertical="top")
     if report.notes:
         ws.cell(row=r, column=1, value="填表说明：").font = Font(bold=True)
         for note in report.notes:
             r += 1
-            ws.cell(row=r, column=1, value=note)
+            ws.cell(row=r, column=1, value=note).alignment = wrap
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
-
-    for c, h in enumerate(report.headers, start=1):
-        width = max([len(h)] + [len(row[c - 1]) for row in report.rows if c - 1 < len(row)] or [4])
-        ws.column_dimensions[get_column_letter(c)].width = min(40, max(4, width * 1.6 + 2))
+            ws.row_dimensions[r].height = _note_height(note, sum(widths))
+    r += 2
+    ws.cell(row=r, column=1, value=SEAL_LINE)
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
     ws.freeze_panes = ws.cell(row=first_data, column=2)
+    page_setup(ws, header_rows=first_data - 1)
     wb.save(os.fspath(path))
+
+
+# The line every filed form ends with: who stamps, signs and fills it in.
+SEAL_LINE = "单位负责人（签字）：            填表人：            联系电话：            （单位盖章）"
+
+
+def _note_height(note: str, total_width: float) -> float:
+    """Row height (points) for a merged note so a printed page shows all of it: CJK characters
+    take two width units, a line is 15 points."""
+    units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in note)
+    lines = max(1, -(-units // max(20, int(total_width))))
+    return 15.0 * lines + 3
+
+
+def page_setup(ws: Any, header_rows: int) -> None:
+    """Print layout of every KCBX workbook, as the forms are filed: A4 landscape, fit to one page
+    wide (as many pages tall as needed), the title and header rows (1..header_rows) repeated on
+    each page, centred, page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"1:{max(1, header_rows)}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 from ._dates import date_to_c
 from ._handle import NativeHandle
 from ._native import c_path, c_string, ffi, lib, take_string
-from .errors import check
+from .errors import InvalidInput, check
 from .policy import Policy
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -225,18 +225,33 @@ class Ledger(NativeHandle):
 
     # Reports (docs/reports.md)
 
-    def report(self, kind: str, as_of: _dt.date, unit: Optional[str] = None, full_ids: bool = False,
-               signing_key: Optional[bytes] = None) -> "Report":
+    def report(self, kind: str, as_of: Optional[_dt.date] = None, unit: Optional[str] = None, full_ids: bool = False,
+               signing_key: Optional[bytes] = None, *, date_from: Optional[_dt.date] = None,
+               date_to: Optional[_dt.date] = None) -> "Report":
         """A statutory report as the ledger stood on `as_of`: "guyuan-attachment-1" (seed 001 附件1),
         "guyuan-attachment-2", "baiyin-attachment-3" (000 附件3), "baiyin-attachment-4", or "rates"
-        (formulas stated, target checked). `unit`: None for the actor's own unit, else "school:<id>",
+        (formulas stated, target checked). Over a period (`date_from`..`date_to`, both included; with
+        only `as_of`, the month of `as_of` up to it): "bulletin" (通报 per unit below, 001 二（二）,
+        002 二（二）, 004 三（四）), "bulletin-obligations", "bulletin-duties", "accountability" (五长,
+        001 二（六）). `unit`: None for the actor's own unit, else "school:<id>",
         "township:<code>", "county:<code>" or a 6-digit region code; PermissionDenied outside the
         actor's jurisdiction (recorded). With `signing_key` (the county's 32-byte Ed25519 key) the
         notes end with the ledger's signed head (`Report.signed_head`) for the level above to keep."""
         from .reports import Report
         out = ffi.new("kcbx_report **")
-        check(lib.kcbx_ledger_report(self._ptr, c_string(kind, "kind"), date_to_c(as_of, "as_of"), _opt(unit, "unit"),
-                                     1 if full_ids else 0, out))
+        if (date_from is None) != (date_to is None):
+            raise InvalidInput("date_from: date_from and date_to go together" if date_from is None
+                               else "date_to: date_from and date_to go together")
+        if date_from is not None:
+            if as_of is not None:
+                raise InvalidInput("as_of: give as_of or date_from/date_to, not both")
+            check(lib.kcbx_ledger_report_period(self._ptr, c_string(kind, "kind"), date_to_c(date_from, "date_from"),
+                                                date_to_c(date_to, "date_to"), _opt(unit, "unit"), 1 if full_ids else 0, out))
+        else:
+            if as_of is None:
+                raise InvalidInput("as_of: required (or date_from and date_to)")
+            check(lib.kcbx_ledger_report(self._ptr, c_string(kind, "kind"), date_to_c(as_of, "as_of"), _opt(unit, "unit"),
+                                         1 if full_ids else 0, out))
         if signing_key is not None:
             try:
                 check(lib.kcbx_report_sign(out[0], self._ptr, _key(signing_key, "signing_key")))
@@ -244,6 +259,23 @@ class Ledger(NativeHandle):
                 lib.kcbx_report_free(out[0])
                 raise
         return Report._take(out[0])
+
+    def bulletin(self, date_from: _dt.date, date_to: _dt.date, unit: Optional[str] = None) -> "Report":
+        """The bulletin (通报) for the period: `report("bulletin", date_from=, date_to=)`."""
+        return self.report("bulletin", unit=unit, date_from=date_from, date_to=date_to)
+
+    def accountability(self, date_from: _dt.date, date_to: _dt.date, unit: Optional[str] = None,
+                       full_ids: bool = False) -> "Report":
+        """The accountability list (五长责任追究清单, 001 二（六）) for the period: each level with an
+        overdue obligation on a dropout's case, the obligation, deadline, basis and the heads the
+        profile names."""
+        return self.report("accountability", unit=unit, full_ids=full_ids, date_from=date_from, date_to=date_to)
+
+    def record_duty_filed(self, duty: str, due: _dt.date, filed_on: _dt.date, note: Optional[str] = None) -> None:
+        """Records that report duty `duty` (an id of the profile's report duties) due on `due` was
+        filed on `filed_on` (one duty.filed event; the bulletin's duty table reads it)."""
+        check(lib.kcbx_ledger_record_duty_filed(self._ptr, c_string(duty, "duty"), date_to_c(due, "due"),
+                                                date_to_c(filed_on, "filed_on"), _opt(note, "note")))
 
     def intake(self, findings: Any, as_of: _dt.date, note: Optional[str] = None) -> Dict[str, Any]:
         """Feeds reconciliation findings into the ledger in one attributed call: out_of_school
