@@ -78,7 +78,7 @@ extension Ledger {
         return ReportTable(title: "报告职责履行情况（\(period)）", headers: Ledger.bulletinDutyHeaders, rows: rows, unit: label, asOf: period.through,
                            notes: [
                             "职责取自政策档案 \(policy.id) 的报告日历（docs/policy-format.md）。",
-                            "每日职责以台账中当日的考勤记录为准；其余职责以台账中的报送记录（duty.filed 事件：kcbx duties --filed）为准。",
+                            "每日职责以台账中当日的考勤记录为准；其余职责以台账中的报送记录（duty.filed 事件：kcbx file-duty）为准。",
                             "台账无记录不等于未报送：请核对纸质或平台记录后补录。",
                            ])
     }
