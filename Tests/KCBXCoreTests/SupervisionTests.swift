@@ -168,6 +168,10 @@ import Testing
         let daily = t.records.first { $0["职责"] == "school_daily_check" }
         #expect(daily?["状态"] == "按时")   // kidA's marks cover every November school day
         #expect(t.rows.allSatisfy { !$0[4].isEmpty })
+        // The filing is an attributed event that verify replays.
+        #expect(try l.history(student: LF.kidA).isEmpty == false)
+        #expect(try l.events(kinds: ["duty.filed"]).count == 1)
+        _ = try l.verify()
     }
 
     @Test("Periods: week Monday–Sunday, month, quarter, term from the calendar; a reversed range is refused")
