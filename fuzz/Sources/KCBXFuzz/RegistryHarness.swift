@@ -26,9 +26,12 @@ enum RegistryHarness: Harness {
         require(report.registered <= students.count, "registered \(report.registered) of \(students.count) students")
         require(report.householdSchoolAge <= household.count, "school-age \(report.householdSchoolAge) of \(household.count) household records")
         require(input.attending != nil || report.attending == nil, "attending counted without an attendance list")
-        // Not asserted yet: a finding naming nobody (a short row padded with empty cells, crash-b05e7f5b);
-        // the CSV rewrite (short and extra cells are errors naming the row) removes the cause.
-        for f in report.findings { require(!f.detail.isEmpty, "finding \(f.kind) without a detail") }
+        // Every finding names a person (crash-b05e7f5b: a short row padded with empty cells gave a
+        // finding with no ID and no name; the strict CSV reader now refuses such rows).
+        for f in report.findings {
+            require(!f.detail.isEmpty, "finding \(f.kind) without a detail")
+            require(!f.residentID.isEmpty || !f.name.isEmpty, "finding \(f.kind) names nobody: \(f.detail)")
+        }
         _ = report.findingsTable().csv()
         _ = report.summaryTable().jsonValue.serialized(pretty: false)
     }
