@@ -44,9 +44,11 @@ $(LIB): $(shell find Sources -name "*.swift") Package.swift kcbx.map Makefile
 
 header:
 	python3 scripts/gen_header.py
+	python3 bindings/python/gen_enums.py
 
 check-header:
 	python3 scripts/gen_header.py --check
+	python3 bindings/python/gen_enums.py --check
 
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig

@@ -11,7 +11,10 @@ if lib.kcbx_abi_version() != lib.KCBX_ABI_VERSION:
         "(python3 -m pip install --force-reinstall ./bindings/python)"
     )
 
-from .enums import DurationUnit, IdProblem, Provenance, RegistryKind, Sex, Stage, Status  # noqa: E402
+from .enums import (  # noqa: E402
+    Alert, CaseKind, CaseStatus, ChildFact, ChildStatus, DateEncoding, DurationUnit, IdProblem, MarkKind, Provenance,
+    Reason, Registration, RegistryKind, RiskFlag, Rule, Sex, SpecialGroup, Stage, Status, TableColumn,
+)
 from .errors import (  # noqa: E402
     IntegrityError, InternalError, InvalidInput, InvalidResidentID, KcbxError, NotFound,
     PermissionDenied, RuleViolation, StorageError, check,
@@ -26,11 +29,12 @@ from .escalation import DueReport, EscalationSummary, Obligation, due_reports  #
 from .notices import notice_fields, render_notice, write_docx  # noqa: E402
 from .reports import Reconciliation, Report, reconcile  # noqa: E402
 from .calendar import Calendar, Term  # noqa: E402
-from .classification import (  # noqa: E402
-    Alert, ChildFact, ChildFacts, ChildStatus, Classification, ClassificationTable, DateEncoding, Mark, MarkConflict,
-    MarkKind, Reason, Registration, Risk, RiskFlag, Rule, SpecialGroup, Streak, TableColumn, TableConflict, TableRow,
-    classify, classify_many, describe_rule, reason_for_out_of_school,
+from .facts import ChildFacts, Mark  # noqa: E402
+from .child import (  # noqa: E402
+    Classification, MarkConflict, Risk, Streak, classify, describe_rule, reason_for_out_of_school,
 )
+from .table import ClassificationTable, TableConflict, TableRow  # noqa: E402
+from .bulk import classify_many  # noqa: E402
 
 
 def version() -> str:
@@ -47,7 +51,7 @@ __version__ = version()
 
 __all__ = [
     "version", "abi_version", "__version__",
-    "Status", "IdProblem", "Sex", "Stage", "RegistryKind", "DurationUnit", "Provenance",
+    "Status", "CaseKind", "CaseStatus", "IdProblem", "Sex", "Stage", "RegistryKind", "DurationUnit", "Provenance",
     "KcbxError", "InvalidInput", "NotFound", "PermissionDenied", "RuleViolation",
     "IntegrityError", "StorageError", "InternalError", "InvalidResidentID", "check",
     "ResidentID", "parse_resident_id", "resident_id_check_character",
