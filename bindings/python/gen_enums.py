@@ -52,7 +52,7 @@ EXTRAS: Dict[str, str] = {
 ''',
     "MarkKind": '''
     @classmethod
-    def parse(cls, value: "MarkKind | int | str", field: str = "kind") -> "MarkKind":
+    def parse(cls, value: MarkKind | int | str, field: str = "kind") -> MarkKind:
         """A kind from its code, its name ("unexcused", "approved_leave", "leave") or its Chinese
         label (到校, 请假, 无故缺勤, 迟到, 早退); InvalidInput names `field` otherwise."""
         from ._convert import kind_code
@@ -65,7 +65,7 @@ EXTRAS: Dict[str, str] = {
         return 1 << int(self)
 
     @staticmethod
-    def mask(groups: "Iterable[SpecialGroup | int]") -> int:
+    def mask(groups: Iterable[SpecialGroup | int]) -> int:
         """The group mask of `groups`."""
         m = 0
         for g in groups:
@@ -74,7 +74,7 @@ EXTRAS: Dict[str, str] = {
 ''',
     "Rule": '''
     @property
-    def parameter(self) -> "str | None":
+    def parameter(self) -> str | None:
         """The policy parameter a threshold rule applies ("suspected_after", …), else None."""
         threshold = (Rule.THREE_LINE_ALERT_AFTER, Rule.SUSPECTED_AFTER, Rule.DROPOUT_AFTER_SUSPECTED)
         return self.name.lower() if self in threshold else None
@@ -138,7 +138,7 @@ def parse_enums(text: str) -> List[Tuple[str, str, List[Tuple[str, int, str]]]]:
         body = re.sub(r"/\*\*(.*?)\*/", lambda c: "\n".join("/// " + s for s in c.group(1).splitlines()), m.group("body"), flags=re.S)
         for line in body.splitlines():
             s = line.strip()
-            if s.startswith("///") or s.startswith("//"):
+            if s.startswith("//"):
                 doc_lines.append(s.lstrip("/").strip())
                 continue
             mm = _MEMBER.match(line)

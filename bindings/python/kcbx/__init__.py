@@ -11,30 +11,78 @@ if lib.kcbx_abi_version() != lib.KCBX_ABI_VERSION:
         "(python3 -m pip install --force-reinstall ./bindings/python)"
     )
 
-from .enums import (  # noqa: E402
-    Alert, CaseKind, CaseStatus, ChildFact, ChildStatus, DateEncoding, DurationUnit, IdProblem, MarkKind, Provenance,
-    Reason, Registration, RegistryKind, RiskFlag, Rule, Sex, SpecialGroup, Stage, Status, TableColumn,
+from .bulk import classify_many
+from .calendar import Calendar, Term
+from .child import (
+    Classification,
+    MarkConflict,
+    Risk,
+    Streak,
+    classify,
+    describe_rule,
+    reason_for_out_of_school,
 )
-from .errors import (  # noqa: E402
-    IntegrityError, InternalError, InvalidInput, InvalidResidentID, KcbxError, NotFound,
-    PermissionDenied, RuleViolation, StorageError, check,
+from .enums import (
+    Alert,
+    CaseKind,
+    CaseStatus,
+    ChildFact,
+    ChildStatus,
+    DateEncoding,
+    DurationUnit,
+    IdProblem,
+    MarkKind,
+    Provenance,
+    Reason,
+    Registration,
+    RegistryKind,
+    RiskFlag,
+    Rule,
+    Sex,
+    SpecialGroup,
+    Stage,
+    Status,
+    TableColumn,
 )
-from .identity import (  # noqa: E402
-    RegistryNumber, ResidentID, SchoolAge, parse_registry_number, parse_resident_id,
-    resident_id_check_character, school_age,
+from .errors import (
+    IntegrityError,
+    InternalError,
+    InvalidInput,
+    InvalidResidentID,
+    KcbxError,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    StorageError,
+    check,
 )
-from .policy import Duration, Policy  # noqa: E402
-from .ledger import Ledger, generate_signing_key, signing_public_key  # noqa: E402
-from .escalation import DueReport, EscalationSummary, Obligation, due_reports  # noqa: E402
-from .notices import notice_fields, render_notice, write_docx  # noqa: E402
-from .reports import Reconciliation, Report, reconcile  # noqa: E402
-from .calendar import Calendar, Term  # noqa: E402
-from .facts import ChildFacts, Mark  # noqa: E402
-from .child import (  # noqa: E402
-    Classification, MarkConflict, Risk, Streak, classify, describe_rule, reason_for_out_of_school,
+from .escalation import DueReport, EscalationSummary, Obligation, due_reports
+from .facts import ChildFacts, Mark
+from .identity import (
+    RegistryNumber,
+    ResidentID,
+    SchoolAge,
+    parse_registry_number,
+    parse_resident_id,
+    resident_id_check_character,
+    school_age,
 )
-from .table import ClassificationTable, TableConflict, TableRow  # noqa: E402
-from .bulk import classify_many  # noqa: E402
+from .ledger import Ledger, generate_signing_key, signing_public_key
+from .notices import notice_fields, render_notice, write_docx
+from .policy import Duration, Policy
+from .records import (
+    Actor,
+    Case,
+    ClosureCheck,
+    Event,
+    ImportProblem,
+    ImportResult,
+    IntakeResult,
+    LedgerProfile,
+    SweepResult,
+)
+from .reports import Reconciliation, Report, reconcile
+from .table import ClassificationTable, TableConflict, TableRow
 
 
 def version() -> str:
@@ -56,7 +104,9 @@ __all__ = [
     "IntegrityError", "StorageError", "InternalError", "InvalidResidentID", "check",
     "ResidentID", "parse_resident_id", "resident_id_check_character",
     "RegistryNumber", "parse_registry_number", "SchoolAge", "school_age",
-    "Duration", "Policy", "Ledger", "generate_signing_key", "signing_public_key", "Obligation", "EscalationSummary", "DueReport", "due_reports",
+    "Duration", "Policy", "Ledger", "Actor", "Case", "ClosureCheck", "Event", "ImportProblem", "ImportResult",
+    "IntakeResult", "LedgerProfile", "SweepResult", "generate_signing_key", "signing_public_key",
+    "Obligation", "EscalationSummary", "DueReport", "due_reports",
     "render_notice", "notice_fields", "write_docx", "Report", "Reconciliation", "reconcile",
     "Calendar", "Term",
     "ChildStatus", "MarkKind", "Registration", "Alert", "RiskFlag", "ChildFact", "SpecialGroup", "Rule", "Reason",

@@ -83,7 +83,7 @@ def int_column(values: Any, ctype: str, field_: str) -> Column:
     if arr is not None and arr.dtype.kind in "iubf":
         return from_numpy(arr, ctype, field_)
     _, lo, hi = CTYPES[ctype]
-    out = []
+    out: List[int] = []
     for i, v in enumerate(values if arr is None else arr.tolist()):
         if isinstance(v, float) and v.is_integer():
             v = int(v)
@@ -102,7 +102,7 @@ def kind_column(values: Any, field_: str) -> Column:
     if arr is not None and arr.dtype.kind in "iuf":
         return from_numpy(arr, "int8_t", field_)
     items = values if arr is None else arr.tolist()
-    out = []
+    out: List[int] = []
     for i, v in enumerate(items):
         if isinstance(v, int) and not isinstance(v, bool) and -128 <= v <= 127:
             out.append(v)  # a code: the library checks it and names the mark
@@ -147,7 +147,7 @@ def date_column(values: Any, encoding: DateEncoding, field_: str) -> Column:
         col.converted = True
         return col
     items = values if arr is None else arr.tolist()
-    out_list = []
+    out_list: List[int] = []
     for i, v in enumerate(items):
         if is_missing(v):
             out_list.append(encoding.none)
@@ -209,7 +209,7 @@ def child_rows(values: Any, factorize: Optional[bool], field_: str) -> Tuple[Col
     arr = as_array(values)
     refuse_lossy_identifiers(values, arr, field_)
     integer = (arr.dtype.kind in "iu") if arr is not None else all(
-        isinstance(v, int) and not isinstance(v, bool) or hasattr(v, "__index__") for v in values)
+        (isinstance(v, int) and not isinstance(v, bool)) or hasattr(v, "__index__") for v in values)
     if integer and not factorize:
         return int_column(values, "int32_t", field_), None
     if arr is not None:
@@ -232,13 +232,12 @@ MARK_COLUMNS = ("child", "date", "kind", "leave_from", "leave_to")
 
 
 def read_marks_csv(path: PathLike, names: Mapping[str, str]) -> Dict[str, List[Any]]:
-    """The mark columns of a CSV file (UTF-8, BOM allowed; a header row naming the columns)."""
-    try:
-        f = open(path, encoding="utf-8-sig", newline="")
-    except FileNotFoundError:
+    """The mark columns of a CSV file (UTF-8, BOM allowed; a header row naming the columns). The
+    child column holds keys (resident IDs, registry numbers, names) and stays text."""
+    if not os.path.exists(path):
         from .errors import NotFound
-        raise NotFound(f"path: no such file: {os.fspath(path)}") from None
-    with f:
+        raise NotFound(f"path: no such file: {os.fspath(path)}")
+    with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         header = reader.fieldnames or []
         for key in ("child", "date", "kind"):
@@ -248,7 +247,9 @@ def read_marks_csv(path: PathLike, names: Mapping[str, str]) -> Dict[str, List[A
         for line, row in enumerate(reader, start=2):
             for k in cols:
                 v = (row.get(names[k]) or "").strip()
-                if k in ("child", "kind"):
+                if k == "child":  # a key, always text: resident IDs are not numbers (issue 12)
+                    cols[k].append(v)
+                elif k == "kind":
                     cols[k].append(int(v) if v.lstrip("-").isdigit() else v)
                 elif k == "date" and not v:
                     raise InvalidInput(f"{os.fspath(path)}:{line}: column {names[k]!r} is empty")
@@ -272,9 +273,9 @@ def mark_columns(source: Any, date: Any, kind: Any, leave_from: Any, leave_to: A
         if date is not None or kind is not None:
             raise TypeError("give either a table (DataFrame, dict of columns or CSV path) or the child, date and kind columns")
         if isinstance(source, (str, os.PathLike)):
-            cols: Dict[str, Any] = dict(read_marks_csv(source, names))
+            cols: Dict[str, Any] = dict(read_marks_csv(os.fspath(source), names))  # pyright: ignore[reportUnknownArgumentType]
         else:
-            present = list(source.keys()) if isinstance(source, Mapping) else list(source.columns)
+            present: List[Any] = list(source.keys()) if isinstance(source, Mapping) else list(source.columns)  # pyright: ignore[reportUnknownArgumentType]
             for key in ("child", "date", "kind"):
                 if names[key] not in present:
                     raise InvalidInput(f"no column {names[key]!r} (columns: {', '.join(map(str, present))})")
@@ -297,6 +298,6 @@ def length(values: Any) -> int:
 
 
 def strings(values: Sequence[Optional[str]], field_: str) -> Column:
-    keep = [ffi.NULL if is_missing(v) else ffi.new("char[]", c_string(v, f"{field_}[{i}]")) for i, v in enumerate(values)]
+    keep = [ffi.NULL if v is None or is_missing(v) else ffi.new("char[]", c_string(v, f"{field_}[{i}]")) for i, v in enumerate(values)]
     arr = ffi.new("char *[]", keep) if keep else ffi.NULL
     return Column(arr, (arr, keep), len(keep), True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import os
 import sys
 from typing import Any, Dict, Union
 
@@ -30,10 +31,15 @@ def as_policy(policy: Union[Policy, str]) -> Policy:
     raise TypeError(f"policy must be kcbx.Policy or a profile id, not {type(policy).__name__}")
 
 
-def as_calendar(calendar: Calendar) -> Calendar:
-    if not isinstance(calendar, Calendar):
-        raise TypeError(f"calendar must be kcbx.Calendar, not {type(calendar).__name__}")
-    return calendar
+def as_calendar(calendar: Union[Calendar, str, os.PathLike[str]]) -> Calendar:
+    """A Calendar, or the path of a calendar file (docs/calendar-format.md)."""
+    if isinstance(calendar, Calendar):
+        return calendar
+    if isinstance(calendar, str) and calendar.lstrip().startswith("{"):
+        raise TypeError("calendar must be kcbx.Calendar or a calendar file path; for calendar JSON text use kcbx.Calendar.from_json")
+    if isinstance(calendar, (str, os.PathLike)):
+        return Calendar.from_file(calendar)
+    raise TypeError(f"calendar must be kcbx.Calendar or a calendar file path, not {type(calendar).__name__}")
 
 
 def parse_date_text(text: str, field: str) -> _dt.date:

@@ -2,26 +2,20 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from .reports import Report
 
-_COUNT = re.compile(r"^\d{1,7}$")
 _LETTERS = [chr(c) for c in range(ord("A"), ord("T") + 1)]
-# Columns whose digits are identifiers, never numbers.
-_TEXT_COLUMNS = {"身份证号", "学籍号", "乡镇（街道）", "户籍所在地", "出生日期", "学校", "就读学校"}
+
+def _cell_value(header: str, value: Any) -> Any:
+    """Counts are numbers (Excel sums them); identifiers and codes stay text (`reports.cell_value`)."""
+    from .reports import cell_value
+    return value if isinstance(value, int) else cell_value(header, str(value))
 
 
-def _cell_value(header: str, text: str) -> Any:
-    """Counts become numbers (Excel sums them); identifiers and codes stay text."""
-    if header not in _TEXT_COLUMNS and _COUNT.match(text):
-        return int(text)
-    return text
-
-
-def write_report(report: "Report", path: Union[str, "os.PathLike[str]"], sheet: Optional[str] = None) -> None:
+def write_report(report: Report, path: Union[str, os.PathLike[str]], sheet: Optional[str] = None) -> None:
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Border, Font, Side
@@ -95,7 +89,7 @@ def write_report(report: "Report", path: Union[str, "os.PathLike[str]"], sheet: 
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n)
 
     for c, h in enumerate(report.headers, start=1):
-        width = max([len(h)] + [len(row[c - 1]) for row in report.rows if c - 1 < len(row)] or [4])
+        width = max([len(h)] + [len(str(row[c - 1])) for row in report.rows if c - 1 < len(row)] or [4])
         ws.column_dimensions[get_column_letter(c)].width = min(40, max(4, width * 1.6 + 2))
     ws.freeze_panes = ws.cell(row=first_data, column=2)
     wb.save(os.fspath(path))

@@ -8,8 +8,17 @@ import datetime as _dt
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from ._columns import (
-    Column, as_array, child_rows, date_column, int_column, integer_dates, kind_column, length, mark_columns,
-    refuse_lossy_identifiers, strings,
+    Column,
+    as_array,
+    child_rows,
+    date_column,
+    int_column,
+    integer_dates,
+    kind_column,
+    length,
+    mark_columns,
+    refuse_lossy_identifiers,
+    strings,
 )
 from ._convert import as_calendar, as_policy, yyyymmdd
 from ._dates import date_from_c
@@ -33,7 +42,7 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
                   expert_opinions: Optional[Sequence[Optional[str]]] = None,
                   facts: Optional[Sequence[Union[ChildFacts, Mapping[str, Any], None]]] = None,
                   columns: Optional[Mapping[str, str]] = None, date_encoding: Optional[DateEncoding] = None,
-                  factorize: Optional[bool] = None) -> "ClassificationTable":
+                  factorize: Optional[bool] = None) -> ClassificationTable:
     """Classifies every child in one library call (kcbx_classify_many), from columns.
 
     Marks: `child`, `date`, `kind` (and optionally `leave_from` / `leave_to` approved-leave
@@ -43,7 +52,8 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     `columns={"child": "student", ...}`).
 
     `child` holds child rows 0..n_children-1; non-integer keys (or `factorize=True`) are
-    factorized, rows following the sorted keys (`table.keys`). `date_encoding`: integer date
+    factorized, rows following the sorted keys (`table.keys`). The child column of a CSV file
+    holds keys and stays text (a resident ID is never read as a number). `date_encoding`: integer date
     columns are YYYYMMDD unless DateEncoding.DAY_NUMBER is given; datetime64 / date / text
     columns are converted. Arrays already of the C type (int32 rows and dates, int8 kinds) and
     C-contiguous are passed without a copy (`table.converted` lists the columns that were not).

@@ -71,7 +71,7 @@ class Classification:
     term_unexcused_days: int
     missing_dates: Tuple[_dt.date, ...]
     conflicts: Tuple[MarkConflict, ...]
-    _source: "_Source" = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    _source: _Source = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
 
     @property
     def citation(self) -> str:
@@ -112,7 +112,7 @@ class _Source:
     """A classification handle kept for what is read only on demand (the JSON, with the
     citation; kcbx_classification_to_json costs far more than the rest of a classification).
     Pickles as its JSON text."""
-    __slots__ = ("_handle", "_json", "_doc")
+    __slots__ = ("_doc", "_handle", "_json")
 
     def __init__(self, handle: Any) -> None:
         self._handle: Any = handle
@@ -129,7 +129,8 @@ class _Source:
 
     def doc(self) -> Dict[str, Any]:
         if self._doc is None:
-            self._doc = json.loads(self.json())
+            doc: Dict[str, Any] = json.loads(self.json())
+            self._doc = doc
         return dict(self._doc)
 
     def __getstate__(self) -> str:
@@ -151,7 +152,7 @@ def _read_classification(handle: Any, as_of: _dt.date) -> Classification:
     text = ffi.new("char **")
     check(lib.kcbx_classification_rule_text(handle, text))
     rule_text = take_string(text[0])
-    risks = []
+    risks: List[Risk] = []
     for flag in RiskFlag:
         if flags[0] & flag:
             check(lib.kcbx_classification_risk_why(handle, int(flag), text))
@@ -162,13 +163,13 @@ def _read_classification(handle: Any, as_of: _dt.date) -> Classification:
         assert first is not None
         streak = Streak(first, int(unexcused[0]), int(clock[0]), int(leave[0]), int(unknown[0]))
     day = i32()
-    missing_dates = []
+    missing_dates: List[_dt.date] = []
     for k in range(missing[0]):
         check(lib.kcbx_classification_missing_date(handle, k, day))
         d = date_from_c(day[0])
         assert d is not None
         missing_dates.append(d)
-    conflicts = []
+    conflicts: List[MarkConflict] = []
     replaced_kind, kept_kind = i32(), i32()
     replaced_index, kept_index = ffi.new("int64_t *"), ffi.new("int64_t *")
     for k in range(n_conflicts[0]):

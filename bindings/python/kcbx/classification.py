@@ -5,7 +5,16 @@ from __future__ import annotations
 from .bulk import classify_many
 from .child import Classification, MarkConflict, Risk, Streak, classify, describe_rule, reason_for_out_of_school
 from .enums import (
-    Alert, ChildFact, ChildStatus, DateEncoding, MarkKind, Reason, Registration, RiskFlag, Rule, SpecialGroup,
+    Alert,
+    ChildFact,
+    ChildStatus,
+    DateEncoding,
+    MarkKind,
+    Reason,
+    Registration,
+    RiskFlag,
+    Rule,
+    SpecialGroup,
     TableColumn,
 )
 from .facts import ChildFacts, Mark

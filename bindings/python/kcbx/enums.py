@@ -159,7 +159,7 @@ class MarkKind(IntEnum):
     LEFT_EARLY = lib.KCBX_MARK_KIND_LEFT_EARLY
 
     @classmethod
-    def parse(cls, value: "MarkKind | int | str", field: str = "kind") -> "MarkKind":
+    def parse(cls, value: MarkKind | int | str, field: str = "kind") -> MarkKind:
         """A kind from its code, its name ("unexcused", "approved_leave", "leave") or its Chinese
         label (到校, 请假, 无故缺勤, 迟到, 早退); InvalidInput names `field` otherwise."""
         from ._convert import kind_code
@@ -267,7 +267,7 @@ class Rule(IntEnum):
     ABSENT_BELOW_THRESHOLD = lib.KCBX_RULE_ABSENT_BELOW_THRESHOLD
 
     @property
-    def parameter(self) -> "str | None":
+    def parameter(self) -> str | None:
         """The policy parameter a threshold rule applies ("suspected_after", …), else None."""
         threshold = (Rule.THREE_LINE_ALERT_AFTER, Rule.SUSPECTED_AFTER, Rule.DROPOUT_AFTER_SUSPECTED)
         return self.name.lower() if self in threshold else None
@@ -304,7 +304,7 @@ class SpecialGroup(IntEnum):
         return 1 << int(self)
 
     @staticmethod
-    def mask(groups: "Iterable[SpecialGroup | int]") -> int:
+    def mask(groups: Iterable[SpecialGroup | int]) -> int:
         """The group mask of `groups`."""
         m = 0
         for g in groups:

@@ -138,8 +138,8 @@ class ClassificationTable(NativeHandle):
         if self.keys is not None:
             df.insert(1, "key", self.keys)
         labels = [s.label for s in ChildStatus]
-        df.insert(df.columns.get_loc("status") + 1, "status_label",
-                  pd.Categorical.from_codes(data["status"], categories=labels))
+        position = int(list(df.columns).index("status")) + 1
+        df.insert(position, "status_label", pd.Categorical.from_codes(data["status"], categories=labels))  # pyright: ignore[reportUnknownMemberType, reportUnknownArgumentType]
         return df
 
     # Rows
@@ -162,7 +162,7 @@ class ClassificationTable(NativeHandle):
         ids = ffi.new("int64_t[]", max(self._rows, 1))
         check(lib.kcbx_table_copy_child_ids(self._ptr, ids, self._rows))
         cache: Dict[int, Optional[_dt.date]] = {0: None}
-        out = []
+        out: List[TableRow] = []
         for r in range(self._rows):
             cells = {c: cols[c][r] for c in _ROW_COLUMNS}
             for c in (TableColumn.SINCE, TableColumn.STREAK_START):
@@ -188,7 +188,7 @@ class ClassificationTable(NativeHandle):
         """Every duplicate mark resolved (the later kept), by child then date."""
         row, replaced, kept = ffi.new("int64_t *"), ffi.new("int64_t *"), ffi.new("int64_t *")
         day, cid = ffi.new("int32_t *"), ffi.new("int64_t *")
-        found = []
+        found: List[TableConflict] = []
         for k in range(self.conflict_count):
             check(lib.kcbx_table_conflict(self._ptr, k, row, day, replaced, kept))
             check(lib.kcbx_table_value(self._ptr, row[0], int(TableColumn.CHILD_ID), cid))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import importlib.util
 import re
 
+from conftest import REPO
+
 import kcbx
 from kcbx import enums
 from kcbx._native import lib
-
-from conftest import REPO
 
 
 def _generator():
