@@ -24,7 +24,7 @@ def write_report(report: Report, path: Union[str, os.PathLike[str]], sheet: Opti
         raise ImportError("Report.to_excel needs openpyxl: pip install 'kcbx[excel]' (or pip install openpyxl)") from e
 
     wb = Workbook()
-    ws = wb.active
+    ws: Any = wb.active  # a new workbook always has its sheet
     ws.title = (sheet or report.title or "report")[:31]
     n = max(1, len(report.headers))
     thin = Side(style="thin")
@@ -76,7 +76,7 @@ def write_report(report: Report, path: Union[str, os.PathLike[str]], sheet: Opti
             text = row[c - 1] if c - 1 < len(row) else ""
             cell = ws.cell(row=r, column=c, value=_cell_value(h, text))
             cell.border = box
-            if isinstance(cell.value, str) and len(text) <= 20:
+            if isinstance(cell.value, str) and len(str(text)) <= 20:
                 cell.alignment = Alignment(horizontal="center", vertical="center")
 
     # 填表说明: notes and formulas under the table.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, cast
 
 from .errors import InvalidInput
 
@@ -52,7 +52,8 @@ def cell_text(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars
-        return cell_text(v.item())
+        scalar: Any = v
+        return cell_text(scalar.item())
     return str(v)
 
 
@@ -67,7 +68,8 @@ def table_rows(value: Any, name: str, order: Optional[Sequence[str]] = None) -> 
         records: List[Dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in value.to_dict("records")]
         return records
     if isinstance(value, Mapping):
-        columns: Dict[str, Any] = {str(k): v for k, v in value.items()}
+        mapping: Mapping[Any, Any] = value  # pyright: ignore[reportUnknownVariableType]
+        columns: Dict[str, Any] = {str(k): v for k, v in mapping.items()}
         for column, values in columns.items():
             if column in IDENTIFIER_COLUMNS:
                 refuse_float_identifiers(values, name, column)
@@ -80,16 +82,19 @@ def table_rows(value: Any, name: str, order: Optional[Sequence[str]] = None) -> 
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise TypeError(f"{name} must be a CSV path, a pandas DataFrame, a dict of columns or rows, not {type(value).__name__}")
     rows: List[Dict[str, Any]] = []
-    for i, row in enumerate(value):
+    given: Iterable[Any] = value  # pyright: ignore[reportUnknownVariableType]
+    for i, row in enumerate(given):
         if isinstance(row, Mapping):
-            rows.append({str(k): v for k, v in row.items()})
+            cells: Mapping[Any, Any] = row  # pyright: ignore[reportUnknownVariableType]
+            rows.append({str(k): v for k, v in cells.items()})
         elif isinstance(row, (tuple, list)) and order is not None:
-            if len(row) > len(order):
-                raise InvalidInput(f"{name}[{i}]: {len(row)} values for the columns {', '.join(order)}")
-            rows.append(dict(zip(order, row)))
+            values = cast(Sequence[Any], row)
+            if len(values) > len(order):
+                raise InvalidInput(f"{name}[{i}]: {len(values)} values for the columns {', '.join(order)}")
+            rows.append(dict(zip(order, values)))
         else:
             hint = f" or a tuple ({', '.join(order)})" if order else ""
-            raise TypeError(f"{name}[{i}] must be a dict{hint}, not {type(row).__name__}")
+            raise TypeError(f"{name}[{i}] must be a dict{hint}, not {type(row).__name__}")  # pyright: ignore[reportUnknownArgumentType]
     for column in IDENTIFIER_COLUMNS:
         for i, r in enumerate(rows):
             v = r.get(column)

@@ -82,7 +82,7 @@ class Obligation:
     recipients: List[str]
     department: Optional[str]
     guardian_deadline: Optional[_dt.date]
-    escalations: List[Escalation] = field(default_factory=list)
+    escalations: List[Escalation] = field(default_factory=lambda: list[Escalation]())
 
     @classmethod
     def _from(cls, o: Dict[str, Any]) -> Obligation:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, FrozenSet, Mapping, Optional, Tuple, Union
+from typing import Any, FrozenSet, Mapping, Optional, Sequence, Tuple, Union
 
 from ._convert import kind_code, yyyymmdd
 from .enums import ChildFact, MarkKind, Registration, SpecialGroup
@@ -53,9 +53,10 @@ def as_mark(item: MarkLike, i: int) -> Tuple[int, int, int, int, Optional[str]]:
             continue
         if isinstance(extra, str):
             slip = extra
-        elif isinstance(extra, (tuple, list)) and len(extra) == 2:
-            lf = yyyymmdd(extra[0], f"{field_}.leave_from", True)
-            lt = yyyymmdd(extra[1], f"{field_}.leave_to", True)
+        elif isinstance(extra, (tuple, list)) and len(extra) == 2:  # pyright: ignore[reportUnknownArgumentType]
+            span: Sequence[Any] = extra  # pyright: ignore[reportUnknownVariableType]
+            lf = yyyymmdd(span[0], f"{field_}.leave_from", True)
+            lt = yyyymmdd(span[1], f"{field_}.leave_to", True)
         else:
             raise TypeError(f"{field_}: a leave span is a (from, to) tuple and a slip a str, not {extra!r}")
     return date, kind, lf, lt, slip

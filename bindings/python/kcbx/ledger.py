@@ -11,7 +11,7 @@ import datetime as _dt
 import json
 import os
 import tempfile
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, cast
 
 from ._convert import as_policy, kind_code, yyyymmdd
 from ._dates import date_to_c
@@ -108,8 +108,8 @@ def _import(fn: Any, *args: Any) -> ImportResult:
     try:
         check(status)
     except KcbxError as e:
-        doc: Any = json.loads(text) if text else {}
-        found: List[Any] = doc.get("problems", []) if isinstance(doc, dict) else []
+        doc: Any = json.loads(text) if text else None
+        found = cast(List[Any], doc["problems"] if isinstance(doc, dict) and "problems" in doc else [])
         e.problems = [ImportProblem(int(p["row"]), str(p["field"]), str(p["rule"])) for p in found]
         raise
     return ImportResult._from(json.loads(text) if text else None)

@@ -117,7 +117,7 @@ class Event:
 
     @classmethod
     def _from(cls, o: Mapping[str, Any]) -> Event:
-        a = o.get("actor") or {}
+        a: Mapping[str, Any] = o.get("actor") or {}
         at = str(o["at"])
         return cls(
             seq=int(o["seq"]), at=_dt.datetime.fromisoformat(at.replace("Z", "+00:00")), kind=str(o["kind"]),
@@ -172,7 +172,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     changed: int = 0
-    conflicts: List[Dict[str, Any]] = field(default_factory=list)
+    conflicts: List[Dict[str, Any]] = field(default_factory=lambda: list[Dict[str, Any]]())
 
     @classmethod
     def _from(cls, o: Optional[Mapping[str, Any]]) -> ImportResult:

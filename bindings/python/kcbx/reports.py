@@ -7,11 +7,11 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._dates import date_to_c
 from ._native import c_path, c_string, ffi, lib, take_string
-from ._tabular import IDENTIFIER_COLUMNS, refuse_float_identifiers
+from ._tabular import IDENTIFIER_COLUMNS, cell_text, refuse_float_identifiers
 from .errors import check
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -45,11 +45,11 @@ class Report:
     """A table as KCBX reports it: title, unit (填报单位), as-of date (填报日期), headers and
     text cells (Chinese headers as in the seeds), and notes (填表说明, formulas, interpretations)."""
     headers: List[str]
-    rows: List[List[Cell]] = field(default_factory=list)
+    rows: List[List[Cell]] = field(default_factory=lambda: list[List[Cell]]())
     title: str = ""
     unit: str = ""
     as_of: Optional[_dt.date] = None
-    notes: List[str] = field(default_factory=list)
+    notes: List[str] = field(default_factory=lambda: list[str]())
 
     @classmethod
     def _take(cls, handle: Any) -> Report:
@@ -188,24 +188,29 @@ def reconcile(household: Source, students: Source, as_of: _dt.date, *, region: s
                           progress)
 
 
-def _as_csv(value: Any, name: str, tmp: str, id_list: bool) -> Optional[Any]:
+def _as_csv(value: Any, name: str, tmp: str, id_list: bool) -> Optional[str]:
     """A path for `value`: itself when it is one, else a temporary CSV of its columns. Identifier
     columns given as floats are refused (InvalidInput naming the column and dtype)."""
     import csv
-    if value is None or isinstance(value, (str, os.PathLike)):
-        return value
+    if value is None:
+        return None
+    if isinstance(value, (str, os.PathLike)):
+        return os.fspath(value)  # pyright: ignore[reportUnknownArgumentType]
     path = os.path.join(tmp, f"{name}.csv")
-    if hasattr(value, "to_csv") and hasattr(value, "columns"):  # a pandas DataFrame
-        for column in value.columns:
+    data: Any = value
+    if hasattr(data, "to_csv") and hasattr(data, "columns"):  # a pandas DataFrame
+        for column in data.columns:
             if str(column) in IDENTIFIER_COLUMNS:
-                refuse_float_identifiers(value[column], name, str(column))
-        value.to_csv(path, index=False, encoding="utf-8")
+                refuse_float_identifiers(data[column], name, str(column))
+        data.to_csv(path, index=False, encoding="utf-8")
         return path
-    if isinstance(value, dict):
-        for column, values in value.items():
+    rows: Iterable[Sequence[Any]]
+    if isinstance(data, Mapping):
+        mapping: Mapping[Any, Any] = data  # pyright: ignore[reportUnknownVariableType]
+        for column, values in mapping.items():
             if str(column) in IDENTIFIER_COLUMNS and hasattr(values, "dtype"):
                 refuse_float_identifiers(values, name, str(column))
-        columns = {str(k): list(v) for k, v in value.items()}
+        columns: Dict[str, List[Any]] = {str(k): list(v) for k, v in mapping.items()}
         for column in IDENTIFIER_COLUMNS:
             if column in columns:
                 refuse_float_identifiers(columns[column], name, column)
@@ -215,17 +220,16 @@ def _as_csv(value: Any, name: str, tmp: str, id_list: bool) -> Optional[Any]:
         rows = zip(*columns.values())
         header = list(columns)
     elif id_list:
-        if not hasattr(value, "dtype"):
-            value = list(value)
-        refuse_float_identifiers(value, name, "resident_id")
-        rows, header = ([str(v)] for v in value), ["resident_id"]
+        ids: Any = data if hasattr(data, "dtype") else list(data)
+        refuse_float_identifiers(ids, name, "resident_id")
+        rows, header = ([str(v)] for v in ids), ["resident_id"]
     else:
-        raise TypeError(f"{name} must be a CSV path, a pandas DataFrame or a dict of columns, not {type(value).__name__}")
+        raise TypeError(f"{name} must be a CSV path, a pandas DataFrame or a dict of columns, not {type(data).__name__}")
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         for r in rows:
-            w.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v) for v in r])
+            w.writerow([cell_text(v) for v in r])
     return path
 
 
