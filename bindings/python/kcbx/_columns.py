@@ -202,16 +202,29 @@ def refuse_lossy_identifiers(values: Any, arr: Any, field_: str) -> None:
             raise InvalidInput(f"{field_}[{i}]: is {what}; identifiers must be integers or text, never float or missing")
 
 
+def _resident_id_numbers(values: Any, arr: Any) -> bool:
+    """True when an integer column holds 18-digit numbers (resident IDs), which no row index reaches."""
+    if arr is not None:
+        return bool(len(arr)) and int(arr.max()) >= 10 ** 17
+    return any(int(v) >= 10 ** 17 for v in values)
+
+
 def child_rows(values: Any, factorize: Optional[bool], field_: str) -> Tuple[Column, Optional[List[Any]]]:
-    """Mark -> child row. Integer columns are row indexes (0..n_children-1) unless `factorize`;
-    other keys (registry numbers, names) are factorized: rows follow the sorted keys. Float
+    """Mark -> child row. Integer columns are row indexes (0..n_children-1) unless `factorize`
+    or they hold resident IDs (18 digits: factorized as text); other keys (registry numbers,
+    names) are factorized: rows follow the sorted keys. Float
     columns and missing keys (None, NaN) are refused: a missing key is no child."""
     arr = as_array(values)
     refuse_lossy_identifiers(values, arr, field_)
     integer = (arr.dtype.kind in "iu") if arr is not None else all(
         (isinstance(v, int) and not isinstance(v, bool)) or hasattr(v, "__index__") for v in values)
     if integer and not factorize:
-        return int_column(values, "int32_t", field_), None
+        if not _resident_id_numbers(values, arr):
+            return int_column(values, "int32_t", field_), None
+        # Resident IDs read as numbers (pandas reads an ID column without an X as int64): they
+        # are keys, not rows; factorized with the keys as text (issue 12).
+        texts = [str(int(v)) for v in (values if arr is None else arr.tolist())]
+        return child_rows(texts, True, field_)
     if arr is not None:
         np = numpy_module()
         try:

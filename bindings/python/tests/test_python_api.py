@@ -123,6 +123,18 @@ def test_classify_many_csv_path_keeps_resident_ids_as_text():
                for k in planted("suspected", "dropout") if k in rows)
 
 
+def test_classify_many_dataframe_with_resident_ids_read_as_int64_keys_them_as_text():
+    # pandas reads an ID column without an X as int64; those numbers are keys, not row indexes
+    # (was: InvalidInput "child[0]: ... out of range for int32_t").
+    pd = pytest.importorskip("pandas")
+    marks = pd.read_csv(DATA / "attendance.csv", encoding="utf-8-sig", nrows=2000)
+    numeric = marks[marks["student"].astype(str).str.isdigit()].astype({"student": "int64"})
+    cal = kcbx.Calendar.from_file(DATA / "calendar.json")
+    table = kcbx.classify_many("guyuan-2021", cal, AS_OF, numeric, columns={"child": "student"})
+    assert table.keys is not None and all(isinstance(k, str) and len(k) == 18 for k in table.keys)
+    assert len(table) == numeric["student"].nunique()
+
+
 # Roster and marks in every shape.
 
 def test_roster_and_marks_go_in_as_rows(tmp_path):
