@@ -18,14 +18,15 @@ FOUNDATION_STATIC := -lFoundation -lFoundationInternationalization -lFoundationE
   -lswiftSynchronization -lswift_RegexParser -lswift_StringProcessing
 LIB_TARGETS := KCBXCore CInterface GRDB CSV Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims
 
-.PHONY: help deps cli lib header check-header install test test-swift test-c test-python test-cli python demo bench clean
+.PHONY: help deps cli lib header check-header install test lint-python test-swift test-c test-python test-cli python demo bench clean
 
 help:
 	@echo "make lib           release libkcbx.so (static Swift stdlib, kcbx_* exports only, SONAME $(SONAME))"
 	@echo "make header        regenerate include/kcbx.h from the Swift sources"
 	@echo "make install PREFIX=/usr/local   header, library with SONAME links, pkg-config file"
 	@echo "make demo          build everything and run the main job on the sample data"
-	@echo "make test          Swift, header, C (under valgrind), Python and CLI tests"
+	@echo "make test          Python linters, Swift, header, C (under valgrind), Python and CLI tests"
+	@echo "make lint-python   ruff and pyright (strict) on the Python package"
 	@echo "make bench         every benchmark against pandas and DuckDB, gathered in bench/RESULTS.md"
 
 # The release library: SwiftPM compiles; we link so that the Swift runtime is static,
@@ -44,9 +45,11 @@ $(LIB): $(shell find Sources -name "*.swift") Package.swift kcbx.map Makefile
 
 header:
 	python3 scripts/gen_header.py
+	python3 bindings/python/gen_enums.py
 
 check-header:
 	python3 scripts/gen_header.py --check
+	python3 bindings/python/gen_enums.py --check
 
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -68,7 +71,7 @@ deps:
 demo: deps lib cli
 	bash scripts/demo.sh
 
-test: deps test-swift check-header test-c test-python test-cli fuzz-smoke
+test: deps lint-python test-swift check-header test-c test-python test-cli fuzz-smoke
 
 test-swift:
 	swift test --scratch-path $(SCRATCH)
@@ -81,6 +84,12 @@ test-cli: cli
 
 test-python: lib
 	bash bindings/python/run-tests.sh
+
+# ruff on the Python package, its tests and build scripts; pyright strict on the package
+# (configuration in bindings/python/pyproject.toml; scripts/ensure-deps.sh installs both).
+PYTHON ?= python3
+lint-python:
+	cd bindings/python && $(PYTHON) -m ruff check . && $(PYTHON) -m pyright
 
 # Every benchmark (classification, ledger, reconciliation) → bench/RESULTS.md; about 40 minutes.
 bench: deps lib cli

@@ -20,6 +20,7 @@ Results: bench/results/ledger.md and ledger.json (bench/suite.py gathers them in
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -35,7 +36,7 @@ sys.path.insert(0, HERE)
 from common import ensure_peer_packages, fmt_mb, fmt_time, kcbx_site, machine, proc_status_kb, run_worker  # noqa: E402
 
 COUNTY = "640422"
-ACTOR = {"level": "county", "unit": COUNTY, "person": "县教育局信息中心"}
+ACTOR = {"level": "county", "unit_code": COUNTY, "person": "县教育局信息中心"}
 PROFILE = "guyuan-2021"
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
@@ -112,37 +113,37 @@ def worker(phase: str, work: str, as_of: str, appends: int) -> None:
             r = led.import_students_csv(os.path.join(work, "roster.csv"))
             out["roster_s"] = time.perf_counter() - t
             out["roster_events"] = led.head()[0] - head0
-            out["roster_result"] = r
+            out["roster_result"] = dataclasses.asdict(r)
             out["marks_s"], out["marks_changed"] = 0.0, 0
             for f in sorted(f for f in os.listdir(work) if f.startswith("marks-")):
                 t = time.perf_counter()
                 r = led.import_marks_csv(os.path.join(work, f))
                 out["marks_s"] += time.perf_counter() - t
-                out["marks_changed"] += r["changed"]
+                out["marks_changed"] += r.changed
         elif phase == "sweep":
             day = dt.date.fromisoformat(as_of)
             t = time.perf_counter()
             s = led.sweep(day)
             out["sweep_s"] = time.perf_counter() - t
-            out["summary"] = {"classified": s.get("classified"), "opened": len(s.get("opened", [])),
-                              "statuses": s.get("statuses"), "skipped": len(s.get("skipped", {}))}
+            out["summary"] = {"classified": s.classified, "opened": len(s.opened),
+                              "statuses": s.statuses, "skipped": len(s.skipped)}
             head = led.head()
             t = time.perf_counter()
             again = led.sweep(day)
             out["resweep_s"] = time.perf_counter() - t
-            out["resweep_changes"] = len(again.get("opened", [])) + len(again.get("promoted", [])) + len(again.get("flagged", []))
+            out["resweep_changes"] = len(again.opened) + len(again.promoted) + len(again.flagged)
             out["resweep_unchanged"] = led.head() == head
         elif phase == "verify":
             t = time.perf_counter()
             out["events"] = led.verify()
             out["verify_s"] = time.perf_counter() - t
         elif phase == "appends":
-            case = led.cases()[0]["id"]
+            case = led.cases()[0].id
             day = dt.date.fromisoformat(as_of)
             head0 = led.head()[0]
             t = time.perf_counter()
             for k in range(appends):
-                led.record_action(case, "note", day, note=f"基准测试 {k}")
+                led.record_action(case, action="note", date=day, note=f"基准测试 {k}")
             out["appends_s"] = time.perf_counter() - t
             out["appends"] = led.head()[0] - head0
     out["peak_kb"] = proc_status_kb("VmHWM")

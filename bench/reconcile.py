@@ -72,7 +72,7 @@ def worker(engine: str, data: str) -> None:
     t = time.perf_counter()
     if engine == "kcbx":
         import kcbx
-        report = kcbx.reconcile(household, students, AS_OF, REGION)
+        report = kcbx.reconcile(household, students, AS_OF, region=REGION)
         elapsed = time.perf_counter() - t
         counts = rp.kcbx_counts(report)
         extra = {"findings": len(report.findings.rows)}

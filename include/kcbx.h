@@ -527,6 +527,11 @@ extern kcbx_status kcbx_ledger_case_exempt(kcbx_ledger *ledger, int64_t case_id,
 /// is 1 and the actor is county level or above (recorded; refused and recorded below county).
 extern kcbx_status kcbx_ledger_case_history_json(kcbx_ledger *ledger, int64_t case_id, int32_t full_ids, char ** out_json);
 
+/// One case by id (student key masked) as a JSON object into `*out_json` (free with
+/// kcbx_string_free), the same fields as an element of kcbx_ledger_cases_json. A case outside the
+/// actor’s jurisdiction is refused (recorded) like any read.
+extern kcbx_status kcbx_ledger_case_json(kcbx_ledger *ledger, int64_t case_id, char ** out_json);
+
 /// Opens a case for the student with key `student` (resident ID or L number); `kind` is
 /// “out_of_school”, “suspected_dropout” or “dropout”; `date` YYYYMMDD; `note` and `out_case_id` may be NULL.
 /// A child with an earlier closed case gets a case flagged as a relapse (反弹).
@@ -560,6 +565,17 @@ extern kcbx_status kcbx_ledger_change_profile(char const *path, kcbx_policy *pol
 
 /// Closes a ledger handle. Accepts NULL.
 extern void kcbx_ledger_close(kcbx_ledger *ledger);
+
+/// Whether case `case_id` may be closed (销号) on `as_of` (YYYYMMDD), by the rule
+/// kcbx_ledger_case_close applies (returned, calendar set, attended closure_attended_days of the
+/// closure_window_days school days since the return, not away again), without closing it: a JSON
+/// object {allowed, reasons, attended, school_days, required, window, status} into `*out_json`.
+extern kcbx_status kcbx_ledger_closure_check_json(kcbx_ledger *ledger, int64_t case_id, int32_t as_of, char ** out_json);
+
+/// The audit trail: events with seq greater than `after_seq` (0 = from the start), oldest first, at
+/// most `limit` (1 … 100000), as a JSON array like kcbx_ledger_case_history_json. County level or
+/// above, or a department; IDs masked unless `full_ids` is 1 and granted (recorded).
+extern kcbx_status kcbx_ledger_events_json(kcbx_ledger *ledger, int64_t after_seq, int64_t limit, int32_t full_ids, char ** out_json);
 
 /// Writes an export to `path` as CSV (UTF-8 BOM, CRLF): `format` “guyuan-attachment-2” (seed 001
 /// 附件2) or “baiyin-attachment-4” (seed 000 附件4). IDs are masked unless `full_ids` is 1 and the
@@ -663,6 +679,11 @@ extern kcbx_status kcbx_ledger_set_calendar_json(kcbx_ledger *ledger, char const
 /// 32-byte Ed25519 `private_key`, as one line of JSON in `*out_head_json` (free with
 /// kcbx_string_free): send it upward with the report; the level above keeps it.
 extern kcbx_status kcbx_ledger_signed_head(kcbx_ledger *ledger, uint8_t const *private_key, char ** out_head_json);
+
+/// Every event about student `student` (roster changes and cases), oldest first, as a JSON array
+/// like kcbx_ledger_case_history_json; IDs masked unless `full_ids` is 1 and granted (recorded).
+/// A key outside the jurisdiction or on no roster is refused alike (recorded).
+extern kcbx_status kcbx_ledger_student_history_json(kcbx_ledger *ledger, char const *student, int32_t full_ids, char ** out_json);
 
 /// Classifies every student in the actor’s jurisdiction as of `as_of` (YYYYMMDD) and opens,
 /// promotes or flags cases; a second sweep for the same date changes nothing.

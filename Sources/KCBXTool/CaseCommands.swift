@@ -19,7 +19,8 @@ struct CasesCommand: ParsableCommand {
     @Flag(name: .customLong("open-only"), help: "Only cases not closed or dismissed.") var openOnly = false
     @Flag(name: .customLong("relapse-only"), help: "Only relapses (反弹).") var relapseOnly = false
     @Flag(name: .customLong("full-ids"), help: "Show full resident IDs (county level or above).") var fullIDs = false
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() throws {
         do {
@@ -57,7 +58,8 @@ struct HistoryCommand: ParsableCommand {
     @Option(name: .customLong("case"), help: "Case id.") var caseID: Int64?
     @Option(help: "A student's key (resident ID or L registry number).") var student: String?
     @Flag(name: .customLong("full-ids"), help: "Full resident IDs (county level or above; recorded).") var fullIDs = false
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func validate() throws {
         if (caseID == nil) == (student == nil) { throw ValidationError("give exactly one of --case or --student") }
@@ -86,7 +88,8 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var ledger: LedgerOptions
     @Option(help: "guyuan-attachment-2 or baiyin-attachment-4.") var table: String
     @Option(help: ArgumentHelp("Output CSV file.", valueName: "file")) var out: String
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date for ages (default: today, UTC).", valueName: "date")) var asOf: String?
+    @OptionGroup(title: "Date") var day: AsOfOptions
+    var asOf: String? { day.asOf }
     @Flag(name: .customLong("full-ids"), help: "Full resident IDs (county level or above; recorded).") var fullIDs = false
 
     func run() throws {

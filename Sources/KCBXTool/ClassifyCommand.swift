@@ -13,7 +13,8 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Policy profile id or file.") var policy = "guyuan-2021"
     @Option(name: .customLong("as-of"), help: "Date YYYY-MM-DD.") var asOf: String
     @Option(help: "Unit name printed on the table.") var unit = "西吉县"
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
     @Option(help: "List children whose status is at least this (three_line_alert, suspected_dropout, dropout).") var list = "three_line_alert"
 
     func run() throws {

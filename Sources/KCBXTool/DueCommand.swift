@@ -24,7 +24,8 @@ struct DueCommand: ParsableCommand {
         --out writes the full due list as CSV for Excel (UTF-8 BOM, CRLF). Needs the school calendar.
         """)
     @OptionGroup var ledger: LedgerOptions
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date YYYY-MM-DD (default: today, UTC).", valueName: "date")) var asOf: String?
+    @OptionGroup(title: "Date") var day: AsOfOptions
+    var asOf: String? { day.asOf }
     @Option(parsing: .singleValue, help: ArgumentHelp("Only these states: due, overdue, escalated, done (repeatable or comma-separated; default: all).", valueName: "state"))
     var state: [String] = []
     @Option(help: ArgumentHelp("Only obligations this unit is responsible for: LEVEL:CODE or CODE.", valueName: "unit")) var unit: String?
@@ -32,7 +33,8 @@ struct DueCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Table only: show at most this many rows (the counts still cover all).", valueName: "n")) var limit: Int?
     @Flag(name: .customLong("full-ids"), help: "Full resident IDs in the table, CSV and JSON (county level or above; recorded).") var fullIDs = false
     @Option(help: ArgumentHelp("Also write the due list as CSV (Excel) to this file.", valueName: "file")) var out: String?
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() throws {
         do {

@@ -19,7 +19,8 @@ struct DutiesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("First date YYYY-MM-DD.", valueName: "date")) var from: String
     @Option(help: ArgumentHelp("Last date YYYY-MM-DD (inclusive).", valueName: "date")) var to: String
     @Option(help: ArgumentHelp("Only duties of this level (school, township, county, city, province, …).", valueName: "level")) var level: String?
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() throws {
         do {

@@ -20,9 +20,11 @@ struct EscalateCommand: ParsableCommand {
         and the school calendar (exit 4 without it).
         """)
     @OptionGroup var ledger: LedgerOptions
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date YYYY-MM-DD (default: today, UTC; not in the future).", valueName: "date")) var asOf: String?
+    @OptionGroup(title: "Date") var day: AsOfOptions
+    var asOf: String? { day.asOf }
     @Option(help: ArgumentHelp("Table only: list at most this many escalations (all are recorded).", valueName: "n")) var limit: Int?
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() throws {
         do {

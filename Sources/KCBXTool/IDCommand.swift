@@ -7,8 +7,10 @@ struct IDCommand: ParsableCommand {
         commandName: "id",
         abstract: "Validate resident IDs (GB 11643-1999) and show sex, birth date and school age on a date.")
     @Argument(help: "One or more 18-character resident IDs.") var ids: [String]
-    @Option(name: .customLong("as-of"), help: "Date YYYY-MM-DD for the age and grade (default: today in UTC).") var asOf: String?
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Date") var day: AsOfOptions
+    var asOf: String? { day.asOf }
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() throws {
         let on: CivilDate
@@ -27,6 +29,6 @@ struct IDCommand: ParsableCommand {
             }
         }
         print(t.render(format))
-        if bad > 0 { throw ExitCode(1) }
+        if bad > 0 { throw ExitStatus.invalidInput.code }
     }
 }

@@ -28,17 +28,9 @@ struct KCBXCommand: ParsableCommand {
     )
 }
 
-/// Maps a KCBXError to the documented exit code, printing the message on stderr.
+/// Maps an error to its documented exit code (`ExitStatus`), printing the message on stderr.
 func fail(_ error: Error) -> ExitCode {
     if let code = error as? ExitCode { return code }
     FileHandle.standardError.write(Data("kcbx: \(error)\n".utf8))
-    switch error as? KCBXError {
-    case .invalidInput?: return ExitCode(1)
-    case .notFound?: return ExitCode(2)
-    case .permissionDenied?: return ExitCode(3)
-    case .ruleViolation?: return ExitCode(4)
-    case .integrity?: return ExitCode(5)
-    case .storage?: return ExitCode(6)
-    case nil: return ExitCode(70)
-    }
+    return ExitStatus(error).code
 }

@@ -20,7 +20,8 @@ struct ImportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("School calendar JSON (校历).", valueName: "file")) var calendar: String?
     @Option(help: ArgumentHelp("Roster CSV (resident_id, name, township_code, school_id, grade, registration, …).", valueName: "file")) var students: String?
     @Option(help: ArgumentHelp("Attendance CSV (student,date,kind[,leave_from,leave_to,slip]).", valueName: "file")) var attendance: String?
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
     @OptionGroup var progress: ProgressOptions
 
     func validate() throws {
@@ -94,8 +95,10 @@ struct SweepCommand: ParsableCommand {
         A second sweep for the same date records nothing. Needs the calendar set (kcbx import --calendar).
         """)
     @OptionGroup var ledger: LedgerOptions
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date YYYY-MM-DD (default: today, UTC; not in the future).", valueName: "date")) var asOf: String?
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Date") var day: AsOfOptions
+    var asOf: String? { day.asOf }
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
     @OptionGroup var progress: ProgressOptions
 
     func run() throws {
@@ -138,7 +141,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A head kept outside the file, SEQ:HASH (from an earlier verify).", valueName: "seq:hash")) var anchor: String?
     @Option(help: ArgumentHelp("Signed heads received upward (kcbx head --sign-key), one JSON per line or a JSON array: each must still be in the ledger.", valueName: "file")) var heads: String?
     @Option(name: .customLong("public-key"), help: ArgumentHelp("The county's Ed25519 public key (64 hex digits, or a file holding them) that signed --heads.", valueName: "hex|file")) var publicKey: String?
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func validate() throws {
         if (heads == nil) != (publicKey == nil) { throw ValidationError("--heads and --public-key go together") }
@@ -166,7 +170,7 @@ struct VerifyCommand: ParsableCommand {
             } else { print(t.render(format)) }
             if !v.isIntact {
                 for p in v.problems { warn("integrity: \(p)") }
-                throw ExitCode(5)
+                throw ExitStatus.integrity.code
             }
         } catch let e as ExitCode { throw e } catch { throw fail(error) }
     }

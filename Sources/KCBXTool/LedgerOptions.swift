@@ -38,7 +38,7 @@ func requiredActor(_ actor: String?) throws -> String {
     if let actor, !actor.isEmpty { return actor }
     if let env = ProcessInfo.processInfo.environment["KCBX_ACTOR"], !env.isEmpty { return env }
     FileHandle.standardError.write(Data((MissingActor().description + "\n").utf8))
-    throw ExitCode(64)
+    throw ExitStatus.usage.code
 }
 
 /// Opens the ledger at `ledger` with the defaults of `LedgerOptions`.

@@ -10,7 +10,8 @@ struct PolicyCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the built-in profiles.")
-        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+        @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
         func run() throws {
             var t = TextTable(headers: ["id", "jurisdiction", "region", "document"])

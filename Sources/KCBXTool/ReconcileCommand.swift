@@ -18,7 +18,8 @@ struct ReconcileCommand: ParsableCommand {
     @Option(name: .customLong("left-behind"), help: "CSV of resident_id on the left-behind roster (optional).") var leftBehind: String?
     @Option(help: "Region code (or prefix) of the unit reconciled.") var region = "640422"
     @Option(name: .customLong("as-of"), help: "Date YYYY-MM-DD.") var asOf: String
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
     @Flag(help: "Print only the summary (four counts and counts per finding kind).") var summary = false
     @Option(help: ArgumentHelp("Also take the findings into this ledger: out-of-school children and registered children not attending get cases (others are for a person to resolve).", valueName: "path"))
     var ledger: String?

@@ -22,7 +22,8 @@ struct ReportCommand: ParsableCommand {
         """)
     @OptionGroup var ledger: LedgerOptions
     @Option(help: "Report kind (see below).") var kind = "guyuan-attachment-1"
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date YYYY-MM-DD (default: today, UTC).", valueName: "date")) var asOf: String?
+    @OptionGroup(title: "Date") var day: AsOfOptions
+    var asOf: String? { day.asOf }
     @Option(help: ArgumentHelp("First day of the period (period kinds), YYYY-MM-DD.", valueName: "date")) var from: String?
     @Option(help: ArgumentHelp("Last day of the period (period kinds), YYYY-MM-DD; other kinds: the as-of date.", valueName: "date")) var to: String?
     @Option(help: ArgumentHelp("week, month, quarter or term containing --as-of (period kinds).", valueName: "span")) var period: String?
@@ -30,7 +31,8 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .customLong("full-ids"), help: "Full resident IDs (county level or above; recorded).") var fullIDs = false
     @Option(help: ArgumentHelp("Also write the table as CSV to this file.", valueName: "file")) var out: String?
     @Option(name: .customLong("sign-key"), help: ArgumentHelp("Append the ledger's head signed with the county's key (kcbx keygen) to the notes, for the level above.", valueName: "file")) var signKey: String?
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() throws {
         do {

@@ -57,6 +57,26 @@ import Testing
         #expect { try l.closeCase(c.id, asOf: LF.date("2025-11-10")) } throws: { isRule($0, "suspected_dropout again") }
     }
 
+    /// The closure check says why a case may not close, by the rule closing applies (issue 12): a
+    /// case not yet returned (lifecycle), too few days back, away again; allowed once every rule holds.
+    @Test func closureCheckGivesTheReasonsClosingWouldRefuseBy() throws {
+        let (_, l) = try LF.seeded()
+        try LF.marks(l, LF.kidA, .unexcused, "2025-09-08", "2025-09-23")
+        let open = try l.openCase(student: LF.kidA, kind: .suspectedDropout, on: LF.date("2025-09-16"))
+        let early = try l.closureCheck(case: open.id, asOf: LF.date("2025-09-22"))
+        #expect(!early.allowed && early.reasons.count == 1 && early.reasons[0].contains("is suspected") && early.reasons[0].contains("needs status returned"))
+        try l.verifyCase(open.id, reason: .F, on: LF.date("2025-09-17"))
+        try l.startPersuasion(open.id, plan: "家访", person: "马老师", on: LF.date("2025-09-18"))
+        try l.recordReturn(open.id, school: LF.schoolA1, placement: .originalSchool, on: LF.date("2025-09-24"))
+        try LF.marks(l, LF.kidA, .present, "2025-09-24", "2025-10-14")
+        let few = try l.closureCheck(case: open.id, asOf: LF.date("2025-10-14"))
+        #expect(!few.allowed && few.reasons.count == 1 && few.reasons[0].contains("attended 11 of 11") && few.reasons[0].contains("稳得住"))
+        try LF.marks(l, LF.kidA, .present, "2025-10-15", "2025-10-27")
+        let ok = try l.closureCheck(case: open.id, asOf: LF.date("2025-10-27"))
+        #expect(ok.allowed && ok.reasons.isEmpty)
+        #expect(try l.closeCase(open.id, asOf: LF.date("2025-10-27")).status == .closed)
+    }
+
     /// Closure parameters come from the profile: a profile file may set 5 of 10.
     @Test func closureFollowsTheProfile() throws {
         var policy = try PolicyProfile.builtin("huarong-2024")

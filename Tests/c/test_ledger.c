@@ -191,6 +191,15 @@ int main(void) {
     /* --- the lifecycle, with the rules named --------------------------------------------------- */
     CHECK_STATUS(kcbx_ledger_case_close(county, case_b, 20251020, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("case lifecycle");
+    /* One case, and the closure check with the reason closing refused it (issue 12). */
+    CHECK_OK(kcbx_ledger_closure_check_json(county, case_b, 20251020, &json));
+    CHECK(contains(json, "\"allowed\":false") && contains(json, "needs status returned"), "closure check: not returned yet");
+    kcbx_string_free(json); json = NULL;
+    CHECK_OK(kcbx_ledger_case_json(county, case_b, &json));
+    CHECK(contains(json, "\"status\":\"suspected\"") && !contains(json, kid_b), "one case, masked");
+    kcbx_string_free(json); json = NULL;
+    CHECK_STATUS(kcbx_ledger_case_json(county, 99, &json), KCBX_STATUS_NOT_FOUND);
+    CHECK(json == NULL, "no case JSON on failure");
     CHECK_STATUS(kcbx_ledger_case_verify(county, case_b, "Z", 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_case_verify(county, 0, "G", 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_case_verify(county, 99, "G", 20250917, NULL), KCBX_STATUS_NOT_FOUND);
@@ -237,7 +246,20 @@ int main(void) {
         for (i = 0; i < 20; i++) { keys[i] = kid_b; kinds[i] = KCBX_MARK_KIND_PRESENT; }
         CHECK_OK(kcbx_ledger_import_marks(school, 20, keys, back, kinds, NULL));
     }
+    CHECK_OK(kcbx_ledger_closure_check_json(school, case_b, 20251027, &json));
+    CHECK(contains(json, "\"allowed\":true") && contains(json, "\"reasons\":[]") && contains(json, "\"attended\":20"),
+          "closure check: allowed, 20 days attended");
+    kcbx_string_free(json); json = NULL;
     CHECK_OK(kcbx_ledger_case_close(school, case_b, 20251027, "稳得住"));
+    /* A student's history and the audit trail. */
+    CHECK_OK(kcbx_ledger_student_history_json(county, kid_b, 1, &json));
+    CHECK(contains(json, "case.closed") && contains(json, kid_b) && contains(json, "\"unit_code\""), "student history, full IDs");
+    kcbx_string_free(json); json = NULL;
+    CHECK_OK(kcbx_ledger_events_json(county, 0, 2, 0, &json));
+    CHECK(contains(json, "\"seq\":1") && contains(json, "\"seq\":2") && !contains(json, "\"seq\":3"), "events: the first two");
+    kcbx_string_free(json); json = NULL;
+    CHECK_STATUS(kcbx_ledger_events_json(county, 0, 0, 0, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_events_json(school, 0, 10, 0, &json), KCBX_STATUS_PERMISSION_DENIED);
     CHECK_OK(kcbx_ledger_case_status(school, case_b, &status, NULL));
     CHECK(status == KCBX_CASE_STATUS_CLOSED, "closed");
     CHECK_STATUS(kcbx_ledger_case_status(school, case_b, NULL, NULL), KCBX_STATUS_OK);

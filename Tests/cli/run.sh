@@ -33,6 +33,10 @@ for c in "policy list" "policy show" "policy check" id synth import sweep cases 
          due escalate notice duties; do
   run 0 "$KCBX" $c --help; has out "USAGE"; has out "OPTIONS\|ARGUMENTS"
 done; ok
+# the shared --as-of and --format options are option groups, one help section each (issue 12)
+for c in due escalate report id; do run 0 "$KCBX" $c --help; has out "^DATE:"; has out "^OUTPUT:"; done
+run 0 "$KCBX" export --help; has out "^DATE:"
+for c in cases history verify classify reconcile duties; do run 0 "$KCBX" $c --help; has out "^OUTPUT:"; done; ok
 
 # --- synth: the defaults reproduce data/sample byte for byte (deterministic from the seed)
 run 0 "$KCBX" synth --out "$T/sample"

@@ -61,7 +61,7 @@ class BuildExt(build_ext):
 setup(
     version=library_version(),
     packages=["kcbx"],
-    package_data={"kcbx": ["py.typed", SONAME]},
+    package_data={"kcbx": ["py.typed", "_kcbx_cffi.pyi", SONAME]},
     include_package_data=False,
     zip_safe=False,
     cffi_modules=["kcbx_build.py:ffibuilder"],

@@ -13,6 +13,9 @@ public struct LedgerClosureCheck: Hashable, Sendable, Codable {
     public var status: String
     /// Whether the case may close.
     public var allowed: Bool
+    /// Why it may not (empty when `allowed`): the lifecycle, calendar, attendance or away-again
+    /// rule that `closeCase` would refuse it by, with the counts.
+    public var reasons: [String] = []
 }
 
 extension Ledger {
@@ -36,13 +39,21 @@ extension Ledger {
         }
     }
 
-    /// The closure check for a returned case as of `asOf`, without closing it.
+    /// The closure check for a case as of `asOf`, without closing it: the rule `closeCase` applies
+    /// (lifecycle: the case must be returned; the school calendar; the attendance window; not away
+    /// again). A case that may not close has `allowed` false and `reasons` naming each rule it fails.
     public func closureCheck(case id: Int64, asOf: CivilDate) throws -> LedgerClosureCheck {
         _ = try ledgerCase(id)
         return try read { db in
             let c = try ledgerCase(id, db)
-            try CaseOperation.close.check(c)
-            return try closureCheck(c, try student(c.student, db), asOf: asOf, db)
+            do {
+                try CaseOperation.close.check(c)
+                return try closureCheck(c, try student(c.student, db), asOf: asOf, db)
+            } catch let KCBXError.ruleViolation(rule, detail) {
+                return LedgerClosureCheck(schoolDays: 0, attended: 0, required: Int(policy.number(.closureAttendedDays) ?? 20),
+                                          window: Int(policy.number(.closureWindowDays) ?? 30), status: "", allowed: false,
+                                          reasons: ["\(detail) (\(rule))"])
+            }
         }
     }
 
@@ -77,8 +88,13 @@ extension Ledger {
         let status = try classifier.classify(try self.marks(of: s.key, from: cal.firstDay, through: asOf, db), facts: facts(s, db),
                                              asOf: asOf, today: CivilDate.utcDate(of: clock())).status
         let away = status == .suspectedDropout || status == .dropout
+        var reasons: [String] = []
+        if attended < required {
+            reasons.append("case \(c.id): attended \(attended) of \(days.count) school days since the return on \(c.returnDate) (as of \(asOf)); closing needs \(required) of \(window) (\(closureRule))")
+        }
+        if away { reasons.append("case \(c.id): the child is \(status.label) again on \(asOf) (\(closureRule))") }
         return LedgerClosureCheck(schoolDays: days.count, attended: attended, required: required, window: window,
-                                  status: status.label, allowed: attended >= required && !away)
+                                  status: status.label, allowed: reasons.isEmpty, reasons: reasons)
     }
 
     /// What classification needs to know about a roster student.

@@ -150,6 +150,10 @@ SPECS: dict[str, dict] = {
     "kcbx_ledger_case_status": dict(args=["LED()", "1", "OUT", "OUT"]),
     "kcbx_ledger_case_verify": dict(args=["LED()", "1", S("G"), "20250916", "NULL"]),
     "kcbx_ledger_cases_json": dict(args=["LED()", "NULL", "OUT"]),
+    "kcbx_ledger_case_json": dict(args=["LED()", "1", "OUT"]),
+    "kcbx_ledger_closure_check_json": dict(args=["LED()", "1", "20250930", "OUT"]),
+    "kcbx_ledger_student_history_json": dict(args=["LED()", S(KID), "0", "OUT"]),
+    "kcbx_ledger_events_json": dict(args=["LED()", "0", "100", "0", "OUT"]),
     "kcbx_ledger_export_csv": dict(args=["LED()", S("guyuan-attachment-2"), "NULL", "0", "20250930", 'TMP("export.csv")', "OUT"]),
     "kcbx_ledger_head": dict(args=["LED()", "OUT", "OUT"]),
     "kcbx_ledger_import_marks": dict(args=["LED()", "1", "(const char *const[]){%s}" % S(KID), I32 % "20250915", I32 % "0", "OUT"]),
@@ -284,6 +288,7 @@ accept("kcbx_ledger_case_persuade", "person", "NULL empty")  # unless the profil
 accept("kcbx_due_csv", "states", "NULL empty")
 accept("kcbx_due_json", "states", "NULL empty")
 accept("kcbx_ledger_cases_json", "filter_json", "NULL")
+accept("kcbx_ledger_events_json", "after_seq", "INT64_MAX")  # no events after it: an empty list
 accept("kcbx_ledger_export_csv", "filter_json", "NULL")
 accept("kcbx_ledger_open", "actor_role", "NULL empty")
 accept("kcbx_ledger_change_profile", "actor_role", "NULL empty")

@@ -11,26 +11,78 @@ if lib.kcbx_abi_version() != lib.KCBX_ABI_VERSION:
         "(python3 -m pip install --force-reinstall ./bindings/python)"
     )
 
-from .enums import DurationUnit, IdProblem, Provenance, RegistryKind, Sex, Stage, Status  # noqa: E402
-from .errors import (  # noqa: E402
-    IntegrityError, InternalError, InvalidInput, InvalidResidentID, KcbxError, NotFound,
-    PermissionDenied, RuleViolation, StorageError, check,
+from .bulk import classify_many
+from .calendar import Calendar, Term
+from .child import (
+    Classification,
+    MarkConflict,
+    Risk,
+    Streak,
+    classify,
+    describe_rule,
+    reason_for_out_of_school,
 )
-from .identity import (  # noqa: E402
-    RegistryNumber, ResidentID, SchoolAge, parse_registry_number, parse_resident_id,
-    resident_id_check_character, school_age,
+from .enums import (
+    Alert,
+    CaseKind,
+    CaseStatus,
+    ChildFact,
+    ChildStatus,
+    DateEncoding,
+    DurationUnit,
+    IdProblem,
+    MarkKind,
+    Provenance,
+    Reason,
+    Registration,
+    RegistryKind,
+    RiskFlag,
+    Rule,
+    Sex,
+    SpecialGroup,
+    Stage,
+    Status,
+    TableColumn,
 )
-from .policy import Duration, Policy  # noqa: E402
-from .ledger import Ledger, generate_signing_key, signing_public_key  # noqa: E402
-from .escalation import DueReport, EscalationSummary, Obligation, due_reports  # noqa: E402
-from .notices import notice_fields, render_notice, write_docx  # noqa: E402
-from .reports import Reconciliation, Report, reconcile  # noqa: E402
-from .calendar import Calendar, Term  # noqa: E402
-from .classification import (  # noqa: E402
-    Alert, ChildFact, ChildFacts, ChildStatus, Classification, ClassificationTable, DateEncoding, Mark, MarkConflict,
-    MarkKind, Reason, Registration, Risk, RiskFlag, Rule, SpecialGroup, Streak, TableColumn, TableConflict, TableRow,
-    classify, classify_many, describe_rule, reason_for_out_of_school,
+from .errors import (
+    IntegrityError,
+    InternalError,
+    InvalidInput,
+    InvalidResidentID,
+    KcbxError,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    StorageError,
+    check,
 )
+from .escalation import DueReport, EscalationSummary, Obligation, due_reports
+from .facts import ChildFacts, Mark
+from .identity import (
+    RegistryNumber,
+    ResidentID,
+    SchoolAge,
+    parse_registry_number,
+    parse_resident_id,
+    resident_id_check_character,
+    school_age,
+)
+from .ledger import Ledger, generate_signing_key, signing_public_key
+from .notices import notice_fields, render_notice, write_docx
+from .policy import Duration, Policy
+from .records import (
+    Actor,
+    Case,
+    ClosureCheck,
+    Event,
+    ImportProblem,
+    ImportResult,
+    IntakeResult,
+    LedgerProfile,
+    SweepResult,
+)
+from .reports import Reconciliation, Report, reconcile
+from .table import ClassificationTable, TableConflict, TableRow
 
 
 def version() -> str:
@@ -47,12 +99,14 @@ __version__ = version()
 
 __all__ = [
     "version", "abi_version", "__version__",
-    "Status", "IdProblem", "Sex", "Stage", "RegistryKind", "DurationUnit", "Provenance",
+    "Status", "CaseKind", "CaseStatus", "IdProblem", "Sex", "Stage", "RegistryKind", "DurationUnit", "Provenance",
     "KcbxError", "InvalidInput", "NotFound", "PermissionDenied", "RuleViolation",
     "IntegrityError", "StorageError", "InternalError", "InvalidResidentID", "check",
     "ResidentID", "parse_resident_id", "resident_id_check_character",
     "RegistryNumber", "parse_registry_number", "SchoolAge", "school_age",
-    "Duration", "Policy", "Ledger", "generate_signing_key", "signing_public_key", "Obligation", "EscalationSummary", "DueReport", "due_reports",
+    "Duration", "Policy", "Ledger", "Actor", "Case", "ClosureCheck", "Event", "ImportProblem", "ImportResult",
+    "IntakeResult", "LedgerProfile", "SweepResult", "generate_signing_key", "signing_public_key",
+    "Obligation", "EscalationSummary", "DueReport", "due_reports",
     "render_notice", "notice_fields", "write_docx", "Report", "Reconciliation", "reconcile",
     "Calendar", "Term",
     "ChildStatus", "MarkKind", "Registration", "Alert", "RiskFlag", "ChildFact", "SpecialGroup", "Rule", "Reason",

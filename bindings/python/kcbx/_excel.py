@@ -2,26 +2,20 @@
 from __future__ import annotations
 
 import os
-import re
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from .reports import Report
 
-_COUNT = re.compile(r"^\d{1,7}$")
 _LETTERS = [chr(c) for c in range(ord("A"), ord("T") + 1)]
-# Columns whose digits are identifiers, never numbers.
-_TEXT_COLUMNS = {"身份证号", "学籍号", "乡镇（街道）", "户籍所在地", "出生日期", "学校", "就读学校"}
+
+def _cell_value(header: str, value: Any) -> Any:
+    """Counts are numbers (Excel sums them); identifiers and codes stay text (`reports.cell_value`)."""
+    from .reports import cell_value
+    return value if isinstance(value, int) else cell_value(header, str(value))
 
 
-def _cell_value(header: str, text: str) -> Any:
-    """Counts become numbers (Excel sums them); identifiers and codes stay text."""
-    if header not in _TEXT_COLUMNS and _COUNT.match(text):
-        return int(text)
-    return text
-
-
-def write_report(report: "Report", path: Union[str, "os.PathLike[str]"], sheet: Optional[str] = None) -> None:
+def write_report(report: Report, path: Union[str, os.PathLike[str]], sheet: Optional[str] = None) -> None:
     try:
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Border, Font, Side
@@ -30,7 +24,7 @@ def write_report(report: "Report", path: Union[str, "os.PathLike[str]"], sheet: 
         raise ImportError("Report.to_excel needs openpyxl: pip install 'kcbx[excel]' (or pip install openpyxl)") from e
 
     wb = Workbook()
-    ws = wb.active
+    ws: Any = wb.active  # a new workbook always has its sheet
     ws.title = (sheet or report.title or "report")[:31]
     n = max(1, len(report.headers))
     thin = Side(style="thin")
@@ -82,12 +76,12 @@ def write_report(report: "Report", path: Union[str, "os.PathLike[str]"], sheet: 
             text = row[c - 1] if c - 1 < len(row) else ""
             cell = ws.cell(row=r, column=c, value=_cell_value(h, text))
             cell.border = box
-            if isinstance(cell.value, str) and len(text) <= 20:
+            if isinstance(cell.value, str) and len(str(text)) <= 20:
                 cell.alignment = Alignment(horizontal="center", vertical="center")
 
     widths = []
     for c, h in enumerate(report.headers, start=1):
-        width = max([len(h)] + [len(row[c - 1]) for row in report.rows if c - 1 < len(row)] or [4])
+        width = max([len(h)] + [len(str(row[c - 1])) for row in report.rows if c - 1 < len(row)] or [4])
         widths.append(min(40, max(4, width * 1.6 + 2)))
         ws.column_dimensions[get_column_letter(c)].width = widths[-1]
 

@@ -24,7 +24,7 @@ class NativeHandle:
             ffi.release(handle)
 
     def __enter__(self: H) -> H:
-        self._ptr  # refuse to enter a closed handle
+        _ = self._ptr  # refuse to enter a closed handle
         return self
 
     def __exit__(self, *exc: object) -> None:

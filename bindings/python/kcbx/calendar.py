@@ -58,13 +58,13 @@ class Calendar(NativeHandle):
     # Opening
 
     @classmethod
-    def _take(cls, out: Any) -> "Calendar":
+    def _take(cls, out: Any) -> Calendar:
         return cls(ffi.gc(out[0], lib.kcbx_calendar_free))
 
     @classmethod
     def standard(cls, school_year: int, autumn_start: Optional[_dt.date] = None, autumn_end: Optional[_dt.date] = None,
                  spring_start: Optional[_dt.date] = None, spring_end: Optional[_dt.date] = None,
-                 holidays: Iterable[HolidaySpec] = (), make_up_days: Iterable[_dt.date] = ()) -> "Calendar":
+                 holidays: Iterable[HolidaySpec] = (), make_up_days: Iterable[_dt.date] = ()) -> Calendar:
         """A standard school year (kcbx_calendar_standard): the autumn term in `school_year`, the
         spring term in the next year. Term dates left None take the defaults (1 September,
         15 January, 1 March, 10 July); a start on a weekend moves to Monday, an end to Friday.
@@ -85,14 +85,14 @@ class Calendar(NativeHandle):
         return cls._take(out)
 
     @classmethod
-    def from_json(cls, text: str) -> "Calendar":
+    def from_json(cls, text: str) -> Calendar:
         """Parses and validates a calendar in the file format; InvalidInput names the path and rule."""
         out = ffi.new("kcbx_calendar **")
         check(lib.kcbx_calendar_from_json(c_string(text, "json"), out))
         return cls._take(out)
 
     @classmethod
-    def from_file(cls, path: PathLike) -> "Calendar":
+    def from_file(cls, path: PathLike) -> Calendar:
         """Loads and validates a calendar file (JSON); NotFound when it does not exist."""
         out = ffi.new("kcbx_calendar **")
         check(lib.kcbx_calendar_from_file(c_path(path), out))
@@ -144,8 +144,10 @@ class Calendar(NativeHandle):
 
     def school_days(self, from_: _dt.date, through: _dt.date) -> List[_dt.date]:
         """The school days from `from_` through `through` (both included), in order."""
-        _date(from_, "from"), _date(through, "through")
-        days, day, one = [], from_, _dt.timedelta(days=1)
+        _date(from_, "from")
+        _date(through, "through")
+        days: List[_dt.date] = []
+        day, one = from_, _dt.timedelta(days=1)
         while day <= through:
             if self.is_school_day(day):
                 days.append(day)

@@ -1,7 +1,7 @@
 """Exceptions for kcbx_status codes; `check()` turns a failed call into the right one."""
 from __future__ import annotations
 
-from typing import ClassVar, Dict, Optional, Type
+from typing import Any, ClassVar, Dict, List, Optional, Type
 
 from ._native import ffi, lib
 from .enums import IdProblem
@@ -18,10 +18,13 @@ class KcbxError(Exception):
     default_status: ClassVar[int] = lib.KCBX_STATUS_INTERNAL_ERROR
     status: int
     message: str
+    #: For a refused import: every bad field (kcbx.ImportProblem: row, field, rule); else empty.
+    problems: List[Any]
 
     def __init__(self, message: str, status: Optional[int] = None) -> None:
         super().__init__(message)
         self.message = message
+        self.problems = []
         self.status = self.default_status if status is None else status
 
 

@@ -4,13 +4,16 @@ from `Ledger.due(as_of)`, overdue ones climb the ladder with `Ledger.escalate(as
 from __future__ import annotations
 
 import datetime as _dt
-import json
+import os
+import warnings
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
+from ._convert import as_calendar, as_policy
 from ._dates import date_to_c
-from ._native import ffi, lib, take_string
-from .errors import check
+from ._native import call_json, ffi, lib
+from .calendar import Calendar
+from .policy import Policy
 
 __all__ = ["Owner", "Escalation", "Obligation", "EscalationSummary", "DueReport", "due_reports",
            "ACTIONS", "STATES"]
@@ -32,12 +35,18 @@ class Owner:
     """The responsible unit: level (class_teacher, school, township, county, city, department),
     unit code (school id, township code, county code, …), department when a department owns it."""
     level: str
-    unit: str
+    unit_code: str
     label: str
     department: Optional[str] = None
 
+    @property
+    def unit(self) -> str:
+        """Deprecated: `unit_code` (the word actors and events use)."""
+        warnings.warn("Owner.unit is now Owner.unit_code", DeprecationWarning, stacklevel=2)
+        return self.unit_code
+
     @classmethod
-    def _from(cls, o: Dict[str, Any]) -> "Owner":
+    def _from(cls, o: Dict[str, Any]) -> Owner:
         return cls(o["level"], o["unit"], o["label"], o.get("department"))
 
 
@@ -73,10 +82,10 @@ class Obligation:
     recipients: List[str]
     department: Optional[str]
     guardian_deadline: Optional[_dt.date]
-    escalations: List[Escalation] = field(default_factory=list)
+    escalations: List[Escalation] = field(default_factory=lambda: list[Escalation]())
 
     @classmethod
-    def _from(cls, o: Dict[str, Any]) -> "Obligation":
+    def _from(cls, o: Dict[str, Any]) -> Obligation:
         return cls(
             id=o["id"], case_id=int(o["case_id"]), student=o["student"], action=o["action"],
             action_label=o["action_label"], step=o.get("step"), owner=Owner._from(o["owner"]),
@@ -100,7 +109,7 @@ class EscalationSummary:
     states: Dict[str, int]
 
     @classmethod
-    def _from(cls, o: Dict[str, Any]) -> "EscalationSummary":
+    def _from(cls, o: Dict[str, Any]) -> EscalationSummary:
         return cls(_dt.date.fromisoformat(o["as_of"]), [Obligation._from(x) for x in o["escalated"]],
                    list(o["overdue_at_top"]), {k: int(v) for k, v in o["states"].items()})
 
@@ -115,12 +124,12 @@ class DueReport:
     basis: str
 
 
-def due_reports(policy: Any, from_date: _dt.date, through: _dt.date, calendar: Any = None) -> List[DueReport]:
-    """The reports each level owes from `from_date` through `through` under `policy` (school
-    daily, township weekly, …; term-relative duties need `calendar`, a kcbx.Calendar)."""
-    out = ffi.new("char **")
-    status = lib.kcbx_due_reports_json(policy._ptr, calendar._ptr if calendar is not None else ffi.NULL,
-                                       date_to_c(from_date, "from_date"), date_to_c(through, "through"), out)
-    text = take_string(out[0])
-    check(status)
-    return [DueReport(r["duty"], r["level"], r["what"], _dt.date.fromisoformat(r["due"]), r["basis"]) for r in json.loads(text)]
+def due_reports(policy: Union[Policy, str], from_date: _dt.date, through: _dt.date, *,
+                calendar: Union[Calendar, str, os.PathLike[str], None] = None) -> List[DueReport]:
+    """The reports each level owes from `from_date` through `through` under `policy` (a Policy or a
+    profile id; school daily, township weekly, …; term-relative duties need `calendar`, a
+    kcbx.Calendar or a calendar file)."""
+    cal = None if calendar is None else as_calendar(calendar)
+    doc = call_json(lib.kcbx_due_reports_json, as_policy(policy)._ptr, ffi.NULL if cal is None else cal._ptr,
+                    date_to_c(from_date, "from_date"), date_to_c(through, "through"))
+    return [DueReport(r["duty"], r["level"], r["what"], _dt.date.fromisoformat(r["due"]), r["basis"]) for r in doc]

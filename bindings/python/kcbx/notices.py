@@ -29,7 +29,7 @@ def notice_fields(kind: str) -> List[str]:
 
 
 def render_notice(kind: str, fields: Optional[Dict[str, str]] = None, *, ledger: Any = None, student: Optional[str] = None,
-                  as_of: Any = None, docx: Union[str, "os.PathLike[str]", None] = None, **more: str) -> str:
+                  as_of: Any = None, docx: Union[str, os.PathLike[str], None] = None, **more: str) -> str:
     """The notice's text. Fields come from `ledger.notice_fields(kind, student, as_of)` when a
     ledger is given, then from `fields`, then from keyword arguments (later ones win). Every
     placeholder is required and unknown names are refused (InvalidInput naming the field).
@@ -38,7 +38,7 @@ def render_notice(kind: str, fields: Optional[Dict[str, str]] = None, *, ledger:
     if ledger is not None:
         if student is None or as_of is None:
             raise TypeError("render_notice with a ledger needs student and as_of")
-        values.update(ledger.notice_fields(kind, student, as_of))
+        values.update(ledger.notice_fields(kind, student=student, as_of=as_of))
     values.update(fields or {})
     values.update(more)
     out = ffi.new("char **")
@@ -72,7 +72,7 @@ def _paragraph(line: str, title: bool) -> str:
     return f'<w:p>{props}<w:r>{run_props}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
 
 
-def write_docx(text: str, path: Union[str, "os.PathLike[str]"]) -> None:
+def write_docx(text: str, path: Union[str, os.PathLike[str]]) -> None:
     """Writes `text` as a .docx: the first line centred and bold as the title, then one paragraph
     per line (SimSun, 14 pt)."""
     lines = text.split("\n")

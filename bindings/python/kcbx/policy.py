@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple, Union
 
+from ._handle import NativeHandle
 from ._native import c_path, c_string, ffi, lib, take_string
 from .enums import DurationUnit, Provenance
-from ._handle import NativeHandle
 from .errors import InvalidInput, check
 
 __all__ = ["Duration", "Policy"]
@@ -37,7 +37,7 @@ class Policy(NativeHandle):
     # Opening
 
     @classmethod
-    def _open(cls, fn: Any, arg: bytes) -> "Policy":
+    def _open(cls, fn: Any, arg: bytes) -> Policy:
         out = ffi.new("kcbx_policy **")
         check(fn(arg, out))
         return cls(ffi.gc(out[0], lib.kcbx_policy_free))
@@ -50,17 +50,17 @@ class Policy(NativeHandle):
         return list(json.loads(take_string(out[0])))
 
     @classmethod
-    def builtin(cls, name: str) -> "Policy":
+    def builtin(cls, name: str) -> Policy:
         """A built-in profile by id, e.g. "guyuan-2021"; NotFound for an unknown id."""
         return cls._open(lib.kcbx_policy_builtin, c_string(name, "name"))
 
     @classmethod
-    def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Policy":
+    def from_file(cls, path: Union[str, os.PathLike[str]]) -> Policy:
         """Loads and validates a profile file; InvalidInput names the offending field."""
         return cls._open(lib.kcbx_policy_from_file, c_path(path))
 
     @classmethod
-    def from_json(cls, text: str) -> "Policy":
+    def from_json(cls, text: str) -> Policy:
         """Parses and validates profile JSON text."""
         return cls._open(lib.kcbx_policy_from_json, c_string(text, "json"))
 
@@ -83,7 +83,7 @@ class Policy(NativeHandle):
         return doc
 
     def _cached(self) -> Dict[str, Any]:
-        self._ptr
+        _ = self._ptr
         if self._doc is None:
             self._doc = self.to_dict()  # a profile never changes after it is opened
         return self._doc

@@ -4,17 +4,36 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
 
 from ._dates import date_to_c
 from ._native import c_path, c_string, ffi, lib, take_string
-from .errors import InvalidInput, check
+from ._tabular import IDENTIFIER_COLUMNS, cell_text, refuse_float_identifiers
+from .errors import check
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 __all__ = ["Report", "Reconciliation", "reconcile"]
+
+
+Cell = Union[str, int]
+"""A report cell: a count is an int, everything else (identifiers, codes, dates, rates) text."""
+
+_COUNT = re.compile(r"^-?\d{1,7}$")
+# Columns whose digits are identifiers or codes, never counts.
+TEXT_COLUMNS = frozenset({"身份证号", "学籍号", "乡镇（街道）", "户籍所在地", "出生日期", "学校", "就读学校", "劝返后就读学校",
+                          "学校代码", "学校标识", "乡镇代码", "区划代码", "户籍地代码", "学号", "编号", "案件编号"})
+
+
+def cell_value(header: str, text: str) -> Cell:
+    """A report cell as data: counts (digits in a column that is not an identifier or code
+    column) become int, everything else stays text. The one rule for Report rows and Excel."""
+    if header not in TEXT_COLUMNS and _COUNT.match(text):
+        return int(text)
+    return text
 
 
 SIGNED_HEAD_PREFIX = "台账签名头 signed head: "
@@ -26,14 +45,14 @@ class Report:
     """A table as KCBX reports it: title, unit (填报单位), as-of date (填报日期), headers and
     text cells (Chinese headers as in the seeds), and notes (填表说明, formulas, interpretations)."""
     headers: List[str]
-    rows: List[List[str]] = field(default_factory=list)
+    rows: List[List[Cell]] = field(default_factory=lambda: list[List[Cell]]())
     title: str = ""
     unit: str = ""
     as_of: Optional[_dt.date] = None
-    notes: List[str] = field(default_factory=list)
+    notes: List[str] = field(default_factory=lambda: list[str]())
 
     @classmethod
-    def _take(cls, handle: "ffi.CData") -> "Report":
+    def _take(cls, handle: Any) -> Report:
         """Copies a kcbx_report out of the library (one JSON call) and frees it."""
         try:
             out = ffi.new("char **")
@@ -44,13 +63,15 @@ class Report:
             lib.kcbx_report_free(handle)
         d = json.loads(text)
         as_of = _dt.date.fromisoformat(d["as_of"]) if d.get("as_of") else None
-        return cls(headers=list(d["columns"]), rows=[list(r) for r in d["rows"]], title=d.get("title", ""),
+        headers = [str(h) for h in d["columns"]]
+        rows = [[cell_value(headers[i] if i < len(headers) else "", str(c)) for i, c in enumerate(r)] for r in d["rows"]]
+        return cls(headers=headers, rows=rows, title=d.get("title", ""),
                    unit=d.get("unit", ""), as_of=as_of, notes=list(d.get("notes", [])))
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __iter__(self) -> Iterator[Dict[str, str]]:
+    def __iter__(self) -> Iterator[Dict[str, Cell]]:
         """Rows as dicts keyed by header."""
         for r in self.rows:
             yield dict(zip(self.headers, r))
@@ -64,11 +85,11 @@ class Report:
                 return note[len(SIGNED_HEAD_PREFIX):]
         return None
 
-    def column(self, name: str) -> List[str]:
+    def column(self, name: str) -> List[Cell]:
         i = self.headers.index(name)
         return [r[i] for r in self.rows]
 
-    def row(self, first_cell: str) -> Dict[str, str]:
+    def row(self, first_cell: str) -> Dict[str, Cell]:
         """The row whose first cell is `first_cell` (e.g. "合计" or "入学率"), as a dict."""
         for r in self:
             if r[self.headers[0]] == first_cell:
@@ -111,7 +132,7 @@ class Reconciliation:
     summary: Report
     findings: Report
 
-    def of_kind(self, kind: str) -> List[Dict[str, str]]:
+    def of_kind(self, kind: str) -> List[Dict[str, Cell]]:
         """Findings of one kind (out_of_school, registered_not_attending, near_match, …)."""
         return [f for f in self.findings if f["类别"] == kind]
 
@@ -130,12 +151,15 @@ ProgressCallback = Callable[[str, int, int], None]
 Source = Union[str, "os.PathLike[str]", Any]
 
 
-def reconcile(household: Source, students: Source, as_of: _dt.date, region: str = "640422",
+def reconcile(household: Source, students: Source, as_of: _dt.date, *, region: str,
               attending: Optional[Source] = None, poverty: Optional[Source] = None,
               three_kinds: Optional[Source] = None, dropouts: Optional[Source] = None,
               progress: Optional[ProgressCallback] = None, census: Optional[Source] = None,
               disabled: Optional[Source] = None, left_behind: Optional[Source] = None) -> Reconciliation:
     """四查三比对 (seed 004 二（二）) over the registry extracts (columns in docs/data-formats.md).
+
+    `region` is the 6-digit code of the county (or city, province) whose children are reconciled;
+    there is no default jurisdiction.
 
     Each input is a CSV path, or columnar data: a pandas DataFrame or a dict of equal-length
     columns with the documented column names; the ID lists (attending, poverty, three_kinds,
@@ -164,65 +188,48 @@ def reconcile(household: Source, students: Source, as_of: _dt.date, region: str 
                           progress)
 
 
-# Columns of the reconciliation inputs that hold identifiers or codes (docs/data-formats.md).
-_IDENTIFIER_COLUMNS = ("resident_id", "registry_number", "school_id", "region_code", "school_region_code")
-
-
-def _refuse_float_identifiers(values: Any, name: str, column: str) -> None:
-    """Identifiers are integers or text, never floats: pandas reads an ID column with a missing
-    value as float64 and would write 640422201908270123 as 6.404222019082701e+17. A float dtype
-    is refused naming the column and the dtype; a float (or NaN) among object values naming the row."""
-    dtype = getattr(values, "dtype", None)
-    kind = getattr(dtype, "kind", None)
-    if kind in ("f", "c"):
-        raise InvalidInput(f"{name}: column {column!r} has dtype {dtype}, which cannot hold identifiers exactly; "
-                           "read it as text (e.g. pandas.read_csv(..., dtype={'" + column + "': str}))")
-    if kind not in (None, "O", "U", "S"):
-        return
-    for i, v in enumerate(values):
-        if isinstance(v, float):
-            what = "missing (NaN)" if v != v else f"the float {v!r}"
-            raise InvalidInput(f"{name}: column {column!r} row {i} is {what}; identifiers must be text or integers, never float")
-
-
-def _as_csv(value: Any, name: str, tmp: str, id_list: bool) -> Optional[Any]:
+def _as_csv(value: Any, name: str, tmp: str, id_list: bool) -> Optional[str]:
     """A path for `value`: itself when it is one, else a temporary CSV of its columns. Identifier
     columns given as floats are refused (InvalidInput naming the column and dtype)."""
     import csv
-    if value is None or isinstance(value, (str, os.PathLike)):
-        return value
+    if value is None:
+        return None
+    if isinstance(value, (str, os.PathLike)):
+        return os.fspath(value)  # pyright: ignore[reportUnknownArgumentType]
     path = os.path.join(tmp, f"{name}.csv")
-    if hasattr(value, "to_csv") and hasattr(value, "columns"):  # a pandas DataFrame
-        for column in value.columns:
-            if str(column) in _IDENTIFIER_COLUMNS:
-                _refuse_float_identifiers(value[column], name, str(column))
-        value.to_csv(path, index=False, encoding="utf-8")
+    data: Any = value
+    if hasattr(data, "to_csv") and hasattr(data, "columns"):  # a pandas DataFrame
+        for column in data.columns:
+            if str(column) in IDENTIFIER_COLUMNS:
+                refuse_float_identifiers(data[column], name, str(column))
+        data.to_csv(path, index=False, encoding="utf-8")
         return path
-    if isinstance(value, dict):
-        for column, values in value.items():
-            if str(column) in _IDENTIFIER_COLUMNS and hasattr(values, "dtype"):
-                _refuse_float_identifiers(values, name, str(column))
-        columns = {str(k): list(v) for k, v in value.items()}
-        for column in _IDENTIFIER_COLUMNS:
+    rows: Iterable[Sequence[Any]]
+    if isinstance(data, Mapping):
+        mapping: Mapping[Any, Any] = data  # pyright: ignore[reportUnknownVariableType]
+        for column, values in mapping.items():
+            if str(column) in IDENTIFIER_COLUMNS and hasattr(values, "dtype"):
+                refuse_float_identifiers(values, name, str(column))
+        columns: Dict[str, List[Any]] = {str(k): list(v) for k, v in mapping.items()}
+        for column in IDENTIFIER_COLUMNS:
             if column in columns:
-                _refuse_float_identifiers(columns[column], name, column)
+                refuse_float_identifiers(columns[column], name, column)
         lengths = {len(v) for v in columns.values()}
         if len(lengths) > 1:
             raise ValueError(f"{name}: columns have different lengths {sorted(lengths)}")
         rows = zip(*columns.values())
         header = list(columns)
     elif id_list:
-        if not hasattr(value, "dtype"):
-            value = list(value)
-        _refuse_float_identifiers(value, name, "resident_id")
-        rows, header = ([str(v)] for v in value), ["resident_id"]
+        ids: Any = data if hasattr(data, "dtype") else list(data)
+        refuse_float_identifiers(ids, name, "resident_id")
+        rows, header = ([str(v)] for v in ids), ["resident_id"]
     else:
-        raise TypeError(f"{name} must be a CSV path, a pandas DataFrame or a dict of columns, not {type(value).__name__}")
+        raise TypeError(f"{name} must be a CSV path, a pandas DataFrame or a dict of columns, not {type(data).__name__}")
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         for r in rows:
-            w.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else str(v) for v in r])
+            w.writerow([cell_text(v) for v in r])
     return path
 
 
@@ -235,7 +242,7 @@ def _reconcile(household: Any, students: Any, as_of: _dt.date, region: str, list
             return
         try:
             progress(ffi.string(phase).decode("utf-8"), int(done), int(total))
-        except BaseException as e:  # noqa: BLE001 - surfaced after the C call returns
+        except BaseException as e:
             failure.append(e)
 
     callback = ffi.NULL if progress is None else ffi.callback("void(*)(char const *, int64_t, int64_t, void *)", on_progress)

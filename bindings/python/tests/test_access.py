@@ -1,15 +1,14 @@
 """Data and access through the C boundary (issue 11): a smaller role × action matrix, one masking
 rule on every listing, refusals that disclose nothing, CSV injection and the file policy."""
 import datetime as dt
-import json
 import os
 import pathlib
 import stat
 
 import pytest
+from conftest import make_id
 
 import kcbx
-from conftest import make_id
 
 DATA = pathlib.Path(__file__).resolve().parents[3] / "data" / "sample"
 DAY = dt.date(2025, 10, 31)
@@ -23,12 +22,12 @@ ROWS = {
     FOREIGN: f"{FOREIGN},隆小德,640423101,隆德小学,640423100,5,隆德县\n",
 }
 ACTORS = {
-    "school": {"level": "school", "unit": "640422132", "person": "王老师"},
-    "township": {"level": "township", "unit": "640422103", "person": "马专干"},
-    "department": {"level": "department", "unit": "640422", "person": "公安"},
-    "county": {"level": "county", "unit": "640422", "person": "李科长"},
+    "school": {"level": "school", "unit_code": "640422132", "person": "王老师"},
+    "township": {"level": "township", "unit_code": "640422103", "person": "马专干"},
+    "department": {"level": "department", "unit_code": "640422", "person": "公安"},
+    "county": {"level": "county", "unit_code": "640422", "person": "李科长"},
 }
-PROVINCE = {"level": "province", "unit": "640000", "person": "省厅"}
+PROVINCE = {"level": "province", "unit_code": "640000", "person": "省厅"}
 
 
 @pytest.fixture()
@@ -37,7 +36,7 @@ def ledger_path(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text(HEADER + "".join(ROWS.values()), encoding="utf-8")
     marks = tmp_path / "marks.csv"
-    days = [dt.date(2025, 9, 8) + dt.timedelta(days=i) for i in range(0, 50)]
+    days = [dt.date(2025, 9, 8) + dt.timedelta(days=i) for i in range(50)]
     marks.write_text("student,date,kind\n" + "".join(f"{k},{d.isoformat()},unexcused\n" for k in (INSIDE, OUTSIDE, FOREIGN)
                                                      for d in days if d.weekday() < 5 and not (dt.date(2025, 10, 1) <= d <= dt.date(2025, 10, 8))),
                      encoding="utf-8")
@@ -46,7 +45,7 @@ def ledger_path(tmp_path):
         led.import_students_csv(roster)
         led.import_marks_csv(marks)
         for key in (INSIDE, OUTSIDE, FOREIGN):
-            led.open_case(key, "suspected_dropout", dt.date(2025, 10, 20))
+            led.open_case(key, kind="suspected_dropout", date=dt.date(2025, 10, 20))
     return path
 
 
@@ -70,8 +69,8 @@ def test_matrix_through_the_boundary(ledger_path, level):
         outside_case = 3 if county_wide else 2
         outside_key = FOREIGN if county_wide else OUTSIDE
         # Listings: allowed for every level, masked, and never the outside child.
-        outputs.append(json.dumps(led.cases(), ensure_ascii=False))
-        outputs.append(json.dumps(led.history(1), ensure_ascii=False))
+        outputs.append(repr(led.cases()))
+        outputs.append(repr(led.history(1)))
         outputs.append(repr(led.due(DAY)))
         if inside_allowed_write:
             outputs.append(repr(led.escalate(DAY)))
@@ -81,16 +80,16 @@ def test_matrix_through_the_boundary(ledger_path, level):
         assert masked(INSIDE) in outputs[0]
         # Writes on the inside child.
         try:
-            led.record_action(1, "home_visit", DAY)
+            led.record_action(1, action="home_visit", date=DAY)
             assert inside_allowed_write, f"{level} wrote the ledger"
         except kcbx.PermissionDenied:
             assert not inside_allowed_write
         # Everything on the outside child is refused, recorded, and discloses nothing.
-        for attempt in (lambda: led.record_action(outside_case, "home_visit", DAY),
-                        lambda: led.open_case(outside_key, "dropout", DAY),
+        for attempt in (lambda: led.record_action(outside_case, action="home_visit", date=DAY),
+                        lambda: led.open_case(outside_key, kind="dropout", date=DAY),
                         lambda: led.history(outside_case),
                         lambda: led.due(DAY, case_id=outside_case),
-                        lambda: led.record_student_action(outside_key, "guardian_contact", DAY)):
+                        lambda: led.record_student_action(outside_key, action="guardian_contact", date=DAY)):
             with pytest.raises(kcbx.PermissionDenied) as e:
                 attempt()
             message = str(e.value)
@@ -100,7 +99,7 @@ def test_matrix_through_the_boundary(ledger_path, level):
         # Full IDs: county only, recorded; anyone else refused.
         if level == "county":
             cases = led.cases(full_ids=True)
-            assert INSIDE in {c["student"] for c in cases} and FOREIGN not in {c["student"] for c in cases}
+            assert INSIDE in {c.student for c in cases} and FOREIGN not in {c.student for c in cases}
         else:
             with pytest.raises(kcbx.PermissionDenied):
                 led.cases(full_ids=True)
@@ -111,10 +110,10 @@ def test_matrix_through_the_boundary(ledger_path, level):
 def test_refusals_are_recorded_with_the_actor(ledger_path):
     with open_as(ledger_path, ACTORS["school"]) as school:
         with pytest.raises(kcbx.PermissionDenied):
-            school.record_action(2, "home_visit", DAY)
+            school.record_action(2, action="home_visit", date=DAY)
     with open_as(ledger_path, PROVINCE) as audit:
-        refused = [e for e in audit.history(2, full_ids=True) if e["kind"] == "access.refused"]
-    assert refused and refused[-1]["actor"]["unit_code"] == "640422132"
+        refused = [e for e in audit.history(2, full_ids=True) if e.kind == "access.refused"]
+    assert refused and refused[-1].actor.unit_code == "640422132"
 
 
 def test_marks_problem_list_same_for_unknown_and_outside(ledger_path, tmp_path):
@@ -142,7 +141,7 @@ def test_foreign_exact_row_refused_not_unchanged(ledger_path, tmp_path):
 
 def test_csv_injection_and_file_policy(ledger_path, tmp_path):
     with open_as(ledger_path, ACTORS["county"]) as county:
-        county.verify_case(1, "G", DAY)
+        county.verify_case(1, reason="G", date=DAY)
         out = tmp_path / "g2.csv"
         county.export_csv(out, "guyuan-attachment-2")
         text = out.read_text(encoding="utf-8-sig")

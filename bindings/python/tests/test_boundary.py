@@ -8,10 +8,10 @@ import sys
 import textwrap
 
 import pytest
+from test_calendar import CALENDAR_JSON
 
 import kcbx
 from kcbx import ChildStatus, DateEncoding, MarkKind, classify_many
-from test_calendar import CALENDAR_JSON
 
 DATA = pathlib.Path(__file__).resolve().parents[3] / "data" / "sample"
 AS_OF = dt.date(2025, 9, 15)
@@ -91,20 +91,20 @@ def test_reconcile_refuses_resident_ids_read_as_float64():
     lossy["resident_id"] = pd.to_numeric(lossy["resident_id"].str.replace("X", "", regex=False), errors="coerce")
     assert str(lossy["resident_id"].dtype) == "float64"
     with pytest.raises(kcbx.InvalidInput, match=r"household: column 'resident_id' has dtype float64"):
-        kcbx.reconcile(lossy, students, dt.date(2025, 10, 20))
+        kcbx.reconcile(lossy, students, dt.date(2025, 10, 20), region="640422")
     # An object column holding a NaN (a missing value) names the row.
     holed = students.copy()
     holed.loc[5, "resident_id"] = float("nan")
     with pytest.raises(kcbx.InvalidInput, match=r"students: column 'resident_id' row 5 is missing"):
-        kcbx.reconcile(household, holed, dt.date(2025, 10, 20))
+        kcbx.reconcile(household, holed, dt.date(2025, 10, 20), region="640422")
     # ID lists and dicts of columns: floats are refused too.
     with pytest.raises(kcbx.InvalidInput, match=r"attending: column 'resident_id' has dtype float64"):
-        kcbx.reconcile(household, students, dt.date(2025, 10, 20), attending=pd.Series([6.404222019082701e+17]))
+        kcbx.reconcile(household, students, dt.date(2025, 10, 20), region="640422", attending=pd.Series([6.404222019082701e+17]))
     with pytest.raises(kcbx.InvalidInput, match=r"poverty: column 'resident_id' row 0 is the float"):
-        kcbx.reconcile(household, students, dt.date(2025, 10, 20), poverty=[6.404222019082701e+17])
+        kcbx.reconcile(household, students, dt.date(2025, 10, 20), region="640422", poverty=[6.404222019082701e+17])
     with pytest.raises(kcbx.InvalidInput, match=r"household: column 'region_code' row 0"):
         kcbx.reconcile({"resident_id": ["640422201908270123"], "name": ["甲"], "region_code": [640422.0]},
-                       students, dt.date(2025, 10, 20))
+                       students, dt.date(2025, 10, 20), region="640422")
     # Text columns still reconcile.
-    assert kcbx.reconcile(household, students, dt.date(2025, 10, 20)).count("户籍适龄儿童少年数") > 0
+    assert kcbx.reconcile(household, students, dt.date(2025, 10, 20), region="640422").count("户籍适龄儿童少年数") > 0
 

@@ -13,13 +13,25 @@ import sys
 import textwrap
 
 import pytest
+from test_calendar import CALENDAR_JSON, calendar_2025
 
 import kcbx
 from kcbx import (
-    Alert, ChildFacts, ChildStatus, DateEncoding, Mark, MarkConflict, MarkKind, Reason, Registration, RiskFlag, Rule,
-    SpecialGroup, classify, classify_many,
+    Alert,
+    ChildFacts,
+    ChildStatus,
+    DateEncoding,
+    Mark,
+    MarkConflict,
+    MarkKind,
+    Reason,
+    Registration,
+    RiskFlag,
+    Rule,
+    SpecialGroup,
+    classify,
+    classify_many,
 )
-from test_calendar import CALENDAR_JSON, calendar_2025
 
 D = dt.date
 P, L, U, LATE, EARLY = (MarkKind.PRESENT, MarkKind.APPROVED_LEAVE, MarkKind.UNEXCUSED, MarkKind.LATE, MarkKind.LEFT_EARLY)

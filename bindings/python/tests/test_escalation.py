@@ -7,13 +7,13 @@ import pathlib
 import zipfile
 
 import pytest
+from conftest import make_id
 
 import kcbx
-from conftest import make_id
 
 D = dt.date
 PROFILES = ["baiyin-2020", "guyuan-2021", "fujian-2020", "huarong-2024", "dongchuan-2025"]
-COUNTY = {"level": "county", "unit": "640422", "person": "县教育局王老师"}
+COUNTY = {"level": "county", "unit_code": "640422", "person": "县教育局王老师"}
 CALENDAR = {"kcbx_calendar": 1, "name": "西吉县 2025-2026 学年校历", "school_years": [{"school_year": 2025,
             "terms": [{"name": "autumn", "start": "2025-09-01", "end": "2026-01-15"},
                       {"name": "spring", "start": "2026-03-02", "end": "2026-07-10"}],
@@ -58,23 +58,23 @@ def one(items, action):
 
 def start_refusal(led):
     """Sweep on 15 Sept opens the case (001 附件1 填表说明1); verified G, plan and person; refusal on 17 Sept."""
-    case_id = led.sweep(D(2025, 9, 15))["opened"][0]
-    led.verify_case(case_id, "G", D(2025, 9, 16))
-    led.persuade(case_id, D(2025, 9, 16), plan="一人一案：每周家访", person="马老师")
-    led.record_action(case_id, "guardian_refusal", D(2025, 9, 17), note="监护人拒不送学")
+    case_id = led.sweep(D(2025, 9, 15)).opened[0]
+    led.verify_case(case_id, reason="G", date=D(2025, 9, 16))
+    led.persuade(case_id, date=D(2025, 9, 16), plan="一人一案：每周家访", person="马老师")
+    led.record_action(case_id, action="guardian_refusal", date=D(2025, 9, 17), note="监护人拒不送学")
     return case_id
 
 
 def test_first_days_guardian_contact_and_three_line_report(walk):
     profile, led = walk
     contact = one(led.due(D(2025, 9, 8)), "guardian_contact")
-    assert contact.owner.level == "class_teacher" and contact.owner.unit == SCHOOL
+    assert contact.owner.level == "class_teacher" and contact.owner.unit_code == SCHOOL
     # 004 二（三）3: the same day under Dongchuan; DOMAIN default elsewhere: the next school day.
     assert contact.due_on == (D(2025, 9, 8) if profile == "dongchuan-2025" else D(2025, 9, 9))
     report = one(led.due(D(2025, 9, 10)), "three_line_report")
     if profile == "dongchuan-2025":   # 004 二（三）2: 3 days, three recipients
         assert report.due_on == D(2025, 9, 10) and len(report.recipients) == 3 and report.owner.level == "school"
-        led.record_student_action(KID, "three_line_report", D(2025, 9, 10))
+        led.record_student_action(KID, action="three_line_report", date=D(2025, 9, 10))
         assert one(led.due(D(2025, 9, 10), states=["done"]), "three_line_report").done_on == D(2025, 9, 10)
     else:
         assert report is None
@@ -91,21 +91,21 @@ def test_four_steps_in_order_to_the_court_step(walk):
     assert [o.action for o in first] == ["education"]
     assert first[0].owner.level == "township" and first[0].due_on == D(2025, 9, 24)   # education_step_deadline 7 days
     with pytest.raises(kcbx.RuleViolation, match="四步法"):
-        led.record_action(cid, "return_notice", D(2025, 9, 20))
-    led.record_action(cid, "education", D(2025, 9, 18))
+        led.record_action(cid, action="return_notice", date=D(2025, 9, 20))
+    led.record_action(cid, action="education", date=D(2025, 9, 18))
     with pytest.raises(kcbx.RuleViolation):
-        led.record_action(cid, "return_notice", D(2025, 9, 24))   # step 1's deadline has not lapsed
+        led.record_action(cid, action="return_notice", date=D(2025, 9, 24))   # step 1's deadline has not lapsed
     notice = one(steps(D(2025, 9, 25)), "return_notice")
     assert notice.opens_on == D(2025, 9, 25) and notice.due_on == D(2025, 9, 28)
-    led.record_action(cid, "return_notice", D(2025, 9, 26))
+    led.record_action(cid, action="return_notice", date=D(2025, 9, 26))
     assert one(steps(D(2025, 9, 26)), "return_notice").guardian_deadline == D(2025, 10, 11)   # 15 days (003 二（一）限期)
     penalty = one(steps(D(2025, 10, 12)), "administrative_penalty")
     assert penalty.opens_on == D(2025, 10, 12) and penalty.due_on == D(2025, 11, 10)
-    led.record_action(cid, "administrative_penalty", D(2025, 10, 15))
+    led.record_action(cid, action="administrative_penalty", date=D(2025, 10, 15))
     court = one(steps(D(2025, 11, 11)), "court_application")
     assert court.opens_on == D(2025, 11, 11) and court.due_on == D(2025, 12, 10)
     assert "004 二（七）4" in court.basis
-    led.record_action(cid, "court_application", D(2025, 11, 12))
+    led.record_action(cid, action="court_application", date=D(2025, 11, 12))
     assert all(o.state == "done" for o in steps(D(2025, 11, 12)))
     assert led.verify() > 0
 
@@ -113,19 +113,19 @@ def test_four_steps_in_order_to_the_court_step(walk):
 def test_guardian_who_complies_at_step_two_never_reaches_step_three(walk):
     _, led = walk
     cid = start_refusal(led)
-    led.record_action(cid, "education", D(2025, 9, 18))
-    led.record_action(cid, "return_notice", D(2025, 9, 26))
-    led.record_return(cid, SCHOOL, "original_school", D(2025, 10, 9))
+    led.record_action(cid, action="education", date=D(2025, 9, 18))
+    led.record_action(cid, action="return_notice", date=D(2025, 9, 26))
+    led.record_return(cid, school=SCHOOL, placement="original_school", date=D(2025, 10, 9))
     for day in (D(2025, 10, 12), D(2025, 11, 11), D(2025, 12, 1)):
         actions = {o.action for o in led.due(day, case_id=cid)}
         assert "administrative_penalty" not in actions and "court_application" not in actions
     with pytest.raises(kcbx.RuleViolation):
-        led.record_action(cid, "administrative_penalty", D(2025, 10, 12))
+        led.record_action(cid, action="administrative_penalty", date=D(2025, 10, 12))
 
 
 def test_escalation_ladder_idempotent_and_time_travel(walk):
     profile, led = walk
-    cid = led.sweep(D(2025, 9, 15))["opened"][0]
+    cid = led.sweep(D(2025, 9, 15)).opened[0]
     before = led.due(D(2025, 9, 22), case_id=cid)
     summary = led.escalate(D(2025, 9, 23))
     plan = next(o for o in summary.escalated if o.id == f"c{cid}/per_child_plan")
@@ -134,19 +134,19 @@ def test_escalation_ladder_idempotent_and_time_travel(walk):
     head = led.head()
     assert led.escalate(D(2025, 9, 23)).escalated == [] and led.head() == head
     assert led.due(D(2025, 9, 22), case_id=cid) == before, "a past date gives what was due then"
-    history = [e for e in led.history(cid) if e["kind"] == "obligation.escalated"]
-    assert history and all(e["actor"]["person"] == "县教育局王老师" for e in history)
+    history = [e for e in led.history(cid) if e.kind == "obligation.escalated"]
+    assert history and all(e.actor.person == "县教育局王老师" for e in history)
 
 
 def test_referral_names_its_department(walk):
     profile, led = walk
-    cid = led.sweep(D(2025, 9, 15))["opened"][0]
-    led.verify_case(cid, "H", D(2025, 9, 16))   # working away: human resources and market regulation (000 一（二）, 001 二（一）, 003 二（十一）)
+    cid = led.sweep(D(2025, 9, 15)).opened[0]
+    led.verify_case(cid, reason="H", date=D(2025, 9, 16))   # working away: human resources and market regulation (000 一（二）, 001 二（一）, 003 二（十一）)
     refs = {o.department: o for o in led.due(D(2025, 9, 16), case_id=cid) if o.action == "referral"}
     assert {"human_resources", "market_regulation"} <= set(refs)
     with pytest.raises(kcbx.InvalidInput, match="department"):
-        led.record_action(cid, "referral", D(2025, 9, 17))
-    led.record_action(cid, "referral", D(2025, 9, 17), department="human_resources")
+        led.record_action(cid, action="referral", date=D(2025, 9, 17))
+    led.record_action(cid, action="referral", date=D(2025, 9, 17), department="human_resources")
     states = {o.department: o.state for o in led.due(D(2025, 9, 17), case_id=cid) if o.action == "referral"}
     assert states["human_resources"] == "done" and states["market_regulation"] == "due"
 
@@ -186,8 +186,8 @@ def test_report_calendar():
 def test_notices_text_and_docx(walk, tmp_path):
     profile, led = walk
     cid = start_refusal(led)
-    led.record_action(cid, "education", D(2025, 9, 18))
-    led.record_action(cid, "return_notice", D(2025, 9, 26))
+    led.record_action(cid, action="education", date=D(2025, 9, 18))
+    led.record_action(cid, action="return_notice", date=D(2025, 9, 26))
     with pytest.raises(kcbx.InvalidInput, match="guardian"):
         kcbx.render_notice("return_notice", ledger=led, student=KID, as_of=D(2025, 9, 26), issuer="吉强镇人民政府")
     out = tmp_path / "notice.docx"

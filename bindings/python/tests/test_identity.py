@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import make_id
 
 import kcbx
 from kcbx import IdProblem, RegistryKind, Sex, Stage
-from conftest import make_id
 
 # ---- resident ID (身份证号, GB 11643-1999) --------------------------------------------------
 

@@ -19,7 +19,7 @@ import kcbx
 DATA = sys.argv[1]
 
 def out_of_school(_=0):
-    r = kcbx.reconcile(DATA + "/household.csv", DATA + "/students.csv", dt.date(2025, 10, 20),
+    r = kcbx.reconcile(DATA + "/household.csv", DATA + "/students.csv", dt.date(2025, 10, 20), region="640422",
                        attending=DATA + "/attending.csv", poverty=DATA + "/poverty.csv",
                        three_kinds=DATA + "/three_kinds.csv")
     return len(r.of_kind("out_of_school"))
@@ -63,7 +63,7 @@ def _household(tmp_path: pathlib.Path, line: int, edit) -> pathlib.Path:
 ])
 def test_tampered_household_file_is_refused_naming_the_row(tmp_path, line, edit, message):
     with pytest.raises(kcbx.InvalidInput) as e:
-        kcbx.reconcile(_household(tmp_path, line, edit), DATA / "students.csv", AS_OF)
+        kcbx.reconcile(_household(tmp_path, line, edit), DATA / "students.csv", AS_OF, region="640422")
     assert message in str(e.value)
 
 

@@ -10,7 +10,7 @@ import kcbx
 
 DATA = pathlib.Path(__file__).resolve().parents[3] / "data" / "sample"
 AS_OF = dt.date(2025, 10, 20)
-COUNTY = {"level": "county", "unit": "640422", "person": "县教育局王老师"}
+COUNTY = {"level": "county", "unit_code": "640422", "person": "县教育局王老师"}
 
 
 def planted(*patterns: str) -> set:
@@ -30,7 +30,7 @@ def ledger(tmp_path):
 def test_sweep_opens_cases_for_planted_absences_and_is_idempotent(ledger):
     first = ledger.sweep(AS_OF)
     cases = ledger.cases(full_ids=True)
-    students = {c["student"] for c in cases}
+    students = {c.student for c in cases}
     # Every planted suspected/dropout child has a case (001 附件1 填表说明1–2).
     assert planted("suspected", "dropout", "leave_in_streak") <= students
     head = ledger.head()
@@ -47,13 +47,13 @@ def test_reimport_changes_nothing(ledger):
 
 def test_closure_refused_before_the_child_has_stayed(ledger):
     ledger.sweep(AS_OF)
-    case = next(c for c in ledger.cases(full_ids=True) if c["student"] in planted("dropout"))
-    cid = case["id"]
-    ledger.verify_case(cid, "G", AS_OF)
-    ledger.persuade(cid, AS_OF, plan="一人一案：班主任每周家访", person="李老师")
-    ledger.record_return(cid, "640422101", "other_school", dt.date(2025, 10, 21))
+    case = next(c for c in ledger.cases(full_ids=True) if c.student in planted("dropout"))
+    cid = case.id
+    ledger.verify_case(cid, reason="G", date=AS_OF)
+    ledger.persuade(cid, date=AS_OF, plan="一人一案：班主任每周家访", person="李老师")
+    ledger.record_return(cid, school="640422101", placement="other_school", date=dt.date(2025, 10, 21))
     with pytest.raises(kcbx.RuleViolation, match="closure"):
-        ledger.close_case(cid, dt.date(2025, 10, 22))
+        ledger.close_case(cid, date=dt.date(2025, 10, 22))
     history = ledger.history(cid)
     assert len(history) >= 4
     assert "县教育局王老师" in str(history), "every change names who made it"
@@ -62,16 +62,16 @@ def test_closure_refused_before_the_child_has_stayed(ledger):
 def test_school_cannot_act_outside_its_school(tmp_path, ledger):
     path = tmp_path / "xiji.kcbx"
     with kcbx.Policy.builtin("guyuan-2021") as policy, \
-            kcbx.Ledger.open(path, policy, {"level": "school", "unit": "640422999", "person": "外校"}) as other:
+            kcbx.Ledger.open(path, policy, {"level": "school", "unit_code": "640422999", "person": "外校"}) as other:
         student = next(iter(planted("suspected")))
         with pytest.raises(kcbx.PermissionDenied):
-            other.open_case(student, "suspected_dropout", AS_OF)
+            other.open_case(student, kind="suspected_dropout", date=AS_OF)
 
 
 def test_export_guyuan_attachment_2_masks_ids(ledger, tmp_path):
     ledger.sweep(AS_OF)
-    dropout = next(c for c in ledger.cases() if c["kind"] == "dropout")
-    ledger.verify_case(dropout["id"], "G", AS_OF)   # attachment 2 lists verified dropouts with their reason
+    dropout = next(c for c in ledger.cases() if c.kind is kcbx.CaseKind.DROPOUT)
+    ledger.verify_case(dropout.id, reason="G", date=AS_OF)   # attachment 2 lists verified dropouts with their reason
     out = tmp_path / "attachment2.csv"
     n = ledger.export_csv(out, "guyuan-attachment-2", as_of=AS_OF)
     text = out.read_text(encoding="utf-8-sig")

@@ -6,7 +6,6 @@ transaction is visibly being written (the WAL file grows), then checks the file:
 projections verify, and none of the batch is there. The same batch then imports in full."""
 import csv
 import datetime as dt
-import os
 import pathlib
 import signal
 import subprocess
@@ -17,11 +16,11 @@ import time
 import kcbx
 
 DATA = pathlib.Path(__file__).resolve().parents[3] / "data" / "sample"
-COUNTY = {"level": "county", "unit": "640422", "person": "县教育局王老师"}
+COUNTY = {"level": "county", "unit_code": "640422", "person": "县教育局王老师"}
 
 CHILD = textwrap.dedent("""
     import sys, kcbx
-    with kcbx.Policy.builtin("guyuan-2021") as p, kcbx.Ledger.open(sys.argv[1], p, {"level": "county", "unit": "640422", "person": "县教育局王老师"}) as led:
+    with kcbx.Policy.builtin("guyuan-2021") as p, kcbx.Ledger.open(sys.argv[1], p, {"level": "county", "unit_code": "640422", "person": "县教育局王老师"}) as led:
         print("start", flush=True)
         led.import_marks_csv(sys.argv[2])
         print("done", flush=True)
@@ -90,6 +89,6 @@ def test_killed_mid_batch_leaves_the_ledger_valid_and_the_batch_unapplied(tmp_pa
         assert led.verify() == head_before[0]
         # The same batch imports in full afterwards.
         result = led.import_marks_csv(tmp_path / "batch.csv")
-        assert result["changed"] == batch
+        assert result.changed == batch
         assert led.verify() >= head_before[0]
     assert marks_count(ledger_path) == before + batch

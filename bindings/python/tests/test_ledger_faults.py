@@ -18,7 +18,7 @@ import pytest
 import kcbx
 
 DATA = pathlib.Path(__file__).resolve().parents[3] / "data" / "sample"
-COUNTY = {"level": "county", "unit": "640422", "person": "县教育局王老师"}
+COUNTY = {"level": "county", "unit_code": "640422", "person": "县教育局王老师"}
 KIDS = ["640422201908270140"]
 
 # A child process that writes one kind of thing in a loop and acknowledges each write that
@@ -26,7 +26,7 @@ KIDS = ["640422201908270140"]
 WRITER = textwrap.dedent("""
     import datetime as dt, pathlib, sys, kcbx
     path, kind, work = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
-    county = {"level": "county", "unit": "640422", "person": "县教育局王老师"}
+    county = {"level": "county", "unit_code": "640422", "person": "县教育局王老师"}
     with kcbx.Policy.builtin("guyuan-2021") as p, kcbx.Ledger.open(path, p, county) as led:
         print("start", flush=True)
         for i in range(100000):
@@ -36,7 +36,7 @@ WRITER = textwrap.dedent("""
                 elif kind == "attendance":
                     led.import_marks_csv(work / f"marks{i % 2}.csv")
                 elif kind == "action":
-                    led.record_student_action("640422201908270140", "note", dt.date(2025, 10, 9), note=f"{sys.argv[4] if len(sys.argv) > 4 else ''} {i}")
+                    led.record_student_action("640422201908270140", action="note", date=dt.date(2025, 10, 9), note=f"{sys.argv[4] if len(sys.argv) > 4 else ''} {i}")
                 elif kind == "sweep":
                     led.sweep(dt.date(2025, 10, 9) + dt.timedelta(days=i % 60))
             except kcbx.StorageError as e:
@@ -151,7 +151,7 @@ def test_read_only_file_opens_for_reading_and_refuses_writes(base, tmp_path):
             assert led.report("guyuan-attachment-1", dt.date(2025, 12, 1)) is not None
             led.cases()
             with pytest.raises(kcbx.StorageError, match="open read-only"):
-                led.record_student_action(KIDS[0], "note", dt.date(2025, 10, 9))
+                led.record_student_action(KIDS[0], action="note", date=dt.date(2025, 10, 9))
         assert oct(path.stat().st_mode & 0o777) == "0o444"
     finally:
         os.chmod(path, 0o644)
@@ -175,7 +175,7 @@ def test_read_only_mount_opens_for_reading(base, tmp_path):
             assert led.read_only
             assert led.verify() > 1000
             with pytest.raises(kcbx.StorageError, match="read-only"):
-                led.record_student_action(KIDS[0], "note", dt.date(2025, 10, 9))
+                led.record_student_action(KIDS[0], action="note", date=dt.date(2025, 10, 9))
     finally:
         subprocess.run(["umount", str(mnt)], capture_output=True)
 
@@ -194,7 +194,7 @@ def test_full_disk_refuses_the_write_and_keeps_what_was_acknowledged(base, tmp_p
         with kcbx.Policy.builtin("guyuan-2021") as p, kcbx.Ledger.open(path, p, COUNTY) as led:
             for i in range(200000):
                 try:
-                    led.record_student_action(KIDS[0], "note", dt.date(2025, 10, 9), note="满" * 1500 + str(i))
+                    led.record_student_action(KIDS[0], action="note", date=dt.date(2025, 10, 9), note="满" * 1500 + str(i))
                 except kcbx.StorageError as e:
                     error = str(e)
                     break
@@ -218,7 +218,7 @@ def test_ledger_copied_back_from_yesterday_is_named_by_the_received_heads(base, 
     shutil.copy(path, yesterday)
     with kcbx.Policy.builtin("guyuan-2021") as p, kcbx.Ledger.open(path, p, COUNTY) as led:
         for i in range(3):
-            led.record_student_action(KIDS[0], "note", dt.date(2025, 10, 9), note=str(i))
+            led.record_student_action(KIDS[0], action="note", date=dt.date(2025, 10, 9), note=str(i))
         friday = led.signed_head(private)
         led.verify_heads([monday, friday], public)
     shutil.copy(yesterday, path)
@@ -238,12 +238,12 @@ def test_profile_is_part_of_the_ledger(base, tmp_path):
     with kcbx.Policy.builtin("fujian-2020") as other:
         with pytest.raises(kcbx.RuleViolation, match="profile in force"):
             kcbx.Ledger.open(path, other, COUNTY)
-        school = {"level": "school", "unit": "640422132", "person": "校长"}
+        school = {"level": "school", "unit_code": "640422132", "person": "校长"}
         with pytest.raises(kcbx.PermissionDenied, match="county level or above"):
-            kcbx.Ledger.change_profile(path, other, school, "试用")
-        with kcbx.Ledger.change_profile(path, other, COUNTY, "省厅通知") as led:
-            assert led.profile()["id"] == "fujian-2020"
-            assert led.sweep(dt.date(2025, 12, 1))["profile"] == "fujian-2020"
+            kcbx.Ledger.change_profile(path, other, school, reason="试用")
+        with kcbx.Ledger.change_profile(path, other, COUNTY, reason="省厅通知") as led:
+            assert led.profile().id == "fujian-2020"
+            assert led.sweep(dt.date(2025, 12, 1)).profile == "fujian-2020"
 
 
 def test_a_report_sent_upward_carries_the_signed_head(base, tmp_path):

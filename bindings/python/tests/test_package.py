@@ -19,7 +19,7 @@ HEADER_TEXT = (Path(__file__).resolve().parents[3] / "include" / "kcbx.h").read_
 
 
 def test_imported_from_the_installation_not_the_source_tree():
-    assert PKG != Path(__file__).resolve().parents[1] / "kcbx"
+    assert Path(__file__).resolve().parents[1] / "kcbx" != PKG
 
 
 def test_version_is_the_library_version(repo):

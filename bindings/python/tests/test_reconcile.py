@@ -18,7 +18,7 @@ def planted(pattern: str) -> set:
 
 @pytest.fixture(scope="module")
 def result() -> kcbx.Reconciliation:
-    return kcbx.reconcile(DATA / "household.csv", DATA / "students.csv", AS_OF,
+    return kcbx.reconcile(DATA / "household.csv", DATA / "students.csv", AS_OF, region="640422",
                           attending=DATA / "attending.csv", poverty=DATA / "poverty.csv",
                           three_kinds=DATA / "three_kinds.csv")
 
@@ -57,10 +57,10 @@ def test_report_exports(result, tmp_path):
 
 def test_bad_inputs_name_the_problem(tmp_path):
     with pytest.raises(kcbx.NotFound):
-        kcbx.reconcile(tmp_path / "none.csv", DATA / "students.csv", AS_OF)
+        kcbx.reconcile(tmp_path / "none.csv", DATA / "students.csv", AS_OF, region="640422")
     with pytest.raises(kcbx.InvalidInput, match="resident_id"):
-        kcbx.reconcile(DATA / "schools.csv", DATA / "students.csv", AS_OF)
+        kcbx.reconcile(DATA / "schools.csv", DATA / "students.csv", AS_OF, region="640422")
     bad = tmp_path / "students.csv"
     bad.write_text("registry_number,resident_id,name,school_id,school_region_code,grade\nG1,1,x,s,640422,11\n", encoding="utf-8")
     with pytest.raises(kcbx.InvalidInput, match="row 2 grade"):
-        kcbx.reconcile(DATA / "household.csv", bad, AS_OF)
+        kcbx.reconcile(DATA / "household.csv", bad, AS_OF, region="640422")

@@ -3,17 +3,17 @@ import datetime as dt
 import json
 
 import pytest
+from conftest import make_id
+from test_escalation import CALENDAR, COUNTY, KID, PROFILES, SCHOOL, TOWN, one, walk  # noqa: F401
 
 import kcbx
-from conftest import make_id
-from test_escalation import CALENDAR, COUNTY, KID, PROFILES, SCHOOL, TOWN, walk, one  # noqa: F401
 
 D = dt.date
 
 
 def open_case(led):
-    case_id = led.sweep(D(2025, 9, 15))["opened"][0]
-    led.verify_case(case_id, "G", D(2025, 9, 16))
+    case_id = led.sweep(D(2025, 9, 15)).opened[0]
+    led.verify_case(case_id, reason="G", date=D(2025, 9, 16))
     return case_id
 
 
@@ -24,7 +24,7 @@ def test_four_steps_refused_out_of_order(walk, step):
     _, led = walk
     case_id = open_case(led)
     with pytest.raises(kcbx.RuleViolation, match="004 二（七）4"):
-        led.record_action(case_id, step, D(2025, 9, 17))
+        led.record_action(case_id, action=step, date=D(2025, 9, 17))
 
 
 def test_guardian_contact_has_one_spelling(walk):
@@ -33,7 +33,7 @@ def test_guardian_contact_has_one_spelling(walk):
     assert "guardian_contact" in kcbx.escalation.ACTIONS and "contact_guardian" not in kcbx.escalation.ACTIONS
     contact = one(led.due(D(2025, 9, 8)), "guardian_contact")
     assert contact is not None and contact.id.endswith("/guardian_contact")
-    led.record_student_action(KID, contact.action, D(2025, 9, 8))
+    led.record_student_action(KID, action=contact.action, date=D(2025, 9, 8))
     assert one(led.due(D(2025, 9, 8), states=["done"]), "guardian_contact").done_on == D(2025, 9, 8)
 
 
@@ -73,8 +73,8 @@ def test_classification_and_sweep_use_the_entry_rule(tmp_path, profile):
     with kcbx.Policy.builtin(profile) as policy, kcbx.Ledger.open(tmp_path / "x.kcbx", policy, COUNTY) as led:
         led.set_calendar_file(cal_path)
         led.import_students_csv(roster)
-        opened = led.sweep(AS_OF)["opened"]
-        students = {c["student"] for c in led.cases(full_ids=True)}
+        opened = led.sweep(AS_OF).opened
+        students = {c.student for c in led.cases(full_ids=True)}
         assert len(opened) == 2
         assert students == {k for k, (_, _, due) in zip(kids, BOUNDARY) if due}
 
@@ -85,17 +85,17 @@ def test_exemption_needs_the_expert_opinion_and_an_illness_reason(walk):
     _, led = walk
     case_id = open_case(led)   # verified G (厌学): not an illness or disability
     with pytest.raises(kcbx.RuleViolation, match="002 二（四）"):
-        led.exempt(case_id, "deferred", None, D(2025, 9, 17))
+        led.exempt(case_id, exemption="deferred", opinion="", date=D(2025, 9, 17))
     with pytest.raises(kcbx.RuleViolation, match="C, D, E, P"):
-        led.exempt(case_id, "deferred", "专家组〔2025〕1号", D(2025, 9, 17))
+        led.exempt(case_id, exemption="deferred", opinion="专家组〔2025〕1号", date=D(2025, 9, 17))
 
 
 def test_placement_rules(walk):
     _, led = walk
     case_id = open_case(led)
-    led.persuade(case_id, D(2025, 9, 17), plan="一人一案", person="马老师")
+    led.persuade(case_id, date=D(2025, 9, 17), plan="一人一案", person="马老师")
     with pytest.raises(kcbx.RuleViolation, match="original_school"):
-        led.record_return(case_id, "S-B1", "original_school", D(2025, 9, 18))
+        led.record_return(case_id, school="S-B1", placement="original_school", date=D(2025, 9, 18))
     with pytest.raises(kcbx.RuleViolation, match="disabled or ill"):
-        led.record_return(case_id, SCHOOL, "special_school", D(2025, 9, 18))
-    led.record_return(case_id, SCHOOL, "original_school", D(2025, 9, 18))
+        led.record_return(case_id, school=SCHOOL, placement="special_school", date=D(2025, 9, 18))
+    led.record_return(case_id, school=SCHOOL, placement="original_school", date=D(2025, 9, 18))

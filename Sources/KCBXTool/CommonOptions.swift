@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import KCBXCore
+
+/// `--format`, shared by every subcommand that prints a table (one help text, one section in `--help`).
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+}
+
+/// `--as-of`, shared by the subcommands that default to today (one help text, one section in `--help`).
+struct AsOfOptions: ParsableArguments {
+    @Option(name: .customLong("as-of"),
+            help: ArgumentHelp("Date YYYY-MM-DD (default: today, UTC; ledger writes are never dated in the future).", valueName: "date"))
+    var asOf: String?
+}
+
+/// The documented exit codes (`kcbx --help`), in one table: every error leaves through `fail`.
+enum ExitStatus: Int32 {
+    case success = 0, invalidInput = 1, notFound = 2, permissionDenied = 3, ruleViolation = 4, integrity = 5, storage = 6
+    case usage = 64, internalError = 70
+
+    /// The status of an error: a KCBXError by its kind, anything else internal.
+    init(_ error: Error) {
+        switch error as? KCBXError {
+        case .invalidInput?: self = .invalidInput
+        case .notFound?: self = .notFound
+        case .permissionDenied?: self = .permissionDenied
+        case .ruleViolation?: self = .ruleViolation
+        case .integrity?: self = .integrity
+        case .storage?: self = .storage
+        case nil: self = .internalError
+        }
+    }
+
+    var code: ExitCode { ExitCode(rawValue) }
+}
