@@ -1,0 +1,104 @@
+import KCBXCTypes
+import KCBXCore
+
+// The Arrow C data and stream interfaces at the boundary (docs/arrow.md). Streams passed in are
+// consumed: the call releases them (also on failure) unless they are NULL or already released.
+// Streams passed out are the host's to release (their release callback).
+
+/// Classifies every child from Arrow record batches and writes the classification table to
+/// `*out_stream` as one batch. `marks` (required): columns `child` (int8-int64 keys or text:
+/// utf8, large utf8, string view, or a dictionary of them), `date` (date32, date64, or int32
+/// YYYYMMDD), `kind` (int8 kcbx_mark_kind codes, other integers, or text labels present /
+/// approved_leave / unexcused / late / left_early / 到校 / 请假 / 无故缺勤 / 迟到 / 早退,
+/// plain or dictionary), optional `leave_from` / `leave_to` (dates; null = none). `children` (may be
+/// NULL): one row per child, column `child` (the key the marks use) and optional `birth_date`,
+/// `registration_date` (dates), `grade`, `registration` (kcbx_registration), `fact_bits`
+/// (kcbx_child_fact), `group_mask`, `expert_opinion` (text); its rows are the table's rows.
+/// Without it the children are the marks' distinct keys, in key order. Columns of the expected
+/// type, in one batch, are used in place (int32 keys 0, 0, 1, 1, 2, … are their own rows);
+/// others are converted; schema metadata `kcbx:converted` names the converted ones. Output
+/// columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
+/// and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
+/// counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and row.
+@c public func kcbx_classify_arrow(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
+                                   _ marks: UnsafeMutablePointer<ArrowArrayStream>?, _ children: UnsafeMutablePointer<ArrowArrayStream>?,
+                                   _ out_stream: UnsafeMutablePointer<ArrowArrayStream>?) -> kcbx_status {
+    out_stream?.pointee.release = nil
+    return guarded {
+        defer { releaseStream(marks); releaseStream(children) }
+        let out = try Marshal.out(out_stream, "out_stream")
+        let c = try classifierOf(policy, calendar)
+        let asOf = try Marshal.date(as_of, "as_of")
+        let table = try ArrowClassification.classify(c, asOf: asOf, marks: marks, children: children)
+        try ArrowClassification.outTable(table).export(into: out)
+    }
+}
+
+/// As kcbx_classify_arrow, into a table handle (`*out_table`, free with kcbx_table_free) for the
+/// kcbx_table_* accessors; kcbx_table_to_arrow exports it.
+@c public func kcbx_classify_arrow_table(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
+                                         _ marks: UnsafeMutablePointer<ArrowArrayStream>?, _ children: UnsafeMutablePointer<ArrowArrayStream>?,
+                                         _ out_table: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    out_table?.pointee = nil
+    return guarded {
+        defer { releaseStream(marks); releaseStream(children) }
+        let out = try Marshal.out(out_table, "out_table")
+        let c = try classifierOf(policy, calendar)
+        let asOf = try Marshal.date(as_of, "as_of")
+        out.pointee = TableHandle.make(try ArrowClassification.classify(c, asOf: asOf, marks: marks, children: children))
+    }
+}
+
+/// A classification table as an Arrow stream of one batch (columns as kcbx_classify_arrow
+/// gives them). May be called any number of times; each stream is independent of the table.
+@c public func kcbx_table_to_arrow(_ table: OpaquePointer?, _ out_stream: UnsafeMutablePointer<ArrowArrayStream>?) -> kcbx_status {
+    out_stream?.pointee.release = nil
+    return guarded {
+        let t = try TableHandle.get(table, "table").value
+        try ArrowClassification.outTable(t).export(into: try Marshal.out(out_stream, "out_stream"))
+    }
+}
+
+/// A report table (due list, cases, findings, statutory reports) as an Arrow stream of one
+/// batch: columns KCBX computes as numbers are int64 (float64 when fractional), the others
+/// utf8; schema metadata `kcbx:title`, `kcbx:unit`, `kcbx:as_of` and `kcbx:notes`.
+@c public func kcbx_report_to_arrow(_ report: OpaquePointer?, _ out_stream: UnsafeMutablePointer<ArrowArrayStream>?) -> kcbx_status {
+    out_stream?.pointee.release = nil
+    return guarded {
+        let r = try ReportHandle.get(report, "report").value
+        try ArrowReport.outTable(r).export(into: try Marshal.out(out_stream, "out_stream"))
+    }
+}
+
+/// Releases a consumed input stream (NULL or released: nothing to do).
+private func releaseStream(_ s: UnsafeMutablePointer<ArrowArrayStream>?) {
+    guard let s, let r = s.pointee.release else { return }
+    r(s)
+}
+
+private func classifierOf(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) throws -> Classifier {
+    let p = try PolicyHandle.get(policy, "policy"), c = try CalendarHandle.get(calendar, "calendar")
+    return try Classifier(profile: p.value, calendar: c.value)
+}
+
+/// Report tables as Arrow columns.
+enum ArrowReport {
+    static func outTable(_ r: ReportTable) throws -> ArrowOutTable {
+        var out = ArrowOutTable()
+        for (j, name) in r.headers.enumerated() {
+            let cells = r.rows.map { j < $0.count ? $0[j] : "" }
+            if r.numericColumns.contains(j), !cells.isEmpty {
+                let ints = cells.map { Int64($0) }
+                if ints.allSatisfy({ $0 != nil }) { out.add(name, .int64(ints.map { $0 ?? 0 })); continue }
+                let reals = cells.map { Double($0) }
+                if reals.allSatisfy({ $0 != nil }) { out.add(name, .float64(reals.map { $0 ?? 0 })); continue }
+            }
+            var t = TextColumn()
+            for c in cells { try t.append(c) }
+            out.add(name, .utf8(t, valid: nil))
+        }
+        out.metadata = [("kcbx:title", r.title), ("kcbx:unit", r.unit), ("kcbx:as_of", r.asOf?.description ?? ""),
+                        ("kcbx:notes", r.notes.joined(separator: "\n"))]
+        return out
+    }
+}
