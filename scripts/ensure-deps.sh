@@ -18,6 +18,11 @@ py_missing=()
 python3 -c 'import cffi' 2>/dev/null || py_missing+=(cffi)
 python3 -c 'import pytest' 2>/dev/null || py_missing+=(pytest)
 python3 -c 'import setuptools' 2>/dev/null || py_missing+=(setuptools)
+# The Arrow tests (bindings/python/tests/test_arrow.py) and the Parquet benchmark: pyarrow,
+# polars and DuckDB as producers and consumers (kcbx itself needs none of them).
+python3 -c 'import pyarrow' 2>/dev/null || py_missing+=(pyarrow)
+python3 -c 'import polars' 2>/dev/null || py_missing+=(polars)
+python3 -c 'import duckdb' 2>/dev/null || py_missing+=(duckdb)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "ensure-deps: pip installing ${py_missing[*]}"
   python3 -m pip install -q "${py_missing[@]}"
