@@ -282,6 +282,7 @@ struct ArrowColumn {
 
     /// Calls `body(row, value)` for every row of an integer (or date32/date64) column, dictionary
     /// columns through their dictionary; nil for a null. Values that do not fit Int64 are errors.
+    /// The format is looked at once per chunk, not per value.
     func forEachInteger(_ body: (Int, Int64?) throws -> Void) throws {
         for c in chunks {
             if isDictionary {
@@ -293,10 +294,29 @@ struct ArrowColumn {
             }
             let start = try check(c, format: field.format, dictionary: false)
             let a = c.array.pointee
-            for j in 0..<c.count {
-                let i = start + j
-                if ArrowColumn.isNull(a, i) { try body(c.base + j, nil); continue }
-                try body(c.base + j, try ArrowColumn.integer(a, i, format: field.format, column: self, row: c.base + j))
+            guard c.count > 0 else { continue }
+            guard let data = a.buffers?[1] else { throw error(c.base, "has no data buffer") }
+            let nulls = a.null_count != 0 && a.buffers?[0] != nil
+            func run<T: FixedWidthInteger>(_: T.Type) throws {
+                let size = MemoryLayout<T>.size
+                for j in 0..<c.count {
+                    let i = start + j
+                    if nulls && ArrowColumn.isNull(a, i) { try body(c.base + j, nil); continue }
+                    let v = data.loadUnaligned(fromByteOffset: i * size, as: T.self)
+                    guard let x = Int64(exactly: v) else { throw error(c.base + j, "\(v) is out of range") }
+                    try body(c.base + j, x)
+                }
+            }
+            switch field.format {
+            case "c": try run(Int8.self)
+            case "C": try run(UInt8.self)
+            case "s": try run(Int16.self)
+            case "S": try run(UInt16.self)
+            case "i", "tdD": try run(Int32.self)
+            case "I": try run(UInt32.self)
+            case "l", "tdm": try run(Int64.self)
+            case "L": try run(UInt64.self)
+            default: throw error(nil, "Arrow type \"\(field.format)\" is not an integer")
             }
         }
     }
@@ -456,7 +476,7 @@ struct ArrowColumn {
     func dates(_ encoding: DateEncoding) throws -> (UnsafeBufferPointer<Int32>, borrowed: Bool) {
         let vf = field.valueFormat
         let native: DateEncoding? = vf == "tdD" ? .dayNumber : (vf == "i" ? .yyyymmdd : nil)
-        if native == encoding, !isDictionary, chunks.count <= 1, chunks.allSatisfy({ $0.array.pointee.null_count == 0 }) {
+        if native == encoding, !isDictionary, chunks.allSatisfy({ $0.array.pointee.null_count == 0 }) {
             return try fixed(Int32.self, format: vf)
         }
         guard vf == "tdD" || vf == "tdm" || isInteger else {
