@@ -678,6 +678,12 @@ extern kcbx_status kcbx_ledger_head(kcbx_ledger *ledger, int64_t *out_seq, char 
 /// {“problems”:[…]} (rows numbered from 1).
 extern kcbx_status kcbx_ledger_import_marks(kcbx_ledger *ledger, int32_t count, char const *const *students, int32_t const *dates, int32_t const *kinds, char ** out_report_json);
 
+/// Imports attendance marks from Arrow record batches, as kcbx_ledger_import_marks: columns
+/// `student` (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and
+/// `kind` (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from 1.
+/// At most 50,000,000 marks per call. The stream is consumed (released, also on failure).
+extern kcbx_status kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *marks, char ** out_report_json);
+
 /// Imports attendance marks from a CSV file (columns student,date,kind[,leave_from,leave_to,slip]);
 /// as kcbx_ledger_import_marks, rows numbered as a spreadsheet shows them (header = row 1).
 extern kcbx_status kcbx_ledger_import_marks_csv(kcbx_ledger *ledger, char const *path, char ** out_report_json);

@@ -102,3 +102,41 @@ enum ArrowReport {
         return out
     }
 }
+
+/// Imports attendance marks from Arrow record batches, as kcbx_ledger_import_marks: columns
+/// `student` (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and
+/// `kind` (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from 1.
+/// At most 50,000,000 marks per call. The stream is consumed (released, also on failure).
+@c public func kcbx_ledger_import_marks_arrow(_ ledger: OpaquePointer?, _ marks: UnsafeMutablePointer<ArrowArrayStream>?,
+                                              _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    defer { releaseStream(marks) }
+    return LedgerMarshal.runImport(out_report_json) { problems in
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let imp = try ArrowImport(stream: marks, "marks", maxRows: 50_000_000)
+        func required(_ name: String) throws -> ArrowColumn {
+            guard let c = imp.column(name) else {
+                throw KCBXError.invalidInput(field: "marks", rule: "no column \(name) (columns: \(imp.fields.map(\.name).joined(separator: ", ")))")
+            }
+            return c
+        }
+        let studentCol = try required("student")
+        var students: [String] = []
+        students.reserveCapacity(imp.rows)
+        if studentCol.isText {
+            for (i, s) in try studentCol.strings().enumerated() {
+                guard let s else { throw studentCol.error(i, "is null; every mark names its student") }
+                students.append(s)
+            }
+        } else {
+            try studentCol.forEachInteger { row, v in
+                guard let v else { throw studentCol.error(row, "is null; every mark names its student") }
+                students.append(String(v))
+            }
+        }
+        let dateCol = try required("date")
+        try dateCol.requireNoNulls()
+        let (dates, _) = try dateCol.dates(.yyyymmdd)
+        let (kinds, _) = try ArrowClassification.kindColumn(try required("kind"))
+        return marksReport(try l.importMarks(students: students, dates: Array(dates), kinds: kinds.map { Int($0) }, problems: &problems))
+    }
+}

@@ -218,6 +218,9 @@ SPECS: dict[str, dict] = {
     "kcbx_classify_arrow_table": dict(args=["POL()", "CAL()", "20250912", "MARKS(3)", "NULL", "OUT"]),
     "kcbx_table_to_arrow": dict(args=["TAB()", "OUT"]),
     "kcbx_report_to_arrow": dict(args=["REP()", "OUT"]),
+    # STUDENT_MARKS(): MARKS(3) with its key column named student; students 0 and 1 are not on
+    # the roster, so the valid call is refused naming them (all or nothing).
+    "kcbx_ledger_import_marks_arrow": dict(args=["LED()", "STUDENT_MARKS()", "OUT"], base=1),
 }
 
 # Hostile values a function documents as allowed: (function, parameter) -> labels ("*" = every
@@ -256,6 +259,7 @@ for _fn, _ps in {
     "kcbx_ledger_export_csv": "out_rows",
     "kcbx_ledger_import_marks": "out_report_json",
     "kcbx_ledger_import_marks_csv": "out_report_json",
+    "kcbx_ledger_import_marks_arrow": "out_report_json",
     "kcbx_ledger_import_students_csv": "out_report_json",
     "kcbx_ledger_import_students_json": "out_report_json",
     "kcbx_ledger_intake_findings": "out_summary_json",
@@ -519,12 +523,13 @@ static struct ArrowSchema arrow_fields[3], *arrow_field_ptrs[3] = {&arrow_fields
 static struct ArrowArray arrow_cols[3], *arrow_col_ptrs[3] = {&arrow_cols[0], &arrow_cols[1], &arrow_cols[2]};
 static const void *arrow_bufs[3][2], *arrow_none[1];
 static int64_t arrow_n, arrow_given;
+static const char *arrow_key_name = "child";
 static void arrow_rel_schema(struct ArrowSchema *s) { s->release = NULL; }
 static void arrow_rel_array(struct ArrowArray *a) { a->release = NULL; }
 static void arrow_rel_stream(struct ArrowArrayStream *s) { s->release = NULL; }
 static const char *arrow_err(struct ArrowArrayStream *s) { (void)s; return NULL; }
 static int arrow_schema(struct ArrowArrayStream *st, struct ArrowSchema *out) {
-    static const char *names[3] = {"child", "date", "kind"}, *formats[3] = {"i", "i", "c"};
+    const char *names[3] = {arrow_key_name, "date", "kind"}, *formats[3] = {"i", "i", "c"};
     int i;
     (void)st;
     for (i = 0; i < 3; i++) {
@@ -558,6 +563,8 @@ static struct ArrowArrayStream *MARKS(int64_t n) {
     s.private_data = NULL;
     return &s;
 }
+
+static struct ArrowArrayStream *STUDENT_MARKS(void) { arrow_key_name = "student"; return MARKS(3); }
 
 static kcbx_report *REP(void) {
     static kcbx_report *r;

@@ -94,6 +94,19 @@ class Ledger(NativeHandle):
         check(status)
         return dict(json.loads(report)) if report else {}
 
+    def import_marks(self, marks: Any) -> Dict[str, Any]:
+        """Imports attendance marks from any Arrow object (pyarrow Table, polars DataFrame, DuckDB
+        relation, a Parquet file read with pyarrow): columns student, date (date32 or YYYYMMDD
+        integers) and kind (codes or labels), all or nothing (kcbx_ledger_import_marks_arrow;
+        docs/arrow.md). InvalidInput names the row, field and rule."""
+        from ._arrow import input_stream
+        stream = input_stream(marks, "marks")
+        out = ffi.new("char **")
+        status = lib.kcbx_ledger_import_marks_arrow(self._ptr, stream.ptr, out)
+        report = take_string(out[0])
+        check(status)
+        return dict(json.loads(report)) if report else {}
+
     # Sweep, cases, history
 
     def sweep(self, as_of: _dt.date) -> Dict[str, Any]:

@@ -215,3 +215,22 @@ def test_a_big_table_is_classified_without_copying_a_mark_column(cal):
 def test_kcbx_does_not_import_pyarrow():
     code = "import sys, kcbx; assert 'pyarrow' not in sys.modules and 'polars' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_ledger_imports_marks_from_arrow(tmp_path):
+    # The bundled county's attendance (DOMAIN.md §4) read as Arrow and imported in one call: the
+    # same marks as the CSV import, so importing the CSV afterwards changes nothing.
+    import pyarrow.csv as pacsv
+    from test_ledger import COUNTY, DATA
+    marks = pacsv.read_csv(DATA / "attendance.csv",
+                           convert_options=pacsv.ConvertOptions(column_types={"student": pa.string(), "date": pa.date32()}))
+    with kcbx.Policy.builtin("guyuan-2021") as policy, kcbx.Ledger.open(tmp_path / "xiji.kcbx", policy, COUNTY) as led:
+        assert led.set_calendar_file(DATA / "calendar.json")
+        led.import_students_csv(DATA / "roster.csv")
+        first = led.import_marks(marks)
+        assert first["rows"] == marks.num_rows and first["changed"] == marks.num_rows
+        again = led.import_marks_csv(DATA / "attendance.csv")
+        assert again["changed"] == 0 and again["unchanged"] == marks.num_rows
+        bad = marks.slice(0, 2).set_column(2, "kind", pa.array(["present", "skipped"]))
+        with pytest.raises(InvalidInput, match=r"marks\.kind\[1\]"):
+            led.import_marks(bad)
