@@ -259,7 +259,6 @@ for _fn, _ps in {
     "kcbx_ledger_export_csv": "out_rows",
     "kcbx_ledger_import_marks": "out_report_json",
     "kcbx_ledger_import_marks_csv": "out_report_json",
-    "kcbx_ledger_import_marks_arrow": "out_report_json",
     "kcbx_ledger_import_students_csv": "out_report_json",
     "kcbx_ledger_import_students_json": "out_report_json",
     "kcbx_ledger_intake_findings": "out_summary_json",
