@@ -68,8 +68,15 @@ def write_data(children: int, seed: int, folder: str) -> Dict[str, Any]:
     return meta
 
 
+def cpu_seconds() -> float:
+    import resource
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def worker(engine: str, folder: str) -> None:
     import numpy as np
+    cpu0 = cpu_seconds()
     import run as bench_run
     with open(os.path.join(folder, "meta.json")) as f:
         meta = json.load(f)
@@ -84,7 +91,7 @@ def worker(engine: str, folder: str) -> None:
             import polars as pl
         else:
             import pyarrow.parquet as pq
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), cpu_seconds()
         if engine == "kcbx-polars":
             source = pl.read_parquet(path).rename({"day": "date"})
         else:
@@ -106,7 +113,7 @@ def worker(engine: str, folder: str) -> None:
         if engine == "duckdb":
             import duckdb
             con = duckdb.connect()
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_seconds()
             status = peers.classify_duckdb(con, None, None, None, meta["as_of_day"], cal, r["suspected_days"], r["dropout_months"],
                                            r["alert_school_days"], n,
                                            marks_sql=f"SELECT child, CAST(day - DATE '1970-01-01' AS INTEGER) AS day, kind "
@@ -114,12 +121,13 @@ def worker(engine: str, folder: str) -> None:
             out["threads"] = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
         else:
             import pandas as pd
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_seconds()
             df = pd.read_parquet(path)
             day = df["day"].to_numpy(dtype="datetime64[D]").astype(np.int32)
             status = peers.classify_pandas(df["child"].to_numpy(), day, df["kind"].to_numpy(), meta["as_of_day"], cal,
                                            r["suspected_days"], r["dropout_months"], r["alert_school_days"], n)
     out["seconds"] = time.perf_counter() - t0
+    out["cpu_seconds"] = cpu_seconds() - cpu0   # all threads; the machine may be shared (see the report)
     out["peak_kb"] = proc_status_kb("VmHWM")
     np.save(os.path.join(folder, f"status_{engine}.npy"), np.asarray(status, dtype=np.int8))
     print(json.dumps(out))
@@ -147,7 +155,8 @@ def main() -> None:
     runs = {e: run_worker(os.path.abspath(__file__), e, [e, "--data", folder], site) for e in engines}
     ref = np.load(os.path.join(folder, f"status_{engines[0]}.npy"))
     agree = {e: bool(np.array_equal(ref, np.load(os.path.join(folder, f"status_{e}.npy")))) for e in engines}
-    results = {"machine": machine(), "data": meta, "runs": runs, "agree": agree, "profile": PROFILE}
+    results = {"machine": machine(), "data": meta, "runs": runs, "agree": agree, "profile": PROFILE,
+               "load": " ".join(f"{x:.1f}" for x in os.getloadavg())}
     out = (os.path.join(tempfile.gettempdir(), "kcbx-bench", "parquet.md") if args.quick
            else os.path.join(HERE, "results", f"parquet-{args.children}.md"))
     os.makedirs(os.path.dirname(out), exist_ok=True)
@@ -164,18 +173,19 @@ def markdown(r: Dict[str, Any]) -> str:
     d, runs = r["data"], r["runs"]
     lines = [f"### Classification from Parquet, file read included: {d['children']:,} children, {d['marks']:,} marks "
              f"({d['parquet_mb']:.0f} MB), {r['profile']}, one run", "",
-             "| engine | time | of which read | peak RSS | statuses agree |", "|---|---:|---:|---:|:---:|"]
+             "| engine | time | of which read | CPU time (all threads) | peak RSS | statuses agree |", "|---|---:|---:|---:|---:|:---:|"]
     for e, x in runs.items():
         read = fmt_time(x["read"]) if "read" in x else ""
-        lines.append(f"| {ENGINES[e]} | {fmt_time(x['seconds'])} | {read} | {fmt_mb(x['peak_kb'])} | {'yes' if r['agree'][e] else 'NO'} |")
+        cpu = fmt_time(x["cpu_seconds"]) if "cpu_seconds" in x else ""
+        lines.append(f"| {ENGINES[e]} | {fmt_time(x['seconds'])} | {read} | {cpu} | {fmt_mb(x['peak_kb'])} | {'yes' if r['agree'][e] else 'NO'} |")
     k = runs.get("kcbx")
     if k:
         for peer in ("duckdb", "pandas"):
             if peer in runs:
                 lines.append(f"\nKCBX vs {peer}: {runs[peer]['seconds'] / k['seconds']:.1f}× faster"
                              f" (input columns converted by KCBX: {', '.join(k['converted']) or 'none'}).")
-    m = r["machine"]
-    lines.append(f"\nMachine: {m.get('cpu', '')}, {m.get('cores', '')} cores; pyarrow/duckdb/pandas versions in the .json.")
+    lines.append(f"\nLoad average when the run ended: {r.get('load', '?')} (wall times on a shared machine; CPU time "
+                 "is that of the timed part, all threads).")
     return "\n".join(lines) + "\n"
 
 
