@@ -688,6 +688,12 @@ extern kcbx_status kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct Ar
 /// as kcbx_ledger_import_marks, rows numbered as a spreadsheet shows them (header = row 1).
 extern kcbx_status kcbx_ledger_import_marks_csv(kcbx_ledger *ledger, char const *path, char ** out_report_json);
 
+/// Imports roster rows from Arrow record batches, as kcbx_ledger_import_students_csv: one column
+/// per roster column of docs/ledger.md (`name` required; text, integers, or dates as date32 for
+/// the date columns; null = empty), all or nothing; rows counted from 1. At most 10,000,000 rows.
+/// The stream is consumed (released, also on failure).
+extern kcbx_status kcbx_ledger_import_students_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *students, char ** out_report_json);
+
 /// Imports roster rows from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or
 /// nothing. `*out_report_json` (may be NULL; free with kcbx_string_free) receives
 /// {“rows”,“added”,“updated”,“unchanged”}, or {“problems”:[{“row”,“field”,“rule”}]} for bad rows.

@@ -140,3 +140,29 @@ enum ArrowReport {
         return marksReport(try l.importMarks(students: students, dates: Array(dates), kinds: kinds.map { Int($0) }, problems: &problems))
     }
 }
+
+/// Imports roster rows from Arrow record batches, as kcbx_ledger_import_students_csv: one column
+/// per roster column of docs/ledger.md (`name` required; text, integers, or dates as date32 for
+/// the date columns; null = empty), all or nothing; rows counted from 1. At most 10,000,000 rows.
+/// The stream is consumed (released, also on failure).
+@c public func kcbx_ledger_import_students_arrow(_ ledger: OpaquePointer?, _ students: UnsafeMutablePointer<ArrowArrayStream>?,
+                                                 _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+    defer { releaseStream(students) }
+    return LedgerMarshal.runImport(out_report_json) { problems in
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let imp = try ArrowImport(stream: students, "students", maxRows: 10_000_000)
+        var probe = LedgerStudentRow()
+        for f in imp.fields where !probe.set(f.name, "") {
+            throw KCBXError.invalidInput(field: "students.\(f.name)", rule: "is not a roster column (\(LedgerStudentRow.columns.joined(separator: ",")))")
+        }
+        guard imp.field("name") != nil else {
+            throw KCBXError.invalidInput(field: "students.name", rule: "is required (columns: \(LedgerStudentRow.columns.joined(separator: ",")))")
+        }
+        var rows = [LedgerStudentRow](repeating: LedgerStudentRow(), count: imp.rows)
+        for f in imp.fields {
+            guard let c = imp.column(f.name) else { continue }
+            for (i, text) in try c.cellTexts().enumerated() { _ = rows[i].set(f.name, text) }
+        }
+        return importReport(try l.importStudents(rows, firstRow: 1, problems: &problems))
+    }
+}

@@ -468,6 +468,23 @@ struct ArrowColumn {
         return out
     }
 
+    /// Every value as the text a CSV cell would hold ("" for null): text as it is, integers in
+    /// decimal, dates (date32, date64) as YYYY-MM-DD. For row-shaped imports (rosters, registries).
+    func cellTexts() throws -> [String] {
+        if isText { return try strings().map { $0 ?? "" } }
+        let vf = field.valueFormat
+        guard isInteger || vf == "tdD" || vf == "tdm" else { throw error(nil, "Arrow type \"\(vf)\" is neither text, integer nor date") }
+        var out: [String] = []
+        out.reserveCapacity(rows)
+        if vf == "tdD" || vf == "tdm" {
+            let (days, _) = try dates(.dayNumber)
+            for d in days { out.append(d == Int32.min ? "" : CivilDate(dayNumber: d).description) }
+            return out
+        }
+        try forEachInteger { _, v in out.append(v.map { String($0) } ?? "") }
+        return out
+    }
+
     // MARK: Dates
 
     /// The column as Int32 dates in `encoding` (nulls become its "no date"): date32 is day numbers,

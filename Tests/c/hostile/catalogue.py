@@ -221,6 +221,8 @@ SPECS: dict[str, dict] = {
     # STUDENT_MARKS(): MARKS(3) with its key column named student; students 0 and 1 are not on
     # the roster, so the valid call is refused naming them (all or nothing).
     "kcbx_ledger_import_marks_arrow": dict(args=["LED()", "STUDENT_MARKS()", "OUT"], base=1),
+    # Marks are no roster: refused naming the first column that is not a roster column.
+    "kcbx_ledger_import_students_arrow": dict(args=["LED()", "MARKS(3)", "OUT"], base=1),
 }
 
 # Hostile values a function documents as allowed: (function, parameter) -> labels ("*" = every

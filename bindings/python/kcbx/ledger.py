@@ -107,6 +107,17 @@ class Ledger(NativeHandle):
         check(status)
         return dict(json.loads(report)) if report else {}
 
+    def import_students(self, students: Any) -> Dict[str, Any]:
+        """Imports roster rows from any Arrow object (columns as in the roster CSV, docs/ledger.md;
+        text, integers or date32), all or nothing (kcbx_ledger_import_students_arrow)."""
+        from ._arrow import input_stream
+        stream = input_stream(students, "students")
+        out = ffi.new("char **")
+        status = lib.kcbx_ledger_import_students_arrow(self._ptr, stream.ptr, out)
+        report = take_string(out[0])
+        check(status)
+        return dict(json.loads(report)) if report else {}
+
     # Sweep, cases, history
 
     def sweep(self, as_of: _dt.date) -> Dict[str, Any]:

@@ -217,16 +217,24 @@ def test_kcbx_does_not_import_pyarrow():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_ledger_imports_marks_from_arrow(tmp_path):
-    # The bundled county's attendance (DOMAIN.md §4) read as Arrow and imported in one call: the
+def test_ledger_imports_students_and_marks_from_arrow(tmp_path):
+    # The bundled county's roster and attendance (DOMAIN.md §4) read as Arrow and imported in one call each: the
     # same marks as the CSV import, so importing the CSV afterwards changes nothing.
     import pyarrow.csv as pacsv
     from test_ledger import COUNTY, DATA
     marks = pacsv.read_csv(DATA / "attendance.csv",
                            convert_options=pacsv.ConvertOptions(column_types={"student": pa.string(), "date": pa.date32()}))
+    with open(DATA / "roster.csv", encoding="utf-8-sig") as f:
+        header = f.readline().strip().split(",")
+    roster = pacsv.read_csv(DATA / "roster.csv", convert_options=pacsv.ConvertOptions(
+        column_types={h: pa.string() for h in header}, strings_can_be_null=False))
     with kcbx.Policy.builtin("guyuan-2021") as policy, kcbx.Ledger.open(tmp_path / "xiji.kcbx", policy, COUNTY) as led:
         assert led.set_calendar_file(DATA / "calendar.json")
-        led.import_students_csv(DATA / "roster.csv")
+        added = led.import_students(roster)
+        assert added["added"] == roster.num_rows
+        assert led.import_students_csv(DATA / "roster.csv")["unchanged"] == roster.num_rows
+        with pytest.raises(InvalidInput, match=r"students\.shoe_size: is not a roster column"):
+            led.import_students(roster.append_column("shoe_size", pa.array([1] * roster.num_rows)))
         first = led.import_marks(marks)
         assert first["rows"] == marks.num_rows and first["changed"] == marks.num_rows
         again = led.import_marks_csv(DATA / "attendance.csv")
