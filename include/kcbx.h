@@ -39,8 +39,6 @@ extern "C" {
  * under the specification's guard macros so that a host that already includes Arrow's own
  * declarations (arrow/c/abi.h, nanoarrow.h) gets one definition.
  */
-#ifndef KCBX_ARROW_H
-#define KCBX_ARROW_H
 
 
 #ifndef ARROW_C_DATA_INTERFACE
@@ -102,8 +100,6 @@ struct ArrowArrayStream {
 };
 
 #endif /* ARROW_C_STREAM_INTERFACE */
-
-#endif /* KCBX_ARROW_H */
 
 /** Opaque handle; free with kcbx_calendar_free(). */
 typedef struct kcbx_calendar kcbx_calendar;

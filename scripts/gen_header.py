@@ -112,7 +112,7 @@ def shared_declarations():
             continue
         with open(os.path.join(CTYPES_INCLUDE, name), encoding="utf-8") as f:
             text = f.read()
-        guard = "KCBX_" + re.sub(r"\W", "_", name[:-2]).upper() + "_H"
+        guard = re.sub(r"\W", "_", name[:-2]).upper() + "_H"   # kcbx_arrow.h: KCBX_ARROW_H
         lines = [l for l in text.splitlines()
                  if not re.match(r"\s*#\s*include\b", l)
                  and not re.match(rf"\s*#\s*(ifndef|define)\s+{guard}\s*$", l)
