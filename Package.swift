@@ -23,7 +23,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
         ]),
-        .target(name: "CInterface", dependencies: ["KCBXCore"]),
+        // C declarations the ABI shares with hosts (the Arrow C data/stream structs); no code.
+        .target(name: "KCBXCTypes"),
+        .target(name: "CInterface", dependencies: ["KCBXCore", "KCBXCTypes"]),
         .executableTarget(name: "KCBXTool", dependencies: [
             "KCBXCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

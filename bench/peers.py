@@ -66,10 +66,14 @@ def classify_pandas(child, day, kind, as_of_day: int, calendar, suspected_days: 
 
 
 def classify_duckdb(con, child, day, kind, as_of_day: int, calendar, suspected_days: int, dropout_months: int,
-                    alert_school_days: int, n_children: int) -> np.ndarray:
-    marks = pd.DataFrame({"child": child, "day": day, "kind": kind}, copy=False)
+                    alert_school_days: int, n_children: int, marks_sql: str = "") -> np.ndarray:
+    """`marks_sql` (a SELECT of child, day as a day number, kind), when given, is the input instead
+    of the arrays: e.g. a read_parquet(...) query, so that DuckDB reads the file itself."""
     cal = pd.DataFrame({"day": calendar["day"], "seg_end": calendar["seg_end"]})
-    con.register("marks", marks)
+    if marks_sql:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW marks AS {marks_sql}")
+    else:
+        con.register("marks", pd.DataFrame({"child": child, "day": day, "kind": kind}, copy=False))
     con.register("cal", cal)
     alert = alert_school_days if alert_school_days > 0 else 2 ** 31 - 1
     t = suspected_days
@@ -101,7 +105,10 @@ def classify_duckdb(con, child, day, kind, as_of_day: int, calendar, suspected_d
                     ELSE 0 END AS status
         FROM lp LEFT JOIN cls USING (child)
     """).fetchnumpy()
-    con.unregister("marks")
+    if marks_sql:
+        con.execute("DROP VIEW marks")
+    else:
+        con.unregister("marks")
     con.unregister("cal")
     status = np.full(n_children, UNKNOWN, dtype=np.int8)
     status[rows["child"]] = rows["status"]

@@ -32,6 +32,75 @@
 extern "C" {
 #endif
 
+/* ---- from Sources/KCBXCTypes/include/kcbx_arrow.h ---- */
+/*
+ * The Arrow C data and C stream interfaces, declared exactly as the Apache Arrow specification
+ * gives them (https://arrow.apache.org/docs/format/CDataInterface.html, CStreamInterface.html),
+ * under the specification's guard macros so that a host that already includes Arrow's own
+ * declarations (arrow/c/abi.h, nanoarrow.h) gets one definition.
+ */
+
+
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+  /* Array type description */
+  const char* format;
+  const char* name;
+  const char* metadata;
+  int64_t flags;
+  int64_t n_children;
+  struct ArrowSchema** children;
+  struct ArrowSchema* dictionary;
+
+  /* Release callback */
+  void (*release)(struct ArrowSchema*);
+  /* Opaque producer-specific data */
+  void* private_data;
+};
+
+struct ArrowArray {
+  /* Array data description */
+  int64_t length;
+  int64_t null_count;
+  int64_t offset;
+  int64_t n_buffers;
+  int64_t n_children;
+  const void** buffers;
+  struct ArrowArray** children;
+  struct ArrowArray* dictionary;
+
+  /* Release callback */
+  void (*release)(struct ArrowArray*);
+  /* Opaque producer-specific data */
+  void* private_data;
+};
+
+#endif /* ARROW_C_DATA_INTERFACE */
+
+#ifndef ARROW_C_STREAM_INTERFACE
+#define ARROW_C_STREAM_INTERFACE
+
+struct ArrowArrayStream {
+  /* Callbacks providing stream functionality */
+  int (*get_schema)(struct ArrowArrayStream*, struct ArrowSchema* out);
+  int (*get_next)(struct ArrowArrayStream*, struct ArrowArray* out);
+  const char* (*get_last_error)(struct ArrowArrayStream*);
+
+  /* Release callback */
+  void (*release)(struct ArrowArrayStream*);
+
+  /* Opaque producer-specific data */
+  void* private_data;
+};
+
+#endif /* ARROW_C_STREAM_INTERFACE */
+
 /** Opaque handle; free with kcbx_calendar_free(). */
 typedef struct kcbx_calendar kcbx_calendar;
 /** Opaque handle; free with kcbx_classification_free(). */
@@ -445,6 +514,27 @@ extern kcbx_status kcbx_classification_to_json(kcbx_classification *classificati
 /// Free the result with kcbx_classification_free.
 extern kcbx_status kcbx_classify(kcbx_policy *policy, kcbx_calendar *calendar, int32_t as_of, int64_t n_marks, int32_t const *mark_dates, int32_t const *mark_kinds, int32_t const *leave_from, int32_t const *leave_to, char const *const *leave_slips, int32_t birth_date, int32_t grade, int32_t registration, int32_t registration_date, char const *expert_opinion, uint32_t fact_bits, uint32_t group_mask, kcbx_classification **out_classification);
 
+/// Classifies every child from Arrow record batches and writes the classification table to
+/// `*out_stream` as one batch. `marks` (required): columns `child` (int8-int64 keys or text:
+/// utf8, large utf8, string view, or a dictionary of them), `date` (date32, date64, or int32
+/// YYYYMMDD), `kind` (int8 kcbx_mark_kind codes, other integers, or text labels present /
+/// approved_leave / unexcused / late / left_early / 到校 / 请假 / 无故缺勤 / 迟到 / 早退,
+/// plain or dictionary), optional `leave_from` / `leave_to` (dates; null = none). `children` (may be
+/// NULL): one row per child, column `child` (the key the marks use) and optional `birth_date`,
+/// `registration_date` (dates), `grade`, `registration` (kcbx_registration), `fact_bits`
+/// (kcbx_child_fact), `group_mask`, `expert_opinion` (text); its rows are the table’s rows.
+/// Without it the children are the marks’ distinct keys, in key order. Columns of the expected
+/// type, in one batch, are used in place (int32 keys 0, 0, 1, 1, 2, … are their own rows);
+/// others are converted; schema metadata `kcbx:converted` names the converted ones. Output
+/// columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
+/// and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
+/// counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and row.
+extern kcbx_status kcbx_classify_arrow(kcbx_policy *policy, kcbx_calendar *calendar, int32_t as_of, struct ArrowArrayStream *marks, struct ArrowArrayStream *children, struct ArrowArrayStream *out_stream);
+
+/// As kcbx_classify_arrow, into a table handle (`*out_table`, free with kcbx_table_free) for the
+/// kcbx_table_* accessors; kcbx_table_to_arrow exports it.
+extern kcbx_status kcbx_classify_arrow_table(kcbx_policy *policy, kcbx_calendar *calendar, int32_t as_of, struct ArrowArrayStream *marks, struct ArrowArrayStream *children, kcbx_table **out_table);
+
 /// Classifies every child in one call from columns. `as_of` is YYYYMMDD; every other date is in
 /// `encoding` (kcbx_date_encoding). Children (n_children rows; each column may be NULL = the
 /// default for all: ids = row index, no birth date, grade unknown, enrolled, no date, resident,
@@ -600,9 +690,21 @@ extern kcbx_status kcbx_ledger_head(kcbx_ledger *ledger, int64_t *out_seq, char 
 /// {“problems”:[…]} (rows numbered from 1).
 extern kcbx_status kcbx_ledger_import_marks(kcbx_ledger *ledger, int32_t count, char const *const *students, int32_t const *dates, int32_t const *kinds, char ** out_report_json);
 
+/// Imports attendance marks from Arrow record batches, as kcbx_ledger_import_marks: columns
+/// `student` (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and
+/// `kind` (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from 1.
+/// At most 50,000,000 marks per call. The stream is consumed (released, also on failure).
+extern kcbx_status kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *marks, char ** out_report_json);
+
 /// Imports attendance marks from a CSV file (columns student,date,kind[,leave_from,leave_to,slip]);
 /// as kcbx_ledger_import_marks, rows numbered as a spreadsheet shows them (header = row 1).
 extern kcbx_status kcbx_ledger_import_marks_csv(kcbx_ledger *ledger, char const *path, char ** out_report_json);
+
+/// Imports roster rows from Arrow record batches, as kcbx_ledger_import_students_csv: one column
+/// per roster column of docs/ledger.md (`name` required; text, integers, or dates as date32 for
+/// the date columns; null = empty), all or nothing; rows counted from 1. At most 10,000,000 rows.
+/// The stream is consumed (released, also on failure).
+extern kcbx_status kcbx_ledger_import_students_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *students, char ** out_report_json);
 
 /// Imports roster rows from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or
 /// nothing. `*out_report_json` (may be NULL; free with kcbx_string_free) receives
@@ -802,6 +904,11 @@ extern kcbx_status kcbx_report_rows(kcbx_report *report, int64_t *out_rows);
 /// replaces the earlier head.
 extern kcbx_status kcbx_report_sign(kcbx_report *report, kcbx_ledger *ledger, uint8_t const *private_key);
 
+/// A report table (due list, cases, findings, statutory reports) as an Arrow stream of one
+/// batch: columns KCBX computes as numbers are int64 (float64 when fractional), the others
+/// utf8; schema metadata `kcbx:title`, `kcbx:unit`, `kcbx:as_of` and `kcbx:notes`.
+extern kcbx_status kcbx_report_to_arrow(kcbx_report *report, struct ArrowArrayStream *out_stream);
+
 /// Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first; formula-leading cells
 /// neutralised and the file policy of kcbx_ledger_export_csv (regular files only, permissions kept,
 /// atomic replacement).
@@ -857,6 +964,10 @@ extern void kcbx_table_free(kcbx_table *table);
 
 /// Number of rows (children) of a table.
 extern kcbx_status kcbx_table_rows(kcbx_table *table, int64_t *out_rows);
+
+/// A classification table as an Arrow stream of one batch (columns as kcbx_classify_arrow
+/// gives them). May be called any number of times; each stream is independent of the table.
+extern kcbx_status kcbx_table_to_arrow(kcbx_table *table, struct ArrowArrayStream *out_stream);
 
 /// One cell; dates as YYYYMMDD (0 = none).
 extern kcbx_status kcbx_table_value(kcbx_table *table, int64_t row, int32_t column, int64_t *out_value);

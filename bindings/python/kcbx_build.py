@@ -56,12 +56,86 @@ def read_cdef(path: str = HEADER) -> str:
         return header_to_cdef(f.read())
 
 
+# Helpers for the Arrow PyCapsule interface (kcbx/_arrow.py), compiled into the extension: the
+# stream behind a result's capsule, the capsule's destructor, and a one-batch stream built from
+# an (ArrowSchema, ArrowArray) pair (`__arrow_c_array__`). Python.h comes first in cffi's module.
+ARROW_HELPERS_CDEF = """
+struct ArrowArrayStream *kcbx_py_stream_new(void);
+void kcbx_py_stream_free(struct ArrowArrayStream *s);
+void kcbx_py_stream_capsule_free(void *capsule);
+int kcbx_py_stream_from_array(struct ArrowSchema *schema, struct ArrowArray *array, struct ArrowArrayStream *out);
+"""
+ARROW_HELPERS = r"""
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct ArrowArrayStream *kcbx_py_stream_new(void) {
+    return (struct ArrowArrayStream *)calloc(1, sizeof(struct ArrowArrayStream));
+}
+
+static void kcbx_py_stream_free(struct ArrowArrayStream *s) {
+    if (s == NULL) return;
+    if (s->release != NULL) s->release(s);
+    free(s);
+}
+
+/* PyCapsule destructor of an "arrow_array_stream" capsule we made: releases the stream unless
+   the consumer moved it out (release NULL), then frees the struct. */
+static void kcbx_py_stream_capsule_free(void *capsule) {
+    struct ArrowArrayStream *s = (struct ArrowArrayStream *)PyCapsule_GetPointer((PyObject *)capsule, "arrow_array_stream");
+    if (s == NULL) { PyErr_Clear(); return; }
+    if (s->release != NULL) s->release(s);
+    free(s);
+}
+
+struct kcbx_py_one_batch { struct ArrowSchema schema; struct ArrowArray array; };
+
+/* The schema is moved out on the first call (kcbx asks once). */
+static int kcbx_py_one_get_schema_copy(struct ArrowArrayStream *s, struct ArrowSchema *out) {
+    struct kcbx_py_one_batch *b = (struct kcbx_py_one_batch *)s->private_data;
+    if (b->schema.release == NULL) return EINVAL;
+    *out = b->schema; b->schema.release = NULL;   /* moved */
+    return 0;
+}
+
+static int kcbx_py_one_get_next(struct ArrowArrayStream *s, struct ArrowArray *out) {
+    struct kcbx_py_one_batch *b = (struct kcbx_py_one_batch *)s->private_data;
+    *out = b->array; b->array.release = NULL;   /* moved; the next call gives the end */
+    return 0;
+}
+
+static const char *kcbx_py_one_error(struct ArrowArrayStream *s) { (void)s; return NULL; }
+
+static void kcbx_py_one_release(struct ArrowArrayStream *s) {
+    struct kcbx_py_one_batch *b = (struct kcbx_py_one_batch *)s->private_data;
+    if (b->schema.release != NULL) b->schema.release(&b->schema);
+    if (b->array.release != NULL) b->array.release(&b->array);
+    free(b);
+    s->release = NULL;
+}
+
+/* Moves `schema` and `array` (a struct array: one record batch) into a stream of one batch. */
+static int kcbx_py_stream_from_array(struct ArrowSchema *schema, struct ArrowArray *array, struct ArrowArrayStream *out) {
+    struct kcbx_py_one_batch *b = (struct kcbx_py_one_batch *)calloc(1, sizeof *b);
+    if (b == NULL) return ENOMEM;
+    b->schema = *schema; schema->release = NULL;
+    b->array = *array; array->release = NULL;
+    out->get_schema = kcbx_py_one_get_schema_copy;
+    out->get_next = kcbx_py_one_get_next;
+    out->get_last_error = kcbx_py_one_error;
+    out->release = kcbx_py_one_release;
+    out->private_data = b;
+    return 0;
+}
+"""
+
 CDEF = read_cdef()
 ffibuilder = FFI()
-ffibuilder.cdef(CDEF)
+ffibuilder.cdef(CDEF + ARROW_HELPERS_CDEF)
 ffibuilder.set_source(
     "kcbx._kcbx_cffi",
-    '#include "kcbx.h"\n\n' + function_declarations(CDEF),
+    '#include "kcbx.h"\n\n' + function_declarations(CDEF) + "\n" + ARROW_HELPERS,
     include_dirs=[INCLUDE_DIR],
     library_dirs=[LIB_DIR],
     libraries=["kcbx"],

@@ -10,9 +10,10 @@ PYTHON=${PYTHON:-python3}
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 unset LD_LIBRARY_PATH PYTHONPATH
 
-# numpy, pandas and openpyxl too: the zero-copy, DataFrame and Excel tests must run, not skip.
-if ! "$PYTHON" -c 'import pytest, cffi, openpyxl, numpy, pandas' 2>/dev/null; then
-  "$PYTHON" -m pip install -q pytest cffi openpyxl numpy pandas
+# numpy, pandas, openpyxl, pyarrow, polars and duckdb too: the zero-copy, DataFrame, Excel and
+# Arrow tests must run, not skip.
+if ! "$PYTHON" -c 'import pytest, cffi, openpyxl, numpy, pandas, pyarrow, polars, duckdb' 2>/dev/null; then
+  "$PYTHON" -m pip install -q pytest cffi openpyxl numpy pandas pyarrow polars duckdb
 fi
 
 # Reinstall every time so that a rebuilt library and extension replace the installed ones.

@@ -83,6 +83,12 @@ public final class ClassificationTable: @unchecked Sendable {
     let flags: UnsafeMutableBufferPointer<UInt32>
     /// Every duplicate mark, by child then date.
     public internal(set) var conflicts: [BulkMarkConflict] = []
+    /// The children's text keys by row, when the input named children by text (registry numbers)
+    /// rather than integers; `childID` then holds the row. Set once, before the table is shared.
+    public var childKeys: TextColumn?
+    /// Input columns that had to be copied or converted on the way in (empty when the caller's
+    /// memory was used as it was); set once, before the table is shared.
+    public var convertedInputs: [String] = []
 
     /// Allocates the columns for `rows` children; a failed allocation is `KCBXError.storage`.
     init(rows: Int, asOf: CivilDate) throws {

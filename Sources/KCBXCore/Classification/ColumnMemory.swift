@@ -8,9 +8,9 @@ import Darwin
 /// computed without overflow and a failed allocation is a `KCBXError.storage` naming what was
 /// being allocated, never an abort of the host process (Swift's own `allocate` traps on failure).
 /// Buffers from here are zero-filled and released with `ColumnMemory.release`.
-enum ColumnMemory {
+public enum ColumnMemory {
     /// `count` elements of `T` (at least one). `what` names the buffer in the error.
-    static func pointer<T: BitwiseCopyable>(_: T.Type, count: Int, _ what: @autoclosure () -> String) throws -> UnsafeMutablePointer<T> {
+    public static func pointer<T: BitwiseCopyable>(_: T.Type, count: Int, _ what: @autoclosure () -> String) throws -> UnsafeMutablePointer<T> {
         let n = max(count, 1)
         let (bytes, overflow) = n.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
         guard count >= 0, !overflow, let raw = calloc(n, MemoryLayout<T>.stride) else {
@@ -20,10 +20,10 @@ enum ColumnMemory {
     }
 
     /// As `pointer`, as a buffer of max(count, 1) elements.
-    static func allocate<T: BitwiseCopyable>(_ type: T.Type, count: Int, _ what: @autoclosure () -> String) throws -> UnsafeMutableBufferPointer<T> {
+    public static func allocate<T: BitwiseCopyable>(_ type: T.Type, count: Int, _ what: @autoclosure () -> String) throws -> UnsafeMutableBufferPointer<T> {
         UnsafeMutableBufferPointer(start: try pointer(type, count: count, what()), count: max(count, 1))
     }
 
-    static func release<T>(_ b: UnsafeMutableBufferPointer<T>) { free(UnsafeMutableRawPointer(b.baseAddress)) }
-    static func release<T>(_ p: UnsafeMutablePointer<T>) { free(UnsafeMutableRawPointer(p)) }
+    public static func release<T>(_ b: UnsafeMutableBufferPointer<T>) { free(UnsafeMutableRawPointer(b.baseAddress)) }
+    public static func release<T>(_ p: UnsafeMutablePointer<T>) { free(UnsafeMutableRawPointer(p)) }
 }

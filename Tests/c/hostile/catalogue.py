@@ -218,6 +218,17 @@ SPECS: dict[str, dict] = {
     "kcbx_ledger_is_read_only": dict(args=["LED()", "OUT"]),
     "kcbx_ledger_profile": dict(args=["LED()", "OUT"]),
     "kcbx_report_sign": dict(args=["REP()", "LED()", "KEY1"]),
+    # Arrow (issue 14): MARKS(n) a fresh hand-filled stream of one batch whose batch length is n
+    # (3 = the valid marks; any other n is a batch its columns do not cover).
+    "kcbx_classify_arrow": dict(args=["POL()", "CAL()", "20250912", "MARKS(3)", "NULL", "OUT"]),
+    "kcbx_classify_arrow_table": dict(args=["POL()", "CAL()", "20250912", "MARKS(3)", "NULL", "OUT"]),
+    "kcbx_table_to_arrow": dict(args=["TAB()", "OUT"]),
+    "kcbx_report_to_arrow": dict(args=["REP()", "OUT"]),
+    # STUDENT_MARKS(): MARKS(3) with its key column named student; students 0 and 1 are not on
+    # the roster, so the valid call is refused naming them (all or nothing).
+    "kcbx_ledger_import_marks_arrow": dict(args=["LED()", "STUDENT_MARKS()", "OUT"], base=1),
+    # Marks are no roster: refused naming the first column that is not a roster column.
+    "kcbx_ledger_import_students_arrow": dict(args=["LED()", "MARKS(3)", "OUT"], base=1),
 }
 
 # Hostile values a function documents as allowed: (function, parameter) -> labels ("*" = every
@@ -279,6 +290,8 @@ accept("kcbx_classify", "leave_slips", "NULL NULL-entries")
 accept("kcbx_classify", "expert_opinion", "NULL empty 10MB")  # asked only of deferred and suspended children
 accept("kcbx_classify_many", "child_ids birth_dates grades registrations registration_dates fact_bits group_masks leave_from leave_to", "NULL")
 accept("kcbx_classify_many", "expert_opinions", "NULL NULL-entries 10MB-entries")
+accept("kcbx_classify_arrow", "children", "NULL")  # documented: no children stream
+accept("kcbx_classify_arrow_table", "children", "NULL")
 for _fn in ("kcbx_due_record_action", "kcbx_due_record_student_action", "kcbx_ledger_case_action", "kcbx_ledger_case_dismiss",
             "kcbx_ledger_case_open", "kcbx_ledger_case_verify", "kcbx_ledger_case_persuade", "kcbx_ledger_case_return",
             "kcbx_ledger_case_exempt", "kcbx_ledger_intake_findings", "kcbx_ledger_intake_findings_json"):
@@ -347,6 +360,12 @@ READ_BACK = ("if (s_ == KCBX_STATUS_OK && o19) { int c_; int64_t v_; int32_t col
 def extras() -> list[dict]:
     """Whole calls with their expectation ("refused" or "ok"); `rlimit` caps the address space (MB)."""
     out = []
+    # Arrow batches claiming more rows than their columns hold, or a negative count (Tests/c/test_arrow.c
+    # has the buffer-level producers under valgrind).
+    for n in ("4", "-1", "INT64_MAX", "INT64_MIN", "((int64_t)INT32_MAX * 64 + 1)"):
+        for fn in ("kcbx_classify_arrow", "kcbx_classify_arrow_table"):
+            out.append(dict(fn=fn, label=f"batch length {n}", args=["POL()", "CAL()", "20250912", f"MARKS({n})", "NULL", "OUT"],
+                            expect="refused"))
     base = SPECS["kcbx_classify_many"]["args"]
     day_cols = {6: "birth_dates", 9: "registration_dates", 15: "mark_dates", 17: "leave_from", 18: "leave_to"}
     for days in ("INT32_MAX", "INT32_MIN + 1", "2932897", "-719163", "1000000000", "-1000000000"):
@@ -505,6 +524,57 @@ static kcbx_table *TAB(void) {
                                     3, child, dates, kinds, NULL, NULL, &t), "table");
     return t;
 }
+
+/* A hand-filled Arrow stream of one batch: child int32 {0, 0, 1}, date int32 YYYYMMDD, kind
+ * int8; the batch claims `n` rows (3 is the truth). Static buffers; release only marks. */
+static const int32_t ARROW_CHILD[] = {0, 0, 1}, ARROW_DATE[] = {20250908, 20250909, 20250908};
+static const int8_t ARROW_KIND[] = {2, 2, 0};
+static struct ArrowSchema arrow_fields[3], *arrow_field_ptrs[3] = {&arrow_fields[0], &arrow_fields[1], &arrow_fields[2]};
+static struct ArrowArray arrow_cols[3], *arrow_col_ptrs[3] = {&arrow_cols[0], &arrow_cols[1], &arrow_cols[2]};
+static const void *arrow_bufs[3][2], *arrow_none[1];
+static int64_t arrow_n, arrow_given;
+static const char *arrow_key_name = "child";
+static void arrow_rel_schema(struct ArrowSchema *s) { s->release = NULL; }
+static void arrow_rel_array(struct ArrowArray *a) { a->release = NULL; }
+static void arrow_rel_stream(struct ArrowArrayStream *s) { s->release = NULL; }
+static const char *arrow_err(struct ArrowArrayStream *s) { (void)s; return NULL; }
+static int arrow_schema(struct ArrowArrayStream *st, struct ArrowSchema *out) {
+    const char *names[3] = {arrow_key_name, "date", "kind"}, *formats[3] = {"i", "i", "c"};
+    int i;
+    (void)st;
+    for (i = 0; i < 3; i++) {
+        memset(&arrow_fields[i], 0, sizeof arrow_fields[i]);
+        arrow_fields[i].name = names[i]; arrow_fields[i].format = formats[i]; arrow_fields[i].release = arrow_rel_schema;
+    }
+    memset(out, 0, sizeof *out);
+    out->format = "+s"; out->n_children = 3; out->children = arrow_field_ptrs; out->release = arrow_rel_schema;
+    return 0;
+}
+static int arrow_next(struct ArrowArrayStream *st, struct ArrowArray *out) {
+    const void *data[3] = {ARROW_CHILD, ARROW_DATE, ARROW_KIND};
+    int i;
+    (void)st;
+    memset(out, 0, sizeof *out);
+    if (arrow_given++) return 0;
+    for (i = 0; i < 3; i++) {
+        memset(&arrow_cols[i], 0, sizeof arrow_cols[i]);
+        arrow_bufs[i][0] = NULL; arrow_bufs[i][1] = data[i];
+        arrow_cols[i].length = 3; arrow_cols[i].n_buffers = 2; arrow_cols[i].buffers = arrow_bufs[i];
+        arrow_cols[i].release = arrow_rel_array;
+    }
+    out->length = arrow_n; out->n_buffers = 1; out->buffers = arrow_none; out->n_children = 3;
+    out->children = arrow_col_ptrs; out->release = arrow_rel_array;
+    return 0;
+}
+static struct ArrowArrayStream *MARKS(int64_t n) {
+    static struct ArrowArrayStream s;
+    arrow_n = n; arrow_given = 0;
+    s.get_schema = arrow_schema; s.get_next = arrow_next; s.get_last_error = arrow_err; s.release = arrow_rel_stream;
+    s.private_data = NULL;
+    return &s;
+}
+
+static struct ArrowArrayStream *STUDENT_MARKS(void) { arrow_key_name = "student"; return MARKS(3); }
 
 static kcbx_report *REP(void) {
     static kcbx_report *r;

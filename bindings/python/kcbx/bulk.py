@@ -42,8 +42,17 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
                   expert_opinions: Optional[Sequence[Optional[str]]] = None,
                   facts: Optional[Sequence[Union[ChildFacts, Mapping[str, Any], None]]] = None,
                   columns: Optional[Mapping[str, str]] = None, date_encoding: Optional[DateEncoding] = None,
-                  factorize: Optional[bool] = None) -> ClassificationTable:
+                  factorize: Optional[bool] = None, children: Any = None) -> ClassificationTable:
     """Classifies every child in one library call (kcbx_classify_many), from columns.
+
+    Arrow input (docs/arrow.md): `child` may be any object exporting the Arrow PyCapsule
+    interface — a pyarrow Table / RecordBatch / RecordBatchReader, a polars DataFrame, a DuckDB
+    relation, `pyarrow.parquet.read_table(path)` — with columns child (the child's key: integers
+    or text), date (date32 or YYYYMMDD integers), kind (int8 codes or labels) and optional
+    leave_from / leave_to; `children` an Arrow table with one row per child (child, birth_date,
+    grade, registration, registration_date, fact_bits, group_mask, expert_opinion). The library
+    reads the columns in place when their types match (kcbx_classify_arrow_table; `converted`
+    names the others). Rows are the children's keys in order (or the rows of `children`).
 
     Marks: `child`, `date`, `kind` (and optionally `leave_from` / `leave_to` approved-leave
     spans), one entry per mark, any order (fastest grouped by child and sorted by date). Each may
@@ -69,6 +78,13 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     """
     pol, cal = as_policy(policy), as_calendar(calendar)
     c_as_of = yyyymmdd(as_of, "as_of")
+    if _arrow_source(child) or children is not None:
+        per_child = (n_children, child_ids, birth_dates, grades, registrations, registration_dates, fact_bits, group_masks,
+                     expert_opinions, facts, columns, date_encoding, factorize, leave_from, leave_to, date, kind)
+        if any(v is not None for v in per_child):
+            raise TypeError("with an Arrow table of marks, give per-child columns as an Arrow table in children= "
+                            "(columns child, birth_date, grade, ...); the other keyword columns do not apply")
+        return _classify_arrow(pol, cal, c_as_of, child, children)
     cols = mark_columns(child, date, kind, leave_from, leave_to, columns)
 
     # Marks.
@@ -144,3 +160,30 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     day = date_from_c(c_as_of)
     assert day is not None
     return ClassificationTable(ffi.gc(out[0], lib.kcbx_table_free), day, keys, converted)
+
+
+def _arrow_source(obj: Any) -> bool:
+    """An Arrow object for the Arrow path: a pandas DataFrame keeps its numpy path (row
+    indexes in `child`, as before) unless the caller asks for Arrow through `children`."""
+    from ._arrow import is_arrow
+    return is_arrow(obj) and not (type(obj).__name__ == "DataFrame" and type(obj).__module__.startswith("pandas"))
+
+
+def _classify_arrow(pol: Policy, cal: Calendar, c_as_of: int, marks: Any, children: Any) -> ClassificationTable:
+    from ._arrow import input_stream, schema_metadata, text_column
+    if marks is None:
+        raise TypeError("classify_many needs the marks (an Arrow table) when children= is given")
+    m = input_stream(marks, "marks")
+    c = None if children is None else input_stream(children, "children")
+    out = ffi.new("kcbx_table **")
+    check(lib.kcbx_classify_arrow_table(pol._ptr, cal._ptr, c_as_of, m.ptr, ffi.NULL if c is None else c.ptr, out))
+    handle = ffi.gc(out[0], lib.kcbx_table_free)
+    stream = ffi.gc(lib.kcbx_py_stream_new(), lib.kcbx_py_stream_free)
+    check(lib.kcbx_table_to_arrow(handle, stream))
+    meta = schema_metadata(stream)
+    converted = tuple(x for x in meta.get("kcbx:converted", "").split(",") if x)
+    keys = text_column(stream, 0)
+    day = date_from_c(c_as_of)
+    if day is None:
+        raise InvalidInput("as_of: not a date")
+    return ClassificationTable(handle, day, keys, converted)

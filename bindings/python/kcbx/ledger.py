@@ -100,6 +100,13 @@ def case_filter(*, status: Optional[OneOrMany] = None, kind: Optional[OneOrMany]
     return json.dumps(f, ensure_ascii=False) if f else None
 
 
+def _arrow_input(obj: Any) -> bool:
+    """An Arrow object (pyarrow, polars, DuckDB: the PyCapsule interface) goes to the Arrow import
+    (kcbx_ledger_import_*_arrow, docs/arrow.md); a pandas DataFrame keeps the row path."""
+    from ._arrow import is_arrow
+    return is_arrow(obj) and not (type(obj).__name__ == "DataFrame" and type(obj).__module__.startswith("pandas"))
+
+
 def _import(fn: Any, *args: Any) -> ImportResult:
     """Runs an import call; a refused batch raises its error with `problems` (every bad field)."""
     out = ffi.new("char **")
@@ -175,12 +182,16 @@ class Ledger(NativeHandle):
         return self.set_calendar(path)
 
     def import_students(self, students: Any) -> ImportResult:
-        """Imports roster rows, all or nothing (columns in docs/ledger.md): a CSV path, a pandas
-        DataFrame, a dict of columns, or rows (dicts keyed by column). Identifiers stay text; a
+        """Imports roster rows, all or nothing (columns in docs/ledger.md): a CSV path, an Arrow
+        object (pyarrow, polars, DuckDB; docs/arrow.md), a pandas DataFrame, a dict of columns, or rows (dicts keyed by column). Identifiers stay text; a
         float identifier column is refused. A bad batch raises InvalidInput naming row, field and
         rule, with every problem in its `problems`."""
         if is_path(students):
             return _import(lib.kcbx_ledger_import_students_csv, self._ptr, c_path(students))
+        if _arrow_input(students):
+            from ._arrow import input_stream
+            stream = input_stream(students, "students")
+            return _import(lib.kcbx_ledger_import_students_arrow, self._ptr, stream.ptr)
         rows: List[Dict[str, Any]] = []
         for r in table_rows(students, "students"):
             row: Dict[str, Any] = {}
@@ -203,11 +214,16 @@ class Ledger(NativeHandle):
 
     def import_marks(self, marks: Any) -> ImportResult:
         """Imports attendance marks, all or nothing (needs the school calendar): a CSV path
-        (student,date,kind[,leave_from,leave_to,slip]), a pandas DataFrame or dict of those
+        (student,date,kind[,leave_from,leave_to,slip]), an Arrow object (pyarrow, polars, DuckDB;
+        docs/arrow.md), a pandas DataFrame or dict of those
         columns, or rows (dicts, or tuples in that order). `kind` a MarkKind, its code or label;
         dates as datetime.date or "YYYY-MM-DD". Student keys stay text."""
         if is_path(marks):
             return _import(lib.kcbx_ledger_import_marks_csv, self._ptr, c_path(marks))
+        if _arrow_input(marks):
+            from ._arrow import input_stream
+            stream = input_stream(marks, "marks")
+            return _import(lib.kcbx_ledger_import_marks_arrow, self._ptr, stream.ptr)
         rows = table_rows(marks, "marks", MARK_COLUMNS)
         unknown = {k for r in rows for k in r} - set(MARK_COLUMNS)
         if unknown:

@@ -50,23 +50,41 @@ class Report:
     unit: str = ""
     as_of: Optional[_dt.date] = None
     notes: List[str] = field(default_factory=lambda: list[str]())
+    # The library's table (kcbx_report *) while it lives, for the Arrow export; not compared.
+    _native: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def _take(cls, handle: Any) -> Report:
-        """Copies a kcbx_report out of the library (one JSON call) and frees it."""
-        try:
-            out = ffi.new("char **")
-            status = lib.kcbx_report_json(handle, out)
-            text = take_string(out[0])
-            check(status)
-        finally:
-            lib.kcbx_report_free(handle)
+    def _take(cls, handle: "ffi.CData") -> "Report":
+        """Copies a kcbx_report out of the library (one JSON call); the handle is kept (freed
+        with the Report) for `__arrow_c_stream__`."""
+        handle = ffi.gc(handle, lib.kcbx_report_free)
+        out = ffi.new("char **")
+        status = lib.kcbx_report_json(handle, out)
+        text = take_string(out[0])
+        check(status)
         d = json.loads(text)
         as_of = _dt.date.fromisoformat(d["as_of"]) if d.get("as_of") else None
         headers = [str(h) for h in d["columns"]]
         rows = [[cell_value(headers[i] if i < len(headers) else "", str(c)) for i, c in enumerate(r)] for r in d["rows"]]
         return cls(headers=headers, rows=rows, title=d.get("title", ""),
-                   unit=d.get("unit", ""), as_of=as_of, notes=list(d.get("notes", [])))
+                   unit=d.get("unit", ""), as_of=as_of, notes=list(d.get("notes", [])), _native=handle)
+
+    def __getstate__(self) -> Dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_native"}
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        object.__setattr__(self, "_native", None)
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The table as an Arrow stream (PyCapsule interface): `pyarrow.table(report)`,
+        `polars.from_arrow(report)`, `duckdb.sql("from report")`. Numeric columns are int64
+        (float64 when fractional), the others text; title, unit, as-of and notes in the schema
+        metadata (kcbx:title, ...). Only for reports the library made."""
+        from ._arrow import export_capsule
+        if self._native is None:
+            raise TypeError("this Report was not made by the library (or was unpickled); it has no Arrow export")
+        return export_capsule(lambda stream: check(lib.kcbx_report_to_arrow(self._native, stream)))
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -66,6 +66,15 @@ class ClassificationTable(NativeHandle):
     def __len__(self) -> int:
         return self._rows
 
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The table as an Arrow stream (PyCapsule interface, kcbx_table_to_arrow):
+        `pyarrow.table(t)`, `polars.from_arrow(t)`, `duckdb.sql("from t")`. Columns: child
+        (int64 ids, or text keys), status and rule (dictionaries of labels), since and
+        streak_start (date32, null for none), alerts, risk_flags, the streak and term counts,
+        proposed_reason (A-T, null for none)."""
+        from ._arrow import export_capsule
+        return export_capsule(lambda stream: check(lib.kcbx_table_to_arrow(self._ptr, stream)))
+
     def __repr__(self) -> str:
         if self.closed:
             return "<kcbx.ClassificationTable closed>"
