@@ -24,6 +24,12 @@ enum EventKind: String, CaseIterable {
     /// The profile in force was changed; payload `ProfileChangedPayload`.
     case profileChanged = "profile.changed"
     case exported = "export.full_ids"
+    /// Supervision (Supervision/): a contradicted entry found by `Ledger.audit`; payload `AuditFindingPayload`.
+    case auditFinding = "audit_finding"
+    /// A spot-check draw with its seed, strata and sample; payload `SpotCheckDrawnPayload`.
+    case spotCheckDrawn = "spot_check_drawn"
+    /// The result of one home verification of a drawn case; payload `HomeVerificationPayload`.
+    case homeVerification = "home_verification"
 }
 
 /// `profileHash` (SHA-256 of the profile's canonical JSON) and `profileJSON` are absent in
