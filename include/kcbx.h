@@ -503,6 +503,13 @@ extern kcbx_status kcbx_escalate(kcbx_ledger *ledger, int32_t as_of, int32_t ful
 /// The text stays valid until the next kcbx_* call on the same thread; do not free it.
 extern char const *kcbx_last_error_message(void);
 
+/// The ledger audit (台账信息不实, seed 002 四（二）) as of `as_of` (YYYYMMDD) into `*out_report`
+/// (free with kcbx_report_free): one row per entry the data contradicts (columns check, 检查项,
+/// case_id, student (masked), school, date, entry_seq, recorded_by, evidence, clause, finding_seq).
+/// `record` 1 records new findings as audit_finding events (re-running records nothing twice),
+/// 0 only lists them. Needs a township-level or higher writer (else KCBX_STATUS_PERMISSION_DENIED).
+extern kcbx_status kcbx_ledger_audit(kcbx_ledger *ledger, int32_t as_of, int32_t record, kcbx_report **out_report);
+
 /// Records an action on a case, as `kcbx_due_record_action` with no department (one write path,
 /// `Ledger.recordAction`): “home_visit”, “guardian_contact”, “guardian_refusal”, “education”,
 /// “return_notice”, “administrative_penalty”, “court_application” (the four steps, refused out of
@@ -578,6 +585,12 @@ extern void kcbx_ledger_free(kcbx_ledger *ledger);
 /// kcbx_ledger_verify. Out-params may be NULL.
 extern kcbx_status kcbx_ledger_head(kcbx_ledger *ledger, int64_t *out_seq, char ** out_hash);
 
+/// Records the result of the home verification (入户核查) of drawn case `case_id` on `date`:
+/// `result` “confirmed”, “contradicted” or “not_reached”; `note` may be NULL. The seq of the
+/// home_verification event goes to `*out_seq` (may be NULL). A case in no draw, or verified
+/// already for its draw, is KCBX_STATUS_RULE_VIOLATION.
+extern kcbx_status kcbx_ledger_home_verification(kcbx_ledger *ledger, int64_t case_id, char const *result, int32_t date, char const *note, int64_t *out_seq);
+
 /// Imports `count` attendance marks from parallel arrays: student keys, dates (YYYYMMDD) and mark
 /// kinds (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early), all or nothing. Needs
 /// the school calendar. `*out_report_json` receives {“rows”,“changed”,“unchanged”,“conflicts”} or
@@ -646,6 +659,20 @@ extern kcbx_status kcbx_ledger_set_calendar_json(kcbx_ledger *ledger, char const
 /// kcbx_string_free): send it upward with the report; the level above keeps it.
 extern kcbx_status kcbx_ledger_signed_head(kcbx_ledger *ledger, uint8_t const *private_key, char ** out_head_json);
 
+/// Draws a spot check (台账信息抽查, seed 002 四（二）) of the cases opened by `as_of`, stratified by
+/// school and status, `per_stratum` (1-1000) from each, into `*out_report` (free with
+/// kcbx_report_free; one row per drawn case: draw_seq, period, seed, school, status, case_id,
+/// student). `period` names it (1-32 of A-Z a-z 0-9 - _ .). `seed` 0..INT64_MAX is used as given;
+/// -1 derives one from the chain head and the clock. The seed is recorded with the sample in a
+/// spot_check_drawn event. A second draw of the same period is KCBX_STATUS_RULE_VIOLATION unless
+/// `redraw_reason` (NULL or “” for a first draw) says why; the redraw is then recorded and audited.
+extern kcbx_status kcbx_ledger_spot_check_draw(kcbx_ledger *ledger, char const *period, int32_t as_of, int64_t per_stratum, int64_t seed, char const *redraw_reason, kcbx_report **out_report);
+
+/// The spot check of `period` (the latest draw of the actor’s unit) into `*out_report` (free with
+/// kcbx_report_free): per school drawn, verified, confirmed, contradicted, not_reached and
+/// share_confirmed, with a 合计 row. No draw of the period is KCBX_STATUS_NOT_FOUND.
+extern kcbx_status kcbx_ledger_spot_check_summary(kcbx_ledger *ledger, char const *period, kcbx_report **out_report);
+
 /// Classifies every student in the actor’s jurisdiction as of `as_of` (YYYYMMDD) and opens,
 /// promotes or flags cases; a second sweep for the same date changes nothing.
 /// `*out_summary_json` (may be NULL) receives the counts and the cases touched (skipped students’
@@ -664,6 +691,12 @@ extern kcbx_status kcbx_ledger_verify(kcbx_ledger *ledger, int64_t anchor_seq, c
 /// ledger fails with KCBX_STATUS_INTEGRITY naming the seq; `*out_first_bad_seq` (may be NULL)
 /// gets the first bad seq, 0 when none. No heads (”” or “[]”: none received yet) is a plain verify.
 extern kcbx_status kcbx_ledger_verify_heads(kcbx_ledger *ledger, char const *heads_json, uint8_t const *public_key, int64_t *out_first_bad_seq);
+
+/// The 中考 registration check (seed 001 二（二）): grade-9 students enrolled within the actor’s
+/// jurisdiction on `as_of` who are not on the registration list `registrations_csv` (a CSV file:
+/// resident_id and/or registry_number, optional name, exam_number, school_id; read strictly),
+/// into `*out_report` (free with kcbx_report_free), with an empty 说明 column for the school.
+extern kcbx_status kcbx_ledger_zhongkao_check(kcbx_ledger *ledger, char const *registrations_csv, int32_t as_of, kcbx_report **out_report);
 
 /// The fields the ledger knows for a notice (“enrollment”, “return_notice”, “three_line_report”)
 /// about `student` as of `as_of`, as a JSON object of strings (add guardian, issuer, … and pass

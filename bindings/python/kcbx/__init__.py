@@ -25,6 +25,7 @@ from .ledger import Ledger, generate_signing_key, signing_public_key  # noqa: E4
 from .escalation import DueReport, EscalationSummary, Obligation, due_reports  # noqa: E402
 from .notices import notice_fields, render_notice, write_docx  # noqa: E402
 from .reports import Reconciliation, Report, reconcile  # noqa: E402
+from .supervision import AuditCheck, AuditFinding, AuditResult, HomeVerificationResult, SpotCheckDraw  # noqa: E402
 from .calendar import Calendar, Term  # noqa: E402
 from .classification import (  # noqa: E402
     Alert, ChildFact, ChildFacts, ChildStatus, Classification, ClassificationTable, DateEncoding, Mark, MarkConflict,
@@ -55,6 +56,7 @@ __all__ = [
     "Duration", "Policy", "Ledger", "generate_signing_key", "signing_public_key", "Obligation", "EscalationSummary", "DueReport", "due_reports",
     "render_notice", "notice_fields", "write_docx", "Report", "Reconciliation", "reconcile",
     "Calendar", "Term",
+    "AuditCheck", "AuditFinding", "AuditResult", "HomeVerificationResult", "SpotCheckDraw",
     "ChildStatus", "MarkKind", "Registration", "Alert", "RiskFlag", "ChildFact", "SpecialGroup", "Rule", "Reason",
     "DateEncoding", "TableColumn", "Mark", "ChildFacts", "Streak", "Risk", "MarkConflict", "Classification",
     "classify", "TableRow", "TableConflict", "ClassificationTable", "classify_many",
