@@ -138,6 +138,7 @@ extension Ledger {
     /// Records the result of the home verification (入户核查) of case `id`, drawn in the latest spot
     /// check that holds it, as a `home_verification` event. The case must be in a recorded draw and
     /// not verified yet for that draw; the date may not precede the draw's as-of date.
+    @discardableResult
     public func recordHomeVerification(case id: Int64, result: HomeVerificationResult, on date: CivilDate, note: String = "") throws -> Int64 {
         try checkNote(note)
         try requireSupervisor("record a home verification")
