@@ -68,6 +68,14 @@ echo
 echo "== the ledger's hash chain (kcbx verify) =="
 $KCBX verify --ledger "$LEDGER"
 echo
+echo "== the audit of the sample county with planted false entries (台账信息不实, 002 四（二）; kcbx synth --ledger, kcbx audit) =="
+rm -rf "$WORK/audit"
+planted_line=$($KCBX synth --out "$WORK/audit" --ledger "$WORK/audit/xiji-audit.kcbx" --ledger-policy "$PROFILE" | tail -1)
+echo "$planted_line"
+AUDIT_AS_OF=$(echo "$planted_line" | grep -o 'kcbx audit --as-of [0-9-]*' | awk '{print $4}')
+$KCBX audit --ledger "$WORK/audit/xiji-audit.kcbx" --as-of "$AUDIT_AS_OF"
+echo "(the answer key, every planted false entry above and nothing else: $WORK/audit/false_entries.csv)"
+echo
 $KCBX export --ledger "$LEDGER" --table baiyin-attachment-4 --out "$WORK/baiyin-attachment-4.csv" --as-of "$AS_OF"
 echo
 echo "== who answers for the overdue work on dropouts this month: the 五长 list (kcbx report --kind accountability; first 12) =="

@@ -24,7 +24,8 @@ struct KCBXCommand: ParsableCommand {
         subcommands: [PolicyCommand.self, IDCommand.self, SynthCommand.self, ImportCommand.self, SweepCommand.self, CasesCommand.self,
                       HistoryCommand.self, ExportCommand.self, ReportCommand.self, VerifyCommand.self, ClassifyCommand.self, ReconcileCommand.self,
                       DueCommand.self, EscalateCommand.self, NoticeCommand.self, DutiesCommand.self, FileDutyCommand.self,
-                      HeadCommand.self, KeygenCommand.self, ChangeProfileCommand.self]
+                      HeadCommand.self, KeygenCommand.self, ChangeProfileCommand.self,
+                      AuditCommand.self, SpotCheckCommand.self, ZhongkaoCheckCommand.self]
     )
 }
 

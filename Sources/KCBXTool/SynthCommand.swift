@@ -27,6 +27,8 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Share of children with a planted problem (0-1); 0.05 made data/sample.") var planted = 0.05
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Reference date YYYY-MM-DD for ages, grades and the last attendance day.", valueName: "date")) var asOf = "2025-10-20"
     @Flag(name: .customLong("no-attendance"), help: "Do not write attendance.csv (registries only, e.g. for reconciliation at scale).") var noAttendance = false
+    @Option(help: ArgumentHelp("Also build this ledger from the county (import, sweep on --as-of) and plant false entries for the audit (台账信息不实); the answer key goes to false_entries.csv. One county, with attendance.", valueName: "path")) var ledger: String?
+    @Option(name: .customLong("ledger-policy"), help: ArgumentHelp("Profile of that ledger (default guyuan-2021).", valueName: "name|file")) var ledgerPolicy = "guyuan-2021"
     @OptionGroup var progress: ProgressOptions
 
     func run() throws {
@@ -42,7 +44,43 @@ struct SynthCommand: ParsableCommand {
             let s = try SyntheticProvince.write(o, referenceDate: try CivilDate(iso: asOf, field: "--as-of"), to: out) { counter.update($0, of: $1) }
             let where_ = s.counties.count == 1 ? "\(s.counties[0].name) \(s.counties[0].code)" : "\(s.counties.count) counties"
             print("wrote \(s.children) children (\(where_)), \(s.schools) schools, \(s.marks) attendance marks to \(out)")
+            if let ledger {
+                guard s.counties.count == 1, !noAttendance else {
+                    throw KCBXError.invalidInput(field: "--ledger", rule: "plants false entries in one county with attendance (no --counties, no --no-attendance)")
+                }
+                try plantLedger(ledger, county: s.counties[0].code, asOf: try CivilDate(iso: asOf, field: "--as-of"))
+            }
         } catch { throw fail(error) }
+    }
+}
+
+extension SynthCommand {
+    /// The county's ledger from the files just written, swept on `asOf`, with false entries planted
+    /// (`SyntheticLedger.plant`) and the answer key written to false_entries.csv.
+    func plantLedger(_ path: String, county: String, asOf: CivilDate) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw KCBXError.invalidInput(field: "--ledger", rule: "\(path) exists; the synthetic ledger is made fresh")
+        }
+        let l = try Ledger(path: path, policy: try loadPolicy(ledgerPolicy),
+                           actor: try LedgerActor(level: .county, unitCode: county, person: "kcbx synth", role: "示例数据"))
+        let calendar = try SchoolCalendar.load(path: out + "/calendar.json")
+        _ = try l.setCalendar(calendar)
+        var problems: [LedgerRowProblem] = []
+        _ = try l.importStudentsCSV(path: out + "/roster.csv", problems: &problems)
+        _ = try l.importMarksCSV(path: out + "/attendance.csv", problems: &problems)
+        _ = try l.sweep(asOf: asOf)
+        let roster = try CSVFile(path: out + "/roster.csv"), planted = try CSVFile(path: out + "/planted.csv")
+        let (rid, school) = (try roster.column("resident_id"), try roster.column("school_id"))
+        let schools = Dictionary(roster.rows.map { (roster.cell($0, rid), roster.cell($0, school)) }, uniquingKeysWith: { a, _ in a })
+        let (pid, pattern) = (try planted.column("resident_id"), try planted.column("pattern"))
+        let dropouts = planted.rows.filter { planted.cell($0, pattern) == PlantedPattern.dropout.rawValue }.map { planted.cell($0, pid) }
+            .compactMap { id -> (student: String, school: String)? in
+                guard let s = schools[id], !s.isEmpty else { return nil }
+                return (id, s)
+            }.sorted { $0.student < $1.student }
+        let result = try SyntheticLedger.plant(in: l, dropouts: dropouts, calendar: calendar, asOf: asOf, seed: seed)
+        try result.answerKey.writeCSV(to: out + "/false_entries.csv")
+        print("ledger \(path) under \(l.policy.id): swept on \(asOf), \(result.answerKey.rows.count) entries planted (answer key \(out)/false_entries.csv); audit it with kcbx audit --as-of \(result.auditDate)")
     }
 }
 

@@ -360,4 +360,40 @@ run 1 "$KCBX" reconcile --household "$T/big.csv" --students $DATA/students.csv -
 has err "big.csv row 1: a field is longer than 65536 bytes"
 [ "$(wc -c < "$T/err")" -lt 400 ] || fail "a 10 MB line gave a $(wc -c < "$T/err")-byte message"; ok
 
+# --- supervision (issue 15; docs/supervision-audit.md): synth builds the sample county's ledger with
+# planted false entries and their answer key; the audit finds exactly those (002 四（二）), records them
+# once; spot checks refuse a silent redraw; the 中考 check lists grade-9 children not registered (001 二（二）)
+run 0 "$KCBX" --help
+for c in audit spot-check zhongkao-check; do has out "$c"; run 0 "$KCBX" $c --help; has out "USAGE"; run 0 "$KCBX" --help; done
+S=$T/audit
+run 0 "$KCBX" synth --out "$S" --ledger "$S/xiji.kcbx"
+has out "answer key"
+AD=$(grep -o 'kcbx audit --as-of [0-9-]*' "$T/out" | awk '{print $4}')
+[ -n "$AD" ] || fail "synth --ledger names no audit date"
+run 0 "$KCBX" audit --ledger "$S/xiji.kcbx" --actor "$ACTOR" --as-of "$AD" --format csv
+found=$(tr -d '\r' < "$T/out" | tail -n +2 | cut -d, -f1,3 | sort)
+want=$(tr -d '\r\357\273\277' < "$S/false_entries.csv" | tail -n +2 | awk -F, '$2 != "" {print $2 "," $3}' | sort)
+[ "$(echo "$want" | wc -l)" = 4 ] || fail "answer key: $want"
+[ "$found" = "$want" ] || fail "audit found [$found], planted [$want]"
+n=$(events "$S/xiji.kcbx")
+run 0 "$KCBX" audit --ledger "$S/xiji.kcbx" --actor "$ACTOR" --as-of "$AD"
+has out "return_while_absent"; has out "closure_unsupported"; has out "false_transfer"; has out "spot_check_redrawn"
+[ "$(events "$S/xiji.kcbx")" = "$n" ] || fail "re-running the audit recorded again"
+run 3 "$KCBX" audit --ledger "$S/xiji.kcbx" --actor "school:$(tr -d '\r' < $DATA/roster.csv | awk -F, 'NR == 2 {print $8}'):王老师" --as-of "$AD"
+ok
+run 0 "$KCBX" spot-check --ledger "$S/xiji.kcbx" --actor "$ACTOR" --period 2025-11 --as-of 2025-10-20 --per-stratum 1 --seed 5 --format csv
+has out "draw_seq"; first=$(tr -d '\r' < "$T/out" | awk -F, 'NR == 2 {print $6}')
+run 4 "$KCBX" spot-check --ledger "$S/xiji.kcbx" --actor "$ACTOR" --period 2025-11 --as-of 2025-10-20 --per-stratum 1
+has err "one draw per period"
+run 0 "$KCBX" spot-check --ledger "$S/xiji.kcbx" --actor "$ACTOR" --verify "$first" --result confirmed --date 2025-10-28
+has out "confirmed"
+run 0 "$KCBX" spot-check --ledger "$S/xiji.kcbx" --actor "$ACTOR" --period 2025-11 --summary --format csv
+has out "合计"; ok
+tr -d '\r' < $DATA/roster.csv | awk -F, 'NR == 1 {print "resident_id"} NR > 1 && $11 == 9 && $12 == "enrolled" {n++; if (n > 1) print $1}' > "$T/zk.csv"
+run 0 "$KCBX" zhongkao-check --ledger "$S/xiji.kcbx" --actor "$ACTOR" --registrations "$T/zk.csv" --as-of 2025-10-20 --format csv
+[ "$(tr -d '\r' < "$T/out" | tail -n +2 | grep -c .)" = 1 ] || fail "zhongkao-check should list one child"
+printf 'resident_id,score\n640422201004050516,600\n' > "$T/zk2.csv"
+run 1 "$KCBX" zhongkao-check --ledger "$S/xiji.kcbx" --actor "$ACTOR" --registrations "$T/zk2.csv" --as-of 2025-10-20
+has err "score"; ok
+
 echo "CLI tests: $passed groups passed"

@@ -26,6 +26,12 @@ enum EventKind: String, CaseIterable {
     case exported = "export.full_ids"
     /// A report duty of the profile's calendar recorded as filed (Supervision/DutyFiling.swift); payload `DutyFiledPayload`.
     case dutyFiled = "duty.filed"
+    /// Supervision (Supervision/): a contradicted entry found by `Ledger.audit`; payload `AuditFindingPayload`.
+    case auditFinding = "audit_finding"
+    /// A spot-check draw with its seed, strata and sample; payload `SpotCheckDrawnPayload`.
+    case spotCheckDrawn = "spot_check_drawn"
+    /// The result of one home verification of a drawn case; payload `HomeVerificationPayload`.
+    case homeVerification = "home_verification"
 }
 
 /// `profileHash` (SHA-256 of the profile's canonical JSON) and `profileJSON` are absent in

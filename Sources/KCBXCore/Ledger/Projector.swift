@@ -19,7 +19,8 @@ struct Projector {
             try db.cachedStatement(sql: sql).execute(arguments: arguments)
         }
         switch k {
-        case .created, .accessRefused, .exported, .studentAction, .profileChanged, .dutyFiled: return
+        case .created, .accessRefused, .exported, .studentAction, .profileChanged, .dutyFiled, .auditFinding, .spotCheckDrawn,
+             .homeVerification: return
         case .studentUpserted:
             let s = try decode(LedgerStudent.self, payload, seq: seq)
             try execute(sql: """

@@ -229,6 +229,13 @@ SPECS: dict[str, dict] = {
     "kcbx_ledger_import_marks_arrow": dict(args=["LED()", "STUDENT_MARKS()", "OUT"], base=1),
     # Marks are no roster: refused naming the first column that is not a roster column.
     "kcbx_ledger_import_students_arrow": dict(args=["LED()", "MARKS(3)", "OUT"], base=1),
+    # Supervision (issue 15): the audit, spot checks (no draw in the fixture: home verification is
+    # refused by rule, the summary not found), the 中考 check.
+    "kcbx_ledger_audit": dict(args=["LED()", "20250930", "1", "OUT"]),
+    "kcbx_ledger_spot_check_draw": dict(args=["LED()", S("2025-09"), "20250930", "2", "7", "NULL", "OUT"]),
+    "kcbx_ledger_home_verification": dict(args=["LED()", "1", S("confirmed"), "20250930", "NULL", "OUT"], base=4),
+    "kcbx_ledger_spot_check_summary": dict(args=["LED()", S("2025-09"), "OUT"], base=2),
+    "kcbx_ledger_zhongkao_check": dict(args=["LED()", 'DATA("registrations.csv")', "20250930", "OUT"]),
 }
 
 # Hostile values a function documents as allowed: (function, parameter) -> labels ("*" = every
@@ -310,6 +317,8 @@ accept("kcbx_ledger_verify_heads", "heads_json", "empty")  # no heads received y
 accept("kcbx_ledger_report", "unit", "NULL empty")
 accept("kcbx_ledger_report_period", "unit", "NULL empty")
 accept("kcbx_ledger_record_duty_filed", "note", "NULL empty")
+accept("kcbx_ledger_spot_check_draw", "redraw_reason", "NULL empty")  # a first draw gives no reason
+accept("kcbx_ledger_spot_check_draw", "seed", "-1 INT64_MAX")  # -1: a derived seed; INT64_MAX a seed like any
 accept("kcbx_ledger_verify", "anchor_hash")  # ignored while anchor_seq is 0; EXTRAS try it with anchor_seq 1
 for _p in ("attending_csv", "poverty_csv", "three_kinds_csv", "dropouts_csv"):
     accept("kcbx_reconcile_csv", _p, "NULL")
@@ -737,6 +746,7 @@ def write_data(d: str) -> None:
     w("students.csv", "registry_number,resident_id,name,birth_date,school_id,school_region_code,grade,status\n"
                       f"G{KID},{KID},马小明,2016-03-10,S-1,530113,4,enrolled\n")
     w("ids.csv", f"resident_id\n{KID}\n")
+    w("registrations.csv", f"resident_id,name\n{KID2},李小二\n")
     with open(os.path.join(ROOT, "data", "sample", "calendar.json"), encoding="utf-8") as src:
         w("calendar.json", src.read())
 

@@ -82,6 +82,7 @@ from .records import (
     SweepResult,
 )
 from .reports import Reconciliation, Report, reconcile
+from .supervision import AuditCheck, AuditFinding, AuditResult, HomeVerificationResult, SpotCheckDraw
 from .table import ClassificationTable, TableConflict, TableRow
 
 
@@ -109,6 +110,7 @@ __all__ = [
     "Obligation", "EscalationSummary", "DueReport", "due_reports",
     "render_notice", "notice_fields", "write_docx", "Report", "Reconciliation", "reconcile",
     "Calendar", "Term",
+    "AuditCheck", "AuditFinding", "AuditResult", "HomeVerificationResult", "SpotCheckDraw",
     "ChildStatus", "MarkKind", "Registration", "Alert", "RiskFlag", "ChildFact", "SpecialGroup", "Rule", "Reason",
     "DateEncoding", "TableColumn", "Mark", "ChildFacts", "Streak", "Risk", "MarkConflict", "Classification",
     "classify", "TableRow", "TableConflict", "ClassificationTable", "classify_many",

@@ -37,6 +37,7 @@ from .records import (
 if TYPE_CHECKING:  # pragma: no cover
     from .escalation import EscalationSummary, Obligation
     from .reports import Report
+    from .supervision import AuditResult, SpotCheckDraw
 
 PathLike = Union[str, "os.PathLike[str]"]
 ActorLike = Union[Actor, Mapping[str, Any]]
@@ -475,6 +476,39 @@ class Ledger(NativeHandle):
         filed on `filed_on` (one duty.filed event; the bulletin's duty table reads it)."""
         check(lib.kcbx_ledger_record_duty_filed(self._ptr, c_string(duty, "duty"), date_to_c(due, "due"),
                                                 date_to_c(filed_on, "filed_on"), _opt(note, "note")))
+
+    # Supervision (台账信息不实, 抽查、入户核查, 中考): kcbx/supervision.py, docs/supervision-audit.md.
+    def audit(self, as_of: _dt.date, *, record: bool = True) -> "AuditResult":
+        """Entries the marks, roster or case history contradict as of `as_of` (seed 002 四（二）),
+        each with its evidence. New findings are recorded as audit_finding events unless
+        `record=False`; re-running records nothing twice. Township level or above."""
+        from .supervision import audit
+        return audit(self, as_of, record)
+
+    def spot_check(self, period: str, as_of: _dt.date, *, per_stratum: int = 2, seed: Optional[int] = None,
+                   redraw_reason: Optional[str] = None) -> "SpotCheckDraw":
+        """Draws a reproducible sample of the cases opened by `as_of`, stratified by school and
+        status (台账信息抽查, seed 002 四（二）); the seed is recorded with it. A second draw of a
+        period raises RuleViolation unless `redraw_reason` is given (recorded; the audit lists it)."""
+        from .supervision import spot_check
+        return spot_check(self, period, as_of, per_stratum, seed, redraw_reason)
+
+    def record_home_verification(self, case_id: int, *, result: str, date: _dt.date, note: Optional[str] = None) -> int:
+        """Records the home verification (入户核查) of a drawn case: "confirmed", "contradicted" or
+        "not_reached"; returns the event's seq."""
+        from .supervision import record_home_verification
+        return record_home_verification(self, case_id, result, date, note)
+
+    def spot_check_summary(self, period: str) -> "Report":
+        """Per school: drawn, verified, confirmed, contradicted, not reached, share confirmed."""
+        from .supervision import spot_check_summary
+        return spot_check_summary(self, period)
+
+    def zhongkao_check(self, registrations_csv: PathLike, as_of: _dt.date) -> "Report":
+        """Grade-9 students enrolled on `as_of` not on the 中考 registration list (seed 001 二（二）),
+        with an empty 说明 column for the school to explain."""
+        from .supervision import zhongkao_check
+        return zhongkao_check(self, registrations_csv, as_of)
 
     def intake(self, findings: Any, as_of: _dt.date, *, note: Optional[str] = None) -> IntakeResult:
         """Feeds reconciliation findings into the ledger in one attributed call: out_of_school
