@@ -26,6 +26,10 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = os.path.join(ROOT, "include", "kcbx.h")
+# The pinned values of every enumerated constant of the header (docs/abi.md): a changed or removed
+# value fails both writing and checking; a new constant is appended when writing and fails --check
+# until the golden list is committed with it.
+GOLDEN = os.environ.get("KCBX_ABI_GOLDEN") or os.path.join(ROOT, "Tests", "abi", "constants.txt")
 HANDLES = ["policy", "calendar", "classification", "ledger", "cursor", "table", "report"]
 # void * parameters that are the host's own pointer (passed back to its callback), not handles.
 RAW_POINTERS = {"user_data"}
@@ -154,10 +158,54 @@ def abi_version():
         return re.search(r"kcbxABIVersion: Int32 = (\d+)", f.read()).group(1)
 
 
+def constants(text):
+    """(name, value) of every enumerated constant of the header, in order (version macros excluded:
+    KCBX_ABI_VERSION and the options versions move by design)."""
+    out = []
+    for m in re.finditer(r"^\s*(KCBX_\w+) = (-?\d+),|^#define (KCBX_\w+) (-?\d+)\s*$", text, re.M):
+        name, value = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if not name.endswith("_VERSION"):
+            out.append((name, int(value)))
+    return out
+
+
+def check_golden(text, check):
+    """Compares the header's constants with Tests/abi/constants.txt; returns the problems."""
+    golden = []
+    if os.path.exists(GOLDEN):
+        with open(GOLDEN, encoding="utf-8") as f:
+            for line in f:
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    name, value = line.split()
+                    golden.append((name, int(value)))
+    have, pinned = dict(constants(text)), dict(golden)
+    problems = []
+    for name, value in golden:
+        if name not in have:
+            problems.append(f"{name} = {value} was removed (an ABI break: docs/abi.md)")
+        elif have[name] != value:
+            problems.append(f"{name} changed from {value} to {have[name]} (an ABI break: docs/abi.md)")
+    new = [(n, v) for n, v in constants(text) if n not in pinned]
+    if new and check:
+        problems += [f"{n} = {v} is not pinned in Tests/abi/constants.txt: run scripts/gen_header.py and commit it" for n, v in new]
+    elif new and not problems:
+        with open(GOLDEN, "a", encoding="utf-8") as f:
+            if not golden:
+                f.write("# Pinned values of include/kcbx.h's constants (docs/abi.md). Append only: a changed\n"
+                        "# or removed value is an ABI break and fails scripts/gen_header.py and make check-header.\n")
+            f.writelines(f"{n} {v}\n" for n, v in new)
+        print(f"pinned {len(new)} new constants in {os.path.relpath(GOLDEN, ROOT)}")
+    return problems
+
+
 def main():
     check = "--check" in sys.argv
     scratch = os.environ.get("KCBX_HEADER_SCRATCH") or os.path.join(ROOT, os.environ.get("SCRATCH", ".build"))
     text = clean(compiler_header(scratch, build="--no-build" not in sys.argv), abi_version())
+    problems = check_golden(text, check)
+    if problems:
+        sys.exit("gen_header: the header's constants differ from Tests/abi/constants.txt:\n  " + "\n  ".join(problems))
     if check:
         with open(HEADER, encoding="utf-8") as f:
             if f.read() != text:

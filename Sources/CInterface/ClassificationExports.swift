@@ -199,9 +199,6 @@ extension Marshal {
         return e
     }
 
-    /// kcbx_reason of a reason code: 1 = A … 20 = T.
-    static func reasonCode(_ r: ReasonCode) -> Int32 { Int32(clamping: (ReasonCode.allCases.firstIndex(of: r) ?? -1) + 1) }
-
     static func groupMask(_ v: UInt32, _ field: String) throws -> [SpecialGroup] {
         let all = SpecialGroup.mask(SpecialGroup.allCases)
         guard v & ~all == 0 else { throw KCBXError.invalidInput(field: field, rule: "unknown group bits 0x\(String(v & ~all, radix: 16))") }
@@ -423,12 +420,12 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
                                            _ out_reason: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
-        out_status?.pointee = Int32(c.status.rawValue)
+        out_status?.pointee = kcbx_child_status(c.status).rawValue
         out_since?.pointee = c.since?.yyyymmdd ?? 0
-        out_rule?.pointee = Int32(c.rule.rawValue)
+        out_rule?.pointee = kcbx_rule(c.rule).rawValue
         out_alerts?.pointee = c.alerts.rawValue
         out_risk_flags?.pointee = c.riskFlags.rawValue
-        out_reason?.pointee = c.proposedReason.map { Marshal.reasonCode($0) } ?? 0
+        out_reason?.pointee = kcbx_reason(c.proposedReason).rawValue
     }
 }
 
@@ -512,8 +509,8 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         }
         let k = c.conflicts[Int(index)]
         out_date?.pointee = k.date.yyyymmdd
-        out_replaced_kind?.pointee = Int32(k.replaced.rawValue)
-        out_kept_kind?.pointee = Int32(k.kept.rawValue)
+        out_replaced_kind?.pointee = kcbx_mark_kind(k.replaced).rawValue
+        out_kept_kind?.pointee = kcbx_mark_kind(k.kept).rawValue
         out_replaced_index?.pointee = Int64(k.replacedIndex)
         out_kept_index?.pointee = Int64(k.keptIndex)
     }
@@ -540,7 +537,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         let b = try Marshal.date(birth_date, "birth_date"), on = try Marshal.date(on_date, "on_date")
         guard on >= b else { throw KCBXError.invalidInput(field: "on_date", rule: "\(on) is before birth_date \(b)") }
         let r = ReasonCode.outOfSchool(birthDate: b, on: on)
-        try Marshal.out(out_reason, "out_reason").pointee = r.map { Marshal.reasonCode($0) } ?? 0
+        try Marshal.out(out_reason, "out_reason").pointee = kcbx_reason(r).rawValue
     }
 }
 

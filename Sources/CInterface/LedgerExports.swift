@@ -280,8 +280,8 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
                                        _ out_status: UnsafeMutablePointer<Int32>?, _ out_kind: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
         let c = try l.ledgerCase(try LedgerMarshal.caseID(case_id))
-        out_status?.pointee = Int32(clamping: (LedgerCaseStatus.allCases.firstIndex(of: c.status) ?? -1) + 1)
-        out_kind?.pointee = Int32(clamping: (LedgerCaseKind.allCases.firstIndex(of: c.kind) ?? -1) + 1)
+        out_status?.pointee = kcbx_case_status(c.status).rawValue
+        out_kind?.pointee = kcbx_case_kind(c.kind).rawValue
     }
 }
 

@@ -79,9 +79,7 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
         guard k.kind == .duration else { throw KCBXError.invalidInput(field: "key", rule: "'\(k.rawValue)' is a \(k.kind.rawValue), not a duration") }
         let d = p.value.duration(k)
         out_amount?.pointee = Int32(clamping: d?.amount ?? 0)
-        out_unit?.pointee = d.map { u -> Int32 in
-            switch u.unit { case .calendarDays: return 1; case .schoolDays: return 2; case .calendarMonths: return 3 }
-        } ?? kcbx_duration_unit.off.rawValue
+        out_unit?.pointee = kcbx_duration_unit(d?.unit).rawValue
     }
 }
 
@@ -108,11 +106,7 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
     return guarded {
         let p = try PolicyHandle.get(policy, "policy"), k = try parameterKey(key)
         let prov = p.value[k].provenance
-        switch prov {
-        case .document: out_kind?.pointee = kcbx_provenance.document.rawValue
-        case .defaulted: out_kind?.pointee = kcbx_provenance.defaulted.rawValue
-        case .file: out_kind?.pointee = kcbx_provenance.file.rawValue
-        }
+        out_kind?.pointee = kcbx_provenance(prov).rawValue
         if let out_citation { try Marshal.give(prov.citation, to: out_citation) }
     }
 }
