@@ -499,9 +499,19 @@ extern kcbx_status kcbx_due_reports_json(kcbx_policy *policy, kcbx_calendar *cal
 /// `full_ids` is 1 (as kcbx_due_json).
 extern kcbx_status kcbx_escalate(kcbx_ledger *ledger, int32_t as_of, int32_t full_ids, char ** out_summary_json);
 
+/// The field (input, parameter or thing) the last failed kcbx_* call on this thread was about,
+/// e.g. “as_of”, “options.version”, “case”, “actor”; “” when it succeeded or the error names
+/// none (storage, integrity). Valid and owned as kcbx_last_error_message(); set and cleared with it.
+extern char const *kcbx_last_error_field(void);
+
 /// The message of the last failed kcbx_* call on this thread, or “” when it succeeded.
 /// The text stays valid until the next kcbx_* call on the same thread; do not free it.
 extern char const *kcbx_last_error_message(void);
+
+/// The rule the last failed kcbx_* call on this thread broke: what the field must satisfy, or the
+/// seed clause a domain rule cites (KCBX_STATUS_RULE_VIOLATION); “” when it succeeded or the error
+/// names none. Valid and owned as kcbx_last_error_message(); set and cleared with it.
+extern char const *kcbx_last_error_rule(void);
 
 /// Records an action on a case, as `kcbx_due_record_action` with no department (one write path,
 /// `Ledger.recordAction`): “home_visit”, “guardian_contact”, “guardian_refusal”, “education”,
