@@ -16,7 +16,7 @@ CFLAGS_STRICT := -Wall -Wextra -pedantic -Werror
 FOUNDATION_STATIC := -lFoundation -lFoundationInternationalization -lFoundationEssentials -lCoreFoundation \
   -l_FoundationICU -l_FoundationCollections -l_FoundationCShims -lswiftDispatch -ldispatch -lBlocksRuntime \
   -lswiftSynchronization -lswift_RegexParser -lswift_StringProcessing
-LIB_TARGETS := KCBXCore CInterface GRDB CSV Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims
+LIB_TARGETS := KCBXCore KCBXCTypes CInterface GRDB CSV Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims
 
 .PHONY: help deps cli lib header check-header install test test-swift test-c test-python test-cli python demo bench clean
 

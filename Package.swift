@@ -23,7 +23,10 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
         ]),
-        .target(name: "CInterface", dependencies: ["KCBXCore"]),
+        // Plain-C types of the ABI (options structs, callback typedefs) that Swift @c cannot declare;
+        // scripts/gen_header.py inlines its header into include/kcbx.h.
+        .target(name: "KCBXCTypes"),
+        .target(name: "CInterface", dependencies: ["KCBXCore", "KCBXCTypes"]),
         .executableTarget(name: "KCBXTool", dependencies: [
             "KCBXCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

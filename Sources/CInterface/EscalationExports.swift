@@ -63,7 +63,7 @@ extension String {
 /// neutralised) to `path` under the file policy of kcbx_ledger_export_csv; `states` and `full_ids`
 /// as in kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
 @c public func kcbx_due_csv(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
-                            _ path: UnsafePointer<CChar>?, _ out_rows: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+                            _ path: UnsafePointer<CChar>?, _ out_rows: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let date = try Marshal.date(as_of, "as_of")
@@ -72,7 +72,7 @@ extension String {
         try SafeFile.check(p)
         let list = try l.due(asOf: date, states: try EscalationMarshal.states(states), fullIDs: full)
         try list.writeCSV(to: p)
-        out_rows?.pointee = Int32(clamping: list.count)
+        out_rows?.pointee = Int64(list.count)
     }
 }
 

@@ -80,7 +80,7 @@ enum LedgerMarshal {
 /// Opens (creating when missing) the ledger file at `path` under `policy`, acting as the unit
 /// `actor_level` ("school", "township", "county", "city", "province", "class_teacher", "village",
 /// "department") with code `actor_unit` (school id; 9-digit township; 6-digit GB/T 2260 code) and
-/// person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_close.
+/// person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_free.
 @c public func kcbx_ledger_open(_ path: UnsafePointer<CChar>?, _ policy: OpaquePointer?,
                                 _ actor_level: UnsafePointer<CChar>?, _ actor_unit: UnsafePointer<CChar>?,
                                 _ actor_person: UnsafePointer<CChar>?, _ actor_role: UnsafePointer<CChar>?,
@@ -95,10 +95,7 @@ enum LedgerMarshal {
     }
 }
 
-/// Closes a ledger handle. Accepts NULL.
-@c public func kcbx_ledger_close(_ ledger: OpaquePointer?) { LedgerHandle.release(ledger) }
-
-/// Same as kcbx_ledger_close (the kcbx_<type>_free convention). Accepts NULL.
+/// Closes the ledger and frees its handle. Accepts NULL.
 @c public func kcbx_ledger_free(_ ledger: OpaquePointer?) { LedgerHandle.release(ledger) }
 
 /// Imports roster rows from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or
@@ -136,9 +133,9 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 /// kinds (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early), all or nothing. Needs
 /// the school calendar. `*out_report_json` receives {"rows","changed","unchanged","conflicts"} or
 /// {"problems":[...]} (rows numbered from 1).
-@c public func kcbx_ledger_import_marks(_ ledger: OpaquePointer?, _ count: Int32,
+@c public func kcbx_ledger_import_marks(_ ledger: OpaquePointer?, _ count: Int64,
                                         _ students: UnsafePointer<UnsafePointer<CChar>?>?, _ dates: UnsafePointer<Int32>?,
-                                        _ kinds: UnsafePointer<Int32>?,
+                                        _ kinds: UnsafePointer<Int8>?,
                                         _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     LedgerMarshal.runImport(out_report_json) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -323,13 +320,13 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 /// less umask); content goes to a temporary file in the same directory and is renamed over `path`.
 @c public func kcbx_ledger_export_csv(_ ledger: OpaquePointer?, _ format: UnsafePointer<CChar>?, _ filter_json: UnsafePointer<CChar>?,
                                       _ full_ids: Int32, _ as_of: Int32, _ path: UnsafePointer<CChar>?,
-                                      _ out_rows: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+                                      _ out_rows: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let f: LedgerExportFormat = try LedgerMarshal.code(format, "format")
         let n = try l.exportCSV(f, to: try Marshal.string(path, "path"), filter: try LedgerMarshal.filter(filter_json),
                                 fullIDs: try LedgerMarshal.fullIDs(full_ids), asOf: try Marshal.optionalDate(as_of, "as_of"))
-        out_rows?.pointee = Int32(clamping: n)
+        out_rows?.pointee = Int64(n)
     }
 }
 

@@ -36,7 +36,7 @@ int main(void) {
     kcbx_policy *policy = NULL, *guyuan = NULL;
     kcbx_ledger *county = NULL, *school = NULL;
     kcbx_calendar *calendar = NULL;
-    int32_t rows = -1;
+    int64_t rows = -1;
     int64_t head_a = 0, head_b = 0, case_id = 1;
     char check = 0;
 
@@ -73,7 +73,8 @@ int main(void) {
     /* Absent without leave from Monday 8 September 2025 through the end of November. */
     {
         const char *keys[60];
-        int32_t dates[60], kinds[60];
+        int32_t dates[60];
+        int8_t kinds[60];
         int n = 0, d;
         const int32_t months[3][2] = { {202509, 30}, {202510, 31}, {202511, 30} };
         int m;
@@ -201,8 +202,8 @@ int main(void) {
     CHECK_STATUS(kcbx_notice_render(NULL, "{}", &text), KCBX_STATUS_INVALID_INPUT);
 
     kcbx_calendar_free(calendar);
-    kcbx_ledger_close(school);
-    kcbx_ledger_close(county);
+    kcbx_ledger_free(school);
+    kcbx_ledger_free(county);
     kcbx_policy_free(policy);
     kcbx_policy_free(guyuan);
     remove(path);

@@ -62,7 +62,8 @@ int main(void) {
     kcbx_policy *policy = NULL, *fujian = NULL;
     kcbx_ledger *county = NULL, *school = NULL, *ledger = NULL;
     kcbx_calendar *calendar = NULL;
-    int32_t changed = -1, rows = -1, status = 0, kind = 0;
+    int32_t changed = -1, status = 0, kind = 0;
+    int64_t rows = -1;
     int64_t case_a = 0, case_b = 0, case_c = 0, events = 0, bad_seq = -1, head_seq = 0;
     int i;
 
@@ -90,7 +91,7 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_open(dir, policy, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_STORAGE);
     CHECK_OK(kcbx_ledger_open(path, policy, "county", "640422", "李科长", "控辍专干", &county));
     CHECK_OK(kcbx_ledger_open(path, policy, "school", "S-A1", "王老师", NULL, &school));
-    kcbx_ledger_close(NULL);
+    kcbx_ledger_free(NULL);
     kcbx_ledger_free(NULL);
 
     /* --- roster: CSV (with BOM) and JSON, all or nothing ----------------------------------- */
@@ -140,7 +141,7 @@ int main(void) {
     /* --- marks: arrays and CSV ---------------------------------------------------------------- */
     {
         const char *keys[12];
-        int32_t kinds[12];
+        int8_t kinds[12];
         for (i = 0; i < 12; i++) { keys[i] = kid_b; kinds[i] = KCBX_MARK_KIND_UNEXCUSED; }
         CHECK_OK(kcbx_ledger_import_marks(school, 12, keys, sept_days, kinds, &json));
         CHECK(contains(json, "\"changed\":12"), "12 marks recorded");
@@ -233,7 +234,7 @@ int main(void) {
                                           20251011, 20251013, 20251014, 20251015, 20251016, 20251017, 20251020, 20251021,
                                           20251022, 20251023, 20251024, 20251027 };
         const char *keys[20];
-        int32_t kinds[20];
+        int8_t kinds[20];
         for (i = 0; i < 20; i++) { keys[i] = kid_b; kinds[i] = KCBX_MARK_KIND_PRESENT; }
         CHECK_OK(kcbx_ledger_import_marks(school, 20, keys, back, kinds, NULL));
     }
@@ -340,8 +341,8 @@ int main(void) {
     kcbx_string_free(json); json = NULL;
     kcbx_ledger_free(ledger);
 
-    kcbx_ledger_close(school);
-    kcbx_ledger_close(county);
+    kcbx_ledger_free(school);
+    kcbx_ledger_free(county);
     kcbx_calendar_free(calendar);
     kcbx_policy_free(policy);
     kcbx_policy_free(fujian);

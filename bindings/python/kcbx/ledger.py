@@ -41,7 +41,7 @@ class Ledger(NativeHandle):
         `actor` = {"level": "county", "unit": "640422", "person": "张老师", "role": optional}."""
         out = ffi.new("kcbx_ledger **")
         check(lib.kcbx_ledger_open(c_path(path), policy._ptr, *_actor_args(actor), out))
-        return cls(ffi.gc(out[0], lib.kcbx_ledger_close))
+        return cls(ffi.gc(out[0], lib.kcbx_ledger_free))
 
     @classmethod
     def change_profile(cls, path: PathLike, policy: Policy, actor: Dict[str, str], reason: str) -> "Ledger":
@@ -50,7 +50,7 @@ class Ledger(NativeHandle):
         actor's attempt raises PermissionDenied and is recorded."""
         out = ffi.new("kcbx_ledger **")
         check(lib.kcbx_ledger_change_profile(c_path(path), policy._ptr, *_actor_args(actor), c_string(reason, "reason"), out))
-        return cls(ffi.gc(out[0], lib.kcbx_ledger_close))
+        return cls(ffi.gc(out[0], lib.kcbx_ledger_free))
 
     @property
     def read_only(self) -> bool:
@@ -180,7 +180,7 @@ class Ledger(NativeHandle):
     def due_csv(self, path: PathLike, as_of: _dt.date, states: Optional[Sequence[str]] = None, full_ids: bool = False) -> int:
         """Writes the due list as CSV (BOM, Chinese headers, formula cells neutralised; regular files
         only, replaced atomically); returns the row count."""
-        rows = ffi.new("int32_t *")
+        rows = ffi.new("int64_t *")
         check(lib.kcbx_due_csv(self._ptr, date_to_c(as_of, "as_of"), c_string(",".join(states), "states") if states else ffi.NULL,
                                1 if full_ids else 0, c_path(path), rows))
         return int(rows[0])
@@ -217,7 +217,7 @@ class Ledger(NativeHandle):
     def export_csv(self, path: PathLike, format: str = "guyuan-attachment-2", full_ids: bool = False,
                    as_of: Optional[_dt.date] = None, **filters: Any) -> int:
         """Writes Guyuan attachment 2 or Baiyin attachment 4 as CSV (BOM); returns the row count."""
-        rows = ffi.new("int32_t *")
+        rows = ffi.new("int64_t *")
         f = c_string(json.dumps(filters, ensure_ascii=False), "filter") if filters else ffi.NULL
         check(lib.kcbx_ledger_export_csv(self._ptr, c_string(format, "format"), f, 1 if full_ids else 0,
                                          date_to_c(as_of, "as_of"), c_path(path), rows))
