@@ -49,9 +49,27 @@ extern "C" {
 #endif
 
 /*
- * ==== Version, errors and memory ================================================================
- * Status codes, the per-thread last error, strings the library returns.
+ * ==== Handles, version, errors and memory =======================================================
+ * The opaque handles, status codes, the per-thread last error, strings the library returns.
  */
+
+/** Opaque handle; free with kcbx_policy_free(). */
+typedef struct kcbx_policy kcbx_policy;
+
+/** Opaque handle; free with kcbx_calendar_free(). */
+typedef struct kcbx_calendar kcbx_calendar;
+
+/** Opaque handle; free with kcbx_classification_free(). */
+typedef struct kcbx_classification kcbx_classification;
+
+/** Opaque handle; free with kcbx_table_free(). */
+typedef struct kcbx_table kcbx_table;
+
+/** Opaque handle; free with kcbx_report_free(). */
+typedef struct kcbx_report kcbx_report;
+
+/** Opaque handle; free with kcbx_ledger_free(). */
+typedef struct kcbx_ledger kcbx_ledger;
 
 /**
  * Status returned by every fallible kcbx_* function. 0 is success; on any other value
@@ -186,9 +204,6 @@ extern kcbx_status kcbx_school_age(int32_t birth_date, int32_t on_date, int32_t 
  * The jurisdiction's rules: built-in profiles and profile files (docs/policy-format.md).
  */
 
-/** Opaque handle; free with kcbx_policy_free(). */
-typedef struct kcbx_policy kcbx_policy;
-
 /** Units of a policy duration. */
 typedef int32_t kcbx_duration_unit;
 enum {
@@ -225,9 +240,17 @@ extern kcbx_status kcbx_policy_from_json(const char *json, kcbx_policy **out_pol
 extern void kcbx_policy_free(kcbx_policy *policy);
 
 /**
- * The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free).
+ * The built-in profile ids, one row each, in a table with one column "id".
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL out_report.
  */
-extern kcbx_status kcbx_policy_names(char **out_json);
+extern kcbx_status kcbx_policy_names(kcbx_report **out_report);
+
+/**
+ * The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free); kcbx_policy_names
+ * gives them as a table.
+ */
+extern kcbx_status kcbx_policy_names_json(char **out_json);
 
 /**
  * A duration parameter (e.g. "suspected_after"): amount and unit; unit KCBX_DURATION_UNIT_OFF
@@ -255,9 +278,6 @@ extern kcbx_status kcbx_policy_to_json(const kcbx_policy *policy, char **out_jso
  * ==== School calendars ==========================================================================
  * School days, terms, holidays and make-up days (docs/calendar-format.md).
  */
-
-/** Opaque handle; free with kcbx_calendar_free(). */
-typedef struct kcbx_calendar kcbx_calendar;
 
 /**
  * A standard school year: autumn term in `school_year`, spring term in the next year. Term
@@ -320,9 +340,6 @@ extern kcbx_status kcbx_calendar_to_json(const kcbx_calendar *calendar, char **o
  * ==== Classification of one child ===============================================================
  * Status, rule, alerts and risk flags of one child as of a date (DOMAIN.md section 2).
  */
-
-/** Opaque handle; free with kcbx_classification_free(). */
-typedef struct kcbx_classification kcbx_classification;
 
 /** A child's status as of a date (DOMAIN.md §2). */
 typedef int32_t kcbx_child_status;
@@ -623,9 +640,6 @@ extern kcbx_status kcbx_reason_for_out_of_school(int32_t birth_date, int32_t on_
  * Every child of a county in one call, from columns; the result is a table.
  */
 
-/** Opaque handle; free with kcbx_table_free(). */
-typedef struct kcbx_table kcbx_table;
-
 /** How dates are given in bulk columns. */
 typedef int32_t kcbx_date_encoding;
 enum {
@@ -761,9 +775,6 @@ extern kcbx_status kcbx_table_value(const kcbx_table *table, int64_t row, kcbx_t
  * Every tabular result: header, rows, cells; CSV and JSON serialisers.
  */
 
-/** Opaque handle; free with kcbx_report_free(). */
-typedef struct kcbx_report kcbx_report;
-
 /** Number of data rows of a report table. */
 extern kcbx_status kcbx_report_rows(const kcbx_report *report, int64_t *out_rows);
 
@@ -857,9 +868,6 @@ extern kcbx_status kcbx_reconcile_csv(const char *region_prefix, int32_t as_of, 
  * ==== The ledger (台账): opening, rosters, marks, sweep ===========================================
  * The county's ledger file: every change an attributed, hash-chained event (docs/ledger.md).
  */
-
-/** Opaque handle; free with kcbx_ledger_free(). */
-typedef struct kcbx_ledger kcbx_ledger;
 
 /**
  * Opens (creating when missing) the ledger file at `path` under `policy`, acting as the unit
@@ -987,12 +995,38 @@ enum {
 };
 
 /**
+ * Cases matching `filter_json` within the actor's jurisdiction, one row per case, as a table.
+ * Columns: id, student, kind, status (the codes of kcbx_ledger_cases_json: "suspected_dropout",
+ * "persuading", …), reason, dismissal, plan, person, return_school, placement, return_date,
+ * opinion_ref, opened_on, verified_on, closed_on, relapse_of, relapse (1/0), source, flags,
+ * updated_seq, kind_label, status_label. Student keys masked as in kcbx_ledger_cases_json.
+ * @param ledger the ledger.
+ * @param filter_json NULL for all cases, else the filter object of docs/ledger.md.
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad filter; KCBX_STATUS_PERMISSION_DENIED
+ * for full IDs below county level.
+ */
+extern kcbx_status kcbx_ledger_cases(kcbx_ledger *ledger, const char *filter_json, kcbx_report **out_report);
+
+/**
  * Cases matching `filter_json` (NULL = all; keys in docs/ledger.md) within the actor's
  * jurisdiction, as a JSON array into `*out_json` (free with kcbx_string_free). Student keys are
  * masked unless the filter has "full_ids": true and the actor is county level or above
  * (recorded; refused and recorded below county).
  */
 extern kcbx_status kcbx_ledger_cases_json(kcbx_ledger *ledger, const char *filter_json, char **out_json);
+
+/**
+ * A case's history, one row per event, oldest first. Columns: seq, at, kind, student, case_id,
+ * reason, actor.level, actor.unit_code, actor.person, actor.role, payload (JSON text), hash,
+ * prev_hash. Resident IDs masked as in kcbx_ledger_case_history_json.
+ * @param ledger the ledger.
+ * @param case_id the case.
+ * @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for an unknown case; KCBX_STATUS_PERMISSION_DENIED.
+ */
+extern kcbx_status kcbx_ledger_case_history(kcbx_ledger *ledger, int64_t case_id, int32_t full_ids, kcbx_report **out_report);
 
 /**
  * Records an action on a case, as `kcbx_due_record_action` with no department (one write path,
@@ -1059,16 +1093,18 @@ extern kcbx_status kcbx_ledger_case_verify(kcbx_ledger *ledger, int64_t case_id,
  */
 
 /**
- * The obligations of one case as of `as_of`, as kcbx_due_json (`full_ids` likewise).
+ * The due list as of `as_of`, one row per obligation (DOMAIN.md section 3). Columns: id, case_id,
+ * student, action, action_label, step, owner.level, owner.unit, owner.label, owner.department,
+ * basis, opens_on, due_on, original_due_on, state, state_label, done_on, department,
+ * guardian_deadline, recipients (JSON array), escalations (JSON array). Dates YYYY-MM-DD.
+ * @param ledger the ledger (needs its school calendar).
+ * @param as_of YYYYMMDD; a past date gives what was due then.
+ * @param states NULL for every state, else e.g. "due,overdue".
+ * @param full_ids 1 for unmasked student keys (county level or above; recorded), else 0.
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED.
  */
-extern kcbx_status kcbx_due_case_json(kcbx_ledger *ledger, int64_t case_id, int32_t as_of, int32_t full_ids, char **out_json);
-
-/**
- * Writes the due list as CSV (UTF-8 BOM, CRLF; Chinese headers; formula-leading cells
- * neutralised) to `path` under the file policy of kcbx_ledger_export_csv; `states` and `full_ids`
- * as in kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
- */
-extern kcbx_status kcbx_due_csv(kcbx_ledger *ledger, int32_t as_of, const char *states, int32_t full_ids, const char *path, int64_t *out_rows);
+extern kcbx_status kcbx_due_list(kcbx_ledger *ledger, int32_t as_of, const char *states, int32_t full_ids, kcbx_report **out_report);
 
 /**
  * The due list (DOMAIN.md §3) of the ledger actor's jurisdiction as of `as_of` (YYYYMMDD): every
@@ -1080,6 +1116,18 @@ extern kcbx_status kcbx_due_csv(kcbx_ledger *ledger, int32_t as_of, const char *
  * recorded below county).
  */
 extern kcbx_status kcbx_due_json(kcbx_ledger *ledger, int32_t as_of, const char *states, int32_t full_ids, char **out_json);
+
+/**
+ * The obligations of one case as of `as_of`, as kcbx_due_json (`full_ids` likewise).
+ */
+extern kcbx_status kcbx_due_case_json(kcbx_ledger *ledger, int64_t case_id, int32_t as_of, int32_t full_ids, char **out_json);
+
+/**
+ * Writes the due list as CSV (UTF-8 BOM, CRLF; Chinese headers; formula-leading cells
+ * neutralised) to `path` under the file policy of kcbx_ledger_export_csv; `states` and `full_ids`
+ * as in kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
+ */
+extern kcbx_status kcbx_due_csv(kcbx_ledger *ledger, int32_t as_of, const char *states, int32_t full_ids, const char *path, int64_t *out_rows);
 
 /**
  * Records an action that discharges an obligation of case `case_id` on `date`: "home_visit",

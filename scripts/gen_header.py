@@ -103,8 +103,8 @@ POSTAMBLE = """
 # alphabetically). Every declaration must land in a section, else the generator fails: a new
 # export is placed here by hand, so the header reads by area, not alphabetically.
 SECTIONS = [
-    ("Version, errors and memory", "Status codes, the per-thread last error, strings the library returns.",
-     ["kcbx_status", "kcbx_abi_version", "kcbx_version", "kcbx_last_error_message", "kcbx_last_error_field",
+    ("Handles, version, errors and memory", "The opaque handles, status codes, the per-thread last error, strings the library returns.",
+     ["kcbx_policy", "kcbx_calendar", "kcbx_classification", "kcbx_table", "kcbx_report", "kcbx_ledger", "kcbx_status", "kcbx_abi_version", "kcbx_version", "kcbx_last_error_message", "kcbx_last_error_field",
       "kcbx_last_error_rule", "kcbx_string_free", "kcbx_progress_fn"]),
     ("Identity", "Resident IDs (GB 11643-1999), student registry numbers (seed 001 附件2), school age (seed 000).",
      ["kcbx_sex", "kcbx_id_problem", "kcbx_registry_kind", "kcbx_stage", "kcbx_resident_id_*", "kcbx_registry_number_*",
@@ -132,9 +132,10 @@ SECTIONS = [
      ["kcbx_ledger", "kcbx_ledger_open", "kcbx_ledger_change_profile", "kcbx_ledger_free", "kcbx_ledger_is_read_only",
       "kcbx_ledger_profile", "kcbx_ledger_set_calendar*", "kcbx_ledger_import_*", "kcbx_ledger_sweep*", "kcbx_ledger_intake_*"]),
     ("Cases", "Out-of-school and dropout cases and their lifecycle (DOMAIN.md section 4).",
-     ["kcbx_case_kind", "kcbx_case_status", "kcbx_ledger_cases*", "kcbx_ledger_case_*"]),
+     ["kcbx_case_kind", "kcbx_case_status", "kcbx_ledger_cases", "kcbx_ledger_cases_json", "kcbx_ledger_case_history",
+      "kcbx_ledger_case_*"]),
     ("Due list, escalation and notices", "Obligations, the four steps in order, the ladder and notices (docs/escalation.md).",
-     ["kcbx_due_*", "kcbx_escalate*", "kcbx_notice_*"]),
+     ["kcbx_due_list", "kcbx_due_json", "kcbx_due_*", "kcbx_escalate*", "kcbx_notice_*"]),
     ("Exports, statutory reports and integrity", "Attachments, reports as of any date, verification and signed heads.",
      ["kcbx_ledger_export_*", "kcbx_ledger_report*", "kcbx_ledger_head", "kcbx_ledger_verify*", "kcbx_signing_key_*",
       "kcbx_ledger_signed_head", "kcbx_report_sign"]),

@@ -27,8 +27,9 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
     return p
 }
 
-/// The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free).
-@c public func kcbx_policy_names(_ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+/// The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free); kcbx_policy_names
+/// gives them as a table.
+@c public func kcbx_policy_names_json(_ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     guarded {
         try Marshal.give(JSONValue.array(PolicyProfile.builtinNames.map { .string($0) }).serialized(pretty: false), to: try Marshal.out(out_json, "out_json"))
     }

@@ -253,16 +253,16 @@ func cSchoolAgeBadDates() {
 
 // MARK: - Policies
 
-@Test("kcbx_policy_names: the five built-ins as a JSON array")
+@Test("kcbx_policy_names_json: the five built-ins as a JSON array")
 func cPolicyNames() throws {
     failOnce()
     var out: UnsafeMutablePointer<CChar>?
-    #expect(kcbx_policy_names(&out) == .ok)
+    #expect(kcbx_policy_names_json(&out) == .ok)
     #expect(lastError == "")
     let text = try #require(take(out))
     let names = try JSONDecoder().decode([String].self, from: Data(text.utf8))
     #expect(names == PolicyProfile.builtinNames)
-    #expect(kcbx_policy_names(nil) == .invalidInput)
+    #expect(kcbx_policy_names_json(nil) == .invalidInput)
     #expect(lastError == "out_json: must not be NULL")
 }
 

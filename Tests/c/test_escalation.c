@@ -105,6 +105,23 @@ int main(void) {
     CHECK_STATUS(kcbx_due_record_student_action(school, kid, "education", 20250910, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_due_record_student_action(school, kid, "three_line_report", 20991231, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_OK(kcbx_due_record_student_action(school, kid, "three_line_report", 20250910, "三线报告已报送"));
+    {   /* Typed result: the due list as a table (issue 12). */
+        kcbx_report *due = NULL;
+        int64_t rows = 0, r, found = 0;
+        char *action = NULL, *state = NULL;
+        CHECK_OK(kcbx_due_list(school, 20250910, "done", 0, &due));
+        CHECK_OK(kcbx_report_rows(due, &rows));
+        for (r = 0; r < rows; r++) {
+            CHECK_OK(kcbx_report_cell(due, r, 3, &action));
+            CHECK_OK(kcbx_report_cell(due, r, 14, &state));
+            found += action && state && strcmp(action, "three_line_report") == 0 && strcmp(state, "done") == 0;
+            kcbx_string_free(action); kcbx_string_free(state); action = state = NULL;
+        }
+        CHECK(found == 1, "the three-line report done, read from the table");
+        kcbx_report_free(due);
+        CHECK_STATUS(kcbx_due_list(school, 20250910, "finished", 0, &due), KCBX_STATUS_INVALID_INPUT);
+        CHECK(strcmp(kcbx_last_error_field(), "states") == 0, "states named");
+    }
     CHECK_OK(kcbx_due_json(school, 20250910, "done", 0, &json));
     CHECK(contains(json, "\"action\":\"three_line_report\"") && contains(json, "\"done_on\":\"2025-09-10\""), "report done");
     kcbx_string_free(json); json = NULL;

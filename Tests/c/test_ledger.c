@@ -277,6 +277,39 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_case_verify(county, case_c, "E", 20250917, NULL), KCBX_STATUS_RULE_VIOLATION);
 
     /* --- queries --------------------------------------------------------------------------------- */
+    /* Typed results (issue 12): the cases and a history as kcbx_report tables, no JSON to parse. */
+    {
+        kcbx_report *cases = NULL, *events = NULL;
+        int64_t rows = 0, cols = 0, r, closed = 0, deferred = 0;
+        char *head = NULL, *cell = NULL;
+        CHECK_OK(kcbx_ledger_cases(county, NULL, &cases));
+        CHECK_OK(kcbx_report_rows(cases, &rows));
+        CHECK_OK(kcbx_report_columns(cases, &cols));
+        CHECK(rows >= 3 && cols == 22, "one row per case, 22 columns");
+        CHECK_OK(kcbx_report_header(cases, 3, &head));
+        CHECK(head && strcmp(head, "status") == 0, "column 3 is status");
+        kcbx_string_free(head);
+        for (r = 0; r < rows; r++) {
+            CHECK_OK(kcbx_report_cell(cases, r, 3, &cell));
+            closed += cell && strcmp(cell, "closed") == 0;
+            deferred += cell && strcmp(cell, "deferred") == 0;
+            kcbx_string_free(cell); cell = NULL;
+        }
+        CHECK(closed >= 1 && deferred == 1, "the closed and the deferred case in the table");
+        kcbx_report_free(cases);
+        CHECK_STATUS(kcbx_ledger_cases(county, "{\"colour\": \"red\"}", &cases), KCBX_STATUS_INVALID_INPUT);
+        CHECK(cases == NULL && strcmp(kcbx_last_error_field(), "") != 0, "a bad filter names its field");
+        CHECK_STATUS(kcbx_ledger_cases(school, "{\"full_ids\": true}", &cases), KCBX_STATUS_PERMISSION_DENIED);
+        CHECK_OK(kcbx_ledger_case_history(county, case_c, 0, &events));
+        CHECK_OK(kcbx_report_rows(events, &rows));
+        CHECK(rows >= 3, "every event of the case");
+        CHECK_OK(kcbx_report_header(events, 6, &head));
+        CHECK(head && strcmp(head, "actor.level") == 0, "nested actor fields are columns");
+        kcbx_string_free(head);
+        kcbx_report_free(events);
+        CHECK_STATUS(kcbx_ledger_case_history(county, 0, 0, &events), KCBX_STATUS_INVALID_INPUT);
+        CHECK(strcmp(kcbx_last_error_field(), "case_id") == 0, "case_id named");
+    }
     CHECK_OK(kcbx_ledger_cases_json(county, NULL, &json));
     CHECK(contains(json, "\"status\":\"closed\"") && contains(json, "\"status\":\"deferred\""), "all cases");
     kcbx_string_free(json); json = NULL;

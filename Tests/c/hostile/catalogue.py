@@ -172,6 +172,9 @@ SPECS: dict[str, dict] = {
     "kcbx_ledger_case_status": dict(args=["LED()", "1", "OUT", "OUT"]),
     "kcbx_ledger_case_verify": dict(args=["LED()", "1", S("G"), "20250916", "NULL"]),
     "kcbx_ledger_cases_json": dict(args=["LED()", "NULL", "OUT"]),
+    "kcbx_ledger_cases": dict(args=["LED()", "NULL", "OUT"]),
+    "kcbx_ledger_case_history": dict(args=["LED()", "1", "0", "OUT"]),
+    "kcbx_due_list": dict(args=["LED()", "20250930", "NULL", "0", "OUT"]),
     "kcbx_ledger_export_csv": dict(args=["LED()", S("guyuan-attachment-2"), "NULL", "0", "20250930", 'TMP("export.csv")', "OUT"]),
     "kcbx_ledger_head": dict(args=["LED()", "OUT", "OUT"]),
     "kcbx_ledger_import_marks": dict(args=["LED()", "1", "(const char *const[]){%s}" % S(KID), I32 % "20250915", "(const int8_t[]){0}", "OUT"]),
@@ -195,6 +198,7 @@ SPECS: dict[str, dict] = {
     "kcbx_policy_from_file": dict(args=['DATA("policy.json")', "OUT"]),
     "kcbx_policy_from_json": dict(args=["POLICY_JSON()", "OUT"]),
     "kcbx_policy_names": dict(args=["OUT"]),
+    "kcbx_policy_names_json": dict(args=["OUT"]),
     "kcbx_policy_number": dict(args=["POL()", S("chronic_absence_share"), "OUT", "OUT"]),
     "kcbx_policy_provenance": dict(args=["POL()", S("suspected_after"), "OUT", "OUT"]),
     "kcbx_policy_to_json": dict(args=["POL()", "OUT"]),
@@ -306,6 +310,8 @@ accept("kcbx_ledger_case_persuade", "person", "NULL empty")  # unless the profil
 accept("kcbx_due_csv", "states", "NULL empty")
 accept("kcbx_due_json", "states", "NULL empty")
 accept("kcbx_ledger_cases_json", "filter_json", "NULL")
+accept("kcbx_ledger_cases", "filter_json", "NULL")
+accept("kcbx_due_list", "states", "NULL empty")
 accept("kcbx_ledger_export_csv", "filter_json", "NULL")
 accept("kcbx_ledger_open", "actor_role", "NULL empty")
 accept("kcbx_ledger_change_profile", "actor_role", "NULL empty")
