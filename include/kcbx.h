@@ -1029,13 +1029,22 @@ extern kcbx_status kcbx_ledger_cases_json(kcbx_ledger *ledger, const char *filte
 extern kcbx_status kcbx_ledger_case_history(kcbx_ledger *ledger, int64_t case_id, int32_t full_ids, kcbx_report **out_report);
 
 /**
- * Records an action on a case, as `kcbx_due_record_action` with no department (one write path,
- * `Ledger.recordAction`): "home_visit", "guardian_contact", "guardian_refusal", "education",
- * "return_notice", "administrative_penalty", "court_application" (the four steps, refused out of
- * order with KCBX_STATUS_RULE_VIOLATION: 004 二（七）4), "persuasion_visit", "cross_region_letter",
- * "expert_assessment", "three_line_report" or "note" (a referral needs `kcbx_due_record_action`).
+ * Records an action on case `case_id` on `date`: the one write path for actions
+ * (`Ledger.recordAction`; ABI 1's kcbx_due_record_action is this function).
+ * @param ledger the ledger.
+ * @param case_id the case.
+ * @param action "home_visit", "guardian_contact", "guardian_refusal" (starts the four steps),
+ * "education", "return_notice", "administrative_penalty", "court_application" (the four
+ * steps, refused out of order with KCBX_STATUS_RULE_VIOLATION: 004 二（七）4),
+ * "persuasion_visit", "cross_region_letter", "expert_assessment", "three_line_report",
+ * "referral" or "note".
+ * @param department for a "referral" the department referred to (e.g. "police"); else NULL.
+ * @param date YYYYMMDD.
+ * @param note may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION;
+ * KCBX_STATUS_PERMISSION_DENIED outside the actor's jurisdiction.
  */
-extern kcbx_status kcbx_ledger_case_action(kcbx_ledger *ledger, int64_t case_id, const char *action, int32_t date, const char *note);
+extern kcbx_status kcbx_ledger_case_action(kcbx_ledger *ledger, int64_t case_id, const char *action, const char *department, int32_t date, const char *note);
 
 /**
  * Closes (销号) a returned case as of `date` when the child stayed: attended at least
@@ -1128,15 +1137,6 @@ extern kcbx_status kcbx_due_case_json(kcbx_ledger *ledger, int64_t case_id, int3
  * as in kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
  */
 extern kcbx_status kcbx_due_csv(kcbx_ledger *ledger, int32_t as_of, const char *states, int32_t full_ids, const char *path, int64_t *out_rows);
-
-/**
- * Records an action that discharges an obligation of case `case_id` on `date`: "home_visit",
- * "guardian_contact", "guardian_refusal" (starts the four steps), "education", "return_notice",
- * "administrative_penalty", "court_application" (the four steps, refused out of order: 004
- * 二（七）4), "persuasion_visit", "cross_region_letter", "expert_assessment", "three_line_report",
- * "referral" (with `department`, e.g. "police"; NULL otherwise) or "note". `note` may be NULL.
- */
-extern kcbx_status kcbx_due_record_action(kcbx_ledger *ledger, int64_t case_id, const char *action, const char *department, int32_t date, const char *note);
 
 /**
  * Records an action on a child who has no case yet (`student` = resident ID or L number):

@@ -360,6 +360,13 @@ def clean(raw, abi):
                 else:
                     f = items[name]
                     params = split_params(f["params"])
+                    documented = re.findall(r"@param (\w+)", "\n".join(f["doc"]))
+                    if documented:  # @param docs, when given, name every parameter in order
+                        names_ = [re.match(r".*?(\w+)$", p_).group(1) for p_ in params if p_ != "void"]
+                        if documented != names_:
+                            sys.exit(f"gen_header: {name}: @param lines {documented} do not match the parameters {names_}")
+                        if "@return" not in "\n".join(f["doc"]) and f["ret"] != "void":
+                            sys.exit(f"gen_header: {name}: documents @param but not @return")
                     args = ", ".join(rewrite_param(name, p, used) for p in params) if params not in ([], ["void"]) else "void"
                     body.append("\n".join(doc_block(f["doc"]) + [f"extern {declare(f['ret'], name)}({args});"]))
         sections.append(f"/*\n * ==== {title} " + "=" * max(4, 90 - len(title)) + f"\n * {what}\n */\n\n" + "\n\n".join(body))

@@ -76,22 +76,6 @@ extension String {
     }
 }
 
-/// Records an action that discharges an obligation of case `case_id` on `date`: "home_visit",
-/// "guardian_contact", "guardian_refusal" (starts the four steps), "education", "return_notice",
-/// "administrative_penalty", "court_application" (the four steps, refused out of order: 004
-/// 二（七）4), "persuasion_visit", "cross_region_letter", "expert_assessment", "three_line_report",
-/// "referral" (with `department`, e.g. "police"; NULL otherwise) or "note". `note` may be NULL.
-@c public func kcbx_due_record_action(_ ledger: OpaquePointer?, _ case_id: Int64, _ action: UnsafePointer<CChar>?,
-                                      _ department: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
-    guarded {
-        let l = try LedgerHandle.get(ledger, "ledger").value
-        let a: LedgerAction = try LedgerMarshal.code(action, "action")
-        let d: Department? = department == nil ? nil : try LedgerMarshal.code(department, "department")
-        try l.recordAction(try LedgerMarshal.caseID(case_id), a, department: d, on: try Marshal.date(date, "date"),
-                                     note: try LedgerMarshal.text(note, "note"))
-    }
-}
-
 /// Records an action on a child who has no case yet (`student` = resident ID or L number):
 /// "guardian_contact", "three_line_report", "home_visit" or "note". `note` may be NULL.
 @c public func kcbx_due_record_student_action(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ action: UnsafePointer<CChar>?,

@@ -259,16 +259,28 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Records an action on a case, as `kcbx_due_record_action` with no department (one write path,
-/// `Ledger.recordAction`): "home_visit", "guardian_contact", "guardian_refusal", "education",
-/// "return_notice", "administrative_penalty", "court_application" (the four steps, refused out of
-/// order with KCBX_STATUS_RULE_VIOLATION: 004 二（七）4), "persuasion_visit", "cross_region_letter",
-/// "expert_assessment", "three_line_report" or "note" (a referral needs `kcbx_due_record_action`).
+/// Records an action on case `case_id` on `date`: the one write path for actions
+/// (`Ledger.recordAction`; ABI 1's kcbx_due_record_action is this function).
+/// @param ledger the ledger.
+/// @param case_id the case.
+/// @param action "home_visit", "guardian_contact", "guardian_refusal" (starts the four steps),
+///        "education", "return_notice", "administrative_penalty", "court_application" (the four
+///        steps, refused out of order with KCBX_STATUS_RULE_VIOLATION: 004 二（七）4),
+///        "persuasion_visit", "cross_region_letter", "expert_assessment", "three_line_report",
+///        "referral" or "note".
+/// @param department for a "referral" the department referred to (e.g. "police"); else NULL.
+/// @param date YYYYMMDD.
+/// @param note may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION;
+///         KCBX_STATUS_PERMISSION_DENIED outside the actor's jurisdiction.
 @c public func kcbx_ledger_case_action(_ ledger: OpaquePointer?, _ case_id: Int64, _ action: UnsafePointer<CChar>?,
-                                       _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
-    LedgerMarshal.caseOp(ledger) { l in
-        try l.recordAction(try LedgerMarshal.caseID(case_id), try LedgerMarshal.code(action, "action"),
-                           on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
+                                       _ department: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+    guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let a: LedgerAction = try LedgerMarshal.code(action, "action")
+        let d: Department? = department == nil ? nil : try LedgerMarshal.code(department, "department")
+        try l.recordAction(try LedgerMarshal.caseID(case_id), a, department: d, on: try Marshal.date(date, "date"),
+                           note: try LedgerMarshal.text(note, "note"))
     }
 }
 

@@ -130,12 +130,12 @@ int main(void) {
     CHECK_OK(kcbx_ledger_sweep(county, 20250915, NULL));
     CHECK_OK(kcbx_ledger_case_verify(county, case_id, "G", 20250916, NULL));
     CHECK_OK(kcbx_ledger_case_persuade(county, case_id, "一生一案：每周家访", "马老师", 20250916, NULL));
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "education", NULL, 20250917, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "education", NULL, 20250917, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("四步法");
-    CHECK_OK(kcbx_due_record_action(county, case_id, "guardian_refusal", NULL, 20250917, "监护人拒不送学"));
-    CHECK_OK(kcbx_due_record_action(county, case_id, "education", NULL, 20250918, NULL));
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "return_notice", NULL, 20250924, NULL), KCBX_STATUS_RULE_VIOLATION);
-    CHECK_OK(kcbx_due_record_action(county, case_id, "return_notice", NULL, 20250926, "送达《限期复学通知书》"));
+    CHECK_OK(kcbx_ledger_case_action(county, case_id, "guardian_refusal", NULL, 20250917, "监护人拒不送学"));
+    CHECK_OK(kcbx_ledger_case_action(county, case_id, "education", NULL, 20250918, NULL));
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "return_notice", NULL, 20250924, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_OK(kcbx_ledger_case_action(county, case_id, "return_notice", NULL, 20250926, "送达《限期复学通知书》"));
     CHECK_OK(kcbx_due_case_json(county, case_id, 20250926, 0, &json));
     CHECK(contains(json, "\"guardian_deadline\":\"2025-10-11\""), "the notice gives 15 days (return_notice_deadline)");
     kcbx_string_free(json); json = NULL;
@@ -146,11 +146,11 @@ int main(void) {
     CHECK_STATUS(kcbx_due_case_json(county, 99, 20251012, 0, &json), KCBX_STATUS_NOT_FOUND);
 
     /* Referrals name their department. */
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "referral", NULL, 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "referral", NULL, 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("department");
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "referral", "army", 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "home_visit", "police", 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "dance", NULL, 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "referral", "army", 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "home_visit", "police", 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "dance", NULL, 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
 
     /* Escalation: idempotent, attributed; a department may not escalate. */
     CHECK_OK(kcbx_escalate(county, 20250930, 0, &json));

@@ -200,20 +200,20 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_case_persuade(school, case_b, NULL, "马老师", 20250918, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("per_child_plan");
     CHECK_OK(kcbx_ledger_case_persuade(school, case_b, "一人一案：每周家访", "马老师", 20250918, NULL));
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "dance", 20250919, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_OK(kcbx_ledger_case_action(school, case_b, "home_visit", 20250919, NULL));
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "dance", NULL, 20250919, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_OK(kcbx_ledger_case_action(school, case_b, "home_visit", NULL, 20250919, NULL));
     /* 四步法 (004 二（七）4) on this path too: no notice to return, penalty or court application out of order. */
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "return_notice", 20250922, "限期复学通知书"), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "return_notice", NULL, 20250922, "限期复学通知书"), KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("004 二（七）4");
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "administrative_penalty", 20250922, NULL), KCBX_STATUS_RULE_VIOLATION);
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "court_application", 20250922, NULL), KCBX_STATUS_RULE_VIOLATION);
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "education", 20250921, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "administrative_penalty", NULL, 20250922, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "court_application", NULL, 20250922, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "education", NULL, 20250921, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("guardian refusal");
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "referral", 20250921, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_OK(kcbx_ledger_case_action(school, case_b, "guardian_refusal", 20250921, "监护人拒不送学"));
-    CHECK_OK(kcbx_ledger_case_action(school, case_b, "education", 20250922, NULL));
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "contact_guardian", 20250922, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_OK(kcbx_ledger_case_action(school, case_b, "guardian_contact", 20250922, NULL));
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "referral", NULL, 20250921, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_OK(kcbx_ledger_case_action(school, case_b, "guardian_refusal", NULL, 20250921, "监护人拒不送学"));
+    CHECK_OK(kcbx_ledger_case_action(school, case_b, "education", NULL, 20250922, NULL));
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "contact_guardian", NULL, 20250922, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_OK(kcbx_ledger_case_action(school, case_b, "guardian_contact", NULL, 20250922, NULL));
     CHECK_STATUS(kcbx_ledger_case_return(school, case_b, "S-B9", "original_school", 20250924, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_STATUS(kcbx_ledger_case_return(school, case_b, "S-A1", "on_the_moon", 20250924, NULL), KCBX_STATUS_INVALID_INPUT);
     /* Placement (000 四（三）, 002 二（四）): special placements are for disabled or ill children. */

@@ -157,11 +157,10 @@ SPECS: dict[str, dict] = {
     "kcbx_due_case_json": dict(args=["LED()", "1", "20250930", "0", "OUT"]),
     "kcbx_due_csv": dict(args=["LED()", "20250930", S("overdue,escalated"), "0", 'TMP("due.csv")', "OUT"]),
     "kcbx_due_json": dict(args=["LED()", "20250930", "NULL", "0", "OUT"]),
-    "kcbx_due_record_action": dict(args=["LED()", "1", S("home_visit"), "NULL", "20250916", S("家访")]),
     "kcbx_due_record_student_action": dict(args=["LED()", S(KID), S("three_line_report"), "20250910", "NULL"]),
     "kcbx_due_reports_json": dict(args=["POL()", "CAL()", "20250901", "20250930", "OUT"]),
     "kcbx_escalate": dict(args=["LED()", "20250930", "0", "OUT"]),
-    "kcbx_ledger_case_action": dict(args=["LED()", "1", S("home_visit"), "20250916", S("家访")]),
+    "kcbx_ledger_case_action": dict(args=["LED()", "1", S("home_visit"), "NULL", "20250916", S("家访")]),
     "kcbx_ledger_case_close": dict(args=["LED()", "1", "20250930", "NULL"], base=4),  # not returned: refused by rule
     "kcbx_ledger_case_dismiss": dict(args=["LED()", "1", S("data_error"), "20250916", "NULL"]),
     "kcbx_ledger_case_exempt": dict(args=["LED()", "2", S("deferred"), S("专家组意见2025-1号"), "20250916", "NULL"]),
@@ -301,11 +300,11 @@ accept("kcbx_classify", "options.expert_opinion", "NULL empty 10MB")  # asked on
 accept("kcbx_classify_many", "options.child_ids options.birth_dates options.grades options.registrations options.registration_dates "
        "options.fact_bits options.group_masks options.leave_from options.leave_to", "NULL")
 accept("kcbx_classify_many", "options.expert_opinions", "NULL NULL-entries 10MB-entries")
-for _fn in ("kcbx_due_record_action", "kcbx_due_record_student_action", "kcbx_ledger_case_action", "kcbx_ledger_case_dismiss",
+for _fn in ("kcbx_due_record_student_action", "kcbx_ledger_case_action", "kcbx_ledger_case_dismiss",
             "kcbx_ledger_case_open", "kcbx_ledger_case_verify", "kcbx_ledger_case_persuade", "kcbx_ledger_case_return",
             "kcbx_ledger_case_exempt", "kcbx_ledger_intake_findings", "kcbx_ledger_intake_findings_json"):
     accept(_fn, "note", "NULL empty")
-accept("kcbx_due_record_action", "department", "NULL")
+accept("kcbx_ledger_case_action", "department", "NULL")
 accept("kcbx_ledger_case_persuade", "person", "NULL empty")  # unless the profile requires one_to_one_assignment
 accept("kcbx_due_csv", "states", "NULL empty")
 accept("kcbx_due_json", "states", "NULL empty")

@@ -149,7 +149,7 @@ class Ledger(NativeHandle):
                       department: Optional[str] = None) -> None:
         """Records an action on a case (home_visit, guardian_refusal, education, return_notice, …;
         a referral names its `department`). The four steps are refused out of order (004 二（七）4)."""
-        check(lib.kcbx_due_record_action(self._ptr, case_id, c_string(action, "action"), _opt(department, "department"),
+        check(lib.kcbx_ledger_case_action(self._ptr, case_id, c_string(action, "action"), _opt(department, "department"),
                                          date_to_c(date, "date"), _opt(note, "note")))
 
     def record_student_action(self, student: str, action: str, date: _dt.date, note: Optional[str] = None) -> None:
