@@ -4,8 +4,8 @@
 // allocated; a successful C call ends with the last error cleared whatever a callback did.
 import CInterface
 import Testing
-@testable import KCBXCTypes
-import KCBXCore
+import KCBXCTypes
+@testable import KCBXCore
 
 private func message(_ body: () throws -> Void) -> String? {
     do { try body() } catch let e as KCBXError { return e.description } catch { return "\(error)" }
