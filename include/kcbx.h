@@ -1047,20 +1047,39 @@ extern kcbx_status kcbx_ledger_case_history(kcbx_ledger *ledger, int64_t case_id
 extern kcbx_status kcbx_ledger_case_action(kcbx_ledger *ledger, int64_t case_id, const char *action, const char *department, int32_t date, const char *note);
 
 /**
- * Closes (销号) a returned case as of `date` when the child stayed: attended at least
- * closure_attended_days of the closure_window_days school days from the return (稳得住, 000).
- * Closing early is KCBX_STATUS_RULE_VIOLATION with the counts in the message.
+ * Closes (销号) a returned case when the child stayed: attended at least closure_attended_days of
+ * the closure_window_days school days from the return (稳得住, 000 三（二）).
+ * @param ledger the ledger (the actor must cover the case's school or unit).
+ * @param case_id the case (positive).
+ * @param date YYYYMMDD.
+ * @param note free text for the event; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_RULE_VIOLATION when closing early (the counts in the message);
+ * KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND; KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_case_close(kcbx_ledger *ledger, int64_t case_id, int32_t date, const char *note);
 
 /**
- * Dismisses a suspected case; `why` is "transferred", "studying_elsewhere" or "data_error".
+ * Dismisses a suspected case.
+ * @param ledger the ledger (the actor must cover the case's school or unit).
+ * @param case_id the case (positive).
+ * @param why "transferred", "studying_elsewhere" or "data_error".
+ * @param date YYYYMMDD.
+ * @param note free text for the event; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+ * KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_case_dismiss(kcbx_ledger *ledger, int64_t case_id, const char *why, int32_t date, const char *note);
 
 /**
- * Puts a case in an exempt state, `exemption` "deferred" (缓学) or "suspended" (休学), with the
- * expert panel's opinion reference `opinion` (seed 002: refused without it).
+ * Puts a case in an exempt state (seed 002: refused without the expert panel's opinion).
+ * @param ledger the ledger (the actor must cover the case's school or unit).
+ * @param case_id the case (positive).
+ * @param exemption "deferred" (缓学) or "suspended" (休学).
+ * @param opinion the expert panel's opinion reference; required.
+ * @param date YYYYMMDD.
+ * @param note free text for the event; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+ * KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_case_exempt(kcbx_ledger *ledger, int64_t case_id, const char *exemption, const char *opinion, int32_t date, const char *note);
 
@@ -1072,28 +1091,66 @@ extern kcbx_status kcbx_ledger_case_exempt(kcbx_ledger *ledger, int64_t case_id,
 extern kcbx_status kcbx_ledger_case_history_json(kcbx_ledger *ledger, int64_t case_id, int32_t full_ids, char **out_json);
 
 /**
- * Opens a case for the student with key `student` (resident ID or L number); `kind` is
- * "out_of_school", "suspected_dropout" or "dropout"; `date` YYYYMMDD; `note` and `out_case_id` may be NULL.
- * A child with an earlier closed case gets a case flagged as a relapse (反弹).
+ * Opens a case for a student; a child with an earlier closed case gets a case flagged as a
+ * relapse (反弹).
+ * @param ledger the ledger (the actor must cover the case's school or unit).
+ * @param student the student's key (resident ID or L number).
+ * @param kind "out_of_school", "suspected_dropout" or "dropout".
+ * @param date YYYYMMDD.
+ * @param note free text for the event; may be NULL.
+ * @param out_case_id receives the new case's id; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION (e.g. an out-of-school
+ * case for a child not of school age); KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_case_open(kcbx_ledger *ledger, const char *student, const char *kind, int32_t date, const char *note, int64_t *out_case_id);
 
 /**
- * Starts or resumes persuasion with the per-child plan (一人一案) and assigned person (人盯人);
- * either may be NULL unless the profile requires it (per_child_plan, one_to_one_assignment).
+ * Starts or resumes persuasion (劝返).
+ * @param ledger the ledger (the actor must cover the case's school or unit).
+ * @param case_id the case (positive).
+ * @param plan the per-child plan (一人一案); may be NULL unless the profile requires it (per_child_plan).
+ * @param person the assigned person (人盯人); may be NULL unless the profile requires it (one_to_one_assignment).
+ * @param date YYYYMMDD.
+ * @param note free text for the event; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+ * KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_case_persuade(kcbx_ledger *ledger, int64_t case_id, const char *plan, const char *person, int32_t date, const char *note);
 
 /**
- * Records the return to `school` on `date` with `placement` ("original_school", "other_school",
- * "special_school", "regular_class", "home_delivered", "separate_class").
+ * Records the child's return (复学) and placement (安置, 000 二（四）).
+ * @param ledger the ledger (the actor must cover the case's school or unit).
+ * @param case_id the case (positive).
+ * @param school the school the child returned to.
+ * @param placement "original_school", "other_school", "special_school", "regular_class",
+ * "home_delivered" or "separate_class".
+ * @param date YYYYMMDD.
+ * @param note free text for the event; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+ * KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_case_return(kcbx_ledger *ledger, int64_t case_id, const char *school, const char *placement, int32_t date, const char *note);
 
-/** A case's status and kind; out-params may be NULL. */
+/**
+ * A case's status and kind.
+ * @param ledger the ledger (the actor must cover the case's school or unit).
+ * @param case_id the case (positive).
+ * @param out_status receives the kcbx_case_status; may be NULL.
+ * @param out_kind receives the kcbx_case_kind; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND; KCBX_STATUS_PERMISSION_DENIED.
+ */
 extern kcbx_status kcbx_ledger_case_status(kcbx_ledger *ledger, int64_t case_id, kcbx_case_status *out_status, kcbx_case_kind *out_kind);
 
-/** Verifies a suspected case with its reason code "A".."T" (seed 001 附件1). */
+/**
+ * Verifies a suspected case with its reason code (seed 001 附件1).
+ * @param ledger the ledger (the actor must cover the case's school or unit).
+ * @param case_id the case (positive).
+ * @param reason "A".."T".
+ * @param date YYYYMMDD.
+ * @param note free text for the event; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+ * KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
+ */
 extern kcbx_status kcbx_ledger_case_verify(kcbx_ledger *ledger, int64_t case_id, const char *reason, int32_t date, const char *note);
 
 /*

@@ -186,9 +186,16 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Opens a case for the student with key `student` (resident ID or L number); `kind` is
-/// "out_of_school", "suspected_dropout" or "dropout"; `date` YYYYMMDD; `note` and `out_case_id` may be NULL.
-/// A child with an earlier closed case gets a case flagged as a relapse (反弹).
+/// Opens a case for a student; a child with an earlier closed case gets a case flagged as a
+/// relapse (反弹).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param student the student's key (resident ID or L number).
+/// @param kind "out_of_school", "suspected_dropout" or "dropout".
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @param out_case_id receives the new case's id; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION (e.g. an out-of-school
+///         case for a child not of school age); KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_open(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ kind: UnsafePointer<CChar>?,
                                      _ date: Int32, _ note: UnsafePointer<CChar>?, _ out_case_id: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -199,7 +206,14 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Verifies a suspected case with its reason code "A".."T" (seed 001 附件1).
+/// Verifies a suspected case with its reason code (seed 001 附件1).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param reason "A".."T".
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_verify(_ ledger: OpaquePointer?, _ case_id: Int64, _ reason: UnsafePointer<CChar>?,
                                        _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -208,7 +222,14 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Dismisses a suspected case; `why` is "transferred", "studying_elsewhere" or "data_error".
+/// Dismisses a suspected case.
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param why "transferred", "studying_elsewhere" or "data_error".
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_dismiss(_ ledger: OpaquePointer?, _ case_id: Int64, _ why: UnsafePointer<CChar>?,
                                         _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -217,8 +238,15 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Starts or resumes persuasion with the per-child plan (一人一案) and assigned person (人盯人);
-/// either may be NULL unless the profile requires it (per_child_plan, one_to_one_assignment).
+/// Starts or resumes persuasion (劝返).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param plan the per-child plan (一人一案); may be NULL unless the profile requires it (per_child_plan).
+/// @param person the assigned person (人盯人); may be NULL unless the profile requires it (one_to_one_assignment).
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_persuade(_ ledger: OpaquePointer?, _ case_id: Int64, _ plan: UnsafePointer<CChar>?,
                                          _ person: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -228,8 +256,16 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Records the return to `school` on `date` with `placement` ("original_school", "other_school",
-/// "special_school", "regular_class", "home_delivered", "separate_class").
+/// Records the child's return (复学) and placement (安置, 000 二（四）).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param school the school the child returned to.
+/// @param placement "original_school", "other_school", "special_school", "regular_class",
+///        "home_delivered" or "separate_class".
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_return(_ ledger: OpaquePointer?, _ case_id: Int64, _ school: UnsafePointer<CChar>?,
                                        _ placement: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -239,17 +275,29 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Closes (销号) a returned case as of `date` when the child stayed: attended at least
-/// closure_attended_days of the closure_window_days school days from the return (稳得住, 000).
-/// Closing early is KCBX_STATUS_RULE_VIOLATION with the counts in the message.
+/// Closes (销号) a returned case when the child stayed: attended at least closure_attended_days of
+/// the closure_window_days school days from the return (稳得住, 000 三（二）).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_RULE_VIOLATION when closing early (the counts in the message);
+///         KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_close(_ ledger: OpaquePointer?, _ case_id: Int64, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
         try l.closeCase(try LedgerMarshal.caseID(case_id), asOf: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
     }
 }
 
-/// Puts a case in an exempt state, `exemption` "deferred" (缓学) or "suspended" (休学), with the
-/// expert panel's opinion reference `opinion` (seed 002: refused without it).
+/// Puts a case in an exempt state (seed 002: refused without the expert panel's opinion).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param exemption "deferred" (缓学) or "suspended" (休学).
+/// @param opinion the expert panel's opinion reference; required.
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_exempt(_ ledger: OpaquePointer?, _ case_id: Int64, _ exemption: UnsafePointer<CChar>?,
                                        _ opinion: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -284,7 +332,12 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// A case's status and kind; out-params may be NULL.
+/// A case's status and kind.
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param out_status receives the kcbx_case_status; may be NULL.
+/// @param out_kind receives the kcbx_case_kind; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_status(_ ledger: OpaquePointer?, _ case_id: Int64,
                                        _ out_status: UnsafeMutablePointer<Int32>?, _ out_kind: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
