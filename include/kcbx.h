@@ -939,12 +939,23 @@ extern kcbx_status kcbx_ledger_import_students_csv(kcbx_ledger *ledger, const ch
 extern kcbx_status kcbx_ledger_import_students_json(kcbx_ledger *ledger, const char *json, char **out_report_json);
 
 /**
- * Classifies every student in the actor's jurisdiction as of `as_of` (YYYYMMDD) and opens,
- * promotes or flags cases; a second sweep for the same date changes nothing.
- * `*out_summary_json` (may be NULL) receives the counts and the cases touched (skipped students'
- * keys masked).
+ * Classifies every student in the actor's jurisdiction as of `as_of` and opens, promotes or flags
+ * cases; a second sweep for the same date changes nothing.
+ * @param ledger the ledger.
+ * @param as_of YYYYMMDD, not after today.
+ * @param out_summary_report receives the summary as a table (free with kcbx_report_free) with
+ * columns item, key, value, one row per fact: ("as_of", "", date), ("classified", "", n),
+ * ("status", status, n) per status, ("opened" | "relapse" | "promoted" | "flagged", "", case id)
+ * per case touched, ("skipped", masked key, why), ("profile", id, hash); may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad date; KCBX_STATUS_PERMISSION_DENIED.
  */
-extern kcbx_status kcbx_ledger_sweep(kcbx_ledger *ledger, int32_t as_of, char **out_summary_json);
+extern kcbx_status kcbx_ledger_sweep(kcbx_ledger *ledger, int32_t as_of, kcbx_report **out_summary_report);
+
+/**
+ * As kcbx_ledger_sweep, with the summary as JSON: `*out_summary_json` (may be NULL) receives the
+ * counts and the cases touched (skipped students' keys masked).
+ */
+extern kcbx_status kcbx_ledger_sweep_json(kcbx_ledger *ledger, int32_t as_of, char **out_summary_json);
 
 /**
  * Feeds reconciliation findings into the ledger in one call, attributed to the ledger's actor:

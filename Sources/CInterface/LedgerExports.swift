@@ -395,11 +395,37 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Classifies every student in the actor's jurisdiction as of `as_of` (YYYYMMDD) and opens,
-/// promotes or flags cases; a second sweep for the same date changes nothing.
-/// `*out_summary_json` (may be NULL) receives the counts and the cases touched (skipped students'
-/// keys masked).
+/// Classifies every student in the actor's jurisdiction as of `as_of` and opens, promotes or flags
+/// cases; a second sweep for the same date changes nothing.
+/// @param ledger the ledger.
+/// @param as_of YYYYMMDD, not after today.
+/// @param out_summary_report receives the summary as a table (free with kcbx_report_free) with
+///        columns item, key, value, one row per fact: ("as_of", "", date), ("classified", "", n),
+///        ("status", status, n) per status, ("opened" | "relapse" | "promoted" | "flagged", "", case id)
+///        per case touched, ("skipped", masked key, why), ("profile", id, hash); may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad date; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_sweep(_ ledger: OpaquePointer?, _ as_of: Int32,
+                                 _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    out_summary_report?.pointee = nil
+    return guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let s = try l.sweep(asOf: try Marshal.date(as_of, "as_of")).disclosed(.masked)
+        guard let out_summary_report else { return }
+        var rows: [[String]] = [["as_of", "", s.asOf.description], ["classified", "", String(s.classified)]]
+        rows += s.statuses.sorted { $0.key < $1.key }.map { ["status", $0.key, String($0.value)] }
+        for (item, ids) in [("opened", s.opened), ("relapse", s.relapses), ("promoted", s.promoted), ("flagged", s.flagged)] {
+            rows += ids.map { [item, "", String($0)] }
+        }
+        rows += s.skipped.sorted { $0.key < $1.key }.map { ["skipped", $0.key, $0.value] }
+        rows.append(["profile", s.profile, s.profileHash])
+        out_summary_report.pointee = ReportHandle.make(ReportTable(title: "sweep", headers: ["item", "key", "value"], rows: rows,
+                                                                   asOf: s.asOf))
+    }
+}
+
+/// As kcbx_ledger_sweep, with the summary as JSON: `*out_summary_json` (may be NULL) receives the
+/// counts and the cases touched (skipped students' keys masked).
+@c public func kcbx_ledger_sweep_json(_ ledger: OpaquePointer?, _ as_of: Int32,
                                  _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_summary_json?.pointee = nil
     return guarded {

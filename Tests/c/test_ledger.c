@@ -167,15 +167,26 @@ int main(void) {
     kcbx_string_free(json); json = NULL;
 
     /* --- sweep: opens the suspected and the out-of-school case; twice changes nothing ---------- */
-    CHECK_OK(kcbx_ledger_sweep(county, 20250916, &json));
-    CHECK(contains(json, "\"opened\":[1,2]"), "two cases opened");
-    kcbx_string_free(json); json = NULL;
-    CHECK_OK(kcbx_ledger_sweep(county, 20250916, &json));
+    {   /* The summary as a table (issue 12): one row per case opened. */
+        kcbx_report *summary = NULL;
+        int64_t rows = 0, r, opened = 0;
+        char *item = NULL;
+        CHECK_OK(kcbx_ledger_sweep(county, 20250916, &summary));
+        CHECK_OK(kcbx_report_rows(summary, &rows));
+        for (r = 0; r < rows; r++) {
+            CHECK_OK(kcbx_report_cell(summary, r, 0, &item));
+            opened += item && strcmp(item, "opened") == 0;
+            kcbx_string_free(item); item = NULL;
+        }
+        CHECK(opened == 2, "two cases opened, read from the table");
+        kcbx_report_free(summary);
+    }
+    CHECK_OK(kcbx_ledger_sweep_json(county, 20250916, &json));
     CHECK(contains(json, "\"opened\":[]") && contains(json, "\"promoted\":[]"), "second sweep changes nothing");
     kcbx_string_free(json); json = NULL;
     CHECK_OK(kcbx_ledger_sweep(county, 20250916, NULL));
-    CHECK_STATUS(kcbx_ledger_sweep(county, 20991231, &json), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_ledger_sweep(county, 20250231, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_sweep_json(county, 20991231, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_sweep_json(county, 20250231, &json), KCBX_STATUS_INVALID_INPUT);
     CHECK(json == NULL, "no summary on failure");
     CHECK_OK(kcbx_ledger_cases_json(county, "{\"kind\": [\"suspected_dropout\"]}", &json));
     CHECK(!contains(json, kid_b) && !contains(json, kid_c), "masked by default");

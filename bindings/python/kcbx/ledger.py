@@ -100,7 +100,7 @@ class Ledger(NativeHandle):
         """Classifies everyone in the actor's area as of `as_of` and opens, promotes or flags cases.
         Running it twice for the same date changes nothing the second time."""
         out = ffi.new("char **")
-        status = lib.kcbx_ledger_sweep(self._ptr, date_to_c(as_of, "as_of"), out)
+        status = lib.kcbx_ledger_sweep_json(self._ptr, date_to_c(as_of, "as_of"), out)
         summary = take_string(out[0])
         check(status)
         return dict(json.loads(summary)) if summary else {}
