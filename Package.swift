@@ -23,7 +23,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CSV", package: "CSV.swift"),
         ]),
-        // C declarations the ABI shares with hosts (the Arrow C data/stream structs); no code.
+        // Plain-C types of the ABI that Swift @c cannot declare (options structs, callback typedefs,
+        // the Arrow C data/stream structs); scripts/gen_header.py inlines them into include/kcbx.h.
         .target(name: "KCBXCTypes"),
         .target(name: "CInterface", dependencies: ["KCBXCore", "KCBXCTypes"]),
         .executableTarget(name: "KCBXTool", dependencies: [

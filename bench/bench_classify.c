@@ -45,6 +45,7 @@ int main(int argc, char **argv) {
     kcbx_policy *policy = NULL;
     kcbx_calendar *cal = NULL;
     kcbx_table *table = NULL;
+    kcbx_classify_many_options opts = KCBX_CLASSIFY_MANY_OPTIONS_INIT;
     int32_t days[200];
     int n_days = 0, d;
     int64_t i, m = 0, count, total;
@@ -83,9 +84,10 @@ int main(int argc, char **argv) {
     }
     printf("%lld children, %d school days, %lld marks\n", (long long)n, n_days, (long long)m);
 
+    opts.n_children = n;
+    opts.n_marks = m; opts.mark_child = child; opts.mark_dates = date; opts.mark_kinds = kind;
     t0 = now();
-    if (kcbx_classify_many(policy, cal, as_of, KCBX_DATE_ENCODING_YYYYMMDD, n, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                           m, child, date, kind, NULL, NULL, &table)) return die("kcbx_classify_many");
+    if (kcbx_classify_many(policy, cal, as_of, &opts, &table)) return die("kcbx_classify_many");
     t1 = now();
     printf("sorted input:   %.3f s (%.1f M marks/s)\n", t1 - t0, (double)m / (t1 - t0) / 1e6);
     for (d = KCBX_CHILD_STATUS_IN_SCHOOL; d <= KCBX_CHILD_STATUS_DROPOUT; d++) {
@@ -103,8 +105,7 @@ int main(int argc, char **argv) {
             child[j] = c; date[j] = t; kind[j] = v;
         }
         t0 = now();
-        if (kcbx_classify_many(policy, cal, as_of, KCBX_DATE_ENCODING_YYYYMMDD, n, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                               m, child, date, kind, NULL, NULL, &table)) return die("kcbx_classify_many (shuffled)");
+        if (kcbx_classify_many(policy, cal, as_of, &opts, &table)) return die("kcbx_classify_many (shuffled)");
         t1 = now();
         printf("shuffled input: %.3f s (%.1f M marks/s)\n", t1 - t0, (double)m / (t1 - t0) / 1e6);
         kcbx_table_free(table);

@@ -134,10 +134,12 @@ def worker(args: argparse.Namespace) -> None:
                 if ctl:
                     ctl.write("enable\n"); ctl.flush(); ack.readline()
                 t0 = time.perf_counter()
-                rc = lib.kcbx_classify_many(policy._ptr, calendar._ptr, meta["as_of_yyyymmdd"], lib.KCBX_DATE_ENCODING_DAY_NUMBER,
-                                            n, ffi.NULL, ffi.NULL, ffi.NULL, ffi.NULL, ffi.NULL, ffi.NULL, ffi.NULL, ffi.NULL,
-                                            len(child), ffi.from_buffer("int32_t[]", child), ffi.from_buffer("int32_t[]", day),
-                                            ffi.from_buffer("int8_t[]", kind), ffi.NULL, ffi.NULL, handle)
+                opts = ffi.new("kcbx_classify_many_options *")
+                kcbx.check(lib.kcbx_classify_many_options_init(opts, lib.KCBX_CLASSIFY_MANY_OPTIONS_VERSION))
+                opts.encoding, opts.n_children, opts.n_marks = lib.KCBX_DATE_ENCODING_DAY_NUMBER, n, len(child)
+                cols = (ffi.from_buffer("int32_t[]", child), ffi.from_buffer("int32_t[]", day), ffi.from_buffer("int8_t[]", kind))
+                opts.mark_child, opts.mark_dates, opts.mark_kinds = cols
+                rc = lib.kcbx_classify_many(policy._ptr, calendar._ptr, meta["as_of_yyyymmdd"], opts, handle)
                 raw.append(time.perf_counter() - t0)
                 if ctl:
                     ctl.write("disable\n"); ctl.flush(); ack.readline()

@@ -1,3 +1,4 @@
+import KCBXCTypes
 import KCBXCore
 
 // MARK: - Enums
@@ -199,9 +200,6 @@ extension Marshal {
         return e
     }
 
-    /// kcbx_reason of a reason code: 1 = A … 20 = T.
-    static func reasonCode(_ r: ReasonCode) -> Int32 { Int32(clamping: (ReasonCode.allCases.firstIndex(of: r) ?? -1) + 1) }
-
     static func groupMask(_ v: UInt32, _ field: String) throws -> [SpecialGroup] {
         let all = SpecialGroup.mask(SpecialGroup.allCases)
         guard v & ~all == 0 else { throw KCBXError.invalidInput(field: field, rule: "unknown group bits 0x\(String(v & ~all, radix: 16))") }
@@ -314,14 +312,14 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 /// The term containing `date`: its index (-1 in a vacation or outside the calendar), school
 /// year, first and last day (0 when none). Out-params may be NULL.
-@c public func kcbx_calendar_term(_ calendar: OpaquePointer?, _ date: Int32, _ out_index: UnsafeMutablePointer<Int32>?,
+@c public func kcbx_calendar_term(_ calendar: OpaquePointer?, _ date: Int32, _ out_index: UnsafeMutablePointer<Int64>?,
                                   _ out_school_year: UnsafeMutablePointer<Int32>?, _ out_start: UnsafeMutablePointer<Int32>?,
                                   _ out_end: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
         let d = try Marshal.date(date, "date")
         let t = h.value.term(containing: d)
-        out_index?.pointee = t.flatMap { h.value.terms.firstIndex(of: $0) }.map(Int32.init) ?? -1
+        out_index?.pointee = t.flatMap { h.value.terms.firstIndex(of: $0) }.map(Int64.init) ?? -1
         out_school_year?.pointee = t.map { Int32($0.schoolYear) } ?? 0
         out_start?.pointee = t?.start.yyyymmdd ?? 0
         out_end?.pointee = t?.end.yyyymmdd ?? 0
@@ -352,64 +350,64 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 // MARK: - One child
 
-/// Classifies one child as of `as_of` (YYYYMMDD, not after today) under `policy` and `calendar`.
-/// Marks: `n_marks` (at most 1,000,000) dates (YYYYMMDD) and kcbx_mark_kind codes, any order; of two marks for one
-/// day the later in the arrays wins (reported as a conflict). `leave_from`/`leave_to` (approved
-/// leave spans, 0 = the mark's day) and `leave_slips` (leave-slip references, entries may be NULL)
-/// may be NULL. Facts: `birth_date` (0 unknown), `grade` (1-9, 0 unknown), `registration`
-/// (kcbx_registration), `registration_date` (0 none; required for transfer and graduation),
-/// `expert_opinion` (required for deferral and suspension, else KCBX_STATUS_RULE_VIOLATION),
-/// `fact_bits` (kcbx_child_fact), `group_mask` (bits of kcbx_special_group). A mark on a day that
-/// is not a school day, before birth, or in the future is KCBX_STATUS_INVALID_INPUT naming it.
-/// Free the result with kcbx_classification_free.
+/// Classifies one child as of `as_of` under `policy` and `calendar`. Of two marks for one day the
+/// later in the arrays wins (reported as a conflict). A mark on a day that is not a school day,
+/// before birth, or in the future is KCBX_STATUS_INVALID_INPUT naming it.
+/// @param policy the profile.
+/// @param calendar the school calendar.
+/// @param as_of YYYYMMDD, not after today.
+/// @param options the child's marks and registry facts (kcbx_classify_options,
+///        KCBX_CLASSIFY_OPTIONS_INIT); NULL for a child with no marks and no facts.
+/// @param out_classification receives the result (free with kcbx_classification_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad mark, fact or options version;
+///         KCBX_STATUS_RULE_VIOLATION for a deferral or suspension without the expert opinion.
 @c public func kcbx_classify(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
-                             _ n_marks: Int64, _ mark_dates: UnsafePointer<Int32>?, _ mark_kinds: UnsafePointer<Int32>?,
-                             _ leave_from: UnsafePointer<Int32>?, _ leave_to: UnsafePointer<Int32>?,
-                             _ leave_slips: UnsafePointer<UnsafePointer<CChar>?>?,
-                             _ birth_date: Int32, _ grade: Int32, _ registration: Int32, _ registration_date: Int32,
-                             _ expert_opinion: UnsafePointer<CChar>?, _ fact_bits: UInt32, _ group_mask: UInt32,
+                             _ options: UnsafePointer<kcbx_classify_options>?,
                              _ out_classification: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_classification?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_classification, "out_classification")
         let c = try classifier(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
-        let dates = try Marshal.array(mark_dates, n_marks, "mark_dates", countField: "n_marks", max: Limits.childMarks)
-        let kinds = try Marshal.array(mark_kinds, n_marks, "mark_kinds", countField: "n_marks", max: Limits.childMarks)
-        let lf = try Marshal.optionalArray(leave_from, n_marks, "leave_from", countField: "n_marks", max: Limits.childMarks)
-        let lt = try Marshal.optionalArray(leave_to, n_marks, "leave_to", countField: "n_marks", max: Limits.childMarks)
-        let slips = try Marshal.optionalArray(leave_slips, n_marks, "leave_slips", countField: "n_marks", max: Limits.childMarks)
+        let o = try Options.read(options, "options", current: KCBX_CLASSIFY_OPTIONS_VERSION, initName: "KCBX_CLASSIFY_OPTIONS_INIT")
+            ?? kcbx_classify_options()
+        let n_marks = o.n_marks
+        let dates = try Marshal.array(o.mark_dates, n_marks, "options.mark_dates", countField: "options.n_marks", max: Limits.childMarks)
+        let kinds = try Marshal.array(o.mark_kinds, n_marks, "options.mark_kinds", countField: "options.n_marks", max: Limits.childMarks)
+        let lf = try Marshal.optionalArray(o.leave_from, n_marks, "options.leave_from", countField: "options.n_marks", max: Limits.childMarks)
+        let lt = try Marshal.optionalArray(o.leave_to, n_marks, "options.leave_to", countField: "options.n_marks", max: Limits.childMarks)
+        let slips = try Marshal.optionalArray(o.leave_slips, n_marks, "options.leave_slips", countField: "options.n_marks", max: Limits.childMarks)
         var marks: [AttendanceMark] = []
         marks.reserveCapacity(dates.count)
         for i in 0..<dates.count {
-            let d = try Marshal.date(dates[i], "mark_dates[\(i)]")
-            let k = try MarkKind(code: Int(kinds[i]), field: "mark_kinds[\(i)]")
+            let d = try Marshal.date(dates[i], "options.mark_dates[\(i)]")
+            let k = try MarkKind(code: Int(kinds[i]), field: "options.mark_kinds[\(i)]")
             var m = AttendanceMark(d, k)
-            let from = try lf.flatMap { try Marshal.optionalDate($0[i], "leave_from[\(i)]") }
-            let to = try lt.flatMap { try Marshal.optionalDate($0[i], "leave_to[\(i)]") }
-            let slip = try slips.flatMap { try Marshal.optionalString($0[i], "leave_slips[\(i)]") }
+            let from = try lf.flatMap { try Marshal.optionalDate($0[i], "options.leave_from[\(i)]") }
+            let to = try lt.flatMap { try Marshal.optionalDate($0[i], "options.leave_to[\(i)]") }
+            let slip = try slips.flatMap { try Marshal.optionalString($0[i], "options.leave_slips[\(i)]") }
             if from != nil || to != nil || slip != nil {
                 guard k == .approvedLeave else {
-                    throw KCBXError.invalidInput(field: "leave_from[\(i)]/leave_to[\(i)]/leave_slips[\(i)]", rule: "only an approved-leave mark (kind 1) carries a leave span or slip")
+                    throw KCBXError.invalidInput(field: "options.leave_from[\(i)]/leave_to[\(i)]/leave_slips[\(i)]", rule: "only an approved-leave mark (kind 1) carries a leave span or slip")
                 }
-                m.leave = ApprovedLeave(span: try DateSpan(from: from ?? d, to: to ?? d, field: "leave_to[\(i)]"), slip: slip)
+                m.leave = ApprovedLeave(span: try DateSpan(from: from ?? d, to: to ?? d, field: "options.leave_to[\(i)]"), slip: slip)
             }
             marks.append(m)
         }
         var facts = ChildFacts()
-        facts.birthDate = try Marshal.optionalDate(birth_date, "birth_date")
-        if grade != 0 { facts.grade = Int(grade) }
-        facts.registration = try RegistrationState(code: Int(registration), field: "registration")
-        facts.registrationDate = try Marshal.optionalDate(registration_date, "registration_date")
-        facts.expertOpinion = try Marshal.optionalString(expert_opinion, "expert_opinion")
-        let bits = ChildFactBits(rawValue: fact_bits)
+        facts.birthDate = try Marshal.optionalDate(o.birth_date, "options.birth_date")
+        if o.grade != 0 { facts.grade = Int(o.grade) }
+        facts.registration = try RegistrationState(code: Int(o.registration), field: "options.registration")
+        facts.registrationDate = try Marshal.optionalDate(o.registration_date, "options.registration_date")
+        facts.expertOpinion = try Marshal.optionalString(o.expert_opinion, "options.expert_opinion")
+        let bits = ChildFactBits(rawValue: o.fact_bits)
         guard ChildFactBits.known.isSuperset(of: bits) else {
-            throw KCBXError.invalidInput(field: "fact_bits", rule: "unknown bits 0x\(String(fact_bits & ~ChildFactBits.known.rawValue, radix: 16))")
+            throw KCBXError.invalidInput(field: "options.fact_bits", rule: "unknown bits 0x\(String(o.fact_bits & ~ChildFactBits.known.rawValue, radix: 16))")
         }
         facts.inHouseholdRegistry = !bits.contains(.notInHouseholdRegistry)
         facts.studyingElsewhere = bits.contains(.studyingElsewhere)
         facts.pastDropout = bits.contains(.pastDropout)
-        facts.groups = try Marshal.groupMask(group_mask, "group_mask")
+        facts.groups = try Marshal.groupMask(o.group_mask, "options.group_mask")
         out.pointee = ClassificationHandle.make(try c.classify(marks, facts: facts, asOf: asOf))
     }
 }
@@ -423,41 +421,41 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
                                            _ out_reason: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
-        out_status?.pointee = Int32(c.status.rawValue)
+        out_status?.pointee = kcbx_child_status(c.status).rawValue
         out_since?.pointee = c.since?.yyyymmdd ?? 0
-        out_rule?.pointee = Int32(c.rule.rawValue)
+        out_rule?.pointee = kcbx_rule(c.rule).rawValue
         out_alerts?.pointee = c.alerts.rawValue
         out_risk_flags?.pointee = c.riskFlags.rawValue
-        out_reason?.pointee = c.proposedReason.map { Marshal.reasonCode($0) } ?? 0
+        out_reason?.pointee = kcbx_reason(c.proposedReason).rawValue
     }
 }
 
 /// The open unexcused streak: first day (YYYYMMDD, 0 when none), unexcused school days, clock in
 /// counted calendar days, school days on leave (paused) and unmarked (not counted). Out-params may be NULL.
 @c public func kcbx_classification_streak(_ classification: OpaquePointer?, _ out_start: UnsafeMutablePointer<Int32>?,
-                                          _ out_unexcused_days: UnsafeMutablePointer<Int32>?, _ out_clock_days: UnsafeMutablePointer<Int32>?,
-                                          _ out_leave_days: UnsafeMutablePointer<Int32>?, _ out_unknown_days: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+                                          _ out_unexcused_days: UnsafeMutablePointer<Int64>?, _ out_clock_days: UnsafeMutablePointer<Int64>?,
+                                          _ out_leave_days: UnsafeMutablePointer<Int64>?, _ out_unknown_days: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
         let s = try ClassificationHandle.get(classification, "classification").value.streak
         out_start?.pointee = s?.start.yyyymmdd ?? 0
-        out_unexcused_days?.pointee = Marshal.int32(s?.unexcusedSchoolDays ?? 0)
-        out_clock_days?.pointee = Marshal.int32(s?.clockDays ?? 0)
-        out_leave_days?.pointee = Marshal.int32(s?.leaveSchoolDays ?? 0)
-        out_unknown_days?.pointee = Marshal.int32(s?.unknownSchoolDays ?? 0)
+        out_unexcused_days?.pointee = Int64(s?.unexcusedSchoolDays ?? 0)
+        out_clock_days?.pointee = Int64(s?.clockDays ?? 0)
+        out_leave_days?.pointee = Int64(s?.leaveSchoolDays ?? 0)
+        out_unknown_days?.pointee = Int64(s?.unknownSchoolDays ?? 0)
     }
 }
 
 /// The current term so far: school days, unexcused ones, unmarked ones (missing attendance) and
 /// the number of duplicate marks resolved. Out-params may be NULL.
-@c public func kcbx_classification_term(_ classification: OpaquePointer?, _ out_school_days: UnsafeMutablePointer<Int32>?,
-                                        _ out_unexcused_days: UnsafeMutablePointer<Int32>?, _ out_missing_days: UnsafeMutablePointer<Int32>?,
-                                        _ out_conflicts: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_classification_term(_ classification: OpaquePointer?, _ out_school_days: UnsafeMutablePointer<Int64>?,
+                                        _ out_unexcused_days: UnsafeMutablePointer<Int64>?, _ out_missing_days: UnsafeMutablePointer<Int64>?,
+                                        _ out_conflicts: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
-        out_school_days?.pointee = Marshal.int32(c.termSchoolDays)
-        out_unexcused_days?.pointee = Marshal.int32(c.termUnexcusedDays)
-        out_missing_days?.pointee = Marshal.int32(c.missingDates.count)
-        out_conflicts?.pointee = Marshal.int32(c.conflicts.count)
+        out_school_days?.pointee = Int64(c.termSchoolDays)
+        out_unexcused_days?.pointee = Int64(c.termUnexcusedDays)
+        out_missing_days?.pointee = Int64(c.missingDates.count)
+        out_conflicts?.pointee = Int64(c.conflicts.count)
     }
 }
 
@@ -512,8 +510,8 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         }
         let k = c.conflicts[Int(index)]
         out_date?.pointee = k.date.yyyymmdd
-        out_replaced_kind?.pointee = Int32(k.replaced.rawValue)
-        out_kept_kind?.pointee = Int32(k.kept.rawValue)
+        out_replaced_kind?.pointee = kcbx_mark_kind(k.replaced).rawValue
+        out_kept_kind?.pointee = kcbx_mark_kind(k.kept).rawValue
         out_replaced_index?.pointee = Int64(k.replacedIndex)
         out_kept_index?.pointee = Int64(k.keptIndex)
     }
@@ -540,7 +538,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         let b = try Marshal.date(birth_date, "birth_date"), on = try Marshal.date(on_date, "on_date")
         guard on >= b else { throw KCBXError.invalidInput(field: "on_date", rule: "\(on) is before birth_date \(b)") }
         let r = ReasonCode.outOfSchool(birthDate: b, on: on)
-        try Marshal.out(out_reason, "out_reason").pointee = r.map { Marshal.reasonCode($0) } ?? 0
+        try Marshal.out(out_reason, "out_reason").pointee = kcbx_reason(r).rawValue
     }
 }
 
@@ -558,55 +556,53 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 // MARK: - Bulk
 
-/// Classifies every child in one call from columns. `as_of` is YYYYMMDD; every other date is in
-/// `encoding` (kcbx_date_encoding). Children (n_children rows; each column may be NULL = the
-/// default for all: ids = row index, no birth date, grade unknown, enrolled, no date, resident,
-/// no groups, no expert opinion): `child_ids`, `birth_dates`, `grades` (0-9), `registrations`
-/// (kcbx_registration), `registration_dates`, `fact_bits` (kcbx_child_fact), `group_masks`,
-/// `expert_opinions` (strings, entries may be NULL). Marks (n_marks; `mark_child` row index,
-/// `mark_dates`, `mark_kinds` kcbx_mark_kind must not be NULL when n_marks > 0; `leave_from`/
-/// `leave_to` may be NULL): any order, fastest grouped by child and sorted by date. The first bad
-/// mark (lowest index) or child (lowest row) fails the call with a message naming it.
-/// At most 100,000,000 children and 2,147,483,646 marks per call (KCBX_STATUS_INVALID_INPUT
-/// beyond); when the memory for the table cannot be had the call returns KCBX_STATUS_STORAGE
-/// ("out of memory ...") rather than aborting. Free the table with kcbx_table_free.
-@c public func kcbx_classify_many(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32, _ encoding: Int32,
-                                  _ n_children: Int64, _ child_ids: UnsafePointer<Int64>?, _ birth_dates: UnsafePointer<Int32>?,
-                                  _ grades: UnsafePointer<Int8>?, _ registrations: UnsafePointer<Int8>?,
-                                  _ registration_dates: UnsafePointer<Int32>?, _ fact_bits: UnsafePointer<UInt32>?,
-                                  _ group_masks: UnsafePointer<UInt32>?, _ expert_opinions: UnsafePointer<UnsafePointer<CChar>?>?,
-                                  _ n_marks: Int64, _ mark_child: UnsafePointer<Int32>?, _ mark_dates: UnsafePointer<Int32>?,
-                                  _ mark_kinds: UnsafePointer<Int8>?, _ leave_from: UnsafePointer<Int32>?, _ leave_to: UnsafePointer<Int32>?,
+/// Classifies every child in one call from columns (kcbx_classify_many_options): any order of
+/// marks, fastest grouped by child and sorted by date. The first bad mark (lowest index) or child
+/// (lowest row) fails the call with a message naming it. At most 100,000,000 children and
+/// 2,147,483,646 marks per call (KCBX_STATUS_INVALID_INPUT beyond); when the memory for the table
+/// cannot be had the call returns KCBX_STATUS_STORAGE ("out of memory ...") rather than aborting.
+/// @param policy the profile.
+/// @param calendar the school calendar.
+/// @param as_of YYYYMMDD (every other date is in `options->encoding`).
+/// @param options the child and mark columns (KCBX_CLASSIFY_MANY_OPTIONS_INIT); NULL for none
+///        (an empty table).
+/// @param out_table receives the table (free with kcbx_table_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_STORAGE when out of memory.
+@c public func kcbx_classify_many(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
+                                  _ options: UnsafePointer<kcbx_classify_many_options>?,
                                   _ out_table: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_table?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_table, "out_table")
         let c = try classifier(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
-        let enc = try Marshal.encoding(encoding)
-        let nChildren = try Marshal.count(n_children, "n_children", max: Int64(ChildColumns.maxCount))
+        let o = try Options.read(options, "options", current: KCBX_CLASSIFY_MANY_OPTIONS_VERSION,
+                                 initName: "KCBX_CLASSIFY_MANY_OPTIONS_INIT") ?? kcbx_classify_many_options()
+        let enc = try Marshal.encoding(o.encoding)
+        let n_children = o.n_children, n_marks = o.n_marks
+        let nChildren = try Marshal.count(n_children, "options.n_children", max: Int64(ChildColumns.maxCount))
         func col<T>(_ p: UnsafePointer<T>?, _ name: String) throws -> UnsafeBufferPointer<T>? {
-            try Marshal.optionalArray(p, n_children, name, countField: "n_children", max: Int64(ChildColumns.maxCount))
+            try Marshal.optionalArray(p, n_children, "options.\(name)", countField: "options.n_children", max: Int64(ChildColumns.maxCount))
         }
         func markCol<T>(_ p: UnsafePointer<T>?, _ name: String) throws -> UnsafeBufferPointer<T> {
-            try Marshal.array(p, n_marks, name, countField: "n_marks", max: Int64(MarkColumns.maxCount))
+            try Marshal.array(p, n_marks, "options.\(name)", countField: "options.n_marks", max: Int64(MarkColumns.maxCount))
         }
         func optionalMarkCol<T>(_ p: UnsafePointer<T>?, _ name: String) throws -> UnsafeBufferPointer<T>? {
-            try Marshal.optionalArray(p, n_marks, name, countField: "n_marks", max: Int64(MarkColumns.maxCount))
+            try Marshal.optionalArray(p, n_marks, "options.\(name)", countField: "options.n_marks", max: Int64(MarkColumns.maxCount))
         }
-        let opinions = try col(expert_opinions, "expert_opinions")
+        let opinions = try col(o.expert_opinions, "expert_opinions")
         if let opinions {
-            for i in 0..<opinions.count { _ = try Marshal.optionalString(opinions[i], "expert_opinions[\(i)]") }
+            for i in 0..<opinions.count { _ = try Marshal.optionalString(opinions[i], "options.expert_opinions[\(i)]") }
         }
-        let children = ChildColumns(count: nChildren, ids: try col(child_ids, "child_ids"), birthDate: try col(birth_dates, "birth_dates"),
-                                    grade: try col(grades, "grades"), registration: try col(registrations, "registrations"),
-                                    registrationDate: try col(registration_dates, "registration_dates"), factBits: try col(fact_bits, "fact_bits"),
-                                    groupMask: try col(group_masks, "group_masks"),
+        let children = ChildColumns(count: nChildren, ids: try col(o.child_ids, "child_ids"), birthDate: try col(o.birth_dates, "birth_dates"),
+                                    grade: try col(o.grades, "grades"), registration: try col(o.registrations, "registrations"),
+                                    registrationDate: try col(o.registration_dates, "registration_dates"),
+                                    factBits: try col(o.fact_bits, "fact_bits"), groupMask: try col(o.group_masks, "group_masks"),
                                     expertOpinion: opinions.map { o in { i in o[i].flatMap { String(validatingCString: $0) } } },
                                     encoding: enc)
-        let marks = MarkColumns(child: try markCol(mark_child, "mark_child"), date: try markCol(mark_dates, "mark_dates"),
-                                kind: try markCol(mark_kinds, "mark_kinds"), leaveFrom: try optionalMarkCol(leave_from, "leave_from"),
-                                leaveTo: try optionalMarkCol(leave_to, "leave_to"), encoding: enc)
+        let marks = MarkColumns(child: try markCol(o.mark_child, "mark_child"), date: try markCol(o.mark_dates, "mark_dates"),
+                                kind: try markCol(o.mark_kinds, "mark_kinds"), leaveFrom: try optionalMarkCol(o.leave_from, "leave_from"),
+                                leaveTo: try optionalMarkCol(o.leave_to, "leave_to"), encoding: enc)
         out.pointee = TableHandle.make(try c.classifyMany(children: children, marks: marks, asOf: asOf))
     }
 }

@@ -63,7 +63,7 @@ extension String {
 /// neutralised) to `path` under the file policy of kcbx_ledger_export_csv; `states` and `full_ids`
 /// as in kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
 @c public func kcbx_due_csv(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
-                            _ path: UnsafePointer<CChar>?, _ out_rows: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+                            _ path: UnsafePointer<CChar>?, _ out_rows: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let date = try Marshal.date(as_of, "as_of")
@@ -72,23 +72,7 @@ extension String {
         try SafeFile.check(p)
         let list = try l.due(asOf: date, states: try EscalationMarshal.states(states), fullIDs: full)
         try list.writeCSV(to: p)
-        out_rows?.pointee = Int32(clamping: list.count)
-    }
-}
-
-/// Records an action that discharges an obligation of case `case_id` on `date`: "home_visit",
-/// "guardian_contact", "guardian_refusal" (starts the four steps), "education", "return_notice",
-/// "administrative_penalty", "court_application" (the four steps, refused out of order: 004
-/// 二（七）4), "persuasion_visit", "cross_region_letter", "expert_assessment", "three_line_report",
-/// "referral" (with `department`, e.g. "police"; NULL otherwise) or "note". `note` may be NULL.
-@c public func kcbx_due_record_action(_ ledger: OpaquePointer?, _ case_id: Int64, _ action: UnsafePointer<CChar>?,
-                                      _ department: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
-    guarded {
-        let l = try LedgerHandle.get(ledger, "ledger").value
-        let a: LedgerAction = try LedgerMarshal.code(action, "action")
-        let d: Department? = department == nil ? nil : try LedgerMarshal.code(department, "department")
-        try l.recordAction(try LedgerMarshal.caseID(case_id), a, department: d, on: try Marshal.date(date, "date"),
-                                     note: try LedgerMarshal.text(note, "note"))
+        out_rows?.pointee = Int64(list.count)
     }
 }
 

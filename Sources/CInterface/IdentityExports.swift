@@ -36,9 +36,9 @@ import KCBXCore
         case let .success(id):
             out_region_code?.pointee = id.regionNumber
             out_birth_date?.pointee = id.birthDate.yyyymmdd
-            out_sex?.pointee = id.sex.rawValue
+            out_sex?.pointee = kcbx_sex(id.sex).rawValue
         case let .failure(f):
-            out_problem?.pointee = f.problem.rawValue
+            out_problem?.pointee = kcbx_id_problem(f.problem).rawValue
             throw f.error
         }
     }
@@ -65,7 +65,7 @@ import KCBXCore
     out_body?.pointee = nil
     return guarded {
         let n = try StudentRegistryNumber(try Marshal.string(text, "text"), asOf: try Marshal.optionalDate(as_of, "as_of"))
-        out_kind?.pointee = n.kind.rawValue
+        out_kind?.pointee = kcbx_registry_kind(n.kind).rawValue
         if let out_body {
             switch n {
             case let .resident(id): try Marshal.give(id.text, to: out_body)
@@ -93,6 +93,6 @@ import KCBXCore
         out_entry_year?.pointee = Int32(clamping: a.entryYear)
         out_compulsory?.pointee = a.isCompulsoryAge(on: on) ? 1 : 0
         out_grade?.pointee = Int32(clamping: a.expectedGrade(on: on))
-        out_stage?.pointee = a.expectedStage(on: on).rawValue
+        out_stage?.pointee = kcbx_stage(a.expectedStage(on: on)).rawValue
     }
 }

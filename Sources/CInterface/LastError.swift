@@ -3,23 +3,44 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import KCBXCore
 
-/// The thread-local last-error message behind kcbx_last_error_message(), kept in a pthread key
-/// whose destructor frees the message when the thread exits.
+/// The thread-local last error behind kcbx_last_error_message(), kcbx_last_error_field() and
+/// kcbx_last_error_rule(): three strings, each in a pthread key whose destructor frees it when the
+/// thread exits. Set and cleared together.
 enum LastError {
-    static let key: pthread_key_t = {
+    enum Part: Int { case message = 0, field = 1, rule = 2 }
+
+    static let keys: [pthread_key_t] = (0..<3).map { _ in
         var k = pthread_key_t()
         pthread_key_create(&k) { free($0) }
         return k
-    }()
+    }
 
     /// The most bytes of a message kept; longer ones (an error quoting a 10 MB argument) are cut on a
     /// character boundary with a note of how much was cut, so no input is echoed unbounded.
     static let limit = 2048
 
-    static func set(_ message: String) {
+    static func set(_ message: String) { set(message, field: "", rule: "") }
+
+    static func set(_ message: String, field: String, rule: String) {
+        store(.message, message)
+        store(.field, field)
+        store(.rule, rule)
+    }
+
+    static func set(_ error: Error) {
+        if let e = error as? KCBXError {
+            set(String(describing: e), field: e.field, rule: e.rule)
+        } else {
+            set(String(describing: error))
+        }
+    }
+
+    private static func store(_ part: Part, _ text: String) {
+        let key = keys[part.rawValue]
         free(pthread_getspecific(key))
-        pthread_setspecific(key, strdup(bounded(message)))
+        pthread_setspecific(key, text.isEmpty ? nil : strdup(bounded(text)))
     }
 
     static func bounded(_ message: String) -> String {
@@ -36,21 +57,39 @@ enum LastError {
     }
 
     static func clear() {
-        if let p = pthread_getspecific(key) {
-            free(p)
-            pthread_setspecific(key, nil)
+        for key in keys {
+            if let p = pthread_getspecific(key) {
+                free(p)
+                pthread_setspecific(key, nil)
+            }
         }
     }
 
-    static var message: UnsafePointer<CChar>? {
-        pthread_getspecific(key).map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) }
+    static func text(_ part: Part) -> UnsafePointer<CChar>? {
+        pthread_getspecific(keys[part.rawValue]).map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) }
     }
+
+    static var message: UnsafePointer<CChar>? { text(.message) }
 }
 
 /// The message of the last failed kcbx_* call on this thread, or "" when it succeeded.
 /// The text stays valid until the next kcbx_* call on the same thread; do not free it.
 @c public func kcbx_last_error_message() -> UnsafePointer<CChar> {
     LastError.message ?? Empty.string
+}
+
+/// The field (input, parameter or thing) the last failed kcbx_* call on this thread was about,
+/// e.g. "as_of", "options.version", "case", "actor"; "" when it succeeded or the error names
+/// none (storage, integrity). Valid and owned as kcbx_last_error_message(); set and cleared with it.
+@c public func kcbx_last_error_field() -> UnsafePointer<CChar> {
+    LastError.text(.field) ?? Empty.string
+}
+
+/// The rule the last failed kcbx_* call on this thread broke: what the field must satisfy, or the
+/// seed clause a domain rule cites (KCBX_STATUS_RULE_VIOLATION); "" when it succeeded or the error
+/// names none. Valid and owned as kcbx_last_error_message(); set and cleared with it.
+@c public func kcbx_last_error_rule() -> UnsafePointer<CChar> {
+    LastError.text(.rule) ?? Empty.string
 }
 
 enum Empty {

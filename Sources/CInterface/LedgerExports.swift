@@ -80,7 +80,7 @@ enum LedgerMarshal {
 /// Opens (creating when missing) the ledger file at `path` under `policy`, acting as the unit
 /// `actor_level` ("school", "township", "county", "city", "province", "class_teacher", "village",
 /// "department") with code `actor_unit` (school id; 9-digit township; 6-digit GB/T 2260 code) and
-/// person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_close.
+/// person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_free.
 @c public func kcbx_ledger_open(_ path: UnsafePointer<CChar>?, _ policy: OpaquePointer?,
                                 _ actor_level: UnsafePointer<CChar>?, _ actor_unit: UnsafePointer<CChar>?,
                                 _ actor_person: UnsafePointer<CChar>?, _ actor_role: UnsafePointer<CChar>?,
@@ -95,10 +95,7 @@ enum LedgerMarshal {
     }
 }
 
-/// Closes a ledger handle. Accepts NULL.
-@c public func kcbx_ledger_close(_ ledger: OpaquePointer?) { LedgerHandle.release(ledger) }
-
-/// Same as kcbx_ledger_close (the kcbx_<type>_free convention). Accepts NULL.
+/// Closes the ledger and frees its handle. Accepts NULL.
 @c public func kcbx_ledger_free(_ ledger: OpaquePointer?) { LedgerHandle.release(ledger) }
 
 /// Imports roster rows from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or
@@ -136,9 +133,9 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 /// kinds (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early), all or nothing. Needs
 /// the school calendar. `*out_report_json` receives {"rows","changed","unchanged","conflicts"} or
 /// {"problems":[...]} (rows numbered from 1).
-@c public func kcbx_ledger_import_marks(_ ledger: OpaquePointer?, _ count: Int32,
+@c public func kcbx_ledger_import_marks(_ ledger: OpaquePointer?, _ count: Int64,
                                         _ students: UnsafePointer<UnsafePointer<CChar>?>?, _ dates: UnsafePointer<Int32>?,
-                                        _ kinds: UnsafePointer<Int32>?,
+                                        _ kinds: UnsafePointer<Int8>?,
                                         _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     LedgerMarshal.runImport(out_report_json) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -189,9 +186,16 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Opens a case for the student with key `student` (resident ID or L number); `kind` is
-/// "out_of_school", "suspected_dropout" or "dropout"; `date` YYYYMMDD; `note` and `out_case_id` may be NULL.
-/// A child with an earlier closed case gets a case flagged as a relapse (反弹).
+/// Opens a case for a student; a child with an earlier closed case gets a case flagged as a
+/// relapse (反弹).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param student the student's key (resident ID or L number).
+/// @param kind "out_of_school", "suspected_dropout" or "dropout".
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @param out_case_id receives the new case's id; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION (e.g. an out-of-school
+///         case for a child not of school age); KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_open(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ kind: UnsafePointer<CChar>?,
                                      _ date: Int32, _ note: UnsafePointer<CChar>?, _ out_case_id: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -202,7 +206,14 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Verifies a suspected case with its reason code "A".."T" (seed 001 附件1).
+/// Verifies a suspected case with its reason code (seed 001 附件1).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param reason "A".."T".
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_verify(_ ledger: OpaquePointer?, _ case_id: Int64, _ reason: UnsafePointer<CChar>?,
                                        _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -211,7 +222,14 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Dismisses a suspected case; `why` is "transferred", "studying_elsewhere" or "data_error".
+/// Dismisses a suspected case.
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param why "transferred", "studying_elsewhere" or "data_error".
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_dismiss(_ ledger: OpaquePointer?, _ case_id: Int64, _ why: UnsafePointer<CChar>?,
                                         _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -220,8 +238,15 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Starts or resumes persuasion with the per-child plan (一人一案) and assigned person (人盯人);
-/// either may be NULL unless the profile requires it (per_child_plan, one_to_one_assignment).
+/// Starts or resumes persuasion (劝返).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param plan the per-child plan (一人一案); may be NULL unless the profile requires it (per_child_plan).
+/// @param person the assigned person (人盯人); may be NULL unless the profile requires it (one_to_one_assignment).
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_persuade(_ ledger: OpaquePointer?, _ case_id: Int64, _ plan: UnsafePointer<CChar>?,
                                          _ person: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -231,8 +256,16 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Records the return to `school` on `date` with `placement` ("original_school", "other_school",
-/// "special_school", "regular_class", "home_delivered", "separate_class").
+/// Records the child's return (复学) and placement (安置, 000 二（四）).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param school the school the child returned to.
+/// @param placement "original_school", "other_school", "special_school", "regular_class",
+///        "home_delivered" or "separate_class".
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_return(_ ledger: OpaquePointer?, _ case_id: Int64, _ school: UnsafePointer<CChar>?,
                                        _ placement: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -242,17 +275,29 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Closes (销号) a returned case as of `date` when the child stayed: attended at least
-/// closure_attended_days of the closure_window_days school days from the return (稳得住, 000).
-/// Closing early is KCBX_STATUS_RULE_VIOLATION with the counts in the message.
+/// Closes (销号) a returned case when the child stayed: attended at least closure_attended_days of
+/// the closure_window_days school days from the return (稳得住, 000 三（二）).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_RULE_VIOLATION when closing early (the counts in the message);
+///         KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_close(_ ledger: OpaquePointer?, _ case_id: Int64, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
         try l.closeCase(try LedgerMarshal.caseID(case_id), asOf: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
     }
 }
 
-/// Puts a case in an exempt state, `exemption` "deferred" (缓学) or "suspended" (休学), with the
-/// expert panel's opinion reference `opinion` (seed 002: refused without it).
+/// Puts a case in an exempt state (seed 002: refused without the expert panel's opinion).
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param exemption "deferred" (缓学) or "suspended" (休学).
+/// @param opinion the expert panel's opinion reference; required.
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_exempt(_ ledger: OpaquePointer?, _ case_id: Int64, _ exemption: UnsafePointer<CChar>?,
                                        _ opinion: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
@@ -262,26 +307,43 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
     }
 }
 
-/// Records an action on a case, as `kcbx_due_record_action` with no department (one write path,
-/// `Ledger.recordAction`): "home_visit", "guardian_contact", "guardian_refusal", "education",
-/// "return_notice", "administrative_penalty", "court_application" (the four steps, refused out of
-/// order with KCBX_STATUS_RULE_VIOLATION: 004 二（七）4), "persuasion_visit", "cross_region_letter",
-/// "expert_assessment", "three_line_report" or "note" (a referral needs `kcbx_due_record_action`).
+/// Records an action on case `case_id` on `date`: the one write path for actions
+/// (`Ledger.recordAction`; ABI 1's kcbx_due_record_action is this function).
+/// @param ledger the ledger.
+/// @param case_id the case.
+/// @param action "home_visit", "guardian_contact", "guardian_refusal" (starts the four steps),
+///        "education", "return_notice", "administrative_penalty", "court_application" (the four
+///        steps, refused out of order with KCBX_STATUS_RULE_VIOLATION: 004 二（七）4),
+///        "persuasion_visit", "cross_region_letter", "expert_assessment", "three_line_report",
+///        "referral" or "note".
+/// @param department for a "referral" the department referred to (e.g. "police"); else NULL.
+/// @param date YYYYMMDD.
+/// @param note may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION;
+///         KCBX_STATUS_PERMISSION_DENIED outside the actor's jurisdiction.
 @c public func kcbx_ledger_case_action(_ ledger: OpaquePointer?, _ case_id: Int64, _ action: UnsafePointer<CChar>?,
-                                       _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
-    LedgerMarshal.caseOp(ledger) { l in
-        try l.recordAction(try LedgerMarshal.caseID(case_id), try LedgerMarshal.code(action, "action"),
-                           on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
+                                       _ department: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+    guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let a: LedgerAction = try LedgerMarshal.code(action, "action")
+        let d: Department? = department == nil ? nil : try LedgerMarshal.code(department, "department")
+        try l.recordAction(try LedgerMarshal.caseID(case_id), a, department: d, on: try Marshal.date(date, "date"),
+                           note: try LedgerMarshal.text(note, "note"))
     }
 }
 
-/// A case's status and kind; out-params may be NULL.
+/// A case's status and kind.
+/// @param ledger the ledger (the actor must cover the case's school or unit).
+/// @param case_id the case (positive).
+/// @param out_status receives the kcbx_case_status; may be NULL.
+/// @param out_kind receives the kcbx_case_kind; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_status(_ ledger: OpaquePointer?, _ case_id: Int64,
                                        _ out_status: UnsafeMutablePointer<Int32>?, _ out_kind: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
         let c = try l.ledgerCase(try LedgerMarshal.caseID(case_id))
-        out_status?.pointee = Int32(clamping: (LedgerCaseStatus.allCases.firstIndex(of: c.status) ?? -1) + 1)
-        out_kind?.pointee = Int32(clamping: (LedgerCaseKind.allCases.firstIndex(of: c.kind) ?? -1) + 1)
+        out_status?.pointee = kcbx_case_status(c.status).rawValue
+        out_kind?.pointee = kcbx_case_kind(c.kind).rawValue
     }
 }
 
@@ -323,21 +385,47 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 /// less umask); content goes to a temporary file in the same directory and is renamed over `path`.
 @c public func kcbx_ledger_export_csv(_ ledger: OpaquePointer?, _ format: UnsafePointer<CChar>?, _ filter_json: UnsafePointer<CChar>?,
                                       _ full_ids: Int32, _ as_of: Int32, _ path: UnsafePointer<CChar>?,
-                                      _ out_rows: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+                                      _ out_rows: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let f: LedgerExportFormat = try LedgerMarshal.code(format, "format")
         let n = try l.exportCSV(f, to: try Marshal.string(path, "path"), filter: try LedgerMarshal.filter(filter_json),
                                 fullIDs: try LedgerMarshal.fullIDs(full_ids), asOf: try Marshal.optionalDate(as_of, "as_of"))
-        out_rows?.pointee = Int32(clamping: n)
+        out_rows?.pointee = Int64(n)
     }
 }
 
-/// Classifies every student in the actor's jurisdiction as of `as_of` (YYYYMMDD) and opens,
-/// promotes or flags cases; a second sweep for the same date changes nothing.
-/// `*out_summary_json` (may be NULL) receives the counts and the cases touched (skipped students'
-/// keys masked).
+/// Classifies every student in the actor's jurisdiction as of `as_of` and opens, promotes or flags
+/// cases; a second sweep for the same date changes nothing.
+/// @param ledger the ledger.
+/// @param as_of YYYYMMDD, not after today.
+/// @param out_summary_report receives the summary as a table (free with kcbx_report_free) with
+///        columns item, key, value, one row per fact: ("as_of", "", date), ("classified", "", n),
+///        ("status", status, n) per status, ("opened" | "relapse" | "promoted" | "flagged", "", case id)
+///        per case touched, ("skipped", masked key, why), ("profile", id, hash); may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad date; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_sweep(_ ledger: OpaquePointer?, _ as_of: Int32,
+                                 _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    out_summary_report?.pointee = nil
+    return guarded {
+        let l = try LedgerHandle.get(ledger, "ledger").value
+        let s = try l.sweep(asOf: try Marshal.date(as_of, "as_of")).disclosed(.masked)
+        guard let out_summary_report else { return }
+        var rows: [[String]] = [["as_of", "", s.asOf.description], ["classified", "", String(s.classified)]]
+        rows += s.statuses.sorted { $0.key < $1.key }.map { ["status", $0.key, String($0.value)] }
+        for (item, ids) in [("opened", s.opened), ("relapse", s.relapses), ("promoted", s.promoted), ("flagged", s.flagged)] {
+            rows += ids.map { [item, "", String($0)] }
+        }
+        rows += s.skipped.sorted { $0.key < $1.key }.map { ["skipped", $0.key, $0.value] }
+        rows.append(["profile", s.profile, s.profileHash])
+        out_summary_report.pointee = ReportHandle.make(ReportTable(title: "sweep", headers: ["item", "key", "value"], rows: rows,
+                                                                   asOf: s.asOf))
+    }
+}
+
+/// As kcbx_ledger_sweep, with the summary as JSON: `*out_summary_json` (may be NULL) receives the
+/// counts and the cases touched (skipped students' keys masked).
+@c public func kcbx_ledger_sweep_json(_ ledger: OpaquePointer?, _ as_of: Int32,
                                  _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_summary_json?.pointee = nil
     return guarded {

@@ -71,7 +71,7 @@ enum HeadMarshal {
 /// Opens the ledger at `path` and records that the profile in force is now `policy` (a
 /// `profile.changed` event with `reason`, old and new id and hash). Needs an actor of county level
 /// or above; a lower actor's attempt fails with KCBX_STATUS_PERMISSION_DENIED and is recorded.
-/// Free the handle with kcbx_ledger_close.
+/// Free the handle with kcbx_ledger_free.
 @c public func kcbx_ledger_change_profile(_ path: UnsafePointer<CChar>?, _ policy: OpaquePointer?,
                                           _ actor_level: UnsafePointer<CChar>?, _ actor_unit: UnsafePointer<CChar>?,
                                           _ actor_person: UnsafePointer<CChar>?, _ actor_role: UnsafePointer<CChar>?,

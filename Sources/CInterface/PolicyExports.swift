@@ -27,8 +27,9 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
     return p
 }
 
-/// The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free).
-@c public func kcbx_policy_names(_ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+/// The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free); kcbx_policy_names
+/// gives them as a table.
+@c public func kcbx_policy_names_json(_ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     guarded {
         try Marshal.give(JSONValue.array(PolicyProfile.builtinNames.map { .string($0) }).serialized(pretty: false), to: try Marshal.out(out_json, "out_json"))
     }
@@ -79,9 +80,7 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
         guard k.kind == .duration else { throw KCBXError.invalidInput(field: "key", rule: "'\(k.rawValue)' is a \(k.kind.rawValue), not a duration") }
         let d = p.value.duration(k)
         out_amount?.pointee = Int32(clamping: d?.amount ?? 0)
-        out_unit?.pointee = d.map { u -> Int32 in
-            switch u.unit { case .calendarDays: return 1; case .schoolDays: return 2; case .calendarMonths: return 3 }
-        } ?? kcbx_duration_unit.off.rawValue
+        out_unit?.pointee = kcbx_duration_unit(d?.unit).rawValue
     }
 }
 
@@ -108,11 +107,7 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
     return guarded {
         let p = try PolicyHandle.get(policy, "policy"), k = try parameterKey(key)
         let prov = p.value[k].provenance
-        switch prov {
-        case .document: out_kind?.pointee = kcbx_provenance.document.rawValue
-        case .defaulted: out_kind?.pointee = kcbx_provenance.defaulted.rawValue
-        case .file: out_kind?.pointee = kcbx_provenance.file.rawValue
-        }
+        out_kind?.pointee = kcbx_provenance(prov).rawValue
         if let out_citation { try Marshal.give(prov.citation, to: out_citation) }
     }
 }

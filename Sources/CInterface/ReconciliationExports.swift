@@ -1,53 +1,39 @@
+import KCBXCTypes
 import KCBXCore
 
-/// 四查三比对 from CSV files (column sets in docs/data-formats.md): household registry and
-/// student registry are required; the attending, poverty, “三类” and dropout lists (one column
-/// `resident_id`) may be NULL. `region_prefix` is the unit's region code or prefix (e.g. "640422").
-/// `*out_findings_report` gets one row per finding with its reason; `*out_summary_report` (may be NULL) the four
-/// counts and the count of each finding kind. Free both with kcbx_report_free.
+/// 四查三比对 from CSV files (column sets in docs/data-formats.md).
+/// @param region_prefix the unit's region code or prefix (e.g. "640422").
+/// @param as_of the date of the comparison, YYYYMMDD (ages, school age).
+/// @param household_csv the household registry (户籍); required.
+/// @param students_csv the student registry (学籍); required.
+/// @param options the optional lists, the township census and a progress callback
+///        (kcbx_reconcile_options, KCBX_RECONCILE_OPTIONS_INIT); NULL for none.
+/// @param out_findings_report receives one row per finding with its reason (free with kcbx_report_free).
+/// @param out_summary_report receives the four counts and the count of each finding kind; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad file, row or options version.
 @c public func kcbx_reconcile_csv(_ region_prefix: UnsafePointer<CChar>?, _ as_of: Int32,
                                   _ household_csv: UnsafePointer<CChar>?, _ students_csv: UnsafePointer<CChar>?,
-                                  _ attending_csv: UnsafePointer<CChar>?, _ poverty_csv: UnsafePointer<CChar>?,
-                                  _ three_kinds_csv: UnsafePointer<CChar>?, _ dropouts_csv: UnsafePointer<CChar>?,
+                                  _ options: UnsafePointer<kcbx_reconcile_options>?,
                                   _ out_findings_report: UnsafeMutablePointer<OpaquePointer?>?,
                                   _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
-    kcbx_reconcile_csv_progress(region_prefix, as_of, household_csv, students_csv, attending_csv, poverty_csv, three_kinds_csv,
-                                dropouts_csv, nil, nil, nil, nil, nil, out_findings_report, out_summary_report)
-}
-
-/// As kcbx_reconcile_csv, with three more inputs (each may be NULL): `census_csv`, the township
-/// census of school-age children (乡镇排摸, household columns; children the household registry
-/// lacks are compared too), and the disabled (残疾) and left-behind (留守) lists (column
-/// `resident_id`, named in findings and counted in the summary); and calling
-/// `progress(phase, done, total, user_data)` (may be NULL) as the run
-/// advances, on the calling thread: phase "read" as input files are read (files done/total, read one after the other on the calling thread), then
-/// "household", "students", "out_of_school" every 100,000 records and at each phase's end, and
-/// "poverty" once. `phase` is valid only during the call.
-@c public func kcbx_reconcile_csv_progress(_ region_prefix: UnsafePointer<CChar>?, _ as_of: Int32,
-                                           _ household_csv: UnsafePointer<CChar>?, _ students_csv: UnsafePointer<CChar>?,
-                                           _ attending_csv: UnsafePointer<CChar>?, _ poverty_csv: UnsafePointer<CChar>?,
-                                           _ three_kinds_csv: UnsafePointer<CChar>?, _ dropouts_csv: UnsafePointer<CChar>?,
-                                           _ census_csv: UnsafePointer<CChar>?, _ disabled_csv: UnsafePointer<CChar>?,
-                                           _ left_behind_csv: UnsafePointer<CChar>?,
-                                           _ progress: (@convention(c) (UnsafePointer<CChar>?, Int64, Int64, UnsafeMutableRawPointer?) -> Void)?,
-                                           _ user_data: UnsafeMutableRawPointer?,
-                                           _ out_findings_report: UnsafeMutablePointer<OpaquePointer?>?,
-                                           _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_findings_report?.pointee = nil
     out_summary_report?.pointee = nil
     return guarded {
         let findingsOut = try Marshal.out(out_findings_report, "out_findings_report")
+        let o = try Options.read(options, "options", current: KCBX_RECONCILE_OPTIONS_VERSION, initName: "KCBX_RECONCILE_OPTIONS_INIT")
+            ?? kcbx_reconcile_options()
+        let progress = o.progress, userData = o.user_data
         func report(_ p: ReconciliationProgress) {
             guard let progress else { return }
-            p.phase.withCString { progress($0, Int64(p.done), Int64(p.total), user_data) }
+            p.phase.withCString { progress($0, Int64(p.done), Int64(p.total), userData) }
         }
-        func path(_ p: UnsafePointer<CChar>?, _ field: String) throws -> String? { p == nil ? nil : try Marshal.string(p, field) }
+        func path(_ p: UnsafePointer<CChar>?, _ field: String) throws -> String? { p == nil ? nil : try Marshal.string(p, "options.\(field)") }
         let files = ReconciliationFiles(
             household: try Marshal.string(household_csv, "household_csv"), students: try Marshal.string(students_csv, "students_csv"),
-            attending: try path(attending_csv, "attending_csv"), poverty: try path(poverty_csv, "poverty_csv"),
-            threeKinds: try path(three_kinds_csv, "three_kinds_csv"), dropouts: try path(dropouts_csv, "dropouts_csv"),
-            census: try path(census_csv, "census_csv"), disabled: try path(disabled_csv, "disabled_csv"),
-            leftBehind: try path(left_behind_csv, "left_behind_csv"))
+            attending: try path(o.attending_csv, "attending_csv"), poverty: try path(o.poverty_csv, "poverty_csv"),
+            threeKinds: try path(o.three_kinds_csv, "three_kinds_csv"), dropouts: try path(o.dropouts_csv, "dropouts_csv"),
+            census: try path(o.census_csv, "census_csv"), disabled: try path(o.disabled_csv, "disabled_csv"),
+            leftBehind: try path(o.left_behind_csv, "left_behind_csv"))
         let input = try ReconciliationInput.load(files, regionPrefix: try Marshal.string(region_prefix, "region_prefix"),
                                                  asOf: try Marshal.date(as_of, "as_of"), progress: progress == nil ? nil : report)
         let result = Reconciler.run(input, progress: progress == nil ? nil : report)

@@ -45,7 +45,7 @@ func guarded(_ body: () throws -> Void) -> kcbx_status {
         LastError.clear()
         return .ok
     } catch {
-        LastError.set(String(describing: error))
+        LastError.set(error)
         return kcbx_status(error)
     }
 }

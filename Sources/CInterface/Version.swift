@@ -4,15 +4,15 @@ import Glibc
 
 /// ABI version; the header's KCBX_ABI_VERSION is generated from this constant. Bump it on any
 /// incompatible change to a kcbx_* signature or enum.
-public let kcbxABIVersion: Int32 = 1
+public let kcbxABIVersion: Int32 = 2
 /// Library version (semantic versioning).
-public let kcbxVersion = "0.1.0"
+public let kcbxVersion = "0.2.0"
 
 enum VersionText {
     nonisolated(unsafe) static let cString: UnsafePointer<CChar> = strdup(kcbxVersion).map { UnsafePointer($0) } ?? Empty.string
 }
 
-/// The library version, e.g. "0.1.0". Static storage: do not free.
+/// The library version, e.g. "0.2.0". Static storage: do not free.
 @c public func kcbx_version() -> UnsafePointer<CChar> { VersionText.cString }
 
 /// The ABI version of the loaded library; compare with KCBX_ABI_VERSION from the header.

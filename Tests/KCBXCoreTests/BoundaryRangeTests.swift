@@ -4,6 +4,7 @@
 // allocated; a successful C call ends with the last error cleared whatever a callback did.
 import CInterface
 import Testing
+import KCBXCTypes
 @testable import KCBXCore
 
 private func message(_ body: () throws -> Void) -> String? {
@@ -65,12 +66,17 @@ struct BoundaryRangeTests {
         let json = try calendar2025().json()
         #expect(kcbx_calendar_from_json(json, &cal) == .ok)
         defer { kcbx_policy_free(p); kcbx_calendar_free(cal) }
-        #expect(kcbx_classify_many(p, cal, 20250915, 0, Int64(Int32.max) - 1, nil, nil, nil, nil, nil, nil, nil, nil,
-                                   0, nil, nil, nil, nil, nil, &t) == .invalidInput)
+        var o = kcbx_classify_many_options()
+        #expect(kcbx_classify_many_options_init(&o, UInt32(KCBX_CLASSIFY_MANY_OPTIONS_VERSION)) == .ok)
+        o.n_children = Int64(Int32.max) - 1
+        #expect(kcbx_classify_many(p, cal, 20250915, &o, &t) == .invalidInput)
         #expect(String(cString: kcbx_last_error_message()).contains("n_children"))
         let birth: [Int32] = [Int32.max]
-        #expect(kcbx_classify_many(p, cal, 20250915, 1, 1, nil, birth, nil, nil, nil, nil, nil, nil,
-                                   0, nil, nil, nil, nil, nil, &t) == .invalidInput)
+        let status = birth.withUnsafeBufferPointer { b -> kcbx_status in
+            o.encoding = 1; o.n_children = 1; o.birth_dates = b.baseAddress
+            return kcbx_classify_many(p, cal, 20250915, &o, &t)
+        }
+        #expect(status == .invalidInput)
         #expect(String(cString: kcbx_last_error_message()).contains("birth_date[0]"))
         #expect(t == nil)
     }

@@ -49,3 +49,28 @@ func headerDeclaresTheABI() throws {
     #expect(header.contains("extern \"C\" {"))
     #expect(!header.contains("SWIFT_"))
 }
+
+@Test("Enum values are ABI (issue 12): a header constant that differs from Tests/abi/constants.txt fails gen_header.py --check",
+      .timeLimit(.minutes(5)))
+func headerConstantsArePinned() throws {
+    let golden = try String(contentsOf: packageRoot.appendingPathComponent("Tests/abi/constants.txt"), encoding: .utf8)
+    #expect(golden.contains("\nKCBX_CASE_STATUS_SUSPECTED 1\n"))
+    #expect(golden.contains("\nKCBX_REASON_T 20\n"))
+    let moved = FileManager.default.temporaryDirectory.appendingPathComponent("kcbx-golden-\(getpid()).txt")
+    try golden.replacingOccurrences(of: "\nKCBX_CASE_STATUS_SUSPECTED 1\n", with: "\nKCBX_CASE_STATUS_SUSPECTED 2\n")
+        .write(to: moved, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: moved) }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "scripts/gen_header.py", "--check", "--no-build"]
+    p.environment = ProcessInfo.processInfo.environment.merging(["KCBX_ABI_GOLDEN": moved.path]) { $1 }
+    p.currentDirectoryURL = packageRoot
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus != 0)
+    #expect(text.contains("KCBX_CASE_STATUS_SUSPECTED changed from 2 to 1"), "\(text)")
+}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "check.h"
+#include "options.h"
 
 #define DATA "data/sample/"
 
@@ -29,30 +30,30 @@ static void test_day_numbers(kcbx_policy *p, kcbx_calendar *cal) {
         /* A birth date far outside any calendar: refused, not classified (it trapped in the call,
          * or later in kcbx_table_value when its year no longer fitted YYYYMMDD). */
         birth[0] = bad_days[i];
-        CHECK_STATUS(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, birth, NULL, NULL, NULL, NULL,
+        CHECK_STATUS(classify_columns(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, birth, NULL, NULL, NULL, NULL,
                                         NULL, NULL, 1, child, mark_day, kind, NULL, NULL, &t), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("birth_date[0]");
         CHECK_ERROR_MENTIONS("0001-01-01");
         CHECK(t == NULL, "no table after a refused call");
         /* Without registration the status and its date came from the birth date (SIGILL on reading back). */
-        CHECK_STATUS(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, birth, NULL, no_reg, NULL, NULL,
+        CHECK_STATUS(classify_columns(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, birth, NULL, no_reg, NULL, NULL,
                                         NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, &t), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("birth_date[0]");
         /* The same day number as a registration date. */
         reg_date[0] = bad_days[i];
-        CHECK_STATUS(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, NULL, NULL, reg, reg_date, NULL,
+        CHECK_STATUS(classify_columns(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, NULL, NULL, reg, reg_date, NULL,
                                         NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, &t), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("registration_date[0]");
         /* As a mark's date. */
         mark_day[0] = bad_days[i];
-        CHECK_STATUS(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, NULL, NULL, NULL, NULL, NULL,
+        CHECK_STATUS(classify_columns(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, NULL, NULL, NULL, NULL, NULL,
                                         NULL, NULL, 1, child, mark_day, kind, NULL, NULL, &t), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("marks.date[0]");
         mark_day[0] = 20339;
     }
     /* The valid ends of the range still classify, and read back as YYYYMMDD. */
     birth[0] = 16071; /* 2014-01-01 */
-    CHECK_OK(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, birth, NULL, NULL, NULL, NULL,
+    CHECK_OK(classify_columns(p, cal, 20250915, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, birth, NULL, NULL, NULL, NULL,
                                 NULL, NULL, 1, child, mark_day, kind, NULL, NULL, &t));
     CHECK_OK(kcbx_table_value(t, 0, KCBX_TABLE_COLUMN_STATUS, &value));
     CHECK(value == KCBX_CHILD_STATUS_IN_SCHOOL, "a real birth date in day numbers still classifies");
@@ -76,27 +77,27 @@ static void test_counts(kcbx_policy *p, kcbx_calendar *cal) {
     kcbx_calendar *std = NULL;
     int32_t one[] = {20250908};
     int8_t kind8[] = {0};
-    int32_t kind32[] = {0};
+    int8_t kind32[] = {0};
 
     /* n_children near INT32_MAX with every column defaulted: it passed validation and the table's
      * allocation aborted the host. Now above the documented maximum (100,000,000). */
-    CHECK_STATUS(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, INT32_MAX - 1, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_STATUS(classify_columns(p, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, INT32_MAX - 1, NULL, NULL, NULL, NULL, NULL, NULL,
                                     NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, &t), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("n_children");
-    CHECK_STATUS(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 100000001, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_STATUS(classify_columns(p, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 100000001, NULL, NULL, NULL, NULL, NULL, NULL,
                                     NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, &t), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("100000000");
-    CHECK_STATUS(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, INT64_MAX, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_STATUS(classify_columns(p, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, INT64_MAX, NULL, NULL, NULL, NULL, NULL, NULL,
                                     NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL, &t), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_classify_many(p, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 1, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_STATUS(classify_columns(p, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 1, NULL, NULL, NULL, NULL, NULL, NULL,
                                     NULL, NULL, INT64_MAX, (int32_t[]){0}, one, kind8, NULL, NULL, &t), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("n_marks");
     CHECK(t == NULL, "no table");
     /* One child's marks: at most 1,000,000, checked before the arrays are read. */
-    CHECK_STATUS(kcbx_classify(p, cal, 20250915, INT64_MAX, one, kind32, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c),
+    CHECK_STATUS(classify_child(p, cal, 20250915, INT64_MAX, one, kind32, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c),
                  KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("n_marks");
-    CHECK_STATUS(kcbx_classify(p, cal, 20250915, 1000001, one, kind32, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c),
+    CHECK_STATUS(classify_child(p, cal, 20250915, 1000001, one, kind32, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c),
                  KCBX_STATUS_INVALID_INPUT);
     CHECK(c == NULL, "no classification");
     /* Holidays of one school year: at most 10,000. */
@@ -117,7 +118,7 @@ static void failing_progress(const char *phase, int64_t done, int64_t total, voi
 static void test_progress_leaves_no_error(void) {
     kcbx_report *findings = NULL, *summary = NULL;
     int failures = 0;
-    CHECK_OK(kcbx_reconcile_csv_progress("640422", 20251020, DATA "household.csv", DATA "students.csv", NULL, NULL, NULL, NULL,
+    CHECK_OK(reconcile_lists("640422", 20251020, DATA "household.csv", DATA "students.csv", NULL, NULL, NULL, NULL,
                                          NULL, NULL, NULL, failing_progress, &failures, &findings, &summary));
     CHECK(failures > 0, "the callback's own calls failed");
     CHECK(strcmp(kcbx_last_error_message(), "") == 0, "a successful call leaves no message, whatever its callback did");

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "check.h"
+#include "options.h"
 
 #define COUNT(a) ((int64_t)(sizeof(a) / sizeof((a)[0])))
 
@@ -50,7 +51,8 @@ static kcbx_policy *open_policy(const char *name) {
 
 static void test_calendar(void) {
     kcbx_calendar *cal = open_calendar(), *again = NULL, *bad = NULL, *std = NULL, *file_cal = NULL;
-    int32_t is = -1, index = 0, year = 0, start = 0, end = 0, first = 0, last = 0;
+    int32_t is = -1, year = 0, start = 0, end = 0, first = 0, last = 0;
+    int64_t index = 0;
     int64_t count = -1;
     char *json = NULL;
     char path[64];
@@ -158,7 +160,7 @@ static void test_calendar(void) {
 /* Present on 1-5 Sept 2025 (3 Sept missing, 2 Sept marked twice), unexcused 8-15 Sept. */
 static const int32_t G_DATES[] = {20250901, 20250902, 20250904, 20250905, 20250908, 20250909, 20250910,
                                   20250911, 20250912, 20250915, 20250902};
-static const int32_t G_KINDS[] = {KCBX_MARK_KIND_PRESENT, KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_LATE, KCBX_MARK_KIND_PRESENT,
+static const int8_t G_KINDS[] = {KCBX_MARK_KIND_PRESENT, KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_LATE, KCBX_MARK_KIND_PRESENT,
                                   KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_UNEXCUSED,
                                   KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_PRESENT};
 
@@ -166,15 +168,15 @@ static void test_classify_one(void) {
     kcbx_policy *guyuan = open_policy("guyuan-2021"), *dongchuan = open_policy("dongchuan-2025");
     kcbx_calendar *cal = open_calendar();
     kcbx_classification *c = NULL, *none = NULL;
-    int32_t status = -1, since = -1, rule = -1, reason = -1, start = 0, unexcused = 0, clock = 0, leave = 0, unknown = 0;
-    int32_t school_days = 0, term_unexcused = 0, missing = 0, conflicts = 0, date = 0, replaced = -1, kept = -1;
+    int32_t status = -1, since = -1, rule = -1, reason = -1, start = 0, date = 0, replaced = -1, kept = -1;
+    int64_t unexcused = 0, clock = 0, leave = 0, unknown = 0, school_days = 0, term_unexcused = 0, missing = 0, conflicts = 0;
     uint32_t alerts = 0, flags = 0;
     int64_t replaced_index = -1, kept_index = -1;
     char *text = NULL;
     const uint32_t left_behind = 1u << KCBX_SPECIAL_GROUP_LEFT_BEHIND;
 
     /* 001 附件1 填表说明1: first absence Mon 8 Sept, suspected on Mon 15 Sept. */
-    CHECK_OK(kcbx_classify(guyuan, cal, 20250915, COUNT(G_DATES), G_DATES, G_KINDS, NULL, NULL, NULL,
+    CHECK_OK(classify_child(guyuan, cal, 20250915, COUNT(G_DATES), G_DATES, G_KINDS, NULL, NULL, NULL,
                            20120301, 8, KCBX_REGISTRATION_ENROLLED, 0, NULL, 0, left_behind, &c));
     CHECK_OK(kcbx_classification_summary(c, &status, &since, &rule, &alerts, &flags, &reason));
     CHECK(status == KCBX_CHILD_STATUS_SUSPECTED_DROPOUT, "suspected dropout on 15 Sept");
@@ -214,7 +216,7 @@ static void test_classify_one(void) {
 
     /* 001 附件1 填表说明2 is checked in Swift; here a dropout needs a month more: 15 Oct is still suspected. */
     /* 004 二（三）2: three unexcused school days raise the three-line report under dongchuan-2025. */
-    CHECK_OK(kcbx_classify(dongchuan, cal, 20250910, 7, G_DATES + 4, G_KINDS + 4, NULL, NULL, NULL, 0, 0, KCBX_REGISTRATION_ENROLLED, 0, NULL, 0, 0, &c));
+    CHECK_OK(classify_child(dongchuan, cal, 20250910, 7, G_DATES + 4, G_KINDS + 4, NULL, NULL, NULL, 0, 0, KCBX_REGISTRATION_ENROLLED, 0, NULL, 0, 0, &c));
     CHECK_OK(kcbx_classification_summary(c, &status, &since, &rule, &alerts, NULL, NULL));
     CHECK(status == KCBX_CHILD_STATUS_THREE_LINE_ALERT && since == 20250910 && rule == KCBX_RULE_THREE_LINE_ALERT_AFTER, "three-line alert on the third day");
     CHECK((alerts & KCBX_ALERT_THREE_LINE_REPORT) != 0, "three-line report alert bit");
@@ -226,10 +228,10 @@ static void test_classify_one(void) {
     /* Approved leave with a span and a slip pauses the clock. */
     {
         const int32_t dates[] = {20250908, 20250909, 20250910, 20250915};
-        const int32_t kinds[] = {KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_APPROVED_LEAVE, KCBX_MARK_KIND_UNEXCUSED};
+        const int8_t kinds[] = {KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_APPROVED_LEAVE, KCBX_MARK_KIND_UNEXCUSED};
         const int32_t from[] = {0, 0, 20250910, 0}, to[] = {0, 0, 20250914, 0};
         const char *slips[] = {NULL, NULL, "东川区请假条 2025-0913", NULL};
-        CHECK_OK(kcbx_classify(guyuan, cal, 20250915, 4, dates, kinds, from, to, slips, 0, 0, 0, 0, NULL, 0, 0, &c));
+        CHECK_OK(classify_child(guyuan, cal, 20250915, 4, dates, kinds, from, to, slips, 0, 0, 0, 0, NULL, 0, 0, &c));
         CHECK_OK(kcbx_classification_streak(c, &start, &unexcused, &clock, &leave, &unknown));
         CHECK(start == 20250908 && clock == 3 && leave == 1 && unknown == 0, "leave span pauses 10-14 Sept");
         CHECK_OK(kcbx_classification_summary(c, &status, NULL, &rule, NULL, NULL, NULL));
@@ -239,17 +241,17 @@ static void test_classify_one(void) {
     }
 
     /* 001 附件1 填表说明3: no registration, junior age → out of school, reason B. */
-    CHECK_OK(kcbx_classify(guyuan, cal, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 20120501, 0, KCBX_REGISTRATION_NONE, 0, NULL, 0, 0, &none));
+    CHECK_OK(classify_child(guyuan, cal, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 20120501, 0, KCBX_REGISTRATION_NONE, 0, NULL, 0, 0, &none));
     CHECK_OK(kcbx_classification_summary(none, &status, &since, &rule, NULL, NULL, &reason));
     CHECK(status == KCBX_CHILD_STATUS_OUT_OF_SCHOOL && reason == KCBX_REASON_B && rule == KCBX_RULE_OUT_OF_SCHOOL && since == 20180901, "out of school, B");
     kcbx_classification_free(none);
 
     /* 000, 002: deferral needs the expert panel's opinion. */
-    CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, KCBX_REGISTRATION_DEFERRED, 0, NULL, 0, 0, &c),
+    CHECK_STATUS(classify_child(guyuan, cal, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, KCBX_REGISTRATION_DEFERRED, 0, NULL, 0, 0, &c),
                  KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("expert_opinion");
     CHECK(c == NULL, "no handle on failure");
-    CHECK_OK(kcbx_classify(guyuan, cal, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, KCBX_REGISTRATION_DEFERRED, 20250901,
+    CHECK_OK(classify_child(guyuan, cal, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, KCBX_REGISTRATION_DEFERRED, 20250901,
                            "专家组意见〔2025〕7号", 0, 0, &c));
     CHECK_OK(kcbx_classification_summary(c, &status, &since, NULL, NULL, NULL, NULL));
     CHECK(status == KCBX_CHILD_STATUS_DEFERRED && since == 20250901, "deferred with an opinion");
@@ -259,37 +261,38 @@ static void test_classify_one(void) {
     /* Input errors. */
     {
         const int32_t weekend[] = {20250912, 20250913};
-        const int32_t two[] = {KCBX_MARK_KIND_PRESENT, KCBX_MARK_KIND_UNEXCUSED};
-        const int32_t bad_date[] = {20250931}, bad_kind[] = {7}, one_day[] = {20250908}, present[] = {KCBX_MARK_KIND_PRESENT};
+        const int8_t two[] = {KCBX_MARK_KIND_PRESENT, KCBX_MARK_KIND_UNEXCUSED};
+        const int32_t bad_date[] = {20250931}, one_day[] = {20250908};
+        const int8_t bad_kind[] = {7}, present[] = {KCBX_MARK_KIND_PRESENT};
         const int32_t span[] = {20250908};
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 2, weekend, two, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, 2, weekend, two, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("2025-09-13");
         CHECK_ERROR_MENTIONS("Saturday");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 3, NULL, two, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, 3, NULL, two, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("mark_dates");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 1, bad_date, present, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, 1, bad_date, present, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("mark_dates[0]");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 1, one_day, bad_kind, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, 1, one_day, bad_kind, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("mark_kinds[0]");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 1, one_day, present, span, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, 1, one_day, present, span, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("leave_from[0]");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, -1, one_day, present, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, -1, one_day, present, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("n_marks");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 1, one_day, present, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 64, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, 1, one_day, present, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 64, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("fact_bits");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 1, one_day, present, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 1u << 30, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, 1, one_day, present, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 1u << 30, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("group_mask");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 1, one_day, present, NULL, NULL, NULL, 0, 0, 42, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, 1, one_day, present, NULL, NULL, NULL, 0, 0, 42, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("registration");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20991231, 1, one_day, present, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20991231, 1, one_day, present, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("as_of");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 1, one_day, present, NULL, NULL, NULL, 20250910, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, 1, one_day, present, NULL, NULL, NULL, 20250910, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("birth");
-        CHECK_STATUS(kcbx_classify(NULL, cal, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(NULL, cal, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("policy");
-        CHECK_STATUS(kcbx_classify(guyuan, NULL, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, NULL, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, &c), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("calendar");
-        CHECK_STATUS(kcbx_classify(guyuan, cal, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(classify_child(guyuan, cal, 20250915, 0, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL), KCBX_STATUS_INVALID_INPUT);
         CHECK_ERROR_MENTIONS("out_classification");
         CHECK(c == NULL, "no handle after any failure");
     }
@@ -346,7 +349,7 @@ static void test_classify_many(void) {
     const int8_t day_kinds[] = {KCBX_MARK_KIND_UNEXCUSED, KCBX_MARK_KIND_UNEXCUSED};
     const int32_t weekend[] = {20250908, 20250913};
 
-    CHECK_OK(kcbx_classify_many(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 4, ids, births, grades, regs, NULL, facts, NULL, opinions,
+    CHECK_OK(classify_columns(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 4, ids, births, grades, regs, NULL, facts, NULL, opinions,
                                 COUNT(child), child, dates, kinds, NULL, NULL, &t));
     CHECK_OK(kcbx_table_rows(t, &rows));
     CHECK(rows == 4, "one row per child");
@@ -405,7 +408,7 @@ static void test_classify_many(void) {
     /* Day-number encoding, every child column NULL (defaults). */
     day_dates[0] = day_number(2025, 9, 8);
     day_dates[1] = day_number(2025, 9, 9);
-    CHECK_OK(kcbx_classify_many(guyuan, cal, 20250909, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_OK(classify_columns(guyuan, cal, 20250909, KCBX_DATE_ENCODING_DAY_NUMBER, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                 2, day_child, day_dates, day_kinds, NULL, NULL, &t2));
     CHECK_OK(kcbx_table_value(t2, 0, KCBX_TABLE_COLUMN_STREAK_UNEXCUSED_DAYS, &value));
     CHECK(value == 2, "two unexcused school days");
@@ -415,31 +418,31 @@ static void test_classify_many(void) {
     t2 = NULL;
 
     /* Bulk errors name the column and index. */
-    CHECK_STATUS(kcbx_classify_many(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_STATUS(classify_columns(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                     2, day_child, weekend, day_kinds, NULL, NULL, &t2), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("marks.date[1]");
     CHECK_ERROR_MENTIONS("Saturday");
-    CHECK_STATUS(kcbx_classify_many(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_STATUS(classify_columns(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                     2, NULL, weekend, day_kinds, NULL, NULL, &t2), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("mark_child");
-    CHECK_STATUS(kcbx_classify_many(guyuan, cal, 20250915, 5, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_STATUS(classify_columns(guyuan, cal, 20250915, 5, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                     0, NULL, NULL, NULL, NULL, NULL, &t2), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("encoding");
-    CHECK_STATUS(kcbx_classify_many(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, -3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_STATUS(classify_columns(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, -3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                     0, NULL, NULL, NULL, NULL, NULL, &t2), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("n_children");
     {
         const int8_t deferred[] = {KCBX_REGISTRATION_DEFERRED};
-        CHECK_STATUS(kcbx_classify_many(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 1, NULL, NULL, NULL, deferred, NULL, NULL, NULL, NULL,
+        CHECK_STATUS(classify_columns(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 1, NULL, NULL, NULL, deferred, NULL, NULL, NULL, NULL,
                                         0, NULL, NULL, NULL, NULL, NULL, &t2), KCBX_STATUS_RULE_VIOLATION);
         CHECK_ERROR_MENTIONS("children[0].expert_opinion");
     }
-    CHECK_STATUS(kcbx_classify_many(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_STATUS(classify_columns(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                     0, NULL, NULL, NULL, NULL, NULL, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("out_table");
     CHECK(t2 == NULL, "no table on failure");
     /* Zero children, zero marks: an empty table. */
-    CHECK_OK(kcbx_classify_many(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK_OK(classify_columns(guyuan, cal, 20250915, KCBX_DATE_ENCODING_YYYYMMDD, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                 0, NULL, NULL, NULL, NULL, NULL, &t2));
     CHECK_OK(kcbx_table_rows(t2, &rows));
     CHECK(rows == 0, "empty table");

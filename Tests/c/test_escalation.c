@@ -36,7 +36,7 @@ int main(void) {
     kcbx_policy *policy = NULL, *guyuan = NULL;
     kcbx_ledger *county = NULL, *school = NULL;
     kcbx_calendar *calendar = NULL;
-    int32_t rows = -1;
+    int64_t rows = -1;
     int64_t head_a = 0, head_b = 0, case_id = 1;
     char check = 0;
 
@@ -73,7 +73,8 @@ int main(void) {
     /* Absent without leave from Monday 8 September 2025 through the end of November. */
     {
         const char *keys[60];
-        int32_t dates[60], kinds[60];
+        int32_t dates[60];
+        int8_t kinds[60];
         int n = 0, d;
         const int32_t months[3][2] = { {202509, 30}, {202510, 31}, {202511, 30} };
         int m;
@@ -104,6 +105,23 @@ int main(void) {
     CHECK_STATUS(kcbx_due_record_student_action(school, kid, "education", 20250910, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_due_record_student_action(school, kid, "three_line_report", 20991231, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_OK(kcbx_due_record_student_action(school, kid, "three_line_report", 20250910, "三线报告已报送"));
+    {   /* Typed result: the due list as a table (issue 12). */
+        kcbx_report *due = NULL;
+        int64_t rows = 0, r, found = 0;
+        char *action = NULL, *state = NULL;
+        CHECK_OK(kcbx_due_list(school, 20250910, "done", 0, &due));
+        CHECK_OK(kcbx_report_rows(due, &rows));
+        for (r = 0; r < rows; r++) {
+            CHECK_OK(kcbx_report_cell(due, r, 3, &action));
+            CHECK_OK(kcbx_report_cell(due, r, 14, &state));
+            found += action && state && strcmp(action, "three_line_report") == 0 && strcmp(state, "done") == 0;
+            kcbx_string_free(action); kcbx_string_free(state); action = state = NULL;
+        }
+        CHECK(found == 1, "the three-line report done, read from the table");
+        kcbx_report_free(due);
+        CHECK_STATUS(kcbx_due_list(school, 20250910, "finished", 0, &due), KCBX_STATUS_INVALID_INPUT);
+        CHECK(strcmp(kcbx_last_error_field(), "states") == 0, "states named");
+    }
     CHECK_OK(kcbx_due_json(school, 20250910, "done", 0, &json));
     CHECK(contains(json, "\"action\":\"three_line_report\"") && contains(json, "\"done_on\":\"2025-09-10\""), "report done");
     kcbx_string_free(json); json = NULL;
@@ -112,12 +130,12 @@ int main(void) {
     CHECK_OK(kcbx_ledger_sweep(county, 20250915, NULL));
     CHECK_OK(kcbx_ledger_case_verify(county, case_id, "G", 20250916, NULL));
     CHECK_OK(kcbx_ledger_case_persuade(county, case_id, "一生一案：每周家访", "马老师", 20250916, NULL));
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "education", NULL, 20250917, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "education", NULL, 20250917, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("四步法");
-    CHECK_OK(kcbx_due_record_action(county, case_id, "guardian_refusal", NULL, 20250917, "监护人拒不送学"));
-    CHECK_OK(kcbx_due_record_action(county, case_id, "education", NULL, 20250918, NULL));
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "return_notice", NULL, 20250924, NULL), KCBX_STATUS_RULE_VIOLATION);
-    CHECK_OK(kcbx_due_record_action(county, case_id, "return_notice", NULL, 20250926, "送达《限期复学通知书》"));
+    CHECK_OK(kcbx_ledger_case_action(county, case_id, "guardian_refusal", NULL, 20250917, "监护人拒不送学"));
+    CHECK_OK(kcbx_ledger_case_action(county, case_id, "education", NULL, 20250918, NULL));
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "return_notice", NULL, 20250924, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_OK(kcbx_ledger_case_action(county, case_id, "return_notice", NULL, 20250926, "送达《限期复学通知书》"));
     CHECK_OK(kcbx_due_case_json(county, case_id, 20250926, 0, &json));
     CHECK(contains(json, "\"guardian_deadline\":\"2025-10-11\""), "the notice gives 15 days (return_notice_deadline)");
     kcbx_string_free(json); json = NULL;
@@ -128,11 +146,11 @@ int main(void) {
     CHECK_STATUS(kcbx_due_case_json(county, 99, 20251012, 0, &json), KCBX_STATUS_NOT_FOUND);
 
     /* Referrals name their department. */
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "referral", NULL, 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "referral", NULL, 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("department");
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "referral", "army", 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "home_visit", "police", 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_due_record_action(county, case_id, "dance", NULL, 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "referral", "army", 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "home_visit", "police", 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_case_action(county, case_id, "dance", NULL, 20250917, NULL), KCBX_STATUS_INVALID_INPUT);
 
     /* Escalation: idempotent, attributed; a department may not escalate. */
     CHECK_OK(kcbx_escalate(county, 20250930, 0, &json));
@@ -201,8 +219,8 @@ int main(void) {
     CHECK_STATUS(kcbx_notice_render(NULL, "{}", &text), KCBX_STATUS_INVALID_INPUT);
 
     kcbx_calendar_free(calendar);
-    kcbx_ledger_close(school);
-    kcbx_ledger_close(county);
+    kcbx_ledger_free(school);
+    kcbx_ledger_free(county);
     kcbx_policy_free(policy);
     kcbx_policy_free(guyuan);
     remove(path);

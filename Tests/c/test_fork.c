@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "check.h"
+#include "options.h"
 
 #define DATA "data/sample/"
 enum { CHILDREN = 50 };
@@ -21,7 +22,7 @@ static int out_of_school(void) {
     kcbx_report *findings = NULL;
     int64_t rows = 0;
     int n = 0;
-    if (kcbx_reconcile_csv("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
+    if (reconcile("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
                            DATA "poverty.csv", DATA "three_kinds.csv", NULL, &findings, NULL) != KCBX_STATUS_OK) return -1;
     kcbx_report_rows(findings, &rows);
     for (int64_t r = 0; r < rows; r++) {

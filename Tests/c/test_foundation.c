@@ -216,7 +216,7 @@ static void test_policies(void) {
     size_t i;
 
     fail_once();
-    CHECK_OK(kcbx_policy_names(&json));
+    CHECK_OK(kcbx_policy_names_json(&json));
     CHECK_NO_ERROR();
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
         char quoted[40];
@@ -225,8 +225,20 @@ static void test_policies(void) {
     }
     CHECK(json != NULL && json[0] == '[', "names is a JSON array");
     kcbx_string_free(json);
-    CHECK_STATUS(kcbx_policy_names(NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_policy_names_json(NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_IS("out_json: must not be NULL");
+    {   /* The names as a table (issue 12). */
+        kcbx_report *names = NULL;
+        int64_t rows = 0;
+        char *first = NULL;
+        CHECK_OK(kcbx_policy_names(&names));
+        CHECK_OK(kcbx_report_rows(names, &rows));
+        CHECK(rows == 5, "five built-in profiles");
+        CHECK_OK(kcbx_report_cell(names, 0, 0, &first));
+        CHECK(first && strlen(first) > 0, "a profile id");
+        kcbx_string_free(first);
+        kcbx_report_free(names);
+    }
 
     /* Unknown name, NULLs. */
     p = (kcbx_policy *)1;

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include "check.h"
+#include "options.h"
 
 #define DATA "data/sample/"
 
@@ -43,7 +44,7 @@ static void expect_refused(const char *what, int line, int at_end, const char *i
     kcbx_report *findings = NULL;
     snprintf(path, sizeof path, "%s/kcbx-input-household.csv", tmp && *tmp ? tmp : "/tmp");
     tampered(path, line, at_end, insert, insert_len);
-    CHECK_STATUS(kcbx_reconcile_csv("640422", 20251020, path, DATA "students.csv", NULL, NULL, NULL, NULL, &findings, NULL),
+    CHECK_STATUS(reconcile("640422", 20251020, path, DATA "students.csv", NULL, NULL, NULL, NULL, &findings, NULL),
                  KCBX_STATUS_INVALID_INPUT);
     if (strstr(kcbx_last_error_message(), message) == NULL) fprintf(stderr, "FAIL %s: message '%s' lacks '%s'\n", what, kcbx_last_error_message(), message);
     CHECK(strstr(kcbx_last_error_message(), message) != NULL, what);

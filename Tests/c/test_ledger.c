@@ -62,7 +62,8 @@ int main(void) {
     kcbx_policy *policy = NULL, *fujian = NULL;
     kcbx_ledger *county = NULL, *school = NULL, *ledger = NULL;
     kcbx_calendar *calendar = NULL;
-    int32_t changed = -1, rows = -1, status = 0, kind = 0;
+    int32_t changed = -1, status = 0, kind = 0;
+    int64_t rows = -1;
     int64_t case_a = 0, case_b = 0, case_c = 0, events = 0, bad_seq = -1, head_seq = 0;
     int i;
 
@@ -90,7 +91,7 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_open(dir, policy, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_STORAGE);
     CHECK_OK(kcbx_ledger_open(path, policy, "county", "640422", "李科长", "控辍专干", &county));
     CHECK_OK(kcbx_ledger_open(path, policy, "school", "S-A1", "王老师", NULL, &school));
-    kcbx_ledger_close(NULL);
+    kcbx_ledger_free(NULL);
     kcbx_ledger_free(NULL);
 
     /* --- roster: CSV (with BOM) and JSON, all or nothing ----------------------------------- */
@@ -140,7 +141,7 @@ int main(void) {
     /* --- marks: arrays and CSV ---------------------------------------------------------------- */
     {
         const char *keys[12];
-        int32_t kinds[12];
+        int8_t kinds[12];
         for (i = 0; i < 12; i++) { keys[i] = kid_b; kinds[i] = KCBX_MARK_KIND_UNEXCUSED; }
         CHECK_OK(kcbx_ledger_import_marks(school, 12, keys, sept_days, kinds, &json));
         CHECK(contains(json, "\"changed\":12"), "12 marks recorded");
@@ -166,15 +167,26 @@ int main(void) {
     kcbx_string_free(json); json = NULL;
 
     /* --- sweep: opens the suspected and the out-of-school case; twice changes nothing ---------- */
-    CHECK_OK(kcbx_ledger_sweep(county, 20250916, &json));
-    CHECK(contains(json, "\"opened\":[1,2]"), "two cases opened");
-    kcbx_string_free(json); json = NULL;
-    CHECK_OK(kcbx_ledger_sweep(county, 20250916, &json));
+    {   /* The summary as a table (issue 12): one row per case opened. */
+        kcbx_report *summary = NULL;
+        int64_t rows = 0, r, opened = 0;
+        char *item = NULL;
+        CHECK_OK(kcbx_ledger_sweep(county, 20250916, &summary));
+        CHECK_OK(kcbx_report_rows(summary, &rows));
+        for (r = 0; r < rows; r++) {
+            CHECK_OK(kcbx_report_cell(summary, r, 0, &item));
+            opened += item && strcmp(item, "opened") == 0;
+            kcbx_string_free(item); item = NULL;
+        }
+        CHECK(opened == 2, "two cases opened, read from the table");
+        kcbx_report_free(summary);
+    }
+    CHECK_OK(kcbx_ledger_sweep_json(county, 20250916, &json));
     CHECK(contains(json, "\"opened\":[]") && contains(json, "\"promoted\":[]"), "second sweep changes nothing");
     kcbx_string_free(json); json = NULL;
     CHECK_OK(kcbx_ledger_sweep(county, 20250916, NULL));
-    CHECK_STATUS(kcbx_ledger_sweep(county, 20991231, &json), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_ledger_sweep(county, 20250231, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_sweep_json(county, 20991231, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_sweep_json(county, 20250231, &json), KCBX_STATUS_INVALID_INPUT);
     CHECK(json == NULL, "no summary on failure");
     CHECK_OK(kcbx_ledger_cases_json(county, "{\"kind\": [\"suspected_dropout\"]}", &json));
     CHECK(!contains(json, kid_b) && !contains(json, kid_c), "masked by default");
@@ -208,20 +220,20 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_case_persuade(school, case_b, NULL, "马老师", 20250918, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("per_child_plan");
     CHECK_OK(kcbx_ledger_case_persuade(school, case_b, "一人一案：每周家访", "马老师", 20250918, NULL));
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "dance", 20250919, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_OK(kcbx_ledger_case_action(school, case_b, "home_visit", 20250919, NULL));
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "dance", NULL, 20250919, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_OK(kcbx_ledger_case_action(school, case_b, "home_visit", NULL, 20250919, NULL));
     /* 四步法 (004 二（七）4) on this path too: no notice to return, penalty or court application out of order. */
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "return_notice", 20250922, "限期复学通知书"), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "return_notice", NULL, 20250922, "限期复学通知书"), KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("004 二（七）4");
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "administrative_penalty", 20250922, NULL), KCBX_STATUS_RULE_VIOLATION);
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "court_application", 20250922, NULL), KCBX_STATUS_RULE_VIOLATION);
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "education", 20250921, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "administrative_penalty", NULL, 20250922, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "court_application", NULL, 20250922, NULL), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "education", NULL, 20250921, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("guardian refusal");
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "referral", 20250921, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_OK(kcbx_ledger_case_action(school, case_b, "guardian_refusal", 20250921, "监护人拒不送学"));
-    CHECK_OK(kcbx_ledger_case_action(school, case_b, "education", 20250922, NULL));
-    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "contact_guardian", 20250922, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_OK(kcbx_ledger_case_action(school, case_b, "guardian_contact", 20250922, NULL));
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "referral", NULL, 20250921, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_OK(kcbx_ledger_case_action(school, case_b, "guardian_refusal", NULL, 20250921, "监护人拒不送学"));
+    CHECK_OK(kcbx_ledger_case_action(school, case_b, "education", NULL, 20250922, NULL));
+    CHECK_STATUS(kcbx_ledger_case_action(school, case_b, "contact_guardian", NULL, 20250922, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_OK(kcbx_ledger_case_action(school, case_b, "guardian_contact", NULL, 20250922, NULL));
     CHECK_STATUS(kcbx_ledger_case_return(school, case_b, "S-B9", "original_school", 20250924, NULL), KCBX_STATUS_RULE_VIOLATION);
     CHECK_STATUS(kcbx_ledger_case_return(school, case_b, "S-A1", "on_the_moon", 20250924, NULL), KCBX_STATUS_INVALID_INPUT);
     /* Placement (000 四（三）, 002 二（四）): special placements are for disabled or ill children. */
@@ -242,7 +254,7 @@ int main(void) {
                                           20251011, 20251013, 20251014, 20251015, 20251016, 20251017, 20251020, 20251021,
                                           20251022, 20251023, 20251024, 20251027 };
         const char *keys[20];
-        int32_t kinds[20];
+        int8_t kinds[20];
         for (i = 0; i < 20; i++) { keys[i] = kid_b; kinds[i] = KCBX_MARK_KIND_PRESENT; }
         CHECK_OK(kcbx_ledger_import_marks(school, 20, keys, back, kinds, NULL));
     }
@@ -298,6 +310,39 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_case_verify(county, case_c, "E", 20250917, NULL), KCBX_STATUS_RULE_VIOLATION);
 
     /* --- queries --------------------------------------------------------------------------------- */
+    /* Typed results (issue 12): the cases and a history as kcbx_report tables, no JSON to parse. */
+    {
+        kcbx_report *cases = NULL, *events = NULL;
+        int64_t rows = 0, cols = 0, r, closed = 0, deferred = 0;
+        char *head = NULL, *cell = NULL;
+        CHECK_OK(kcbx_ledger_cases(county, NULL, &cases));
+        CHECK_OK(kcbx_report_rows(cases, &rows));
+        CHECK_OK(kcbx_report_columns(cases, &cols));
+        CHECK(rows >= 3 && cols == 22, "one row per case, 22 columns");
+        CHECK_OK(kcbx_report_header(cases, 3, &head));
+        CHECK(head && strcmp(head, "status") == 0, "column 3 is status");
+        kcbx_string_free(head);
+        for (r = 0; r < rows; r++) {
+            CHECK_OK(kcbx_report_cell(cases, r, 3, &cell));
+            closed += cell && strcmp(cell, "closed") == 0;
+            deferred += cell && strcmp(cell, "deferred") == 0;
+            kcbx_string_free(cell); cell = NULL;
+        }
+        CHECK(closed >= 1 && deferred == 1, "the closed and the deferred case in the table");
+        kcbx_report_free(cases);
+        CHECK_STATUS(kcbx_ledger_cases(county, "{\"colour\": \"red\"}", &cases), KCBX_STATUS_INVALID_INPUT);
+        CHECK(cases == NULL && strcmp(kcbx_last_error_field(), "") != 0, "a bad filter names its field");
+        CHECK_STATUS(kcbx_ledger_cases(school, "{\"full_ids\": true}", &cases), KCBX_STATUS_PERMISSION_DENIED);
+        CHECK_OK(kcbx_ledger_case_history(county, case_c, 0, &events));
+        CHECK_OK(kcbx_report_rows(events, &rows));
+        CHECK(rows >= 3, "every event of the case");
+        CHECK_OK(kcbx_report_header(events, 6, &head));
+        CHECK(head && strcmp(head, "actor.level") == 0, "nested actor fields are columns");
+        kcbx_string_free(head);
+        kcbx_report_free(events);
+        CHECK_STATUS(kcbx_ledger_case_history(county, 0, 0, &events), KCBX_STATUS_INVALID_INPUT);
+        CHECK(strcmp(kcbx_last_error_field(), "case_id") == 0, "case_id named");
+    }
     CHECK_OK(kcbx_ledger_cases_json(county, NULL, &json));
     CHECK(contains(json, "\"status\":\"closed\"") && contains(json, "\"status\":\"deferred\""), "all cases");
     kcbx_string_free(json); json = NULL;
@@ -362,8 +407,8 @@ int main(void) {
     kcbx_string_free(json); json = NULL;
     kcbx_ledger_free(ledger);
 
-    kcbx_ledger_close(school);
-    kcbx_ledger_close(county);
+    kcbx_ledger_free(school);
+    kcbx_ledger_free(county);
     kcbx_calendar_free(calendar);
     kcbx_policy_free(policy);
     kcbx_policy_free(fujian);

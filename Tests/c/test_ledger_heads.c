@@ -58,7 +58,7 @@ int main(void) {
     CHECK_OK(kcbx_ledger_profile(ledger, &json));
     CHECK(contains(json, "guyuan-2021"), "the recorded profile");
     kcbx_string_free(json); json = NULL;
-    kcbx_ledger_close(ledger); ledger = NULL;
+    kcbx_ledger_free(ledger); ledger = NULL;
     CHECK(copy_file(path, yesterday), "copy the ledger");
 
     /* More is recorded; Friday's head goes upward; both heads verify. */
@@ -97,7 +97,7 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_verify_heads(ledger, "{\"seq\": 1}", pub, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_verify_heads(ledger, NULL, pub, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_verify_heads(ledger, heads, NULL, NULL), KCBX_STATUS_INVALID_INPUT);
-    kcbx_ledger_close(ledger); ledger = NULL;
+    kcbx_ledger_free(ledger); ledger = NULL;
 
     /* Yesterday's copy put back: intact alone, named by the received heads. */
     CHECK(copy_file(yesterday, path), "copy back");
@@ -108,7 +108,7 @@ int main(void) {
     CHECK(bad == 2, "the first missing seq is named");
 
     /* The profile in force: another is refused; a school may not change it; the county may. */
-    kcbx_ledger_close(ledger); ledger = NULL;
+    kcbx_ledger_free(ledger); ledger = NULL;
     CHECK_STATUS(kcbx_ledger_open(path, fujian, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_RULE_VIOLATION);
     CHECK_STATUS(kcbx_ledger_change_profile(path, fujian, "school", "640422132", "校长", NULL, "试用", &ledger), KCBX_STATUS_PERMISSION_DENIED);
     CHECK(ledger == NULL, "no handle after a refused change");
@@ -117,7 +117,7 @@ int main(void) {
     CHECK_OK(kcbx_ledger_profile(ledger, &json));
     CHECK(contains(json, "fujian-2020"), "the new profile is in force");
     kcbx_string_free(json); json = NULL;
-    kcbx_ledger_close(ledger); ledger = NULL;
+    kcbx_ledger_free(ledger); ledger = NULL;
 
     /* A read-only file opens read-only: verify works, writes are refused. */
     CHECK(chmod(yesterday, 0444) == 0, "chmod 444");
@@ -128,7 +128,7 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_set_calendar_json(ledger, calendar_json, &changed), KCBX_STATUS_STORAGE);
     CHECK_ERROR_MENTIONS("read-only");
     CHECK_STATUS(kcbx_ledger_is_read_only(NULL, &ro), KCBX_STATUS_INVALID_INPUT);
-    kcbx_ledger_close(ledger);
+    kcbx_ledger_free(ledger);
     chmod(yesterday, 0644);
 
     kcbx_string_free(monday);

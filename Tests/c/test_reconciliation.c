@@ -2,6 +2,7 @@
  * and the report-table accessors. Run from the repository root by Tests/c/run.sh. */
 #include <stdlib.h>
 #include "check.h"
+#include "options.h"
 
 #define DATA "data/sample/"
 
@@ -79,7 +80,7 @@ static void school_age_boundaries(void) {
     if (!f) return;
     fputs("registry_number,resident_id,name,birth_date,school_id,school_region_code,grade,status\n", f);
     fclose(f);
-    CHECK_OK(kcbx_reconcile_csv("640422", 20250915, household, students, NULL, NULL, NULL, NULL, &findings, &summary));
+    CHECK_OK(reconcile("640422", 20250915, household, students, NULL, NULL, NULL, NULL, &findings, &summary));
     CHECK(count_kind(findings, "out_of_school") == 2, "born 2019-08-31 and 2009-09-16 are 失学; 2019-09-01 and 2009-09-15 are not");
     CHECK(summary_count(summary, "户籍适龄儿童少年数") == 2, "school-age count follows the entry rule, not the 6-15 window alone");
     kcbx_report_free(findings);
@@ -91,7 +92,7 @@ static void school_age_boundaries(void) {
 int main(void) {
     kcbx_report *findings = NULL, *summary = NULL;
     school_age_boundaries();
-    CHECK_OK(kcbx_reconcile_csv("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
+    CHECK_OK(reconcile("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
                                 DATA "poverty.csv", DATA "three_kinds.csv", NULL, &findings, &summary));
     CHECK(findings != NULL && summary != NULL, "both reports returned");
 
@@ -129,19 +130,19 @@ int main(void) {
     CHECK_STATUS(kcbx_report_rows(NULL, &rows), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("report");
     kcbx_report *r2 = NULL;
-    CHECK_STATUS(kcbx_reconcile_csv("640422", 20251020, DATA "no-such.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
+    CHECK_STATUS(reconcile("640422", 20251020, DATA "no-such.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
                  KCBX_STATUS_NOT_FOUND);
     CHECK(r2 == NULL, "no report on error");
-    CHECK_STATUS(kcbx_reconcile_csv("640422", 20251020, DATA "schools.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
+    CHECK_STATUS(reconcile("640422", 20251020, DATA "schools.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
                  KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("resident_id");
-    CHECK_STATUS(kcbx_reconcile_csv("640422", 20250230, DATA "household.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
+    CHECK_STATUS(reconcile("640422", 20250230, DATA "household.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
                  KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("as_of");
-    CHECK_STATUS(kcbx_reconcile_csv("64x", 20251020, DATA "household.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
+    CHECK_STATUS(reconcile("64x", 20251020, DATA "household.csv", DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
                  KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("region_prefix");
-    CHECK_STATUS(kcbx_reconcile_csv("640422", 20251020, NULL, DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
+    CHECK_STATUS(reconcile("640422", 20251020, NULL, DATA "students.csv", NULL, NULL, NULL, NULL, &r2, NULL),
                  KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("household_csv");
 
@@ -149,7 +150,7 @@ int main(void) {
      * list stands in) and progress: the same findings, the groups counted, every phase reported. */
     kcbx_report *f3 = NULL, *s3 = NULL;
     struct progress_seen seen = {0, "", 0};
-    CHECK_OK(kcbx_reconcile_csv_progress("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
+    CHECK_OK(reconcile_lists("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
                                          DATA "poverty.csv", DATA "three_kinds.csv", NULL, DATA "household.csv", DATA "poverty.csv",
                                          NULL, on_progress, &seen, &f3, &s3));
     int64_t n1 = 0, n3 = -1;

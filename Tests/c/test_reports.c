@@ -3,6 +3,7 @@
  * sample county (data/sample, answer key planted.csv). Run from the repository root by Tests/c/run.sh. */
 #include <stdlib.h>
 #include "check.h"
+#include "options.h"
 
 #define DATA "data/sample/"
 
@@ -91,7 +92,7 @@ int main(void) {
 
     /* --- reconciliation findings into the ledger, one call, attributed ---------------------- */
     kcbx_report *findings = NULL;
-    CHECK_OK(kcbx_reconcile_csv("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
+    CHECK_OK(reconcile("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
                                 NULL, NULL, NULL, &findings, NULL));
     int planted_out = count_rows(DATA "planted.csv", 1, "out_of_school");
     int planted_away = count_rows(DATA "planted.csv", 1, "suspected") + count_rows(DATA "planted.csv", 1, "dropout");
@@ -177,8 +178,8 @@ int main(void) {
     CHECK_STATUS(kcbx_report_json(NULL, &json), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_report_write_csv(NULL, csv_path), KCBX_STATUS_INVALID_INPUT);
 
-    kcbx_ledger_close(town);
-    kcbx_ledger_close(county);
+    kcbx_ledger_free(town);
+    kcbx_ledger_free(county);
     kcbx_policy_free(policy);
     remove(csv_path);
     for (int i = 0; i < 3; i++) { snprintf(side, sizeof side, "%s%s", path, suffixes[i]); remove(side); }

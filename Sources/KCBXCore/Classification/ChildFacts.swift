@@ -60,8 +60,29 @@ public struct ChildFacts: Sendable, Equatable {
 }
 
 extension SpecialGroup {
-    /// Bit of the group in a group mask: 1 << its position in `allCases`.
-    public var bit: UInt32 { UInt32(1) << UInt32(truncatingIfNeeded: SpecialGroup.allCases.firstIndex(of: self) ?? 0) }
+    /// The group's bit number in a group mask and across the C ABI (`kcbx_special_group`),
+    /// written out case by case so that reordering the enum cannot change a mask.
+    public var bitNumber: UInt32 {
+        switch self {
+        case .registeredPoor: return 0
+        case .unstableOutOfPoverty: return 1
+        case .marginalRisk: return 2
+        case .suddenHardship: return 3
+        case .disabled: return 4
+        case .leftBehind: return 5
+        case .migrant: return 6
+        case .minority: return 7
+        case .subsistenceAllowance: return 8
+        case .extremeHardship: return 9
+        case .prisonerChild: return 10
+        case .unsupported: return 11
+        case .relocated: return 12
+        case .familyCrisis: return 13
+        }
+    }
+
+    /// Bit of the group in a group mask: 1 << `bitNumber`.
+    public var bit: UInt32 { UInt32(1) << bitNumber }
 
     /// Mask of `groups`.
     public static func mask(_ groups: some Sequence<SpecialGroup>) -> UInt32 { groups.reduce(0) { $0 | $1.bit } }

@@ -183,7 +183,7 @@ enum ChildKernel {
             out.since = f.registrationDay != noDate ? f.registrationDay
                 : ((try? CivilDate(year: age.entryYear, month: 9, day: 1))?.dayNumber ?? noDate)
             if let r = ReasonCode.outOfSchool(birthDate: birth, on: c.asOf) {
-                out.reason = UInt8(clamping: (ReasonCode.allCases.firstIndex(of: r) ?? -1) + 1)
+                out.reason = r.number
             }
         }
     }

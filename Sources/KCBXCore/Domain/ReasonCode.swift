@@ -61,3 +61,38 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
         self = r
     }
 }
+
+extension ReasonCode {
+    /// The reason's number in bulk columns and across the C ABI (`kcbx_reason`): A = 1 … T = 20,
+    /// 0 is "none". Written out case by case so that reordering the enum cannot change a number.
+    public var number: UInt8 {
+        switch self {
+        case .A: return 1
+        case .B: return 2
+        case .C: return 3
+        case .D: return 4
+        case .E: return 5
+        case .F: return 6
+        case .G: return 7
+        case .H: return 8
+        case .I: return 9
+        case .J: return 10
+        case .K: return 11
+        case .L: return 12
+        case .M: return 13
+        case .N: return 14
+        case .O: return 15
+        case .P: return 16
+        case .Q: return 17
+        case .R: return 18
+        case .S: return 19
+        case .T: return 20
+        }
+    }
+
+    /// The reason with number `number` (1 ... 20), nil for 0 or an unknown number.
+    public init?(number: UInt8) {
+        guard let r = ReasonCode.allCases.first(where: { $0.number == number }) else { return nil }
+        self = r
+    }
+}

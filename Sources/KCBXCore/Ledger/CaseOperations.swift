@@ -146,7 +146,7 @@ extension Ledger {
     }
 
     /// Records an action on a case without changing its status: the one write path for every case
-    /// action on every surface (C `kcbx_ledger_case_action` and `kcbx_due_record_action`, Python
+    /// action on every surface (C `kcbx_ledger_case_action`, Python
     /// `Ledger.record_action`). The four steps (四步法, 004 二（七）4) are refused out of order: step 1
     /// (education) only after a recorded guardian refusal, each later step only after the previous
     /// step's deadline passed without the child's return (the due list's dates; needs the calendar).

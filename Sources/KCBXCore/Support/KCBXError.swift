@@ -25,3 +25,30 @@ public enum KCBXError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension KCBXError {
+    /// The input or thing the error is about: the field of `invalidInput`, what was not found,
+    /// "actor" for a refused permission; "" when the error names none (C `kcbx_last_error_field()`,
+    /// Python `KcbxError.field`).
+    public var field: String {
+        switch self {
+        case let .invalidInput(field, _): return field
+        case let .notFound(what, _): return what
+        case .permissionDenied: return "actor"
+        case .ruleViolation, .integrity, .storage: return ""
+        }
+    }
+
+    /// The rule broken: what the field must satisfy, the clause a domain rule cites, "not found",
+    /// "jurisdiction"; "" for integrity and storage failures (C `kcbx_last_error_rule()`, Python
+    /// `KcbxError.rule`).
+    public var rule: String {
+        switch self {
+        case let .invalidInput(_, rule): return rule
+        case .notFound: return "not found"
+        case .permissionDenied: return "jurisdiction"
+        case let .ruleViolation(rule, _): return rule
+        case .integrity, .storage: return ""
+        }
+    }
+}

@@ -60,6 +60,21 @@ def parse_header(path: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     return out
 
 
+def parse_structs(path: str) -> dict[str, list[tuple[str, str]]]:
+    """{struct typedef: [(field type, field name)]} of the header's options structs."""
+    text = re.sub(r"/\*.*?\*/", "", open(path, encoding="utf-8").read(), flags=re.S)
+    out = {}
+    for m in re.finditer(r"typedef struct (kcbx_\w+) \{(.*?)\} \1;", text, re.S):
+        fields = []
+        for decl in m.group(2).split(";"):
+            decl = " ".join(decl.split())
+            if decl:
+                fm = re.match(r"(.*?)(\w+)$", decl)
+                fields.append((" ".join(fm.group(1).replace("*", " * ").split()), fm.group(2)))
+        out[m.group(1)] = fields
+    return out
+
+
 def split_params(s: str) -> list[str]:
     depth, cur, parts = 0, "", []
     for ch in s:
@@ -96,10 +111,11 @@ SPECS: dict[str, dict] = {
     "kcbx_abi_version": dict(args=[]),
     "kcbx_version": dict(args=[]),
     "kcbx_last_error_message": dict(args=[]),
+    "kcbx_last_error_field": dict(args=[]),
+    "kcbx_last_error_rule": dict(args=[]),
     "kcbx_string_free": dict(args=["NULL"]),
     "kcbx_calendar_free": dict(args=["NULL"]),
     "kcbx_classification_free": dict(args=["NULL"]),
-    "kcbx_ledger_close": dict(args=["NULL"]),
     "kcbx_ledger_free": dict(args=["NULL"]),
     "kcbx_policy_free": dict(args=["NULL"]),
     "kcbx_report_free": dict(args=["NULL"]),
@@ -123,23 +139,28 @@ SPECS: dict[str, dict] = {
     "kcbx_classification_summary": dict(args=["CLS()", "OUT", "OUT", "OUT", "OUT", "OUT", "OUT"]),
     "kcbx_classification_term": dict(args=["CLS()", "OUT", "OUT", "OUT", "OUT"]),
     "kcbx_classification_to_json": dict(args=["CLS()", "OUT"]),
-    "kcbx_classify": dict(args=["POL()", "CAL()", "20250912", "2", I32 % "20250908, 20250909", I32 % "2, 1",
-                                I32 % "0, 20250909", I32 % "0, 20250910", "(const char *const[]){NULL, \"假条1\"}",
-                                "20160310", "4", "0", "0", "NULL", "0", "1", "OUT"]),
-    "kcbx_classify_many": dict(args=["POL()", "CAL()", "20250912", "0", "2", "(const int64_t[]){70, 71}",
-                                     I32 % "20160310, 20140520", "(const int8_t[]){4, 6}", "(const int8_t[]){0, 0}",
-                                     I32 % "0, 0", "(const uint32_t[]){0, 4}", "(const uint32_t[]){1, 0}",
-                                     "(const char *const[]){NULL, \"意见\"}", "3", I32 % "0, 0, 1",
-                                     I32 % "20250908, 20250908, 20250909", "(const int8_t[]){2, 0, 1}",
-                                     I32 % "0, 0, 20250909", I32 % "0, 0, 20250910", "OUT"]),
+    # An options struct is given as a dict of its fields (the rest as KCBX_<X>_OPTIONS_INIT leaves
+    # them); each field gets the hostile values of its type, labelled "options.<field>".
+    "kcbx_classify": dict(args=["POL()", "CAL()", "20250912", dict(
+        n_marks="2", mark_dates=I32 % "20250908, 20250909", mark_kinds="(const int8_t[]){2, 1}", leave_from=I32 % "0, 20250909",
+        leave_to=I32 % "0, 20250910", leave_slips="(const char *const[]){NULL, \"假条1\"}", birth_date="20160310", grade="4",
+        registration="0", registration_date="0", expert_opinion="NULL", fact_bits="0", group_mask="1"), "OUT"]),
+    "kcbx_classify_options_init": dict(args=["&opts_c", "KCBX_CLASSIFY_OPTIONS_VERSION"]),
+    "kcbx_classify_many": dict(args=["POL()", "CAL()", "20250912", dict(
+        encoding="0", n_children="2", child_ids="(const int64_t[]){70, 71}", birth_dates=I32 % "20160310, 20140520",
+        grades="(const int8_t[]){4, 6}", registrations="(const int8_t[]){0, 0}", registration_dates=I32 % "0, 0",
+        fact_bits="(const uint32_t[]){0, 4}", group_masks="(const uint32_t[]){1, 0}",
+        expert_opinions="(const char *const[]){NULL, \"意见\"}", n_marks="3", mark_child=I32 % "0, 0, 1",
+        mark_dates=I32 % "20250908, 20250908, 20250909", mark_kinds="(const int8_t[]){2, 0, 1}",
+        leave_from=I32 % "0, 0, 20250909", leave_to=I32 % "0, 0, 20250910"), "OUT"]),
+    "kcbx_classify_many_options_init": dict(args=["&opts_m", "KCBX_CLASSIFY_MANY_OPTIONS_VERSION"]),
     "kcbx_due_case_json": dict(args=["LED()", "1", "20250930", "0", "OUT"]),
     "kcbx_due_csv": dict(args=["LED()", "20250930", S("overdue,escalated"), "0", 'TMP("due.csv")', "OUT"]),
     "kcbx_due_json": dict(args=["LED()", "20250930", "NULL", "0", "OUT"]),
-    "kcbx_due_record_action": dict(args=["LED()", "1", S("home_visit"), "NULL", "20250916", S("家访")]),
     "kcbx_due_record_student_action": dict(args=["LED()", S(KID), S("three_line_report"), "20250910", "NULL"]),
     "kcbx_due_reports_json": dict(args=["POL()", "CAL()", "20250901", "20250930", "OUT"]),
     "kcbx_escalate": dict(args=["LED()", "20250930", "0", "OUT"]),
-    "kcbx_ledger_case_action": dict(args=["LED()", "1", S("home_visit"), "20250916", S("家访")]),
+    "kcbx_ledger_case_action": dict(args=["LED()", "1", S("home_visit"), "NULL", "20250916", S("家访")]),
     "kcbx_ledger_case_close": dict(args=["LED()", "1", "20250930", "NULL"], base=4),  # not returned: refused by rule
     "kcbx_ledger_case_dismiss": dict(args=["LED()", "1", S("data_error"), "20250916", "NULL"]),
     "kcbx_ledger_case_exempt": dict(args=["LED()", "2", S("deferred"), S("专家组意见2025-1号"), "20250916", "NULL"]),
@@ -154,9 +175,12 @@ SPECS: dict[str, dict] = {
     "kcbx_ledger_closure_check_json": dict(args=["LED()", "1", "20250930", "OUT"]),
     "kcbx_ledger_student_history_json": dict(args=["LED()", S(KID), "0", "OUT"]),
     "kcbx_ledger_events_json": dict(args=["LED()", "0", "100", "0", "OUT"]),
+    "kcbx_ledger_cases": dict(args=["LED()", "NULL", "OUT"]),
+    "kcbx_ledger_case_history": dict(args=["LED()", "1", "0", "OUT"]),
+    "kcbx_due_list": dict(args=["LED()", "20250930", "NULL", "0", "OUT"]),
     "kcbx_ledger_export_csv": dict(args=["LED()", S("guyuan-attachment-2"), "NULL", "0", "20250930", 'TMP("export.csv")', "OUT"]),
     "kcbx_ledger_head": dict(args=["LED()", "OUT", "OUT"]),
-    "kcbx_ledger_import_marks": dict(args=["LED()", "1", "(const char *const[]){%s}" % S(KID), I32 % "20250915", I32 % "0", "OUT"]),
+    "kcbx_ledger_import_marks": dict(args=["LED()", "1", "(const char *const[]){%s}" % S(KID), I32 % "20250915", "(const int8_t[]){0}", "OUT"]),
     "kcbx_ledger_import_marks_csv": dict(args=["LED()", 'DATA("marks.csv")', "OUT"]),
     "kcbx_ledger_import_students_csv": dict(args=["LED()", 'DATA("roster.csv")', "OUT"]),
     "kcbx_ledger_import_students_json": dict(args=["LED()", "ROSTER_JSON", "OUT"]),
@@ -170,6 +194,7 @@ SPECS: dict[str, dict] = {
     "kcbx_ledger_set_calendar": dict(args=["LED()", "CAL()", "OUT"]),
     "kcbx_ledger_set_calendar_json": dict(args=["LED()", "CAL_JSON", "OUT"]),
     "kcbx_ledger_sweep": dict(args=["LED()", "20250930", "OUT"]),
+    "kcbx_ledger_sweep_json": dict(args=["LED()", "20250930", "OUT"]),
     "kcbx_ledger_verify": dict(args=["LED()", "0", "NULL", "OUT", "OUT"]),
     "kcbx_notice_fields_json": dict(args=["LED()", S("return_notice"), S(KID), "20250930", "OUT"]),
     "kcbx_notice_fields_of": dict(args=[S("return_notice"), "OUT"]),
@@ -179,16 +204,16 @@ SPECS: dict[str, dict] = {
     "kcbx_policy_from_file": dict(args=['DATA("policy.json")', "OUT"]),
     "kcbx_policy_from_json": dict(args=["POLICY_JSON()", "OUT"]),
     "kcbx_policy_names": dict(args=["OUT"]),
+    "kcbx_policy_names_json": dict(args=["OUT"]),
     "kcbx_policy_number": dict(args=["POL()", S("chronic_absence_share"), "OUT", "OUT"]),
     "kcbx_policy_provenance": dict(args=["POL()", S("suspected_after"), "OUT", "OUT"]),
     "kcbx_policy_to_json": dict(args=["POL()", "OUT"]),
     "kcbx_reason_for_out_of_school": dict(args=["20140101", "20250915", "OUT"]),
-    "kcbx_reconcile_csv": dict(args=[S("530113"), "20250930", 'DATA("household.csv")', 'DATA("students.csv")',
-                                     'DATA("ids.csv")', 'DATA("ids.csv")', 'DATA("ids.csv")', 'DATA("ids.csv")', "OUT", "OUT"]),
-    "kcbx_reconcile_csv_progress": dict(args=[S("530113"), "20250930", 'DATA("household.csv")', 'DATA("students.csv")',
-                                              'DATA("ids.csv")', 'DATA("ids.csv")', 'DATA("ids.csv")', 'DATA("ids.csv")',
-                                              'DATA("household.csv")', 'DATA("ids.csv")', 'DATA("ids.csv")',
-                                              "on_progress", "&progress_calls", "OUT", "OUT"]),
+    "kcbx_reconcile_csv": dict(args=[S("530113"), "20250930", 'DATA("household.csv")', 'DATA("students.csv")', dict(
+        attending_csv='DATA("ids.csv")', poverty_csv='DATA("ids.csv")', three_kinds_csv='DATA("ids.csv")',
+        dropouts_csv='DATA("ids.csv")', census_csv='DATA("household.csv")', disabled_csv='DATA("ids.csv")',
+        left_behind_csv='DATA("ids.csv")', progress="on_progress", user_data="&progress_calls"), "OUT", "OUT"]),
+    "kcbx_reconcile_options_init": dict(args=["&opts_r", "KCBX_RECONCILE_OPTIONS_VERSION"]),
     "kcbx_registry_number_parse": dict(args=[S("G" + KID), "20250915", "OUT", "OUT"]),
     "kcbx_report_cell": dict(args=["REP()", "0", "0", "OUT"]),
     "kcbx_report_columns": dict(args=["REP()", "OUT"]),
@@ -270,7 +295,8 @@ for _fn, _ps in {
     "kcbx_ledger_case_open": "out_case_id",
     "kcbx_ledger_set_calendar": "out_changed",
     "kcbx_ledger_set_calendar_json": "out_changed",
-    "kcbx_ledger_sweep": "out_summary_json",
+    "kcbx_ledger_sweep": "out_summary_report",
+    "kcbx_ledger_sweep_json": "out_summary_json",
     "kcbx_ledger_export_csv": "out_rows",
     "kcbx_ledger_import_marks": "out_report_json",
     "kcbx_ledger_import_marks_csv": "out_report_json",
@@ -281,34 +307,39 @@ for _fn, _ps in {
     "kcbx_escalate": "out_summary_json",
     "kcbx_due_csv": "out_rows",
     "kcbx_reconcile_csv": "out_summary_report",
-    "kcbx_reconcile_csv_progress": "out_summary_report",
 }.items():
     accept(_fn, _ps, "NULL")
 # 0 = "no date" / "today" / the default, where documented.
 accept("kcbx_calendar_standard", "autumn_start autumn_end spring_start spring_end", "0")
-accept("kcbx_classify", "birth_date registration_date", "0")
+accept("kcbx_classify", "options", "NULL")  # NULL options: the defaults (no marks, no facts; no children; no lists)
+accept("kcbx_classify_many", "options", "NULL")
+accept("kcbx_reconcile_csv", "options", "NULL")
+accept("kcbx_classify", "options.birth_date options.registration_date", "0")
 accept("kcbx_ledger_export_csv", "as_of", "0")
 accept("kcbx_registry_number_parse", "as_of", "0")
 accept("kcbx_resident_id_parse", "as_of", "0")
 # Optional inputs (documented "may be NULL"; "" is the same empty value).
 accept("kcbx_calendar_add_holiday", "name", "NULL empty 10MB")  # a name, kept as given
-accept("kcbx_classify", "leave_from leave_to", "NULL")
-accept("kcbx_classify", "leave_slips", "NULL NULL-entries")
-accept("kcbx_classify", "expert_opinion", "NULL empty 10MB")  # asked only of deferred and suspended children
-accept("kcbx_classify_many", "child_ids birth_dates grades registrations registration_dates fact_bits group_masks leave_from leave_to", "NULL")
-accept("kcbx_classify_many", "expert_opinions", "NULL NULL-entries 10MB-entries")
+accept("kcbx_classify", "options.leave_from options.leave_to", "NULL")
+accept("kcbx_classify", "options.leave_slips", "NULL NULL-entries")
+accept("kcbx_classify", "options.expert_opinion", "NULL empty 10MB")  # asked only of deferred and suspended children
+accept("kcbx_classify_many", "options.child_ids options.birth_dates options.grades options.registrations options.registration_dates "
+       "options.fact_bits options.group_masks options.leave_from options.leave_to", "NULL")
+accept("kcbx_classify_many", "options.expert_opinions", "NULL NULL-entries 10MB-entries")
 accept("kcbx_classify_arrow", "children", "NULL")  # documented: no children stream
 accept("kcbx_classify_arrow_table", "children", "NULL")
-for _fn in ("kcbx_due_record_action", "kcbx_due_record_student_action", "kcbx_ledger_case_action", "kcbx_ledger_case_dismiss",
+for _fn in ("kcbx_due_record_student_action", "kcbx_ledger_case_action", "kcbx_ledger_case_dismiss",
             "kcbx_ledger_case_open", "kcbx_ledger_case_verify", "kcbx_ledger_case_persuade", "kcbx_ledger_case_return",
             "kcbx_ledger_case_exempt", "kcbx_ledger_intake_findings", "kcbx_ledger_intake_findings_json"):
     accept(_fn, "note", "NULL empty")
-accept("kcbx_due_record_action", "department", "NULL")
+accept("kcbx_ledger_case_action", "department", "NULL")
 accept("kcbx_ledger_case_persuade", "person", "NULL empty")  # unless the profile requires one_to_one_assignment
 accept("kcbx_due_csv", "states", "NULL empty")
 accept("kcbx_due_json", "states", "NULL empty")
 accept("kcbx_ledger_cases_json", "filter_json", "NULL")
 accept("kcbx_ledger_events_json", "after_seq", "INT64_MAX")  # no events after it: an empty list
+accept("kcbx_ledger_cases", "filter_json", "NULL")
+accept("kcbx_due_list", "states", "NULL empty")
 accept("kcbx_ledger_export_csv", "filter_json", "NULL")
 accept("kcbx_ledger_open", "actor_role", "NULL empty")
 accept("kcbx_ledger_change_profile", "actor_role", "NULL empty")
@@ -320,11 +351,9 @@ accept("kcbx_ledger_record_duty_filed", "note", "NULL empty")
 accept("kcbx_ledger_spot_check_draw", "redraw_reason", "NULL empty")  # a first draw gives no reason
 accept("kcbx_ledger_spot_check_draw", "seed", "-1 INT64_MAX")  # -1: a derived seed; INT64_MAX a seed like any
 accept("kcbx_ledger_verify", "anchor_hash")  # ignored while anchor_seq is 0; EXTRAS try it with anchor_seq 1
-for _p in ("attending_csv", "poverty_csv", "three_kinds_csv", "dropouts_csv"):
-    accept("kcbx_reconcile_csv", _p, "NULL")
 for _p in ("attending_csv", "poverty_csv", "three_kinds_csv", "dropouts_csv", "census_csv", "disabled_csv", "left_behind_csv",
            "progress", "user_data"):
-    accept("kcbx_reconcile_csv_progress", _p, "NULL")
+    accept("kcbx_reconcile_csv", "options." + _p, "NULL")
 # A capacity larger than the rows: only the rows are written.
 accept("kcbx_table_copy_child_ids", "capacity", "INT64_MAX")
 accept("kcbx_table_copy_column", "capacity", "INT64_MAX")
@@ -338,8 +367,10 @@ DATE_PARAMS = {"as_of", "date", "from", "to", "through", "birth_date", "on_date"
 
 def hostile(ptype: str, pname: str) -> list[tuple[str, str]]:
     """(label, C expression) of the hostile values of one parameter."""
-    if ptype == "fnptr":
+    if ptype in ("fnptr", "kcbx_progress_fn"):
         return [("NULL", "NULL")]
+    if re.fullmatch(r"kcbx_\w+", ptype):  # an enumerated value (an int32_t typedef)
+        ptype = "int32_t"
     if "*" in ptype:
         if ptype.replace(" ", "") in ("charconst*", "constchar*"):
             return [("NULL", "NULL"), ("bad-utf8", "BAD_UTF8"), ("empty", '""'), ("10MB", "BIG()")]
@@ -361,9 +392,9 @@ def hostile(ptype: str, pname: str) -> list[tuple[str, str]]:
 # --- extra cases beyond one-argument substitution -------------------------------------------------
 
 # After a bulk call that succeeded: every cell of row 0, and the date columns as YYYYMMDD.
-READ_BACK = ("if (s_ == KCBX_STATUS_OK && o19) { int c_; int64_t v_; int32_t col_[4]; "
-             "for (c_ = 0; c_ < 14; c_++) kcbx_table_value(o19, 0, c_, &v_); "
-             "kcbx_table_copy_column(o19, 2, 0, col_, 4); kcbx_table_copy_column(o19, 6, 0, col_, 4); }")
+READ_BACK = ("if (s_ == KCBX_STATUS_OK && o4) { int c_; int64_t v_; int32_t col_[4]; "
+             "for (c_ = 0; c_ < 14; c_++) kcbx_table_value(o4, 0, c_, &v_); "
+             "kcbx_table_copy_column(o4, 2, 0, col_, 4); kcbx_table_copy_column(o4, 6, 0, col_, 4); }")
 
 
 def extras() -> list[dict]:
@@ -375,47 +406,50 @@ def extras() -> list[dict]:
         for fn in ("kcbx_classify_arrow", "kcbx_classify_arrow_table"):
             out.append(dict(fn=fn, label=f"batch length {n}", args=["POL()", "CAL()", "20250912", f"MARKS({n})", "NULL", "OUT"],
                             expect="refused"))
-    base = SPECS["kcbx_classify_many"]["args"]
-    day_cols = {6: "birth_dates", 9: "registration_dates", 15: "mark_dates", 17: "leave_from", 18: "leave_to"}
+    spec = SPECS["kcbx_classify_many"]["args"]
+
+    def many(**fields: str) -> list:
+        return spec[:3] + [dict(spec[3], **fields), "OUT"]
+
+    good = dict(birth_dates=I32 % "20523, 19863", registration_dates=I32 % "INT32_MIN, INT32_MIN",
+                mark_dates=I32 % "20339, 20339, 20340", leave_from=I32 % "INT32_MIN, INT32_MIN, 20340",
+                leave_to=I32 % "INT32_MIN, INT32_MIN, 20341")
     for days in ("INT32_MAX", "INT32_MIN + 1", "2932897", "-719163", "1000000000", "-1000000000"):
-        for i, col in day_cols.items():
-            args = list(base)
-            args[3] = "1"  # DAY_NUMBER
-            good = {6: "20523, 19863", 9: "INT32_MIN, INT32_MIN", 15: "20339, 20339, 20340",
-                    17: "INT32_MIN, INT32_MIN, 20340", 18: "INT32_MIN, INT32_MIN, 20341"}
-            for j, v in good.items():
-                args[j] = I32 % v
-            args[i] = I32 % ", ".join([days] * (3 if i >= 15 else 2))
+        for col in good:
+            fields = dict(good, encoding="1")  # DAY_NUMBER
+            fields[col] = I32 % ", ".join([days] * (3 if col in ("mark_dates", "leave_from", "leave_to") else 2))
             if col == "registration_dates":
-                args[8] = "(const int8_t[]){5, 6}"  # transferred out, graduated: the date becomes `since`
+                fields["registrations"] = "(const int8_t[]){5, 6}"  # transferred out, graduated: the date becomes `since`
             # Read every cell back too: the old code accepted some such dates and trapped there.
-            out.append(dict(fn="kcbx_classify_many", label=f"day-number {col} = {days}, read back", args=args, expect="refused",
-                            after=READ_BACK))
+            out.append(dict(fn="kcbx_classify_many", label=f"day-number {col} = {days}, read back", args=many(**fields),
+                            expect="refused", after=READ_BACK))
             if col == "birth_dates":  # without registration: status and `since` come from the birth date
-                args = list(args)
-                args[8] = "(const int8_t[]){1, 1}"
-                out.append(dict(fn="kcbx_classify_many", label=f"day-number {col} = {days}, no registration, read back", args=args,
-                                expect="refused", after=READ_BACK))
-    ok = list(base)
-    ok[3] = "1"
-    for j, v in {6: "16870, 16210", 9: "INT32_MIN, INT32_MIN", 15: "20339, 20339, 20340",
-                 17: "INT32_MIN, INT32_MIN, 20340", 18: "INT32_MIN, INT32_MIN, 20341"}.items():
-        ok[j] = I32 % v
-    out.append(dict(fn="kcbx_classify_many", label="day numbers in range, read back", args=ok, expect="ok", after=READ_BACK))
+                fields["registrations"] = "(const int8_t[]){1, 1}"
+                out.append(dict(fn="kcbx_classify_many", label=f"day-number {col} = {days}, no registration, read back",
+                                args=many(**fields), expect="refused", after=READ_BACK))
+    ok = dict(good, encoding="1", birth_dates=I32 % "16870, 16210")
+    out.append(dict(fn="kcbx_classify_many", label="day numbers in range, read back", args=many(**ok), expect="ok", after=READ_BACK))
+    defaulted = dict(encoding="0", n_marks="0")
     for n in ("INT32_MAX - 1", "INT32_MAX", "100000001", "(int64_t)1 << 40"):
-        args = ["POL()", "CAL()", "20250912", "0", n] + ["NULL"] * 8 + ["0"] + ["NULL"] * 5 + ["OUT"]
-        out.append(dict(fn="kcbx_classify_many", label=f"n_children = {n}, columns defaulted", args=args, expect="refused"))
+        out.append(dict(fn="kcbx_classify_many", label=f"n_children = {n}, columns defaulted",
+                        args=spec[:3] + [dict(defaulted, n_children=n), "OUT"], expect="refused"))
     for n in ("INT32_MAX", "(int64_t)1 << 40"):  # above the documented 2,147,483,646 marks
-        args = ["POL()", "CAL()", "20250912", "0", "2"] + ["NULL"] * 8 + [n] + ["NULL"] * 5 + ["OUT"]
-        args[14:17] = [I32 % "0", I32 % "20250908", "(const int8_t[]){0}"]
-        out.append(dict(fn="kcbx_classify_many", label=f"n_marks = {n}", args=args, expect="refused"))
+        fields = dict(n_children="2", n_marks=n, mark_child=I32 % "0", mark_dates=I32 % "20250908", mark_kinds="(const int8_t[]){0}")
+        out.append(dict(fn="kcbx_classify_many", label=f"n_marks = {n}", args=spec[:3] + [fields, "OUT"], expect="refused"))
     # 100,000,000 children (the maximum) with every column defaulted, in 1 GB of address space:
     # the table cannot be allocated, which is a status, not an abort.
-    args = ["POL()", "CAL()", "20250912", "0", "100000000"] + ["NULL"] * 8 + ["0"] + ["NULL"] * 5 + ["OUT"]
-    out.append(dict(fn="kcbx_classify_many", label="100,000,000 children in 1 GB of memory", args=args, expect="refused", rlimit=1024))
+    out.append(dict(fn="kcbx_classify_many", label="100,000,000 children in 1 GB of memory",
+                    args=spec[:3] + [dict(defaulted, n_children="100000000"), "OUT"], expect="refused", rlimit=1024))
+    # Options versions this library does not know: refused before any other field is read.
+    for fn in ("kcbx_classify", "kcbx_classify_many", "kcbx_reconcile_csv"):
+        args = SPECS[fn]["args"]
+        k = next(i for i, a in enumerate(args) if isinstance(a, dict))
+        for v in ("0", "2", "UINT32_MAX"):
+            a = list(args); a[k] = dict(args[k], version=v)
+            out.append(dict(fn=fn, label=f"options.version = {v}", args=a, expect="refused"))
     for n in ("INT32_MAX", "50000001"):
         out.append(dict(fn="kcbx_ledger_import_marks", label=f"count = {n}",
-                        args=["LED()", n, "(const char *const[]){%s}" % S(KID), I32 % "20250915", I32 % "0", "OUT"], expect="refused"))
+                        args=["LED()", n, "(const char *const[]){%s}" % S(KID), I32 % "20250915", "(const int8_t[]){0}", "OUT"], expect="refused"))
     for label, rows in (("row INT64_MAX", "INT64_MAX"), ("row -1", "-1")):
         out.append(dict(fn="kcbx_table_value", label=label, args=["TAB()", rows, "2", "OUT"], expect="refused"))
     for label, h in (("bad UTF-8", "BAD_UTF8"), ("10 MB", "BIG()"), ("empty", '""'), ("NULL", "NULL")):
@@ -453,6 +487,9 @@ static const uint8_t KEY1[32] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 static const uint8_t PUB1[32] = {0x8a, 0x88, 0xe3, 0xdd, 0x74, 0x09, 0xf1, 0x95, 0xfd, 0x52, 0xdb, 0x2d, 0x3c, 0xba, 0x5d, 0x72, 0xca, 0x67, 0x09, 0xbf, 0x1d, 0x94, 0x12, 0x1b, 0xf3, 0x74, 0x88, 0x01, 0xb4, 0x0f, 0x6f, 0x5c};
 static int64_t buf64[4];
 static int progress_calls;
+static kcbx_classify_options opts_c;
+static kcbx_classify_many_options opts_m;
+static kcbx_reconcile_options opts_r;
 
 static void on_progress(const char *phase, int64_t done, int64_t total, void *user) {
     (void)phase; (void)done; (void)total;
@@ -519,9 +556,11 @@ static kcbx_ledger *LED(void) {
 
 static kcbx_classification *CLS(void) {
     static kcbx_classification *c;
-    const int32_t dates[] = {20250908, 20250908}, kinds[] = {2, 0};
-    if (!c) must(kcbx_classify(POL(), CAL(), 20250912, 2, dates, kinds, NULL, NULL, NULL, 20160310, 4, 0, 0, NULL, 0, 1, &c),
-                 "classification");
+    const int32_t dates[] = {20250908, 20250908};
+    const int8_t kinds[] = {2, 0};
+    kcbx_classify_options o = KCBX_CLASSIFY_OPTIONS_INIT;
+    o.n_marks = 2; o.mark_dates = dates; o.mark_kinds = kinds; o.birth_date = 20160310; o.grade = 4; o.group_mask = 1;
+    if (!c) must(kcbx_classify(POL(), CAL(), 20250912, &o, &c), "classification");
     return c;
 }
 
@@ -529,8 +568,9 @@ static kcbx_table *TAB(void) {
     static kcbx_table *t;
     const int32_t child[] = {0, 0, 1}, dates[] = {20250908, 20250908, 20250909};
     const int8_t kinds[] = {2, 0, 2};
-    if (!t) must(kcbx_classify_many(POL(), CAL(), 20250912, 0, 2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                    3, child, dates, kinds, NULL, NULL, &t), "table");
+    kcbx_classify_many_options o = KCBX_CLASSIFY_MANY_OPTIONS_INIT;
+    o.n_children = 2; o.n_marks = 3; o.mark_child = child; o.mark_dates = dates; o.mark_kinds = kinds;
+    if (!t) must(kcbx_classify_many(POL(), CAL(), 20250912, &o, &t), "table");
     return t;
 }
 
@@ -593,8 +633,7 @@ static kcbx_report *REP(void) {
 
 static kcbx_report *FINDINGS(void) {
     static kcbx_report *f, *s;
-    if (!f) must(kcbx_reconcile_csv("530113", 20250930, DATA("household.csv"), DATA("students.csv"), NULL, NULL, NULL, NULL,
-                                    &f, &s), "findings");
+    if (!f) must(kcbx_reconcile_csv("530113", 20250930, DATA("household.csv"), DATA("students.csv"), NULL, &f, &s), "findings");
     return f;
 }
 
@@ -607,7 +646,7 @@ static int setup(void) {
     FILE *f;
     const char *keys[] = {"@KID@", "@KID@", "@KID@", "@KID@", "@KID@", "@KID2@", "@KID2@", "@KID2@", "@KID2@", "@KID2@"};
     const int32_t dates[] = {20250908, 20250909, 20250910, 20250911, 20250912, 20250908, 20250909, 20250910, 20250911, 20250912};
-    const int32_t kinds[] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+    const int8_t kinds[] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
     int64_t second = 0;
     must(kcbx_ledger_open(LEDGER_PATH, POL(), "county", "530113", "李科长", "控辍专干", &l), "open");
     must(kcbx_ledger_import_students_csv(l, DATA("roster.csv"), NULL), "roster");
@@ -617,7 +656,7 @@ static int setup(void) {
     must(kcbx_ledger_case_open(l, "@KID2@", "suspected_dropout", 20250915, NULL, &second), "case 2");
     must(kcbx_ledger_case_verify(l, second, "C", 20250916, NULL), "verify case 2");
     must(kcbx_ledger_case_persuade(l, second, "一人一案", "马老师", 20250916, NULL), "persuade case 2");
-    kcbx_ledger_close(l);
+    kcbx_ledger_free(l);
     must(kcbx_policy_to_json(POL(), &json), "policy json");
     f = fopen(DATA("policy.json"), "wb");
     if (!f) return 3;
@@ -659,10 +698,14 @@ def c_type_of_out(ptype: str) -> str:
     return t[:-1].strip()
 
 
-def emit_call(fn: str, ret: str, params: list[tuple[str, str]], args: list[str], after: str = "") -> str:
+def emit_call(fn: str, ret: str, params: list[tuple[str, str]], args: list, after: str = "") -> str:
     decls, cargs = [], []
     for k, ((ptype, pname), a) in enumerate(zip(params, args)):
-        if a == "OUT":
+        if isinstance(a, dict):  # an options struct: INIT, then the fields given
+            struct = c_type_of_out(ptype).replace("const ", "").strip()
+            decls.append(f"{struct} o{k} = {struct.upper()}_INIT;" + "".join(f" o{k}.{f} = {v};" for f, v in a.items()))
+            cargs.append(f"&o{k}")
+        elif a == "OUT":
             decls.append(f"{c_type_of_out(ptype)} o{k}; memset(&o{k}, 0, sizeof o{k});")
             cargs.append(f"&o{k}")
         else:
@@ -678,7 +721,8 @@ def emit_call(fn: str, ret: str, params: list[tuple[str, str]], args: list[str],
 
 # --- cases ----------------------------------------------------------------------------------------
 
-def build_cases(functions) -> tuple[list[dict], list[str]]:
+def build_cases(functions, structs: dict | None = None) -> tuple[list[dict], list[str]]:
+    structs = structs or {}
     cases, problems = [], []
     names = {f[0] for f in functions}
     for name in sorted(set(SPECS) - names):
@@ -711,6 +755,18 @@ def build_cases(functions) -> tuple[list[dict], list[str]]:
                 ok = "*" in acc or label in acc
                 cases.append(dict(fn=fn, label=f"{pname} = {label}", code=emit_call(fn, ret, params, a),
                                   expect="ok" if ok else "refused", ret=ret))
+            if isinstance(args[k], dict):  # every field of the options struct
+                struct = c_type_of_out(ptype).replace("const ", "").strip()
+                if struct not in structs:
+                    problems.append(f"{fn}: no struct {struct} in the header")
+                    continue
+                for ftype, fname in structs[struct]:
+                    facc = ACCEPTED.get((fn, f"{pname}.{fname}"), set())
+                    for label, expr in hostile(ftype, fname):
+                        a = list(args); a[k] = dict(args[k], **{fname: expr})
+                        ok = "*" in facc or label in facc
+                        cases.append(dict(fn=fn, label=f"{pname}.{fname} = {label}", code=emit_call(fn, ret, params, a),
+                                          expect="ok" if ok else "refused", ret=ret))
     sigs = {f[0]: f for f in functions}
     for x in extras():
         fn, ret, params = sigs[x["fn"]]
@@ -812,7 +868,7 @@ def main() -> int:
     header = os.path.join(opts.prefix, "include", "kcbx.h")
     libdir = os.path.join(opts.prefix, "lib")
     functions = parse_header(header)
-    cases, problems = build_cases(functions)
+    cases, problems = build_cases(functions, parse_structs(header))
     if opts.list:
         for i, c in enumerate(cases):
             print(i, c["fn"], c["label"], c["expect"])

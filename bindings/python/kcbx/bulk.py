@@ -149,10 +149,15 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
         return ffi.NULL if c is None else c.ptr
 
     out = ffi.new("kcbx_table **")
-    check(lib.kcbx_classify_many(pol._ptr, cal._ptr, c_as_of, int(encoding), n_children,
-                                 ptr(c_ids), ptr(c_birth), ptr(c_grades), ptr(c_regs), ptr(c_reg_dates),
-                                 ptr(c_facts), ptr(c_groups), ptr(c_opinions),
-                                 n_marks, ptr(mark_child), ptr(mark_date), ptr(mark_kind), ptr(lf), ptr(lt), out))
+    options = ffi.new("kcbx_classify_many_options *")
+    check(lib.kcbx_classify_many_options_init(options, lib.KCBX_CLASSIFY_MANY_OPTIONS_VERSION))
+    options.encoding, options.n_children, options.n_marks = int(encoding), n_children, n_marks
+    options.child_ids, options.birth_dates, options.grades = ptr(c_ids), ptr(c_birth), ptr(c_grades)
+    options.registrations, options.registration_dates = ptr(c_regs), ptr(c_reg_dates)
+    options.fact_bits, options.group_masks, options.expert_opinions = ptr(c_facts), ptr(c_groups), ptr(c_opinions)
+    options.mark_child, options.mark_dates, options.mark_kinds = ptr(mark_child), ptr(mark_date), ptr(mark_kind)
+    options.leave_from, options.leave_to = ptr(lf), ptr(lt)
+    check(lib.kcbx_classify_many(pol._ptr, cal._ptr, c_as_of, options, out))
     named = {"child": mark_child, "date": mark_date, "kind": mark_kind, "leave_from": lf, "leave_to": lt,
              "child_ids": c_ids, "birth_dates": c_birth, "grades": c_grades, "registrations": c_regs,
              "registration_dates": c_reg_dates, "fact_bits": c_facts, "group_masks": c_groups}

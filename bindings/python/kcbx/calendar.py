@@ -156,7 +156,7 @@ class Calendar(NativeHandle):
 
     def term(self, date: _dt.date) -> Optional[Term]:
         """The term containing `date`, or None in a vacation or outside the calendar."""
-        index, year, start, end = (ffi.new("int32_t *") for _ in range(4))
+        index, year, start, end = ffi.new("int64_t *"), ffi.new("int32_t *"), ffi.new("int32_t *"), ffi.new("int32_t *")
         check(lib.kcbx_calendar_term(self._ptr, _date(date, "date"), index, year, start, end))
         if index[0] < 0:
             return None

@@ -142,12 +142,13 @@ class _Source:
 
 def _read_classification(handle: Any, as_of: _dt.date) -> Classification:
     i32 = lambda: ffi.new("int32_t *")  # noqa: E731
+    i64 = lambda: ffi.new("int64_t *")  # noqa: E731
     status, since, rule, reason = i32(), i32(), i32(), i32()
     alerts, flags = ffi.new("uint32_t *"), ffi.new("uint32_t *")
     check(lib.kcbx_classification_summary(handle, status, since, rule, alerts, flags, reason))
-    start, unexcused, clock, leave, unknown = i32(), i32(), i32(), i32(), i32()
+    start, unexcused, clock, leave, unknown = i32(), i64(), i64(), i64(), i64()
     check(lib.kcbx_classification_streak(handle, start, unexcused, clock, leave, unknown))
-    school_days, term_unexcused, missing, n_conflicts = i32(), i32(), i32(), i32()
+    school_days, term_unexcused, missing, n_conflicts = i64(), i64(), i64(), i64()
     check(lib.kcbx_classification_term(handle, school_days, term_unexcused, missing, n_conflicts))
     text = ffi.new("char **")
     check(lib.kcbx_classification_rule_text(handle, text))
@@ -204,7 +205,7 @@ def classify(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.date, ma
     f = as_facts(facts)
     n = len(rows)
     dates = ffi.new("int32_t[]", [r[0] for r in rows]) if n else ffi.NULL
-    kinds = ffi.new("int32_t[]", [r[1] for r in rows]) if n else ffi.NULL
+    kinds = ffi.new("int8_t[]", [r[1] for r in rows]) if n else ffi.NULL
     spans = any(r[2] or r[3] for r in rows)
     leave_from = ffi.new("int32_t[]", [r[2] for r in rows]) if spans else ffi.NULL
     leave_to = ffi.new("int32_t[]", [r[3] for r in rows]) if spans else ffi.NULL
@@ -217,10 +218,17 @@ def classify(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.date, ma
     grade = 0 if f.grade is None else int(f.grade)
     opinion = ffi.NULL if f.expert_opinion is None else c_string(f.expert_opinion, "facts.expert_opinion")
     out = ffi.new("kcbx_classification **")
-    check(lib.kcbx_classify(pol._ptr, cal._ptr, c_as_of, n, dates, kinds, leave_from, leave_to, slips,
-                            yyyymmdd(f.birth_date, "facts.birth_date", True), grade, int(Registration(f.registration)),
-                            yyyymmdd(f.registration_date, "facts.registration_date", True), opinion,
-                            f.fact_bits, f.group_mask, out))
+    options = ffi.new("kcbx_classify_options *")
+    check(lib.kcbx_classify_options_init(options, lib.KCBX_CLASSIFY_OPTIONS_VERSION))
+    options.n_marks, options.mark_dates, options.mark_kinds = n, dates, kinds
+    options.leave_from, options.leave_to, options.leave_slips = leave_from, leave_to, slips
+    options.birth_date = yyyymmdd(f.birth_date, "facts.birth_date", True)
+    options.grade, options.registration = grade, int(Registration(f.registration))
+    options.registration_date = yyyymmdd(f.registration_date, "facts.registration_date", True)
+    opinion_buf = ffi.new("char[]", opinion) if isinstance(opinion, bytes) else ffi.NULL  # a struct field takes a C buffer
+    options.expert_opinion = opinion_buf
+    options.fact_bits, options.group_mask = f.fact_bits, f.group_mask
+    check(lib.kcbx_classify(pol._ptr, cal._ptr, c_as_of, options, out))
     handle = ffi.gc(out[0], lib.kcbx_classification_free)
     day = date_from_c(c_as_of)
     assert day is not None

@@ -9,23 +9,30 @@ from .enums import IdProblem
 __all__ = [
     "KcbxError", "InvalidInput", "NotFound", "PermissionDenied", "RuleViolation",
     "IntegrityError", "StorageError", "InternalError", "InvalidResidentID",
-    "check", "error_for", "last_error_message",
+    "check", "error_for", "last_error_message", "last_error_field", "last_error_rule",
 ]
 
 
 class KcbxError(Exception):
-    """A kcbx_* call failed: `status` is the kcbx_status code, `message` names field and rule."""
+    """A kcbx_* call failed: `status` is the kcbx_status code, `message` names field and rule;
+    `field` (the input or thing the error is about) and `rule` (what it must satisfy, or the
+    clause a domain rule cites) are the parts kcbx_last_error_field() / kcbx_last_error_rule()
+    give, "" when the error names none."""
     default_status: ClassVar[int] = lib.KCBX_STATUS_INTERNAL_ERROR
     status: int
     message: str
     #: For a refused import: every bad field (kcbx.ImportProblem: row, field, rule); else empty.
     problems: List[Any]
+    field: str
+    rule: str
 
-    def __init__(self, message: str, status: Optional[int] = None) -> None:
+    def __init__(self, message: str, status: Optional[int] = None, *, field: str = "", rule: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.problems = []
         self.status = self.default_status if status is None else status
+        self.field = field
+        self.rule = rule
 
 
 class InvalidInput(KcbxError, ValueError):
@@ -67,8 +74,9 @@ class InvalidResidentID(InvalidInput):
     """A resident ID is invalid; `part` says which part (length, characters, region, …)."""
     part: IdProblem
 
-    def __init__(self, message: str, part: IdProblem, status: Optional[int] = None) -> None:
-        super().__init__(message, status)
+    def __init__(self, message: str, part: IdProblem, status: Optional[int] = None, *, field: str = "",
+                 rule: str = "") -> None:
+        super().__init__(message, status, field=field, rule=rule)
         self.part = part
 
 
@@ -83,13 +91,23 @@ def last_error_message() -> str:
     return str(ffi.string(lib.kcbx_last_error_message()).decode("utf-8", "replace"))
 
 
-def error_for(status: int, message: str) -> KcbxError:
+def last_error_field() -> str:
+    """kcbx_last_error_field() for this thread: the field the last failed call was about, or ""."""
+    return str(ffi.string(lib.kcbx_last_error_field()).decode("utf-8", "replace"))
+
+
+def last_error_rule() -> str:
+    """kcbx_last_error_rule() for this thread: the rule the last failed call broke, or ""."""
+    return str(ffi.string(lib.kcbx_last_error_rule()).decode("utf-8", "replace"))
+
+
+def error_for(status: int, message: str, field: str = "", rule: str = "") -> KcbxError:
     """The exception for a non-OK `status` (a plain KcbxError for a code this module does not know)."""
-    return _BY_STATUS.get(status, KcbxError)(message or f"kcbx status {status}", status)
+    return _BY_STATUS.get(status, KcbxError)(message or f"kcbx status {status}", status, field=field, rule=rule)
 
 
 def check(status: int) -> None:
     """Raises the exception for a non-OK `status`, carrying the library's message.
     Call it right after the kcbx_* call: the message is replaced by the next call."""
     if status != lib.KCBX_STATUS_OK:
-        raise error_for(status, last_error_message())
+        raise error_for(status, last_error_message(), last_error_field(), last_error_rule())

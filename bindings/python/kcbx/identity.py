@@ -8,7 +8,7 @@ from typing import Optional, Tuple
 from ._dates import date_from_c, date_to_c
 from ._native import c_string, ffi, lib, take_string
 from .enums import IdProblem, RegistryKind, Sex, Stage
-from .errors import InvalidResidentID, check, error_for, last_error_message
+from .errors import InvalidResidentID, check, error_for, last_error_field, last_error_message, last_error_rule
 
 __all__ = [
     "ResidentID", "parse_resident_id", "resident_id_check_character",
@@ -40,7 +40,8 @@ def parse_resident_id(text: str, as_of: Optional[_dt.date] = None) -> ResidentID
     raw = c_string(text, "resident_id")
     status, region, birth, sex, problem = _id_call(raw, date_to_c(as_of, "as_of"))
     if status != lib.KCBX_STATUS_OK and problem != lib.KCBX_ID_PROBLEM_NONE:
-        raise InvalidResidentID(last_error_message(), IdProblem(problem), status)
+        raise InvalidResidentID(last_error_message(), IdProblem(problem), status, field=last_error_field(),
+                                rule=last_error_rule())
     check(status)
     birth_date = date_from_c(birth)
     assert birth_date is not None
@@ -77,13 +78,13 @@ def parse_registry_number(text: str, as_of: Optional[_dt.date] = None) -> Regist
     kind, body = ffi.new("int32_t *"), ffi.new("char **")
     status = lib.kcbx_registry_number_parse(raw, c_as_of, kind, body)
     if status != lib.KCBX_STATUS_OK:
-        message = last_error_message()
+        message, field, rule = last_error_message(), last_error_field(), last_error_rule()
         if raw[:1] in (b"G", b"g"):
             # The C call reports no ID problem; ask the ID parser which part is wrong.
             problem = _id_call(raw[1:], c_as_of)[4]
             if problem != lib.KCBX_ID_PROBLEM_NONE:
-                raise InvalidResidentID(message, IdProblem(problem), status)
-        raise error_for(status, message)
+                raise InvalidResidentID(message, IdProblem(problem), status, field=field, rule=rule)
+        raise error_for(status, message, field, rule)
     body_text = take_string(body[0])
     if kind[0] == lib.KCBX_REGISTRY_KIND_RESIDENT:
         return RegistryNumber(RegistryKind.RESIDENT, body_text, parse_resident_id(body_text, as_of))

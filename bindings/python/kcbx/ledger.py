@@ -137,7 +137,7 @@ class Ledger(NativeHandle):
         {"level": "county", "unit_code": "640422", "person": "张老师", "role": optional}."""
         out = ffi.new("kcbx_ledger **")
         check(lib.kcbx_ledger_open(c_path(path), as_policy(policy)._ptr, *_actor_args(actor), out))
-        return cls(ffi.gc(out[0], lib.kcbx_ledger_close))
+        return cls(ffi.gc(out[0], lib.kcbx_ledger_free))
 
     @classmethod
     def change_profile(cls, path: PathLike, policy: PolicyLike, actor: ActorLike, *, reason: str) -> Ledger:
@@ -147,7 +147,7 @@ class Ledger(NativeHandle):
         out = ffi.new("kcbx_ledger **")
         check(lib.kcbx_ledger_change_profile(c_path(path), as_policy(policy)._ptr, *_actor_args(actor),
                                              c_string(reason, "reason"), out))
-        return cls(ffi.gc(out[0], lib.kcbx_ledger_close))
+        return cls(ffi.gc(out[0], lib.kcbx_ledger_free))
 
     @property
     def read_only(self) -> bool:
@@ -237,7 +237,7 @@ class Ledger(NativeHandle):
         kinds = [kind_code(r.get("kind"), f"marks[{i}].kind") for i, r in enumerate(rows)]
         n = len(rows)
         return _import(lib.kcbx_ledger_import_marks, self._ptr, n, ffi.new("char *[]", students) if n else ffi.NULL,
-                       ffi.new("int32_t[]", dates) if n else ffi.NULL, ffi.new("int32_t[]", kinds) if n else ffi.NULL)
+                       ffi.new("int32_t[]", dates) if n else ffi.NULL, ffi.new("int8_t[]", kinds) if n else ffi.NULL)
 
     def _import_marks_csv_rows(self, rows: List[Dict[str, Any]]) -> ImportResult:
         """Marks with leave spans or slips go through the CSV reader (the array call has neither)."""
@@ -261,7 +261,7 @@ class Ledger(NativeHandle):
     def sweep(self, as_of: _dt.date) -> SweepResult:
         """Classifies everyone in the actor's area as of `as_of` and opens, promotes or flags cases.
         Running it twice for the same date changes nothing the second time."""
-        return SweepResult._from(call_json(lib.kcbx_ledger_sweep, self._ptr, date_to_c(as_of, "as_of")))
+        return SweepResult._from(call_json(lib.kcbx_ledger_sweep_json, self._ptr, date_to_c(as_of, "as_of")))
 
     def cases(self, *, status: Optional[OneOrMany] = None, kind: Optional[OneOrMany] = None,
               reason: Optional[OneOrMany] = None, school_id: Optional[str] = None, township_code: Optional[str] = None,
@@ -339,7 +339,7 @@ class Ledger(NativeHandle):
                       department: Optional[str] = None) -> None:
         """Records an action on a case (home_visit, guardian_refusal, education, return_notice, …;
         a referral names its `department`). The four steps are refused out of order (004 二（七）4)."""
-        check(lib.kcbx_due_record_action(self._ptr, _case_id(case_id), c_string(action, "action"), _opt(department, "department"),
+        check(lib.kcbx_ledger_case_action(self._ptr, _case_id(case_id), c_string(action, "action"), _opt(department, "department"),
                                          date_to_c(_required(date, "date"), "date"), _opt(note, "note")))
 
     def record_student_action(self, student: str, *, action: str, date: _dt.date, note: Optional[str] = None) -> None:
@@ -387,7 +387,7 @@ class Ledger(NativeHandle):
     def due_csv(self, path: PathLike, as_of: _dt.date, *, states: Optional[OneOrMany] = None, full_ids: bool = False) -> int:
         """Writes the due list as CSV (BOM, Chinese headers, formula cells neutralised; regular files
         only, replaced atomically); returns the row count."""
-        rows = ffi.new("int32_t *")
+        rows = ffi.new("int64_t *")
         wanted = None if states is None else _labels(states, "states")
         check(lib.kcbx_due_csv(self._ptr, date_to_c(as_of, "as_of"), c_string(",".join(wanted), "states") if wanted else ffi.NULL,
                                _full(full_ids), c_path(path), rows))
@@ -415,7 +415,7 @@ class Ledger(NativeHandle):
                    student: Optional[str] = None) -> int:
         """Writes Guyuan attachment 2 or Baiyin attachment 4 as CSV (BOM) of the cases `cases`
         would list with the same filters; returns the row count."""
-        rows = ffi.new("int32_t *")
+        rows = ffi.new("int64_t *")
         f = case_filter(status=status, kind=kind, reason=reason, school_id=school_id, township_code=township_code,
                         group=group, opened_from=opened_from, opened_through=opened_through, relapse_only=relapse_only,
                         open_only=open_only, student=student)

@@ -46,7 +46,7 @@ class Policy(NativeHandle):
     def names(cls) -> List[str]:
         """The ids of the built-in profiles."""
         out = ffi.new("char **")
-        check(lib.kcbx_policy_names(out))
+        check(lib.kcbx_policy_names_json(out))
         return list(json.loads(take_string(out[0])))
 
     @classmethod

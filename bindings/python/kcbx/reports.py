@@ -263,10 +263,17 @@ def _reconcile(household: Any, students: Any, as_of: _dt.date, region: str, list
         except BaseException as e:
             failure.append(e)
 
-    callback = ffi.NULL if progress is None else ffi.callback("void(*)(char const *, int64_t, int64_t, void *)", on_progress)
+    callback = ffi.NULL if progress is None else ffi.callback("kcbx_progress_fn", on_progress)
     findings, summary = ffi.new("kcbx_report **"), ffi.new("kcbx_report **")
-    status = lib.kcbx_reconcile_csv_progress(c_string(region, "region"), date_to_c(as_of, "as_of"), household, students,
-                                             *lists, callback, ffi.NULL, findings, summary)
+    options = ffi.new("kcbx_reconcile_options *")
+    check(lib.kcbx_reconcile_options_init(options, lib.KCBX_RECONCILE_OPTIONS_VERSION))
+    # Struct fields take C buffers, kept alive here until the call returns.
+    paths = [ffi.new("char[]", p) if isinstance(p, bytes) else ffi.NULL for p in lists]
+    (options.attending_csv, options.poverty_csv, options.three_kinds_csv, options.dropouts_csv, options.census_csv,
+     options.disabled_csv, options.left_behind_csv) = paths
+    options.progress = callback
+    status = lib.kcbx_reconcile_csv(c_string(region, "region"), date_to_c(as_of, "as_of"), household, students, options,
+                                    findings, summary)
     check(status)
     result = Reconciliation(summary=Report._take(summary[0]), findings=Report._take(findings[0]))
     if failure:

@@ -45,3 +45,23 @@ def test_hierarchy():
     assert issubclass(kcbx.InvalidResidentID, kcbx.InvalidInput)
     assert all(issubclass(c, kcbx.KcbxError) for c in CLASSES.values())
     assert issubclass(kcbx.InvalidInput, ValueError) and issubclass(kcbx.NotFound, LookupError)
+
+
+def test_errors_carry_field_and_rule():
+    # Issue 12: the parts a host needs without parsing text (kcbx_last_error_field / _rule).
+    with pytest.raises(kcbx.InvalidInput) as e:
+        kcbx.school_age(dt.date(2020, 1, 1), dt.date(2019, 12, 31))
+    assert e.value.field == "on_date"
+    assert e.value.rule and e.value.rule in e.value.message
+    with pytest.raises(kcbx.NotFound) as nf:
+        kcbx.Policy.builtin("no-such-profile")
+    assert nf.value.field and nf.value.rule == "not found"
+    # A successful call leaves nothing behind.
+    kcbx.school_age(dt.date(2019, 1, 1), dt.date(2025, 9, 1))
+    assert kcbx.errors.last_error_field() == "" and kcbx.errors.last_error_rule() == ""
+
+
+def test_resident_id_errors_carry_field_and_rule():
+    with pytest.raises(kcbx.InvalidResidentID) as e:
+        kcbx.parse_resident_id("53011320160310011X")
+    assert e.value.field and e.value.rule
