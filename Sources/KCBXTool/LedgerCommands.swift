@@ -53,7 +53,8 @@ struct ImportCommand: ParsableCommand {
             if let path = attendance {
                 var problems: [LedgerRowProblem] = []
                 let r: LedgerMarkImportResult
-                do { r = try progress.step("importing attendance from \(path)") { try led.importMarksCSV(path: path, problems: &problems) } }
+                let counter = progress.rowCounter("importing attendance from \(path)")
+                do { r = try led.importMarksCSV(path: path, problems: &problems) { counter.update(rows: $0, bytes: $1, total: $2) } }
                 catch { throw report(problems, path, error) }
                 for c in r.conflicts.prefix(20) { warn("\(path) row \(c.row) \(c.field): \(c.rule) (conflict: the later mark was kept)") }
                 t.rows.append([path, String(r.rows), "", "", String(r.changed), String(r.unchanged), String(r.conflicts.count)])
