@@ -187,9 +187,12 @@ final class MarkBatch {
                                  lt: Int32(truncatingIfNeeded: sqlite3_column_int64(h, 2)), sl: text(h, 3))
     }
 
-    private func failure(_ rc: Int32) -> DatabaseError {
-        DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) })
-    }
+    private func failure(_ rc: Int32) -> DatabaseError { ledgerSQLiteError(rc, db) }
+}
+
+/// The error of a failed raw step, with SQLite's message.
+func ledgerSQLiteError(_ rc: Int32, _ db: Database) -> DatabaseError {
+    DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) })
 }
 
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
