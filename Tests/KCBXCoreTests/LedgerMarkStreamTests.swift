@@ -56,4 +56,20 @@ import Testing
         #expect(kept == Int(MarkKind.late.rawValue), "the later mark wins")
         try l.verify()
     }
+
+    @Test func columnsStreamedFromTheCallerStopAtAnUnreadableKeyAndRecordNothing() throws {
+        let (_, l) = try LF.seeded()
+        let head = try l.head()
+        let days = LF.calendar.schoolDayList(from: LF.date("2025-09-01"), through: LF.date("2025-09-30"))
+        var problems: [LedgerRowProblem] = []
+        #expect(throws: KCBXError.self) {
+            _ = try l.importMarks(count: days.count, problems: &problems) { i in
+                guard i < days.count - 1 else { throw KCBXError.invalidInput(field: "students[\(i)]", rule: "is not UTF-8") }
+                return (LF.kidA, days[i].yyyymmdd, 0)
+            }
+        }
+        #expect(try l.head() == head, "the marks streamed before the bad key are rolled back")
+        let r = try l.importMarks(count: days.count, problems: &problems) { (LF.kidA, days[$0].yyyymmdd, 2) }
+        #expect(r.rows == days.count && r.changed == days.count)
+    }
 }

@@ -53,6 +53,19 @@ extension Ledger {
         }
     }
 
+    /// `importMarks` from `count` marks that `mark(i)` gives one by one (key, date YYYYMMDD,
+    /// MarkKind code): the C ABI's columns, streamed without a copy of the batch. `mark` may be
+    /// called twice for a row (to name the earlier row of a conflict).
+    public func importMarks(count: Int, problems: inout [LedgerRowProblem],
+                            mark: (Int) throws -> (student: String, date: Int32, kind: Int)) throws -> LedgerMarkImportResult {
+        try importMarkStream(problems: &problems) { add in
+            for i in 0..<max(count, 0) {
+                let m = try mark(i)
+                try add(i + 1, m.student, String(m.date), String(m.kind), "", "", "")
+            }
+        }
+    }
+
     /// Imports a marks CSV (UTF-8, optional BOM; columns student,date,kind[,leave_from,leave_to,slip]).
     /// The file is streamed (read twice only when two rows give one child's day different marks,
     /// to name the earlier row): memory does not grow with its size. `progress` is called with

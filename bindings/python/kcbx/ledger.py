@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Union
 from ._dates import date_to_c
 from ._handle import NativeHandle
 from ._native import c_path, c_string, ffi, lib, take_string
-from .errors import check
+from .errors import InvalidInput, check
 from .policy import Policy
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,6 +82,25 @@ class Ledger(NativeHandle):
         """Imports a roster CSV, all or nothing; InvalidInput names row, field and rule."""
         out = ffi.new("char **")
         status = lib.kcbx_ledger_import_students_csv(self._ptr, c_path(path), out)
+        report = take_string(out[0])
+        check(status)
+        return dict(json.loads(report)) if report else {}
+
+    def import_marks(self, students: Sequence[str], dates: Sequence[Any], kinds: Sequence[int]) -> Dict[str, Any]:
+        """Imports attendance marks from columns, all or nothing (as import_marks_csv): student keys,
+        dates (``datetime.date`` or YYYYMMDD integers; an int32 numpy array is passed without a copy)
+        and MarkKind codes (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early).
+        Problems name rows numbered from 1."""
+        n = len(students)
+        if len(dates) != n or len(kinds) != n:
+            raise InvalidInput(f"marks: students, dates and kinds must have the same length ({n}, {len(dates)}, {len(kinds)})")
+        if n > 2**31 - 1:
+            raise InvalidInput("marks: at most 2,147,483,647 marks a call")
+        keep = [ffi.new("char[]", str(s).encode("utf-8")) for s in students]
+        keys = ffi.new("char *[]", keep) if n else ffi.NULL
+        ds, ks = _int32_column(dates, date_column=True), _int32_column(kinds)
+        out = ffi.new("char **")
+        status = lib.kcbx_ledger_import_marks(self._ptr, n, keys, ds, ks, out)
         report = take_string(out[0])
         check(status)
         return dict(json.loads(report)) if report else {}
@@ -323,3 +342,16 @@ def signing_public_key(private_key: bytes) -> bytes:
     pub = ffi.new("uint8_t[32]")
     check(lib.kcbx_signing_key_public(_key(private_key, "private_key"), pub))
     return bytes(ffi.buffer(pub))
+
+
+def _int32_column(values: Sequence[Any], date_column: bool = False) -> Any:
+    """An int32_t[] for C: an int32 numpy array as is (no copy), else converted value by value
+    (dates as YYYYMMDD)."""
+    if getattr(values, "dtype", None) is not None and str(values.dtype) == "int32" and values.flags["C_CONTIGUOUS"]:
+        return ffi.from_buffer("int32_t[]", values)
+    if date_column:
+        values = [v.year * 10000 + v.month * 100 + v.day if isinstance(v, _dt.date) else int(v) for v in values]
+    try:
+        return ffi.new("int32_t[]", [int(v) for v in values])
+    except OverflowError as e:
+        raise InvalidInput(f"marks: {e}") from None
