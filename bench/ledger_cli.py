@@ -127,7 +127,7 @@ def markdown(r: Dict[str, Any], kcbx: str) -> str:
         for name, size, s, k, f in rows:
             fc = fl.get("students" if "students" in name else "attendance", {}).get("cpu_s") if f else None
             lines.append(f"| {name} | {size} | {fmt_time(s['s'])} | {fmt_time(s['cpu_s'])} | {rate(k, s['cpu_s']) if k else ''} | {fmt_mb(s['peak_kb'])} | "
-                         + (f"{fmt_time(f)} | {fmt_time(fc)} | {rate(k, fc)} | {fc / s["cpu_s"]:.2f}×" if f and fc else " | | | ") + " |")
+                         + (f"{fmt_time(f)} | {fmt_time(fc)} | {rate(k, fc)} | {fc / s['cpu_s']:.2f}×" if f and fc else " | | | ") + " |")
         lines += ["", f"Ledger file after the imports: {run_['file_mb']:,.0f} MB ({run_['file_mb'] * 2**20 / max(mk, 1):,.0f} bytes a mark); "
                   f"the floor's: {run_['floor_file_mb']:,.0f} MB; floor peak RSS {fmt_mb(run_['floor_peak_kb'])}. "
                   f"Data generated in {run_['generate_s']:.0f} s (not timed).", ""]
