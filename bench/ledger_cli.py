@@ -131,6 +131,10 @@ def markdown(r: Dict[str, Any], kcbx: str) -> str:
         lines += ["", f"Ledger file after the imports: {run_['file_mb']:,.0f} MB ({run_['file_mb'] * 2**20 / max(mk, 1):,.0f} bytes a mark); "
                   f"the floor's: {run_['floor_file_mb']:,.0f} MB; floor peak RSS {fmt_mb(run_['floor_peak_kb'])}. "
                   f"Data generated in {run_['generate_s']:.0f} s (not timed).", ""]
+    notes = os.path.join(HERE, "ledger_profile.md")
+    if os.path.isfile(notes):
+        with open(notes, encoding="utf-8") as f:
+            lines += ["", f.read().strip(), ""]
     return "\n".join(lines)
 
 
