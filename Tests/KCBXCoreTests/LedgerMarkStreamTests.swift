@@ -57,6 +57,21 @@ import Testing
         try l.verify()
     }
 
+    @Test func reimportingAFileThatMarksADayTwiceRecordsNothing() throws {
+        // DOMAIN.md §7: the later mark wins; the same file again changes nothing, also when its
+        // first mark of the day differs from its last (a first pass finds such days).
+        let (_, l) = try LF.seeded()
+        let path = try csv(["\(LF.kidA),2025-09-02,present", "\(LF.kidA),2025-09-03,present", "\(LF.kidA),2025-09-02,unexcused"])
+        var problems: [LedgerRowProblem] = []
+        let first = try l.importMarksCSV(path: path, problems: &problems)
+        #expect(first.changed == 2 && first.conflicts.map(\.row) == [4])
+        let head = try l.head()
+        let again = try l.importMarksCSV(path: path, problems: &problems)
+        #expect(again.changed == 0 && again.unchanged == 2)
+        #expect(try l.head() == head, "re-importing the file records no event")
+        try l.verify()
+    }
+
     @Test func columnsStreamedFromTheCallerStopAtAnUnreadableKeyAndRecordNothing() throws {
         let (_, l) = try LF.seeded()
         let head = try l.head()

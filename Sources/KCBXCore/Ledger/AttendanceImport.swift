@@ -54,8 +54,8 @@ extension Ledger {
     }
 
     /// `importMarks` from `count` marks that `mark(i)` gives one by one (key, date YYYYMMDD,
-    /// MarkKind code): the C ABI's columns, streamed without a copy of the batch. `mark` may be
-    /// called twice for a row (to name the earlier row of a conflict).
+    /// MarkKind code): the C ABI's columns, streamed without a copy of the batch. `mark` is
+    /// called twice for each row (two passes).
     public func importMarks(count: Int, problems: inout [LedgerRowProblem],
                             mark: (Int) throws -> (student: String, date: Int32, kind: Int)) throws -> LedgerMarkImportResult {
         try importMarkStream(problems: &problems) { add in
@@ -67,9 +67,9 @@ extension Ledger {
     }
 
     /// Imports a marks CSV (UTF-8, optional BOM; columns student,date,kind[,leave_from,leave_to,slip]).
-    /// The file is streamed (read twice only when two rows give one child's day different marks,
-    /// to name the earlier row): memory does not grow with its size. `progress` is called with
-    /// the bytes read and the file's size about every 64 KiB.
+    /// The file is streamed, twice (the first pass finds the days marked more than once): memory
+    /// does not grow with its size. `progress` is called with the rows done, the bytes done (both
+    /// passes counted, each as half) and the file's size, about every 16,384 rows.
     public func importMarksCSV(path: String, problems: inout [LedgerRowProblem],
                                progress: ((_ rows: Int, _ bytes: Int64, _ total: Int64) -> Void)? = nil) throws -> LedgerMarkImportResult {
         // The columns are checked before anything is written.
@@ -89,9 +89,11 @@ extension Ledger {
         guard columns.count == LedgerMarkRow.columns.count else {
             throw KCBXError.invalidInput(field: "\(path): column student", rule: "is required (columns: )")
         }
+        var pass = 0
         return try importMarkStream(problems: &problems) { add in
             let total = LedgerFileAccess.size(path)
-            var count = 0, bytes: Int64 = 0
+            pass += 1
+            var count = 0, bytes: Int64 = pass == 1 ? 0 : total
             try StrictCSVReader.read(path: path, header: { _ in }, row: { n, cells in
                 func cell(_ i: Int) -> String {
                     guard let c = columns[i], c < cells.count else { return "" }
@@ -101,16 +103,16 @@ extension Ledger {
                 count += 1
                 if let progress {
                     for c in cells { bytes += Int64(c.utf8.count) + 1 }
-                    if count & 0x3FFF == 0 { progress(count, bytes, total) }
+                    if count & 0x3FFF == 0 { progress(count, bytes / 2, total) }
                 }
             })
-            progress?(count, total, total)
+            if pass == 2 { progress?(count, total, total) }
         }
     }
 
     /// The streaming import behind every form: `source` feeds rows (row number, student, date,
-    /// kind, leave from, leave to, slip) and may be called a second time to name the earlier row
-    /// of a conflict. One IMMEDIATE transaction; a bad row rolls all of it back.
+    /// kind, leave from, leave to, slip); it is called twice (`MarkBatch`: the first pass finds
+    /// the days marked more than once). One IMMEDIATE transaction; a bad row rolls all of it back.
     func importMarkStream(problems: inout [LedgerRowProblem],
                           _ source: (_ add: (Int, String, String, String, String, String, String) throws -> Void) throws -> Void) throws -> LedgerMarkImportResult {
         problems = []
@@ -126,10 +128,10 @@ extension Ledger {
                 }
                 let batch = try MarkBatch(ledger: self, db: db, calendar: cal, today: today)
                 defer { outside = batch.outside; found = batch.problems }
+                try source { n, s, d, _, _, _, _ in try batch.scan(row: n, student: s, date: d) }
                 try source { n, s, d, k, lf, lt, sl in try batch.add(row: n, student: s, date: d, kind: k, leaveFrom: lf, leaveTo: lt, slip: sl, &w) }
                 guard batch.problems.isEmpty else { throw LedgerRowProblem.error(batch.problems) }
                 try batch.flush(&w)
-                if !batch.pendingConflicts.isEmpty { try source { n, s, d, _, _, _, _ in batch.nameEarlier(row: n, student: s, date: d) } }
                 return batch.finish()
             }
             return result

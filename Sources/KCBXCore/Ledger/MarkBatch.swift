@@ -1,12 +1,15 @@
 @_implementationOnly import GRDB
 @_implementationOnly import GRDBSQLite
 
-/// One attendance batch streamed into the open write transaction (`importMarkStream`): each row
-/// is checked as it comes, written with one prepared upsert that tells whether it changed
-/// anything, and the changed marks go into `marks.recorded` events of up to 5,000 marks as
-/// they accumulate. Memory holds the batch's children (a small record and a bitmap of the
-/// calendar's days each), never its rows. After the first bad row nothing more is written;
-/// the caller rolls the transaction back.
+/// One attendance batch streamed into the open write transaction (`importMarkStream`) in two
+/// passes over the rows. The first (`scan`) only finds the days marked more than once and the
+/// row of each one's last mark. The second (`add`) checks each row as it comes and writes it
+/// with one prepared upsert that tells whether it changed anything (a day marked several times:
+/// only its last mark, so the batch means what its later rows say and a re-import changes
+/// nothing); the changed marks go into `marks.recorded` events of up to 5,000 marks as they
+/// accumulate. Memory holds the batch's children (a small record and a bitmap of the
+/// calendar's days each) and its repeated days, never its rows. After the first bad row
+/// nothing more is written; the caller rolls the transaction back.
 final class MarkBatch {
     static let chunkSize = 5000
 
@@ -22,13 +25,14 @@ final class MarkBatch {
     /// Children met so far by key (nil slot: on no roster, or outside the jurisdiction).
     private var children: [String: Child?] = [:]
     private var slots = 0
-    /// Two bits a child and calendar day: seen in this batch, and counted as changed.
-    private var seen: [UInt64] = [], changedBits: [UInt64] = []
+    /// One bit a child and calendar day: seen in the first pass.
+    private var seen: [UInt64] = []
+    /// Days marked more than once: the row of the last mark (first pass), and the previous mark
+    /// met in the second pass (to name conflicts).
+    private var lastRow: [Int64: Int] = [:]
+    private var previous: [Int64: (row: Int, mark: MarksPayload.Mark)] = [:]
     private var chunk: [MarksPayload.Mark] = []
-    /// Rows that gave a day a second, different mark: (row, slot, day offset, rule without the earlier row).
-    private(set) var pendingConflicts: [(row: Int, slot: Int32, offset: Int, text: (String, String))] = []
-    private var lastRowOf: [Int64: Int] = [:]
-    private let student: Statement, upsert: Statement, current: Statement
+    private let student: Statement, upsert: Statement
 
     init(ledger: Ledger, db: Database, calendar: SchoolCalendar, today: CivilDate) throws {
         actor = ledger.actor; self.db = db; self.calendar = calendar; self.today = today
@@ -43,8 +47,17 @@ final class MarkBatch {
             WHERE kind IS NOT excluded.kind OR leave_from IS NOT excluded.leave_from
                OR leave_to IS NOT excluded.leave_to OR slip IS NOT excluded.slip
             """)
-        current = try db.makeStatement(sql: "SELECT kind, leave_from, leave_to, slip FROM marks WHERE student = ? AND day = ?")
         chunk.reserveCapacity(Self.chunkSize)
+    }
+
+    /// First pass: notes the days marked more than once (rows that do not parse are left to `add`).
+    func scan(row n: Int, student rawKey: String, date rawDate: String) throws {
+        guard let c = try lookup(rawKey.ledgerTrimmed, row: n, recordOutside: false), let date = ledgerParseDate(rawDate),
+              date.dayNumber >= base, Int(date.dayNumber - base) < days else { return }
+        let offset = Int(date.dayNumber - base)
+        let bit = Int(c.slot) * words + offset / 64, mask = UInt64(1) << UInt64(offset % 64)
+        if seen[bit] & mask != 0 { lastRow[Int64(c.slot) << 32 | Int64(offset)] = n }
+        seen[bit] |= mask
     }
 
     /// Checks one row (the same rules and words as ever: docs/ledger.md) and, while the batch
@@ -78,22 +91,18 @@ final class MarkBatch {
         }
         guard problems.isEmpty, let c = child else { return }
         let mark = MarksPayload.Mark(s: key, d: date.yyyymmdd, k: Int(kind.rawValue), lf: lf, lt: lt, sl: kind == .approvedLeave ? slip : "")
-        let offset = Int(date.dayNumber - base)
-        let bit = Int(c.slot) * words + offset / 64, mask = UInt64(1) << UInt64(offset % 64)
-        let again = seen[bit] & mask != 0
-        if again, let earlier = try stored(key, mark.d), earlier.k != mark.k || earlier.lf != mark.lf || earlier.lt != mark.lt || earlier.sl != mark.sl {
-            let was = MarkKind(rawValue: UInt8(clamping: earlier.k)).map { "\($0)" } ?? String(earlier.k)
-            pendingConflicts.append((n, c.slot, offset, ("\(IDMask.key(key)) on \(date): replaces row ", " (\(was) → \(kind)); the later mark wins")))
+        let k = Int64(c.slot) << 32 | Int64(date.dayNumber - base)
+        if let last = lastRow[k] {
+            if let p = previous[k], p.mark.k != mark.k || p.mark.lf != mark.lf || p.mark.lt != mark.lt || p.mark.sl != mark.sl {
+                let was = MarkKind(rawValue: UInt8(clamping: p.mark.k)).map { "\($0)" } ?? String(p.mark.k)
+                result.conflicts.append(LedgerRowProblem(row: n, field: "kind",
+                    rule: "\(IDMask.key(key)) on \(date): replaces row \(p.row) (\(was) → \(kind)); the later mark wins"))
+            }
+            previous[k] = (n, mark)
+            guard n == last else { return }  // a later row of this batch gives the day's mark
         }
-        seen[bit] |= mask
-        guard try write(mark) else {
-            if !again { result.unchanged += 1 }
-            return
-        }
-        if again {
-            if changedBits[bit] & mask == 0 { result.unchanged -= 1; result.changed += 1 }
-        } else { result.changed += 1 }
-        changedBits[bit] |= mask
+        guard try write(mark) else { result.unchanged += 1; return }
+        result.changed += 1
         chunk.append(mark)
         if chunk.count == Self.chunkSize { try flush(&w) }
     }
@@ -106,42 +115,21 @@ final class MarkBatch {
         chunk.removeAll(keepingCapacity: true)
     }
 
-    /// Second pass over the rows when a conflict needs the earlier row's number.
-    func nameEarlier(row n: Int, student rawKey: String, date rawDate: String) {
-        if conflictRows.isEmpty {
-            for (i, p) in pendingConflicts.enumerated() { conflictRows[p.row] = i; conflictKeys.insert(Int64(p.slot) << 32 | Int64(p.offset)) }
-        }
-        guard let c = children[rawKey.ledgerTrimmed] ?? nil, let date = ledgerParseDate(rawDate) else { return }
-        let k = Int64(c.slot) << 32 | Int64(date.dayNumber - base)
-        guard conflictKeys.contains(k) else { return }
-        if let i = conflictRows[n], let earlier = lastRowOf[k] {
-            let p = pendingConflicts[i]
-            result.conflicts.append(LedgerRowProblem(row: n, field: "kind", rule: p.text.0 + String(earlier) + p.text.1))
-        }
-        lastRowOf[k] = n
-    }
-    private var conflictRows: [Int: Int] = [:]
-    private var conflictKeys: Set<Int64> = []
-
-    func finish() -> LedgerMarkImportResult {
-        var r = result
-        r.conflicts.sort { $0.row < $1.row }
-        return r
-    }
+    func finish() -> LedgerMarkImportResult { result }
 
     // MARK: SQLite, through prepared statements with bound arguments
 
     private var lastKey = "", lastChild: Child? = nil
 
-    private func lookup(_ key: String, row n: Int) throws -> Child? {
+    private func lookup(_ key: String, row n: Int, recordOutside: Bool = true) throws -> Child? {
         // Files come child by child: the previous row's child first, without hashing.
         if let c = lastChild, key == lastKey { return c }
-        let c = try lookupNew(key, row: n)
+        let c = try lookupNew(key, row: n, recordOutside: recordOutside)
         if c != nil { lastKey = key; lastChild = c }
         return c
     }
 
-    private func lookupNew(_ key: String, row n: Int) throws -> Child? {
+    private func lookupNew(_ key: String, row n: Int, recordOutside: Bool) throws -> Child? {
         if let known = children[key] { return known }
         let h = student.sqliteStatement
         defer { sqlite3_reset(h) }
@@ -154,8 +142,7 @@ final class MarkBatch {
                 child = Child(slot: Int32(slots), birth: birth)
                 slots += 1
                 seen.append(contentsOf: repeatElement(0, count: words))
-                changedBits.append(contentsOf: repeatElement(0, count: words))
-            } else { outside.append((n, key)) }
+            } else if recordOutside { outside.append((n, key)) }
         } else if rc != SQLITE_DONE { throw failure(rc) }
         // A child outside the jurisdiction is remembered as unknown, and named once a row.
         if child != nil || rc != SQLITE_ROW { children[key] = .some(child) }
@@ -173,18 +160,6 @@ final class MarkBatch {
         let rc = sqlite3_step(h)
         guard rc == SQLITE_DONE else { throw failure(rc) }
         return sqlite3_changes(db.sqliteConnection) > 0
-    }
-
-    private func stored(_ key: String, _ day: Int32) throws -> MarksPayload.Mark? {
-        let h = current.sqliteStatement
-        defer { sqlite3_reset(h) }
-        bind(h, 1, key)
-        sqlite3_bind_int64(h, 2, Int64(day))
-        let rc = sqlite3_step(h)
-        if rc == SQLITE_DONE { return nil }
-        guard rc == SQLITE_ROW else { throw failure(rc) }
-        return MarksPayload.Mark(s: key, d: day, k: Int(sqlite3_column_int64(h, 0)), lf: Int32(truncatingIfNeeded: sqlite3_column_int64(h, 1)),
-                                 lt: Int32(truncatingIfNeeded: sqlite3_column_int64(h, 2)), sl: text(h, 3))
     }
 
     private func failure(_ rc: Int32) -> DatabaseError { ledgerSQLiteError(rc, db) }
