@@ -18,7 +18,7 @@ FOUNDATION_STATIC := -lFoundation -lFoundationInternationalization -lFoundationE
   -lswiftSynchronization -lswift_RegexParser -lswift_StringProcessing
 LIB_TARGETS := KCBXCore KCBXCTypes CInterface GRDB CSV Crypto CryptoBoringWrapper CCryptoBoringSSL CCryptoBoringSSLShims
 
-.PHONY: help deps cli lib header check-header install test lint-python test-swift test-c test-python test-cli python demo bench clean
+.PHONY: help deps cli lib header check-header install test lint-python test-swift test-c test-python test-cli python demo bench bench-ledger clean
 
 help:
 	@echo "make lib           release libkcbx.so (static Swift stdlib, kcbx_* exports only, SONAME $(SONAME))"
@@ -28,6 +28,7 @@ help:
 	@echo "make test          Python linters, Swift, header, C (under valgrind), Python and CLI tests"
 	@echo "make lint-python   ruff and pyright (strict) on the Python package"
 	@echo "make bench         every benchmark against pandas and DuckDB, gathered in bench/RESULTS.md"
+	@echo "make bench-ledger  the ledger's CLI at 50,000 children against a plain sqlite3 script (BENCH_CHILDREN=1000000 for a city)"
 
 # The release library: SwiftPM compiles; we link so that the Swift runtime is static,
 # only kcbx_* is exported (kcbx.map) and the SONAME is set.
@@ -94,6 +95,12 @@ lint-python:
 # Every benchmark (classification, ledger, reconciliation) → bench/RESULTS.md; about 40 minutes.
 bench: deps lib cli
 	python3 bench/suite.py
+
+# The ledger command by command against the floor (bench/ledger_floor.py), then RESULTS.md again.
+BENCH_CHILDREN ?= 50000
+bench-ledger: cli
+	python3 bench/ledger_cli.py $(foreach n,$(BENCH_CHILDREN),--children $(n))
+	python3 bench/suite.py --gather
 
 # libFuzzer harnesses over every parser (fuzz/README.md): FUZZ_SECONDS per harness; crashes in fuzz/crashes/.
 FUZZ_SECONDS ?= 600

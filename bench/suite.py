@@ -21,6 +21,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCHES = [("classification", "run.py", "Classification: statuses of every child (DOMAIN.md §2)"),
            ("ledger", "ledger.py", "Ledger (台账): appends, import, sweep, verify (DOMAIN.md §4)"),
+           ("ledger_cli", "ledger_cli.py", "Ledger at county scale: each CLI command against a plain sqlite3 script (issue 13)"),
            ("reconciliation", "reconcile.py", "Reconciliation 四查三比对 (DOMAIN.md §5)")]
 
 

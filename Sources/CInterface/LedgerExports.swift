@@ -141,17 +141,14 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
         let l = try LedgerHandle.get(ledger, "ledger").value
         guard count >= 0, count <= 50_000_000 else { throw KCBXError.invalidInput(field: "count", rule: "must be 0-50000000, got \(count)") }
         let n = Int(count)
-        var keys: [String] = [], ds: [Int32] = [], ks: [Int] = []
-        if n > 0 {
-            guard let students, let dates, let kinds else {
-                throw KCBXError.invalidInput(field: students == nil ? "students" : dates == nil ? "dates" : "kinds", rule: "must not be NULL when count > 0")
-            }
-            for i in 0..<n {
-                keys.append(try Marshal.string(students[i], "students[\(i)]"))
-                ds.append(dates[i]); ks.append(Int(kinds[i]))
-            }
+        guard n > 0 else { return marksReport(try l.importMarks(students: [], dates: [], kinds: [], problems: &problems)) }
+        guard let students, let dates, let kinds else {
+            throw KCBXError.invalidInput(field: students == nil ? "students" : dates == nil ? "dates" : "kinds", rule: "must not be NULL when count > 0")
         }
-        return marksReport(try l.importMarks(students: keys, dates: ds, kinds: ks, problems: &problems))
+        // Streamed from the caller's arrays: no copy of the batch.
+        return marksReport(try l.importMarks(count: n, problems: &problems) { i in
+            (try Marshal.string(students[i], "students[\(i)]"), dates[i], Int(kinds[i]))
+        })
     }
 }
 

@@ -54,7 +54,8 @@ struct ImportCommand: ParsableCommand {
             if let path = attendance {
                 var problems: [LedgerRowProblem] = []
                 let r: LedgerMarkImportResult
-                do { r = try progress.step("importing attendance from \(path)") { try led.importMarksCSV(path: path, problems: &problems) } }
+                let counter = progress.rowCounter("importing attendance from \(path)")
+                do { r = try led.importMarksCSV(path: path, problems: &problems) { counter.update(rows: $0, bytes: $1, total: $2) } }
                 catch { throw report(problems, path, error) }
                 for c in r.conflicts.prefix(20) { warn("\(path) row \(c.row) \(c.field): \(c.rule) (conflict: the later mark was kept)") }
                 t.rows.append([path, String(r.rows), "", "", String(r.changed), String(r.unchanged), String(r.conflicts.count)])
@@ -141,11 +142,13 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A head kept outside the file, SEQ:HASH (from an earlier verify).", valueName: "seq:hash")) var anchor: String?
     @Option(help: ArgumentHelp("Signed heads received upward (kcbx head --sign-key), one JSON per line or a JSON array: each must still be in the ledger.", valueName: "file")) var heads: String?
     @Option(name: .customLong("public-key"), help: ArgumentHelp("The county's Ed25519 public key (64 hex digits, or a file holding them) that signed --heads.", valueName: "hex|file")) var publicKey: String?
+    @Flag(name: .customLong("since-anchor"), help: "Check only the events after --anchor (incremental: the hash chain from the anchor to the head; the current-state tables are not replayed).") var sinceAnchor = false
     @OptionGroup(title: "Output") var output: OutputOptions
     var format: OutputFormat { output.format }
 
     func validate() throws {
         if (heads == nil) != (publicKey == nil) { throw ValidationError("--heads and --public-key go together") }
+        if sinceAnchor && (anchor == nil || heads != nil) { throw ValidationError("--since-anchor needs --anchor and goes without --heads") }
     }
 
     func run() throws {
@@ -160,7 +163,8 @@ struct VerifyCommand: ParsableCommand {
             let received = try heads.map { try LedgerHead.list(try readSmallText($0, field: "--heads")) } ?? []
             let key = try publicKey.map { try parsePublicKey($0) }
             let led = try ledger.open()
-            let v = try led.check(anchor: a, receivedHeads: received, publicKey: key)
+            let v: LedgerVerification
+            if sinceAnchor, let a { v = try led.checkIncrementally(since: a) } else { v = try led.check(anchor: a, receivedHeads: received, publicKey: key) }
             var t = TextTable(headers: ["ledger", "events", "head_seq", "head_hash", "intact", "first_bad_seq"])
             t.rows.append([ledger.ledger, String(v.events), String(v.head.seq), v.head.hash, v.isIntact ? "yes" : "no", String(v.firstBadSeq)])
             if format == .json {

@@ -117,6 +117,41 @@ struct ProgressOptions: ParsableArguments {
 
     /// A counter line rewritten in place (`\r`) at most every 0.2 s.
     func counter(_ what: String) -> ProgressCounter { ProgressCounter(what: what, enabled: enabled) }
+
+    /// Rows, rate and ETA of a streamed import (shown once it has run a second).
+    func rowCounter(_ what: String) -> RowProgress { RowProgress(what: what, enabled: enabled) }
+}
+
+/// `kcbx: importing attendance: 812,000 rows, 402,113 rows/s, 52% of the file, ETA 1.9 s` on
+/// stderr, rewritten in place at most every 0.25 s and only after the first second.
+final class RowProgress: @unchecked Sendable {
+    let what: String, enabled: Bool
+    private var last = Date.distantPast, shown = false
+    private let start = Date()
+    init(what: String, enabled: Bool) { self.what = what; self.enabled = enabled }
+
+    func update(rows: Int, bytes: Int64, total: Int64) {
+        guard enabled else { return }
+        let now = Date(), elapsed = now.timeIntervalSince(start)
+        let done = total > 0 && bytes >= total
+        guard elapsed >= 1, now.timeIntervalSince(last) >= 0.25 || (done && shown) else { return }
+        last = now; shown = true
+        let rate = Double(rows) / max(elapsed, 1e-3)
+        var line = "\rkcbx: \(what): \(grouped(rows)) rows, \(grouped(Int(rate))) rows/s"
+        if total > 0 {
+            let share = min(Double(bytes) / Double(total), 1)
+            let eta = share > 0 ? elapsed * (1 - share) / share : 0
+            line += ", \(Int(share * 100))% of the file, " + (done ? "done in \(String(format: "%.1f", elapsed)) s\n" : "ETA \(String(format: "%.1f", eta)) s  ")
+        }
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    private func grouped(_ n: Int) -> String {
+        let s = String(n)
+        var out = ""
+        for (i, c) in s.enumerated() { if i > 0, (s.count - i) % 3 == 0 { out += "," }; out.append(c) }
+        return out
+    }
 }
 
 final class ProgressCounter: @unchecked Sendable {

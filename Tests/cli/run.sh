@@ -278,6 +278,9 @@ run 0 "$KCBX" verify --ledger "$L" --format csv
 head=$(tail -1 "$T/out" | cut -d, -f3,4 | tr , :)
 run 0 "$KCBX" verify --ledger "$L" --anchor "$head"
 run 5 "$KCBX" verify --ledger "$L" --anchor "${head%%:*}:$(printf '0%.0s' {1..64})"; has err "anchor"
+# incremental (issue 13): only the events after the anchor; a rewritten anchor is named
+run 0 "$KCBX" verify --ledger "$L" --anchor "$head" --since-anchor; has out ",0,\|  0  "
+run 5 "$KCBX" verify --ledger "$L" --anchor "${head%%:*}:$(printf '0%.0s' {1..64})" --since-anchor; has err "anchor"
 cp "$L" "$T/tampered.kcbx"
 python3 - "$T/tampered.kcbx" <<'PY' || fail "could not tamper"
 import sqlite3, sys

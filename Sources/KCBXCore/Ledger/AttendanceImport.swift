@@ -36,85 +36,11 @@ extension Ledger {
     /// never tells whether a child is recorded elsewhere); rows naming children outside the
     /// jurisdiction are also recorded as a refusal.
     public func importMarks(_ rows: [LedgerMarkRow], firstRow: Int = 1, problems: inout [LedgerRowProblem]) throws -> LedgerMarkImportResult {
-        problems = []
-        let today = CivilDate.utcDate(of: clock())
-        var outside: [(row: Int, key: String)] = []
-        let done: LedgerMarkImportResult? = try write { db, w in
-            try requireWriter("record attendance", minimum: .classTeacher)
-            guard let cal = try storedCalendar(db) else {
-                throw KCBXError.ruleViolation(rule: "marks need the school calendar (DOMAIN.md §7: dates outside the calendar are rejected)",
-                                              detail: "no calendar is set on this ledger; call setCalendar first")
-            }
-            var result = LedgerMarkImportResult()
-            result.rows = rows.count
-            var students: [String: LedgerStudent] = [:]
-            var byDay: [MarkKey: (row: Int, mark: MarksPayload.Mark)] = [:]
-            var order: [MarkKey] = []
+        try importMarkStream(problems: &problems) { add in
             for (i, r) in rows.enumerated() {
-                let n = firstRow + i
-                func bad(_ f: String, _ rule: String) { problems.append(LedgerRowProblem(row: n, field: f, rule: rule)) }
-                let key = r.student.ledgerTrimmed
-                var student = students[key]
-                if student == nil, let s = try storedStudent(key, db) {
-                    if actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode) { students[key] = s; student = s } else { outside.append((n, key)) }
-                }
-                if student == nil { bad("student", "'\(IDMask.key(key))' is not on the roster of \(actor.level.rawValue) \(actor.unitCode)") }
-                guard let date = ledgerParseDate(r.date) else { bad("date", "'\(r.date)' is not a date YYYY-MM-DD"); continue }
-                if date > today { bad("date", "\(date) is in the future (today is \(today))") }
-                if let s = student, date < s.birth { bad("date", "\(date) is before the child's birth on \(s.birthDate)") }
-                if let why = cal.whyNotSchoolDay(date) { bad("date", "\(date) is not a school day: \(why)") }
-                guard let kind = ledgerParseMarkKind(r.kind) else {
-                    bad("kind", "'\(r.kind)' is not a mark kind (0 present, 1 approved_leave, 2 unexcused, 3 late, 4 left_early)"); continue
-                }
-                var lf: Int32 = 0, lt: Int32 = 0
-                let slip = r.slip.ledgerTrimmed
-                if kind == .approvedLeave {
-                    if !r.leaveFrom.ledgerTrimmed.isEmpty || !r.leaveTo.ledgerTrimmed.isEmpty {
-                        let from = ledgerParseDate(r.leaveFrom.ledgerTrimmed.isEmpty ? r.date : r.leaveFrom)
-                        let to = ledgerParseDate(r.leaveTo.ledgerTrimmed.isEmpty ? r.date : r.leaveTo)
-                        if let from, let to, from <= date, date <= to, cal.contains(from), cal.contains(to) { lf = from.yyyymmdd; lt = to.yyyymmdd }
-                        else { bad("leave_from", "the leave span must be dates YYYY-MM-DD inside the calendar that contain \(date)") }
-                    }
-                    if slip.count > 100 { bad("slip", "must be at most 100 characters") }
-                } else if !r.leaveFrom.ledgerTrimmed.isEmpty || !r.leaveTo.ledgerTrimmed.isEmpty || !slip.isEmpty {
-                    bad("leave_from", "a leave span or slip is only for approved_leave marks")
-                }
-                guard let s = student else { continue }
-                let mark = MarksPayload.Mark(s: s.key, d: date.yyyymmdd, k: Int(kind.rawValue), lf: lf, lt: lt, sl: kind == .approvedLeave ? slip : "")
-                let dayKey = MarkKey(student: s.key, day: mark.d)
-                if let earlier = byDay[dayKey] {
-                    if earlier.mark != mark {
-                        result.conflicts.append(LedgerRowProblem(row: n, field: "kind",
-                            rule: "\(IDMask.key(s.key)) on \(date): replaces row \(earlier.row) (\(MarkKind(rawValue: UInt8(earlier.mark.k))!) → \(kind)); the later mark wins"))
-                    }
-                } else { order.append(dayKey) }
-                byDay[dayKey] = (n, mark)
+                try add(firstRow + i, r.student, r.date, r.kind, r.leaveFrom, r.leaveTo, r.slip)
             }
-            if !problems.isEmpty { return nil }
-            let lookup = try db.makeStatement(sql: "SELECT kind, leave_from, leave_to, slip FROM marks WHERE student = ? AND day = ?")
-            var changed: [MarksPayload.Mark] = []
-            for dayKey in order {
-                let m = byDay[dayKey]!.mark
-                if let row = try Row.fetchOne(lookup, arguments: [m.s, m.d]),
-                   row["kind"] as Int == m.k, row["leave_from"] as Int32 == m.lf, row["leave_to"] as Int32 == m.lt, row["slip"] as String == m.sl {
-                    result.unchanged += 1
-                } else { changed.append(m) }
-            }
-            result.changed = changed.count
-            for start in stride(from: 0, to: changed.count, by: 5000) {
-                let chunk = Array(changed[start..<min(start + 5000, changed.count)])
-                try w.append(db, .marksRecorded, payload: MarksPayload(marks: chunk),
-                             reason: "attendance: \(chunk.count) mark\(chunk.count == 1 ? "" : "s")")
-            }
-            return result
         }
-        if !outside.isEmpty {
-            let rowsText = outside.prefix(20).map { String($0.row) }.joined(separator: ", ") + (outside.count > 20 ? ", …" : "")
-            try recordRefusal(LedgerRefusal(operation: "record attendance", student: outside[0].key, caseID: 0,
-                                            detail: "rows \(rowsText): \(outside.count) mark\(outside.count == 1 ? "" : "s") for students outside \(actor.level.rawValue) \(actor.unitCode); the batch was not applied"))
-        }
-        guard let done else { throw LedgerRowProblem.error(problems) }
-        return done
     }
 
     /// `importMarks` from parallel arrays (the C ABI's bulk form): keys, dates YYYYMMDD, MarkKind codes.
@@ -122,23 +48,102 @@ extension Ledger {
         guard students.count == dates.count, dates.count == kinds.count else {
             throw KCBXError.invalidInput(field: "marks", rule: "students, dates and kinds must have the same length")
         }
-        let rows = students.indices.map { LedgerMarkRow(student: students[$0], date: String(dates[$0]), kind: String(kinds[$0])) }
-        return try importMarks(rows, problems: &problems)
+        return try importMarkStream(problems: &problems) { add in
+            for i in students.indices { try add(i + 1, students[i], String(dates[i]), String(kinds[i]), "", "", "") }
+        }
+    }
+
+    /// `importMarks` from `count` marks that `mark(i)` gives one by one (key, date YYYYMMDD,
+    /// MarkKind code): the C ABI's columns, streamed without a copy of the batch. `mark` is
+    /// called twice for each row (two passes).
+    public func importMarks(count: Int, problems: inout [LedgerRowProblem],
+                            mark: (Int) throws -> (student: String, date: Int32, kind: Int)) throws -> LedgerMarkImportResult {
+        try importMarkStream(problems: &problems) { add in
+            for i in 0..<max(count, 0) {
+                let m = try mark(i)
+                try add(i + 1, m.student, String(m.date), String(m.kind), "", "", "")
+            }
+        }
     }
 
     /// Imports a marks CSV (UTF-8, optional BOM; columns student,date,kind[,leave_from,leave_to,slip]).
-    public func importMarksCSV(path: String, problems: inout [LedgerRowProblem]) throws -> LedgerMarkImportResult {
-        let file = try CSVFile(path: path)
-        for h in file.headers where !LedgerMarkRow.columns.contains(h) {
-            throw KCBXError.invalidInput(field: "\(path): column \(h)", rule: "is not a marks column (\(LedgerMarkRow.columns.joined(separator: ",")))")
+    /// The file is streamed, twice (the first pass finds the days marked more than once): memory
+    /// does not grow with its size. `progress` is called with the rows done, the bytes done (both
+    /// passes counted, each as half) and the file's size, about every 16,384 rows.
+    public func importMarksCSV(path: String, problems: inout [LedgerRowProblem],
+                               progress: ((_ rows: Int, _ bytes: Int64, _ total: Int64) -> Void)? = nil) throws -> LedgerMarkImportResult {
+        // The columns are checked before anything is written.
+        var columns: [Int?] = []
+        do {
+            try StrictCSVReader.read(path: path, header: { headers in
+                for h in headers where !LedgerMarkRow.columns.contains(h) {
+                    throw KCBXError.invalidInput(field: "\(path): column \(h)", rule: "is not a marks column (\(LedgerMarkRow.columns.joined(separator: ",")))")
+                }
+                for required in ["student", "date", "kind"] where !headers.contains(required) {
+                    throw KCBXError.invalidInput(field: "\(path): column \(required)", rule: "is required (columns: \(KCBXError.quote(headers.joined(separator: ","), limit: 200)))")
+                }
+                columns = LedgerMarkRow.columns.map { headers.firstIndex(of: $0) }
+                throw MarkHeaderRead()
+            }, row: { _, _ in })
+        } catch is MarkHeaderRead {}
+        guard columns.count == LedgerMarkRow.columns.count else {
+            throw KCBXError.invalidInput(field: "\(path): column student", rule: "is required (columns: )")
         }
-        let s = try file.column("student"), d = try file.column("date"), k = try file.column("kind")
-        let lf = file.optionalColumn("leave_from"), lt = file.optionalColumn("leave_to"), sl = file.optionalColumn("slip")
-        let rows = file.rows.map { c in
-            LedgerMarkRow(student: file.cell(c, s), date: file.cell(c, d), kind: file.cell(c, k),
-                          leaveFrom: file.cell(c, lf), leaveTo: file.cell(c, lt), slip: file.cell(c, sl))
+        var pass = 0
+        return try importMarkStream(problems: &problems) { add in
+            let total = LedgerFileAccess.size(path)
+            pass += 1
+            var count = 0, bytes: Int64 = pass == 1 ? 0 : total
+            try StrictCSVReader.read(path: path, header: { _ in }, row: { n, cells in
+                func cell(_ i: Int) -> String {
+                    guard let c = columns[i], c < cells.count else { return "" }
+                    return CSVFile.trimmed(cells[c])
+                }
+                try add(n, cell(0), cell(1), cell(2), cell(3), cell(4), cell(5))
+                count += 1
+                if let progress {
+                    for c in cells { bytes += Int64(c.utf8.count) + 1 }
+                    if count & 0x3FFF == 0 { progress(count, bytes / 2, total) }
+                }
+            })
+            if pass == 2 { progress?(count, total, total) }
         }
-        return try importMarks(rows, firstRow: 2, problems: &problems)
+    }
+
+    /// The streaming import behind every form: `source` feeds rows (row number, student, date,
+    /// kind, leave from, leave to, slip); it is called twice (`MarkBatch`: the first pass finds
+    /// the days marked more than once). One IMMEDIATE transaction; a bad row rolls all of it back.
+    func importMarkStream(problems: inout [LedgerRowProblem],
+                          _ source: (_ add: (Int, String, String, String, String, String, String) throws -> Void) throws -> Void) throws -> LedgerMarkImportResult {
+        problems = []
+        let today = CivilDate.utcDate(of: clock())
+        var outside: [(row: Int, key: String)] = []
+        var found: [LedgerRowProblem] = []
+        do {
+            let result: LedgerMarkImportResult = try write { db, w in
+                try requireWriter("record attendance", minimum: .classTeacher)
+                guard let cal = try storedCalendar(db) else {
+                    throw KCBXError.ruleViolation(rule: "marks need the school calendar (DOMAIN.md §7: dates outside the calendar are rejected)",
+                                                  detail: "no calendar is set on this ledger; call setCalendar first")
+                }
+                let batch = try MarkBatch(ledger: self, db: db, calendar: cal, today: today)
+                defer { outside = batch.outside; found = batch.problems }
+                try source { n, s, d, _, _, _, _ in try batch.scan(row: n, student: s, date: d) }
+                try source { n, s, d, k, lf, lt, sl in try batch.add(row: n, student: s, date: d, kind: k, leaveFrom: lf, leaveTo: lt, slip: sl, &w) }
+                guard batch.problems.isEmpty else { throw LedgerRowProblem.error(batch.problems) }
+                try batch.flush(&w)
+                return batch.finish()
+            }
+            return result
+        } catch {
+            problems = found
+            if !outside.isEmpty {
+                let rowsText = outside.prefix(20).map { String($0.row) }.joined(separator: ", ") + (outside.count > 20 ? ", …" : "")
+                try recordRefusal(LedgerRefusal(operation: "record attendance", student: outside[0].key, caseID: 0,
+                                                detail: "rows \(rowsText): \(outside.count) mark\(outside.count == 1 ? "" : "s") for students outside \(actor.level.rawValue) \(actor.unitCode); the batch was not applied"))
+            }
+            throw error
+        }
     }
 
     /// Sets the school calendar (校历) the ledger counts school days by; county level or above.
@@ -178,8 +183,8 @@ extension Ledger {
     }
 }
 
-/// A student's mark of one day, as imported.
-private struct MarkKey: Hashable { var student: String; var day: Int32 }
+/// Thrown by the header callback to stop reading after the header.
+private struct MarkHeaderRead: Error {}
 
 func ledgerParseDate(_ text: String) -> CivilDate? {
     let t = text.ledgerTrimmed
@@ -188,6 +193,12 @@ func ledgerParseDate(_ text: String) -> CivilDate? {
 }
 
 func ledgerParseMarkKind(_ text: String) -> MarkKind? {
+    // Exact labels first (the common case), without lowercasing.
+    switch text {
+    case "present", "0": return .present
+    case "unexcused", "2": return .unexcused
+    default: break
+    }
     let t = text.ledgerTrimmed.lowercased()
     if let v = Int(t) { return (0...255).contains(v) ? MarkKind(rawValue: UInt8(v)) : nil }
     return MarkKind.allCases.first { $0.label == t || $0.chinese == t }

@@ -201,10 +201,10 @@ struct EventWriter {
         } else { seq = 0; hash = LedgerEvent.genesisHash }
     }
 
-    /// Appends one event and applies it; returns its seq.
+    /// Appends one event and applies it (unless the caller already did: `applied`); returns its seq.
     @discardableResult
     mutating func append<P: Encodable>(_ db: Database, _ kind: EventKind, student: String = "", caseID: Int64 = 0,
-                                       payload: P, reason: String) throws -> Int64 {
+                                       payload: P, reason: String, applied: Bool = false) throws -> Int64 {
         let text = try PayloadCoding.encode(payload)
         let next = seq + 1, at = ledgerTimestamp(clock())
         let h = LedgerEvent.chainHash(prev: hash, canonical: LedgerEvent.canonicalBytes(
@@ -214,7 +214,7 @@ struct EventWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [next, at, actor.level.rawValue, actor.unitCode, actor.person, actor.role, kind.rawValue,
                              student, caseID, reason, text, hash, h])
-        try projector.apply(kind: kind.rawValue, student: student, caseID: caseID, payload: text, seq: next, db, decoded: payload)
+        if !applied { try projector.apply(kind: kind.rawValue, student: student, caseID: caseID, payload: text, seq: next, db, decoded: payload) }
         seq = next; hash = h; appended += 1
         return next
     }

@@ -13,6 +13,12 @@ enum LedgerFileAccess {
         return stat(path, &st) == 0
     }
 
+    /// The file's size in bytes (0 when it cannot be read), for progress estimates.
+    static func size(_ path: String) -> Int64 {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int64(st.st_size) : 0
+    }
+
     /// Why `path` must be opened read-only, or nil. The file's mode is honoured even for root
     /// (who could write it anyway): a file made read-only is never written.
     static func readOnlyReason(_ path: String) -> String? {

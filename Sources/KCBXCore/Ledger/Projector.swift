@@ -1,4 +1,5 @@
 @_implementationOnly import GRDB
+@_implementationOnly import GRDBSQLite
 
 /// Applies one event to the projection tables in `schema`. The same code updates the live
 /// projection (in the event's transaction) and rebuilds a copy for verify(), so the state is
@@ -36,7 +37,17 @@ struct Projector {
             let ins = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO \(schema).marks (student, day, kind, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?, ?)
                 """)
-            for m in p.marks { try ins.execute(arguments: [m.s, m.d, m.k, m.lf, m.lt, m.sl]) }
+            // The bulk of a ledger: bound straight to the prepared statement (no argument arrays).
+            let h = ins.sqliteStatement
+            for m in p.marks {
+                ledgerBind(h, 1, m.s)
+                sqlite3_bind_int64(h, 2, Int64(m.d)); sqlite3_bind_int64(h, 3, Int64(m.k))
+                sqlite3_bind_int64(h, 4, Int64(m.lf)); sqlite3_bind_int64(h, 5, Int64(m.lt))
+                ledgerBind(h, 6, m.sl)
+                let rc = sqlite3_step(h)
+                sqlite3_reset(h)
+                guard rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
+            }
         case .calendarSet:
             let p = try decode(CalendarPayload.self, payload, seq: seq)
             try execute(sql: "INSERT OR REPLACE INTO \(schema).calendar (id, json) VALUES (1, ?)", arguments: [p.json])

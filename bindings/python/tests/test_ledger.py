@@ -39,6 +39,24 @@ def test_sweep_opens_cases_for_planted_absences_and_is_idempotent(ledger):
     assert first
 
 
+def test_marks_from_columns_are_all_or_nothing_and_idempotent(ledger):
+    # DOMAIN.md §7: a batch with a bad row records nothing; the same marks again record nothing.
+    with open(DATA / "roster.csv", encoding="utf-8-sig") as f:
+        kids = [r["resident_id"] for r in csv.DictReader(f) if r["resident_id"]][:50]
+    days = [dt.date(2025, 9, 1) + dt.timedelta(days=d) for d in range(5)]  # Monday-Friday
+    students = [k for k in kids for _ in days]
+    dates = [d for _ in kids for d in days]
+    kinds = [2] * len(students)
+    first = ledger.import_marks({"student": students, "date": dates, "kind": kinds})
+    assert first.rows == len(students) and first.changed + first.unchanged == len(students)
+    head = ledger.head()
+    again = ledger.import_marks({"student": students, "date": [d.year * 10000 + d.month * 100 + d.day for d in dates], "kind": kinds})
+    assert again.changed == 0 and ledger.head() == head
+    with pytest.raises(kcbx.InvalidInput):
+        ledger.import_marks({"student": students + [kids[0]], "date": dates + [dt.date(2025, 9, 6)], "kind": [0] * len(kinds) + [0]})  # a Saturday
+    assert ledger.head() == head, "the rejected batch changed nothing"
+
+
 def test_reimport_changes_nothing(ledger):
     head = ledger.head()
     ledger.import_students_csv(DATA / "roster.csv")

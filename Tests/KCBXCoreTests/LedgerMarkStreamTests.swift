@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import Testing
+@testable import KCBXCore
+
+/// The streamed attendance import (issue 13): rows are checked and written as they come, yet a
+/// batch stays all or nothing (DOMAIN.md §7: a rejected file changes nothing), a re-import records
+/// nothing, and a day marked twice names the earlier row.
+@Suite struct LedgerMarkStreamTests {
+    private func csv(_ lines: [String]) throws -> String {
+        let p = LF.path("marks") + ".csv"
+        try (["student,date,kind"] + lines).joined(separator: "\n").write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+    }
+
+    @Test func aBadRowAfterWrittenRowsRollsBackTheWholeFile() throws {
+        let (_, l) = try LF.seeded()
+        let head = try l.head()
+        let good = LF.calendar.schoolDayList(from: LF.date("2025-09-01"), through: LF.date("2025-11-28")).map { "\(LF.kidA),\($0),present" }
+        let path = try csv(good + ["\(LF.kidB),2025-09-06,present"] + ["\(LF.kidB),2025-09-08,9"])
+        var problems: [LedgerRowProblem] = []
+        #expect(throws: KCBXError.self) { _ = try l.importMarksCSV(path: path, problems: &problems) }
+        #expect(problems.map(\.row) == [good.count + 2, good.count + 3], "every bad row is named, by its row in the file")
+        #expect(try l.head() == head, "nothing of the rejected file is recorded")
+        #expect(try l.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM marks") } == 0, "no mark of it is applied")
+        try l.verify()
+    }
+
+    @Test func reimportingAFileRecordsNothingAndCountsEveryMarkUnchanged() throws {
+        let (_, l) = try LF.seeded()
+        let days = LF.calendar.schoolDayList(from: LF.date("2025-09-01"), through: LF.date("2025-12-12"))
+        let path = try csv(days.map { "\(LF.kidA),\($0),present" } + days.map { "\(LF.kidB),\($0),unexcused" })
+        var problems: [LedgerRowProblem] = []
+        let first = try l.importMarksCSV(path: path, problems: &problems)
+        #expect(first.changed == 2 * days.count && first.unchanged == 0)
+        let head = try l.head()
+        var seen: (Int, Int64, Int64) = (0, 0, 0)
+        let again = try l.importMarksCSV(path: path, problems: &problems) { seen = ($0, $1, $2) }
+        #expect(again.changed == 0 && again.unchanged == 2 * days.count)
+        #expect(try l.head() == head)
+        #expect(seen.0 == 2 * days.count && seen.1 == seen.2 && seen.2 > 0, "the last progress call reports the whole file")
+        try l.verify()
+    }
+
+    @Test func aDayMarkedThriceNamesEachEarlierRowAndCountsOnce() throws {
+        let (_, l) = try LF.seeded()
+        let path = try csv(["\(LF.kidA),2025-09-02,present", "\(LF.kidB),2025-09-02,present",
+                            "\(LF.kidA),2025-09-02,unexcused", "\(LF.kidA),2025-09-02,unexcused", "\(LF.kidA),2025-09-02,late"])
+        var problems: [LedgerRowProblem] = []
+        let r = try l.importMarksCSV(path: path, problems: &problems)
+        #expect(r.rows == 5 && r.changed == 2, "two children's days changed, each counted once")
+        #expect(r.conflicts.map(\.row) == [4, 6])
+        #expect(r.conflicts[0].rule.contains("replaces row 2") && r.conflicts[0].rule.contains("present → unexcused"))
+        #expect(r.conflicts[1].rule.contains("replaces row 5"), "the earlier row is the latest one before it")
+        let kept = try l.read { db in try Int.fetchOne(db, sql: "SELECT kind FROM marks WHERE day = 20250902 AND student = ?", arguments: [LF.kidA]) }
+        #expect(kept == Int(MarkKind.late.rawValue), "the later mark wins")
+        try l.verify()
+    }
+
+    @Test func reimportingAFileThatMarksADayTwiceRecordsNothing() throws {
+        // DOMAIN.md §7: the later mark wins; the same file again changes nothing, also when its
+        // first mark of the day differs from its last (a first pass finds such days).
+        let (_, l) = try LF.seeded()
+        let path = try csv(["\(LF.kidA),2025-09-02,present", "\(LF.kidA),2025-09-03,present", "\(LF.kidA),2025-09-02,unexcused"])
+        var problems: [LedgerRowProblem] = []
+        let first = try l.importMarksCSV(path: path, problems: &problems)
+        #expect(first.changed == 2 && first.conflicts.map(\.row) == [4])
+        let head = try l.head()
+        let again = try l.importMarksCSV(path: path, problems: &problems)
+        #expect(again.changed == 0 && again.unchanged == 2)
+        #expect(try l.head() == head, "re-importing the file records no event")
+        try l.verify()
+    }
+
+    @Test func columnsStreamedFromTheCallerStopAtAnUnreadableKeyAndRecordNothing() throws {
+        let (_, l) = try LF.seeded()
+        let head = try l.head()
+        let days = LF.calendar.schoolDayList(from: LF.date("2025-09-01"), through: LF.date("2025-09-30"))
+        var problems: [LedgerRowProblem] = []
+        #expect(throws: KCBXError.self) {
+            _ = try l.importMarks(count: days.count, problems: &problems) { i in
+                guard i < days.count - 1 else { throw KCBXError.invalidInput(field: "students[\(i)]", rule: "is not UTF-8") }
+                return (LF.kidA, days[i].yyyymmdd, 0)
+            }
+        }
+        #expect(try l.head() == head, "the marks streamed before the bad key are rolled back")
+        let r = try l.importMarks(count: days.count, problems: &problems) { (LF.kidA, days[$0].yyyymmdd, 2) }
+        #expect(r.rows == days.count && r.changed == days.count)
+    }
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""The ledger at county scale, command by command, against the floor (issue 13).
+
+    python3 bench/ledger_cli.py                       # 50,000 children (kcbx synth), one run
+    python3 bench/ledger_cli.py --children 1000000    # a city
+    python3 bench/ledger_cli.py --kcbx /path/to/kcbx  # another build (e.g. the one before a change)
+
+Generates a county with `kcbx synth --children N` (not timed), then runs, each as its own
+process timed wall-clock with its peak RSS (ru_maxrss of the child): `kcbx import` of the
+calendar, the roster and the attendance; the same attendance again (must record nothing);
+`kcbx verify`, `due`, `report`, `cases`, `sweep`; and the floor, bench/ledger_floor.py (a plain
+Python sqlite3 script doing the same durable storage work: WAL, synchronous=FULL, one
+transaction a file, SHA-256 chained over 5,000-mark chunks) on the same files.
+Results: bench/results/ledger_cli.md and .json (bench/suite.py gathers them into RESULTS.md).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any, Dict, List
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from common import fmt_mb, fmt_time  # noqa: E402
+
+ACTOR = "county:640422:县教育局信息中心"
+PROFILE = "guyuan-2021"
+AS_OF = "2025-10-20"
+
+
+def timed(cmd: List[str], env: Dict[str, str]) -> Dict[str, Any]:
+    """Runs cmd (output to files, so a long listing never blocks it); wall seconds, peak RSS (KB)
+    of that process, stdout tail."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        s = time.perf_counter() - t
+        out.seek(0), err.seek(0)
+        o, e = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({code}):\n{e[-2000:]}")
+    return {"s": s, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_kb": usage.ru_maxrss, "stdout": o[-4000:], "stderr": e[-1000:]}
+
+
+def run(kcbx: str, children: int, work: str) -> Dict[str, Any]:
+    env = dict(os.environ, KCBX_ACTOR=ACTOR)
+    data = os.path.join(work, "county")
+    t = time.perf_counter()
+    subprocess.run([kcbx, "synth", "--children", str(children), "--out", data, "--as-of", AS_OF, "--quiet"],
+                   check=True, stdout=subprocess.DEVNULL, env=env)
+    gen_s = time.perf_counter() - t
+    marks = sum(1 for _ in open(os.path.join(data, "attendance.csv"), encoding="utf-8-sig")) - 1
+    roster = sum(1 for _ in open(os.path.join(data, "roster.csv"), encoding="utf-8-sig")) - 1
+    led = os.path.join(work, "ledger.kcbx")
+    L = ["--ledger", led]
+    steps: Dict[str, Any] = {}
+    steps["calendar"] = timed([kcbx, "import", *L, "--policy", PROFILE, "--calendar", os.path.join(data, "calendar.json"), "--quiet"], env)
+    steps["students"] = timed([kcbx, "import", *L, "--students", os.path.join(data, "roster.csv"), "--quiet"], env)
+    steps["students_again"] = timed([kcbx, "import", *L, "--students", os.path.join(data, "roster.csv"), "--quiet"], env)
+    steps["attendance"] = timed([kcbx, "import", *L, "--attendance", os.path.join(data, "attendance.csv"), "--quiet"], env)
+    head = timed([kcbx, "head", *L], env)["stdout"]
+    steps["attendance_again"] = timed([kcbx, "import", *L, "--attendance", os.path.join(data, "attendance.csv"), "--quiet"], env)
+    steps["attendance_again"]["records_nothing"] = timed([kcbx, "head", *L], env)["stdout"] == head
+    file_mb = os.path.getsize(led) / 2**20
+    steps["verify"] = timed([kcbx, "verify", *L], env)
+    steps["due"] = timed([kcbx, "due", *L, "--as-of", AS_OF, "--limit", "5"], env)
+    steps["report"] = timed([kcbx, "report", *L, "--as-of", AS_OF], env)
+    steps["sweep"] = timed([kcbx, "sweep", *L, "--as-of", AS_OF, "--quiet"], env)
+    steps["cases"] = timed([kcbx, "cases", *L, "--format", "csv"], env)
+    floor = os.path.join(work, "floor.db")
+    f = timed([sys.executable, os.path.join(HERE, "ledger_floor.py"), floor, "--students", os.path.join(data, "roster.csv"),
+               "--attendance", os.path.join(data, "attendance.csv")], env)
+    fl = {json.loads(line)["step"]: json.loads(line) for line in f["stdout"].splitlines() if line.startswith("{")}
+    return {"children": children, "roster": roster, "marks": marks, "generate_s": gen_s, "file_mb": file_mb,
+            "floor_file_mb": os.path.getsize(floor) / 2**20, "steps": steps, "floor": fl, "floor_peak_kb": f["peak_kb"],
+            "load_before": os.getloadavg()}
+
+
+def machine() -> Dict[str, str]:
+    """The machine, date and commit (standard library only: this benchmark needs no peer packages)."""
+    cpu, mem_kb = "unknown", 0
+    with open("/proc/cpuinfo", encoding="utf-8") as f:
+        cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), cpu)
+    with open("/proc/meminfo", encoding="ascii") as f:
+        mem_kb = next((int(l.split()[1]) for l in f if l.startswith("MemTotal:")), 0)
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    return {"cpu": cpu, "nproc": str(os.cpu_count()), "memory": f"{mem_kb / 2**20:.1f} GiB", "commit": commit or "unknown",
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+def markdown(r: Dict[str, Any], kcbx: str) -> str:
+    m = r["machine"]
+    lines = ["## Ledger at county scale, command by command, against the floor", "",
+             f"Made by `python3 bench/ledger_cli.py` (`make bench-ledger`) on {m['date']}; {m['cpu']}, {m['nproc']} cores, "
+             f"{m['memory']}; commit {m['commit']}; kcbx `{kcbx}`. Load average when the run ended: "
+             + " ".join(f"{x:.1f}" for x in os.getloadavg())
+             + " (the machine is shared: compare KCBX with the floor of the same run, not across runs).", ""]
+    for run_ in r["runs"]:
+        st, fl = run_["steps"], run_["floor"]
+        n, mk = run_["roster"], run_["marks"]
+        rate = lambda k, s: f"{k / s:,.0f}/s" if s > 0 else "–"  # noqa: E731
+        rows = [
+            ("import --students (roster)", f"{n:,} students", st["students"], n, fl.get("students", {}).get("s")),
+            ("import --students again (unchanged)", f"{n:,} students", st["students_again"], n, None),
+            ("import --attendance", f"{mk:,} marks", st["attendance"], mk, fl.get("attendance", {}).get("s")),
+            ("import --attendance again (records nothing: "
+             + ("yes" if st["attendance_again"]["records_nothing"] else "**NO**") + ")", f"{mk:,} marks", st["attendance_again"], mk, None),
+            ("verify (chain + projections replayed)", f"{mk:,} marks", st["verify"], mk, None),
+            (f"due --as-of {AS_OF}", "", st["due"], 0, None),
+            (f"report --as-of {AS_OF}", "", st["report"], 0, None),
+            (f"sweep --as-of {AS_OF}", f"{n:,} students", st["sweep"], n, None),
+            ("cases", "", st["cases"], 0, None),
+        ]
+        lines += [f"### {run_['children']:,} children ({n:,} on the roster, {mk:,} marks)", "",
+                  "| command | size | KCBX wall | KCBX CPU | rate (CPU) | peak RSS | floor wall | floor CPU | floor rate (CPU) | KCBX speed ÷ floor speed (CPU) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for name, size, s, k, f in rows:
+            fc = fl.get("students" if "students" in name else "attendance", {}).get("cpu_s") if f else None
+            lines.append(f"| {name} | {size} | {fmt_time(s['s'])} | {fmt_time(s['cpu_s'])} | {rate(k, s['cpu_s']) if k else ''} | {fmt_mb(s['peak_kb'])} | "
+                         + (f"{fmt_time(f)} | {fmt_time(fc)} | {rate(k, fc)} | {fc / s['cpu_s']:.2f}×" if f and fc else " | | | ") + " |")
+        lines += ["", f"Ledger file after the imports: {run_['file_mb']:,.0f} MB ({run_['file_mb'] * 2**20 / max(mk, 1):,.0f} bytes a mark); "
+                  f"the floor's: {run_['floor_file_mb']:,.0f} MB; floor peak RSS {fmt_mb(run_['floor_peak_kb'])}. "
+                  f"Data generated in {run_['generate_s']:.0f} s (not timed).", ""]
+    notes = os.path.join(HERE, "ledger_profile.md")
+    if os.path.isfile(notes):
+        with open(notes, encoding="utf-8") as f:
+            lines += ["", f.read().strip(), ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--children", type=int, action="append", help="county size(s); default 50,000")
+    ap.add_argument("--kcbx", default=os.path.join(ROOT, "out", "bin", "kcbx"))
+    ap.add_argument("--out", default=os.path.join(HERE, "results", "ledger_cli.md"))
+    args = ap.parse_args()
+    runs = []
+    for n in args.children or [50_000]:
+        work = tempfile.mkdtemp(prefix="kcbx-ledger-cli-", dir=os.environ.get("KCBX_BENCH_TMP"))
+        try:
+            print(f"ledger_cli: {n:,} children in {work}", flush=True)
+            runs.append(run(args.kcbx, n, work))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    results = {"machine": machine(), "runs": runs, "kcbx": args.kcbx}
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(os.path.splitext(args.out)[0] + ".json", "w", encoding="utf-8") as f:
+        json.dump(results, f, ensure_ascii=False, indent=2)
+    text = markdown(results, os.path.relpath(args.kcbx, ROOT) if args.kcbx.startswith(ROOT) else args.kcbx)
+    with open(args.out, "w", encoding="utf-8") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
