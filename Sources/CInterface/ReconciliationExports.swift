@@ -48,7 +48,7 @@ import KCBXCore
             threeKinds: try path(three_kinds_csv, "three_kinds_csv"), dropouts: try path(dropouts_csv, "dropouts_csv"),
             census: try path(census_csv, "census_csv"), disabled: try path(disabled_csv, "disabled_csv"),
             leftBehind: try path(left_behind_csv, "left_behind_csv"))
-        let input = try ReconciliationInput.load(files, regionPrefix: try Marshal.string(region_prefix, "region_prefix"),
+        let input = try RegistryColumns.load(files, regionPrefix: try Marshal.string(region_prefix, "region_prefix"),
                                                  asOf: try Marshal.date(as_of, "as_of"), progress: progress == nil ? nil : report)
         let result = Reconciler.run(input, progress: progress == nil ? nil : report)
         findingsOut.pointee = ReportHandle.make(result.findingsTable())

@@ -27,7 +27,10 @@ public struct CSVFile: Sendable {
     }
 
     /// The index of a required column; the error names the file and the column.
-    public func column(_ name: String) throws -> Int {
+    public func column(_ name: String) throws -> Int { try CSVFile.column(name, in: headers, path: path) }
+
+    /// The index of required column `name` among `headers` of the file at `path`.
+    static func column(_ name: String, in headers: [String], path: String) throws -> Int {
         guard let i = headers.firstIndex(of: name) else {
             throw KCBXError.invalidInput(field: "\(path): column \(name)", rule: "is required (columns: \(KCBXError.quote(headers.joined(separator: ","), limit: 200)))")
         }
