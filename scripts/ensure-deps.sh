@@ -8,6 +8,8 @@ command -v pkg-config >/dev/null || need_apt+=(pkg-config)
 command -v gcc >/dev/null || need_apt+=(gcc)
 command -v g++ >/dev/null || need_apt+=(g++)
 [ -f /usr/include/sqlite3.h ] || need_apt+=(libsqlite3-dev)
+# Java for the Spark recipe's local-mode test (bindings/python/tests/test_spark.py).
+command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "ensure-deps: installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -18,6 +20,9 @@ py_missing=()
 python3 -c 'import cffi' 2>/dev/null || py_missing+=(cffi)
 python3 -c 'import pytest' 2>/dev/null || py_missing+=(pytest)
 python3 -c 'import setuptools' 2>/dev/null || py_missing+=(setuptools)
+# The Spark recipe (examples/spark, docs/spark.md): PySpark with its Arrow exchange.
+python3 -c 'import pyspark' 2>/dev/null || py_missing+=(pyspark)
+python3 -c 'import pyarrow' 2>/dev/null || py_missing+=(pyarrow)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "ensure-deps: pip installing ${py_missing[*]}"
   python3 -m pip install -q "${py_missing[@]}"

@@ -8,7 +8,7 @@ import Testing
 @Suite struct ReconciliationColumnsTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let sample = root.appendingPathComponent("data/sample").path
-    static let fixture = root.appendingPathComponent("Tests/KCBXCoreTests/Fixtures/reconcile-sample").path
+    static let fixture = root.appendingPathComponent("Tests/fixtures-reconcile-sample").path
     static let asOf = LF.date("2025-10-20")
 
     /// Every input of a reconciliation: the sample county with a township census (new children,
