@@ -34,18 +34,16 @@ public enum Reconciler {
         }
         var findings: [Finding] = []
         // Validate and index the household registry.
-        var household: [UInt64: Int] = [:]
-        household.reserveCapacity(hh.count + census.count)
+        var household = KeyIndex(capacity: hh.count + census.count)
         var valid: [(key: UInt64, birth: CivilDate, index: Int)] = []
         valid.reserveCapacity(hh.count)
         for i in 0..<hh.count {
             tick("household", i + 1, hh.count)
             let key = hh.keys[i]
-            if household[key] != nil {
+            if household.insertIfAbsent(key, i) != i {
                 findings.append(Finding(kind: .duplicate, residentID: keys.text(key), name: hh.names[i], detail: "户籍登记中重复出现", proposedReason: nil, relatedID: nil, score: nil))
                 continue
             }
-            household[key] = i
             switch check(key) {
             case let .success(birth): valid.append((key, birth, i))
             case let .failure(f):
@@ -55,13 +53,13 @@ public enum Reconciler {
         // The township census: children the household registry lacks join the comparisons.
         for j in 0..<census.count {
             let key = census.keys[j], i = hh.count + j
-            if let seen = household[key] {
+            let seen = household.insertIfAbsent(key, i)
+            if seen != i {
                 if seen >= hh.count {
                     findings.append(Finding(kind: .duplicate, residentID: keys.text(key), name: census.names[j], detail: "乡镇排摸中重复出现", proposedReason: nil, relatedID: nil, score: nil))
                 }
                 continue
             }
-            household[key] = i
             switch check(key) {
             case let .success(birth): valid.append((key, birth, i))
             case let .failure(f):
@@ -80,19 +78,17 @@ public enum Reconciler {
             return g.isEmpty ? "" : "；" + g.joined(separator: "；")
         }
         // Index the student registry by ID.
-        var students: [UInt64: Int] = [:]
-        students.reserveCapacity(st.count)
+        var students = KeyIndex(capacity: st.count)
         var unmatchedStudents: [(key: UInt64, index: Int)] = []
         var registered = 0, attendingCount = 0, migrants = 0
         for i in 0..<st.count {
             tick("students", i + 1, st.count)
             let key = st.keys[i]
             guard key != ResidentKeys.none else { continue }
-            if students[key] != nil {
+            if students.insertIfAbsent(key, i) != i {
                 findings.append(Finding(kind: .duplicate, residentID: keys.text(key), name: st.names[i], detail: "学籍登记中重复出现（\(st.registryNumbers[i])）", proposedReason: nil, relatedID: nil, score: nil))
                 continue
             }
-            students[key] = i
             let enrolled = st.statuses[i] == .enrolled
             if enrolled { registered += 1 }
             let idCheck = check(key)
