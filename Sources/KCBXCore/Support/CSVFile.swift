@@ -46,7 +46,7 @@ public struct CSVFile: Sendable {
     }
 
     /// `s` without leading and trailing spaces, tabs and ideographic spaces (U+3000; no copy when there are none).
-    static func trimmed(_ s: String) -> String {
+    public static func trimmed(_ s: String) -> String {
         guard let f = s.utf8.first, let l = s.utf8.last, f <= 0x20 || l <= 0x20 || f == 0xE3 || l == 0x80 else { return s }
         let space: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }
         return String(String(s.drop(while: space).reversed()).drop(while: space).reversed())
