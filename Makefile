@@ -12,7 +12,7 @@ SONAME := libkcbx.so.0
 LIB := $(LIBDIR)/libkcbx.so.$(VERSION)
 CFLAGS_STRICT := -Wall -Wextra -pedantic -Werror
 # SwiftPM targets whose objects make up libkcbx.so (CInterface and what it depends on).
-# Foundation (GRDB and CSV.swift use it) linked statically with what it needs.
+# Foundation (GRDB uses it) linked statically with what it needs.
 FOUNDATION_STATIC := -lFoundation -lFoundationInternationalization -lFoundationEssentials -lCoreFoundation \
   -l_FoundationICU -l_FoundationCollections -l_FoundationCShims -lswiftDispatch -ldispatch -lBlocksRuntime \
   -lswiftSynchronization -lswift_RegexParser -lswift_StringProcessing

@@ -15,13 +15,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .target(name: "KCBXCore", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "CSV", package: "CSV.swift"),
         ]),
         // Plain-C types of the ABI that Swift @c cannot declare (options structs, callback typedefs,
         // the Arrow C data/stream structs); scripts/gen_header.py inlines them into include/kcbx.h.

@@ -68,7 +68,9 @@ def province(children: int, counties: int, seed: int) -> Dict[str, Any]:
 
 def worker(engine: str, data: str) -> None:
     import reconcile_peers as rp
+    import resource
     household, students = os.path.join(data, "household.csv"), os.path.join(data, "students.csv")
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
     if engine == "kcbx":
         import kcbx
@@ -82,7 +84,10 @@ def worker(engine: str, data: str) -> None:
     else:
         counts = rp.reconcile_duckdb(household, students, AS_OF, REGION)
         elapsed, extra = time.perf_counter() - t, {}
-    print(json.dumps({"engine": engine, "seconds": elapsed, "counts": counts, "peak_kb": proc_status_kb("VmHWM"), **extra}))
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    print(json.dumps({"engine": engine, "seconds": elapsed, "cpu_seconds": cpu, "counts": counts,
+                      "peak_kb": proc_status_kb("VmHWM"), **extra}))
 
 
 def main() -> None:
@@ -93,6 +98,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="100,000 children in 2 counties, results to a temporary folder")
     ap.add_argument("--kcbx", choices=["checkout", "installed"], default="checkout")
     ap.add_argument("--out", help="markdown file (default bench/results/reconciliation.md; json next to it)")
+    ap.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of " + ", ".join(ENGINES))
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--data", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -107,7 +113,8 @@ def main() -> None:
     site = kcbx_site(args.kcbx)
     data = province(args.children, args.counties, args.seed)
     print(f"reconcile bench: {data['household_rows']:,} household rows vs {data['students_rows']:,} student rows", flush=True)
-    runs = {e: run_worker(os.path.abspath(__file__), e, [e, "--data", data["dir"]], site) for e in ENGINES}
+    runs = {e: run_worker(os.path.abspath(__file__), e, [e, "--data", data["dir"]], site) for e in ENGINES
+            if e in args.engines.split(",")}
     agree = all(r["counts"] == runs["kcbx"]["counts"] for r in runs.values())
     results = {"machine": machine(), "data": {k: v for k, v in data.items() if k != "dir"}, "children": args.children,
                "counties": args.counties, "as_of": AS_OF.isoformat(), "runs": runs, "agree": agree}
@@ -131,11 +138,15 @@ def markdown(r: Dict[str, Any]) -> str:
              f"({d['generate_s']:.0f} s, not timed); as of {r['as_of']}, region prefix {REGION}. Each engine reads the CSV files "
              "itself; one run each; peak RSS of its process. Command: `python3 bench/reconcile.py"
              + ("" if r["children"] == 5_000_000 else f" --children {r['children']} --counties {r['counties']}") + "`.",
-             "", "| engine | time | KCBX faster by | peak RSS |", "|---|---:|---:|---:|"]
+             " Wall time depends on the machine's load; CPU time (user + system, all threads) of the engine's process beside it.",
+             "", "| engine | wall time | KCBX faster by | CPU time | peak RSS |", "|---|---:|---:|---:|---:|"]
     for e, title in ENGINES.items():
+        if e not in runs:
+            continue
         x = runs[e]
         ratio = "–" if e == "kcbx" else f"{x['seconds'] / k['seconds']:.1f}×"
-        lines.append(f"| {title} | {fmt_time(x['seconds'])} | {ratio} | {fmt_mb(x['peak_kb'])} |")
+        cpu = fmt_time(x["cpu_seconds"]) if "cpu_seconds" in x else "–"
+        lines.append(f"| {title} | {fmt_time(x['seconds'])} | {ratio} | {cpu} | {fmt_mb(x['peak_kb'])} |")
     c = k["counts"]
     lines += ["", f"Every engine found the same counts ({'agree' if r['agree'] else 'DISAGREE'}): "
               f"{c['out_of_school_candidates']:,} out-of-school candidates, {c['unregistered_students']:,} registered students "

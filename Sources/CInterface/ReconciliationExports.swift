@@ -34,7 +34,7 @@ import KCBXCore
             threeKinds: try path(o.three_kinds_csv, "three_kinds_csv"), dropouts: try path(o.dropouts_csv, "dropouts_csv"),
             census: try path(o.census_csv, "census_csv"), disabled: try path(o.disabled_csv, "disabled_csv"),
             leftBehind: try path(o.left_behind_csv, "left_behind_csv"))
-        let input = try ReconciliationInput.load(files, regionPrefix: try Marshal.string(region_prefix, "region_prefix"),
+        let input = try RegistryColumns.load(files, regionPrefix: try Marshal.string(region_prefix, "region_prefix"),
                                                  asOf: try Marshal.date(as_of, "as_of"), progress: progress == nil ? nil : report)
         let result = Reconciler.run(input, progress: progress == nil ? nil : report)
         findingsOut.pointee = ReportHandle.make(result.findingsTable())

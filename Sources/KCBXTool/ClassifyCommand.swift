@@ -41,21 +41,29 @@ struct ClassifyCommand: ParsableCommand {
                 facts.append(ChildFacts(birthDate: birth, grade: Int(rosterFile.cell(r, gradeCol)), registration: registration,
                                         studyingElsewhere: reg == "elsewhere", groups: groups))
             }
-            let marksFile = try CSVFile(path: attendance)
-            let s = try marksFile.column("student"), d = try marksFile.column("date"), k = try marksFile.column("kind")
+            // Marks stream into three columns (no file of rows held): the reader's memory is a chunk and a row.
+            var s = 0, d = 0, k = 0
             var mc: [Int32] = [], md: [Int32] = [], mk: [Int8] = []
-            mc.reserveCapacity(marksFile.rows.count); md.reserveCapacity(marksFile.rows.count); mk.reserveCapacity(marksFile.rows.count)
-            for (i, r) in marksFile.rows.enumerated() {
-                guard let c = index[marksFile.cell(r, s).uppercased()] else {
-                    throw KCBXError.invalidInput(field: marksFile.field(row: i, "student"), rule: "'\(marksFile.cell(r, s))' is not in the roster")
+            try StrictCSVReader.read(path: attendance, header: { h in
+                func col(_ name: String) throws -> Int {
+                    guard let i = h.firstIndex(of: name) else {
+                        throw KCBXError.invalidInput(field: "\(attendance): column \(name)", rule: "is required (columns: \(KCBXError.quote(h.joined(separator: ","), limit: 200)))")
+                    }
+                    return i
                 }
-                let kindText = marksFile.cell(r, k)
+                s = try col("student"); d = try col("date"); k = try col("kind")
+            }, row: { n, r in
+                func cell(_ i: Int) -> String { CSVFile.trimmed(r[i]) }
+                guard let c = index[cell(s).uppercased()] else {
+                    throw KCBXError.invalidInput(field: "\(attendance) row \(n) student", rule: "'\(cell(s))' is not in the roster")
+                }
+                let kindText = cell(k)
                 guard let kind = MarkKind.allCases.first(where: { $0.label == kindText || String($0.rawValue) == kindText }) else {
-                    throw KCBXError.invalidInput(field: marksFile.field(row: i, "kind"), rule: "'\(kindText)' is not a mark kind (present, approved_leave, unexcused, late, left_early)")
+                    throw KCBXError.invalidInput(field: "\(attendance) row \(n) kind", rule: "'\(kindText)' is not a mark kind (present, approved_leave, unexcused, late, left_early)")
                 }
-                mc.append(c); md.append(try CivilDate(iso: marksFile.cell(r, d), field: marksFile.field(row: i, "date")).dayNumber)
+                mc.append(c); md.append(try CivilDate(iso: cell(d), field: "\(attendance) row \(n) date").dayNumber)
                 mk.append(Int8(kind.rawValue))
-            }
+            })
             let table = try Classifier(profile: profile, calendar: cal).classifyMany(children: facts, markChild: mc, markDate: md, markKind: mk, asOf: on, today: on)
             var summary = StageSummary()
             var listed = TextTable(headers: ["身份证号", "姓名", "年级", "状态", "起始", "规则", "预警", "风险"])

@@ -31,7 +31,7 @@ struct ReconcileCommand: ParsableCommand {
             let files = ReconciliationFiles(household: household, students: students, attending: attending, poverty: poverty,
                                             threeKinds: threeKinds, dropouts: dropouts, census: census, disabled: disabled,
                                             leftBehind: leftBehind)
-            let input = try ReconciliationInput.load(files, regionPrefix: region, asOf: try CivilDate(iso: asOf, field: "--as-of"))
+            let input = try RegistryColumns.load(files, regionPrefix: region, asOf: try CivilDate(iso: asOf, field: "--as-of"))
             let report = Reconciler.run(input)
             print(render(report.summaryTable(), format))
             if !summary { print(""); print(render(report.findingsTable(), format)) }

@@ -27,7 +27,10 @@ public struct CSVFile: Sendable {
     }
 
     /// The index of a required column; the error names the file and the column.
-    public func column(_ name: String) throws -> Int {
+    public func column(_ name: String) throws -> Int { try CSVFile.column(name, in: headers, path: path) }
+
+    /// The index of required column `name` among `headers` of the file at `path`.
+    static func column(_ name: String, in headers: [String], path: String) throws -> Int {
         guard let i = headers.firstIndex(of: name) else {
             throw KCBXError.invalidInput(field: "\(path): column \(name)", rule: "is required (columns: \(KCBXError.quote(headers.joined(separator: ","), limit: 200)))")
         }
@@ -43,7 +46,7 @@ public struct CSVFile: Sendable {
     }
 
     /// `s` without leading and trailing spaces, tabs and ideographic spaces (U+3000; no copy when there are none).
-    static func trimmed(_ s: String) -> String {
+    public static func trimmed(_ s: String) -> String {
         guard let f = s.utf8.first, let l = s.utf8.last, f <= 0x20 || l <= 0x20 || f == 0xE3 || l == 0x80 else { return s }
         let space: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" }
         return String(String(s.drop(while: space).reversed()).drop(while: space).reversed())

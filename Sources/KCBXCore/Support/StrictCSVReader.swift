@@ -18,6 +18,17 @@ public enum StrictCSVReader {
     /// Reads `path`, calling `header` once with the header cells (trimmed), then `row` with each
     /// data row's number and cells (untrimmed), in file order.
     public static func read(path: String, header: ([String]) throws -> Void, row: (Int, [String]) throws -> Void) throws {
+        try readFields(path: path, header: header) { n, fields in try row(n, fields.strings()) }
+    }
+
+    /// As `read(path:)`, over text in memory; `source` names it in errors.
+    public static func read(text: String, source: String, header: ([String]) throws -> Void, row: (Int, [String]) throws -> Void) throws {
+        try readFields(text: text, source: source, header: header) { n, fields in try row(n, fields.strings()) }
+    }
+
+    /// As `read(path:)`, handing each data row over as byte views of its (UTF-8 validated)
+    /// fields, valid only during the call: no `String` per value, for readers that fill columns.
+    public static func readFields(path: String, header: ([String]) throws -> Void, row: (Int, CSVFields) throws -> Void) throws {
         let file = try InputFile(path: path, what: "CSV file")
         var parser = StrictCSVParser(source: path)
         var buffer = [UInt8](repeating: 0, count: chunkBytes)
@@ -35,8 +46,8 @@ public enum StrictCSVReader {
         try parser.finish(header: header, row: row)
     }
 
-    /// As `read(path:)`, over text in memory; `source` names it in errors.
-    public static func read(text: String, source: String, header: ([String]) throws -> Void, row: (Int, [String]) throws -> Void) throws {
+    /// As `readFields(path:)`, over text in memory; `source` names it in errors.
+    public static func readFields(text: String, source: String, header: ([String]) throws -> Void, row: (Int, CSVFields) throws -> Void) throws {
         var parser = StrictCSVParser(source: source)
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -104,7 +115,7 @@ struct StrictCSVParser {
         fieldStart = bytes.count
     }
 
-    mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, header: ([String]) throws -> Void, row: (Int, [String]) throws -> Void) throws {
+    mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, header: ([String]) throws -> Void, row: (Int, CSVFields) throws -> Void) throws {
         let n = chunk.count
         var i = 0
         while i < n {
@@ -172,7 +183,7 @@ struct StrictCSVParser {
     }
 
     /// Ends the input: the last row may lack a line end; an open quote is refused.
-    mutating func finish(header: ([String]) throws -> Void, row: (Int, [String]) throws -> Void) throws {
+    mutating func finish(header: ([String]) throws -> Void, row: (Int, CSVFields) throws -> Void) throws {
         switch state {
         case .quoted: throw refuse("has an unterminated quote: the quoted field opened in this row never closes", row: quoteOpenedIn)
         case .afterCR: throw refuse("has a carriage return (CR) not followed by a line feed")
@@ -182,7 +193,7 @@ struct StrictCSVParser {
         if headers == nil { throw KCBXError.invalidInput(field: source, rule: "is empty (a header row is required)") }
     }
 
-    private mutating func endRow(_ end: LineEnd?, header: ([String]) throws -> Void, row: (Int, [String]) throws -> Void) throws {
+    private mutating func endRow(_ end: LineEnd?, header: ([String]) throws -> Void, row: (Int, CSVFields) throws -> Void) throws {
         endField()
         state = .fieldStart
         if let end {
@@ -196,41 +207,31 @@ struct StrictCSVParser {
             fieldStart = 0; rowRawBytes = 0; rowHasQuotes = false; rowNumber += 1
         }
         if fieldEnds.count == 1, bytes.isEmpty, !rowHasQuotes { return }  // a blank line
-        var cells: [String] = []
-        cells.reserveCapacity(fieldEnds.count)
         try bytes.withUnsafeBufferPointer { all in
-            var start = 0
-            for (k, end) in fieldEnds.enumerated() {
-                let span = UnsafeBufferPointer(rebasing: all[start..<end])
-                start = end
-                if let s = Self.string(span) { cells.append(s); continue }
-                let name = headers.flatMap { k < $0.count ? " (\($0[k]))" : nil } ?? ""
-                throw refuse("column \(k + 1)\(name) is not valid UTF-8 (save the file as UTF-8)")
-            }
-        }
-        guard let headers else {
-            let names = cells.map(CSVFile.trimmed)
-            var seen: [String: Int] = [:]
-            for (k, name) in names.enumerated() {
-                if let first = seen.updateValue(k, forKey: name) {
-                    throw refuse("column name \(KCBXError.quote(name)) appears twice (columns \(first + 1) and \(k + 1)); every column needs its own name")
+            try fieldEnds.withUnsafeBufferPointer { ends in
+                let fields = CSVFields(bytes: all, ends: ends)
+                for k in 0..<fields.count where !CSVFields.isValidUTF8(fields.raw(k)) {
+                    let name = headers.flatMap { k < $0.count ? " (\($0[k]))" : nil } ?? ""
+                    throw refuse("column \(k + 1)\(name) is not valid UTF-8 (save the file as UTF-8)")
                 }
+                guard let headers else {
+                    let names = fields.strings().map(CSVFile.trimmed)
+                    var seen: [String: Int] = [:]
+                    for (k, name) in names.enumerated() {
+                        if let first = seen.updateValue(k, forKey: name) {
+                            throw refuse("column name \(KCBXError.quote(name)) appears twice (columns \(first + 1) and \(k + 1)); every column needs its own name")
+                        }
+                    }
+                    self.headers = names
+                    try header(names)
+                    return
+                }
+                guard fields.count == headers.count else {
+                    throw refuse("has \(fields.count) cells but the header has \(headers.count) columns"
+                                 + (fields.count > headers.count ? " (an unquoted comma in a value?)" : " (a row cut short or an unquoted line break?)"))
+                }
+                try row(rowNumber, fields)
             }
-            self.headers = names
-            try header(names)
-            return
         }
-        guard cells.count == headers.count else {
-            throw refuse("has \(cells.count) cells but the header has \(headers.count) columns"
-                         + (cells.count > headers.count ? " (an unquoted comma in a value?)" : " (a row cut short or an unquoted line break?)"))
-        }
-        try row(rowNumber, cells)
-    }
-
-    /// UTF-8 text of a field, nil when invalid (ASCII needs no validation).
-    private static func string(_ span: UnsafeBufferPointer<UInt8>) -> String? {
-        var ascii = true
-        for b in span where b >= 0x80 { ascii = false; break }
-        return ascii ? String(decoding: span, as: UTF8.self) : String(validating: span, as: UTF8.self)
     }
 }
