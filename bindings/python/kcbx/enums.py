@@ -29,7 +29,225 @@ class Alert(IntFlag):
 
 
 class CaseKind(IntEnum):
-    """kcbx_case_kind: Case kinds (DOMAIN.md §2, §4)."""
+    """kcbx_case_kind: Columns of many children and their marks for kcbx_classify_many(). Child
+    columns hold  `n_children` entries, mark columns `n_marks`; a NULL child column means the
+    default for all  (ids = row index, no birth date, grade unknown, enrolled, no date,
+    resident, no groups, no  opinion). `mark_child`, `mark_dates` and `mark_kinds` must not be
+    NULL when n_marks > 0. typedef struct kcbx_classify_many_options {
+    KCBX_CLASSIFY_MANY_OPTIONS_VERSION. uint32_t version; kcbx_date_encoding of every date
+    column (KCBX_DATE_ENCODING_YYYYMMDD = 0). kcbx_date_encoding encoding; Number of children
+    (at most 100,000,000). int64_t n_children; const int64_t *child_ids; const int32_t
+    *birth_dates; 0-9. const int8_t *grades; kcbx_registration of each child. const int8_t
+    *registrations; const int32_t *registration_dates; Bits of kcbx_child_fact. const uint32_t
+    *fact_bits; Bits (1 << kcbx_special_group). const uint32_t *group_masks; Entries may be
+    NULL. const char *const *expert_opinions; Number of marks (at most 2,147,483,646). int64_t
+    n_marks; The child's row (0 <= row < n_children) of each mark: int32_t, so that a column of
+    100  million marks is passed without a copy (rows are below 100,000,000). const int32_t
+    *mark_child; const int32_t *mark_dates; kcbx_mark_kind of each mark. const int8_t
+    *mark_kinds; May be NULL. const int32_t *leave_from; May be NULL. const int32_t *leave_to; }
+    kcbx_classify_many_options; #define KCBX_CLASSIFY_MANY_OPTIONS_VERSION 1 #define
+    KCBX_CLASSIFY_MANY_OPTIONS_INIT { .version = KCBX_CLASSIFY_MANY_OPTIONS_VERSION }
+    Initialises `*options` for kcbx_classify_many() with the defaults of `version`
+    (KCBX_CLASSIFY_MANY_OPTIONS_VERSION): no children, no marks, dates as YYYYMMDD. @param
+    options the struct to fill; must not be NULL. @param version
+    KCBX_CLASSIFY_MANY_OPTIONS_VERSION; another is KCBX_STATUS_INVALID_INPUT. @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern kcbx_status
+    kcbx_classify_many_options_init(kcbx_classify_many_options *options, uint32_t version);
+    Classifies every child in one call from columns (kcbx_classify_many_options): any order of
+    marks, fastest grouped by child and sorted by date. The first bad mark (lowest index) or
+    child (lowest row) fails the call with a message naming it. At most 100,000,000 children and
+    2,147,483,646 marks per call (KCBX_STATUS_INVALID_INPUT beyond); when the memory for the
+    table cannot be had the call returns KCBX_STATUS_STORAGE ("out of memory …") rather than
+    aborting. @param policy the profile. @param calendar the school calendar. @param as_of
+    YYYYMMDD (every other date is in `options->encoding`). @param options the child and mark
+    columns (KCBX_CLASSIFY_MANY_OPTIONS_INIT); NULL for none (an empty table). @param out_table
+    receives the table (free with kcbx_table_free). @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_STORAGE when out of memory. extern kcbx_status
+    kcbx_classify_many(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t as_of,
+    const kcbx_classify_many_options *options, kcbx_table **out_table); Frees a classification
+    table. Accepts NULL. extern void kcbx_table_free(kcbx_table *table); The `index`-th
+    duplicate mark: the child's row, the date (YYYYMMDD) and the input positions of the dropped
+    and the kept mark. Out-params may be NULL. extern kcbx_status kcbx_table_conflict(const
+    kcbx_table *table, int64_t index, int64_t *out_row, int32_t *out_date, int64_t
+    *out_replaced_mark, int64_t *out_kept_mark); Number of duplicate marks resolved over the
+    whole input. extern kcbx_status kcbx_table_conflict_count(const kcbx_table *table, int64_t
+    *out_count); Copies the child ids into `out_ids` (capacity >= rows). extern kcbx_status
+    kcbx_table_copy_child_ids(const kcbx_table *table, int64_t *out_ids, int64_t capacity);
+    Copies a column (every kcbx_table_column but KCBX_TABLE_COLUMN_CHILD_ID) into `out_values`,
+    which must hold `capacity` >= rows entries; dates in `encoding` (no date: 0 or INT32_MIN).
+    extern kcbx_status kcbx_table_copy_column(const kcbx_table *table, kcbx_table_column column,
+    kcbx_date_encoding encoding, int32_t *out_values, int64_t capacity); Number of rows with
+    `status` (kcbx_child_status). extern kcbx_status kcbx_table_count(const kcbx_table *table,
+    kcbx_child_status status, int64_t *out_count); Number of rows (children) of a table. extern
+    kcbx_status kcbx_table_rows(const kcbx_table *table, int64_t *out_rows); A classification
+    table as an Arrow stream of one batch (columns as kcbx_classify_arrow gives them). May be
+    called any number of times; each stream is independent of the table. extern kcbx_status
+    kcbx_table_to_arrow(const kcbx_table *table, struct ArrowArrayStream *out_stream); One cell;
+    dates as YYYYMMDD (0 = none). extern kcbx_status kcbx_table_value(const kcbx_table *table,
+    int64_t row, kcbx_table_column column, int64_t *out_value); /* ==== Report tables
+    ============================================================================= Every tabular
+    result: header, rows, cells; CSV and JSON serialisers. Number of data rows of a report
+    table. extern kcbx_status kcbx_report_rows(const kcbx_report *report, int64_t *out_rows);
+    Number of columns of a report table. extern kcbx_status kcbx_report_columns(const
+    kcbx_report *report, int64_t *out_columns); A column's header into `*out_name` (free with
+    kcbx_string_free). extern kcbx_status kcbx_report_header(const kcbx_report *report, int64_t
+    column, char **out_name); A cell's text into `*out_text` (free with kcbx_string_free).
+    extern kcbx_status kcbx_report_cell(const kcbx_report *report, int64_t row, int64_t column,
+    char **out_text); Frees a report table. Accepts NULL. extern void
+    kcbx_report_free(kcbx_report *report); The whole table as CSV text (UTF-8 with BOM, for
+    Excel) into `*out_csv` (free with kcbx_string_free). extern kcbx_status
+    kcbx_report_csv(const kcbx_report *report, char **out_csv); The whole report as JSON into
+    `*out_json` (free with kcbx_string_free): `{"title", "unit", "as_of" (YYYY-MM-DD or null),
+    "columns": [...], "rows": [[...]], "notes": [...]}`; notes hold the seed's 填表说明, formulas
+    and interpretations. extern kcbx_status kcbx_report_json(const kcbx_report *report, char
+    **out_json); Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first;
+    formula-leading cells neutralised and the file policy of kcbx_ledger_export_csv (regular
+    files only, permissions kept, atomic replacement). extern kcbx_status
+    kcbx_report_write_csv(const kcbx_report *report, const char *path); /* ==== Arrow streams
+    ============================================================================= Columns in and
+    out through the Arrow C stream interface, zero-copy where types match (docs/arrow.md).
+    Classifies every child from Arrow record batches and writes the classification table to
+    `*out_stream` as one batch. `marks` (required): columns `child` (int8-int64 keys or text:
+    utf8, large utf8, string view, or a dictionary of them), `date` (date32, date64, or int32
+    YYYYMMDD), `kind` (int8 kcbx_mark_kind codes, other integers, or text labels present /
+    approved_leave / unexcused / late / left_early / 到校 / 请假 / 无故缺勤 / 迟到 / 早退, plain or
+    dictionary), optional `leave_from` / `leave_to` (dates; null = none). `children` (may be
+    NULL): one row per child, column `child` (the key the marks use) and optional `birth_date`,
+    `registration_date` (dates), `grade`, `registration` (kcbx_registration), `fact_bits`
+    (kcbx_child_fact), `group_mask`, `expert_opinion` (text); its rows are the table's rows.
+    Without it the children are the marks' distinct keys, in key order. Columns of the expected
+    type, in one batch, are used in place (int32 keys 0, 0, 1, 1, 2, … are their own rows);
+    others are converted; schema metadata `kcbx:converted` names the converted ones. Output
+    columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
+    and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
+    counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and
+    row. extern kcbx_status kcbx_classify_arrow(const kcbx_policy *policy, const kcbx_calendar
+    *calendar, int32_t as_of, struct ArrowArrayStream *marks, struct ArrowArrayStream *children,
+    struct ArrowArrayStream *out_stream); As kcbx_classify_arrow, into a table handle
+    (`*out_table`, free with kcbx_table_free) for the kcbx_table_* accessors;
+    kcbx_table_to_arrow exports it. extern kcbx_status kcbx_classify_arrow_table(const
+    kcbx_policy *policy, const kcbx_calendar *calendar, int32_t as_of, struct ArrowArrayStream
+    *marks, struct ArrowArrayStream *children, kcbx_table **out_table); A report table (due
+    list, cases, findings, statutory reports) as an Arrow stream of one batch: columns KCBX
+    computes as numbers are int64 (float64 when fractional), the others utf8; schema metadata
+    `kcbx:title`, `kcbx:unit`, `kcbx:as_of` and `kcbx:notes`. extern kcbx_status
+    kcbx_report_to_arrow(const kcbx_report *report, struct ArrowArrayStream *out_stream); /*
+    ==== Reconciliation (四查三比对)
+    ==================================================================== Household registry
+    against student registry, attendance and the lists (004 二（二）). The optional inputs of
+    kcbx_reconcile_csv() (column sets in docs/data-formats.md); every  field may be NULL.
+    typedef struct kcbx_reconcile_options { KCBX_RECONCILE_OPTIONS_VERSION. uint32_t version;
+    Children attending (one column `resident_id`). const char *attending_csv; The poverty list
+    (`resident_id`). const char *poverty_csv; The "three kinds" (三类) list (`resident_id`). const
+    char *three_kinds_csv; Earlier dropouts (`resident_id`). const char *dropouts_csv; The
+    township census of school-age children (乡镇排摸, household columns). const char *census_csv;
+    The disabled (残疾) list (`resident_id`). const char *disabled_csv; The left-behind (留守) list
+    (`resident_id`). const char *left_behind_csv; Called as the run advances: phase "read"
+    (files done/total), then "household",  "students", "out_of_school" every 100,000 records and
+    at each phase's end, and "poverty". kcbx_progress_fn progress; Passed back to `progress`.
+    void *user_data; } kcbx_reconcile_options; #define KCBX_RECONCILE_OPTIONS_VERSION 1 #define
+    KCBX_RECONCILE_OPTIONS_INIT { .version = KCBX_RECONCILE_OPTIONS_VERSION } Initialises
+    `*options` for kcbx_reconcile_csv() with the defaults of `version`
+    (KCBX_RECONCILE_OPTIONS_VERSION): no optional lists, no progress callback. @param options
+    the struct to fill; must not be NULL. @param version KCBX_RECONCILE_OPTIONS_VERSION; another
+    is KCBX_STATUS_INVALID_INPUT. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern
+    kcbx_status kcbx_reconcile_options_init(kcbx_reconcile_options *options, uint32_t version);
+    四查三比对 from CSV files (column sets in docs/data-formats.md). @param region_prefix the unit's
+    region code or prefix (e.g. "640422"). @param as_of the date of the comparison, YYYYMMDD
+    (ages, school age). @param household_csv the household registry (户籍); required. @param
+    students_csv the student registry (学籍); required. @param options the optional lists, the
+    township census and a progress callback (kcbx_reconcile_options,
+    KCBX_RECONCILE_OPTIONS_INIT); NULL for none. @param out_findings_report receives one row per
+    finding with its reason (free with kcbx_report_free). @param out_summary_report receives the
+    four counts and the count of each finding kind; may be NULL. @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT for a bad file, row or options version. extern kcbx_status
+    kcbx_reconcile_csv(const char *region_prefix, int32_t as_of, const char *household_csv,
+    const char *students_csv, const kcbx_reconcile_options *options, kcbx_report
+    **out_findings_report, kcbx_report **out_summary_report); /* ==== The ledger (台账): opening,
+    rosters, marks, sweep =========================================== The county's ledger file:
+    every change an attributed, hash-chained event (docs/ledger.md). Opens (creating when
+    missing) the ledger file at `path` under `policy`, acting as the unit `actor_level`
+    ("school", "township", "county", "city", "province", "class_teacher", "village",
+    "department") with code `actor_unit` (school id; 9-digit township; 6-digit GB/T 2260 code)
+    and person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_free. extern
+    kcbx_status kcbx_ledger_open(const char *path, const kcbx_policy *policy, const char
+    *actor_level, const char *actor_unit, const char *actor_person, const char *actor_role,
+    kcbx_ledger **out_ledger); Opens the ledger at `path` and records that the profile in force
+    is now `policy` (a `profile.changed` event with `reason`, old and new id and hash). Needs an
+    actor of county level or above; a lower actor's attempt fails with
+    KCBX_STATUS_PERMISSION_DENIED and is recorded. Free the handle with kcbx_ledger_free. extern
+    kcbx_status kcbx_ledger_change_profile(const char *path, const kcbx_policy *policy, const
+    char *actor_level, const char *actor_unit, const char *actor_person, const char *actor_role,
+    const char *reason, kcbx_ledger **out_ledger); Closes the ledger and frees its handle.
+    Accepts NULL. extern void kcbx_ledger_free(kcbx_ledger *ledger); `*out_read_only` = 1 when
+    the ledger was opened read-only (a read-only file, directory or mount: reading operations
+    work, writes fail with KCBX_STATUS_STORAGE), else 0. extern kcbx_status
+    kcbx_ledger_is_read_only(kcbx_ledger *ledger, int32_t *out_read_only); The profile in force
+    as the ledger records it: `*out_profile_json` = `{"id", "hash"}` (hash "" for a ledger
+    created before profiles were recorded). Free with kcbx_string_free. extern kcbx_status
+    kcbx_ledger_profile(kcbx_ledger *ledger, char **out_profile_json); Sets the school calendar
+    from a calendar handle (kcbx_calendar_*); as kcbx_ledger_set_calendar_json. extern
+    kcbx_status kcbx_ledger_set_calendar(kcbx_ledger *ledger, const kcbx_calendar *calendar,
+    int32_t *out_changed); Sets the school calendar (calendar file format JSON, docs/calendar-
+    format.md); county level or above. `*out_changed` (may be NULL) is 0 when the same calendar
+    was already set. extern kcbx_status kcbx_ledger_set_calendar_json(kcbx_ledger *ledger, const
+    char *json, int32_t *out_changed); Imports `count` attendance marks from parallel arrays:
+    student keys, dates (YYYYMMDD) and mark kinds (0 present, 1 approved leave, 2 unexcused, 3
+    late, 4 left early), all or nothing. Needs the school calendar. `*out_report_json` receives
+    {"rows","changed","unchanged","conflicts"} or {"problems":[…]} (rows numbered from 1).
+    extern kcbx_status kcbx_ledger_import_marks(kcbx_ledger *ledger, int64_t count, const char
+    *const *students, const int32_t *dates, const int8_t *kinds, char **out_report_json);
+    Imports attendance marks from Arrow record batches, as kcbx_ledger_import_marks: columns
+    `student` (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and
+    `kind` (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from
+    1. At most 50,000,000 marks per call. The stream is consumed (released, also on failure).
+    extern kcbx_status kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct
+    ArrowArrayStream *marks, char **out_report_json); Imports attendance marks from a CSV file
+    (columns student,date,kind[,leave_from,leave_to,slip]); as kcbx_ledger_import_marks, rows
+    numbered as a spreadsheet shows them (header = row 1). extern kcbx_status
+    kcbx_ledger_import_marks_csv(kcbx_ledger *ledger, const char *path, char **out_report_json);
+    Imports roster rows from Arrow record batches, as kcbx_ledger_import_students_csv: one
+    column per roster column of docs/ledger.md (`name` required; text, integers, or dates as
+    date32 for the date columns; null = empty), all or nothing; rows counted from 1. At most
+    10,000,000 rows. The stream is consumed (released, also on failure). extern kcbx_status
+    kcbx_ledger_import_students_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *students,
+    char **out_report_json); Imports roster rows from a CSV file (UTF-8, optional BOM; columns
+    in docs/ledger.md), all or nothing. `*out_report_json` (may be NULL; free with
+    kcbx_string_free) receives {"rows","added","updated","unchanged"}, or
+    {"problems":[{"row","field","rule"}]} for bad rows. extern kcbx_status
+    kcbx_ledger_import_students_csv(kcbx_ledger *ledger, const char *path, char
+    **out_report_json); Imports roster rows from a JSON array of objects keyed by the CSV column
+    names; as kcbx_ledger_import_students_csv. extern kcbx_status
+    kcbx_ledger_import_students_json(kcbx_ledger *ledger, const char *json, char
+    **out_report_json); Classifies every student in the actor's jurisdiction as of `as_of` and
+    opens, promotes or flags cases; a second sweep for the same date changes nothing. @param
+    ledger the ledger. @param as_of YYYYMMDD, not after today. @param out_summary_report
+    receives the summary as a table (free with kcbx_report_free) with columns item, key, value,
+    one row per fact: ("as_of", "", date), ("classified", "", n), ("status", status, n) per
+    status, ("opened" | "relapse" | "promoted" | "flagged", "", case id) per case touched,
+    ("skipped", masked key, why), ("profile", id, hash); may be NULL. @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT for a bad date; KCBX_STATUS_PERMISSION_DENIED. extern kcbx_status
+    kcbx_ledger_sweep(kcbx_ledger *ledger, int32_t as_of, kcbx_report **out_summary_report); As
+    kcbx_ledger_sweep, with the summary as JSON: `*out_summary_json` (may be NULL) receives the
+    counts and the cases touched (skipped students' keys masked). extern kcbx_status
+    kcbx_ledger_sweep_json(kcbx_ledger *ledger, int32_t as_of, char **out_summary_json); Feeds
+    reconciliation findings into the ledger in one call, attributed to the ledger's actor:
+    out_of_school findings open out-of-school cases (the child must be on the roster with
+    registration none), registered_not_attending findings open suspected-dropout cases; other
+    kinds are for a person and open nothing. Idempotent (children with an open case are left
+    alone). Children outside the jurisdiction are refused, each refusal recorded.
+    `findings_report` is the findings table of kcbx_reconcile_csv (possibly edited); `as_of`
+    (YYYYMMDD) dates the cases; `note` may be NULL. `*out_summary_json` (may be NULL):
+    `{"opened": [ids], "already_open": {id: case}, "refused": [ids], "skipped": {id: why},
+    "as_of"}`. extern kcbx_status kcbx_ledger_intake_findings(kcbx_ledger *ledger, const
+    kcbx_report *findings_report, int32_t as_of, const char *note, char **out_summary_json); As
+    kcbx_ledger_intake_findings, with the findings as JSON: an array of `{"kind":
+    "out_of_school", "resident_id": "…", "name": "…", "detail": "…"}` (name, detail optional).
+    extern kcbx_status kcbx_ledger_intake_findings_json(kcbx_ledger *ledger, const char
+    *findings_json, int32_t as_of, const char *note, char **out_summary_json); /* ==== Cases
+    ===================================================================================== Out-
+    of-school and dropout cases and their lifecycle (DOMAIN.md section 4). Case kinds (DOMAIN.md
+    §2, §4)."""
     #: 失学: no student registration.
     OUT_OF_SCHOOL = lib.KCBX_CASE_KIND_OUT_OF_SCHOOL
     #: 疑似辍学.
@@ -72,7 +290,68 @@ class ChildFact(IntFlag):
 
 
 class ChildStatus(IntEnum):
-    """kcbx_child_status: A child's status as of a date (DOMAIN.md §2)."""
+    """kcbx_child_status: Opens a built-in profile by id (e.g. "guyuan-2021"). Free with
+    kcbx_policy_free. extern kcbx_status kcbx_policy_builtin(const char *name, kcbx_policy
+    **out_policy); Loads and validates a profile file (JSON, docs/policy-format.md). Free with
+    kcbx_policy_free. extern kcbx_status kcbx_policy_from_file(const char *path, kcbx_policy
+    **out_policy); Parses and validates profile JSON text. Free with kcbx_policy_free. extern
+    kcbx_status kcbx_policy_from_json(const char *json, kcbx_policy **out_policy); Frees a
+    profile handle. Accepts NULL. extern void kcbx_policy_free(kcbx_policy *policy); The built-
+    in profile ids, one row each, in a table with one column "id". @param out_report receives
+    the table (free with kcbx_report_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT
+    for a NULL out_report. extern kcbx_status kcbx_policy_names(kcbx_report **out_report); The
+    built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free);
+    kcbx_policy_names gives them as a table. extern kcbx_status kcbx_policy_names_json(char
+    **out_json); A duration parameter (e.g. "suspected_after"): amount and unit; unit
+    KCBX_DURATION_UNIT_OFF with amount 0 when the rule is off under this profile. Out-params may
+    be NULL. extern kcbx_status kcbx_policy_duration(const kcbx_policy *policy, const char *key,
+    int32_t *out_amount, kcbx_duration_unit *out_unit); A number or flag parameter (flags read
+    as 0/1). `*out_is_set` is 0 when the rule is off. Out-params may be NULL. extern kcbx_status
+    kcbx_policy_number(const kcbx_policy *policy, const char *key, double *out_value, int32_t
+    *out_is_set); Where a parameter's value came from (kcbx_provenance) and its citation (seed
+    file and clause, or the DOMAIN.md default). Free `*out_citation` with kcbx_string_free. Out-
+    params may be NULL. extern kcbx_status kcbx_policy_provenance(const kcbx_policy *policy,
+    const char *key, kcbx_provenance *out_kind, char **out_citation); The whole profile as JSON
+    (the file format, every value with provenance). Free with kcbx_string_free. extern
+    kcbx_status kcbx_policy_to_json(const kcbx_policy *policy, char **out_json); /* ==== School
+    calendars ========================================================================== School
+    days, terms, holidays and make-up days (docs/calendar-format.md). A standard school year:
+    autumn term in `school_year`, spring term in the next year. Term dates are YYYYMMDD or 0 for
+    the defaults (1 September, 15 January, 1 March, 10 July); a start on a weekend moves to
+    Monday, an end to Friday. `holiday_from`/`holiday_to` (n_holidays entries, e.g. the State
+    Council's holiday list) and `make_up_days` (n_make_up_days, 调休) may be NULL when their count
+    is 0; entries outside the school year are dropped. Each count is at most 10,000. extern
+    kcbx_status kcbx_calendar_standard(int32_t school_year, int32_t autumn_start, int32_t
+    autumn_end, int32_t spring_start, int32_t spring_end, const int32_t *holiday_from, const
+    int32_t *holiday_to, int64_t n_holidays, const int32_t *make_up_days, int64_t
+    n_make_up_days, kcbx_calendar **out_calendar); Parses and validates a school calendar in
+    JSON (docs/calendar-format.md). Free with kcbx_calendar_free. extern kcbx_status
+    kcbx_calendar_from_json(const char *json, kcbx_calendar **out_calendar); Loads and validates
+    a calendar file (JSON, docs/calendar-format.md). Free with kcbx_calendar_free. extern
+    kcbx_status kcbx_calendar_from_file(const char *path, kcbx_calendar **out_calendar); Frees a
+    calendar. Accepts NULL. extern void kcbx_calendar_free(kcbx_calendar *calendar); Adds days
+    off from `from` to `to` (YYYYMMDD, inclusive) named `name` (may be NULL). Do not call while
+    another thread uses the calendar. extern kcbx_status kcbx_calendar_add_holiday(kcbx_calendar
+    *calendar, int32_t from, int32_t to, const char *name); Makes a weekend day inside a term a
+    working day (调休). Do not call while another thread uses the calendar. extern kcbx_status
+    kcbx_calendar_add_make_up_day(kcbx_calendar *calendar, int32_t date); School days from
+    `from` through `through` (YYYYMMDD, both included), in O(1); 0 when `through` is before
+    `from`. Dates outside the calendar are clamped to it. extern kcbx_status
+    kcbx_calendar_count_school_days(const kcbx_calendar *calendar, int32_t from, int32_t
+    through, int64_t *out_count); `*out_is_school_day` = 1 when `date` (YYYYMMDD) is a school
+    day, else 0 (also outside the calendar). extern kcbx_status
+    kcbx_calendar_is_school_day(const kcbx_calendar *calendar, int32_t date, int32_t
+    *out_is_school_day); First and last day the calendar covers (YYYYMMDD). Out-params may be
+    NULL. extern kcbx_status kcbx_calendar_range(const kcbx_calendar *calendar, int32_t
+    *out_first, int32_t *out_last); The term containing `date`: its index (-1 in a vacation or
+    outside the calendar), school year, first and last day (0 when none). Out-params may be
+    NULL. extern kcbx_status kcbx_calendar_term(const kcbx_calendar *calendar, int32_t date,
+    int64_t *out_index, int32_t *out_school_year, int32_t *out_start, int32_t *out_end); The
+    calendar in the file format (docs/calendar-format.md). Free with kcbx_string_free. extern
+    kcbx_status kcbx_calendar_to_json(const kcbx_calendar *calendar, char **out_json); /* ====
+    Classification of one child ===============================================================
+    Status, rule, alerts and risk flags of one child as of a date (DOMAIN.md section 2). A
+    child's status as of a date (DOMAIN.md §2)."""
     #: 在校: attending (possibly with a short absence under every threshold).
     IN_SCHOOL = lib.KCBX_CHILD_STATUS_IN_SCHOOL
     #: 请假: approved leave in force (the latest mark is approved leave).
@@ -114,10 +393,79 @@ class ChildStatus(IntEnum):
 
 
 class DateEncoding(IntEnum):
-    """kcbx_date_encoding: How dates are given in bulk columns."""
+    """kcbx_date_encoding: The marks and registry facts of one child for kcbx_classify(). Arrays
+    hold `n_marks` entries;  NULL arrays are allowed when `n_marks` is 0 (and always for the
+    leave arrays). typedef struct kcbx_classify_options { KCBX_CLASSIFY_OPTIONS_VERSION.
+    uint32_t version; Number of marks (at most 1,000,000). int64_t n_marks; Mark dates,
+    YYYYMMDD, any order; of two marks for one day the later wins (a conflict). const int32_t
+    *mark_dates; kcbx_mark_kind of each mark. const int8_t *mark_kinds; Approved-leave span of
+    each mark (0 = the mark's day); may be NULL. const int32_t *leave_from; End of the approved-
+    leave span (0 = the mark's day); may be NULL. const int32_t *leave_to; Leave-slip reference
+    of each mark (entries may be NULL); may be NULL. const char *const *leave_slips; YYYYMMDD, 0
+    unknown. int32_t birth_date; 1-9, 0 unknown. int32_t grade; kcbx_registration (0 enrolled).
+    kcbx_registration registration; YYYYMMDD, 0 none; required for transfer and graduation.
+    int32_t registration_date; The expert panel's opinion reference; required for deferral and
+    suspension; may be NULL. const char *expert_opinion; Bits of kcbx_child_fact. uint32_t
+    fact_bits; Bits (1 << kcbx_special_group). uint32_t group_mask; } kcbx_classify_options;
+    #define KCBX_CLASSIFY_OPTIONS_VERSION 1 #define KCBX_CLASSIFY_OPTIONS_INIT { .version =
+    KCBX_CLASSIFY_OPTIONS_VERSION } Initialises `*options` for kcbx_classify() with the defaults
+    of `version` (KCBX_CLASSIFY_OPTIONS_VERSION): no marks, no facts. @param options the struct
+    to fill; must not be NULL. @param version KCBX_CLASSIFY_OPTIONS_VERSION; another is
+    KCBX_STATUS_INVALID_INPUT. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern
+    kcbx_status kcbx_classify_options_init(kcbx_classify_options *options, uint32_t version);
+    Classifies one child as of `as_of` under `policy` and `calendar`. Of two marks for one day
+    the later in the arrays wins (reported as a conflict). A mark on a day that is not a school
+    day, before birth, or in the future is KCBX_STATUS_INVALID_INPUT naming it. @param policy
+    the profile. @param calendar the school calendar. @param as_of YYYYMMDD, not after today.
+    @param options the child's marks and registry facts (kcbx_classify_options,
+    KCBX_CLASSIFY_OPTIONS_INIT); NULL for a child with no marks and no facts. @param
+    out_classification receives the result (free with kcbx_classification_free). @return
+    KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad mark, fact or options version;
+    KCBX_STATUS_RULE_VIOLATION for a deferral or suspension without the expert opinion. extern
+    kcbx_status kcbx_classify(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t
+    as_of, const kcbx_classify_options *options, kcbx_classification **out_classification);
+    Frees a classification. Accepts NULL. extern void
+    kcbx_classification_free(kcbx_classification *classification); The `index`-th duplicate
+    mark: its date, the dropped and the kept kind (kcbx_mark_kind) and their positions in the
+    input arrays. Out-params may be NULL. extern kcbx_status kcbx_classification_conflict(const
+    kcbx_classification *classification, int64_t index, int32_t *out_date, kcbx_mark_kind
+    *out_replaced_kind, kcbx_mark_kind *out_kept_kind, int64_t *out_replaced_index, int64_t
+    *out_kept_index); The `index`-th school day without a mark (YYYYMMDD), 0 <= index < missing
+    days. extern kcbx_status kcbx_classification_missing_date(const kcbx_classification
+    *classification, int64_t index, int32_t *out_date); Why risk flag `flag` (one kcbx_risk_flag
+    bit) was raised. KCBX_STATUS_NOT_FOUND when it was not raised. Free with kcbx_string_free.
+    extern kcbx_status kcbx_classification_risk_why(const kcbx_classification *classification,
+    kcbx_risk_flag flag, char **out_text); The deciding rule in words: parameter, value,
+    provenance, seed citation and the evidence. Free with kcbx_string_free. extern kcbx_status
+    kcbx_classification_rule_text(const kcbx_classification *classification, char **out_text);
+    The open unexcused streak: first day (YYYYMMDD, 0 when none), unexcused school days, clock
+    in counted calendar days, school days on leave (paused) and unmarked (not counted). Out-
+    params may be NULL. extern kcbx_status kcbx_classification_streak(const kcbx_classification
+    *classification, int32_t *out_start, int64_t *out_unexcused_days, int64_t *out_clock_days,
+    int64_t *out_leave_days, int64_t *out_unknown_days); Status (kcbx_child_status), the date it
+    began (YYYYMMDD, 0 unknown), the deciding rule (kcbx_rule), alert bits (kcbx_alert), risk-
+    flag bits (kcbx_risk_flag) and the proposed reason (kcbx_reason). Out-params may be NULL.
+    extern kcbx_status kcbx_classification_summary(const kcbx_classification *classification,
+    kcbx_child_status *out_status, int32_t *out_since, kcbx_rule *out_rule, uint32_t
+    *out_alerts, uint32_t *out_risk_flags, kcbx_reason *out_reason); The current term so far:
+    school days, unexcused ones, unmarked ones (missing attendance) and the number of duplicate
+    marks resolved. Out-params may be NULL. extern kcbx_status kcbx_classification_term(const
+    kcbx_classification *classification, int64_t *out_school_days, int64_t *out_unexcused_days,
+    int64_t *out_missing_days, int64_t *out_conflicts); The whole classification as JSON
+    (status, since, rule, evidence, alerts, risk reasons, missing dates, conflicts). Free with
+    kcbx_string_free. extern kcbx_status kcbx_classification_to_json(const kcbx_classification
+    *classification, char **out_json); A rule (kcbx_rule) in words under `policy`: parameter,
+    value and citation. Free with kcbx_string_free. extern kcbx_status kcbx_rule_describe(const
+    kcbx_policy *policy, kcbx_rule rule, char **out_text); The reason code proposed for an out-
+    of-school child born `birth_date` on `on_date` (YYYYMMDD): KCBX_REASON_A (primary age) or
+    KCBX_REASON_B (junior age), KCBX_REASON_NONE when not of compulsory school age. extern
+    kcbx_status kcbx_reason_for_out_of_school(int32_t birth_date, int32_t on_date, kcbx_reason
+    *out_reason); /* ==== Classification in bulk
+    ==================================================================== Every child of a county
+    in one call, from columns; the result is a table. How dates are given in bulk columns."""
     #: Packed YYYYMMDD; 0 = no date.
     YYYYMMDD = lib.KCBX_DATE_ENCODING_YYYYMMDD
-    #: Days since 1970-01-01; INT32_MIN = no date. Like YYYYMMDD dates, day numbers must lie in
+    #: * Days since 1970-01-01; INT32_MIN = no date. Like YYYYMMDD dates, day numbers must lie in *
     #: 0001-01-01 … 9999-12-31 (-719162 … 2932896), else KCBX_STATUS_INVALID_INPUT naming the entry.
     DAY_NUMBER = lib.KCBX_DATE_ENCODING_DAY_NUMBER
 
@@ -128,7 +476,28 @@ class DateEncoding(IntEnum):
 
 
 class DurationUnit(IntEnum):
-    """kcbx_duration_unit: Units of a policy duration."""
+    """kcbx_duration_unit: Computes the check character for the first 17 digits of a resident ID
+    into `*out_check`. extern kcbx_status kcbx_resident_id_check_character(const char *first17,
+    char *out_check); Parses and validates an 18-character resident ID (GB 11643-1999): region
+    code, birth date, sex from the sequence digit, ISO 7064 MOD 11-2 check character (`x`
+    accepted as `X`). `as_of` (YYYYMMDD, or 0 for none) rejects birth dates after it. Every out-
+    param may be NULL. `out_problem` receives the wrong part (KCBX_ID_PROBLEM_NONE on success).
+    extern kcbx_status kcbx_resident_id_parse(const char *text, int32_t as_of, int32_t
+    *out_region_code, int32_t *out_birth_date, kcbx_sex *out_sex, kcbx_id_problem *out_problem);
+    Parses a student registry number (学籍号): `G` + resident ID (validated, birth date not after
+    `as_of` unless 0) or `L` + 1–30 letters/digits. `*out_body` receives the ID or temporary
+    number (free with kcbx_string_free); out-params may be NULL. extern kcbx_status
+    kcbx_registry_number_parse(const char *text, int32_t as_of, kcbx_registry_kind *out_kind,
+    char **out_body); School age of a child born on `birth_date`, on `on_date` (both YYYYMMDD):
+    age in completed years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it
+    should be in compulsory education (`SchoolAge.standing`: from 1 September of the entry year
+    until 16, seed 000; a child who turns 6 after 31 August is not yet), and the grade and stage
+    expected on time. Out-params may be NULL. extern kcbx_status kcbx_school_age(int32_t
+    birth_date, int32_t on_date, int32_t *out_age, int32_t *out_entry_year, int32_t
+    *out_compulsory, int32_t *out_grade, kcbx_stage *out_stage); /* ==== Policy profiles
+    =========================================================================== The
+    jurisdiction's rules: built-in profiles and profile files (docs/policy-format.md). Units of
+    a policy duration."""
     #: The rule is not in force under this profile.
     OFF = lib.KCBX_DURATION_UNIT_OFF
     CALENDAR_DAYS = lib.KCBX_DURATION_UNIT_CALENDAR_DAYS
@@ -274,7 +643,27 @@ class Rule(IntEnum):
 
 
 class Sex(IntEnum):
-    """kcbx_sex: Sex codes (GB/T 2261.1)."""
+    """kcbx_sex: The ABI version of the loaded library; compare with KCBX_ABI_VERSION from the
+    header. extern int32_t kcbx_abi_version(void); The library version, e.g. "0.2.0". Static
+    storage: do not free. extern const char *kcbx_version(void); The message of the last failed
+    kcbx_* call on this thread, or "" when it succeeded. The text stays valid until the next
+    kcbx_* call on the same thread; do not free it. extern const char
+    *kcbx_last_error_message(void); The field (input, parameter or thing) the last failed kcbx_*
+    call on this thread was about, e.g. "as_of", "options.version", "case", "actor"; "" when it
+    succeeded or the error names none (storage, integrity). Valid and owned as
+    kcbx_last_error_message(); set and cleared with it. extern const char
+    *kcbx_last_error_field(void); The rule the last failed kcbx_* call on this thread broke:
+    what the field must satisfy, or the seed clause a domain rule cites
+    (KCBX_STATUS_RULE_VIOLATION); "" when it succeeded or the error names none. Valid and owned
+    as kcbx_last_error_message(); set and cleared with it. extern const char
+    *kcbx_last_error_rule(void); Frees a string returned by any kcbx_* function. Accepts NULL.
+    extern void kcbx_string_free(char *s); Progress of a long call, on the calling thread:
+    `phase` (valid only during the callback),  `done` of `total` units, and the host's
+    `user_data` as given with the callback. typedef void (*kcbx_progress_fn)(const char *phase,
+    int64_t done, int64_t total, void *user_data); /* ==== Identity
+    ================================================================================== Resident
+    IDs (GB 11643-1999), student registry numbers (seed 001 附件2), school age (seed 000). Sex
+    codes (GB/T 2261.1)."""
     UNKNOWN = lib.KCBX_SEX_UNKNOWN
     MALE = lib.KCBX_SEX_MALE
     FEMALE = lib.KCBX_SEX_FEMALE
@@ -321,10 +710,42 @@ class Stage(IntEnum):
 
 
 class Status(IntEnum):
-    """kcbx_status: Status returned by every fallible kcbx_* function. 0 is success; on any other
+    """kcbx_status: ABI version of this header; compare with kcbx_abi_version() at run time.
+    #define KCBX_ABI_VERSION 2 #ifdef __cplusplus extern "C" { #endif /* ==== The Arrow C data
+    and stream interfaces ================================================== Declared exactly as
+    the Apache Arrow specification gives them (docs/arrow.md). /* ---- from
+    Sources/KCBXCTypes/include/kcbx_arrow.h ---- /* The Arrow C data and C stream interfaces,
+    declared exactly as the Apache Arrow specification gives them
+    (https://arrow.apache.org/docs/format/CDataInterface.html, CStreamInterface.html), under the
+    specification's guard macros so that a host that already includes Arrow's own declarations
+    (arrow/c/abi.h, nanoarrow.h) gets one definition. #ifndef ARROW_C_DATA_INTERFACE #define
+    ARROW_C_DATA_INTERFACE #define ARROW_FLAG_DICTIONARY_ORDERED 1 #define ARROW_FLAG_NULLABLE 2
+    #define ARROW_FLAG_MAP_KEYS_SORTED 4 struct ArrowSchema { /* Array type description const
+    char* format; const char* name; const char* metadata; int64_t flags; int64_t n_children;
+    struct ArrowSchema** children; struct ArrowSchema* dictionary; /* Release callback void
+    (*release)(struct ArrowSchema*); /* Opaque producer-specific data void* private_data; };
+    struct ArrowArray { /* Array data description int64_t length; int64_t null_count; int64_t
+    offset; int64_t n_buffers; int64_t n_children; const void** buffers; struct ArrowArray**
+    children; struct ArrowArray* dictionary; /* Release callback void (*release)(struct
+    ArrowArray*); /* Opaque producer-specific data void* private_data; }; #endif /*
+    ARROW_C_DATA_INTERFACE #ifndef ARROW_C_STREAM_INTERFACE #define ARROW_C_STREAM_INTERFACE
+    struct ArrowArrayStream { /* Callbacks providing stream functionality int
+    (*get_schema)(struct ArrowArrayStream*, struct ArrowSchema* out); int (*get_next)(struct
+    ArrowArrayStream*, struct ArrowArray* out); const char* (*get_last_error)(struct
+    ArrowArrayStream*); /* Release callback void (*release)(struct ArrowArrayStream*); /* Opaque
+    producer-specific data void* private_data; }; #endif /* ARROW_C_STREAM_INTERFACE /* ====
+    Handles, version, errors and memory =======================================================
+    The opaque handles, status codes, the per-thread last error, strings the library returns.
+    Opaque handle; free with kcbx_policy_free(). typedef struct kcbx_policy kcbx_policy; Opaque
+    handle; free with kcbx_calendar_free(). typedef struct kcbx_calendar kcbx_calendar; Opaque
+    handle; free with kcbx_classification_free(). typedef struct kcbx_classification
+    kcbx_classification; Opaque handle; free with kcbx_table_free(). typedef struct kcbx_table
+    kcbx_table; Opaque handle; free with kcbx_report_free(). typedef struct kcbx_report
+    kcbx_report; Opaque handle; free with kcbx_ledger_free(). typedef struct kcbx_ledger
+    kcbx_ledger; Status returned by every fallible kcbx_* function. 0 is success; on any other
     value kcbx_last_error_message() says what went wrong, naming the field and the rule."""
     OK = lib.KCBX_STATUS_OK
-    #: Bad input: NULL where a value is required, bad UTF-8, a bad date, an unknown code, a broken
+    #: * Bad input: NULL where a value is required, bad UTF-8, a bad date, an unknown code, a broken
     #: rule of format.
     INVALID_INPUT = lib.KCBX_STATUS_INVALID_INPUT
     #: A named thing (profile, file, student, case) does not exist.
