@@ -68,6 +68,15 @@ echo
 echo "== the ledger's hash chain (kcbx verify) =="
 $KCBX verify --ledger "$LEDGER"
 echo
+$KCBX export --ledger "$LEDGER" --table baiyin-attachment-4 --out "$WORK/baiyin-attachment-4.csv" --as-of "$AS_OF"
+echo
+echo "== who answers for the overdue work on dropouts this month: the 五长 list (kcbx report --kind accountability; first 12) =="
+$KCBX report --ledger "$LEDGER" --kind accountability --as-of "$AS_OF" --out "$WORK/accountability.csv" | sed -n '1,14p'
+echo "(all lines: $WORK/accountability.csv)"
+echo
+echo "== the county's bulletin for the month up to $AS_OF (通报, 001 二（二）; kcbx report --kind bulletin) =="
+$KCBX report --ledger "$LEDGER" --kind bulletin --as-of "$AS_OF" --out "$WORK/bulletin.csv"
+echo
 echo "== the audit of the sample county with planted false entries (台账信息不实, 002 四（二）; kcbx synth --ledger, kcbx audit) =="
 rm -rf "$WORK/audit"
 planted_line=$($KCBX synth --out "$WORK/audit" --ledger "$WORK/audit/xiji-audit.kcbx" --ledger-policy "$PROFILE" | tail -1)
@@ -75,15 +84,4 @@ echo "$planted_line"
 AUDIT_AS_OF=$(echo "$planted_line" | grep -o 'kcbx audit --as-of [0-9-]*' | awk '{print $4}')
 $KCBX audit --ledger "$WORK/audit/xiji-audit.kcbx" --as-of "$AUDIT_AS_OF"
 echo "(the answer key, every planted false entry above and nothing else: $WORK/audit/false_entries.csv)"
-echo
-$KCBX export --ledger "$LEDGER" --table baiyin-attachment-4 --out "$WORK/baiyin-attachment-4.csv" --as-of "$AS_OF"
-echo
-echo "== who answers for the overdue work on dropouts this month: the 五长 list (kcbx report --kind accountability; first 12) =="
-$KCBX report --ledger "$LEDGER" --kind accountability --as-of "$AS_OF" --out "$WORK/accountability.csv" | sed -n '1,14p'
-echo "(all lines: $WORK/accountability.csv)"
-# >>> LEAD: when the audit helper's command exists, print the audit of the sample county here
-# >>> (its planted false entries found), e.g.:  $KCBX audit --ledger "$LEDGER" --as-of "$AS_OF"
-echo
-echo "== the county's bulletin for the month up to $AS_OF (通报, 001 二（二）; kcbx report --kind bulletin) =="
-$KCBX report --ledger "$LEDGER" --kind bulletin --as-of "$AS_OF" --out "$WORK/bulletin.csv"
 echo "main job done in $(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)") s; ledger: $LEDGER"

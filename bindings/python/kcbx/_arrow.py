@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ._native import ffi, lib
 
@@ -72,7 +72,7 @@ def input_stream(obj: Any, field: str) -> StreamCapsule:
     return StreamCapsule(obj, field)
 
 
-def export_capsule(fill: Any) -> Any:
+def export_capsule(fill: Callable[[Any], None]) -> Any:
     """A new "arrow_array_stream" capsule; `fill(stream)` writes the stream (raising on error)."""
     stream = lib.kcbx_py_stream_new()
     if stream == ffi.NULL:
@@ -87,7 +87,10 @@ def _stream_schema(stream: Any) -> Any:
     schema = ffi.new("struct ArrowSchema *")
     if stream.get_schema(stream, schema) != 0:
         raise RuntimeError("kcbx: the Arrow stream gave no schema")
-    return ffi.gc(schema, lambda s: s.release(s) if s.release != ffi.NULL else None)
+    def release(s: Any) -> None:
+        if s.release != ffi.NULL:
+            s.release(s)
+    return ffi.gc(schema, release)
 
 
 def schema_metadata(stream: Any) -> Dict[str, str]:
@@ -97,9 +100,10 @@ def schema_metadata(stream: Any) -> Dict[str, str]:
         return {}
     head = ffi.unpack(ffi.cast("char *", schema.metadata), 4)
     (n,) = struct.unpack("<i", head)
-    pos, out = 4, {}
+    pos = 4
+    out: Dict[str, str] = {}
     for _ in range(n):
-        pair = []
+        pair: List[str] = []
         for _ in range(2):
             (size,) = struct.unpack("<i", ffi.unpack(ffi.cast("char *", schema.metadata) + pos, 4))
             pos += 4

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, List, Optional, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from .reports import Report
@@ -79,7 +79,7 @@ def write_report(report: Report, path: Union[str, os.PathLike[str]], sheet: Opti
             if isinstance(cell.value, str) and len(str(text)) <= 20:
                 cell.alignment = Alignment(horizontal="center", vertical="center")
 
-    widths = []
+    widths: List[float] = []
     for c, h in enumerate(report.headers, start=1):
         width = max([len(h)] + [len(str(row[c - 1])) for row in report.rows if c - 1 < len(row)] or [4])
         widths.append(min(40, max(4, width * 1.6 + 2)))

@@ -184,9 +184,10 @@ class Ledger(NativeHandle):
 
     def import_students(self, students: Any) -> ImportResult:
         """Imports roster rows, all or nothing (columns in docs/ledger.md): a CSV path, an Arrow
-        object (pyarrow, polars, DuckDB; docs/arrow.md), a pandas DataFrame, a dict of columns, or rows (dicts keyed by column). Identifiers stay text; a
-        float identifier column is refused. A bad batch raises InvalidInput naming row, field and
-        rule, with every problem in its `problems`."""
+        object (pyarrow, polars, DuckDB; docs/arrow.md), a pandas DataFrame, a dict of columns, or
+        rows (dicts keyed by column). Identifiers stay text; a float identifier column is refused.
+        A bad batch raises InvalidInput naming row, field and rule, with every problem in its
+        `problems`."""
         if is_path(students):
             return _import(lib.kcbx_ledger_import_students_csv, self._ptr, c_path(students))
         if _arrow_input(students):
@@ -427,7 +428,7 @@ class Ledger(NativeHandle):
 
     def report(self, kind: str, as_of: Optional[_dt.date] = None, *, unit: Optional[str] = None, full_ids: bool = False,
                signing_key: Optional[bytes] = None, date_from: Optional[_dt.date] = None,
-               date_to: Optional[_dt.date] = None) -> "Report":
+               date_to: Optional[_dt.date] = None) -> Report:
         """A statutory report as the ledger stood on `as_of`: "guyuan-attachment-1" (seed 001 附件1),
         "guyuan-attachment-2", "baiyin-attachment-3" (000 附件3), "baiyin-attachment-4", or "rates"
         (formulas stated, target checked). Over a period (`date_from`..`date_to`, both included; with
@@ -460,12 +461,12 @@ class Ledger(NativeHandle):
                 raise
         return Report._take(out[0])
 
-    def bulletin(self, date_from: _dt.date, date_to: _dt.date, *, unit: Optional[str] = None) -> "Report":
+    def bulletin(self, date_from: _dt.date, date_to: _dt.date, *, unit: Optional[str] = None) -> Report:
         """The bulletin (通报) for the period: `report("bulletin", date_from=, date_to=)`."""
         return self.report("bulletin", unit=unit, date_from=date_from, date_to=date_to)
 
     def accountability(self, date_from: _dt.date, date_to: _dt.date, *, unit: Optional[str] = None,
-                       full_ids: bool = False) -> "Report":
+                       full_ids: bool = False) -> Report:
         """The accountability list (五长责任追究清单, 001 二（六）) for the period: each level with an
         overdue obligation on a dropout's case, the obligation, deadline, basis and the heads the
         profile names."""
@@ -478,7 +479,7 @@ class Ledger(NativeHandle):
                                                 date_to_c(filed_on, "filed_on"), _opt(note, "note")))
 
     # Supervision (台账信息不实, 抽查、入户核查, 中考): kcbx/supervision.py, docs/supervision-audit.md.
-    def audit(self, as_of: _dt.date, *, record: bool = True) -> "AuditResult":
+    def audit(self, as_of: _dt.date, *, record: bool = True) -> AuditResult:
         """Entries the marks, roster or case history contradict as of `as_of` (seed 002 四（二）),
         each with its evidence. New findings are recorded as audit_finding events unless
         `record=False`; re-running records nothing twice. Township level or above."""
@@ -486,7 +487,7 @@ class Ledger(NativeHandle):
         return audit(self, as_of, record)
 
     def spot_check(self, period: str, as_of: _dt.date, *, per_stratum: int = 2, seed: Optional[int] = None,
-                   redraw_reason: Optional[str] = None) -> "SpotCheckDraw":
+                   redraw_reason: Optional[str] = None) -> SpotCheckDraw:
         """Draws a reproducible sample of the cases opened by `as_of`, stratified by school and
         status (台账信息抽查, seed 002 四（二）); the seed is recorded with it. A second draw of a
         period raises RuleViolation unless `redraw_reason` is given (recorded; the audit lists it)."""
@@ -499,12 +500,12 @@ class Ledger(NativeHandle):
         from .supervision import record_home_verification
         return record_home_verification(self, case_id, result, date, note)
 
-    def spot_check_summary(self, period: str) -> "Report":
+    def spot_check_summary(self, period: str) -> Report:
         """Per school: drawn, verified, confirmed, contradicted, not reached, share confirmed."""
         from .supervision import spot_check_summary
         return spot_check_summary(self, period)
 
-    def zhongkao_check(self, registrations_csv: PathLike, as_of: _dt.date) -> "Report":
+    def zhongkao_check(self, registrations_csv: PathLike, as_of: _dt.date) -> Report:
         """Grade-9 students enrolled on `as_of` not on the 中考 registration list (seed 001 二（二）),
         with an empty 说明 column for the school to explain."""
         from .supervision import zhongkao_check

@@ -54,7 +54,7 @@ class Report:
     _native: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def _take(cls, handle: "ffi.CData") -> "Report":
+    def _take(cls, handle: Any) -> Report:
         """Copies a kcbx_report out of the library (one JSON call); the handle is kept (freed
         with the Report) for `__arrow_c_stream__`."""
         handle = ffi.gc(handle, lib.kcbx_report_free)

@@ -7,7 +7,7 @@ import datetime as _dt
 import enum
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, List, Optional, Union
+from typing import TYPE_CHECKING, Any, List, Optional, Union
 
 from ._dates import date_to_c
 from ._native import c_path, c_string, ffi, lib
@@ -64,7 +64,7 @@ class AuditFinding:
 class AuditResult:
     """The audit as of a date: typed findings and the report table they came from."""
     findings: List[AuditFinding]
-    report: "Report"
+    report: Report
 
     def __len__(self) -> int:
         return len(self.findings)
@@ -81,27 +81,27 @@ class SpotCheckDraw:
     period: str
     seed: int
     case_ids: List[int]
-    report: "Report" = field(repr=False)
+    report: Report = field(repr=False)
 
 
-def _int(text: str) -> Optional[int]:
-    return int(text) if text else None
+def _int(cell: Any) -> Optional[int]:
+    return int(cell) if cell not in (None, "") else None
 
 
-def audit(led: "Ledger", as_of: _dt.date, record: bool = True) -> AuditResult:
+def audit(led: Ledger, as_of: _dt.date, record: bool = True) -> AuditResult:
     from .reports import Report
     out = ffi.new("kcbx_report **")
     check(lib.kcbx_ledger_audit(led._ptr, date_to_c(as_of, "as_of"), 1 if record else 0, out))
     rep = Report._take(out[0])
-    findings = [AuditFinding(check=AuditCheck(r["check"]), case_id=_int(r["case_id"]), student=r["student"], school=r["school"],
-                             date=_dt.date.fromisoformat(r["date"]) if r["date"] else None, entry_seq=_int(r["entry_seq"]),
-                             recorded_by=r["recorded_by"], evidence=r["evidence"], clause=r["clause"],
+    findings = [AuditFinding(check=AuditCheck(r["check"]), case_id=_int(r["case_id"]), student=str(r["student"]), school=str(r["school"]),
+                             date=_dt.date.fromisoformat(str(r["date"])) if r["date"] else None, entry_seq=_int(r["entry_seq"]),
+                             recorded_by=str(r["recorded_by"]), evidence=str(r["evidence"]), clause=str(r["clause"]),
                              finding_seq=_int(r["finding_seq"]))
                 for r in (dict(zip(rep.headers, row)) for row in rep.rows)]
     return AuditResult(findings=findings, report=rep)
 
 
-def spot_check(led: "Ledger", period: str, as_of: _dt.date, per_stratum: int = 2, seed: Optional[int] = None,
+def spot_check(led: Ledger, period: str, as_of: _dt.date, per_stratum: int = 2, seed: Optional[int] = None,
                redraw_reason: Optional[str] = None) -> SpotCheckDraw:
     from .reports import Report
     if seed is not None and not (0 <= seed <= 2**63 - 1):
@@ -117,7 +117,7 @@ def spot_check(led: "Ledger", period: str, as_of: _dt.date, per_stratum: int = 2
     return SpotCheckDraw(seq=seq, period=period, seed=drawn_seed, case_ids=[int(r["case_id"]) for r in rows], report=rep)
 
 
-def record_home_verification(led: "Ledger", case_id: int, result: Union[HomeVerificationResult, str], date: _dt.date,
+def record_home_verification(led: Ledger, case_id: int, result: Union[HomeVerificationResult, str], date: _dt.date,
                              note: Optional[str] = None) -> int:
     seq = ffi.new("int64_t *")
     check(lib.kcbx_ledger_home_verification(led._ptr, int(case_id), c_string(HomeVerificationResult(result).value, "result"),
@@ -125,14 +125,14 @@ def record_home_verification(led: "Ledger", case_id: int, result: Union[HomeVeri
     return int(seq[0])
 
 
-def spot_check_summary(led: "Ledger", period: str) -> "Report":
+def spot_check_summary(led: Ledger, period: str) -> Report:
     from .reports import Report
     out = ffi.new("kcbx_report **")
     check(lib.kcbx_ledger_spot_check_summary(led._ptr, c_string(period, "period"), out))
     return Report._take(out[0])
 
 
-def zhongkao_check(led: "Ledger", registrations_csv: Union[str, "os.PathLike[str]"], as_of: _dt.date) -> "Report":
+def zhongkao_check(led: Ledger, registrations_csv: Union[str, os.PathLike[str]], as_of: _dt.date) -> Report:
     from .reports import Report
     out = ffi.new("kcbx_report **")
     check(lib.kcbx_ledger_zhongkao_check(led._ptr, c_path(registrations_csv, "registrations_csv"), date_to_c(as_of, "as_of"), out))

@@ -11,11 +11,11 @@ import subprocess
 import sys
 
 import pytest
-
-import kcbx
-from kcbx import ChildStatus, DateEncoding, InvalidInput, classify_many
 from test_calendar import calendar_2025
 from test_classification import columns, sample
+
+import kcbx
+from kcbx import ChildStatus, InvalidInput, classify_many
 
 pa = pytest.importorskip("pyarrow")
 np = pytest.importorskip("numpy")
@@ -176,7 +176,8 @@ def test_polars_pandas_and_duckdb_inputs(cal, county):
 
 def test_report_tables_export_arrow():
     # Findings and the 四查 summary (seed 004 二（二）) go out as Arrow: counts as int64, text as utf8.
-    from test_reconcile import AS_OF as REC_AS_OF, DATA
+    from test_reconcile import AS_OF as REC_AS_OF
+    from test_reconcile import DATA
     rec = kcbx.reconcile(DATA / "household.csv", DATA / "students.csv", REC_AS_OF)
     for report in (rec.findings, rec.summary):
         at = pa.table(report)
