@@ -15,20 +15,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .target(name: "KCBXCore", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "CSV", package: "CSV.swift"),
         ]),
         .target(name: "CInterface", dependencies: ["KCBXCore"]),
+        // The synthetic-county generator: the CLI's `synth`, the benchmarks and the tests; not
+        // in libkcbx.so (docs/size.md).
+        .target(name: "KCBXSynthesis", dependencies: ["KCBXCore"]),
         .executableTarget(name: "KCBXTool", dependencies: [
-            "KCBXCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "KCBXCore", "KCBXSynthesis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "KCBXCoreTests", dependencies: [
-            "KCBXCore", "CInterface", .product(name: "GRDB", package: "GRDB.swift"),
+            "KCBXCore", "KCBXSynthesis", "CInterface", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]
 )

@@ -1,3 +1,4 @@
+import KCBXCore
 /// A deterministic random number generator (SplitMix64): the same seed gives the same county
 /// on every machine, so sample data, tests and benchmarks are reproducible.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
