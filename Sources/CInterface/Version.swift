@@ -1,12 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KCBXCore
 
 /// ABI version; the header's KCBX_ABI_VERSION is generated from this constant. Bump it on any
 /// incompatible change to a kcbx_* signature or enum.
 public let kcbxABIVersion: Int32 = 2
-/// Library version (semantic versioning).
-public let kcbxVersion = "0.2.0"
 
 enum VersionText {
     nonisolated(unsafe) static let cString: UnsafePointer<CChar> = strdup(kcbxVersion).map { UnsafePointer($0) } ?? Empty.string

@@ -21,6 +21,7 @@ struct KCBXCommand: ParsableCommand {
         tampered with, the first problem naming the event); 6 storage error; 64 usage error;
         70 internal error.
         """,
+        version: kcbxVersion,
         subcommands: [PolicyCommand.self, IDCommand.self, SynthCommand.self, ImportCommand.self, SweepCommand.self, CasesCommand.self,
                       HistoryCommand.self, ExportCommand.self, ReportCommand.self, VerifyCommand.self, ClassifyCommand.self, ReconcileCommand.self,
                       DueCommand.self, EscalateCommand.self, NoticeCommand.self, DutiesCommand.self, FileDutyCommand.self,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KCBXCore
+import KCBXSynthesis
 
 /// `kcbx synth`: a deterministic synthetic county or province as CSV files, streamed to disk.
 struct SynthCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KCBXCore
+import KCBXSynthesis
 
 /// A county-sized ledger (the synthetic 西吉县, 1000 children, seed 001's jurisdiction): roster,
 /// six weeks of marks, sweep and verify stay all-or-nothing and idempotent at that size.

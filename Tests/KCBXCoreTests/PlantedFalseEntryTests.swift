@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KCBXCore
+import KCBXSynthesis
 
 /// The sample county (西吉县, seed 2025) with planted false entries (台账信息不实, seed 002 四（二）):
 /// under every profile the audit finds each planted one, and nothing on the clean data or the

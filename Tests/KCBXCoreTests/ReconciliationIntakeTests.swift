@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KCBXCore
+import KCBXSynthesis
 
 /// Reconciliation findings fed into the ledger in one call (issue 6): out-of-school and
 /// registered-not-attending children get cases, attributed, idempotently; the rest stays for a person.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KCBXCore
+import KCBXSynthesis
 
 /// 四查三比对 (seed 004 二（二）) on a generated county whose problems are planted:
 /// every planted problem must be found, and nothing unplanted reported.

@@ -54,7 +54,7 @@ cflags="$(pkg-config --cflags kcbx)"
 libs="$(pkg-config --libs kcbx)"
 [ -f "$prefix/include/kcbx.h" ] && [ -L "$libdir/libkcbx.so.0" ] && [ -L "$libdir/libkcbx.so" ] \
     && pass || fail "install is missing kcbx.h or the libkcbx.so / libkcbx.so.0 links"
-[ "$(pkg-config --modversion kcbx)" = "$(sed -n 's/^public let kcbxVersion = "\(.*\)"/\1/p' Sources/CInterface/Version.swift)" ] \
+[ "$(pkg-config --modversion kcbx)" = "$(sed -n 's/^public let kcbxVersion = "\(.*\)"/\1/p' Sources/KCBXCore/Support/KCBXVersion.swift)" ] \
     && pass || fail "kcbx.pc version differs from kcbxVersion"
 
 # --- the header compiles as strict C99 and C++17 ---------------------------------------------

@@ -22,10 +22,10 @@ BUNDLED_LIB = os.path.join(HERE, "kcbx", SONAME)
 
 def library_version() -> str:
     """The version of the Swift library (the same source the Makefile reads)."""
-    with open(os.path.join(REPO, "Sources", "CInterface", "Version.swift"), encoding="utf-8") as f:
+    with open(os.path.join(REPO, "Sources", "KCBXCore", "Support", "KCBXVersion.swift"), encoding="utf-8") as f:
         m = re.search(r'^public let kcbxVersion = "(.*)"', f.read(), re.M)
     if not m:
-        raise RuntimeError("kcbxVersion not found in Sources/CInterface/Version.swift")
+        raise RuntimeError("kcbxVersion not found in Sources/KCBXCore/Support/KCBXVersion.swift")
     return m.group(1)
 
 
@@ -34,7 +34,8 @@ _library_ready = False
 
 def build_library() -> None:
     """Runs `make lib` once per build and copies the real library file (not the SONAME
-    symlink) into the package as kcbx/libkcbx.so.0."""
+    symlink) into the package as kcbx/libkcbx.so.0, stripped (what an installed package loads;
+    out/lib keeps its symbol table for debugging)."""
     global _library_ready
     if _library_ready:
         return
@@ -43,6 +44,8 @@ def build_library() -> None:
         os.remove(BUNDLED_LIB)
     shutil.copyfile(os.path.realpath(BUILT_LIB), BUNDLED_LIB)
     os.chmod(BUNDLED_LIB, 0o755)
+    if shutil.which("strip"):
+        subprocess.run(["strip", "--strip-unneeded", BUNDLED_LIB], check=True)
     _library_ready = True
 
 
@@ -66,4 +69,7 @@ setup(
     zip_safe=False,
     cffi_modules=["kcbx_build.py:ffibuilder"],
     cmdclass={"build_py": BuildPy, "build_ext": BuildExt},
+    # cffi builds the extension on the limited API (kcbx/_kcbx_cffi.abi3.so): one wheel,
+    # tagged cp39-abi3, serves CPython 3.9 and every later version.
+    options={"bdist_wheel": {"py_limited_api": "cp39"}},
 )

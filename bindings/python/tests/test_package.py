@@ -23,7 +23,7 @@ def test_imported_from_the_installation_not_the_source_tree():
 
 
 def test_version_is_the_library_version(repo):
-    swift = (repo / "Sources" / "CInterface" / "Version.swift").read_text(encoding="utf-8")
+    swift = (repo / "Sources" / "KCBXCore" / "Support" / "KCBXVersion.swift").read_text(encoding="utf-8")
     expected = re.search(r'kcbxVersion = "(.*)"', swift).group(1)
     assert kcbx.version() == expected == kcbx.__version__
 

@@ -1,3 +1,4 @@
+import KCBXCore
 /// What the generator plants in a child's record, so tests and benchmarks know the truth.
 public enum PlantedPattern: String, Sendable, CaseIterable {
     /// Attends normally (a few scattered absences and leave days).

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import KCBXCore
 
 /// A false ledger entry the synthetic county plants for the audit (台账信息不实, seed 002 四（二）),
 /// with the audit check that must find it.

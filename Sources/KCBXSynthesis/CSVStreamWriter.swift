@@ -2,6 +2,7 @@ import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #endif
+import KCBXCore
 
 /// Writes a CSV file row by row through a 1 MiB buffer (UTF-8 with BOM, CRLF line ends, fields
 /// quoted only when they hold a comma, quote or line break): the same bytes as `ReportTable.csv()`

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import KCBXCore
 
 /// Size and shape of a synthetic province: `counties` counties of 宁夏 (640000), 西吉县 first,
 /// sharing `children` between them. One county with the defaults is `data/sample`.

@@ -1,3 +1,4 @@
+import KCBXCore
 /// The synthetic county as the CSV files a county receives (docs/data-formats.md).
 extension SyntheticCounty {
     /// Household registry extract (police): resident_id,name,birth_date,address,region_code.

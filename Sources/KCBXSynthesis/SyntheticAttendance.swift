@@ -1,3 +1,4 @@
+import KCBXCore
 /// Attendance for a synthetic county: one mark per registered child per school day from the
 /// start of the term to the as-of date, following each child's planted pattern.
 public struct SyntheticAttendance: Sendable {
