@@ -35,7 +35,7 @@ def main() -> None:
     data = rb.province(args.children, args.counties, args.seed)["dir"]
     h, s = os.path.join(data, "household.csv"), os.path.join(data, "students.csv")
     t = time.perf_counter()
-    one = kcbx.reconcile(h, s, AS_OF, REGION)
+    one = kcbx.reconcile(h, s, AS_OF, region=REGION)
     single = time.perf_counter() - t
     spec = importlib.util.spec_from_file_location("kcbx_spark", os.path.join(REPO, "examples", "spark", "kcbx_spark.py"))
     recipe = importlib.util.module_from_spec(spec)

@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
         kcbx_policy_free(policy);
         return fail("ledger");
     }
-    kcbx_ledger_close(ledger);
+    kcbx_ledger_free(ledger);
     kcbx_policy_free(policy);
     printf("%s\n", kcbx_version());
     return 0;

@@ -274,7 +274,7 @@ static void test_report(void) {
     struct ArrowArray batch;
     int64_t rows = 0, cols = 0;
     CHECK_OK(kcbx_reconcile_csv("640422", 20250915, "data/sample/household.csv", "data/sample/students.csv",
-                                NULL, NULL, NULL, NULL, &findings, &summary));
+                                NULL, &findings, &summary));
     kcbx_report_rows(findings, &rows);
     kcbx_report_columns(findings, &cols);
     CHECK_OK(kcbx_report_to_arrow(findings, &out));

@@ -90,8 +90,9 @@ int main(void) {
     CHECK_OK(kcbx_ledger_import_students_csv(county, DATA "roster.csv", &out));
     kcbx_string_free(out);
     kcbx_report *findings = NULL;
-    CHECK_OK(kcbx_reconcile_csv("640422", 20251020, DATA "household.csv", DATA "students.csv", DATA "attending.csv",
-                                NULL, NULL, NULL, &findings, NULL));
+    kcbx_reconcile_options lists = KCBX_RECONCILE_OPTIONS_INIT;
+    lists.attending_csv = DATA "attending.csv";
+    CHECK_OK(kcbx_reconcile_csv("640422", 20251020, DATA "household.csv", DATA "students.csv", &lists, &findings, NULL));
     out = NULL;
     CHECK_OK(kcbx_ledger_intake_findings(county, findings, 20251020, "秋季学期四查三比对", &out));
     kcbx_string_free(out);
@@ -172,8 +173,8 @@ int main(void) {
     CHECK_OK(kcbx_ledger_report_period(town, "bulletin", 20251001, 20251031, NULL, 0, &b));
     kcbx_report_free(b);
 
-    kcbx_ledger_close(town);
-    kcbx_ledger_close(county);
+    kcbx_ledger_free(town);
+    kcbx_ledger_free(county);
     kcbx_policy_free(policy);
     for (int i = 0; i < 3; i++) { snprintf(side, sizeof side, "%s%s", path, suffixes[i]); remove(side); }
     CHECK_SUMMARY();

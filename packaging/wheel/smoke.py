@@ -29,7 +29,7 @@ result = kcbx.classify("guyuan-2021", calendar, AS_OF, marks)
 assert isinstance(result.status, kcbx.ChildStatus), result
 
 # The sample county through a ledger: import, sweep, report.
-county = {"level": "county", "unit": "640422", "person": "wheel smoke test"}
+county = {"level": "county", "unit_code": "640422", "person": "wheel smoke test"}
 with kcbx.Policy.builtin("guyuan-2021") as policy, kcbx.Ledger.open(work / "xiji.kcbx", policy, county) as ledger:
     assert ledger.set_calendar_file(data / "calendar.json")
     ledger.import_students_csv(data / "roster.csv")
@@ -38,4 +38,4 @@ with kcbx.Policy.builtin("guyuan-2021") as policy, kcbx.Ledger.open(work / "xiji
     report = ledger.report("guyuan-attachment-1", AS_OF)
     assert len(report) > 0 and ledger.cases(), (swept, report)
 print(f"wheel smoke: kcbx {kcbx.version()} from {pathlib.Path(kcbx.__file__).parent}: "
-      f"{first} {result.status.name}, sweep {swept.get('statuses')}, report {len(report)} rows")
+      f"{first} {result.status.name}, sweep {swept.statuses}, report {len(report)} rows")

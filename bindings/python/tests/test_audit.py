@@ -45,7 +45,7 @@ def test_clean_sample_county_has_no_findings(sample):
 
 def test_a_return_while_the_child_stays_absent_is_found_once(sample, tmp_path):
     kid, school = planted_dropout()
-    case = sample.cases(student=kid, open_only=True)[0]["id"]
+    case = sample.cases(student=kid, open_only=True)[0].id
     sample.verify_case(case, "G", AS_OF)
     sample.persuade(case, AS_OF, plan="家访劝返", person="马老师")
     sample.record_return(case, school, "original_school", dt.date(2025, 10, 21))
@@ -78,7 +78,7 @@ def test_spot_checks_are_reproducible_and_redraws_visible(sample):
     with pytest.raises(ValueError):
         sample.record_home_verification(again.case_ids[0], result="maybe", date=dt.date(2025, 10, 29))
     total = sample.spot_check_summary("2025-10").row("合计")
-    assert total["verified"] == "1" and total["confirmed"] == "1" and total["share_confirmed"] == "100.00%"
+    assert total["verified"] == 1 and total["confirmed"] == 1 and total["share_confirmed"] == "100.00%"
 
 
 def test_zhongkao_check_lists_grade_9_children_not_registered(sample, tmp_path):

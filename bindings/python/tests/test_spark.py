@@ -51,7 +51,7 @@ def test_reconciliation_on_spark_equals_one_machine(spark):
     household = recipe.read_registry(spark, os.path.join(SAMPLE, "household.csv"))
     students = recipe.read_registry(spark, os.path.join(SAMPLE, "students.csv"))
     findings, summary = recipe.reconcile(household, students, AS_OF, "640422")
-    one = kcbx.reconcile(os.path.join(SAMPLE, "household.csv"), os.path.join(SAMPLE, "students.csv"), AS_OF, "640422")
+    one = kcbx.reconcile(os.path.join(SAMPLE, "household.csv"), os.path.join(SAMPLE, "students.csv"), AS_OF, region="640422")
     expected = Counter(tuple(f[c] for c in recipe.FINDING_COLUMNS) for f in one.findings)
     got = Counter(tuple(r[1:]) for r in findings.collect())
     assert got == expected and len(expected) > 50

@@ -29,7 +29,7 @@ def county_ledger(path, profile="guyuan-2021"):
         led = kcbx.Ledger.open(path, policy, COUNTY)
     led.set_calendar_file(DATA / "calendar.json")
     led.import_students_csv(DATA / "roster.csv")
-    found = kcbx.reconcile(DATA / "household.csv", DATA / "students.csv", AS_OF, attending=DATA / "attending.csv")
+    found = kcbx.reconcile(DATA / "household.csv", DATA / "students.csv", AS_OF, region="640422", attending=DATA / "attending.csv")
     led.intake(found, AS_OF, note="秋季学期四查三比对")
     return led
 
