@@ -84,8 +84,8 @@ def reconcile(household, students, as_of: dt.date, region: str) -> Tuple[object,
         hp = hp.sort_values("_row").drop(columns=["_row", "_part"]).fillna("")
         sp = sp.sort_values("_row").drop(columns=["_row", "_part"]).fillna("")
         r = kcbx.reconcile(hp, sp, as_of, region=region)
-        rows = [["finding"] + [f[c] for c in FINDING_COLUMNS] for f in r.findings]
-        rows += [["count", item["项目"], "", "", item["数量"], "", "", "", ""] for item in r.summary]
+        rows = [["finding"] + [str(f[c]) for c in FINDING_COLUMNS] for f in r.findings]
+        rows += [["count", item["项目"], "", "", str(item["数量"]), "", "", "", ""] for item in r.summary]
         return pd.DataFrame(rows, columns=["part", "kind", "resident_id", "name", "detail", "proposed_reason",
                                            "related_id", "score", "basis"])
 

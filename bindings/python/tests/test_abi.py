@@ -48,7 +48,7 @@ def test_policy_names_and_cases_come_back_as_tables(tmp_path):
         table = Report._take(out[0])
         as_json = led.cases()
         assert len(table.rows) == len(as_json) > 0
-        assert {r["status"] for r in table} == {c.status_label for c in as_json}
+        assert {r["status"] for r in table} == {c.status.label for c in as_json}
         first = as_json[0].id
         kcbx.check(lib.kcbx_ledger_case_history(led._ptr, first, 0, out))
         history = Report._take(out[0])

@@ -183,7 +183,7 @@ def test_report_tables_export_arrow():
         at = pa.table(report)
         assert at.column_names == report.headers
         assert at.num_rows == len(report)
-        assert [[str(v) for v in row.values()] for row in at.to_pylist()] == report.rows
+        assert [[str(v) for v in row.values()] for row in at.to_pylist()] == [[str(c) for c in r] for r in report.rows]
         assert at.schema.metadata[b"kcbx:title"].decode() == report.title
     duckdb = pytest.importorskip("duckdb")
     findings = rec.findings  # noqa: F841 - duckdb finds it by name

@@ -11,7 +11,7 @@ import kcbx
 
 DATA = pathlib.Path(__file__).resolve().parents[3] / "data" / "sample"
 AS_OF = dt.date(2025, 10, 20)
-COUNTY = {"level": "county", "unit": "640422", "person": "县教育局王老师"}
+COUNTY = {"level": "county", "unit_code": "640422", "person": "县教育局王老师"}
 
 
 def rows(name):
@@ -46,9 +46,9 @@ def test_clean_sample_county_has_no_findings(sample):
 def test_a_return_while_the_child_stays_absent_is_found_once(sample, tmp_path):
     kid, school = planted_dropout()
     case = sample.cases(student=kid, open_only=True)[0].id
-    sample.verify_case(case, "G", AS_OF)
-    sample.persuade(case, AS_OF, plan="家访劝返", person="马老师")
-    sample.record_return(case, school, "original_school", dt.date(2025, 10, 21))
+    sample.verify_case(case, reason="G", date=AS_OF)
+    sample.persuade(case, date=AS_OF, plan="家访劝返", person="马老师")
+    sample.record_return(case, school=school, placement="original_school", date=dt.date(2025, 10, 21))
     marks = tmp_path / "marks.csv"
     marks.write_text("student,date,kind\n" + "".join(f"{kid},2025-10-{d},unexcused\n" for d in (21, 22, 23, 24)), encoding="utf-8")
     sample.import_marks_csv(marks)
@@ -96,7 +96,7 @@ def test_zhongkao_check_lists_grade_9_children_not_registered(sample, tmp_path):
 def test_a_school_may_not_audit(tmp_path):
     with kcbx.Policy.builtin("guyuan-2021") as policy:
         kcbx.Ledger.open(tmp_path / "l.kcbx", policy, COUNTY).close()
-        school = kcbx.Ledger.open(tmp_path / "l.kcbx", policy, {"level": "school", "unit": "S-1", "person": "王老师"})
+        school = kcbx.Ledger.open(tmp_path / "l.kcbx", policy, {"level": "school", "unit_code": "S-1", "person": "王老师"})
     with pytest.raises(kcbx.PermissionDenied):
         school.audit(AS_OF)
     school.close()

@@ -15,7 +15,7 @@ import kcbx
 DATA = pathlib.Path(__file__).resolve().parents[3] / "data" / "sample"
 AS_OF = dt.date(2025, 10, 20)
 OCT = (dt.date(2025, 10, 1), dt.date(2025, 10, 31))
-COUNTY = {"level": "county", "unit": "640422", "person": "县教育局王老师"}
+COUNTY = {"level": "county", "unit_code": "640422", "person": "县教育局王老师"}
 PROFILES = ["baiyin-2020", "guyuan-2021", "fujian-2020", "huarong-2024", "dongchuan-2025"]
 
 
@@ -43,7 +43,7 @@ def guyuan(tmp_path_factory):
 
 
 def in_period(event, start, end):
-    day = event["payload"].get("date") if isinstance(event["payload"], dict) else None
+    day = event.payload.get("date") if isinstance(event.payload, dict) else None
     return day is not None and start <= dt.date.fromisoformat(day) <= end
 
 
@@ -51,12 +51,12 @@ def in_period(event, start, end):
 def test_bulletin_counts_equal_the_ledger_events(tmp_path, profile):
     """Each figure of the bulletin is the number of the ledger's events of its kind dated in the period."""
     with county_ledger(tmp_path / "b.kcbx", profile) as led:
-        events = [e for c in led.cases() for e in led.history(c["id"])]
+        events = [e for c in led.cases() for e in led.history(c.id)]
         total = led.report("bulletin", date_from=OCT[0], date_to=OCT[1]).row("合计")
 
         def count(kind, case_kind=None):
-            return sum(1 for e in events if e["kind"] == kind and in_period(e, *OCT)
-                       and (case_kind is None or e["payload"].get("kind") == case_kind))
+            return sum(1 for e in events if e.kind == kind and in_period(e, *OCT)
+                       and (case_kind is None or e.payload.get("kind") == case_kind))
 
         assert int(total["新增失学"]) == count("case.opened", "out_of_school") == len(planted("out_of_school"))
         assert int(total["新增疑似辍学"]) == count("case.opened", "suspected_dropout") == len(planted("suspected", "dropout"))
@@ -68,7 +68,7 @@ def test_bulletin_counts_equal_the_ledger_events(tmp_path, profile):
         assert parts == int(total["应办事项"])
         # September: nothing happened yet.
         sept = led.bulletin(dt.date(2025, 9, 1), dt.date(2025, 9, 30)).row("合计")
-        assert sept["新增失学"] == "0" and sept["期末在案"] == "0"
+        assert sept["新增失学"] == 0 and sept["期末在案"] == 0
         assert ("考评排名" in led.bulletin(*OCT).headers) == (profile == "dongchuan-2025")
 
 
@@ -76,7 +76,7 @@ def test_accountability_names_the_owner_of_each_overdue_obligation(guyuan):
     """001 二（六）: every overdue obligation on a 失学/辍学 case names its unit and the 五长 of that level."""
     end = dt.date(2025, 11, 30)
     acc = guyuan.accountability(OCT[0], end)
-    ids = {c["id"] for c in guyuan.cases() if c["kind"] in ("out_of_school", "dropout")}
+    ids = {c.id for c in guyuan.cases() if c.kind.label in ("out_of_school", "dropout")}
     overdue = [o for o in guyuan.due(end) if o.case_id in ids and o.done_on is None and end > o.original_due_on]
     assert overdue
     listed = {(r["事项"], r["责任单位"], r["截止日期"]) for r in list(acc)}
