@@ -5,23 +5,11 @@
  * registered for the 中考. Run from the repository root by Tests/c/run.sh. */
 #include <stdlib.h>
 #include "check.h"
+#include "files.h"
 
 #define KID "640422201603100116"
 #define NINE1 "640422201004050516"
 #define NINE2 "640422201006110623"
-
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    if (buf) buf[n] = 0;
-    fclose(f);
-    return buf;
-}
 
 static void write_text(const char *path, const char *text) {
     FILE *f = fopen(path, "wb");

@@ -3,39 +3,10 @@
  * sample county (data/sample, answer key planted.csv). Run from the repository root by Tests/c/run.sh. */
 #include <stdlib.h>
 #include "check.h"
+#include "files.h"
 #include "options.h"
 
 #define DATA "data/sample/"
-
-/* Rows of a CSV file whose column `col` (0-based) equals `value` (the answer key and roster). */
-static int count_rows(const char *path, int col, const char *value) {
-    FILE *f = fopen(path, "r");
-    char line[1024];
-    int n = 0;
-    if (!f) return -1;
-    while (fgets(line, sizeof line, f)) {
-        char *p = line;
-        for (int c = 0; c < col && p; c++) { p = strchr(p, ','); if (p) p++; }
-        if (!p) continue;
-        size_t len = strlen(value);
-        if (strncmp(p, value, len) == 0 && (p[len] == ',' || p[len] == '\n' || p[len] == '\r')) n++;
-    }
-    fclose(f);
-    return n;
-}
-
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    if (buf) buf[n] = 0;
-    fclose(f);
-    return buf;
-}
 
 /* The integer cell of the report row whose first cell is `row_label`, column `header`. */
 static int cell_int(kcbx_report *r, const char *row_label, const char *header) {

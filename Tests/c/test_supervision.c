@@ -3,37 +3,9 @@
  * (data/sample, answer key planted.csv). Run from the repository root by Tests/c/run.sh. */
 #include <stdlib.h>
 #include "check.h"
+#include "files.h"
 
 #define DATA "data/sample/"
-
-static int count_rows(const char *path, int col, const char *value) {
-    FILE *f = fopen(path, "r");
-    char line[1024];
-    int n = 0;
-    if (!f) return -1;
-    while (fgets(line, sizeof line, f)) {
-        char *p = line;
-        for (int c = 0; c < col && p; c++) { p = strchr(p, ','); if (p) p++; }
-        if (!p) continue;
-        size_t len = strlen(value);
-        if (strncmp(p, value, len) == 0 && (p[len] == ',' || p[len] == '\n' || p[len] == '\r')) n++;
-    }
-    fclose(f);
-    return n;
-}
-
-static char *read_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-    if (buf) buf[n] = 0;
-    fclose(f);
-    return buf;
-}
 
 /* Column index of `header`, -1 when absent. */
 static int column(kcbx_report *r, const char *header) {
