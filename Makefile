@@ -20,7 +20,7 @@ FOUNDATION_STATIC := -lFoundation -lFoundationInternationalization -lFoundationE
   -lswiftSynchronization -lswift_RegexParser -lswift_StringProcessing
 
 .PHONY: help deps cli lib header check-header install test test-swift test-c test-python test-cli python demo bench clean \
-  size wheel test-wheel deb test-deb test-version version lint-python bench-ledger deps-test
+  size wheel test-wheel deb test-deb test-version version lint-python lint-swift format bench-ledger deps-test
 
 help:
 	@echo "make lib           release libkcbx.so (static Swift stdlib, kcbx_* exports only, SONAME $(SONAME))"
@@ -28,6 +28,8 @@ help:
 	@echo "make install PREFIX=/usr/local   header, library with SONAME links, pkg-config file"
 	@echo "make demo          build everything and run the main job on the sample data"
 	@echo "make lint-python   ruff and pyright (strict) on the Python package"
+	@echo "make lint-swift    swift-format (.swift-format) finds nothing to change in the Swift sources"
+	@echo "make format        reformat the Swift sources in place with swift-format"
 	@echo "make wheel         dist/kcbx-$(VERSION)-cp39-abi3-manylinux_*.whl (no Swift needed to install it)"
 	@echo "make deb           dist/libkcbx0, libkcbx-dev, kcbx-tools _$(VERSION)-1_*.deb"
 	@echo "make size          what each part of libkcbx.so costs (docs/size.md)"
@@ -90,7 +92,7 @@ deps-test:
 demo: deps lib cli
 	bash scripts/demo.sh
 
-test: deps-test lint-python test-swift check-header test-c test-python test-cli test-wheel test-deb test-version fuzz-smoke
+test: deps-test lint-python lint-swift test-swift check-header test-c test-python test-cli test-wheel test-deb test-version fuzz-smoke
 
 test-swift:
 	swift test --scratch-path $(SCRATCH)
@@ -109,6 +111,14 @@ test-python: lib
 PYTHON ?= python3
 lint-python:
 	cd bindings/python && $(PYTHON) -m ruff check . && $(PYTHON) -m pyright
+
+# swift-format (in the Swift toolchain) with the repository's .swift-format: 4-space indent,
+# 140 columns; the C ABI's snake_case names are exempt from the naming rules (they are its spelling).
+SWIFT_FORMAT_PATHS := Package.swift Sources Tests fuzz
+lint-swift:
+	swift format lint --strict --recursive --parallel $(SWIFT_FORMAT_PATHS)
+format:
+	swift format --in-place --recursive --parallel $(SWIFT_FORMAT_PATHS)
 # --- shipping (docs/packaging.md) -------------------------------------------------------------
 DIST ?= dist
 version:
