@@ -74,3 +74,35 @@ func headerConstantsArePinned() throws {
     #expect(p.terminationStatus != 0)
     #expect(text.contains("KCBX_CASE_STATUS_SUSPECTED changed from 2 to 1"), "\(text)")
 }
+
+@Test("Every export of include/kcbx.h documents each parameter in order (@param) and its result (@return) (issue 12)")
+func headerDocumentsEveryParameter() throws {
+    let header = try String(contentsOf: packageRoot.appendingPathComponent("include/kcbx.h"), encoding: .utf8)
+    let lines = header.components(separatedBy: "\n")
+    var checked = 0
+    for (i, line) in lines.enumerated() where line.hasPrefix("extern ") && line.contains("(") {
+        guard let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")") else { continue }
+        let name = String(line[..<open].reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+        let inside = String(line[line.index(after: open)..<close])
+        let params = inside == "void" ? [] : inside.split(separator: ",").map {
+            String($0.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+        }
+        // The comment block right above the declaration.
+        var doc: [String] = []
+        var j = i - 1
+        while j >= 0, lines[j].hasPrefix(" *") || lines[j].hasPrefix("/**") {
+            doc.insert(lines[j], at: 0)
+            if lines[j].hasPrefix("/**") { break }
+            j -= 1
+        }
+        let text = doc.joined(separator: "\n")
+        let documented = text.components(separatedBy: "@param ").dropFirst().map {
+            String($0.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+        }
+        #expect(!doc.isEmpty, "\(name) has no doc comment")
+        #expect(documented == params, "\(name): @param \(documented) for the parameters \(params)")
+        if !line.hasPrefix("extern void ") { #expect(text.contains("@return"), "\(name) has no @return") }
+        checked += 1
+    }
+    #expect(checked > 120, "every export was checked (\(checked))")
+}
