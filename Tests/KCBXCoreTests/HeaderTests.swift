@@ -106,3 +106,34 @@ func headerDocumentsEveryParameter() throws {
     }
     #expect(checked > 120, "every export was checked (\(checked))")
 }
+
+@Test("gen_header.py refuses an export without @param for each parameter in order or without @return (issue 12)",
+      .timeLimit(.minutes(5)))
+func generatorRequiresParameterDocs() throws {
+    let script = """
+    import sys; sys.path.insert(0, "scripts"); import gen_header as g
+    ok = ["/// Does a thing.", "/// @param a the first.", "/// @param out_b receives it.", "/// @return KCBX_STATUS_OK."]
+    params = ["int32_t a", "int32_t * out_b"]
+    for label, doc, ret in [("ok", ok, "kcbx_status"), ("none", [], "kcbx_status"), ("missing", ok[:2] + ok[3:], "kcbx_status"),
+                            ("order", [ok[0], ok[2], ok[1], ok[3]], "kcbx_status"), ("noreturn", ok[:3], "kcbx_status"),
+                            ("void", ok[:3], "void")]:
+        print(label, "=", g.check_doc("kcbx_x", dict(doc=doc, ret=ret), params))
+    """
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", script]
+    p.currentDirectoryURL = packageRoot
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "\(text)")
+    #expect(text.contains("ok = None"), "\(text)")
+    #expect(text.contains("none = no doc comment"), "\(text)")
+    #expect(text.contains("missing = @param lines ['a'] do not match the parameters ['a', 'out_b']"), "\(text)")
+    #expect(text.contains("order = @param lines ['out_b', 'a']"), "\(text)")
+    #expect(text.contains("noreturn = no @return"), "\(text)")
+    #expect(text.contains("void = None"), "\(text)")
+}

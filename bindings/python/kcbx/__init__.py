@@ -31,6 +31,7 @@ from .enums import (
     DateEncoding,
     DurationUnit,
     IdProblem,
+    ImportCount,
     MarkKind,
     Provenance,
     Reason,
@@ -102,7 +103,7 @@ __version__ = version()
 
 __all__ = [
     "version", "abi_version", "__version__",
-    "Status", "CaseKind", "CaseStatus", "IdProblem", "Sex", "Stage", "RegistryKind", "DurationUnit", "Provenance",
+    "Status", "CaseKind", "CaseStatus", "IdProblem", "ImportCount", "Sex", "Stage", "RegistryKind", "DurationUnit", "Provenance",
     "KcbxError", "InvalidInput", "NotFound", "PermissionDenied", "RuleViolation",
     "IntegrityError", "StorageError", "InternalError", "InvalidResidentID", "check",
     "ResidentID", "parse_resident_id", "resident_id_check_character",

@@ -20,7 +20,7 @@ from ._handle import NativeHandle
 from ._native import c_path, c_string, call_json, ffi, lib, take_string
 from ._tabular import cell_text, is_path, table_rows
 from .calendar import Calendar
-from .enums import CaseKind, CaseStatus, Reason, SpecialGroup
+from .enums import CaseKind, CaseStatus, ImportCount, Reason, SpecialGroup
 from .errors import InvalidInput, KcbxError, check
 from .policy import Policy
 from .records import (
@@ -126,16 +126,15 @@ def _import(fn: Any, *args: Any) -> ImportResult:
     if result is None:  # pragma: no cover - the library always gives a result with OK
         raise KcbxError("import: the library returned no result")
     conflicts = [ImportConflict(p.row, p.field, p.rule) for p in _import_rows(result, lib.kcbx_import_result_conflicts)]
-    return ImportResult(rows=_import_count(result, lib.KCBX_IMPORT_COUNT_ROWS), added=_import_count(result, lib.KCBX_IMPORT_COUNT_ADDED),
-                        updated=_import_count(result, lib.KCBX_IMPORT_COUNT_UPDATED),
-                        unchanged=_import_count(result, lib.KCBX_IMPORT_COUNT_UNCHANGED),
-                        changed=_import_count(result, lib.KCBX_IMPORT_COUNT_CHANGED), conflicts=conflicts)
+    return ImportResult(rows=_import_count(result, ImportCount.ROWS), added=_import_count(result, ImportCount.ADDED),
+                        updated=_import_count(result, ImportCount.UPDATED), unchanged=_import_count(result, ImportCount.UNCHANGED),
+                        changed=_import_count(result, ImportCount.CHANGED), conflicts=conflicts)
 
 
-def _import_count(result: Any, which: int) -> int:
+def _import_count(result: Any, which: ImportCount) -> int:
     """One count of a kcbx_import_result (kcbx_import_count)."""
     out = ffi.new("int64_t *")
-    check(lib.kcbx_import_result_count(result, which, out))
+    check(lib.kcbx_import_result_count(result, int(which), out))
     return int(out[0])
 
 
