@@ -170,15 +170,22 @@ enum {
     KCBX_STATUS_INTERNAL_ERROR = 7,
 };
 
-/** The ABI version of the loaded library; compare with KCBX_ABI_VERSION from the header. */
+/**
+ * The ABI version of the loaded library; compare with KCBX_ABI_VERSION from the header.
+ * @return the ABI version.
+ */
 extern int32_t kcbx_abi_version(void);
 
-/** The library version, e.g. "0.2.0". Static storage: do not free. */
+/**
+ * The library version, e.g. "0.2.0". Static storage: do not free.
+ * @return the version string.
+ */
 extern const char *kcbx_version(void);
 
 /**
  * The message of the last failed kcbx_* call on this thread, or "" when it succeeded.
  * The text stays valid until the next kcbx_* call on the same thread; do not free it.
+ * @return the message (never NULL).
  */
 extern const char *kcbx_last_error_message(void);
 
@@ -186,6 +193,7 @@ extern const char *kcbx_last_error_message(void);
  * The field (input, parameter or thing) the last failed kcbx_* call on this thread was about,
  * e.g. "as_of", "options.version", "case", "actor"; "" when it succeeded or the error names
  * none (storage, integrity). Valid and owned as kcbx_last_error_message(); set and cleared with it.
+ * @return the field (never NULL).
  */
 extern const char *kcbx_last_error_field(void);
 
@@ -193,10 +201,14 @@ extern const char *kcbx_last_error_field(void);
  * The rule the last failed kcbx_* call on this thread broke: what the field must satisfy, or the
  * seed clause a domain rule cites (KCBX_STATUS_RULE_VIOLATION); "" when it succeeded or the error
  * names none. Valid and owned as kcbx_last_error_message(); set and cleared with it.
+ * @return the rule (never NULL).
  */
 extern const char *kcbx_last_error_rule(void);
 
-/** Frees a string returned by any kcbx_* function. Accepts NULL. */
+/**
+ * Frees a string returned by any kcbx_* function. Accepts NULL.
+ * @param s the string to free, or NULL.
+ */
 extern void kcbx_string_free(char *s);
 
 /** Progress of a long call, on the calling thread: `phase` (valid only during the callback),
@@ -247,6 +259,9 @@ enum {
 
 /**
  * Computes the check character for the first 17 digits of a resident ID into `*out_check`.
+ * @param first17 the first 17 digits.
+ * @param out_check receives the check character ('0'-'9' or 'X').
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_resident_id_check_character(const char *first17, char *out_check);
 
@@ -255,6 +270,13 @@ extern kcbx_status kcbx_resident_id_check_character(const char *first17, char *o
  * sex from the sequence digit, ISO 7064 MOD 11-2 check character (`x` accepted as `X`).
  * `as_of` (YYYYMMDD, or 0 for none) rejects birth dates after it. Every out-param may be NULL.
  * `out_problem` receives the wrong part (KCBX_ID_PROBLEM_NONE on success).
+ * @param text the resident ID.
+ * @param as_of YYYYMMDD, or 0 for none.
+ * @param out_region_code receives the 6-digit region code; may be NULL.
+ * @param out_birth_date receives the birth date, YYYYMMDD; may be NULL.
+ * @param out_sex receives the kcbx_sex; may be NULL.
+ * @param out_problem receives the kcbx_id_problem; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an invalid ID (the wrong part in out_problem).
  */
 extern kcbx_status kcbx_resident_id_parse(const char *text, int32_t as_of, int32_t *out_region_code, int32_t *out_birth_date, kcbx_sex *out_sex, kcbx_id_problem *out_problem);
 
@@ -262,6 +284,11 @@ extern kcbx_status kcbx_resident_id_parse(const char *text, int32_t as_of, int32
  * Parses a student registry number (学籍号): `G` + resident ID (validated, birth date not after
  * `as_of` unless 0) or `L` + 1–30 letters/digits. `*out_body` receives the ID or temporary
  * number (free with kcbx_string_free); out-params may be NULL.
+ * @param text the registry number.
+ * @param as_of YYYYMMDD, or 0 for none.
+ * @param out_kind receives the kcbx_registry_kind; may be NULL.
+ * @param out_body receives the ID or temporary number (free with kcbx_string_free); may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_registry_number_parse(const char *text, int32_t as_of, kcbx_registry_kind *out_kind, char **out_body);
 
@@ -270,6 +297,14 @@ extern kcbx_status kcbx_registry_number_parse(const char *text, int32_t as_of, k
  * years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it should be in
  * compulsory education (`SchoolAge.standing`: from 1 September of the entry year until 16, seed
  * 000; a child who turns 6 after 31 August is not yet), and the grade and stage expected on time. Out-params may be NULL.
+ * @param birth_date YYYYMMDD.
+ * @param on_date YYYYMMDD.
+ * @param out_age receives the age in completed years; may be NULL.
+ * @param out_entry_year receives the year of entry to grade 1; may be NULL.
+ * @param out_compulsory receives 1 when of compulsory school age, else 0; may be NULL.
+ * @param out_grade receives the grade expected on time; may be NULL.
+ * @param out_stage receives the kcbx_stage; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_school_age(int32_t birth_date, int32_t on_date, int32_t *out_age, int32_t *out_entry_year, int32_t *out_compulsory, int32_t *out_grade, kcbx_stage *out_stage);
 
@@ -299,18 +334,35 @@ enum {
     KCBX_PROVENANCE_FILE = 3,
 };
 
-/** Opens a built-in profile by id (e.g. "guyuan-2021"). Free with kcbx_policy_free. */
+/**
+ * Opens a built-in profile by id (e.g. "guyuan-2021"). Free with kcbx_policy_free.
+ * @param name the profile id.
+ * @param out_policy receives the handle (free with kcbx_policy_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for an unknown id; KCBX_STATUS_INVALID_INPUT.
+ */
 extern kcbx_status kcbx_policy_builtin(const char *name, kcbx_policy **out_policy);
 
 /**
  * Loads and validates a profile file (JSON, docs/policy-format.md). Free with kcbx_policy_free.
+ * @param path the profile file.
+ * @param out_policy receives the handle (free with kcbx_policy_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for a missing file; KCBX_STATUS_INVALID_INPUT naming the
+ * field and rule.
  */
 extern kcbx_status kcbx_policy_from_file(const char *path, kcbx_policy **out_policy);
 
-/** Parses and validates profile JSON text. Free with kcbx_policy_free. */
+/**
+ * Parses and validates profile JSON text. Free with kcbx_policy_free.
+ * @param json the profile JSON.
+ * @param out_policy receives the handle (free with kcbx_policy_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT naming the field and rule.
+ */
 extern kcbx_status kcbx_policy_from_json(const char *json, kcbx_policy **out_policy);
 
-/** Frees a profile handle. Accepts NULL. */
+/**
+ * Frees a profile handle. Accepts NULL.
+ * @param policy the profile to free, or NULL.
+ */
 extern void kcbx_policy_free(kcbx_policy *policy);
 
 /**
@@ -323,28 +375,48 @@ extern kcbx_status kcbx_policy_names(kcbx_report **out_report);
 /**
  * The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free); kcbx_policy_names
  * gives them as a table.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_policy_names_json(char **out_json);
 
 /**
  * A duration parameter (e.g. "suspected_after"): amount and unit; unit KCBX_DURATION_UNIT_OFF
  * with amount 0 when the rule is off under this profile. Out-params may be NULL.
+ * @param policy the policy profile.
+ * @param key the parameter's key, e.g. "suspected_after".
+ * @param out_amount receives the amount; may be NULL.
+ * @param out_unit receives the kcbx_duration_unit; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key of another type).
  */
 extern kcbx_status kcbx_policy_duration(const kcbx_policy *policy, const char *key, int32_t *out_amount, kcbx_duration_unit *out_unit);
 
 /**
  * A number or flag parameter (flags read as 0/1). `*out_is_set` is 0 when the rule is off. Out-params may be NULL.
+ * @param policy the policy profile.
+ * @param key the parameter's key, e.g. "suspected_after".
+ * @param out_value receives the value; may be NULL.
+ * @param out_is_set receives 1, or 0 when the rule is off; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key of another type).
  */
 extern kcbx_status kcbx_policy_number(const kcbx_policy *policy, const char *key, double *out_value, int32_t *out_is_set);
 
 /**
  * Where a parameter's value came from (kcbx_provenance) and its citation
  * (seed file and clause, or the DOMAIN.md default). Free `*out_citation` with kcbx_string_free. Out-params may be NULL.
+ * @param policy the policy profile.
+ * @param key the parameter's key, e.g. "suspected_after".
+ * @param out_kind receives the kcbx_provenance; may be NULL.
+ * @param out_citation receives the citation (free with kcbx_string_free); may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key of another type).
  */
 extern kcbx_status kcbx_policy_provenance(const kcbx_policy *policy, const char *key, kcbx_provenance *out_kind, char **out_citation);
 
 /**
  * The whole profile as JSON (the file format, every value with provenance). Free with kcbx_string_free.
+ * @param policy the policy profile.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_policy_to_json(const kcbx_policy *policy, char **out_json);
 
@@ -360,54 +432,111 @@ extern kcbx_status kcbx_policy_to_json(const kcbx_policy *policy, char **out_jso
  * entries, e.g. the State Council's holiday list) and `make_up_days` (n_make_up_days, 调休)
  * may be NULL when their count is 0; entries outside the school year are dropped. Each count is
  * at most 10,000.
+ * @param school_year the autumn term's year, e.g. 2025.
+ * @param autumn_start YYYYMMDD, 0 for 1 September.
+ * @param autumn_end YYYYMMDD, 0 for 15 January.
+ * @param spring_start YYYYMMDD, 0 for 1 March.
+ * @param spring_end YYYYMMDD, 0 for 10 July.
+ * @param holiday_from first day of each holiday; may be NULL when n_holidays is 0.
+ * @param holiday_to last day of each holiday; may be NULL when n_holidays is 0.
+ * @param n_holidays number of holidays, 0-10,000.
+ * @param make_up_days weekend days worked (调休); may be NULL when n_make_up_days is 0.
+ * @param n_make_up_days number of make-up days, 0-10,000.
+ * @param out_calendar receives the handle (free with kcbx_calendar_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_calendar_standard(int32_t school_year, int32_t autumn_start, int32_t autumn_end, int32_t spring_start, int32_t spring_end, const int32_t *holiday_from, const int32_t *holiday_to, int64_t n_holidays, const int32_t *make_up_days, int64_t n_make_up_days, kcbx_calendar **out_calendar);
 
 /**
  * Parses and validates a school calendar in JSON (docs/calendar-format.md). Free with kcbx_calendar_free.
+ * @param json the calendar JSON.
+ * @param out_calendar receives the handle (free with kcbx_calendar_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT naming the field and rule.
  */
 extern kcbx_status kcbx_calendar_from_json(const char *json, kcbx_calendar **out_calendar);
 
 /**
  * Loads and validates a calendar file (JSON, docs/calendar-format.md). Free with kcbx_calendar_free.
+ * @param path the calendar file.
+ * @param out_calendar receives the handle (free with kcbx_calendar_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for a missing file; KCBX_STATUS_INVALID_INPUT naming the
+ * field and rule.
  */
 extern kcbx_status kcbx_calendar_from_file(const char *path, kcbx_calendar **out_calendar);
 
-/** Frees a calendar. Accepts NULL. */
+/**
+ * Frees a calendar. Accepts NULL.
+ * @param calendar the calendar to free, or NULL.
+ */
 extern void kcbx_calendar_free(kcbx_calendar *calendar);
 
 /**
  * Adds days off from `from` to `to` (YYYYMMDD, inclusive) named `name` (may be NULL).
  * Do not call while another thread uses the calendar.
+ * @param calendar the calendar to change.
+ * @param from first day off, YYYYMMDD.
+ * @param to last day off, YYYYMMDD.
+ * @param name the holiday's name; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_calendar_add_holiday(kcbx_calendar *calendar, int32_t from, int32_t to, const char *name);
 
 /**
  * Makes a weekend day inside a term a working day (调休). Do not call while another thread uses the calendar.
+ * @param calendar the calendar to change.
+ * @param date a weekend day inside a term, YYYYMMDD.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_calendar_add_make_up_day(kcbx_calendar *calendar, int32_t date);
 
 /**
  * School days from `from` through `through` (YYYYMMDD, both included), in O(1); 0 when
  * `through` is before `from`. Dates outside the calendar are clamped to it.
+ * @param calendar the school calendar.
+ * @param from first day, YYYYMMDD.
+ * @param through last day, YYYYMMDD.
+ * @param out_count receives the number of school days.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_calendar_count_school_days(const kcbx_calendar *calendar, int32_t from, int32_t through, int64_t *out_count);
 
 /**
  * `*out_is_school_day` = 1 when `date` (YYYYMMDD) is a school day, else 0 (also outside the calendar).
+ * @param calendar the school calendar.
+ * @param date YYYYMMDD.
+ * @param out_is_school_day receives 1 or 0.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_calendar_is_school_day(const kcbx_calendar *calendar, int32_t date, int32_t *out_is_school_day);
 
-/** First and last day the calendar covers (YYYYMMDD). Out-params may be NULL. */
+/**
+ * First and last day the calendar covers (YYYYMMDD). Out-params may be NULL.
+ * @param calendar the school calendar.
+ * @param out_first receives the first day; may be NULL.
+ * @param out_last receives the last day; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
+ */
 extern kcbx_status kcbx_calendar_range(const kcbx_calendar *calendar, int32_t *out_first, int32_t *out_last);
 
 /**
  * The term containing `date`: its index (-1 in a vacation or outside the calendar), school
  * year, first and last day (0 when none). Out-params may be NULL.
+ * @param calendar the school calendar.
+ * @param date YYYYMMDD.
+ * @param out_index receives the term's index, -1 when none; may be NULL.
+ * @param out_school_year receives the school year; may be NULL.
+ * @param out_start receives the term's first day; may be NULL.
+ * @param out_end receives the term's last day; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_calendar_term(const kcbx_calendar *calendar, int32_t date, int64_t *out_index, int32_t *out_school_year, int32_t *out_start, int32_t *out_end);
 
-/** The calendar in the file format (docs/calendar-format.md). Free with kcbx_string_free. */
+/**
+ * The calendar in the file format (docs/calendar-format.md). Free with kcbx_string_free.
+ * @param calendar the school calendar.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
+ */
 extern kcbx_status kcbx_calendar_to_json(const kcbx_calendar *calendar, char **out_json);
 
 /*
@@ -646,35 +775,64 @@ extern kcbx_status kcbx_classify_options_init(kcbx_classify_options *options, ui
  */
 extern kcbx_status kcbx_classify(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t as_of, const kcbx_classify_options *options, kcbx_classification **out_classification);
 
-/** Frees a classification. Accepts NULL. */
+/**
+ * Frees a classification. Accepts NULL.
+ * @param classification the classification to free, or NULL.
+ */
 extern void kcbx_classification_free(kcbx_classification *classification);
 
 /**
  * The `index`-th duplicate mark: its date, the dropped and the kept kind (kcbx_mark_kind) and
  * their positions in the input arrays. Out-params may be NULL.
+ * @param classification the classification (from kcbx_classify).
+ * @param index 0-based index.
+ * @param out_date receives the date; may be NULL.
+ * @param out_replaced_kind receives the dropped kcbx_mark_kind; may be NULL.
+ * @param out_kept_kind receives the kept kcbx_mark_kind; may be NULL.
+ * @param out_replaced_index receives the dropped mark's input position; may be NULL.
+ * @param out_kept_index receives the kept mark's input position; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an index out of range.
  */
 extern kcbx_status kcbx_classification_conflict(const kcbx_classification *classification, int64_t index, int32_t *out_date, kcbx_mark_kind *out_replaced_kind, kcbx_mark_kind *out_kept_kind, int64_t *out_replaced_index, int64_t *out_kept_index);
 
 /**
  * The `index`-th school day without a mark (YYYYMMDD), 0 <= index < missing days.
+ * @param classification the classification (from kcbx_classify).
+ * @param index 0-based index.
+ * @param out_date receives the date, YYYYMMDD.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an index out of range.
  */
 extern kcbx_status kcbx_classification_missing_date(const kcbx_classification *classification, int64_t index, int32_t *out_date);
 
 /**
  * Why risk flag `flag` (one kcbx_risk_flag bit) was raised. KCBX_STATUS_NOT_FOUND when it was
  * not raised. Free with kcbx_string_free.
+ * @param classification the classification (from kcbx_classify).
+ * @param flag one kcbx_risk_flag bit.
+ * @param out_text receives the text (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND when the flag was not raised; KCBX_STATUS_INVALID_INPUT.
  */
 extern kcbx_status kcbx_classification_risk_why(const kcbx_classification *classification, kcbx_risk_flag flag, char **out_text);
 
 /**
  * The deciding rule in words: parameter, value, provenance, seed citation and the evidence.
  * Free with kcbx_string_free.
+ * @param classification the classification (from kcbx_classify).
+ * @param out_text receives the text (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_classification_rule_text(const kcbx_classification *classification, char **out_text);
 
 /**
  * The open unexcused streak: first day (YYYYMMDD, 0 when none), unexcused school days, clock in
  * counted calendar days, school days on leave (paused) and unmarked (not counted). Out-params may be NULL.
+ * @param classification the classification (from kcbx_classify).
+ * @param out_start receives the first day; may be NULL.
+ * @param out_unexcused_days receives the unexcused school days; may be NULL.
+ * @param out_clock_days receives the counted calendar days; may be NULL.
+ * @param out_leave_days receives the school days on leave; may be NULL.
+ * @param out_unknown_days receives the unmarked school days; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_classification_streak(const kcbx_classification *classification, int32_t *out_start, int64_t *out_unexcused_days, int64_t *out_clock_days, int64_t *out_leave_days, int64_t *out_unknown_days);
 
@@ -682,23 +840,44 @@ extern kcbx_status kcbx_classification_streak(const kcbx_classification *classif
  * Status (kcbx_child_status), the date it began (YYYYMMDD, 0 unknown), the deciding rule
  * (kcbx_rule), alert bits (kcbx_alert), risk-flag bits (kcbx_risk_flag) and the proposed reason
  * (kcbx_reason). Out-params may be NULL.
+ * @param classification the classification (from kcbx_classify).
+ * @param out_status receives the kcbx_child_status; may be NULL.
+ * @param out_since receives the date the status began; may be NULL.
+ * @param out_rule receives the kcbx_rule; may be NULL.
+ * @param out_alerts receives the kcbx_alert bits; may be NULL.
+ * @param out_risk_flags receives the kcbx_risk_flag bits; may be NULL.
+ * @param out_reason receives the kcbx_reason; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_classification_summary(const kcbx_classification *classification, kcbx_child_status *out_status, int32_t *out_since, kcbx_rule *out_rule, uint32_t *out_alerts, uint32_t *out_risk_flags, kcbx_reason *out_reason);
 
 /**
  * The current term so far: school days, unexcused ones, unmarked ones (missing attendance) and
  * the number of duplicate marks resolved. Out-params may be NULL.
+ * @param classification the classification (from kcbx_classify).
+ * @param out_school_days receives the school days; may be NULL.
+ * @param out_unexcused_days receives the unexcused days; may be NULL.
+ * @param out_missing_days receives the unmarked days; may be NULL.
+ * @param out_conflicts receives the duplicate marks resolved; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_classification_term(const kcbx_classification *classification, int64_t *out_school_days, int64_t *out_unexcused_days, int64_t *out_missing_days, int64_t *out_conflicts);
 
 /**
  * The whole classification as JSON (status, since, rule, evidence, alerts, risk reasons,
  * missing dates, conflicts). Free with kcbx_string_free.
+ * @param classification the classification (from kcbx_classify).
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_classification_to_json(const kcbx_classification *classification, char **out_json);
 
 /**
  * A rule (kcbx_rule) in words under `policy`: parameter, value and citation. Free with kcbx_string_free.
+ * @param policy the policy profile.
+ * @param rule the kcbx_rule.
+ * @param out_text receives the text (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_rule_describe(const kcbx_policy *policy, kcbx_rule rule, char **out_text);
 
@@ -706,6 +885,10 @@ extern kcbx_status kcbx_rule_describe(const kcbx_policy *policy, kcbx_rule rule,
  * The reason code proposed for an out-of-school child born `birth_date` on `on_date` (YYYYMMDD):
  * KCBX_REASON_A (primary age) or KCBX_REASON_B (junior age), KCBX_REASON_NONE when not of
  * compulsory school age.
+ * @param birth_date YYYYMMDD.
+ * @param on_date YYYYMMDD.
+ * @param out_reason receives the kcbx_reason.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_reason_for_out_of_school(int32_t birth_date, int32_t on_date, kcbx_reason *out_reason);
 
@@ -814,40 +997,88 @@ extern kcbx_status kcbx_classify_many_options_init(kcbx_classify_many_options *o
  */
 extern kcbx_status kcbx_classify_many(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t as_of, const kcbx_classify_many_options *options, kcbx_table **out_table);
 
-/** Frees a classification table. Accepts NULL. */
+/**
+ * Frees a classification table. Accepts NULL.
+ * @param table the table to free, or NULL.
+ */
 extern void kcbx_table_free(kcbx_table *table);
 
 /**
  * The `index`-th duplicate mark: the child's row, the date (YYYYMMDD) and the input positions of
  * the dropped and the kept mark. Out-params may be NULL.
+ * @param table the classification table.
+ * @param index 0-based index.
+ * @param out_row receives the child's row; may be NULL.
+ * @param out_date receives the date; may be NULL.
+ * @param out_replaced_mark receives the dropped mark's input position; may be NULL.
+ * @param out_kept_mark receives the kept mark's input position; may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an index out of range.
  */
 extern kcbx_status kcbx_table_conflict(const kcbx_table *table, int64_t index, int64_t *out_row, int32_t *out_date, int64_t *out_replaced_mark, int64_t *out_kept_mark);
 
-/** Number of duplicate marks resolved over the whole input. */
+/**
+ * Number of duplicate marks resolved over the whole input.
+ * @param table the classification table.
+ * @param out_count receives the count.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
+ */
 extern kcbx_status kcbx_table_conflict_count(const kcbx_table *table, int64_t *out_count);
 
-/** Copies the child ids into `out_ids` (capacity >= rows). */
+/**
+ * Copies the child ids into `out_ids` (capacity >= rows).
+ * @param table the classification table.
+ * @param out_ids the host's array of `capacity` entries.
+ * @param capacity entries `out_ids` can hold (at least the rows).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also when capacity is below the rows).
+ */
 extern kcbx_status kcbx_table_copy_child_ids(const kcbx_table *table, int64_t *out_ids, int64_t capacity);
 
 /**
  * Copies a column (every kcbx_table_column but KCBX_TABLE_COLUMN_CHILD_ID) into `out_values`,
  * which must hold `capacity` >= rows entries; dates in `encoding` (no date: 0 or INT32_MIN).
+ * @param table the classification table.
+ * @param column the kcbx_table_column.
+ * @param encoding kcbx_date_encoding of date columns.
+ * @param out_values the host's array of `capacity` entries.
+ * @param capacity entries `out_values` can hold (at least the rows).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also when capacity is below the rows).
  */
 extern kcbx_status kcbx_table_copy_column(const kcbx_table *table, kcbx_table_column column, kcbx_date_encoding encoding, int32_t *out_values, int64_t capacity);
 
-/** Number of rows with `status` (kcbx_child_status). */
+/**
+ * Number of rows with `status` (kcbx_child_status).
+ * @param table the classification table.
+ * @param status the kcbx_child_status.
+ * @param out_count receives the count.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
+ */
 extern kcbx_status kcbx_table_count(const kcbx_table *table, kcbx_child_status status, int64_t *out_count);
 
-/** Number of rows (children) of a table. */
+/**
+ * Number of rows (children) of a table.
+ * @param table the classification table.
+ * @param out_rows receives the number of rows.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
+ */
 extern kcbx_status kcbx_table_rows(const kcbx_table *table, int64_t *out_rows);
 
 /**
  * A classification table as an Arrow stream of one batch (columns as kcbx_classify_arrow
  * gives them). May be called any number of times; each stream is independent of the table.
+ * @param table the classification table.
+ * @param out_stream receives the Arrow stream (release it with its release callback).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_table_to_arrow(const kcbx_table *table, struct ArrowArrayStream *out_stream);
 
-/** One cell; dates as YYYYMMDD (0 = none). */
+/**
+ * One cell; dates as YYYYMMDD (0 = none).
+ * @param table the classification table.
+ * @param row 0-based row.
+ * @param column the kcbx_table_column.
+ * @param out_value receives the value.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a row or column out of range.
+ */
 extern kcbx_status kcbx_table_value(const kcbx_table *table, int64_t row, kcbx_table_column column, int64_t *out_value);
 
 /*
@@ -855,29 +1086,61 @@ extern kcbx_status kcbx_table_value(const kcbx_table *table, int64_t row, kcbx_t
  * Every tabular result: header, rows, cells; CSV and JSON serialisers.
  */
 
-/** Number of data rows of a report table. */
+/**
+ * Number of data rows of a report table.
+ * @param report the report table.
+ * @param out_rows receives the number of rows.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
+ */
 extern kcbx_status kcbx_report_rows(const kcbx_report *report, int64_t *out_rows);
 
-/** Number of columns of a report table. */
+/**
+ * Number of columns of a report table.
+ * @param report the report table.
+ * @param out_columns receives the number of columns.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
+ */
 extern kcbx_status kcbx_report_columns(const kcbx_report *report, int64_t *out_columns);
 
-/** A column's header into `*out_name` (free with kcbx_string_free). */
+/**
+ * A column's header into `*out_name` (free with kcbx_string_free).
+ * @param report the report table.
+ * @param column 0-based column.
+ * @param out_name receives the header (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a column out of range.
+ */
 extern kcbx_status kcbx_report_header(const kcbx_report *report, int64_t column, char **out_name);
 
-/** A cell's text into `*out_text` (free with kcbx_string_free). */
+/**
+ * A cell's text into `*out_text` (free with kcbx_string_free).
+ * @param report the report table.
+ * @param row 0-based row.
+ * @param column 0-based column.
+ * @param out_text receives the text (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a row or column out of range.
+ */
 extern kcbx_status kcbx_report_cell(const kcbx_report *report, int64_t row, int64_t column, char **out_text);
 
-/** Frees a report table. Accepts NULL. */
+/**
+ * Frees a report table. Accepts NULL.
+ * @param report the table to free, or NULL.
+ */
 extern void kcbx_report_free(kcbx_report *report);
 
 /**
  * The whole table as CSV text (UTF-8 with BOM, for Excel) into `*out_csv` (free with kcbx_string_free).
+ * @param report the report table.
+ * @param out_csv receives the CSV text (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_report_csv(const kcbx_report *report, char **out_csv);
 
 /**
  * The whole report as JSON into `*out_json` (free with kcbx_string_free): `{"title", "unit", "as_of" (YYYY-MM-DD or null), "columns": [...], "rows": [[...]], "notes": [...]}`; notes hold
  * the seed's 填表说明, formulas and interpretations.
+ * @param report the report table.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_report_json(const kcbx_report *report, char **out_json);
 
@@ -885,6 +1148,10 @@ extern kcbx_status kcbx_report_json(const kcbx_report *report, char **out_json);
  * Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first; formula-leading cells
  * neutralised and the file policy of kcbx_ledger_export_csv (regular files only, permissions kept,
  * atomic replacement).
+ * @param report the report table.
+ * @param path the CSV file to write.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad argument or a refused path; KCBX_STATUS_STORAGE
+ * when writing fails.
  */
 extern kcbx_status kcbx_report_write_csv(const kcbx_report *report, const char *path);
 
@@ -909,12 +1176,26 @@ extern kcbx_status kcbx_report_write_csv(const kcbx_report *report, const char *
  * columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
  * and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
  * counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and row.
+ * @param policy the policy profile.
+ * @param calendar the school calendar.
+ * @param as_of YYYYMMDD.
+ * @param marks the Arrow stream of marks (consumed: released, also on failure).
+ * @param children the Arrow stream of children (consumed); may be NULL.
+ * @param out_stream receives the Arrow stream (release it with its release callback).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT naming the column and row.
  */
 extern kcbx_status kcbx_classify_arrow(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t as_of, struct ArrowArrayStream *marks, struct ArrowArrayStream *children, struct ArrowArrayStream *out_stream);
 
 /**
  * As kcbx_classify_arrow, into a table handle (`*out_table`, free with kcbx_table_free) for the
  * kcbx_table_* accessors; kcbx_table_to_arrow exports it.
+ * @param policy the policy profile.
+ * @param calendar the school calendar.
+ * @param as_of YYYYMMDD.
+ * @param marks the Arrow stream of marks (consumed: released, also on failure).
+ * @param children the Arrow stream of children (consumed); may be NULL.
+ * @param out_table receives the table (free with kcbx_table_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT naming the column and row.
  */
 extern kcbx_status kcbx_classify_arrow_table(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t as_of, struct ArrowArrayStream *marks, struct ArrowArrayStream *children, kcbx_table **out_table);
 
@@ -922,6 +1203,9 @@ extern kcbx_status kcbx_classify_arrow_table(const kcbx_policy *policy, const kc
  * A report table (due list, cases, findings, statutory reports) as an Arrow stream of one
  * batch: columns KCBX computes as numbers are int64 (float64 when fractional), the others
  * utf8; schema metadata `kcbx:title`, `kcbx:unit`, `kcbx:as_of` and `kcbx:notes`.
+ * @param report the report table.
+ * @param out_stream receives the Arrow stream (release it with its release callback).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_report_to_arrow(const kcbx_report *report, struct ArrowArrayStream *out_stream);
 
@@ -986,90 +1270,252 @@ extern kcbx_status kcbx_reconcile_csv(const char *region_prefix, int32_t as_of, 
  * The county's ledger file: every change an attributed, hash-chained event (docs/ledger.md).
  */
 
+/** Who acts on a ledger (kcbx_ledger_open, kcbx_ledger_change_profile); every event records it.
+ *  Errors name the field as `actor.<field>`. */
+typedef struct kcbx_actor {
+    /** KCBX_ACTOR_VERSION. */
+    uint32_t version;
+    /** The unit's level: "school", "township", "county", "city", "province", "class_teacher",
+     *  "village" or "department". */
+    const char *level;
+    /** The unit's code: school id; 9-digit township code; 6-digit GB/T 2260 region code. */
+    const char *unit_code;
+    /** The person acting (1-64 characters). */
+    const char *person;
+    /** The person's role (at most 64 characters); may be NULL. */
+    const char *role;
+} kcbx_actor;
+#define KCBX_ACTOR_VERSION 1
+#define KCBX_ACTOR_INIT { .version = KCBX_ACTOR_VERSION }
+
 /**
- * Opens (creating when missing) the ledger file at `path` under `policy`, acting as the unit
- * `actor_level` ("school", "township", "county", "city", "province", "class_teacher", "village",
- * "department") with code `actor_unit` (school id; 9-digit township; 6-digit GB/T 2260 code) and
- * person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_free.
+ * Initialises `*actor` with the defaults of `version` (KCBX_ACTOR_VERSION): every field NULL.
+ * @param actor the struct to fill; must not be NULL.
+ * @param version KCBX_ACTOR_VERSION; another is KCBX_STATUS_INVALID_INPUT.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT.
  */
-extern kcbx_status kcbx_ledger_open(const char *path, const kcbx_policy *policy, const char *actor_level, const char *actor_unit, const char *actor_person, const char *actor_role, kcbx_ledger **out_ledger);
+extern kcbx_status kcbx_actor_init(kcbx_actor *actor, uint32_t version);
+
+/**
+ * Opens (creating when missing) the ledger file at `path` under `policy`, acting as `actor`.
+ * Free with kcbx_ledger_free.
+ * @param path the ledger file (an SQLite database; created when missing).
+ * @param policy the profile in force; must match the profile the ledger records (else
+ * KCBX_STATUS_RULE_VIOLATION: record a change with kcbx_ledger_change_profile).
+ * @param actor who acts (kcbx_actor, KCBX_ACTOR_INIT); every event records it.
+ * @param out_ledger receives the handle.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT (a field of the actor is named `actor.<field>`);
+ * KCBX_STATUS_RULE_VIOLATION; KCBX_STATUS_STORAGE when the file cannot be opened.
+ */
+extern kcbx_status kcbx_ledger_open(const char *path, const kcbx_policy *policy, const kcbx_actor *actor, kcbx_ledger **out_ledger);
 
 /**
  * Opens the ledger at `path` and records that the profile in force is now `policy` (a
- * `profile.changed` event with `reason`, old and new id and hash). Needs an actor of county level
- * or above; a lower actor's attempt fails with KCBX_STATUS_PERMISSION_DENIED and is recorded.
- * Free the handle with kcbx_ledger_free.
+ * `profile.changed` event with `reason`, old and new id and hash). Free the handle with
+ * kcbx_ledger_free.
+ * @param path the ledger file.
+ * @param policy the new profile in force.
+ * @param actor who acts (kcbx_actor): county level or above; a lower actor's attempt is recorded.
+ * @param reason why the profile changed (e.g. the notice); required.
+ * @param out_ledger receives the handle, opened under the new profile.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county
+ * level; KCBX_STATUS_STORAGE.
  */
-extern kcbx_status kcbx_ledger_change_profile(const char *path, const kcbx_policy *policy, const char *actor_level, const char *actor_unit, const char *actor_person, const char *actor_role, const char *reason, kcbx_ledger **out_ledger);
+extern kcbx_status kcbx_ledger_change_profile(const char *path, const kcbx_policy *policy, const kcbx_actor *actor, const char *reason, kcbx_ledger **out_ledger);
 
-/** Closes the ledger and frees its handle. Accepts NULL. */
+/**
+ * Closes the ledger and frees its handle. Accepts NULL.
+ * @param ledger the ledger to close, or NULL.
+ */
 extern void kcbx_ledger_free(kcbx_ledger *ledger);
 
 /**
  * `*out_read_only` = 1 when the ledger was opened read-only (a read-only file, directory or
  * mount: reading operations work, writes fail with KCBX_STATUS_STORAGE), else 0.
+ * @param ledger the ledger.
+ * @param out_read_only receives 1 or 0.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_ledger_is_read_only(kcbx_ledger *ledger, int32_t *out_read_only);
 
 /**
  * The profile in force as the ledger records it: `*out_profile_json` = `{"id", "hash"}`
  * (hash "" for a ledger created before profiles were recorded). Free with kcbx_string_free.
+ * @param ledger the ledger.
+ * @param out_profile_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_ledger_profile(kcbx_ledger *ledger, char **out_profile_json);
 
 /**
  * Sets the school calendar from a calendar handle (kcbx_calendar_*); as kcbx_ledger_set_calendar_json.
+ * @param ledger the ledger.
+ * @param calendar the school calendar.
+ * @param out_changed receives 1 when the calendar changed, 0 when it was already set; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level.
  */
 extern kcbx_status kcbx_ledger_set_calendar(kcbx_ledger *ledger, const kcbx_calendar *calendar, int32_t *out_changed);
 
 /**
  * Sets the school calendar (calendar file format JSON, docs/calendar-format.md); county level or
  * above. `*out_changed` (may be NULL) is 0 when the same calendar was already set.
+ * @param ledger the ledger.
+ * @param json the calendar JSON.
+ * @param out_changed receives 1 when the calendar changed, 0 when it was already set; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level.
  */
 extern kcbx_status kcbx_ledger_set_calendar_json(kcbx_ledger *ledger, const char *json, int32_t *out_changed);
 
+/** Opaque handle; free with kcbx_import_result_free(). */
+typedef struct kcbx_import_result kcbx_import_result;
+
 /**
- * Imports `count` attendance marks from parallel arrays: student keys, dates (YYYYMMDD) and mark
- * kinds (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early), all or nothing. Needs
- * the school calendar. `*out_report_json` receives {"rows","changed","unchanged","conflicts"} or
- * {"problems":[…]} (rows numbered from 1).
+ * The counts of a kcbx_import_result (kcbx_import_result_count). A count that does not apply to
+ * the import (added of a marks import, changed of a roster import) is 0.
  */
-extern kcbx_status kcbx_ledger_import_marks(kcbx_ledger *ledger, int64_t count, const char *const *students, const int32_t *dates, const int8_t *kinds, char **out_report_json);
+typedef int32_t kcbx_import_count;
+enum {
+    /** Rows read (0 for a refused batch). */
+    KCBX_IMPORT_COUNT_ROWS = 1,
+    /** Roster: students added. */
+    KCBX_IMPORT_COUNT_ADDED = 2,
+    /** Roster: students whose stored row changed. */
+    KCBX_IMPORT_COUNT_UPDATED = 3,
+    /** Rows equal to what the ledger holds (students or marks): no event recorded. */
+    KCBX_IMPORT_COUNT_UNCHANGED = 4,
+    /** Marks: marks added or changed. */
+    KCBX_IMPORT_COUNT_CHANGED = 5,
+    /**
+     * Marks: rows that replaced an earlier row of the batch for the same child and day (the later wins).
+     */
+    KCBX_IMPORT_COUNT_CONFLICTS = 6,
+    /** Bad fields of a refused batch (the batch was not applied). */
+    KCBX_IMPORT_COUNT_PROBLEMS = 7,
+};
+
+/**
+ * Imports `count` attendance marks from parallel arrays, all or nothing (rows numbered from 1).
+ * Needs the school calendar.
+ * @param ledger the ledger.
+ * @param count number of marks, 0-50,000,000.
+ * @param students the student keys (resident ID or L number); may be NULL when count is 0.
+ * @param dates the mark dates, YYYYMMDD; may be NULL when count is 0.
+ * @param kinds kcbx_mark_kind of each mark (0 present, 1 approved leave, 2 unexcused, 3 late,
+ * 4 left early); may be NULL when count is 0.
+ * @param out_import_result receives the result (counts, problems, conflicts; free with
+ * kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+ * problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
+ */
+extern kcbx_status kcbx_ledger_import_marks(kcbx_ledger *ledger, int64_t count, const char *const *students, const int32_t *dates, const int8_t *kinds, kcbx_import_result **out_import_result);
 
 /**
  * Imports attendance marks from Arrow record batches, as kcbx_ledger_import_marks: columns
  * `student` (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and
  * `kind` (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from 1.
  * At most 50,000,000 marks per call. The stream is consumed (released, also on failure).
+ * @param ledger the ledger.
+ * @param marks the Arrow stream of marks.
+ * @param out_import_result receives the result (counts, problems, conflicts; free with
+ * kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+ * problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
  */
-extern kcbx_status kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *marks, char **out_report_json);
+extern kcbx_status kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *marks, kcbx_import_result **out_import_result);
 
 /**
  * Imports attendance marks from a CSV file (columns student,date,kind[,leave_from,leave_to,slip]);
  * as kcbx_ledger_import_marks, rows numbered as a spreadsheet shows them (header = row 1).
+ * @param ledger the ledger.
+ * @param path the CSV file.
+ * @param out_import_result receives the result (counts, problems, conflicts; free with
+ * kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+ * problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
  */
-extern kcbx_status kcbx_ledger_import_marks_csv(kcbx_ledger *ledger, const char *path, char **out_report_json);
+extern kcbx_status kcbx_ledger_import_marks_csv(kcbx_ledger *ledger, const char *path, kcbx_import_result **out_import_result);
 
 /**
  * Imports roster rows from Arrow record batches, as kcbx_ledger_import_students_csv: one column
  * per roster column of docs/ledger.md (`name` required; text, integers, or dates as date32 for
  * the date columns; null = empty), all or nothing; rows counted from 1. At most 10,000,000 rows.
  * The stream is consumed (released, also on failure).
+ * @param ledger the ledger.
+ * @param students the Arrow stream of roster rows.
+ * @param out_import_result receives the result (counts, problems, conflicts; free with
+ * kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+ * problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
  */
-extern kcbx_status kcbx_ledger_import_students_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *students, char **out_report_json);
+extern kcbx_status kcbx_ledger_import_students_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *students, kcbx_import_result **out_import_result);
 
 /**
  * Imports roster rows from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or
- * nothing. `*out_report_json` (may be NULL; free with kcbx_string_free) receives
- * {"rows","added","updated","unchanged"}, or {"problems":[{"row","field","rule"}]} for bad rows.
+ * nothing; rows numbered as a spreadsheet shows them (header = row 1).
+ * @param ledger the ledger (the actor must cover every row's school or unit).
+ * @param path the CSV file.
+ * @param out_import_result receives the result (counts, problems, conflicts; free with
+ * kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+ * problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
  */
-extern kcbx_status kcbx_ledger_import_students_csv(kcbx_ledger *ledger, const char *path, char **out_report_json);
+extern kcbx_status kcbx_ledger_import_students_csv(kcbx_ledger *ledger, const char *path, kcbx_import_result **out_import_result);
 
 /**
  * Imports roster rows from a JSON array of objects keyed by the CSV column names; as
- * kcbx_ledger_import_students_csv.
+ * kcbx_ledger_import_students_csv, rows numbered from 1.
+ * @param ledger the ledger.
+ * @param json the array of roster objects.
+ * @param out_import_result receives the result (counts, problems, conflicts; free with
+ * kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+ * problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
  */
-extern kcbx_status kcbx_ledger_import_students_json(kcbx_ledger *ledger, const char *json, char **out_report_json);
+extern kcbx_status kcbx_ledger_import_students_json(kcbx_ledger *ledger, const char *json, kcbx_import_result **out_import_result);
+
+/**
+ * One count of an import.
+ * @param import_result the result of a kcbx_ledger_import_* call.
+ * @param count which count (kcbx_import_count).
+ * @param out_value receives the count.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument or an unknown count.
+ */
+extern kcbx_status kcbx_import_result_count(const kcbx_import_result *import_result, kcbx_import_count count, int64_t *out_value);
+
+/**
+ * The problems of a refused batch, one row per bad field: columns row (CSV rows as a spreadsheet
+ * shows them, other inputs from 1), field, rule. Empty when the import went in.
+ * @param import_result the result of a kcbx_ledger_import_* call.
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument.
+ */
+extern kcbx_status kcbx_import_result_problems(const kcbx_import_result *import_result, kcbx_report **out_report);
+
+/**
+ * The duplicate-day conflicts of a marks import (DOMAIN.md section 7: the later mark of a child's
+ * day wins, never counted twice), one row per replacing row: columns row, field, rule (which
+ * earlier row it replaced). Empty for a roster import.
+ * @param import_result the result of a kcbx_ledger_import_* call.
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument.
+ */
+extern kcbx_status kcbx_import_result_conflicts(const kcbx_import_result *import_result, kcbx_report **out_report);
+
+/**
+ * The import result as JSON: {"rows","added","updated","unchanged"} for a roster,
+ * {"rows","changed","unchanged","conflicts":[{"row","field","rule"}]} for marks, or
+ * {"problems":[{"row","field","rule"}]} for a refused batch.
+ * @param import_result the result of a kcbx_ledger_import_* call.
+ * @param out_json receives the text (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument.
+ */
+extern kcbx_status kcbx_import_result_json(const kcbx_import_result *import_result, char **out_json);
+
+/**
+ * Frees an import result. Accepts NULL.
+ * @param import_result the result to free, or NULL.
+ */
+extern void kcbx_import_result_free(kcbx_import_result *import_result);
 
 /**
  * Classifies every student in the actor's jurisdiction as of `as_of` and opens, promotes or flags
@@ -1087,6 +1533,10 @@ extern kcbx_status kcbx_ledger_sweep(kcbx_ledger *ledger, int32_t as_of, kcbx_re
 /**
  * As kcbx_ledger_sweep, with the summary as JSON: `*out_summary_json` (may be NULL) receives the
  * counts and the cases touched (skipped students' keys masked).
+ * @param ledger the ledger.
+ * @param as_of YYYYMMDD, not after today.
+ * @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad date; KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_sweep_json(kcbx_ledger *ledger, int32_t as_of, char **out_summary_json);
 
@@ -1098,12 +1548,26 @@ extern kcbx_status kcbx_ledger_sweep_json(kcbx_ledger *ledger, int32_t as_of, ch
  * Children outside the jurisdiction are refused, each refusal recorded. `findings_report` is the
  * findings table of kcbx_reconcile_csv (possibly edited); `as_of` (YYYYMMDD) dates the cases;
  * `note` may be NULL. `*out_summary_json` (may be NULL): `{"opened": [ids], "already_open": {id: case}, "refused": [ids], "skipped": {id: why}, "as_of"}`.
+ * @param ledger the ledger.
+ * @param findings_report the findings table of kcbx_reconcile_csv.
+ * @param as_of YYYYMMDD: dates the cases.
+ * @param note free text for the event; may be NULL.
+ * @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the actor's
+ * jurisdiction; KCBX_STATUS_STORAGE.
  */
 extern kcbx_status kcbx_ledger_intake_findings(kcbx_ledger *ledger, const kcbx_report *findings_report, int32_t as_of, const char *note, char **out_summary_json);
 
 /**
  * As kcbx_ledger_intake_findings, with the findings as JSON: an array of
  * `{"kind": "out_of_school", "resident_id": "…", "name": "…", "detail": "…"}` (name, detail optional).
+ * @param ledger the ledger.
+ * @param findings_json the findings as a JSON array.
+ * @param as_of YYYYMMDD: dates the cases.
+ * @param note free text for the event; may be NULL.
+ * @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the actor's
+ * jurisdiction; KCBX_STATUS_STORAGE.
  */
 extern kcbx_status kcbx_ledger_intake_findings_json(kcbx_ledger *ledger, const char *findings_json, int32_t as_of, const char *note, char **out_summary_json);
 
@@ -1157,6 +1621,11 @@ extern kcbx_status kcbx_ledger_cases(kcbx_ledger *ledger, const char *filter_jso
  * jurisdiction, as a JSON array into `*out_json` (free with kcbx_string_free). Student keys are
  * masked unless the filter has "full_ids": true and the actor is county level or above
  * (recorded; refused and recorded below county).
+ * @param ledger the ledger.
+ * @param filter_json NULL for all, else the filter object of docs/ledger.md.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
+ * level, or outside the jurisdiction).
  */
 extern kcbx_status kcbx_ledger_cases_json(kcbx_ledger *ledger, const char *filter_json, char **out_json);
 
@@ -1231,6 +1700,12 @@ extern kcbx_status kcbx_ledger_case_exempt(kcbx_ledger *ledger, int64_t case_id,
  * A case's full history (every event, oldest first, with actor, time, reason and payload) as a
  * JSON array into `*out_json` (free with kcbx_string_free); resident IDs masked unless `full_ids`
  * is 1 and the actor is county level or above (recorded; refused and recorded below county).
+ * @param ledger the ledger.
+ * @param case_id the case (positive).
+ * @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+ * KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_case_history_json(kcbx_ledger *ledger, int64_t case_id, int32_t full_ids, char **out_json);
 
@@ -1238,6 +1713,11 @@ extern kcbx_status kcbx_ledger_case_history_json(kcbx_ledger *ledger, int64_t ca
  * One case by id (student key masked) as a JSON object into `*out_json` (free with
  * kcbx_string_free), the same fields as an element of kcbx_ledger_cases_json. A case outside the
  * actor's jurisdiction is refused (recorded) like any read.
+ * @param ledger the ledger.
+ * @param case_id the case (positive).
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+ * KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_case_json(kcbx_ledger *ledger, int64_t case_id, char **out_json);
 
@@ -1309,6 +1789,12 @@ extern kcbx_status kcbx_ledger_case_verify(kcbx_ledger *ledger, int64_t case_id,
  * kcbx_ledger_case_close applies (returned, calendar set, attended closure_attended_days of the
  * closure_window_days school days since the return, not away again), without closing it: a JSON
  * object {allowed, reasons, attended, school_days, required, window, status} into `*out_json`.
+ * @param ledger the ledger.
+ * @param case_id the case (positive).
+ * @param as_of YYYYMMDD.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+ * KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_closure_check_json(kcbx_ledger *ledger, int64_t case_id, int32_t as_of, char **out_json);
 
@@ -1316,6 +1802,12 @@ extern kcbx_status kcbx_ledger_closure_check_json(kcbx_ledger *ledger, int64_t c
  * Every event about student `student` (roster changes and cases), oldest first, as a JSON array
  * like kcbx_ledger_case_history_json; IDs masked unless `full_ids` is 1 and granted (recorded).
  * A key outside the jurisdiction or on no roster is refused alike (recorded).
+ * @param ledger the ledger.
+ * @param student the student's key (resident ID or L number).
+ * @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the jurisdiction
+ * or for a key on no roster.
  */
 extern kcbx_status kcbx_ledger_student_history_json(kcbx_ledger *ledger, const char *student, int32_t full_ids, char **out_json);
 
@@ -1323,6 +1815,13 @@ extern kcbx_status kcbx_ledger_student_history_json(kcbx_ledger *ledger, const c
  * The audit trail: events with seq greater than `after_seq` (0 = from the start), oldest first, at
  * most `limit` (1 … 100000), as a JSON array like kcbx_ledger_case_history_json. County level or
  * above, or a department; IDs masked unless `full_ids` is 1 and granted (recorded).
+ * @param ledger the ledger.
+ * @param after_seq 0 for the start, else the last seq already read.
+ * @param limit at most this many events, 1-100000.
+ * @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level
+ * (departments excepted).
  */
 extern kcbx_status kcbx_ledger_events_json(kcbx_ledger *ledger, int64_t after_seq, int64_t limit, int32_t full_ids, char **out_json);
 
@@ -1353,11 +1852,25 @@ extern kcbx_status kcbx_due_list(kcbx_ledger *ledger, int32_t as_of, const char 
  * a past date gives what was due then. Needs the school calendar on the ledger. Student keys are
  * masked unless `full_ids` is 1 and the actor is county level or above (recorded; refused and
  * recorded below county).
+ * @param ledger the ledger (needs its school calendar).
+ * @param as_of YYYYMMDD.
+ * @param states NULL for every state, else a comma-separated list, e.g. "due,overdue".
+ * @param full_ids 1 for unmasked student keys (county level or above; recorded), else 0.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
+ * level, or outside the jurisdiction).
  */
 extern kcbx_status kcbx_due_json(kcbx_ledger *ledger, int32_t as_of, const char *states, int32_t full_ids, char **out_json);
 
 /**
  * The obligations of one case as of `as_of`, as kcbx_due_json (`full_ids` likewise).
+ * @param ledger the ledger.
+ * @param case_id the case (positive).
+ * @param as_of YYYYMMDD.
+ * @param full_ids as kcbx_due_json.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+ * KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_due_case_json(kcbx_ledger *ledger, int64_t case_id, int32_t as_of, int32_t full_ids, char **out_json);
 
@@ -1365,12 +1878,27 @@ extern kcbx_status kcbx_due_case_json(kcbx_ledger *ledger, int64_t case_id, int3
  * Writes the due list as CSV (UTF-8 BOM, CRLF; Chinese headers; formula-leading cells
  * neutralised) to `path` under the file policy of kcbx_ledger_export_csv; `states` and `full_ids`
  * as in kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
+ * @param ledger the ledger.
+ * @param as_of YYYYMMDD.
+ * @param states as kcbx_due_json.
+ * @param full_ids as kcbx_due_json.
+ * @param path the CSV file to write.
+ * @param out_rows receives the number of data rows; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad argument or a refused path; KCBX_STATUS_STORAGE
+ * when writing fails. KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_due_csv(kcbx_ledger *ledger, int32_t as_of, const char *states, int32_t full_ids, const char *path, int64_t *out_rows);
 
 /**
  * Records an action on a child who has no case yet (`student` = resident ID or L number):
  * "guardian_contact", "three_line_report", "home_visit" or "note". `note` may be NULL.
+ * @param ledger the ledger.
+ * @param student the student's key (resident ID or L number).
+ * @param action "guardian_contact", "three_line_report", "home_visit" or "note".
+ * @param date YYYYMMDD.
+ * @param note free text for the event; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the jurisdiction
+ * or for a key on no roster.
  */
 extern kcbx_status kcbx_due_record_student_action(kcbx_ledger *ledger, const char *student, const char *action, int32_t date, const char *note);
 
@@ -1378,6 +1906,12 @@ extern kcbx_status kcbx_due_record_student_action(kcbx_ledger *ledger, const cha
  * The reports and checks each level owes from `from` through `through` (YYYYMMDD) under `policy`
  * (school daily, township weekly, county monthly, …, term-relative duties from `calendar`, which
  * may be NULL when the profile has none), as a JSON array of {"duty","level","what","due","basis"}.
+ * @param policy the policy profile.
+ * @param calendar the school calendar; may be NULL when the profile has no term-relative duties.
+ * @param from first day, YYYYMMDD.
+ * @param through last day, YYYYMMDD.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_due_reports_json(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t from, int32_t through, char **out_json);
 
@@ -1387,6 +1921,12 @@ extern kcbx_status kcbx_due_reports_json(const kcbx_policy *policy, const kcbx_c
  * each. Idempotent for a date. `*out_summary_json` (may be NULL) receives {"as_of","escalated":
  * [obligations],"overdue_at_top":[ids],"states":{state: count}}, student keys masked unless
  * `full_ids` is 1 (as kcbx_due_json).
+ * @param ledger the ledger.
+ * @param as_of YYYYMMDD.
+ * @param full_ids as kcbx_due_json.
+ * @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the actor's
+ * jurisdiction; KCBX_STATUS_STORAGE.
  */
 extern kcbx_status kcbx_escalate(kcbx_ledger *ledger, int32_t as_of, int32_t full_ids, char **out_summary_json);
 
@@ -1395,11 +1935,21 @@ extern kcbx_status kcbx_escalate(kcbx_ledger *ledger, int32_t as_of, int32_t ful
  * about `student` as of `as_of`, as a JSON object of strings (add guardian, issuer, … and pass
  * to kcbx_notice_render). `child_id` is masked (the host that holds the full ID may override it).
  * A key on no roster is refused like one outside the jurisdiction (KCBX_STATUS_PERMISSION_DENIED).
+ * @param ledger the ledger.
+ * @param kind "enrollment", "return_notice" or "three_line_report".
+ * @param student the student's key (resident ID or L number).
+ * @param as_of YYYYMMDD.
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the jurisdiction
+ * or for a key on no roster.
  */
 extern kcbx_status kcbx_notice_fields_json(kcbx_ledger *ledger, const char *kind, const char *student, int32_t as_of, char **out_json);
 
 /**
  * The placeholders of a notice template, as a JSON array of names into `*out_json`.
+ * @param kind "enrollment", "return_notice" or "three_line_report".
+ * @param out_json receives the JSON (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_notice_fields_of(const char *kind, char **out_json);
 
@@ -1407,6 +1957,10 @@ extern kcbx_status kcbx_notice_fields_of(const char *kind, char **out_json);
  * Renders a notice ("enrollment" 义务教育入学通知书, "return_notice" 限期复学通知书,
  * "three_line_report" 三线报告) from `fields_json` ({"guardian": "…", …}; every placeholder of
  * the template required, unknown fields refused) as UTF-8 plain text into `*out_text`.
+ * @param kind "enrollment", "return_notice" or "three_line_report".
+ * @param fields_json a JSON object of the template's fields.
+ * @param out_text receives the text (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT naming a missing or unknown field.
  */
 extern kcbx_status kcbx_notice_render(const char *kind, const char *fields_json, char **out_text);
 
@@ -1424,6 +1978,15 @@ extern kcbx_status kcbx_notice_render(const char *kind, const char *fields_json,
  * only a regular file or a new name is written — a symlink, FIFO, device or directory at `path`
  * is refused and left alone; a read-only file is refused; the file keeps its mode (new: 0644
  * less umask); content goes to a temporary file in the same directory and is renamed over `path`.
+ * @param ledger the ledger.
+ * @param format "guyuan-attachment-2" or "baiyin-attachment-4".
+ * @param filter_json NULL for all, else the filter object of docs/ledger.md.
+ * @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
+ * @param as_of YYYYMMDD, 0 for today.
+ * @param path the CSV file to write.
+ * @param out_rows receives the number of data rows; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad argument or a refused path; KCBX_STATUS_STORAGE
+ * when writing fails. KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_export_csv(kcbx_ledger *ledger, const char *format, const char *filter_json, int32_t full_ids, int32_t as_of, const char *path, int64_t *out_rows);
 
@@ -1437,6 +2000,15 @@ extern kcbx_status kcbx_ledger_export_csv(kcbx_ledger *ledger, const char *forma
  * "school:<id>", "township:<9 digits>", "county:<6 digits>" or a bare 6-digit region code; a unit
  * outside the actor's jurisdiction is refused (KCBX_STATUS_PERMISSION_DENIED) and recorded.
  * `full_ids` 1 asks for unmasked resident IDs (county level or above; recorded), else 0.
+ * @param ledger the ledger.
+ * @param kind the report (see above).
+ * @param as_of YYYYMMDD.
+ * @param unit NULL or "" for the actor's own unit, else "school:<id>", "township:<9 digits>", "county:<6
+ * digits>" or a 6-digit region code.
+ * @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
+ * level, or outside the jurisdiction).
  */
 extern kcbx_status kcbx_ledger_report(kcbx_ledger *ledger, const char *kind, int32_t as_of, const char *unit, int32_t full_ids, kcbx_report **out_report);
 
@@ -1450,12 +2022,25 @@ extern kcbx_status kcbx_ledger_report(kcbx_ledger *ledger, const char *kind, int
  * "accountability" (五长责任追究清单, 001 二（六）: each level with an overdue obligation on a
  * dropout's case, with the obligation, deadline, basis and heads). Any other kind of
  * kcbx_ledger_report is computed as of `date_to`. `unit` and `full_ids` as kcbx_ledger_report.
+ * @param ledger the ledger.
+ * @param kind the report (see above).
+ * @param date_from first day, YYYYMMDD.
+ * @param date_to last day, YYYYMMDD.
+ * @param unit as kcbx_ledger_report.
+ * @param full_ids as kcbx_ledger_report.
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
+ * level, or outside the jurisdiction).
  */
 extern kcbx_status kcbx_ledger_report_period(kcbx_ledger *ledger, const char *kind, int32_t date_from, int32_t date_to, const char *unit, int32_t full_ids, kcbx_report **out_report);
 
 /**
  * The newest event's seq and hash (64 hex digits, free with kcbx_string_free): an anchor for
  * kcbx_ledger_verify. Out-params may be NULL.
+ * @param ledger the ledger.
+ * @param out_seq receives the seq; may be NULL.
+ * @param out_hash receives the hash (free with kcbx_string_free); may be NULL.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_ledger_head(kcbx_ledger *ledger, int64_t *out_seq, char **out_hash);
 
@@ -1464,6 +2049,12 @@ extern kcbx_status kcbx_ledger_head(kcbx_ledger *ledger, int64_t *out_seq, char 
  * to the events' replay; with `anchor_seq` > 0 also that event's hash equals `anchor_hash` (kept
  * by the host from kcbx_ledger_head). KCBX_STATUS_INTEGRITY names the first event found edited,
  * deleted or reordered. Out-params may be NULL; `*out_first_bad_seq` is 0 when intact.
+ * @param ledger the ledger.
+ * @param anchor_seq 0 for none, else the seq of a kept head.
+ * @param anchor_hash the kept head's hash; ignored when anchor_seq is 0.
+ * @param out_events receives the number of events; may be NULL.
+ * @param out_first_bad_seq receives the first bad seq, 0 when intact; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INTEGRITY; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_STORAGE.
  */
 extern kcbx_status kcbx_ledger_verify(kcbx_ledger *ledger, int64_t anchor_seq, const char *anchor_hash, int64_t *out_events, int64_t *out_first_bad_seq);
 
@@ -1473,22 +2064,39 @@ extern kcbx_status kcbx_ledger_verify(kcbx_ledger *ledger, int64_t anchor_seq, c
  * `public_key` is still in the ledger at its seq with the same hash. A rolled-back or forked
  * ledger fails with KCBX_STATUS_INTEGRITY naming the seq; `*out_first_bad_seq` (may be NULL)
  * gets the first bad seq, 0 when none. No heads ("" or "[]": none received yet) is a plain verify.
+ * @param ledger the ledger.
+ * @param heads_json the heads received, "" or "[]" for none.
+ * @param public_key the county's 32-byte public key.
+ * @param out_first_bad_seq receives the first bad seq, 0 when none; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INTEGRITY; KCBX_STATUS_INVALID_INPUT.
  */
 extern kcbx_status kcbx_ledger_verify_heads(kcbx_ledger *ledger, const char *heads_json, const uint8_t *public_key, int64_t *out_first_bad_seq);
 
 /**
  * Generates a new Ed25519 signing key for a county: 32 bytes of private key into
  * `out_private_key` and the matching 32-byte public key (for the level above) into `out_public_key`.
+ * @param out_private_key receives the 32-byte private key.
+ * @param out_public_key receives the 32-byte public key.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_signing_key_generate(uint8_t *out_private_key, uint8_t *out_public_key);
 
-/** The 32-byte public key of the 32-byte Ed25519 private key `private_key`. */
+/**
+ * The 32-byte public key of the 32-byte Ed25519 private key `private_key`.
+ * @param private_key the 32-byte private key.
+ * @param out_public_key receives the 32-byte public key.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
+ */
 extern kcbx_status kcbx_signing_key_public(const uint8_t *private_key, uint8_t *out_public_key);
 
 /**
  * The ledger's head (seq, hash, time, unit, profile id and hash) signed with the county's
  * 32-byte Ed25519 `private_key`, as one line of JSON in `*out_head_json` (free with
  * kcbx_string_free): send it upward with the report; the level above keeps it.
+ * @param ledger the ledger.
+ * @param private_key the county's 32-byte Ed25519 private key.
+ * @param out_head_json receives the signed head (free with kcbx_string_free).
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_ledger_signed_head(kcbx_ledger *ledger, const uint8_t *private_key, char **out_head_json);
 
@@ -1497,6 +2105,10 @@ extern kcbx_status kcbx_ledger_signed_head(kcbx_ledger *ledger, const uint8_t *p
  * report's notes (after "台账签名头 signed head: "), so the report sent upward (周上报、月汇总)
  * carries it for the level above to keep and check with kcbx_ledger_verify_heads. Signing again
  * replaces the earlier head.
+ * @param report the report to sign (changed).
+ * @param ledger the ledger whose head is signed.
+ * @param private_key the county's 32-byte Ed25519 private key.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
  */
 extern kcbx_status kcbx_report_sign(kcbx_report *report, kcbx_ledger *ledger, const uint8_t *private_key);
 
@@ -1510,6 +2122,13 @@ extern kcbx_status kcbx_report_sign(kcbx_report *report, kcbx_ledger *ledger, co
  * "county_monthly_summary") due on `due` (YYYYMMDD, an occurrence of the duty) was filed on
  * `filed_on`: one `duty.filed` event, which the bulletin's duty table reads. The actor's level
  * must be the duty's or above (a department's duty: county or above). `note` may be NULL.
+ * @param ledger the ledger.
+ * @param duty the duty's id in the profile.
+ * @param due the occurrence's due date, YYYYMMDD.
+ * @param filed_on YYYYMMDD.
+ * @param note free text for the event; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for an unknown duty or date;
+ * KCBX_STATUS_PERMISSION_DENIED below the duty's level.
  */
 extern kcbx_status kcbx_ledger_record_duty_filed(kcbx_ledger *ledger, const char *duty, int32_t due, int32_t filed_on, const char *note);
 
@@ -1519,6 +2138,11 @@ extern kcbx_status kcbx_ledger_record_duty_filed(kcbx_ledger *ledger, const char
  * case_id, student (masked), school, date, entry_seq, recorded_by, evidence, clause, finding_seq).
  * `record` 1 records new findings as audit_finding events (re-running records nothing twice),
  * 0 only lists them. Needs a township-level or higher writer (else KCBX_STATUS_PERMISSION_DENIED).
+ * @param ledger the ledger.
+ * @param as_of YYYYMMDD.
+ * @param record 1 to record new findings as audit_finding events, 0 to list only.
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below township level.
  */
 extern kcbx_status kcbx_ledger_audit(kcbx_ledger *ledger, int32_t as_of, int32_t record, kcbx_report **out_report);
 
@@ -1530,6 +2154,15 @@ extern kcbx_status kcbx_ledger_audit(kcbx_ledger *ledger, int32_t as_of, int32_t
  * -1 derives one from the chain head and the clock. The seed is recorded with the sample in a
  * spot_check_drawn event. A second draw of the same period is KCBX_STATUS_RULE_VIOLATION unless
  * `redraw_reason` (NULL or "" for a first draw) says why; the redraw is then recorded and audited.
+ * @param ledger the ledger.
+ * @param period the spot check's name (1-32 of A-Z a-z 0-9 - _ .).
+ * @param as_of YYYYMMDD: cases opened by this day are drawn.
+ * @param per_stratum cases drawn per school and status, 1-1000.
+ * @param seed 0..INT64_MAX used as given; -1 derives one from the chain head and the clock.
+ * @param redraw_reason why the period is drawn again; NULL or "" for a first draw.
+ * @param out_report receives the drawn cases (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION for a redraw without a
+ * reason; KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_spot_check_draw(kcbx_ledger *ledger, const char *period, int32_t as_of, int64_t per_stratum, int64_t seed, const char *redraw_reason, kcbx_report **out_report);
 
@@ -1537,6 +2170,10 @@ extern kcbx_status kcbx_ledger_spot_check_draw(kcbx_ledger *ledger, const char *
  * The spot check of `period` (the latest draw of the actor's unit) into `*out_report` (free with
  * kcbx_report_free): per school drawn, verified, confirmed, contradicted, not_reached and
  * share_confirmed, with a 合计 row. No draw of the period is KCBX_STATUS_NOT_FOUND.
+ * @param ledger the ledger.
+ * @param period the spot check's name (1-32 of A-Z a-z 0-9 - _ .).
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND when the period has no draw.
  */
 extern kcbx_status kcbx_ledger_spot_check_summary(kcbx_ledger *ledger, const char *period, kcbx_report **out_report);
 
@@ -1545,6 +2182,14 @@ extern kcbx_status kcbx_ledger_spot_check_summary(kcbx_ledger *ledger, const cha
  * `result` "confirmed", "contradicted" or "not_reached"; `note` may be NULL. The seq of the
  * home_verification event goes to `*out_seq` (may be NULL). A case in no draw, or verified
  * already for its draw, is KCBX_STATUS_RULE_VIOLATION.
+ * @param ledger the ledger.
+ * @param case_id a drawn case.
+ * @param result "confirmed", "contradicted" or "not_reached".
+ * @param date YYYYMMDD.
+ * @param note free text for the event; may be NULL.
+ * @param out_seq receives the event's seq; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION for a case in no draw or
+ * already verified; KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_home_verification(kcbx_ledger *ledger, int64_t case_id, const char *result, int32_t date, const char *note, int64_t *out_seq);
 
@@ -1553,6 +2198,11 @@ extern kcbx_status kcbx_ledger_home_verification(kcbx_ledger *ledger, int64_t ca
  * jurisdiction on `as_of` who are not on the registration list `registrations_csv` (a CSV file:
  * resident_id and/or registry_number, optional name, exam_number, school_id; read strictly),
  * into `*out_report` (free with kcbx_report_free), with an empty 说明 column for the school.
+ * @param ledger the ledger.
+ * @param registrations_csv the registration list (CSV file).
+ * @param as_of YYYYMMDD: grade-9 students enrolled on this day.
+ * @param out_report receives the table (free with kcbx_report_free).
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad file or row; KCBX_STATUS_PERMISSION_DENIED.
  */
 extern kcbx_status kcbx_ledger_zhongkao_check(kcbx_ledger *ledger, const char *registrations_csv, int32_t as_of, kcbx_report **out_report);
 

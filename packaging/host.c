@@ -24,7 +24,9 @@ int main(int argc, char **argv) {
     char path[4096];
     snprintf(path, sizeof path, "%s/host.kcbx", argv[2]);
     kcbx_ledger *ledger = NULL;
-    if (kcbx_ledger_open(path, policy, "county", "640422", "packaging test", NULL, &ledger) != KCBX_STATUS_OK) {
+    kcbx_actor actor = KCBX_ACTOR_INIT;
+    actor.level = "county"; actor.unit_code = "640422"; actor.person = "packaging test";
+    if (kcbx_ledger_open(path, policy, &actor, &ledger) != KCBX_STATUS_OK) {
         kcbx_policy_free(policy);
         return fail("ledger");
     }

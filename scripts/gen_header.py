@@ -34,7 +34,7 @@ GOLDEN = os.environ.get("KCBX_ABI_GOLDEN") or os.path.join(ROOT, "Tests", "abi",
 CTYPES_INCLUDE = os.path.join(ROOT, "Sources", "KCBXCTypes", "include")
 CTYPES_HEADERS = ["kcbx_options.h"]
 ARROW_HEADERS = ["kcbx_arrow.h"]   # inlined verbatim: the specification's own guards stay
-HANDLES = ["policy", "calendar", "classification", "ledger", "cursor", "table", "report"]
+HANDLES = ["policy", "calendar", "classification", "ledger", "cursor", "table", "report", "import_result"]
 # void * parameters that are the host's own pointer (passed back to its callback), not handles.
 RAW_POINTERS = {"user_data"}
 
@@ -132,8 +132,10 @@ SECTIONS = [
     ("Reconciliation (四查三比对)", "Household registry against student registry, attendance and the lists (004 二（二）).",
      ["kcbx_reconcile_options", "kcbx_reconcile_options_init", "kcbx_reconcile_csv"]),
     ("The ledger (台账): opening, rosters, marks, sweep", "The county's ledger file: every change an attributed, hash-chained event (docs/ledger.md).",
-     ["kcbx_ledger", "kcbx_ledger_open", "kcbx_ledger_change_profile", "kcbx_ledger_free", "kcbx_ledger_is_read_only",
-      "kcbx_ledger_profile", "kcbx_ledger_set_calendar*", "kcbx_ledger_import_*", "kcbx_ledger_sweep*", "kcbx_ledger_intake_*"]),
+     ["kcbx_ledger", "kcbx_actor", "kcbx_actor_init", "kcbx_ledger_open", "kcbx_ledger_change_profile", "kcbx_ledger_free",
+      "kcbx_ledger_is_read_only", "kcbx_ledger_profile", "kcbx_ledger_set_calendar*", "kcbx_import_result", "kcbx_import_count",
+      "kcbx_ledger_import_*", "kcbx_import_result_count", "kcbx_import_result_problems", "kcbx_import_result_conflicts",
+      "kcbx_import_result_json", "kcbx_import_result_free", "kcbx_ledger_sweep*", "kcbx_ledger_intake_*"]),
     ("Cases", "Out-of-school and dropout cases and their lifecycle (DOMAIN.md section 4).",
      ["kcbx_case_kind", "kcbx_case_status", "kcbx_ledger_cases", "kcbx_ledger_cases_json", "kcbx_ledger_case_history",
       "kcbx_ledger_case_*", "kcbx_ledger_closure_check*", "kcbx_ledger_student_history*", "kcbx_ledger_events*"]),
@@ -172,6 +174,7 @@ ENUM_PARAMS = {
     ("kcbx_table_value", "column"): "kcbx_table_column",
     ("kcbx_classify_options", "registration"): "kcbx_registration",
     ("kcbx_classify_many_options", "encoding"): "kcbx_date_encoding",
+    ("kcbx_import_result_count", "count"): "kcbx_import_count",
 }
 
 # Functions that change the handle they are given (every other non-ledger handle parameter is
@@ -286,6 +289,23 @@ def rewrite_param(fn, param, used):
     return declare(c_type(t), name)
 
 
+def check_doc(name, f, params):
+    """What is wrong with the doc comment of function `name` (None when nothing): every export
+    has a description, one `@param` per parameter in order, and `@return` unless it returns void."""
+    text = "\n".join(f["doc"])
+    if not re.sub(r"///", "", text).strip():
+        return "no doc comment"
+    documented = re.findall(r"@param (\w+)", text)
+    names = [re.match(r".*?(\w+)$", p).group(1) for p in params if p != "void"]
+    if documented != names:
+        return f"@param lines {documented} do not match the parameters {names}"
+    if "@return" not in text and f["ret"] != "void":
+        return "no @return"
+    if text.lstrip("/ ").startswith("@"):
+        return "no description before the @param / @return lines"
+    return None
+
+
 def parse_compiler_header(raw):
     """Enums and functions of the compiler's header, each with its doc lines."""
     start = raw.index('extern "C" {') + len('extern "C" {')
@@ -359,7 +379,7 @@ def clean(raw, abi):
     items = parse_compiler_header(raw)
     ctypes = c_types()
     handles = {f"kcbx_{h}" for h in HANDLES}
-    used, placed, sections = set(), set(), []
+    used, placed, sections, undocumented = set(), set(), [], []
     names = list(items) + list(ctypes) + sorted(handles)
     for title, what, members in SECTIONS:
         body = []
@@ -383,16 +403,15 @@ def clean(raw, abi):
                 else:
                     f = items[name]
                     params = split_params(f["params"])
-                    documented = re.findall(r"@param (\w+)", "\n".join(f["doc"]))
-                    if documented:  # @param docs, when given, name every parameter in order
-                        names_ = [re.match(r".*?(\w+)$", p_).group(1) for p_ in params if p_ != "void"]
-                        if documented != names_:
-                            sys.exit(f"gen_header: {name}: @param lines {documented} do not match the parameters {names_}")
-                        if "@return" not in "\n".join(f["doc"]) and f["ret"] != "void":
-                            sys.exit(f"gen_header: {name}: documents @param but not @return")
+                    doc_problem = check_doc(name, f, params)
+                    if doc_problem:
+                        undocumented.append(f"{name}: {doc_problem}")
                     args = ", ".join(rewrite_param(name, p, used) for p in params) if params not in ([], ["void"]) else "void"
                     body.append("\n".join(doc_block(f["doc"]) + [f"extern {declare(f['ret'], name)}({args});"]))
         sections.append(f"/*\n * ==== {title} " + "=" * max(4, 90 - len(title)) + f"\n * {what}\n */\n\n" + "\n\n".join(body))
+    if undocumented:
+        sys.exit("gen_header: exports whose doc comment lacks a description, an @param per parameter in order or @return"
+                 " (docs/abi.md, convention 11):\n  " + "\n  ".join(undocumented))
     missing = [n for n in list(items) + list(ctypes) if n not in placed]
     if missing:
         sys.exit("gen_header: not in any section of SECTIONS (scripts/gen_header.py): " + ", ".join(missing))

@@ -20,6 +20,13 @@ import KCBXCore
 /// columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
 /// and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
 /// counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and row.
+/// @param policy the policy profile.
+/// @param calendar the school calendar.
+/// @param as_of YYYYMMDD.
+/// @param marks the Arrow stream of marks (consumed: released, also on failure).
+/// @param children the Arrow stream of children (consumed); may be NULL.
+/// @param out_stream receives the Arrow stream (release it with its release callback).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT naming the column and row.
 @c public func kcbx_classify_arrow(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
                                    _ marks: UnsafeMutablePointer<ArrowArrayStream>?, _ children: UnsafeMutablePointer<ArrowArrayStream>?,
                                    _ out_stream: UnsafeMutablePointer<ArrowArrayStream>?) -> kcbx_status {
@@ -36,6 +43,13 @@ import KCBXCore
 
 /// As kcbx_classify_arrow, into a table handle (`*out_table`, free with kcbx_table_free) for the
 /// kcbx_table_* accessors; kcbx_table_to_arrow exports it.
+/// @param policy the policy profile.
+/// @param calendar the school calendar.
+/// @param as_of YYYYMMDD.
+/// @param marks the Arrow stream of marks (consumed: released, also on failure).
+/// @param children the Arrow stream of children (consumed); may be NULL.
+/// @param out_table receives the table (free with kcbx_table_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT naming the column and row.
 @c public func kcbx_classify_arrow_table(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
                                          _ marks: UnsafeMutablePointer<ArrowArrayStream>?, _ children: UnsafeMutablePointer<ArrowArrayStream>?,
                                          _ out_table: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
@@ -51,6 +65,9 @@ import KCBXCore
 
 /// A classification table as an Arrow stream of one batch (columns as kcbx_classify_arrow
 /// gives them). May be called any number of times; each stream is independent of the table.
+/// @param table the classification table.
+/// @param out_stream receives the Arrow stream (release it with its release callback).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_table_to_arrow(_ table: OpaquePointer?, _ out_stream: UnsafeMutablePointer<ArrowArrayStream>?) -> kcbx_status {
     out_stream?.pointee.release = nil
     return guarded {
@@ -62,6 +79,9 @@ import KCBXCore
 /// A report table (due list, cases, findings, statutory reports) as an Arrow stream of one
 /// batch: columns KCBX computes as numbers are int64 (float64 when fractional), the others
 /// utf8; schema metadata `kcbx:title`, `kcbx:unit`, `kcbx:as_of` and `kcbx:notes`.
+/// @param report the report table.
+/// @param out_stream receives the Arrow stream (release it with its release callback).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_report_to_arrow(_ report: OpaquePointer?, _ out_stream: UnsafeMutablePointer<ArrowArrayStream>?) -> kcbx_status {
     out_stream?.pointee.release = nil
     return guarded {
@@ -107,10 +127,16 @@ enum ArrowReport {
 /// `student` (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and
 /// `kind` (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from 1.
 /// At most 50,000,000 marks per call. The stream is consumed (released, also on failure).
+/// @param ledger the ledger.
+/// @param marks the Arrow stream of marks.
+/// @param out_import_result receives the result (counts, problems, conflicts; free with
+///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_import_marks_arrow(_ ledger: OpaquePointer?, _ marks: UnsafeMutablePointer<ArrowArrayStream>?,
-                                              _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+                                              _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     defer { releaseStream(marks) }
-    return LedgerMarshal.runImport(out_report_json) { problems in
+    return LedgerMarshal.runImport(out_import_result, .marks) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         let imp = try ArrowImport(stream: marks, "marks", maxRows: 50_000_000)
         func required(_ name: String) throws -> ArrowColumn {
@@ -145,10 +171,16 @@ enum ArrowReport {
 /// per roster column of docs/ledger.md (`name` required; text, integers, or dates as date32 for
 /// the date columns; null = empty), all or nothing; rows counted from 1. At most 10,000,000 rows.
 /// The stream is consumed (released, also on failure).
+/// @param ledger the ledger.
+/// @param students the Arrow stream of roster rows.
+/// @param out_import_result receives the result (counts, problems, conflicts; free with
+///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_import_students_arrow(_ ledger: OpaquePointer?, _ students: UnsafeMutablePointer<ArrowArrayStream>?,
-                                                 _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+                                                 _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     defer { releaseStream(students) }
-    return LedgerMarshal.runImport(out_report_json) { problems in
+    return LedgerMarshal.runImport(out_import_result, .roster) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         let imp = try ArrowImport(stream: students, "students", maxRows: 10_000_000)
         var probe = LedgerStudentRow()

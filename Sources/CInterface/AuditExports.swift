@@ -5,6 +5,11 @@ import KCBXCore
 /// case_id, student (masked), school, date, entry_seq, recorded_by, evidence, clause, finding_seq).
 /// `record` 1 records new findings as audit_finding events (re-running records nothing twice),
 /// 0 only lists them. Needs a township-level or higher writer (else KCBX_STATUS_PERMISSION_DENIED).
+/// @param ledger the ledger.
+/// @param as_of YYYYMMDD.
+/// @param record 1 to record new findings as audit_finding events, 0 to list only.
+/// @param out_report receives the table (free with kcbx_report_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below township level.
 @c public func kcbx_ledger_audit(_ ledger: OpaquePointer?, _ as_of: Int32, _ record: Int32,
                                  _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_report?.pointee = nil
@@ -26,6 +31,15 @@ import KCBXCore
 /// -1 derives one from the chain head and the clock. The seed is recorded with the sample in a
 /// spot_check_drawn event. A second draw of the same period is KCBX_STATUS_RULE_VIOLATION unless
 /// `redraw_reason` (NULL or "" for a first draw) says why; the redraw is then recorded and audited.
+/// @param ledger the ledger.
+/// @param period the spot check's name (1-32 of A-Z a-z 0-9 - _ .).
+/// @param as_of YYYYMMDD: cases opened by this day are drawn.
+/// @param per_stratum cases drawn per school and status, 1-1000.
+/// @param seed 0..INT64_MAX used as given; -1 derives one from the chain head and the clock.
+/// @param redraw_reason why the period is drawn again; NULL or "" for a first draw.
+/// @param out_report receives the drawn cases (free with kcbx_report_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION for a redraw without a
+///        reason; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_spot_check_draw(_ ledger: OpaquePointer?, _ period: UnsafePointer<CChar>?, _ as_of: Int32,
                                            _ per_stratum: Int64, _ seed: Int64, _ redraw_reason: UnsafePointer<CChar>?,
                                            _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
@@ -47,6 +61,14 @@ import KCBXCore
 /// `result` "confirmed", "contradicted" or "not_reached"; `note` may be NULL. The seq of the
 /// home_verification event goes to `*out_seq` (may be NULL). A case in no draw, or verified
 /// already for its draw, is KCBX_STATUS_RULE_VIOLATION.
+/// @param ledger the ledger.
+/// @param case_id a drawn case.
+/// @param result "confirmed", "contradicted" or "not_reached".
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @param out_seq receives the event's seq; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION for a case in no draw or
+///        already verified; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_home_verification(_ ledger: OpaquePointer?, _ case_id: Int64, _ result: UnsafePointer<CChar>?,
                                              _ date: Int32, _ note: UnsafePointer<CChar>?, _ out_seq: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
@@ -64,6 +86,10 @@ import KCBXCore
 /// The spot check of `period` (the latest draw of the actor's unit) into `*out_report` (free with
 /// kcbx_report_free): per school drawn, verified, confirmed, contradicted, not_reached and
 /// share_confirmed, with a 合计 row. No draw of the period is KCBX_STATUS_NOT_FOUND.
+/// @param ledger the ledger.
+/// @param period the spot check's name (1-32 of A-Z a-z 0-9 - _ .).
+/// @param out_report receives the table (free with kcbx_report_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND when the period has no draw.
 @c public func kcbx_ledger_spot_check_summary(_ ledger: OpaquePointer?, _ period: UnsafePointer<CChar>?,
                                               _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_report?.pointee = nil
@@ -79,6 +105,11 @@ import KCBXCore
 /// jurisdiction on `as_of` who are not on the registration list `registrations_csv` (a CSV file:
 /// resident_id and/or registry_number, optional name, exam_number, school_id; read strictly),
 /// into `*out_report` (free with kcbx_report_free), with an empty 说明 column for the school.
+/// @param ledger the ledger.
+/// @param registrations_csv the registration list (CSV file).
+/// @param as_of YYYYMMDD: grade-9 students enrolled on this day.
+/// @param out_report receives the table (free with kcbx_report_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad file or row; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_zhongkao_check(_ ledger: OpaquePointer?, _ registrations_csv: UnsafePointer<CChar>?, _ as_of: Int32,
                                           _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_report?.pointee = nil

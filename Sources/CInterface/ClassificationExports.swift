@@ -215,6 +215,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 // MARK: - Calendar
 
 /// Parses and validates a school calendar in JSON (docs/calendar-format.md). Free with kcbx_calendar_free.
+/// @param json the calendar JSON.
+/// @param out_calendar receives the handle (free with kcbx_calendar_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT naming the field and rule.
 @c public func kcbx_calendar_from_json(_ json: UnsafePointer<CChar>?, _ out_calendar: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_calendar?.pointee = nil
     return guarded {
@@ -224,6 +227,10 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 }
 
 /// Loads and validates a calendar file (JSON, docs/calendar-format.md). Free with kcbx_calendar_free.
+/// @param path the calendar file.
+/// @param out_calendar receives the handle (free with kcbx_calendar_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for a missing file; KCBX_STATUS_INVALID_INPUT naming the
+///        field and rule.
 @c public func kcbx_calendar_from_file(_ path: UnsafePointer<CChar>?, _ out_calendar: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_calendar?.pointee = nil
     return guarded {
@@ -238,6 +245,18 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// entries, e.g. the State Council's holiday list) and `make_up_days` (n_make_up_days, 调休)
 /// may be NULL when their count is 0; entries outside the school year are dropped. Each count is
 /// at most 10,000.
+/// @param school_year the autumn term's year, e.g. 2025.
+/// @param autumn_start YYYYMMDD, 0 for 1 September.
+/// @param autumn_end YYYYMMDD, 0 for 15 January.
+/// @param spring_start YYYYMMDD, 0 for 1 March.
+/// @param spring_end YYYYMMDD, 0 for 10 July.
+/// @param holiday_from first day of each holiday; may be NULL when n_holidays is 0.
+/// @param holiday_to last day of each holiday; may be NULL when n_holidays is 0.
+/// @param n_holidays number of holidays, 0-10,000.
+/// @param make_up_days weekend days worked (调休); may be NULL when n_make_up_days is 0.
+/// @param n_make_up_days number of make-up days, 0-10,000.
+/// @param out_calendar receives the handle (free with kcbx_calendar_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_calendar_standard(_ school_year: Int32, _ autumn_start: Int32, _ autumn_end: Int32,
                                       _ spring_start: Int32, _ spring_end: Int32,
                                       _ holiday_from: UnsafePointer<Int32>?, _ holiday_to: UnsafePointer<Int32>?, _ n_holidays: Int64,
@@ -274,6 +293,11 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 /// Adds days off from `from` to `to` (YYYYMMDD, inclusive) named `name` (may be NULL).
 /// Do not call while another thread uses the calendar.
+/// @param calendar the calendar to change.
+/// @param from first day off, YYYYMMDD.
+/// @param to last day off, YYYYMMDD.
+/// @param name the holiday's name; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_calendar_add_holiday(_ calendar: OpaquePointer?, _ from: Int32, _ to: Int32, _ name: UnsafePointer<CChar>?) -> kcbx_status {
     guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
@@ -283,6 +307,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 }
 
 /// Makes a weekend day inside a term a working day (调休). Do not call while another thread uses the calendar.
+/// @param calendar the calendar to change.
+/// @param date a weekend day inside a term, YYYYMMDD.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_calendar_add_make_up_day(_ calendar: OpaquePointer?, _ date: Int32) -> kcbx_status {
     guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
@@ -291,6 +318,10 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 }
 
 /// `*out_is_school_day` = 1 when `date` (YYYYMMDD) is a school day, else 0 (also outside the calendar).
+/// @param calendar the school calendar.
+/// @param date YYYYMMDD.
+/// @param out_is_school_day receives 1 or 0.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_calendar_is_school_day(_ calendar: OpaquePointer?, _ date: Int32, _ out_is_school_day: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
@@ -301,6 +332,11 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 /// School days from `from` through `through` (YYYYMMDD, both included), in O(1); 0 when
 /// `through` is before `from`. Dates outside the calendar are clamped to it.
+/// @param calendar the school calendar.
+/// @param from first day, YYYYMMDD.
+/// @param through last day, YYYYMMDD.
+/// @param out_count receives the number of school days.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_calendar_count_school_days(_ calendar: OpaquePointer?, _ from: Int32, _ through: Int32,
                                                _ out_count: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
@@ -312,6 +348,13 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 /// The term containing `date`: its index (-1 in a vacation or outside the calendar), school
 /// year, first and last day (0 when none). Out-params may be NULL.
+/// @param calendar the school calendar.
+/// @param date YYYYMMDD.
+/// @param out_index receives the term's index, -1 when none; may be NULL.
+/// @param out_school_year receives the school year; may be NULL.
+/// @param out_start receives the term's first day; may be NULL.
+/// @param out_end receives the term's last day; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_calendar_term(_ calendar: OpaquePointer?, _ date: Int32, _ out_index: UnsafeMutablePointer<Int64>?,
                                   _ out_school_year: UnsafeMutablePointer<Int32>?, _ out_start: UnsafeMutablePointer<Int32>?,
                                   _ out_end: UnsafeMutablePointer<Int32>?) -> kcbx_status {
@@ -327,6 +370,10 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 }
 
 /// First and last day the calendar covers (YYYYMMDD). Out-params may be NULL.
+/// @param calendar the school calendar.
+/// @param out_first receives the first day; may be NULL.
+/// @param out_last receives the last day; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_calendar_range(_ calendar: OpaquePointer?, _ out_first: UnsafeMutablePointer<Int32>?,
                                    _ out_last: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
@@ -337,6 +384,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 }
 
 /// The calendar in the file format (docs/calendar-format.md). Free with kcbx_string_free.
+/// @param calendar the school calendar.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_calendar_to_json(_ calendar: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
@@ -346,6 +396,7 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 }
 
 /// Frees a calendar. Accepts NULL.
+/// @param calendar the calendar to free, or NULL.
 @c public func kcbx_calendar_free(_ calendar: OpaquePointer?) { CalendarHandle.release(calendar) }
 
 // MARK: - One child
@@ -415,6 +466,14 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// Status (kcbx_child_status), the date it began (YYYYMMDD, 0 unknown), the deciding rule
 /// (kcbx_rule), alert bits (kcbx_alert), risk-flag bits (kcbx_risk_flag) and the proposed reason
 /// (kcbx_reason). Out-params may be NULL.
+/// @param classification the classification (from kcbx_classify).
+/// @param out_status receives the kcbx_child_status; may be NULL.
+/// @param out_since receives the date the status began; may be NULL.
+/// @param out_rule receives the kcbx_rule; may be NULL.
+/// @param out_alerts receives the kcbx_alert bits; may be NULL.
+/// @param out_risk_flags receives the kcbx_risk_flag bits; may be NULL.
+/// @param out_reason receives the kcbx_reason; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_classification_summary(_ classification: OpaquePointer?, _ out_status: UnsafeMutablePointer<Int32>?,
                                            _ out_since: UnsafeMutablePointer<Int32>?, _ out_rule: UnsafeMutablePointer<Int32>?,
                                            _ out_alerts: UnsafeMutablePointer<UInt32>?, _ out_risk_flags: UnsafeMutablePointer<UInt32>?,
@@ -432,6 +491,13 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 /// The open unexcused streak: first day (YYYYMMDD, 0 when none), unexcused school days, clock in
 /// counted calendar days, school days on leave (paused) and unmarked (not counted). Out-params may be NULL.
+/// @param classification the classification (from kcbx_classify).
+/// @param out_start receives the first day; may be NULL.
+/// @param out_unexcused_days receives the unexcused school days; may be NULL.
+/// @param out_clock_days receives the counted calendar days; may be NULL.
+/// @param out_leave_days receives the school days on leave; may be NULL.
+/// @param out_unknown_days receives the unmarked school days; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_classification_streak(_ classification: OpaquePointer?, _ out_start: UnsafeMutablePointer<Int32>?,
                                           _ out_unexcused_days: UnsafeMutablePointer<Int64>?, _ out_clock_days: UnsafeMutablePointer<Int64>?,
                                           _ out_leave_days: UnsafeMutablePointer<Int64>?, _ out_unknown_days: UnsafeMutablePointer<Int64>?) -> kcbx_status {
@@ -447,6 +513,12 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 /// The current term so far: school days, unexcused ones, unmarked ones (missing attendance) and
 /// the number of duplicate marks resolved. Out-params may be NULL.
+/// @param classification the classification (from kcbx_classify).
+/// @param out_school_days receives the school days; may be NULL.
+/// @param out_unexcused_days receives the unexcused days; may be NULL.
+/// @param out_missing_days receives the unmarked days; may be NULL.
+/// @param out_conflicts receives the duplicate marks resolved; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_classification_term(_ classification: OpaquePointer?, _ out_school_days: UnsafeMutablePointer<Int64>?,
                                         _ out_unexcused_days: UnsafeMutablePointer<Int64>?, _ out_missing_days: UnsafeMutablePointer<Int64>?,
                                         _ out_conflicts: UnsafeMutablePointer<Int64>?) -> kcbx_status {
@@ -461,6 +533,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 /// The deciding rule in words: parameter, value, provenance, seed citation and the evidence.
 /// Free with kcbx_string_free.
+/// @param classification the classification (from kcbx_classify).
+/// @param out_text receives the text (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_classification_rule_text(_ classification: OpaquePointer?, _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_text?.pointee = nil
     return guarded {
@@ -471,6 +546,10 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 /// Why risk flag `flag` (one kcbx_risk_flag bit) was raised. KCBX_STATUS_NOT_FOUND when it was
 /// not raised. Free with kcbx_string_free.
+/// @param classification the classification (from kcbx_classify).
+/// @param flag one kcbx_risk_flag bit.
+/// @param out_text receives the text (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND when the flag was not raised; KCBX_STATUS_INVALID_INPUT.
 @c public func kcbx_classification_risk_why(_ classification: OpaquePointer?, _ flag: Int32,
                                             _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_text?.pointee = nil
@@ -488,6 +567,10 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 }
 
 /// The `index`-th school day without a mark (YYYYMMDD), 0 <= index < missing days.
+/// @param classification the classification (from kcbx_classify).
+/// @param index 0-based index.
+/// @param out_date receives the date, YYYYMMDD.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an index out of range.
 @c public func kcbx_classification_missing_date(_ classification: OpaquePointer?, _ index: Int64, _ out_date: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
@@ -500,6 +583,14 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 /// The `index`-th duplicate mark: its date, the dropped and the kept kind (kcbx_mark_kind) and
 /// their positions in the input arrays. Out-params may be NULL.
+/// @param classification the classification (from kcbx_classify).
+/// @param index 0-based index.
+/// @param out_date receives the date; may be NULL.
+/// @param out_replaced_kind receives the dropped kcbx_mark_kind; may be NULL.
+/// @param out_kept_kind receives the kept kcbx_mark_kind; may be NULL.
+/// @param out_replaced_index receives the dropped mark's input position; may be NULL.
+/// @param out_kept_index receives the kept mark's input position; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an index out of range.
 @c public func kcbx_classification_conflict(_ classification: OpaquePointer?, _ index: Int64, _ out_date: UnsafeMutablePointer<Int32>?,
                                             _ out_replaced_kind: UnsafeMutablePointer<Int32>?, _ out_kept_kind: UnsafeMutablePointer<Int32>?,
                                             _ out_replaced_index: UnsafeMutablePointer<Int64>?, _ out_kept_index: UnsafeMutablePointer<Int64>?) -> kcbx_status {
@@ -519,6 +610,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 
 /// The whole classification as JSON (status, since, rule, evidence, alerts, risk reasons,
 /// missing dates, conflicts). Free with kcbx_string_free.
+/// @param classification the classification (from kcbx_classify).
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_classification_to_json(_ classification: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
@@ -528,11 +622,16 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 }
 
 /// Frees a classification. Accepts NULL.
+/// @param classification the classification to free, or NULL.
 @c public func kcbx_classification_free(_ classification: OpaquePointer?) { ClassificationHandle.release(classification) }
 
 /// The reason code proposed for an out-of-school child born `birth_date` on `on_date` (YYYYMMDD):
 /// KCBX_REASON_A (primary age) or KCBX_REASON_B (junior age), KCBX_REASON_NONE when not of
 /// compulsory school age.
+/// @param birth_date YYYYMMDD.
+/// @param on_date YYYYMMDD.
+/// @param out_reason receives the kcbx_reason.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_reason_for_out_of_school(_ birth_date: Int32, _ on_date: Int32, _ out_reason: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
         let b = try Marshal.date(birth_date, "birth_date"), on = try Marshal.date(on_date, "on_date")
@@ -543,6 +642,10 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 }
 
 /// A rule (kcbx_rule) in words under `policy`: parameter, value and citation. Free with kcbx_string_free.
+/// @param policy the policy profile.
+/// @param rule the kcbx_rule.
+/// @param out_text receives the text (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_rule_describe(_ policy: OpaquePointer?, _ rule: Int32, _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_text?.pointee = nil
     return guarded {
@@ -608,6 +711,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 }
 
 /// Number of rows (children) of a table.
+/// @param table the classification table.
+/// @param out_rows receives the number of rows.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_table_rows(_ table: OpaquePointer?, _ out_rows: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
         let t = try TableHandle.get(table, "table").value
@@ -624,6 +730,12 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 
 /// Copies a column (every kcbx_table_column but KCBX_TABLE_COLUMN_CHILD_ID) into `out_values`,
 /// which must hold `capacity` >= rows entries; dates in `encoding` (no date: 0 or INT32_MIN).
+/// @param table the classification table.
+/// @param column the kcbx_table_column.
+/// @param encoding kcbx_date_encoding of date columns.
+/// @param out_values the host's array of `capacity` entries.
+/// @param capacity entries `out_values` can hold (at least the rows).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also when capacity is below the rows).
 @c public func kcbx_table_copy_column(_ table: OpaquePointer?, _ column: Int32, _ encoding: Int32,
                                       _ out_values: UnsafeMutablePointer<Int32>?, _ capacity: Int64) -> kcbx_status {
     guarded {
@@ -638,6 +750,10 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 }
 
 /// Copies the child ids into `out_ids` (capacity >= rows).
+/// @param table the classification table.
+/// @param out_ids the host's array of `capacity` entries.
+/// @param capacity entries `out_ids` can hold (at least the rows).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also when capacity is below the rows).
 @c public func kcbx_table_copy_child_ids(_ table: OpaquePointer?, _ out_ids: UnsafeMutablePointer<Int64>?, _ capacity: Int64) -> kcbx_status {
     guarded {
         let t = try TableHandle.get(table, "table").value
@@ -648,6 +764,11 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 }
 
 /// One cell; dates as YYYYMMDD (0 = none).
+/// @param table the classification table.
+/// @param row 0-based row.
+/// @param column the kcbx_table_column.
+/// @param out_value receives the value.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a row or column out of range.
 @c public func kcbx_table_value(_ table: OpaquePointer?, _ row: Int64, _ column: Int32, _ out_value: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
         let t = try TableHandle.get(table, "table").value
@@ -659,6 +780,10 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 }
 
 /// Number of rows with `status` (kcbx_child_status).
+/// @param table the classification table.
+/// @param status the kcbx_child_status.
+/// @param out_count receives the count.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_table_count(_ table: OpaquePointer?, _ status: Int32, _ out_count: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
         let t = try TableHandle.get(table, "table").value
@@ -670,6 +795,9 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 }
 
 /// Number of duplicate marks resolved over the whole input.
+/// @param table the classification table.
+/// @param out_count receives the count.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_table_conflict_count(_ table: OpaquePointer?, _ out_count: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
         let t = try TableHandle.get(table, "table").value
@@ -679,6 +807,13 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 
 /// The `index`-th duplicate mark: the child's row, the date (YYYYMMDD) and the input positions of
 /// the dropped and the kept mark. Out-params may be NULL.
+/// @param table the classification table.
+/// @param index 0-based index.
+/// @param out_row receives the child's row; may be NULL.
+/// @param out_date receives the date; may be NULL.
+/// @param out_replaced_mark receives the dropped mark's input position; may be NULL.
+/// @param out_kept_mark receives the kept mark's input position; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an index out of range.
 @c public func kcbx_table_conflict(_ table: OpaquePointer?, _ index: Int64, _ out_row: UnsafeMutablePointer<Int64>?,
                                    _ out_date: UnsafeMutablePointer<Int32>?, _ out_replaced_mark: UnsafeMutablePointer<Int64>?,
                                    _ out_kept_mark: UnsafeMutablePointer<Int64>?) -> kcbx_status {
@@ -696,4 +831,5 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 }
 
 /// Frees a classification table. Accepts NULL.
+/// @param table the table to free, or NULL.
 @c public func kcbx_table_free(_ table: OpaquePointer?) { TableHandle.release(table) }

@@ -36,6 +36,13 @@ extension String {
 /// a past date gives what was due then. Needs the school calendar on the ledger. Student keys are
 /// masked unless `full_ids` is 1 and the actor is county level or above (recorded; refused and
 /// recorded below county).
+/// @param ledger the ledger (needs its school calendar).
+/// @param as_of YYYYMMDD.
+/// @param states NULL for every state, else a comma-separated list, e.g. "due,overdue".
+/// @param full_ids 1 for unmasked student keys (county level or above; recorded), else 0.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
+///        level, or outside the jurisdiction).
 @c public func kcbx_due_json(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
                              _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
@@ -48,6 +55,13 @@ extension String {
 }
 
 /// The obligations of one case as of `as_of`, as kcbx_due_json (`full_ids` likewise).
+/// @param ledger the ledger.
+/// @param case_id the case (positive).
+/// @param as_of YYYYMMDD.
+/// @param full_ids as kcbx_due_json.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///        KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_due_case_json(_ ledger: OpaquePointer?, _ case_id: Int64, _ as_of: Int32, _ full_ids: Int32,
                                   _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
@@ -62,6 +76,14 @@ extension String {
 /// Writes the due list as CSV (UTF-8 BOM, CRLF; Chinese headers; formula-leading cells
 /// neutralised) to `path` under the file policy of kcbx_ledger_export_csv; `states` and `full_ids`
 /// as in kcbx_due_json. `*out_rows` (may be NULL) receives the number of data rows.
+/// @param ledger the ledger.
+/// @param as_of YYYYMMDD.
+/// @param states as kcbx_due_json.
+/// @param full_ids as kcbx_due_json.
+/// @param path the CSV file to write.
+/// @param out_rows receives the number of data rows; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad argument or a refused path; KCBX_STATUS_STORAGE
+///        when writing fails. KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_due_csv(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
                             _ path: UnsafePointer<CChar>?, _ out_rows: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     guarded {
@@ -78,6 +100,13 @@ extension String {
 
 /// Records an action on a child who has no case yet (`student` = resident ID or L number):
 /// "guardian_contact", "three_line_report", "home_visit" or "note". `note` may be NULL.
+/// @param ledger the ledger.
+/// @param student the student's key (resident ID or L number).
+/// @param action "guardian_contact", "three_line_report", "home_visit" or "note".
+/// @param date YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the jurisdiction
+///        or for a key on no roster.
 @c public func kcbx_due_record_student_action(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ action: UnsafePointer<CChar>?,
                                               _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
     guarded {
@@ -90,6 +119,12 @@ extension String {
 /// The reports and checks each level owes from `from` through `through` (YYYYMMDD) under `policy`
 /// (school daily, township weekly, county monthly, …, term-relative duties from `calendar`, which
 /// may be NULL when the profile has none), as a JSON array of {"duty","level","what","due","basis"}.
+/// @param policy the policy profile.
+/// @param calendar the school calendar; may be NULL when the profile has no term-relative duties.
+/// @param from first day, YYYYMMDD.
+/// @param through last day, YYYYMMDD.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_due_reports_json(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ from: Int32, _ through: Int32,
                                      _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
@@ -106,6 +141,12 @@ extension String {
 /// each. Idempotent for a date. `*out_summary_json` (may be NULL) receives {"as_of","escalated":
 /// [obligations],"overdue_at_top":[ids],"states":{state: count}}, student keys masked unless
 /// `full_ids` is 1 (as kcbx_due_json).
+/// @param ledger the ledger.
+/// @param as_of YYYYMMDD.
+/// @param full_ids as kcbx_due_json.
+/// @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the actor's
+///        jurisdiction; KCBX_STATUS_STORAGE.
 @c public func kcbx_escalate(_ ledger: OpaquePointer?, _ as_of: Int32, _ full_ids: Int32,
                              _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_summary_json?.pointee = nil
@@ -120,6 +161,13 @@ extension String {
 /// about `student` as of `as_of`, as a JSON object of strings (add guardian, issuer, … and pass
 /// to kcbx_notice_render). `child_id` is masked (the host that holds the full ID may override it).
 /// A key on no roster is refused like one outside the jurisdiction (KCBX_STATUS_PERMISSION_DENIED).
+/// @param ledger the ledger.
+/// @param kind "enrollment", "return_notice" or "three_line_report".
+/// @param student the student's key (resident ID or L number).
+/// @param as_of YYYYMMDD.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the jurisdiction
+///        or for a key on no roster.
 @c public func kcbx_notice_fields_json(_ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ student: UnsafePointer<CChar>?,
                                        _ as_of: Int32, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
@@ -134,6 +182,10 @@ extension String {
 /// Renders a notice ("enrollment" 义务教育入学通知书, "return_notice" 限期复学通知书,
 /// "three_line_report" 三线报告) from `fields_json` ({"guardian": "…", …}; every placeholder of
 /// the template required, unknown fields refused) as UTF-8 plain text into `*out_text`.
+/// @param kind "enrollment", "return_notice" or "three_line_report".
+/// @param fields_json a JSON object of the template's fields.
+/// @param out_text receives the text (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT naming a missing or unknown field.
 @c public func kcbx_notice_render(_ kind: UnsafePointer<CChar>?, _ fields_json: UnsafePointer<CChar>?,
                                   _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_text?.pointee = nil
@@ -145,6 +197,9 @@ extension String {
 }
 
 /// The placeholders of a notice template, as a JSON array of names into `*out_json`.
+/// @param kind "enrollment", "return_notice" or "three_line_report".
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_notice_fields_of(_ kind: UnsafePointer<CChar>?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {

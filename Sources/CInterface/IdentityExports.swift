@@ -23,6 +23,13 @@ import KCBXCore
 /// sex from the sequence digit, ISO 7064 MOD 11-2 check character (`x` accepted as `X`).
 /// `as_of` (YYYYMMDD, or 0 for none) rejects birth dates after it. Every out-param may be NULL.
 /// `out_problem` receives the wrong part (KCBX_ID_PROBLEM_NONE on success).
+/// @param text the resident ID.
+/// @param as_of YYYYMMDD, or 0 for none.
+/// @param out_region_code receives the 6-digit region code; may be NULL.
+/// @param out_birth_date receives the birth date, YYYYMMDD; may be NULL.
+/// @param out_sex receives the kcbx_sex; may be NULL.
+/// @param out_problem receives the kcbx_id_problem; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an invalid ID (the wrong part in out_problem).
 @c public func kcbx_resident_id_parse(_ text: UnsafePointer<CChar>?, _ as_of: Int32,
                                       _ out_region_code: UnsafeMutablePointer<Int32>?,
                                       _ out_birth_date: UnsafeMutablePointer<Int32>?,
@@ -45,6 +52,9 @@ import KCBXCore
 }
 
 /// Computes the check character for the first 17 digits of a resident ID into `*out_check`.
+/// @param first17 the first 17 digits.
+/// @param out_check receives the check character ('0'-'9' or 'X').
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_resident_id_check_character(_ first17: UnsafePointer<CChar>?, _ out_check: UnsafeMutablePointer<CChar>?) -> kcbx_status {
     guarded {
         let s = try Marshal.string(first17, "first17")
@@ -59,6 +69,11 @@ import KCBXCore
 /// Parses a student registry number (学籍号): `G` + resident ID (validated, birth date not after
 /// `as_of` unless 0) or `L` + 1–30 letters/digits. `*out_body` receives the ID or temporary
 /// number (free with kcbx_string_free); out-params may be NULL.
+/// @param text the registry number.
+/// @param as_of YYYYMMDD, or 0 for none.
+/// @param out_kind receives the kcbx_registry_kind; may be NULL.
+/// @param out_body receives the ID or temporary number (free with kcbx_string_free); may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_registry_number_parse(_ text: UnsafePointer<CChar>?, _ as_of: Int32,
                                           _ out_kind: UnsafeMutablePointer<Int32>?,
                                           _ out_body: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
@@ -79,6 +94,14 @@ import KCBXCore
 /// years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it should be in
 /// compulsory education (`SchoolAge.standing`: from 1 September of the entry year until 16, seed
 /// 000; a child who turns 6 after 31 August is not yet), and the grade and stage expected on time. Out-params may be NULL.
+/// @param birth_date YYYYMMDD.
+/// @param on_date YYYYMMDD.
+/// @param out_age receives the age in completed years; may be NULL.
+/// @param out_entry_year receives the year of entry to grade 1; may be NULL.
+/// @param out_compulsory receives 1 when of compulsory school age, else 0; may be NULL.
+/// @param out_grade receives the grade expected on time; may be NULL.
+/// @param out_stage receives the kcbx_stage; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_school_age(_ birth_date: Int32, _ on_date: Int32,
                                _ out_age: UnsafeMutablePointer<Int32>?,
                                _ out_entry_year: UnsafeMutablePointer<Int32>?,

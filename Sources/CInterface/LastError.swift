@@ -74,6 +74,7 @@ enum LastError {
 
 /// The message of the last failed kcbx_* call on this thread, or "" when it succeeded.
 /// The text stays valid until the next kcbx_* call on the same thread; do not free it.
+/// @return the message (never NULL).
 @c public func kcbx_last_error_message() -> UnsafePointer<CChar> {
     LastError.message ?? Empty.string
 }
@@ -81,6 +82,7 @@ enum LastError {
 /// The field (input, parameter or thing) the last failed kcbx_* call on this thread was about,
 /// e.g. "as_of", "options.version", "case", "actor"; "" when it succeeded or the error names
 /// none (storage, integrity). Valid and owned as kcbx_last_error_message(); set and cleared with it.
+/// @return the field (never NULL).
 @c public func kcbx_last_error_field() -> UnsafePointer<CChar> {
     LastError.text(.field) ?? Empty.string
 }
@@ -88,6 +90,7 @@ enum LastError {
 /// The rule the last failed kcbx_* call on this thread broke: what the field must satisfy, or the
 /// seed clause a domain rule cites (KCBX_STATUS_RULE_VIOLATION); "" when it succeeded or the error
 /// names none. Valid and owned as kcbx_last_error_message(); set and cleared with it.
+/// @return the rule (never NULL).
 @c public func kcbx_last_error_rule() -> UnsafePointer<CChar> {
     LastError.text(.rule) ?? Empty.string
 }

@@ -1,3 +1,4 @@
+import KCBXCTypes
 import KCBXCore
 
 typealias LedgerHandle = Handle<Ledger>
@@ -18,11 +19,14 @@ typealias LedgerHandle = Handle<Ledger>
 }
 
 enum LedgerMarshal {
-    /// The actor of kcbx_ledger_open and kcbx_ledger_change_profile (`role` may be NULL).
-    static func actor(_ level: UnsafePointer<CChar>?, _ unit: UnsafePointer<CChar>?, _ person: UnsafePointer<CChar>?,
-                      _ role: UnsafePointer<CChar>?) throws -> LedgerActor {
-        try LedgerActor(level: try Marshal.string(level, "actor_level"), unitCode: try Marshal.string(unit, "actor_unit"),
-                        person: try Marshal.string(person, "actor_person"), role: try text(role, "actor_role"))
+    /// The actor of kcbx_ledger_open and kcbx_ledger_change_profile: a kcbx_actor of a known
+    /// version (`role` may be NULL); errors name `actor.<field>`.
+    static func actor(_ p: UnsafePointer<kcbx_actor>?) throws -> LedgerActor {
+        guard let a = try Options.read(p, "actor", current: KCBX_ACTOR_VERSION, initName: "KCBX_ACTOR_INIT") else {
+            throw KCBXError.invalidInput(field: "actor", rule: "must not be NULL (a kcbx_actor initialised with KCBX_ACTOR_INIT)")
+        }
+        return try LedgerActor(level: try Marshal.string(a.level, "actor.level"), unitCode: try Marshal.string(a.unit_code, "actor.unit_code"),
+                               person: try Marshal.string(a.person, "actor.person"), role: try text(a.role, "actor.role"))
     }
 
     /// `full_ids`: 0 (masked) or 1 (full resident IDs, `Ledger.disclosure` decides).
@@ -53,22 +57,17 @@ enum LedgerMarshal {
         return v
     }
 
-    static func problemsJSON(_ problems: [LedgerRowProblem]) -> String {
-        JSONValue.object(["problems": .array(problems.map {
-            .object(["row": .number(Double($0.row)), "field": .string($0.field), "rule": .string($0.rule)])
-        })]).serialized(pretty: false)
-    }
-
-    /// Runs an import: on success `*out_report_json` gets `result`, on bad rows `{"problems": [...]}`.
-    static func runImport(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
-                          _ body: (inout [LedgerRowProblem]) throws -> JSONValue) -> kcbx_status {
+    /// Runs an import: `*out` (may be NULL) gets the result, also for a batch refused for bad rows
+    /// (then holding the problems); NULL for any other failure.
+    static func runImport(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ kind: ImportOutcome.Kind,
+                          _ body: (inout [LedgerRowProblem]) throws -> ImportOutcome) -> kcbx_status {
         out?.pointee = nil
         var problems: [LedgerRowProblem] = []
         let status = guarded {
-            let report = try body(&problems)
-            if let out { try Marshal.give(report.serialized(pretty: false), to: out) }
+            let outcome = try body(&problems)
+            out?.pointee = ImportResultHandle.make(outcome)
         }
-        if status != .ok, !problems.isEmpty, let out { try? Marshal.give(problemsJSON(problems), to: out) }  // stays NULL if out of memory; the status says why
+        if status != .ok, !problems.isEmpty, let out { out.pointee = ImportResultHandle.make(ImportOutcome(kind: kind, problems: problems)) }
         return status
     }
 
@@ -77,67 +76,89 @@ enum LedgerMarshal {
     }
 }
 
-/// Opens (creating when missing) the ledger file at `path` under `policy`, acting as the unit
-/// `actor_level` ("school", "township", "county", "city", "province", "class_teacher", "village",
-/// "department") with code `actor_unit` (school id; 9-digit township; 6-digit GB/T 2260 code) and
-/// person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_free.
-@c public func kcbx_ledger_open(_ path: UnsafePointer<CChar>?, _ policy: OpaquePointer?,
-                                _ actor_level: UnsafePointer<CChar>?, _ actor_unit: UnsafePointer<CChar>?,
-                                _ actor_person: UnsafePointer<CChar>?, _ actor_role: UnsafePointer<CChar>?,
+/// Opens (creating when missing) the ledger file at `path` under `policy`, acting as `actor`.
+/// Free with kcbx_ledger_free.
+/// @param path the ledger file (an SQLite database; created when missing).
+/// @param policy the profile in force; must match the profile the ledger records (else
+///        KCBX_STATUS_RULE_VIOLATION: record a change with kcbx_ledger_change_profile).
+/// @param actor who acts (kcbx_actor, KCBX_ACTOR_INIT); every event records it.
+/// @param out_ledger receives the handle.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT (a field of the actor is named `actor.<field>`);
+///         KCBX_STATUS_RULE_VIOLATION; KCBX_STATUS_STORAGE when the file cannot be opened.
+@c public func kcbx_ledger_open(_ path: UnsafePointer<CChar>?, _ policy: OpaquePointer?, _ actor: UnsafePointer<kcbx_actor>?,
                                 _ out_ledger: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_ledger?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_ledger, "out_ledger")
         let p = try Marshal.string(path, "path")
         let profile = try PolicyHandle.get(policy, "policy").value
-        let actor = try LedgerMarshal.actor(actor_level, actor_unit, actor_person, actor_role)
-        out.pointee = LedgerHandle.make(try Ledger(path: p, policy: profile, actor: actor))
+        let a = try LedgerMarshal.actor(actor)
+        out.pointee = LedgerHandle.make(try Ledger(path: p, policy: profile, actor: a))
     }
 }
 
+/// Initialises `*actor` with the defaults of `version` (KCBX_ACTOR_VERSION): every field NULL.
+/// @param actor the struct to fill; must not be NULL.
+/// @param version KCBX_ACTOR_VERSION; another is KCBX_STATUS_INVALID_INPUT.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT.
+@c public func kcbx_actor_init(_ actor: UnsafeMutablePointer<kcbx_actor>?, _ version: UInt32) -> kcbx_status {
+    guarded { try Options.initialise(actor, version, current: KCBX_ACTOR_VERSION, initName: "KCBX_ACTOR_INIT", zero: kcbx_actor(),
+                                     field: "actor") }
+}
+
 /// Closes the ledger and frees its handle. Accepts NULL.
+/// @param ledger the ledger to close, or NULL.
 @c public func kcbx_ledger_free(_ ledger: OpaquePointer?) { LedgerHandle.release(ledger) }
 
 /// Imports roster rows from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or
-/// nothing. `*out_report_json` (may be NULL; free with kcbx_string_free) receives
-/// {"rows","added","updated","unchanged"}, or {"problems":[{"row","field","rule"}]} for bad rows.
+/// nothing; rows numbered as a spreadsheet shows them (header = row 1).
+/// @param ledger the ledger (the actor must cover every row's school or unit).
+/// @param path the CSV file.
+/// @param out_import_result receives the result (counts, problems, conflicts; free with
+///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_import_students_csv(_ ledger: OpaquePointer?, _ path: UnsafePointer<CChar>?,
-                                               _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
-    LedgerMarshal.runImport(out_report_json) { problems in
+                                               _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    LedgerMarshal.runImport(out_import_result, .roster) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         return importReport(try l.importStudentsCSV(path: try Marshal.string(path, "path"), problems: &problems))
     }
 }
 
 /// Imports roster rows from a JSON array of objects keyed by the CSV column names; as
-/// kcbx_ledger_import_students_csv.
+/// kcbx_ledger_import_students_csv, rows numbered from 1.
+/// @param ledger the ledger.
+/// @param json the array of roster objects.
+/// @param out_import_result receives the result (counts, problems, conflicts; free with
+///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_import_students_json(_ ledger: OpaquePointer?, _ json: UnsafePointer<CChar>?,
-                                                _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
-    LedgerMarshal.runImport(out_report_json) { problems in
+                                                _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    LedgerMarshal.runImport(out_import_result, .roster) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         return importReport(try l.importStudentsJSON(try Marshal.string(json, "json"), problems: &problems))
     }
 }
 
-func importReport(_ r: LedgerImportResult) -> JSONValue {
-    .object(["rows": .number(Double(r.rows)), "added": .number(Double(r.added)), "updated": .number(Double(r.updated)),
-             "unchanged": .number(Double(r.unchanged))])
-}
-
-func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
-    .object(["rows": .number(Double(r.rows)), "changed": .number(Double(r.changed)), "unchanged": .number(Double(r.unchanged)),
-             "conflicts": .array(r.conflicts.map { .object(["row": .number(Double($0.row)), "field": .string($0.field), "rule": .string($0.rule)]) })])
-}
-
-/// Imports `count` attendance marks from parallel arrays: student keys, dates (YYYYMMDD) and mark
-/// kinds (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early), all or nothing. Needs
-/// the school calendar. `*out_report_json` receives {"rows","changed","unchanged","conflicts"} or
-/// {"problems":[...]} (rows numbered from 1).
+/// Imports `count` attendance marks from parallel arrays, all or nothing (rows numbered from 1).
+/// Needs the school calendar.
+/// @param ledger the ledger.
+/// @param count number of marks, 0-50,000,000.
+/// @param students the student keys (resident ID or L number); may be NULL when count is 0.
+/// @param dates the mark dates, YYYYMMDD; may be NULL when count is 0.
+/// @param kinds kcbx_mark_kind of each mark (0 present, 1 approved leave, 2 unexcused, 3 late,
+///        4 left early); may be NULL when count is 0.
+/// @param out_import_result receives the result (counts, problems, conflicts; free with
+///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_import_marks(_ ledger: OpaquePointer?, _ count: Int64,
                                         _ students: UnsafePointer<UnsafePointer<CChar>?>?, _ dates: UnsafePointer<Int32>?,
                                         _ kinds: UnsafePointer<Int8>?,
-                                        _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
-    LedgerMarshal.runImport(out_report_json) { problems in
+                                        _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    LedgerMarshal.runImport(out_import_result, .marks) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         guard count >= 0, count <= 50_000_000 else { throw KCBXError.invalidInput(field: "count", rule: "must be 0-50000000, got \(count)") }
         let n = Int(count)
@@ -154,9 +175,15 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 
 /// Imports attendance marks from a CSV file (columns student,date,kind[,leave_from,leave_to,slip]);
 /// as kcbx_ledger_import_marks, rows numbered as a spreadsheet shows them (header = row 1).
+/// @param ledger the ledger.
+/// @param path the CSV file.
+/// @param out_import_result receives the result (counts, problems, conflicts; free with
+///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_import_marks_csv(_ ledger: OpaquePointer?, _ path: UnsafePointer<CChar>?,
-                                            _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
-    LedgerMarshal.runImport(out_report_json) { problems in
+                                            _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+    LedgerMarshal.runImport(out_import_result, .marks) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         return marksReport(try l.importMarksCSV(path: try Marshal.string(path, "path"), problems: &problems))
     }
@@ -164,6 +191,10 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 
 /// Sets the school calendar (calendar file format JSON, docs/calendar-format.md); county level or
 /// above. `*out_changed` (may be NULL) is 0 when the same calendar was already set.
+/// @param ledger the ledger.
+/// @param json the calendar JSON.
+/// @param out_changed receives 1 when the calendar changed, 0 when it was already set; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level.
 @c public func kcbx_ledger_set_calendar_json(_ ledger: OpaquePointer?, _ json: UnsafePointer<CChar>?,
                                              _ out_changed: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
@@ -174,6 +205,10 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 }
 
 /// Sets the school calendar from a calendar handle (kcbx_calendar_*); as kcbx_ledger_set_calendar_json.
+/// @param ledger the ledger.
+/// @param calendar the school calendar.
+/// @param out_changed receives 1 when the calendar changed, 0 when it was already set; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level.
 @c public func kcbx_ledger_set_calendar(_ ledger: OpaquePointer?, _ calendar: OpaquePointer?,
                                         _ out_changed: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
@@ -348,6 +383,11 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 /// jurisdiction, as a JSON array into `*out_json` (free with kcbx_string_free). Student keys are
 /// masked unless the filter has "full_ids": true and the actor is county level or above
 /// (recorded; refused and recorded below county).
+/// @param ledger the ledger.
+/// @param filter_json NULL for all, else the filter object of docs/ledger.md.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
+///        level, or outside the jurisdiction).
 @c public func kcbx_ledger_cases_json(_ ledger: OpaquePointer?, _ filter_json: UnsafePointer<CChar>?,
                                       _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
@@ -361,6 +401,12 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 /// A case's full history (every event, oldest first, with actor, time, reason and payload) as a
 /// JSON array into `*out_json` (free with kcbx_string_free); resident IDs masked unless `full_ids`
 /// is 1 and the actor is county level or above (recorded; refused and recorded below county).
+/// @param ledger the ledger.
+/// @param case_id the case (positive).
+/// @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///        KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_history_json(_ ledger: OpaquePointer?, _ case_id: Int64, _ full_ids: Int32,
                                              _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
@@ -380,6 +426,15 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 /// only a regular file or a new name is written — a symlink, FIFO, device or directory at `path`
 /// is refused and left alone; a read-only file is refused; the file keeps its mode (new: 0644
 /// less umask); content goes to a temporary file in the same directory and is renamed over `path`.
+/// @param ledger the ledger.
+/// @param format "guyuan-attachment-2" or "baiyin-attachment-4".
+/// @param filter_json NULL for all, else the filter object of docs/ledger.md.
+/// @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
+/// @param as_of YYYYMMDD, 0 for today.
+/// @param path the CSV file to write.
+/// @param out_rows receives the number of data rows; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad argument or a refused path; KCBX_STATUS_STORAGE
+///        when writing fails. KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_export_csv(_ ledger: OpaquePointer?, _ format: UnsafePointer<CChar>?, _ filter_json: UnsafePointer<CChar>?,
                                       _ full_ids: Int32, _ as_of: Int32, _ path: UnsafePointer<CChar>?,
                                       _ out_rows: UnsafeMutablePointer<Int64>?) -> kcbx_status {
@@ -422,6 +477,10 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 
 /// As kcbx_ledger_sweep, with the summary as JSON: `*out_summary_json` (may be NULL) receives the
 /// counts and the cases touched (skipped students' keys masked).
+/// @param ledger the ledger.
+/// @param as_of YYYYMMDD, not after today.
+/// @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad date; KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_sweep_json(_ ledger: OpaquePointer?, _ as_of: Int32,
                                  _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_summary_json?.pointee = nil
@@ -437,6 +496,12 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 /// to the events' replay; with `anchor_seq` > 0 also that event's hash equals `anchor_hash` (kept
 /// by the host from kcbx_ledger_head). KCBX_STATUS_INTEGRITY names the first event found edited,
 /// deleted or reordered. Out-params may be NULL; `*out_first_bad_seq` is 0 when intact.
+/// @param ledger the ledger.
+/// @param anchor_seq 0 for none, else the seq of a kept head.
+/// @param anchor_hash the kept head's hash; ignored when anchor_seq is 0.
+/// @param out_events receives the number of events; may be NULL.
+/// @param out_first_bad_seq receives the first bad seq, 0 when intact; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INTEGRITY; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_verify(_ ledger: OpaquePointer?, _ anchor_seq: Int64, _ anchor_hash: UnsafePointer<CChar>?,
                                   _ out_events: UnsafeMutablePointer<Int64>?, _ out_first_bad_seq: UnsafeMutablePointer<Int64>?) -> kcbx_status {
     out_first_bad_seq?.pointee = 0
@@ -455,6 +520,10 @@ func marksReport(_ r: LedgerMarkImportResult) -> JSONValue {
 
 /// The newest event's seq and hash (64 hex digits, free with kcbx_string_free): an anchor for
 /// kcbx_ledger_verify. Out-params may be NULL.
+/// @param ledger the ledger.
+/// @param out_seq receives the seq; may be NULL.
+/// @param out_hash receives the hash (free with kcbx_string_free); may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_ledger_head(_ ledger: OpaquePointer?, _ out_seq: UnsafeMutablePointer<Int64>?,
                                 _ out_hash: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_hash?.pointee = nil

@@ -6,6 +6,11 @@ import KCBXCore
 /// One case by id (student key masked) as a JSON object into `*out_json` (free with
 /// kcbx_string_free), the same fields as an element of kcbx_ledger_cases_json. A case outside the
 /// actor's jurisdiction is refused (recorded) like any read.
+/// @param ledger the ledger.
+/// @param case_id the case (positive).
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///        KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_case_json(_ ledger: OpaquePointer?, _ case_id: Int64,
                                      _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
@@ -20,6 +25,12 @@ import KCBXCore
 /// kcbx_ledger_case_close applies (returned, calendar set, attended closure_attended_days of the
 /// closure_window_days school days since the return, not away again), without closing it: a JSON
 /// object {allowed, reasons, attended, school_days, required, window, status} into `*out_json`.
+/// @param ledger the ledger.
+/// @param case_id the case (positive).
+/// @param as_of YYYYMMDD.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
+///        KCBX_STATUS_PERMISSION_DENIED.
 @c public func kcbx_ledger_closure_check_json(_ ledger: OpaquePointer?, _ case_id: Int64, _ as_of: Int32,
                                               _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
@@ -39,6 +50,12 @@ import KCBXCore
 /// Every event about student `student` (roster changes and cases), oldest first, as a JSON array
 /// like kcbx_ledger_case_history_json; IDs masked unless `full_ids` is 1 and granted (recorded).
 /// A key outside the jurisdiction or on no roster is refused alike (recorded).
+/// @param ledger the ledger.
+/// @param student the student's key (resident ID or L number).
+/// @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the jurisdiction
+///        or for a key on no roster.
 @c public func kcbx_ledger_student_history_json(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ full_ids: Int32,
                                                 _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
@@ -53,6 +70,13 @@ import KCBXCore
 /// The audit trail: events with seq greater than `after_seq` (0 = from the start), oldest first, at
 /// most `limit` (1 … 100000), as a JSON array like kcbx_ledger_case_history_json. County level or
 /// above, or a department; IDs masked unless `full_ids` is 1 and granted (recorded).
+/// @param ledger the ledger.
+/// @param after_seq 0 for the start, else the last seq already read.
+/// @param limit at most this many events, 1-100000.
+/// @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level
+///        (departments excepted).
 @c public func kcbx_ledger_events_json(_ ledger: OpaquePointer?, _ after_seq: Int64, _ limit: Int64, _ full_ids: Int32,
                                        _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil

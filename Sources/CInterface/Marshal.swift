@@ -64,6 +64,7 @@ final class Handle<Value> {
 }
 
 /// Frees a string returned by any kcbx_* function. Accepts NULL.
+/// @param s the string to free, or NULL.
 @c public func kcbx_string_free(_ s: UnsafeMutablePointer<CChar>?) {
     free(s)
 }

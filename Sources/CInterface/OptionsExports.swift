@@ -21,8 +21,9 @@ enum Options {
     }
 
     /// Fills `*p` with the defaults (zeros) of `version`.
-    static func initialise<T>(_ p: UnsafeMutablePointer<T>?, _ version: UInt32, current: Int32, initName: String, zero: T) throws {
-        let out = try Marshal.out(p, "options")
+    static func initialise<T>(_ p: UnsafeMutablePointer<T>?, _ version: UInt32, current: Int32, initName: String, zero: T,
+                              field: String = "options") throws {
+        let out = try Marshal.out(p, field)
         try check(version, "version", current: current, initName: initName)
         out.pointee = zero
         UnsafeMutableRawPointer(out).storeBytes(of: version, as: UInt32.self)

@@ -29,6 +29,8 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 
 /// The built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free); kcbx_policy_names
 /// gives them as a table.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_policy_names_json(_ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     guarded {
         try Marshal.give(JSONValue.array(PolicyProfile.builtinNames.map { .string($0) }).serialized(pretty: false), to: try Marshal.out(out_json, "out_json"))
@@ -36,6 +38,9 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 }
 
 /// Opens a built-in profile by id (e.g. "guyuan-2021"). Free with kcbx_policy_free.
+/// @param name the profile id.
+/// @param out_policy receives the handle (free with kcbx_policy_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for an unknown id; KCBX_STATUS_INVALID_INPUT.
 @c public func kcbx_policy_builtin(_ name: UnsafePointer<CChar>?, _ out_policy: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_policy?.pointee = nil
     return guarded {
@@ -45,6 +50,10 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 }
 
 /// Loads and validates a profile file (JSON, docs/policy-format.md). Free with kcbx_policy_free.
+/// @param path the profile file.
+/// @param out_policy receives the handle (free with kcbx_policy_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for a missing file; KCBX_STATUS_INVALID_INPUT naming the
+///        field and rule.
 @c public func kcbx_policy_from_file(_ path: UnsafePointer<CChar>?, _ out_policy: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_policy?.pointee = nil
     return guarded {
@@ -54,6 +63,9 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 }
 
 /// Parses and validates profile JSON text. Free with kcbx_policy_free.
+/// @param json the profile JSON.
+/// @param out_policy receives the handle (free with kcbx_policy_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT naming the field and rule.
 @c public func kcbx_policy_from_json(_ json: UnsafePointer<CChar>?, _ out_policy: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_policy?.pointee = nil
     return guarded {
@@ -63,6 +75,9 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 }
 
 /// The whole profile as JSON (the file format, every value with provenance). Free with kcbx_string_free.
+/// @param policy the policy profile.
+/// @param out_json receives the JSON (free with kcbx_string_free).
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_policy_to_json(_ policy: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
@@ -73,6 +88,11 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 
 /// A duration parameter (e.g. "suspected_after"): amount and unit; unit KCBX_DURATION_UNIT_OFF
 /// with amount 0 when the rule is off under this profile. Out-params may be NULL.
+/// @param policy the policy profile.
+/// @param key the parameter's key, e.g. "suspected_after".
+/// @param out_amount receives the amount; may be NULL.
+/// @param out_unit receives the kcbx_duration_unit; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key of another type).
 @c public func kcbx_policy_duration(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
                                     _ out_amount: UnsafeMutablePointer<Int32>?, _ out_unit: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
@@ -85,6 +105,11 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 }
 
 /// A number or flag parameter (flags read as 0/1). `*out_is_set` is 0 when the rule is off. Out-params may be NULL.
+/// @param policy the policy profile.
+/// @param key the parameter's key, e.g. "suspected_after".
+/// @param out_value receives the value; may be NULL.
+/// @param out_is_set receives 1, or 0 when the rule is off; may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key of another type).
 @c public func kcbx_policy_number(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
                                   _ out_value: UnsafeMutablePointer<Double>?, _ out_is_set: UnsafeMutablePointer<Int32>?) -> kcbx_status {
     guarded {
@@ -100,6 +125,11 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 
 /// Where a parameter's value came from (kcbx_provenance) and its citation
 /// (seed file and clause, or the DOMAIN.md default). Free `*out_citation` with kcbx_string_free. Out-params may be NULL.
+/// @param policy the policy profile.
+/// @param key the parameter's key, e.g. "suspected_after".
+/// @param out_kind receives the kcbx_provenance; may be NULL.
+/// @param out_citation receives the citation (free with kcbx_string_free); may be NULL.
+/// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key of another type).
 @c public func kcbx_policy_provenance(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
                                       _ out_kind: UnsafeMutablePointer<Int32>?,
                                       _ out_citation: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
@@ -113,4 +143,5 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 }
 
 /// Frees a profile handle. Accepts NULL.
+/// @param policy the profile to free, or NULL.
 @c public func kcbx_policy_free(_ policy: OpaquePointer?) { PolicyHandle.release(policy) }

@@ -50,6 +50,13 @@ import KCBXCore
 /// findings table of kcbx_reconcile_csv (possibly edited); `as_of` (YYYYMMDD) dates the cases;
 /// `note` may be NULL. `*out_summary_json` (may be NULL): `{"opened": [ids], "already_open": {id: case},
 /// "refused": [ids], "skipped": {id: why}, "as_of"}`.
+/// @param ledger the ledger.
+/// @param findings_report the findings table of kcbx_reconcile_csv.
+/// @param as_of YYYYMMDD: dates the cases.
+/// @param note free text for the event; may be NULL.
+/// @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the actor's
+///        jurisdiction; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_intake_findings(_ ledger: OpaquePointer?, _ findings_report: OpaquePointer?, _ as_of: Int32,
                                            _ note: UnsafePointer<CChar>?,
                                            _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
@@ -64,6 +71,13 @@ import KCBXCore
 
 /// As kcbx_ledger_intake_findings, with the findings as JSON: an array of
 /// `{"kind": "out_of_school", "resident_id": "…", "name": "…", "detail": "…"}` (name, detail optional).
+/// @param ledger the ledger.
+/// @param findings_json the findings as a JSON array.
+/// @param as_of YYYYMMDD: dates the cases.
+/// @param note free text for the event; may be NULL.
+/// @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the actor's
+///        jurisdiction; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_intake_findings_json(_ ledger: OpaquePointer?, _ findings_json: UnsafePointer<CChar>?, _ as_of: Int32,
                                                 _ note: UnsafePointer<CChar>?,
                                                 _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {

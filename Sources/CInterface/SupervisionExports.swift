@@ -9,6 +9,15 @@ import KCBXCore
 /// "accountability" (五长责任追究清单, 001 二（六）: each level with an overdue obligation on a
 /// dropout's case, with the obligation, deadline, basis and heads). Any other kind of
 /// kcbx_ledger_report is computed as of `date_to`. `unit` and `full_ids` as kcbx_ledger_report.
+/// @param ledger the ledger.
+/// @param kind the report (see above).
+/// @param date_from first day, YYYYMMDD.
+/// @param date_to last day, YYYYMMDD.
+/// @param unit as kcbx_ledger_report.
+/// @param full_ids as kcbx_ledger_report.
+/// @param out_report receives the table (free with kcbx_report_free).
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
+///        level, or outside the jurisdiction).
 @c public func kcbx_ledger_report_period(_ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ date_from: Int32, _ date_to: Int32,
                                          _ unit: UnsafePointer<CChar>?, _ full_ids: Int32,
                                          _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
@@ -28,6 +37,13 @@ import KCBXCore
 /// "county_monthly_summary") due on `due` (YYYYMMDD, an occurrence of the duty) was filed on
 /// `filed_on`: one `duty.filed` event, which the bulletin's duty table reads. The actor's level
 /// must be the duty's or above (a department's duty: county or above). `note` may be NULL.
+/// @param ledger the ledger.
+/// @param duty the duty's id in the profile.
+/// @param due the occurrence's due date, YYYYMMDD.
+/// @param filed_on YYYYMMDD.
+/// @param note free text for the event; may be NULL.
+/// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for an unknown duty or date;
+///        KCBX_STATUS_PERMISSION_DENIED below the duty's level.
 @c public func kcbx_ledger_record_duty_filed(_ ledger: OpaquePointer?, _ duty: UnsafePointer<CChar>?, _ due: Int32, _ filed_on: Int32,
                                              _ note: UnsafePointer<CChar>?) -> kcbx_status {
     guarded {

@@ -12,7 +12,9 @@ enum VersionText {
 }
 
 /// The library version, e.g. "0.2.0". Static storage: do not free.
+/// @return the version string.
 @c public func kcbx_version() -> UnsafePointer<CChar> { VersionText.cString }
 
 /// The ABI version of the loaded library; compare with KCBX_ABI_VERSION from the header.
+/// @return the ABI version.
 @c public func kcbx_abi_version() -> Int32 { kcbxABIVersion }

@@ -11,7 +11,8 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Attendance CSV (student,date,kind).") var attendance: String
     @Option(help: "School calendar JSON.") var calendar: String
     @Option(help: "Policy profile id or file.") var policy = "guyuan-2021"
-    @Option(name: .customLong("as-of"), help: "Date YYYY-MM-DD.") var asOf: String
+    @OptionGroup(title: "Date") var day: RequiredAsOfOptions
+    var asOf: String { day.asOf }
     @Option(help: "Unit name printed on the table.") var unit = "西吉县"
     @OptionGroup(title: "Output") var output: OutputOptions
     var format: OutputFormat { output.format }

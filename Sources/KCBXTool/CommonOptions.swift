@@ -14,6 +14,12 @@ struct AsOfOptions: ParsableArguments {
     var asOf: String?
 }
 
+/// `--as-of` where a date is required (classify, reconcile: no default, the result depends on it).
+struct RequiredAsOfOptions: ParsableArguments {
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date YYYY-MM-DD (required).", valueName: "date"))
+    var asOf: String
+}
+
 /// The documented exit codes (`kcbx --help`), in one table: every error leaves through `fail`.
 enum ExitStatus: Int32 {
     case success = 0, invalidInput = 1, notFound = 2, permissionDenied = 3, ruleViolation = 4, integrity = 5, storage = 6

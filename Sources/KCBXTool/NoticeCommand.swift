@@ -25,7 +25,8 @@ struct NoticeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("enrollment, return_notice or three_line_report.", valueName: "kind")) var kind: String
     @Option(help: ArgumentHelp("The child's key (resident ID or L registry number; kcbx due --format json, kcbx cases --format json).", valueName: "key"))
     var student: String
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date of the notice YYYY-MM-DD (default: today, UTC).", valueName: "date")) var asOf: String?
+    @OptionGroup(title: "Date") var day: AsOfOptions
+    var asOf: String? { day.asOf }
     @Option(help: ArgumentHelp("Guardian's name (default: a blank line to fill in by hand).", valueName: "name")) var guardian: String?
     @Option(help: ArgumentHelp("Issuing office, e.g. 西吉县新营乡人民政府 (default: a blank line to fill in by hand).", valueName: "office")) var issuer: String?
     @Option(name: .customLong("field"), parsing: .singleValue,

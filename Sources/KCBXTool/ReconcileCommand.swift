@@ -17,7 +17,8 @@ struct ReconcileCommand: ParsableCommand {
     @Option(help: "CSV of resident_id on the disabled-children list (optional).") var disabled: String?
     @Option(name: .customLong("left-behind"), help: "CSV of resident_id on the left-behind roster (optional).") var leftBehind: String?
     @Option(help: "Region code (or prefix) of the unit reconciled.") var region = "640422"
-    @Option(name: .customLong("as-of"), help: "Date YYYY-MM-DD.") var asOf: String
+    @OptionGroup(title: "Date") var day: RequiredAsOfOptions
+    var asOf: String { day.asOf }
     @OptionGroup(title: "Output") var output: OutputOptions
     var format: OutputFormat { output.format }
     @Flag(help: "Print only the summary (four counts and counts per finding kind).") var summary = false

@@ -15,11 +15,13 @@ struct AuditCommand: ParsableCommand {
         records nothing). Needs a township, county, city or province actor. docs/supervision-audit.md.
         """)
     @OptionGroup var ledger: LedgerOptions
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date YYYY-MM-DD (default: today, UTC).", valueName: "date")) var asOf: String?
+    @OptionGroup(title: "Date") var day: AsOfOptions
+    var asOf: String? { day.asOf }
     @Flag(name: .customLong("dry-run"), help: "List the findings without recording them.") var dryRun = false
     @Option(name: .customLong("pattern-minimum"), help: "Cases one person returned and closed on one day before the pattern is flagged.") var patternMinimum = 5
     @Option(help: ArgumentHelp("Also write the table as CSV to this file.", valueName: "file")) var out: String?
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() throws {
         do {
@@ -47,7 +49,8 @@ struct SpotCheckCommand: ParsableCommand {
         """)
     @OptionGroup var ledger: LedgerOptions
     @Option(help: "Period the draw is for, e.g. 2025-10 or 2025Q4.") var period: String?
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Cases opened by this date (default: today, UTC).", valueName: "date")) var asOf: String?
+    @OptionGroup(title: "Date") var day: AsOfOptions
+    var asOf: String? { day.asOf }
     @Option(name: .customLong("per-stratum"), help: "Cases drawn per school and status.") var perStratum = 2
     @Option(help: "Seed (default: derived from the chain head and the clock; recorded either way).") var seed: UInt64?
     @Option(name: .customLong("redraw-reason"), help: "Why the period is drawn again (recorded; the audit lists it).") var redrawReason = ""
@@ -56,7 +59,8 @@ struct SpotCheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Date of the home verification YYYY-MM-DD (default: today, UTC).", valueName: "date")) var date: String?
     @Option(help: "Note on the home verification.") var note = ""
     @Flag(help: "Print the summary of --period (share confirmed).") var summary = false
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() throws {
         do {
@@ -88,9 +92,11 @@ struct ZhongkaoCheckCommand: ParsableCommand {
         """)
     @OptionGroup var ledger: LedgerOptions
     @Option(help: ArgumentHelp("The registration list (CSV).", valueName: "file")) var registrations: String
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Date YYYY-MM-DD (default: today, UTC).", valueName: "date")) var asOf: String?
+    @OptionGroup(title: "Date") var day: AsOfOptions
+    var asOf: String? { day.asOf }
     @Option(help: ArgumentHelp("Also write the table as CSV to this file.", valueName: "file")) var out: String?
-    @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup(title: "Output") var output: OutputOptions
+    var format: OutputFormat { output.format }
 
     func run() throws {
         do {

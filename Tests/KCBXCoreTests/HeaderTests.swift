@@ -74,3 +74,66 @@ func headerConstantsArePinned() throws {
     #expect(p.terminationStatus != 0)
     #expect(text.contains("KCBX_CASE_STATUS_SUSPECTED changed from 2 to 1"), "\(text)")
 }
+
+@Test("Every export of include/kcbx.h documents each parameter in order (@param) and its result (@return) (issue 12)")
+func headerDocumentsEveryParameter() throws {
+    let header = try String(contentsOf: packageRoot.appendingPathComponent("include/kcbx.h"), encoding: .utf8)
+    let lines = header.components(separatedBy: "\n")
+    var checked = 0
+    for (i, line) in lines.enumerated() where line.hasPrefix("extern ") && line.contains("(") {
+        guard let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")") else { continue }
+        let name = String(line[..<open].reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+        let inside = String(line[line.index(after: open)..<close])
+        let params = inside == "void" ? [] : inside.split(separator: ",").map {
+            String($0.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+        }
+        // The comment block right above the declaration.
+        var doc: [String] = []
+        var j = i - 1
+        while j >= 0, lines[j].hasPrefix(" *") || lines[j].hasPrefix("/**") {
+            doc.insert(lines[j], at: 0)
+            if lines[j].hasPrefix("/**") { break }
+            j -= 1
+        }
+        let text = doc.joined(separator: "\n")
+        let documented = text.components(separatedBy: "@param ").dropFirst().map {
+            String($0.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+        }
+        #expect(!doc.isEmpty, "\(name) has no doc comment")
+        #expect(documented == params, "\(name): @param \(documented) for the parameters \(params)")
+        if !line.hasPrefix("extern void ") { #expect(text.contains("@return"), "\(name) has no @return") }
+        checked += 1
+    }
+    #expect(checked > 120, "every export was checked (\(checked))")
+}
+
+@Test("gen_header.py refuses an export without @param for each parameter in order or without @return (issue 12)",
+      .timeLimit(.minutes(5)))
+func generatorRequiresParameterDocs() throws {
+    let script = """
+    import sys; sys.path.insert(0, "scripts"); import gen_header as g
+    ok = ["/// Does a thing.", "/// @param a the first.", "/// @param out_b receives it.", "/// @return KCBX_STATUS_OK."]
+    params = ["int32_t a", "int32_t * out_b"]
+    for label, doc, ret in [("ok", ok, "kcbx_status"), ("none", [], "kcbx_status"), ("missing", ok[:2] + ok[3:], "kcbx_status"),
+                            ("order", [ok[0], ok[2], ok[1], ok[3]], "kcbx_status"), ("noreturn", ok[:3], "kcbx_status"),
+                            ("void", ok[:3], "void")]:
+        print(label, "=", g.check_doc("kcbx_x", dict(doc=doc, ret=ret), params))
+    """
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", script]
+    p.currentDirectoryURL = packageRoot
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0, "\(text)")
+    #expect(text.contains("ok = None"), "\(text)")
+    #expect(text.contains("none = no doc comment"), "\(text)")
+    #expect(text.contains("missing = @param lines ['a'] do not match the parameters ['a', 'out_b']"), "\(text)")
+    #expect(text.contains("order = @param lines ['out_b', 'a']"), "\(text)")
+    #expect(text.contains("noreturn = no @return"), "\(text)")
+    #expect(text.contains("void = None"), "\(text)")
+}

@@ -1,4 +1,4 @@
-/* The C host tests' calls of kcbx_classify, kcbx_classify_many and kcbx_reconcile_csv go
+/* The C host tests' calls of kcbx_classify, kcbx_classify_many, kcbx_reconcile_csv and kcbx_ledger_open go
  * through these: each fills the versioned options struct of ABI 2 (KCBX_<X>_OPTIONS_INIT, then
  * field by field) and calls the library, so the argument lists of the tests read as before while
  * every call exercises the options structs. Tests/c/test_abi.c tests the structs themselves. */
@@ -50,4 +50,19 @@ static inline kcbx_status reconcile(const char *region, int32_t as_of, const cha
     return reconcile_lists(region, as_of, household, students, attending, poverty, three_kinds, dropouts, NULL, NULL, NULL,
                            NULL, NULL, findings, summary);
 }
+/* kcbx_ledger_open / kcbx_ledger_change_profile with the actor's fields as arguments: each call
+ * fills a kcbx_actor (KCBX_ACTOR_INIT, then field by field). Tests/c/test_ledger.c tests the
+ * struct itself (NULL, unknown versions, fields named actor.<field>). */
+static inline kcbx_actor actor_of(const char *level, const char *unit_code, const char *person, const char *role) {
+    kcbx_actor a = KCBX_ACTOR_INIT;
+    a.level = level; a.unit_code = unit_code; a.person = person; a.role = role;
+    return a;
+}
+
+static inline kcbx_status open_as(const char *path, const kcbx_policy *policy, const char *level, const char *unit_code,
+                                  const char *person, const char *role, kcbx_ledger **out) {
+    kcbx_actor a = actor_of(level, unit_code, person, role);
+    return kcbx_ledger_open(path, policy, &a, out);
+}
+
 #endif

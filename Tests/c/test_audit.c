@@ -5,6 +5,7 @@
  * registered for the 中考. Run from the repository root by Tests/c/run.sh. */
 #include <stdlib.h>
 #include "check.h"
+#include "options.h"
 #include "files.h"
 
 #define KID "640422201603100116"
@@ -53,7 +54,7 @@ int main(void) {
     kcbx_policy *policy = NULL;
     kcbx_ledger *county = NULL, *school = NULL;
     CHECK_OK(kcbx_policy_builtin("guyuan-2021", &policy));
-    CHECK_OK(kcbx_ledger_open(path, policy, "county", "640422", "李科长", "控辍专干", &county));
+    CHECK_OK(open_as(path, policy, "county", "640422", "李科长", "控辍专干", &county));
     char *calendar = read_file("data/sample/calendar.json"), *out = NULL;
     int32_t changed = 0;
     CHECK_OK(kcbx_ledger_set_calendar_json(county, calendar, &changed));
@@ -145,7 +146,7 @@ int main(void) {
     CHECK_ERROR_MENTIONS("row 2 resident_id");
 
     /* --- a school does not audit itself -------------------------------------------------------- */
-    CHECK_OK(kcbx_ledger_open(path, policy, "school", "S-1", "王老师", NULL, &school));
+    CHECK_OK(open_as(path, policy, "school", "S-1", "王老师", NULL, &school));
     r = NULL;
     CHECK_STATUS(kcbx_ledger_audit(school, 20250930, 1, &r), KCBX_STATUS_PERMISSION_DENIED);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "check.h"
+#include "options.h"
 
 static void write_file(const char *path, const char *text) {
     FILE *f = fopen(path, "wb");
@@ -49,8 +50,8 @@ int main(void) {
 
     CHECK_OK(kcbx_policy_builtin("dongchuan-2025", &policy));
     CHECK_OK(kcbx_policy_builtin("guyuan-2021", &guyuan));
-    CHECK_OK(kcbx_ledger_open(path, policy, "county", "530113", "李科长", "控辍专干", &county));
-    CHECK_OK(kcbx_ledger_open(path, policy, "school", "S-1", "王老师", "班主任", &school));
+    CHECK_OK(open_as(path, policy, "county", "530113", "李科长", "控辍专干", &county));
+    CHECK_OK(open_as(path, policy, "school", "S-1", "王老师", "班主任", &school));
     snprintf(roster, sizeof roster, "%s/escalation_roster.csv", dir);
     snprintf(buf, sizeof buf, "resident_id,name,school_id,school_name,township_code,grade,address\n"
              "%s,马小明,S-1,铜都小学,530113100,4,铜都街道1号\n", kid);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "options.h"
 
 static char dir[512];
 
@@ -42,6 +43,25 @@ static void make_id(char out[19], const char *birth, int seq) {
 
 static int contains(const char *s, const char *needle) { return s != NULL && strstr(s, needle) != NULL; }
 
+/* One count of an import result; -1 when the getter fails. */
+static int64_t count_of(const kcbx_import_result *r, kcbx_import_count which) {
+    int64_t v = -1;
+    return kcbx_import_result_count(r, which, &v) == KCBX_STATUS_OK ? v : -1;
+}
+
+/* Cell (row, column) of the problems (or conflicts) table of an import result into buf ("" when absent). */
+static const char *import_cell(const kcbx_import_result *r, int conflicts, int64_t row, int64_t column, char *buf, size_t size) {
+    kcbx_report *t = NULL;
+    char *cell = NULL;
+    buf[0] = '\0';
+    if ((conflicts ? kcbx_import_result_conflicts(r, &t) : kcbx_import_result_problems(r, &t)) == KCBX_STATUS_OK
+        && kcbx_report_cell(t, row, column, &cell) == KCBX_STATUS_OK)
+        snprintf(buf, size, "%s", cell);
+    kcbx_string_free(cell);
+    kcbx_report_free(t);
+    return buf;
+}
+
 static const char *calendar_json =
     "{\"kcbx_calendar\": 1, \"name\": \"西吉县 2025-2026 学年校历\", \"school_years\": [{\"school_year\": 2025,"
     " \"terms\": [{\"name\": \"autumn\", \"start\": \"2025-09-01\", \"end\": \"2026-01-15\"},"
@@ -59,6 +79,8 @@ int main(void) {
     char path[600], roster[600], bad_roster[600], marks_csv[600], export_path[600], buf[600];
     char kid_a[19], kid_b[19], kid_c[19];
     char *json = NULL, *hash = NULL;
+    kcbx_import_result *imported = NULL;
+    int64_t n = 0;
     kcbx_policy *policy = NULL, *fujian = NULL;
     kcbx_ledger *county = NULL, *school = NULL, *ledger = NULL;
     kcbx_calendar *calendar = NULL;
@@ -78,19 +100,38 @@ int main(void) {
     CHECK_OK(kcbx_policy_builtin("fujian-2020", &fujian));
 
     /* --- open: every input validated ---------------------------------------------------- */
-    CHECK_STATUS(kcbx_ledger_open(NULL, policy, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(open_as(NULL, policy, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
     CHECK(ledger == NULL, "no handle on failure");
-    CHECK_STATUS(kcbx_ledger_open(path, NULL, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(open_as(path, NULL, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("policy");
-    CHECK_STATUS(kcbx_ledger_open(path, policy, "emperor", "640422", "李科长", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(open_as(path, policy, "emperor", "640422", "李科长", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("actor.level");
-    CHECK_STATUS(kcbx_ledger_open(path, policy, "township", "6404", "马专干", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(open_as(path, policy, "township", "6404", "马专干", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("9 digits");
-    CHECK_STATUS(kcbx_ledger_open(path, policy, "county", "640422", "", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_ledger_open(path, policy, "county", "640422", "李科长", NULL, NULL), KCBX_STATUS_INVALID_INPUT);
-    CHECK_STATUS(kcbx_ledger_open(dir, policy, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_STORAGE);
-    CHECK_OK(kcbx_ledger_open(path, policy, "county", "640422", "李科长", "控辍专干", &county));
-    CHECK_OK(kcbx_ledger_open(path, policy, "school", "S-A1", "王老师", NULL, &school));
+    CHECK_STATUS(open_as(path, policy, "county", "640422", "", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(open_as(path, policy, "county", "640422", "李科长", NULL, NULL), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(open_as(dir, policy, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_STORAGE);
+    {   /* The actor is a versioned struct (ABI 2): NULL, unknown versions and NULL fields are named. */
+        kcbx_actor a = KCBX_ACTOR_INIT, b;
+        CHECK(a.version == KCBX_ACTOR_VERSION && a.level == NULL && a.role == NULL, "KCBX_ACTOR_INIT");
+        CHECK_OK(kcbx_actor_init(&b, KCBX_ACTOR_VERSION));
+        CHECK(b.version == KCBX_ACTOR_VERSION && b.unit_code == NULL && b.person == NULL, "kcbx_actor_init");
+        CHECK_STATUS(kcbx_actor_init(&b, 0), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(kcbx_actor_init(NULL, KCBX_ACTOR_VERSION), KCBX_STATUS_INVALID_INPUT);
+        CHECK(strcmp(kcbx_last_error_field(), "actor") == 0, "kcbx_actor_init names its NULL struct");
+        CHECK_STATUS(kcbx_ledger_open(path, policy, NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
+        CHECK(strcmp(kcbx_last_error_field(), "actor") == 0, "a NULL actor is named");
+        a.level = "county"; a.unit_code = "640422"; a.person = "李科长";
+        b = a; b.version = 0;
+        CHECK_STATUS(kcbx_ledger_open(path, policy, &b, &ledger), KCBX_STATUS_INVALID_INPUT);
+        CHECK(strcmp(kcbx_last_error_field(), "actor.version") == 0, "an unknown actor version is named");
+        b = a; b.unit_code = NULL;
+        CHECK_STATUS(kcbx_ledger_open(path, policy, &b, &ledger), KCBX_STATUS_INVALID_INPUT);
+        CHECK(strcmp(kcbx_last_error_field(), "actor.unit_code") == 0, "a NULL field is named actor.<field>");
+        CHECK(ledger == NULL, "no handle on failure");
+    }
+    CHECK_OK(open_as(path, policy, "county", "640422", "李科长", "控辍专干", &county));
+    CHECK_OK(open_as(path, policy, "school", "S-A1", "王老师", NULL, &school));
     kcbx_ledger_free(NULL);
     kcbx_ledger_free(NULL);
 
@@ -101,28 +142,46 @@ int main(void) {
              "%s,马小明,S-A1,吉强中心小学,640422100,4,,\n%s,王小花,S-A1,吉强中心小学,640422100,5,registered_poor,\n"
              "%s,李小军,,,640422100,,,none\n", kid_a, kid_b, kid_c);
     write_file(roster, buf);
-    CHECK_OK(kcbx_ledger_import_students_csv(county, roster, &json));
-    CHECK(contains(json, "\"added\":3"), "three students added");
+    /* Typed results (issue 12): counts by kcbx_import_count, problems and conflicts as tables. */
+    CHECK_OK(kcbx_ledger_import_students_csv(county, roster, &imported));
+    CHECK(count_of(imported, KCBX_IMPORT_COUNT_ROWS) == 3 && count_of(imported, KCBX_IMPORT_COUNT_ADDED) == 3
+          && count_of(imported, KCBX_IMPORT_COUNT_UPDATED) == 0 && count_of(imported, KCBX_IMPORT_COUNT_PROBLEMS) == 0,
+          "three students added, read as counts");
+    CHECK_STATUS(kcbx_import_result_count(imported, (kcbx_import_count)99, &n), KCBX_STATUS_INVALID_INPUT);
+    CHECK_ERROR_MENTIONS("count");
+    CHECK_STATUS(kcbx_import_result_count(NULL, KCBX_IMPORT_COUNT_ROWS, &n), KCBX_STATUS_INVALID_INPUT);
+    CHECK_OK(kcbx_import_result_json(imported, &json));
+    CHECK(contains(json, "\"added\":3"), "the JSON serialiser gives the same counts");
     kcbx_string_free(json); json = NULL;
+    kcbx_import_result_free(imported); imported = NULL;
+    kcbx_import_result_free(NULL);
     CHECK_OK(kcbx_ledger_import_students_csv(county, roster, NULL));
-    CHECK_OK(kcbx_ledger_import_students_csv(county, roster, &json));
-    CHECK(contains(json, "\"unchanged\":3"), "re-import changes nothing");
-    kcbx_string_free(json); json = NULL;
+    CHECK_OK(kcbx_ledger_import_students_csv(county, roster, &imported));
+    CHECK(count_of(imported, KCBX_IMPORT_COUNT_UNCHANGED) == 3 && count_of(imported, KCBX_IMPORT_COUNT_ADDED) == 0,
+          "re-import changes nothing");
+    kcbx_import_result_free(imported); imported = NULL;
     path_of("bad_roster.csv", bad_roster, sizeof bad_roster);
     write_file(bad_roster, "resident_id,name,township_code\n64042220160310011,坏,640422100\n");
-    CHECK_STATUS(kcbx_ledger_import_students_csv(county, bad_roster, &json), KCBX_STATUS_INVALID_INPUT);
+    CHECK_STATUS(kcbx_ledger_import_students_csv(county, bad_roster, &imported), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("row 2 resident_id");
-    CHECK(contains(json, "\"problems\"") && contains(json, "\"row\":2"), "problems name the row");
+    CHECK(imported != NULL && count_of(imported, KCBX_IMPORT_COUNT_PROBLEMS) >= 1 && count_of(imported, KCBX_IMPORT_COUNT_ROWS) == 0,
+          "a refused batch still gives its problems");
+    CHECK(strcmp(import_cell(imported, 0, 0, 0, buf, sizeof buf), "2") == 0, "the problem's row, as a spreadsheet numbers it");
+    CHECK(strcmp(import_cell(imported, 0, 0, 1, buf, sizeof buf), "resident_id") == 0, "the problem's field");
+    CHECK(strlen(import_cell(imported, 0, 0, 2, buf, sizeof buf)) > 0, "the problem's rule");
+    CHECK_OK(kcbx_import_result_json(imported, &json));
+    CHECK(contains(json, "\"problems\"") && contains(json, "\"row\":2"), "problems as JSON name the row");
     kcbx_string_free(json); json = NULL;
-    CHECK_STATUS(kcbx_ledger_import_students_csv(county, NULL, &json), KCBX_STATUS_INVALID_INPUT);
-    CHECK(json == NULL, "no report without rows");
+    kcbx_import_result_free(imported); imported = NULL;
+    CHECK_STATUS(kcbx_ledger_import_students_csv(county, NULL, &imported), KCBX_STATUS_INVALID_INPUT);
+    CHECK(imported == NULL, "no result without rows");
     CHECK_STATUS(kcbx_ledger_import_students_csv(county, path_of("missing.csv", buf, sizeof buf), NULL), KCBX_STATUS_NOT_FOUND);
     CHECK_STATUS(kcbx_ledger_import_students_csv(NULL, roster, NULL), KCBX_STATUS_INVALID_INPUT);
     snprintf(buf, sizeof buf, "[{\"resident_id\": \"%s\", \"name\": \"马小明\", \"school_id\": \"S-A1\", \"township_code\": \"640422100\", \"grade\": 4,"
              " \"address\": \"吉强镇1村\"}]", kid_a);
-    CHECK_OK(kcbx_ledger_import_students_json(county, buf, &json));
-    CHECK(contains(json, "\"updated\":1"), "JSON import updates the address");
-    kcbx_string_free(json); json = NULL;
+    CHECK_OK(kcbx_ledger_import_students_json(county, buf, &imported));
+    CHECK(count_of(imported, KCBX_IMPORT_COUNT_UPDATED) == 1, "JSON import updates the address");
+    kcbx_import_result_free(imported); imported = NULL;
     CHECK_STATUS(kcbx_ledger_import_students_json(county, "{\"not\": \"an array\"}", NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_import_students_json(county, "[{\"shoe\": 1}]", NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("shoe");
@@ -143,28 +202,36 @@ int main(void) {
         const char *keys[12];
         int8_t kinds[12];
         for (i = 0; i < 12; i++) { keys[i] = kid_b; kinds[i] = KCBX_MARK_KIND_UNEXCUSED; }
-        CHECK_OK(kcbx_ledger_import_marks(school, 12, keys, sept_days, kinds, &json));
-        CHECK(contains(json, "\"changed\":12"), "12 marks recorded");
-        kcbx_string_free(json); json = NULL;
+        CHECK_OK(kcbx_ledger_import_marks(school, 12, keys, sept_days, kinds, &imported));
+        CHECK(count_of(imported, KCBX_IMPORT_COUNT_CHANGED) == 12 && count_of(imported, KCBX_IMPORT_COUNT_ROWS) == 12
+              && count_of(imported, KCBX_IMPORT_COUNT_ADDED) == 0, "12 marks recorded (added applies to rosters only)");
+        kcbx_import_result_free(imported); imported = NULL;
         CHECK_OK(kcbx_ledger_import_marks(school, 12, keys, sept_days, kinds, NULL));
         CHECK_OK(kcbx_ledger_import_marks(school, 0, NULL, NULL, NULL, NULL));
         CHECK_STATUS(kcbx_ledger_import_marks(school, 2, NULL, sept_days, kinds, NULL), KCBX_STATUS_INVALID_INPUT);
         CHECK_STATUS(kcbx_ledger_import_marks(school, -1, keys, sept_days, kinds, NULL), KCBX_STATUS_INVALID_INPUT);
         {
             const int32_t holiday[1] = { 20251002 };
-            CHECK_STATUS(kcbx_ledger_import_marks(school, 1, keys, holiday, kinds, &json), KCBX_STATUS_INVALID_INPUT);
-            CHECK(contains(json, "国庆节"), "a holiday is not a school day");
-            kcbx_string_free(json); json = NULL;
+            CHECK_STATUS(kcbx_ledger_import_marks(school, 1, keys, holiday, kinds, &imported), KCBX_STATUS_INVALID_INPUT);
+            CHECK(contains(import_cell(imported, 0, 0, 2, buf, sizeof buf), "国庆节"), "a holiday is not a school day");
+            kcbx_import_result_free(imported); imported = NULL;
         }
     }
     path_of("marks.csv", marks_csv, sizeof marks_csv);
-    snprintf(buf, sizeof buf, "student,date,kind\n%s,2025-09-08,present\n%s,2025-09-09,late\n", kid_a, kid_a);
+    /* Two marks for one child and day: the later row wins (DOMAIN.md section 7), listed as a conflict. */
+    snprintf(buf, sizeof buf, "student,date,kind\n%s,2025-09-08,present\n%s,2025-09-09,unexcused\n%s,2025-09-09,late\n",
+             kid_a, kid_a, kid_a);
     write_file(marks_csv, buf);
-    CHECK_OK(kcbx_ledger_import_marks_csv(school, marks_csv, &json));
-    CHECK(contains(json, "\"changed\":2"), "marks CSV imported");
+    CHECK_OK(kcbx_ledger_import_marks_csv(school, marks_csv, &imported));
+    CHECK(count_of(imported, KCBX_IMPORT_COUNT_CHANGED) == 2 && count_of(imported, KCBX_IMPORT_COUNT_CONFLICTS) == 1,
+          "marks CSV imported, the duplicate day counted once");
+    CHECK(strcmp(import_cell(imported, 1, 0, 0, buf, sizeof buf), "4") == 0, "the conflict names the later row (header = row 1)");
+    CHECK_OK(kcbx_import_result_json(imported, &json));
+    CHECK(contains(json, "\"conflicts\":[{"), "conflicts in the JSON serialiser");
     kcbx_string_free(json); json = NULL;
-    CHECK_STATUS(kcbx_ledger_import_marks_csv(school, roster, &json), KCBX_STATUS_INVALID_INPUT);
-    kcbx_string_free(json); json = NULL;
+    kcbx_import_result_free(imported); imported = NULL;
+    CHECK_STATUS(kcbx_ledger_import_marks_csv(school, roster, &imported), KCBX_STATUS_INVALID_INPUT);
+    kcbx_import_result_free(imported); imported = NULL;
 
     /* --- sweep: opens the suspected and the out-of-school case; twice changes nothing ---------- */
     {   /* The summary as a table (issue 12): one row per case opened. */
@@ -398,10 +465,10 @@ int main(void) {
 
     /* The profile in force is part of the ledger: another profile is refused (issue 11);
      * a second handle under the recorded profile sees the same file. */
-    CHECK_STATUS(kcbx_ledger_open(path, fujian, "province", "350000", "省厅", NULL, &ledger), KCBX_STATUS_RULE_VIOLATION);
+    CHECK_STATUS(open_as(path, fujian, "province", "350000", "省厅", NULL, &ledger), KCBX_STATUS_RULE_VIOLATION);
     CHECK_ERROR_MENTIONS("profile in force");
     CHECK(ledger == NULL, "no handle when the profile is refused");
-    CHECK_OK(kcbx_ledger_open(path, policy, "province", "350000", "省厅", NULL, &ledger));
+    CHECK_OK(open_as(path, policy, "province", "350000", "省厅", NULL, &ledger));
     CHECK_OK(kcbx_ledger_cases_json(ledger, NULL, &json));
     CHECK(strcmp(json, "[]") == 0, "a Fujian actor sees no Ningxia case");
     kcbx_string_free(json); json = NULL;

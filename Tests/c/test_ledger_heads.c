@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "check.h"
+#include "options.h"
 
 static const char *calendar_json =
     "{\"kcbx_calendar\": 1, \"name\": \"西吉县 2025-2026 学年校历\", \"school_years\": [{\"school_year\": 2025,"
@@ -50,7 +51,7 @@ int main(void) {
     CHECK_STATUS(kcbx_signing_key_public(NULL, pub2), KCBX_STATUS_INVALID_INPUT);
 
     /* Monday's head goes upward; the file is copied (yesterday's backup). */
-    CHECK_OK(kcbx_ledger_open(path, policy, "county", "640422", "李科长", NULL, &ledger));
+    CHECK_OK(open_as(path, policy, "county", "640422", "李科长", NULL, &ledger));
     CHECK_OK(kcbx_ledger_signed_head(ledger, priv, &monday));
     CHECK(contains(monday, "\"seq\":1") && contains(monday, "\"profile\":\"guyuan-2021\""), "the head names seq and profile");
     CHECK_STATUS(kcbx_ledger_signed_head(ledger, NULL, &json), KCBX_STATUS_INVALID_INPUT);
@@ -62,7 +63,7 @@ int main(void) {
     CHECK(copy_file(path, yesterday), "copy the ledger");
 
     /* More is recorded; Friday's head goes upward; both heads verify. */
-    CHECK_OK(kcbx_ledger_open(path, policy, "county", "640422", "李科长", NULL, &ledger));
+    CHECK_OK(open_as(path, policy, "county", "640422", "李科长", NULL, &ledger));
     CHECK_OK(kcbx_ledger_set_calendar_json(ledger, calendar_json, &changed));
     CHECK_OK(kcbx_ledger_signed_head(ledger, priv, &friday));
     snprintf(heads, sizeof heads, "%s\n%s\n", monday, friday);
@@ -101,7 +102,7 @@ int main(void) {
 
     /* Yesterday's copy put back: intact alone, named by the received heads. */
     CHECK(copy_file(yesterday, path), "copy back");
-    CHECK_OK(kcbx_ledger_open(path, policy, "county", "640422", "李科长", NULL, &ledger));
+    CHECK_OK(open_as(path, policy, "county", "640422", "李科长", NULL, &ledger));
     CHECK_OK(kcbx_ledger_verify(ledger, 0, NULL, &events, NULL));
     CHECK_STATUS(kcbx_ledger_verify_heads(ledger, heads, pub, &bad), KCBX_STATUS_INTEGRITY);
     CHECK_ERROR_MENTIONS("rolled back");
@@ -109,11 +110,20 @@ int main(void) {
 
     /* The profile in force: another is refused; a school may not change it; the county may. */
     kcbx_ledger_free(ledger); ledger = NULL;
-    CHECK_STATUS(kcbx_ledger_open(path, fujian, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_RULE_VIOLATION);
-    CHECK_STATUS(kcbx_ledger_change_profile(path, fujian, "school", "640422132", "校长", NULL, "试用", &ledger), KCBX_STATUS_PERMISSION_DENIED);
-    CHECK(ledger == NULL, "no handle after a refused change");
-    CHECK_STATUS(kcbx_ledger_change_profile(path, fujian, "county", "640422", "李科长", NULL, NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
-    CHECK_OK(kcbx_ledger_change_profile(path, fujian, "county", "640422", "李科长", NULL, "省厅通知", &ledger));
+    CHECK_STATUS(open_as(path, fujian, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_RULE_VIOLATION);
+    {
+        kcbx_actor principal = actor_of("school", "640422132", "校长", NULL), county = actor_of("county", "640422", "李科长", NULL);
+        kcbx_actor stale = county;
+        CHECK_STATUS(kcbx_ledger_change_profile(path, fujian, &principal, "试用", &ledger), KCBX_STATUS_PERMISSION_DENIED);
+        CHECK(ledger == NULL, "no handle after a refused change");
+        CHECK_STATUS(kcbx_ledger_change_profile(path, fujian, &county, NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
+        CHECK_STATUS(kcbx_ledger_change_profile(path, fujian, NULL, "省厅通知", &ledger), KCBX_STATUS_INVALID_INPUT);
+        CHECK(strcmp(kcbx_last_error_field(), "actor") == 0, "a NULL actor is named");
+        stale.version = 2;
+        CHECK_STATUS(kcbx_ledger_change_profile(path, fujian, &stale, "省厅通知", &ledger), KCBX_STATUS_INVALID_INPUT);
+        CHECK(strcmp(kcbx_last_error_field(), "actor.version") == 0, "an unknown actor version is named");
+        CHECK_OK(kcbx_ledger_change_profile(path, fujian, &county, "省厅通知", &ledger));
+    }
     CHECK_OK(kcbx_ledger_profile(ledger, &json));
     CHECK(contains(json, "fujian-2020"), "the new profile is in force");
     kcbx_string_free(json); json = NULL;
@@ -121,7 +131,7 @@ int main(void) {
 
     /* A read-only file opens read-only: verify works, writes are refused. */
     CHECK(chmod(yesterday, 0444) == 0, "chmod 444");
-    CHECK_OK(kcbx_ledger_open(yesterday, policy, "county", "640422", "李科长", NULL, &ledger));
+    CHECK_OK(open_as(yesterday, policy, "county", "640422", "李科长", NULL, &ledger));
     CHECK_OK(kcbx_ledger_is_read_only(ledger, &ro));
     CHECK(ro == 1, "opened read-only");
     CHECK_OK(kcbx_ledger_verify(ledger, 0, NULL, &events, NULL));

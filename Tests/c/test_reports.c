@@ -53,13 +53,12 @@ int main(void) {
     kcbx_policy *policy = NULL;
     kcbx_ledger *county = NULL, *town = NULL;
     CHECK_OK(kcbx_policy_builtin("guyuan-2021", &policy));
-    CHECK_OK(kcbx_ledger_open(path, policy, "county", "640422", "李科长", "控辍专干", &county));
+    CHECK_OK(open_as(path, policy, "county", "640422", "李科长", "控辍专干", &county));
     char *calendar = read_file(DATA "calendar.json"), *out = NULL;
     int32_t changed = 0;
     CHECK_OK(kcbx_ledger_set_calendar_json(county, calendar, &changed));
     free(calendar);
-    CHECK_OK(kcbx_ledger_import_students_csv(county, DATA "roster.csv", &out));
-    kcbx_string_free(out);
+    CHECK_OK(kcbx_ledger_import_students_csv(county, DATA "roster.csv", NULL));
 
     /* --- reconciliation findings into the ledger, one call, attributed ---------------------- */
     kcbx_report *findings = NULL;
@@ -141,7 +140,7 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_report(county, "rates", 20251020, NULL, 0, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_report(NULL, "rates", 20251020, NULL, 0, &report), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(kcbx_ledger_report(county, "rates", 20251020, "city:640400", 0, &report), KCBX_STATUS_PERMISSION_DENIED);
-    CHECK_OK(kcbx_ledger_open(path, policy, "township", "640422101", "马专干", NULL, &town));
+    CHECK_OK(open_as(path, policy, "township", "640422101", "马专干", NULL, &town));
     CHECK_STATUS(kcbx_ledger_report(town, "rates", 20251020, "township:640422102", 0, &report), KCBX_STATUS_PERMISSION_DENIED);
     CHECK_STATUS(kcbx_ledger_report(town, "baiyin-attachment-3", 20251020, NULL, 1, &report), KCBX_STATUS_PERMISSION_DENIED);
     CHECK_OK(kcbx_ledger_report(town, "guyuan-attachment-1", 20251020, NULL, 0, &report));

@@ -3,6 +3,7 @@
  * (data/sample, answer key planted.csv). Run from the repository root by Tests/c/run.sh. */
 #include <stdlib.h>
 #include "check.h"
+#include "options.h"
 #include "files.h"
 
 #define DATA "data/sample/"
@@ -54,13 +55,12 @@ int main(void) {
     kcbx_policy *policy = NULL;
     kcbx_ledger *county = NULL, *town = NULL;
     CHECK_OK(kcbx_policy_builtin("guyuan-2021", &policy));
-    CHECK_OK(kcbx_ledger_open(path, policy, "county", "640422", "李科长", "控辍专干", &county));
+    CHECK_OK(open_as(path, policy, "county", "640422", "李科长", "控辍专干", &county));
     char *calendar = read_file(DATA "calendar.json"), *out = NULL;
     int32_t changed = 0;
     CHECK_OK(kcbx_ledger_set_calendar_json(county, calendar, &changed));
     free(calendar);
-    CHECK_OK(kcbx_ledger_import_students_csv(county, DATA "roster.csv", &out));
-    kcbx_string_free(out);
+    CHECK_OK(kcbx_ledger_import_students_csv(county, DATA "roster.csv", NULL));
     kcbx_report *findings = NULL;
     kcbx_reconcile_options lists = KCBX_RECONCILE_OPTIONS_INIT;
     lists.attending_csv = DATA "attending.csv";
@@ -139,7 +139,7 @@ int main(void) {
     CHECK_STATUS(kcbx_ledger_report_period(county, "bulletin", 20251301, 20251031, NULL, 0, &b), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("date_from");
     CHECK_STATUS(kcbx_ledger_report_period(county, "bulletin", 20251001, 20251031, NULL, 2, &b), KCBX_STATUS_INVALID_INPUT);
-    CHECK_OK(kcbx_ledger_open(path, policy, "township", "640422101", "马专干", NULL, &town));
+    CHECK_OK(open_as(path, policy, "township", "640422101", "马专干", NULL, &town));
     CHECK_STATUS(kcbx_ledger_report_period(town, "bulletin", 20251001, 20251031, "township:640422102", 0, &b), KCBX_STATUS_PERMISSION_DENIED);
     CHECK_STATUS(kcbx_ledger_record_duty_filed(town, "county_monthly_summary", 20251031, 20251031, NULL), KCBX_STATUS_PERMISSION_DENIED);
     CHECK_OK(kcbx_ledger_report_period(town, "bulletin", 20251001, 20251031, NULL, 0, &b));

@@ -37,6 +37,10 @@ done; ok
 for c in due escalate report id; do run 0 "$KCBX" $c --help; has out "^DATE:"; has out "^OUTPUT:"; done
 run 0 "$KCBX" export --help; has out "^DATE:"
 for c in cases history verify classify reconcile duties; do run 0 "$KCBX" $c --help; has out "^OUTPUT:"; done; ok
+# no command keeps its own --as-of or --format wording: classify, reconcile, notice and the
+# supervision commands use the groups too (issue 12)
+for c in classify reconcile notice audit spot-check zhongkao-check; do run 0 "$KCBX" $c --help; has out "^DATE:"; done
+for c in audit spot-check zhongkao-check; do run 0 "$KCBX" $c --help; has out "^OUTPUT:"; done; ok
 
 # --- synth: the defaults reproduce data/sample byte for byte (deterministic from the seed)
 run 0 "$KCBX" synth --out "$T/sample"

@@ -1,6 +1,6 @@
 /*
  * kcbx_options.h - the plain-C types of the KCBX ABI that Swift @c cannot declare: versioned
- * options structs and the progress callback. scripts/gen_header.py inlines this file into
+ * options structs, the actor struct and the progress callback. scripts/gen_header.py inlines this file into
  * include/kcbx.h (hosts include only kcbx.h); CInterface imports it as the module KCBXCTypes.
  *
  * Every options struct (docs/abi.md) starts with `uint32_t version`, has a
@@ -122,5 +122,24 @@ typedef struct kcbx_reconcile_options {
 
 #define KCBX_RECONCILE_OPTIONS_VERSION 1
 #define KCBX_RECONCILE_OPTIONS_INIT { .version = KCBX_RECONCILE_OPTIONS_VERSION }
+
+/** Who acts on a ledger (kcbx_ledger_open, kcbx_ledger_change_profile); every event records it.
+ *  Errors name the field as `actor.<field>`. */
+typedef struct kcbx_actor {
+    /** KCBX_ACTOR_VERSION. */
+    uint32_t version;
+    /** The unit's level: "school", "township", "county", "city", "province", "class_teacher",
+     *  "village" or "department". */
+    const char *level;
+    /** The unit's code: school id; 9-digit township code; 6-digit GB/T 2260 region code. */
+    const char *unit_code;
+    /** The person acting (1-64 characters). */
+    const char *person;
+    /** The person's role (at most 64 characters); may be NULL. */
+    const char *role;
+} kcbx_actor;
+
+#define KCBX_ACTOR_VERSION 1
+#define KCBX_ACTOR_INIT { .version = KCBX_ACTOR_VERSION }
 
 #endif /* KCBX_OPTIONS_H */

@@ -99,6 +99,7 @@ KID3 = "530113201501010330"    # on the roster without registration (an out-of-s
 S = lambda v: '"' + v.replace('"', '\\"') + '"'  # noqa: E731 - a C string literal
 
 I32 = "(const int32_t[]){%s}"
+ACTOR = dict(level=S("county"), unit_code=S("530113"), person=S("李科长"), role=S("控辍专干"))
 RETURN_NOTICE = S('{"guardian":"马大","child":"马小明","child_id":"%s","school":"铜都小学","absent_since":"2025-09-08",'
                   '"deadline":"2025-10-10","issuer":"东川区教育体育局","issue_date":"2025-09-30","basis":"义务教育法"}' % KID)
 
@@ -187,7 +188,15 @@ SPECS: dict[str, dict] = {
     "kcbx_ledger_intake_findings": dict(args=["LED()", "FINDINGS()", "20250930", "NULL", "OUT"]),
     "kcbx_ledger_intake_findings_json": dict(args=["LED()", S('[{"kind":"out_of_school","resident_id":"%s"}]' % KID3),
                                                    "20250930", "NULL", "OUT"]),
-    "kcbx_ledger_open": dict(args=["LEDGER_PATH", "POL()", S("county"), S("530113"), S("李科长"), S("控辍专干"), "OUT"]),
+    # The actor is a struct (ABI 2): a dict of its fields, each given its hostile values as "actor.<field>".
+    "kcbx_ledger_open": dict(args=["LEDGER_PATH", "POL()", ACTOR, "OUT"]),
+    "kcbx_actor_init": dict(args=["&actor_i", "KCBX_ACTOR_VERSION"]),
+    # Import results (issue 12): IMP() is the result of a marks import into LED() with one conflict.
+    "kcbx_import_result_count": dict(args=["IMP()", "KCBX_IMPORT_COUNT_CONFLICTS", "OUT"]),
+    "kcbx_import_result_problems": dict(args=["IMP()", "OUT"]),
+    "kcbx_import_result_conflicts": dict(args=["IMP()", "OUT"]),
+    "kcbx_import_result_json": dict(args=["IMP()", "OUT"]),
+    "kcbx_import_result_free": dict(args=["NULL"]),
     "kcbx_ledger_report": dict(args=["LED()", S("rates"), "20250930", "NULL", "0", "OUT"]),
     "kcbx_ledger_report_period": dict(args=["LED()", S("bulletin"), "20250901", "20250930", "NULL", "0", "OUT"]),
     "kcbx_ledger_record_duty_filed": dict(args=["LED()", S("daily_attendance"), "20250917", "20250917", "NULL"]),
@@ -238,8 +247,7 @@ SPECS: dict[str, dict] = {
     "kcbx_signing_key_public": dict(args=["KEY1", "key_b"]),
     "kcbx_ledger_signed_head": dict(args=["LED()", "KEY1", "OUT"]),
     "kcbx_ledger_verify_heads": dict(args=["LED()", S("[]"), "PUB1", "OUT"]),
-    "kcbx_ledger_change_profile": dict(args=["LEDGER_PATH", "POL()", S("county"), S("530113"), S("李科长"), S("控辍专干"),
-                                             S("区教育体育局通知"), "OUT"]),
+    "kcbx_ledger_change_profile": dict(args=["LEDGER_PATH", "POL()", ACTOR, S("区教育体育局通知"), "OUT"]),
     "kcbx_ledger_is_read_only": dict(args=["LED()", "OUT"]),
     "kcbx_ledger_profile": dict(args=["LED()", "OUT"]),
     "kcbx_report_sign": dict(args=["REP()", "LED()", "KEY1"]),
@@ -298,10 +306,10 @@ for _fn, _ps in {
     "kcbx_ledger_sweep": "out_summary_report",
     "kcbx_ledger_sweep_json": "out_summary_json",
     "kcbx_ledger_export_csv": "out_rows",
-    "kcbx_ledger_import_marks": "out_report_json",
-    "kcbx_ledger_import_marks_csv": "out_report_json",
-    "kcbx_ledger_import_students_csv": "out_report_json",
-    "kcbx_ledger_import_students_json": "out_report_json",
+    "kcbx_ledger_import_marks": "out_import_result",
+    "kcbx_ledger_import_marks_csv": "out_import_result",
+    "kcbx_ledger_import_students_csv": "out_import_result",
+    "kcbx_ledger_import_students_json": "out_import_result",
     "kcbx_ledger_intake_findings": "out_summary_json",
     "kcbx_ledger_intake_findings_json": "out_summary_json",
     "kcbx_escalate": "out_summary_json",
@@ -341,8 +349,8 @@ accept("kcbx_ledger_events_json", "after_seq", "INT64_MAX")  # no events after i
 accept("kcbx_ledger_cases", "filter_json", "NULL")
 accept("kcbx_due_list", "states", "NULL empty")
 accept("kcbx_ledger_export_csv", "filter_json", "NULL")
-accept("kcbx_ledger_open", "actor_role", "NULL empty")
-accept("kcbx_ledger_change_profile", "actor_role", "NULL empty")
+accept("kcbx_ledger_open", "actor.role", "NULL empty")
+accept("kcbx_ledger_change_profile", "actor.role", "NULL empty")
 accept("kcbx_ledger_verify_heads", "out_first_bad_seq", "NULL")
 accept("kcbx_ledger_verify_heads", "heads_json", "empty")  # no heads received yet: a plain verify, as "[]"
 accept("kcbx_ledger_report", "unit", "NULL empty")
@@ -441,7 +449,7 @@ def extras() -> list[dict]:
     out.append(dict(fn="kcbx_classify_many", label="100,000,000 children in 1 GB of memory",
                     args=spec[:3] + [dict(defaulted, n_children="100000000"), "OUT"], expect="refused", rlimit=1024))
     # Options versions this library does not know: refused before any other field is read.
-    for fn in ("kcbx_classify", "kcbx_classify_many", "kcbx_reconcile_csv"):
+    for fn in ("kcbx_classify", "kcbx_classify_many", "kcbx_reconcile_csv", "kcbx_ledger_open", "kcbx_ledger_change_profile"):
         args = SPECS[fn]["args"]
         k = next(i for i, a in enumerate(args) if isinstance(a, dict))
         for v in ("0", "2", "UINT32_MAX"):
@@ -490,6 +498,14 @@ static int progress_calls;
 static kcbx_classify_options opts_c;
 static kcbx_classify_many_options opts_m;
 static kcbx_reconcile_options opts_r;
+static kcbx_actor actor_i;
+
+/* The county officer of every fixture ledger. */
+static kcbx_actor COUNTY(void) {
+    kcbx_actor a = KCBX_ACTOR_INIT;
+    a.level = "county"; a.unit_code = "530113"; a.person = "李科长"; a.role = "控辍专干";
+    return a;
+}
 
 static void on_progress(const char *phase, int64_t done, int64_t total, void *user) {
     (void)phase; (void)done; (void)total;
@@ -550,8 +566,19 @@ static kcbx_calendar *CAL(void) {
 
 static kcbx_ledger *LED(void) {
     static kcbx_ledger *l;
-    if (!l) must(kcbx_ledger_open(LEDGER_PATH, POL(), "county", "530113", "李科长", "控辍专干", &l), "ledger");
+    kcbx_actor a = COUNTY();
+    if (!l) must(kcbx_ledger_open(LEDGER_PATH, POL(), &a, &l), "ledger");
     return l;
+}
+
+/* A marks import into LED(): two rows for KID on one day (the later wins: one conflict). */
+static kcbx_import_result *IMP(void) {
+    static kcbx_import_result *r;
+    const char *keys[] = {"@KID@", "@KID@"};
+    const int32_t dates[] = {20250915, 20250915};
+    const int8_t kinds[] = {2, 0};
+    if (!r) must(kcbx_ledger_import_marks(LED(), 2, keys, dates, kinds, &r), "import result");
+    return r;
 }
 
 static kcbx_classification *CLS(void) {
@@ -648,7 +675,8 @@ static int setup(void) {
     const int32_t dates[] = {20250908, 20250909, 20250910, 20250911, 20250912, 20250908, 20250909, 20250910, 20250911, 20250912};
     const int8_t kinds[] = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
     int64_t second = 0;
-    must(kcbx_ledger_open(LEDGER_PATH, POL(), "county", "530113", "李科长", "控辍专干", &l), "open");
+    kcbx_actor a = COUNTY();
+    must(kcbx_ledger_open(LEDGER_PATH, POL(), &a, &l), "open");
     must(kcbx_ledger_import_students_csv(l, DATA("roster.csv"), NULL), "roster");
     must(kcbx_ledger_set_calendar_json(l, CAL_JSON, NULL), "calendar");
     must(kcbx_ledger_import_marks(l, 10, keys, dates, kinds, NULL), "marks");

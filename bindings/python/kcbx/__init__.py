@@ -31,6 +31,7 @@ from .enums import (
     DateEncoding,
     DurationUnit,
     IdProblem,
+    ImportCount,
     MarkKind,
     Provenance,
     Reason,
@@ -56,7 +57,7 @@ from .errors import (
     StorageError,
     check,
 )
-from .escalation import DueReport, EscalationSummary, Obligation, due_reports
+from .escalation import DueReport, EscalationSummary, Obligation, ObligationState, due_reports
 from .facts import ChildFacts, Mark
 from .identity import (
     RegistryNumber,
@@ -72,9 +73,11 @@ from .notices import notice_fields, render_notice, write_docx
 from .policy import Duration, Policy
 from .records import (
     Actor,
+    AlreadyOpen,
     Case,
     ClosureCheck,
     Event,
+    ImportConflict,
     ImportProblem,
     ImportResult,
     IntakeResult,
@@ -100,14 +103,14 @@ __version__ = version()
 
 __all__ = [
     "version", "abi_version", "__version__",
-    "Status", "CaseKind", "CaseStatus", "IdProblem", "Sex", "Stage", "RegistryKind", "DurationUnit", "Provenance",
+    "Status", "CaseKind", "CaseStatus", "IdProblem", "ImportCount", "Sex", "Stage", "RegistryKind", "DurationUnit", "Provenance",
     "KcbxError", "InvalidInput", "NotFound", "PermissionDenied", "RuleViolation",
     "IntegrityError", "StorageError", "InternalError", "InvalidResidentID", "check",
     "ResidentID", "parse_resident_id", "resident_id_check_character",
     "RegistryNumber", "parse_registry_number", "SchoolAge", "school_age",
-    "Duration", "Policy", "Ledger", "Actor", "Case", "ClosureCheck", "Event", "ImportProblem", "ImportResult",
-    "IntakeResult", "LedgerProfile", "SweepResult", "generate_signing_key", "signing_public_key",
-    "Obligation", "EscalationSummary", "DueReport", "due_reports",
+    "Duration", "Policy", "Ledger", "Actor", "Case", "ClosureCheck", "Event", "ImportProblem", "ImportConflict", "ImportResult",
+    "IntakeResult", "AlreadyOpen", "LedgerProfile", "SweepResult", "generate_signing_key", "signing_public_key",
+    "Obligation", "ObligationState", "EscalationSummary", "DueReport", "due_reports",
     "render_notice", "notice_fields", "write_docx", "Report", "Reconciliation", "reconcile",
     "Calendar", "Term",
     "AuditCheck", "AuditFinding", "AuditResult", "HomeVerificationResult", "SpotCheckDraw",

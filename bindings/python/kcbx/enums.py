@@ -9,8 +9,8 @@ from typing import Iterable
 from ._native import lib
 
 __all__ = ["Alert", "CaseKind", "CaseStatus", "ChildFact", "ChildStatus", "DateEncoding",
-    "DurationUnit", "IdProblem", "MarkKind", "Provenance", "Reason", "Registration", "RegistryKind",
-    "RiskFlag", "Rule", "Sex", "SpecialGroup", "Stage", "Status", "TableColumn"]
+    "DurationUnit", "IdProblem", "ImportCount", "MarkKind", "Provenance", "Reason", "Registration",
+    "RegistryKind", "RiskFlag", "Rule", "Sex", "SpecialGroup", "Stage", "Status", "TableColumn"]
 
 INT32_MIN = -(2 ** 31)
 """The "no date" value of DateEncoding.DAY_NUMBER columns."""
@@ -29,222 +29,126 @@ class Alert(IntFlag):
 
 
 class CaseKind(IntEnum):
-    """kcbx_case_kind: Columns of many children and their marks for kcbx_classify_many(). Child
-    columns hold  `n_children` entries, mark columns `n_marks`; a NULL child column means the
-    default for all  (ids = row index, no birth date, grade unknown, enrolled, no date,
-    resident, no groups, no  opinion). `mark_child`, `mark_dates` and `mark_kinds` must not be
-    NULL when n_marks > 0. typedef struct kcbx_classify_many_options {
-    KCBX_CLASSIFY_MANY_OPTIONS_VERSION. uint32_t version; kcbx_date_encoding of every date
-    column (KCBX_DATE_ENCODING_YYYYMMDD = 0). kcbx_date_encoding encoding; Number of children
-    (at most 100,000,000). int64_t n_children; const int64_t *child_ids; const int32_t
-    *birth_dates; 0-9. const int8_t *grades; kcbx_registration of each child. const int8_t
-    *registrations; const int32_t *registration_dates; Bits of kcbx_child_fact. const uint32_t
-    *fact_bits; Bits (1 << kcbx_special_group). const uint32_t *group_masks; Entries may be
-    NULL. const char *const *expert_opinions; Number of marks (at most 2,147,483,646). int64_t
-    n_marks; The child's row (0 <= row < n_children) of each mark: int32_t, so that a column of
-    100  million marks is passed without a copy (rows are below 100,000,000). const int32_t
-    *mark_child; const int32_t *mark_dates; kcbx_mark_kind of each mark. const int8_t
-    *mark_kinds; May be NULL. const int32_t *leave_from; May be NULL. const int32_t *leave_to; }
-    kcbx_classify_many_options; #define KCBX_CLASSIFY_MANY_OPTIONS_VERSION 1 #define
-    KCBX_CLASSIFY_MANY_OPTIONS_INIT { .version = KCBX_CLASSIFY_MANY_OPTIONS_VERSION }
-    Initialises `*options` for kcbx_classify_many() with the defaults of `version`
-    (KCBX_CLASSIFY_MANY_OPTIONS_VERSION): no children, no marks, dates as YYYYMMDD. @param
-    options the struct to fill; must not be NULL. @param version
-    KCBX_CLASSIFY_MANY_OPTIONS_VERSION; another is KCBX_STATUS_INVALID_INPUT. @return
-    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern kcbx_status
-    kcbx_classify_many_options_init(kcbx_classify_many_options *options, uint32_t version);
-    Classifies every child in one call from columns (kcbx_classify_many_options): any order of
-    marks, fastest grouped by child and sorted by date. The first bad mark (lowest index) or
-    child (lowest row) fails the call with a message naming it. At most 100,000,000 children and
-    2,147,483,646 marks per call (KCBX_STATUS_INVALID_INPUT beyond); when the memory for the
-    table cannot be had the call returns KCBX_STATUS_STORAGE ("out of memory …") rather than
-    aborting. @param policy the profile. @param calendar the school calendar. @param as_of
-    YYYYMMDD (every other date is in `options->encoding`). @param options the child and mark
-    columns (KCBX_CLASSIFY_MANY_OPTIONS_INIT); NULL for none (an empty table). @param out_table
-    receives the table (free with kcbx_table_free). @return KCBX_STATUS_OK;
-    KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_STORAGE when out of memory. extern kcbx_status
-    kcbx_classify_many(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t as_of,
-    const kcbx_classify_many_options *options, kcbx_table **out_table); Frees a classification
-    table. Accepts NULL. extern void kcbx_table_free(kcbx_table *table); The `index`-th
-    duplicate mark: the child's row, the date (YYYYMMDD) and the input positions of the dropped
-    and the kept mark. Out-params may be NULL. extern kcbx_status kcbx_table_conflict(const
-    kcbx_table *table, int64_t index, int64_t *out_row, int32_t *out_date, int64_t
-    *out_replaced_mark, int64_t *out_kept_mark); Number of duplicate marks resolved over the
-    whole input. extern kcbx_status kcbx_table_conflict_count(const kcbx_table *table, int64_t
-    *out_count); Copies the child ids into `out_ids` (capacity >= rows). extern kcbx_status
-    kcbx_table_copy_child_ids(const kcbx_table *table, int64_t *out_ids, int64_t capacity);
-    Copies a column (every kcbx_table_column but KCBX_TABLE_COLUMN_CHILD_ID) into `out_values`,
-    which must hold `capacity` >= rows entries; dates in `encoding` (no date: 0 or INT32_MIN).
-    extern kcbx_status kcbx_table_copy_column(const kcbx_table *table, kcbx_table_column column,
-    kcbx_date_encoding encoding, int32_t *out_values, int64_t capacity); Number of rows with
-    `status` (kcbx_child_status). extern kcbx_status kcbx_table_count(const kcbx_table *table,
-    kcbx_child_status status, int64_t *out_count); Number of rows (children) of a table. extern
-    kcbx_status kcbx_table_rows(const kcbx_table *table, int64_t *out_rows); A classification
-    table as an Arrow stream of one batch (columns as kcbx_classify_arrow gives them). May be
-    called any number of times; each stream is independent of the table. extern kcbx_status
-    kcbx_table_to_arrow(const kcbx_table *table, struct ArrowArrayStream *out_stream); One cell;
-    dates as YYYYMMDD (0 = none). extern kcbx_status kcbx_table_value(const kcbx_table *table,
-    int64_t row, kcbx_table_column column, int64_t *out_value); /* ==== Report tables
-    ============================================================================= Every tabular
-    result: header, rows, cells; CSV and JSON serialisers. Number of data rows of a report
-    table. extern kcbx_status kcbx_report_rows(const kcbx_report *report, int64_t *out_rows);
-    Number of columns of a report table. extern kcbx_status kcbx_report_columns(const
-    kcbx_report *report, int64_t *out_columns); A column's header into `*out_name` (free with
-    kcbx_string_free). extern kcbx_status kcbx_report_header(const kcbx_report *report, int64_t
-    column, char **out_name); A cell's text into `*out_text` (free with kcbx_string_free).
-    extern kcbx_status kcbx_report_cell(const kcbx_report *report, int64_t row, int64_t column,
-    char **out_text); Frees a report table. Accepts NULL. extern void
-    kcbx_report_free(kcbx_report *report); The whole table as CSV text (UTF-8 with BOM, for
-    Excel) into `*out_csv` (free with kcbx_string_free). extern kcbx_status
-    kcbx_report_csv(const kcbx_report *report, char **out_csv); The whole report as JSON into
-    `*out_json` (free with kcbx_string_free): `{"title", "unit", "as_of" (YYYY-MM-DD or null),
-    "columns": [...], "rows": [[...]], "notes": [...]}`; notes hold the seed's 填表说明, formulas
-    and interpretations. extern kcbx_status kcbx_report_json(const kcbx_report *report, char
-    **out_json); Writes the table to `path` as CSV (UTF-8 with BOM, CRLF), headers first;
-    formula-leading cells neutralised and the file policy of kcbx_ledger_export_csv (regular
-    files only, permissions kept, atomic replacement). extern kcbx_status
-    kcbx_report_write_csv(const kcbx_report *report, const char *path); /* ==== Arrow streams
-    ============================================================================= Columns in and
-    out through the Arrow C stream interface, zero-copy where types match (docs/arrow.md).
-    Classifies every child from Arrow record batches and writes the classification table to
-    `*out_stream` as one batch. `marks` (required): columns `child` (int8-int64 keys or text:
-    utf8, large utf8, string view, or a dictionary of them), `date` (date32, date64, or int32
-    YYYYMMDD), `kind` (int8 kcbx_mark_kind codes, other integers, or text labels present /
-    approved_leave / unexcused / late / left_early / 到校 / 请假 / 无故缺勤 / 迟到 / 早退, plain or
-    dictionary), optional `leave_from` / `leave_to` (dates; null = none). `children` (may be
-    NULL): one row per child, column `child` (the key the marks use) and optional `birth_date`,
-    `registration_date` (dates), `grade`, `registration` (kcbx_registration), `fact_bits`
-    (kcbx_child_fact), `group_mask`, `expert_opinion` (text); its rows are the table's rows.
-    Without it the children are the marks' distinct keys, in key order. Columns of the expected
-    type, in one batch, are used in place (int32 keys 0, 0, 1, 1, 2, … are their own rows);
-    others are converted; schema metadata `kcbx:converted` names the converted ones. Output
-    columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
-    and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
-    counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and
-    row. extern kcbx_status kcbx_classify_arrow(const kcbx_policy *policy, const kcbx_calendar
-    *calendar, int32_t as_of, struct ArrowArrayStream *marks, struct ArrowArrayStream *children,
-    struct ArrowArrayStream *out_stream); As kcbx_classify_arrow, into a table handle
-    (`*out_table`, free with kcbx_table_free) for the kcbx_table_* accessors;
-    kcbx_table_to_arrow exports it. extern kcbx_status kcbx_classify_arrow_table(const
-    kcbx_policy *policy, const kcbx_calendar *calendar, int32_t as_of, struct ArrowArrayStream
-    *marks, struct ArrowArrayStream *children, kcbx_table **out_table); A report table (due
-    list, cases, findings, statutory reports) as an Arrow stream of one batch: columns KCBX
-    computes as numbers are int64 (float64 when fractional), the others utf8; schema metadata
-    `kcbx:title`, `kcbx:unit`, `kcbx:as_of` and `kcbx:notes`. extern kcbx_status
-    kcbx_report_to_arrow(const kcbx_report *report, struct ArrowArrayStream *out_stream); /*
-    ==== Reconciliation (四查三比对)
-    ==================================================================== Household registry
-    against student registry, attendance and the lists (004 二（二）). The optional inputs of
-    kcbx_reconcile_csv() (column sets in docs/data-formats.md); every  field may be NULL.
-    typedef struct kcbx_reconcile_options { KCBX_RECONCILE_OPTIONS_VERSION. uint32_t version;
-    Children attending (one column `resident_id`). const char *attending_csv; The poverty list
-    (`resident_id`). const char *poverty_csv; The "three kinds" (三类) list (`resident_id`). const
-    char *three_kinds_csv; Earlier dropouts (`resident_id`). const char *dropouts_csv; The
-    township census of school-age children (乡镇排摸, household columns). const char *census_csv;
-    The disabled (残疾) list (`resident_id`). const char *disabled_csv; The left-behind (留守) list
-    (`resident_id`). const char *left_behind_csv; Called as the run advances: phase "read"
-    (files done/total), then "household",  "students", "out_of_school" every 100,000 records and
-    at each phase's end, and "poverty". kcbx_progress_fn progress; Passed back to `progress`.
-    void *user_data; } kcbx_reconcile_options; #define KCBX_RECONCILE_OPTIONS_VERSION 1 #define
-    KCBX_RECONCILE_OPTIONS_INIT { .version = KCBX_RECONCILE_OPTIONS_VERSION } Initialises
-    `*options` for kcbx_reconcile_csv() with the defaults of `version`
-    (KCBX_RECONCILE_OPTIONS_VERSION): no optional lists, no progress callback. @param options
-    the struct to fill; must not be NULL. @param version KCBX_RECONCILE_OPTIONS_VERSION; another
-    is KCBX_STATUS_INVALID_INPUT. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern
-    kcbx_status kcbx_reconcile_options_init(kcbx_reconcile_options *options, uint32_t version);
-    四查三比对 from CSV files (column sets in docs/data-formats.md). @param region_prefix the unit's
-    region code or prefix (e.g. "640422"). @param as_of the date of the comparison, YYYYMMDD
-    (ages, school age). @param household_csv the household registry (户籍); required. @param
-    students_csv the student registry (学籍); required. @param options the optional lists, the
-    township census and a progress callback (kcbx_reconcile_options,
-    KCBX_RECONCILE_OPTIONS_INIT); NULL for none. @param out_findings_report receives one row per
-    finding with its reason (free with kcbx_report_free). @param out_summary_report receives the
-    four counts and the count of each finding kind; may be NULL. @return KCBX_STATUS_OK;
-    KCBX_STATUS_INVALID_INPUT for a bad file, row or options version. extern kcbx_status
-    kcbx_reconcile_csv(const char *region_prefix, int32_t as_of, const char *household_csv,
-    const char *students_csv, const kcbx_reconcile_options *options, kcbx_report
-    **out_findings_report, kcbx_report **out_summary_report); /* ==== The ledger (台账): opening,
-    rosters, marks, sweep =========================================== The county's ledger file:
-    every change an attributed, hash-chained event (docs/ledger.md). Opens (creating when
-    missing) the ledger file at `path` under `policy`, acting as the unit `actor_level`
-    ("school", "township", "county", "city", "province", "class_teacher", "village",
-    "department") with code `actor_unit` (school id; 9-digit township; 6-digit GB/T 2260 code)
-    and person `actor_person`; `actor_role` may be NULL. Free with kcbx_ledger_free. extern
-    kcbx_status kcbx_ledger_open(const char *path, const kcbx_policy *policy, const char
-    *actor_level, const char *actor_unit, const char *actor_person, const char *actor_role,
-    kcbx_ledger **out_ledger); Opens the ledger at `path` and records that the profile in force
-    is now `policy` (a `profile.changed` event with `reason`, old and new id and hash). Needs an
-    actor of county level or above; a lower actor's attempt fails with
-    KCBX_STATUS_PERMISSION_DENIED and is recorded. Free the handle with kcbx_ledger_free. extern
-    kcbx_status kcbx_ledger_change_profile(const char *path, const kcbx_policy *policy, const
-    char *actor_level, const char *actor_unit, const char *actor_person, const char *actor_role,
-    const char *reason, kcbx_ledger **out_ledger); Closes the ledger and frees its handle.
-    Accepts NULL. extern void kcbx_ledger_free(kcbx_ledger *ledger); `*out_read_only` = 1 when
-    the ledger was opened read-only (a read-only file, directory or mount: reading operations
-    work, writes fail with KCBX_STATUS_STORAGE), else 0. extern kcbx_status
-    kcbx_ledger_is_read_only(kcbx_ledger *ledger, int32_t *out_read_only); The profile in force
-    as the ledger records it: `*out_profile_json` = `{"id", "hash"}` (hash "" for a ledger
-    created before profiles were recorded). Free with kcbx_string_free. extern kcbx_status
-    kcbx_ledger_profile(kcbx_ledger *ledger, char **out_profile_json); Sets the school calendar
-    from a calendar handle (kcbx_calendar_*); as kcbx_ledger_set_calendar_json. extern
-    kcbx_status kcbx_ledger_set_calendar(kcbx_ledger *ledger, const kcbx_calendar *calendar,
-    int32_t *out_changed); Sets the school calendar (calendar file format JSON, docs/calendar-
-    format.md); county level or above. `*out_changed` (may be NULL) is 0 when the same calendar
-    was already set. extern kcbx_status kcbx_ledger_set_calendar_json(kcbx_ledger *ledger, const
-    char *json, int32_t *out_changed); Imports `count` attendance marks from parallel arrays:
-    student keys, dates (YYYYMMDD) and mark kinds (0 present, 1 approved leave, 2 unexcused, 3
-    late, 4 left early), all or nothing. Needs the school calendar. `*out_report_json` receives
-    {"rows","changed","unchanged","conflicts"} or {"problems":[…]} (rows numbered from 1).
-    extern kcbx_status kcbx_ledger_import_marks(kcbx_ledger *ledger, int64_t count, const char
-    *const *students, const int32_t *dates, const int8_t *kinds, char **out_report_json);
-    Imports attendance marks from Arrow record batches, as kcbx_ledger_import_marks: columns
-    `student` (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and
-    `kind` (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from
-    1. At most 50,000,000 marks per call. The stream is consumed (released, also on failure).
-    extern kcbx_status kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct
-    ArrowArrayStream *marks, char **out_report_json); Imports attendance marks from a CSV file
-    (columns student,date,kind[,leave_from,leave_to,slip]); as kcbx_ledger_import_marks, rows
-    numbered as a spreadsheet shows them (header = row 1). extern kcbx_status
-    kcbx_ledger_import_marks_csv(kcbx_ledger *ledger, const char *path, char **out_report_json);
-    Imports roster rows from Arrow record batches, as kcbx_ledger_import_students_csv: one
-    column per roster column of docs/ledger.md (`name` required; text, integers, or dates as
-    date32 for the date columns; null = empty), all or nothing; rows counted from 1. At most
-    10,000,000 rows. The stream is consumed (released, also on failure). extern kcbx_status
-    kcbx_ledger_import_students_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *students,
-    char **out_report_json); Imports roster rows from a CSV file (UTF-8, optional BOM; columns
-    in docs/ledger.md), all or nothing. `*out_report_json` (may be NULL; free with
-    kcbx_string_free) receives {"rows","added","updated","unchanged"}, or
-    {"problems":[{"row","field","rule"}]} for bad rows. extern kcbx_status
-    kcbx_ledger_import_students_csv(kcbx_ledger *ledger, const char *path, char
-    **out_report_json); Imports roster rows from a JSON array of objects keyed by the CSV column
-    names; as kcbx_ledger_import_students_csv. extern kcbx_status
-    kcbx_ledger_import_students_json(kcbx_ledger *ledger, const char *json, char
-    **out_report_json); Classifies every student in the actor's jurisdiction as of `as_of` and
-    opens, promotes or flags cases; a second sweep for the same date changes nothing. @param
-    ledger the ledger. @param as_of YYYYMMDD, not after today. @param out_summary_report
-    receives the summary as a table (free with kcbx_report_free) with columns item, key, value,
-    one row per fact: ("as_of", "", date), ("classified", "", n), ("status", status, n) per
-    status, ("opened" | "relapse" | "promoted" | "flagged", "", case id) per case touched,
-    ("skipped", masked key, why), ("profile", id, hash); may be NULL. @return KCBX_STATUS_OK;
-    KCBX_STATUS_INVALID_INPUT for a bad date; KCBX_STATUS_PERMISSION_DENIED. extern kcbx_status
-    kcbx_ledger_sweep(kcbx_ledger *ledger, int32_t as_of, kcbx_report **out_summary_report); As
-    kcbx_ledger_sweep, with the summary as JSON: `*out_summary_json` (may be NULL) receives the
-    counts and the cases touched (skipped students' keys masked). extern kcbx_status
-    kcbx_ledger_sweep_json(kcbx_ledger *ledger, int32_t as_of, char **out_summary_json); Feeds
-    reconciliation findings into the ledger in one call, attributed to the ledger's actor:
-    out_of_school findings open out-of-school cases (the child must be on the roster with
-    registration none), registered_not_attending findings open suspected-dropout cases; other
-    kinds are for a person and open nothing. Idempotent (children with an open case are left
-    alone). Children outside the jurisdiction are refused, each refusal recorded.
-    `findings_report` is the findings table of kcbx_reconcile_csv (possibly edited); `as_of`
-    (YYYYMMDD) dates the cases; `note` may be NULL. `*out_summary_json` (may be NULL):
-    `{"opened": [ids], "already_open": {id: case}, "refused": [ids], "skipped": {id: why},
-    "as_of"}`. extern kcbx_status kcbx_ledger_intake_findings(kcbx_ledger *ledger, const
-    kcbx_report *findings_report, int32_t as_of, const char *note, char **out_summary_json); As
-    kcbx_ledger_intake_findings, with the findings as JSON: an array of `{"kind":
-    "out_of_school", "resident_id": "…", "name": "…", "detail": "…"}` (name, detail optional).
-    extern kcbx_status kcbx_ledger_intake_findings_json(kcbx_ledger *ledger, const char
-    *findings_json, int32_t as_of, const char *note, char **out_summary_json); /* ==== Cases
+    """kcbx_case_kind: Imports `count` attendance marks from parallel arrays, all or nothing (rows
+    numbered from 1). Needs the school calendar. @param ledger the ledger. @param count number
+    of marks, 0-50,000,000. @param students the student keys (resident ID or L number); may be
+    NULL when count is 0. @param dates the mark dates, YYYYMMDD; may be NULL when count is 0.
+    @param kinds kcbx_mark_kind of each mark (0 present, 1 approved leave, 2 unexcused, 3 late,
+    4 left early); may be NULL when count is 0. @param out_import_result receives the result
+    (counts, problems, conflicts; free with kcbx_import_result_free), also when the batch is
+    refused for bad rows; may be NULL. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad
+    rows (all of them in the result's problems), a NULL or bad argument;
+    KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE. extern kcbx_status
+    kcbx_ledger_import_marks(kcbx_ledger *ledger, int64_t count, const char *const *students,
+    const int32_t *dates, const int8_t *kinds, kcbx_import_result **out_import_result); Imports
+    attendance marks from Arrow record batches, as kcbx_ledger_import_marks: columns `student`
+    (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and `kind`
+    (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from 1. At
+    most 50,000,000 marks per call. The stream is consumed (released, also on failure). @param
+    ledger the ledger. @param marks the Arrow stream of marks. @param out_import_result receives
+    the result (counts, problems, conflicts; free with kcbx_import_result_free), also when the
+    batch is refused for bad rows; may be NULL. @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's problems), a NULL or bad
+    argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE. extern kcbx_status
+    kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *marks,
+    kcbx_import_result **out_import_result); Imports attendance marks from a CSV file (columns
+    student,date,kind[,leave_from,leave_to,slip]); as kcbx_ledger_import_marks, rows numbered as
+    a spreadsheet shows them (header = row 1). @param ledger the ledger. @param path the CSV
+    file. @param out_import_result receives the result (counts, problems, conflicts; free with
+    kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL. @return
+    KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+    problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
+    extern kcbx_status kcbx_ledger_import_marks_csv(kcbx_ledger *ledger, const char *path,
+    kcbx_import_result **out_import_result); Imports roster rows from Arrow record batches, as
+    kcbx_ledger_import_students_csv: one column per roster column of docs/ledger.md (`name`
+    required; text, integers, or dates as date32 for the date columns; null = empty), all or
+    nothing; rows counted from 1. At most 10,000,000 rows. The stream is consumed (released,
+    also on failure). @param ledger the ledger. @param students the Arrow stream of roster rows.
+    @param out_import_result receives the result (counts, problems, conflicts; free with
+    kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL. @return
+    KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
+    problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
+    extern kcbx_status kcbx_ledger_import_students_arrow(kcbx_ledger *ledger, struct
+    ArrowArrayStream *students, kcbx_import_result **out_import_result); Imports roster rows
+    from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or nothing; rows
+    numbered as a spreadsheet shows them (header = row 1). @param ledger the ledger (the actor
+    must cover every row's school or unit). @param path the CSV file. @param out_import_result
+    receives the result (counts, problems, conflicts; free with kcbx_import_result_free), also
+    when the batch is refused for bad rows; may be NULL. @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's problems), a NULL or bad
+    argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE. extern kcbx_status
+    kcbx_ledger_import_students_csv(kcbx_ledger *ledger, const char *path, kcbx_import_result
+    **out_import_result); Imports roster rows from a JSON array of objects keyed by the CSV
+    column names; as kcbx_ledger_import_students_csv, rows numbered from 1. @param ledger the
+    ledger. @param json the array of roster objects. @param out_import_result receives the
+    result (counts, problems, conflicts; free with kcbx_import_result_free), also when the batch
+    is refused for bad rows; may be NULL. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for
+    bad rows (all of them in the result's problems), a NULL or bad argument;
+    KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE. extern kcbx_status
+    kcbx_ledger_import_students_json(kcbx_ledger *ledger, const char *json, kcbx_import_result
+    **out_import_result); One count of an import. @param import_result the result of a
+    kcbx_ledger_import_* call. @param count which count (kcbx_import_count). @param out_value
+    receives the count. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument or
+    an unknown count. extern kcbx_status kcbx_import_result_count(const kcbx_import_result
+    *import_result, kcbx_import_count count, int64_t *out_value); The problems of a refused
+    batch, one row per bad field: columns row (CSV rows as a spreadsheet shows them, other
+    inputs from 1), field, rule. Empty when the import went in. @param import_result the result
+    of a kcbx_ledger_import_* call. @param out_report receives the table (free with
+    kcbx_report_free). @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument.
+    extern kcbx_status kcbx_import_result_problems(const kcbx_import_result *import_result,
+    kcbx_report **out_report); The duplicate-day conflicts of a marks import (DOMAIN.md section
+    7: the later mark of a child's day wins, never counted twice), one row per replacing row:
+    columns row, field, rule (which earlier row it replaced). Empty for a roster import. @param
+    import_result the result of a kcbx_ledger_import_* call. @param out_report receives the
+    table (free with kcbx_report_free). @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a
+    NULL argument. extern kcbx_status kcbx_import_result_conflicts(const kcbx_import_result
+    *import_result, kcbx_report **out_report); The import result as JSON:
+    {"rows","added","updated","unchanged"} for a roster,
+    {"rows","changed","unchanged","conflicts":[{"row","field","rule"}]} for marks, or
+    {"problems":[{"row","field","rule"}]} for a refused batch. @param import_result the result
+    of a kcbx_ledger_import_* call. @param out_json receives the text (free with
+    kcbx_string_free). @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument.
+    extern kcbx_status kcbx_import_result_json(const kcbx_import_result *import_result, char
+    **out_json); Frees an import result. Accepts NULL. @param import_result the result to free,
+    or NULL. extern void kcbx_import_result_free(kcbx_import_result *import_result); Classifies
+    every student in the actor's jurisdiction as of `as_of` and opens, promotes or flags cases;
+    a second sweep for the same date changes nothing. @param ledger the ledger. @param as_of
+    YYYYMMDD, not after today. @param out_summary_report receives the summary as a table (free
+    with kcbx_report_free) with columns item, key, value, one row per fact: ("as_of", "", date),
+    ("classified", "", n), ("status", status, n) per status, ("opened" | "relapse" | "promoted"
+    | "flagged", "", case id) per case touched, ("skipped", masked key, why), ("profile", id,
+    hash); may be NULL. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad date;
+    KCBX_STATUS_PERMISSION_DENIED. extern kcbx_status kcbx_ledger_sweep(kcbx_ledger *ledger,
+    int32_t as_of, kcbx_report **out_summary_report); As kcbx_ledger_sweep, with the summary as
+    JSON: `*out_summary_json` (may be NULL) receives the counts and the cases touched (skipped
+    students' keys masked). @param ledger the ledger. @param as_of YYYYMMDD, not after today.
+    @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
+    @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad date;
+    KCBX_STATUS_PERMISSION_DENIED. extern kcbx_status kcbx_ledger_sweep_json(kcbx_ledger
+    *ledger, int32_t as_of, char **out_summary_json); Feeds reconciliation findings into the
+    ledger in one call, attributed to the ledger's actor: out_of_school findings open out-of-
+    school cases (the child must be on the roster with registration none),
+    registered_not_attending findings open suspected-dropout cases; other kinds are for a person
+    and open nothing. Idempotent (children with an open case are left alone). Children outside
+    the jurisdiction are refused, each refusal recorded. `findings_report` is the findings table
+    of kcbx_reconcile_csv (possibly edited); `as_of` (YYYYMMDD) dates the cases; `note` may be
+    NULL. `*out_summary_json` (may be NULL): `{"opened": [ids], "already_open": {id: case},
+    "refused": [ids], "skipped": {id: why}, "as_of"}`. @param ledger the ledger. @param
+    findings_report the findings table of kcbx_reconcile_csv. @param as_of YYYYMMDD: dates the
+    cases. @param note free text for the event; may be NULL. @param out_summary_json receives
+    the summary JSON (free with kcbx_string_free); may be NULL. @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the actor's jurisdiction;
+    KCBX_STATUS_STORAGE. extern kcbx_status kcbx_ledger_intake_findings(kcbx_ledger *ledger,
+    const kcbx_report *findings_report, int32_t as_of, const char *note, char
+    **out_summary_json); As kcbx_ledger_intake_findings, with the findings as JSON: an array of
+    `{"kind": "out_of_school", "resident_id": "…", "name": "…", "detail": "…"}` (name, detail
+    optional). @param ledger the ledger. @param findings_json the findings as a JSON array.
+    @param as_of YYYYMMDD: dates the cases. @param note free text for the event; may be NULL.
+    @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
+    @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the
+    actor's jurisdiction; KCBX_STATUS_STORAGE. extern kcbx_status
+    kcbx_ledger_intake_findings_json(kcbx_ledger *ledger, const char *findings_json, int32_t
+    as_of, const char *note, char **out_summary_json); /* ==== Cases
     ===================================================================================== Out-
     of-school and dropout cases and their lifecycle (DOMAIN.md section 4). Case kinds (DOMAIN.md
     §2, §4)."""
@@ -291,64 +195,119 @@ class ChildFact(IntFlag):
 
 class ChildStatus(IntEnum):
     """kcbx_child_status: Opens a built-in profile by id (e.g. "guyuan-2021"). Free with
-    kcbx_policy_free. extern kcbx_status kcbx_policy_builtin(const char *name, kcbx_policy
-    **out_policy); Loads and validates a profile file (JSON, docs/policy-format.md). Free with
-    kcbx_policy_free. extern kcbx_status kcbx_policy_from_file(const char *path, kcbx_policy
-    **out_policy); Parses and validates profile JSON text. Free with kcbx_policy_free. extern
-    kcbx_status kcbx_policy_from_json(const char *json, kcbx_policy **out_policy); Frees a
-    profile handle. Accepts NULL. extern void kcbx_policy_free(kcbx_policy *policy); The built-
-    in profile ids, one row each, in a table with one column "id". @param out_report receives
-    the table (free with kcbx_report_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT
-    for a NULL out_report. extern kcbx_status kcbx_policy_names(kcbx_report **out_report); The
-    built-in profile ids as a JSON array into `*out_json` (free with kcbx_string_free);
-    kcbx_policy_names gives them as a table. extern kcbx_status kcbx_policy_names_json(char
-    **out_json); A duration parameter (e.g. "suspected_after"): amount and unit; unit
-    KCBX_DURATION_UNIT_OFF with amount 0 when the rule is off under this profile. Out-params may
-    be NULL. extern kcbx_status kcbx_policy_duration(const kcbx_policy *policy, const char *key,
-    int32_t *out_amount, kcbx_duration_unit *out_unit); A number or flag parameter (flags read
-    as 0/1). `*out_is_set` is 0 when the rule is off. Out-params may be NULL. extern kcbx_status
-    kcbx_policy_number(const kcbx_policy *policy, const char *key, double *out_value, int32_t
-    *out_is_set); Where a parameter's value came from (kcbx_provenance) and its citation (seed
-    file and clause, or the DOMAIN.md default). Free `*out_citation` with kcbx_string_free. Out-
-    params may be NULL. extern kcbx_status kcbx_policy_provenance(const kcbx_policy *policy,
-    const char *key, kcbx_provenance *out_kind, char **out_citation); The whole profile as JSON
-    (the file format, every value with provenance). Free with kcbx_string_free. extern
-    kcbx_status kcbx_policy_to_json(const kcbx_policy *policy, char **out_json); /* ==== School
-    calendars ========================================================================== School
-    days, terms, holidays and make-up days (docs/calendar-format.md). A standard school year:
-    autumn term in `school_year`, spring term in the next year. Term dates are YYYYMMDD or 0 for
-    the defaults (1 September, 15 January, 1 March, 10 July); a start on a weekend moves to
-    Monday, an end to Friday. `holiday_from`/`holiday_to` (n_holidays entries, e.g. the State
-    Council's holiday list) and `make_up_days` (n_make_up_days, 调休) may be NULL when their count
-    is 0; entries outside the school year are dropped. Each count is at most 10,000. extern
-    kcbx_status kcbx_calendar_standard(int32_t school_year, int32_t autumn_start, int32_t
-    autumn_end, int32_t spring_start, int32_t spring_end, const int32_t *holiday_from, const
-    int32_t *holiday_to, int64_t n_holidays, const int32_t *make_up_days, int64_t
-    n_make_up_days, kcbx_calendar **out_calendar); Parses and validates a school calendar in
-    JSON (docs/calendar-format.md). Free with kcbx_calendar_free. extern kcbx_status
-    kcbx_calendar_from_json(const char *json, kcbx_calendar **out_calendar); Loads and validates
-    a calendar file (JSON, docs/calendar-format.md). Free with kcbx_calendar_free. extern
-    kcbx_status kcbx_calendar_from_file(const char *path, kcbx_calendar **out_calendar); Frees a
-    calendar. Accepts NULL. extern void kcbx_calendar_free(kcbx_calendar *calendar); Adds days
-    off from `from` to `to` (YYYYMMDD, inclusive) named `name` (may be NULL). Do not call while
-    another thread uses the calendar. extern kcbx_status kcbx_calendar_add_holiday(kcbx_calendar
-    *calendar, int32_t from, int32_t to, const char *name); Makes a weekend day inside a term a
-    working day (调休). Do not call while another thread uses the calendar. extern kcbx_status
-    kcbx_calendar_add_make_up_day(kcbx_calendar *calendar, int32_t date); School days from
-    `from` through `through` (YYYYMMDD, both included), in O(1); 0 when `through` is before
-    `from`. Dates outside the calendar are clamped to it. extern kcbx_status
+    kcbx_policy_free. @param name the profile id. @param out_policy receives the handle (free
+    with kcbx_policy_free). @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for an unknown id;
+    KCBX_STATUS_INVALID_INPUT. extern kcbx_status kcbx_policy_builtin(const char *name,
+    kcbx_policy **out_policy); Loads and validates a profile file (JSON, docs/policy-format.md).
+    Free with kcbx_policy_free. @param path the profile file. @param out_policy receives the
+    handle (free with kcbx_policy_free). @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for a
+    missing file; KCBX_STATUS_INVALID_INPUT naming the field and rule. extern kcbx_status
+    kcbx_policy_from_file(const char *path, kcbx_policy **out_policy); Parses and validates
+    profile JSON text. Free with kcbx_policy_free. @param json the profile JSON. @param
+    out_policy receives the handle (free with kcbx_policy_free). @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT naming the field and rule. extern kcbx_status
+    kcbx_policy_from_json(const char *json, kcbx_policy **out_policy); Frees a profile handle.
+    Accepts NULL. @param policy the profile to free, or NULL. extern void
+    kcbx_policy_free(kcbx_policy *policy); The built-in profile ids, one row each, in a table
+    with one column "id". @param out_report receives the table (free with kcbx_report_free).
+    @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL out_report. extern
+    kcbx_status kcbx_policy_names(kcbx_report **out_report); The built-in profile ids as a JSON
+    array into `*out_json` (free with kcbx_string_free); kcbx_policy_names gives them as a
+    table. @param out_json receives the JSON (free with kcbx_string_free). @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_policy_names_json(char **out_json); A duration parameter (e.g. "suspected_after"):
+    amount and unit; unit KCBX_DURATION_UNIT_OFF with amount 0 when the rule is off under this
+    profile. Out-params may be NULL. @param policy the policy profile. @param key the
+    parameter's key, e.g. "suspected_after". @param out_amount receives the amount; may be NULL.
+    @param out_unit receives the kcbx_duration_unit; may be NULL. @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key of another type). extern
+    kcbx_status kcbx_policy_duration(const kcbx_policy *policy, const char *key, int32_t
+    *out_amount, kcbx_duration_unit *out_unit); A number or flag parameter (flags read as 0/1).
+    `*out_is_set` is 0 when the rule is off. Out-params may be NULL. @param policy the policy
+    profile. @param key the parameter's key, e.g. "suspected_after". @param out_value receives
+    the value; may be NULL. @param out_is_set receives 1, or 0 when the rule is off; may be
+    NULL. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key
+    of another type). extern kcbx_status kcbx_policy_number(const kcbx_policy *policy, const
+    char *key, double *out_value, int32_t *out_is_set); Where a parameter's value came from
+    (kcbx_provenance) and its citation (seed file and clause, or the DOMAIN.md default). Free
+    `*out_citation` with kcbx_string_free. Out-params may be NULL. @param policy the policy
+    profile. @param key the parameter's key, e.g. "suspected_after". @param out_kind receives
+    the kcbx_provenance; may be NULL. @param out_citation receives the citation (free with
+    kcbx_string_free); may be NULL. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also
+    for an unknown key or a key of another type). extern kcbx_status
+    kcbx_policy_provenance(const kcbx_policy *policy, const char *key, kcbx_provenance
+    *out_kind, char **out_citation); The whole profile as JSON (the file format, every value
+    with provenance). Free with kcbx_string_free. @param policy the policy profile. @param
+    out_json receives the JSON (free with kcbx_string_free). @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_policy_to_json(const kcbx_policy *policy, char **out_json); /* ==== School calendars
+    ========================================================================== School days,
+    terms, holidays and make-up days (docs/calendar-format.md). A standard school year: autumn
+    term in `school_year`, spring term in the next year. Term dates are YYYYMMDD or 0 for the
+    defaults (1 September, 15 January, 1 March, 10 July); a start on a weekend moves to Monday,
+    an end to Friday. `holiday_from`/`holiday_to` (n_holidays entries, e.g. the State Council's
+    holiday list) and `make_up_days` (n_make_up_days, 调休) may be NULL when their count is 0;
+    entries outside the school year are dropped. Each count is at most 10,000. @param
+    school_year the autumn term's year, e.g. 2025. @param autumn_start YYYYMMDD, 0 for 1
+    September. @param autumn_end YYYYMMDD, 0 for 15 January. @param spring_start YYYYMMDD, 0 for
+    1 March. @param spring_end YYYYMMDD, 0 for 10 July. @param holiday_from first day of each
+    holiday; may be NULL when n_holidays is 0. @param holiday_to last day of each holiday; may
+    be NULL when n_holidays is 0. @param n_holidays number of holidays, 0-10,000. @param
+    make_up_days weekend days worked (调休); may be NULL when n_make_up_days is 0. @param
+    n_make_up_days number of make-up days, 0-10,000. @param out_calendar receives the handle
+    (free with kcbx_calendar_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a
+    NULL or bad argument. extern kcbx_status kcbx_calendar_standard(int32_t school_year, int32_t
+    autumn_start, int32_t autumn_end, int32_t spring_start, int32_t spring_end, const int32_t
+    *holiday_from, const int32_t *holiday_to, int64_t n_holidays, const int32_t *make_up_days,
+    int64_t n_make_up_days, kcbx_calendar **out_calendar); Parses and validates a school
+    calendar in JSON (docs/calendar-format.md). Free with kcbx_calendar_free. @param json the
+    calendar JSON. @param out_calendar receives the handle (free with kcbx_calendar_free).
+    @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT naming the field and rule. extern
+    kcbx_status kcbx_calendar_from_json(const char *json, kcbx_calendar **out_calendar); Loads
+    and validates a calendar file (JSON, docs/calendar-format.md). Free with kcbx_calendar_free.
+    @param path the calendar file. @param out_calendar receives the handle (free with
+    kcbx_calendar_free). @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for a missing file;
+    KCBX_STATUS_INVALID_INPUT naming the field and rule. extern kcbx_status
+    kcbx_calendar_from_file(const char *path, kcbx_calendar **out_calendar); Frees a calendar.
+    Accepts NULL. @param calendar the calendar to free, or NULL. extern void
+    kcbx_calendar_free(kcbx_calendar *calendar); Adds days off from `from` to `to` (YYYYMMDD,
+    inclusive) named `name` (may be NULL). Do not call while another thread uses the calendar.
+    @param calendar the calendar to change. @param from first day off, YYYYMMDD. @param to last
+    day off, YYYYMMDD. @param name the holiday's name; may be NULL. @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_calendar_add_holiday(kcbx_calendar *calendar, int32_t from, int32_t to, const char
+    *name); Makes a weekend day inside a term a working day (调休). Do not call while another
+    thread uses the calendar. @param calendar the calendar to change. @param date a weekend day
+    inside a term, YYYYMMDD. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or
+    bad argument. extern kcbx_status kcbx_calendar_add_make_up_day(kcbx_calendar *calendar,
+    int32_t date); School days from `from` through `through` (YYYYMMDD, both included), in O(1);
+    0 when `through` is before `from`. Dates outside the calendar are clamped to it. @param
+    calendar the school calendar. @param from first day, YYYYMMDD. @param through last day,
+    YYYYMMDD. @param out_count receives the number of school days. @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
     kcbx_calendar_count_school_days(const kcbx_calendar *calendar, int32_t from, int32_t
     through, int64_t *out_count); `*out_is_school_day` = 1 when `date` (YYYYMMDD) is a school
-    day, else 0 (also outside the calendar). extern kcbx_status
+    day, else 0 (also outside the calendar). @param calendar the school calendar. @param date
+    YYYYMMDD. @param out_is_school_day receives 1 or 0. @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
     kcbx_calendar_is_school_day(const kcbx_calendar *calendar, int32_t date, int32_t
     *out_is_school_day); First and last day the calendar covers (YYYYMMDD). Out-params may be
-    NULL. extern kcbx_status kcbx_calendar_range(const kcbx_calendar *calendar, int32_t
-    *out_first, int32_t *out_last); The term containing `date`: its index (-1 in a vacation or
-    outside the calendar), school year, first and last day (0 when none). Out-params may be
-    NULL. extern kcbx_status kcbx_calendar_term(const kcbx_calendar *calendar, int32_t date,
-    int64_t *out_index, int32_t *out_school_year, int32_t *out_start, int32_t *out_end); The
-    calendar in the file format (docs/calendar-format.md). Free with kcbx_string_free. extern
-    kcbx_status kcbx_calendar_to_json(const kcbx_calendar *calendar, char **out_json); /* ====
+    NULL. @param calendar the school calendar. @param out_first receives the first day; may be
+    NULL. @param out_last receives the last day; may be NULL. @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_calendar_range(const kcbx_calendar *calendar, int32_t *out_first, int32_t *out_last);
+    The term containing `date`: its index (-1 in a vacation or outside the calendar), school
+    year, first and last day (0 when none). Out-params may be NULL. @param calendar the school
+    calendar. @param date YYYYMMDD. @param out_index receives the term's index, -1 when none;
+    may be NULL. @param out_school_year receives the school year; may be NULL. @param out_start
+    receives the term's first day; may be NULL. @param out_end receives the term's last day; may
+    be NULL. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
+    extern kcbx_status kcbx_calendar_term(const kcbx_calendar *calendar, int32_t date, int64_t
+    *out_index, int32_t *out_school_year, int32_t *out_start, int32_t *out_end); The calendar in
+    the file format (docs/calendar-format.md). Free with kcbx_string_free. @param calendar the
+    school calendar. @param out_json receives the JSON (free with kcbx_string_free). @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_calendar_to_json(const kcbx_calendar *calendar, char **out_json); /* ====
     Classification of one child ===============================================================
     Status, rule, alerts and risk flags of one child as of a date (DOMAIN.md section 2). A
     child's status as of a date (DOMAIN.md §2)."""
@@ -424,43 +383,81 @@ class DateEncoding(IntEnum):
     KCBX_STATUS_RULE_VIOLATION for a deferral or suspension without the expert opinion. extern
     kcbx_status kcbx_classify(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t
     as_of, const kcbx_classify_options *options, kcbx_classification **out_classification);
-    Frees a classification. Accepts NULL. extern void
-    kcbx_classification_free(kcbx_classification *classification); The `index`-th duplicate
-    mark: its date, the dropped and the kept kind (kcbx_mark_kind) and their positions in the
-    input arrays. Out-params may be NULL. extern kcbx_status kcbx_classification_conflict(const
-    kcbx_classification *classification, int64_t index, int32_t *out_date, kcbx_mark_kind
-    *out_replaced_kind, kcbx_mark_kind *out_kept_kind, int64_t *out_replaced_index, int64_t
-    *out_kept_index); The `index`-th school day without a mark (YYYYMMDD), 0 <= index < missing
-    days. extern kcbx_status kcbx_classification_missing_date(const kcbx_classification
-    *classification, int64_t index, int32_t *out_date); Why risk flag `flag` (one kcbx_risk_flag
-    bit) was raised. KCBX_STATUS_NOT_FOUND when it was not raised. Free with kcbx_string_free.
-    extern kcbx_status kcbx_classification_risk_why(const kcbx_classification *classification,
+    Frees a classification. Accepts NULL. @param classification the classification to free, or
+    NULL. extern void kcbx_classification_free(kcbx_classification *classification); The
+    `index`-th duplicate mark: its date, the dropped and the kept kind (kcbx_mark_kind) and
+    their positions in the input arrays. Out-params may be NULL. @param classification the
+    classification (from kcbx_classify). @param index 0-based index. @param out_date receives
+    the date; may be NULL. @param out_replaced_kind receives the dropped kcbx_mark_kind; may be
+    NULL. @param out_kept_kind receives the kept kcbx_mark_kind; may be NULL. @param
+    out_replaced_index receives the dropped mark's input position; may be NULL. @param
+    out_kept_index receives the kept mark's input position; may be NULL. @return KCBX_STATUS_OK,
+    or KCBX_STATUS_INVALID_INPUT for an index out of range. extern kcbx_status
+    kcbx_classification_conflict(const kcbx_classification *classification, int64_t index,
+    int32_t *out_date, kcbx_mark_kind *out_replaced_kind, kcbx_mark_kind *out_kept_kind, int64_t
+    *out_replaced_index, int64_t *out_kept_index); The `index`-th school day without a mark
+    (YYYYMMDD), 0 <= index < missing days. @param classification the classification (from
+    kcbx_classify). @param index 0-based index. @param out_date receives the date, YYYYMMDD.
+    @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an index out of range. extern
+    kcbx_status kcbx_classification_missing_date(const kcbx_classification *classification,
+    int64_t index, int32_t *out_date); Why risk flag `flag` (one kcbx_risk_flag bit) was raised.
+    KCBX_STATUS_NOT_FOUND when it was not raised. Free with kcbx_string_free. @param
+    classification the classification (from kcbx_classify). @param flag one kcbx_risk_flag bit.
+    @param out_text receives the text (free with kcbx_string_free). @return KCBX_STATUS_OK;
+    KCBX_STATUS_NOT_FOUND when the flag was not raised; KCBX_STATUS_INVALID_INPUT. extern
+    kcbx_status kcbx_classification_risk_why(const kcbx_classification *classification,
     kcbx_risk_flag flag, char **out_text); The deciding rule in words: parameter, value,
-    provenance, seed citation and the evidence. Free with kcbx_string_free. extern kcbx_status
-    kcbx_classification_rule_text(const kcbx_classification *classification, char **out_text);
-    The open unexcused streak: first day (YYYYMMDD, 0 when none), unexcused school days, clock
-    in counted calendar days, school days on leave (paused) and unmarked (not counted). Out-
-    params may be NULL. extern kcbx_status kcbx_classification_streak(const kcbx_classification
-    *classification, int32_t *out_start, int64_t *out_unexcused_days, int64_t *out_clock_days,
-    int64_t *out_leave_days, int64_t *out_unknown_days); Status (kcbx_child_status), the date it
-    began (YYYYMMDD, 0 unknown), the deciding rule (kcbx_rule), alert bits (kcbx_alert), risk-
-    flag bits (kcbx_risk_flag) and the proposed reason (kcbx_reason). Out-params may be NULL.
-    extern kcbx_status kcbx_classification_summary(const kcbx_classification *classification,
-    kcbx_child_status *out_status, int32_t *out_since, kcbx_rule *out_rule, uint32_t
-    *out_alerts, uint32_t *out_risk_flags, kcbx_reason *out_reason); The current term so far:
-    school days, unexcused ones, unmarked ones (missing attendance) and the number of duplicate
-    marks resolved. Out-params may be NULL. extern kcbx_status kcbx_classification_term(const
-    kcbx_classification *classification, int64_t *out_school_days, int64_t *out_unexcused_days,
-    int64_t *out_missing_days, int64_t *out_conflicts); The whole classification as JSON
-    (status, since, rule, evidence, alerts, risk reasons, missing dates, conflicts). Free with
-    kcbx_string_free. extern kcbx_status kcbx_classification_to_json(const kcbx_classification
-    *classification, char **out_json); A rule (kcbx_rule) in words under `policy`: parameter,
-    value and citation. Free with kcbx_string_free. extern kcbx_status kcbx_rule_describe(const
-    kcbx_policy *policy, kcbx_rule rule, char **out_text); The reason code proposed for an out-
-    of-school child born `birth_date` on `on_date` (YYYYMMDD): KCBX_REASON_A (primary age) or
-    KCBX_REASON_B (junior age), KCBX_REASON_NONE when not of compulsory school age. extern
-    kcbx_status kcbx_reason_for_out_of_school(int32_t birth_date, int32_t on_date, kcbx_reason
-    *out_reason); /* ==== Classification in bulk
+    provenance, seed citation and the evidence. Free with kcbx_string_free. @param
+    classification the classification (from kcbx_classify). @param out_text receives the text
+    (free with kcbx_string_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a
+    NULL or bad argument. extern kcbx_status kcbx_classification_rule_text(const
+    kcbx_classification *classification, char **out_text); The open unexcused streak: first day
+    (YYYYMMDD, 0 when none), unexcused school days, clock in counted calendar days, school days
+    on leave (paused) and unmarked (not counted). Out-params may be NULL. @param classification
+    the classification (from kcbx_classify). @param out_start receives the first day; may be
+    NULL. @param out_unexcused_days receives the unexcused school days; may be NULL. @param
+    out_clock_days receives the counted calendar days; may be NULL. @param out_leave_days
+    receives the school days on leave; may be NULL. @param out_unknown_days receives the
+    unmarked school days; may be NULL. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for
+    a NULL or bad argument. extern kcbx_status kcbx_classification_streak(const
+    kcbx_classification *classification, int32_t *out_start, int64_t *out_unexcused_days,
+    int64_t *out_clock_days, int64_t *out_leave_days, int64_t *out_unknown_days); Status
+    (kcbx_child_status), the date it began (YYYYMMDD, 0 unknown), the deciding rule (kcbx_rule),
+    alert bits (kcbx_alert), risk-flag bits (kcbx_risk_flag) and the proposed reason
+    (kcbx_reason). Out-params may be NULL. @param classification the classification (from
+    kcbx_classify). @param out_status receives the kcbx_child_status; may be NULL. @param
+    out_since receives the date the status began; may be NULL. @param out_rule receives the
+    kcbx_rule; may be NULL. @param out_alerts receives the kcbx_alert bits; may be NULL. @param
+    out_risk_flags receives the kcbx_risk_flag bits; may be NULL. @param out_reason receives the
+    kcbx_reason; may be NULL. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or
+    bad argument. extern kcbx_status kcbx_classification_summary(const kcbx_classification
+    *classification, kcbx_child_status *out_status, int32_t *out_since, kcbx_rule *out_rule,
+    uint32_t *out_alerts, uint32_t *out_risk_flags, kcbx_reason *out_reason); The current term
+    so far: school days, unexcused ones, unmarked ones (missing attendance) and the number of
+    duplicate marks resolved. Out-params may be NULL. @param classification the classification
+    (from kcbx_classify). @param out_school_days receives the school days; may be NULL. @param
+    out_unexcused_days receives the unexcused days; may be NULL. @param out_missing_days
+    receives the unmarked days; may be NULL. @param out_conflicts receives the duplicate marks
+    resolved; may be NULL. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or
+    bad argument. extern kcbx_status kcbx_classification_term(const kcbx_classification
+    *classification, int64_t *out_school_days, int64_t *out_unexcused_days, int64_t
+    *out_missing_days, int64_t *out_conflicts); The whole classification as JSON (status, since,
+    rule, evidence, alerts, risk reasons, missing dates, conflicts). Free with kcbx_string_free.
+    @param classification the classification (from kcbx_classify). @param out_json receives the
+    JSON (free with kcbx_string_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for
+    a NULL or bad argument. extern kcbx_status kcbx_classification_to_json(const
+    kcbx_classification *classification, char **out_json); A rule (kcbx_rule) in words under
+    `policy`: parameter, value and citation. Free with kcbx_string_free. @param policy the
+    policy profile. @param rule the kcbx_rule. @param out_text receives the text (free with
+    kcbx_string_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad
+    argument. extern kcbx_status kcbx_rule_describe(const kcbx_policy *policy, kcbx_rule rule,
+    char **out_text); The reason code proposed for an out-of-school child born `birth_date` on
+    `on_date` (YYYYMMDD): KCBX_REASON_A (primary age) or KCBX_REASON_B (junior age),
+    KCBX_REASON_NONE when not of compulsory school age. @param birth_date YYYYMMDD. @param
+    on_date YYYYMMDD. @param out_reason receives the kcbx_reason. @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_reason_for_out_of_school(int32_t birth_date, int32_t on_date, kcbx_reason *out_reason);
+    /* ==== Classification in bulk
     ==================================================================== Every child of a county
     in one call, from columns; the result is a table. How dates are given in bulk columns."""
     #: Packed YYYYMMDD; 0 = no date.
@@ -477,24 +474,41 @@ class DateEncoding(IntEnum):
 
 class DurationUnit(IntEnum):
     """kcbx_duration_unit: Computes the check character for the first 17 digits of a resident ID
-    into `*out_check`. extern kcbx_status kcbx_resident_id_check_character(const char *first17,
+    into `*out_check`. @param first17 the first 17 digits. @param out_check receives the check
+    character ('0'-'9' or 'X'). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL
+    or bad argument. extern kcbx_status kcbx_resident_id_check_character(const char *first17,
     char *out_check); Parses and validates an 18-character resident ID (GB 11643-1999): region
     code, birth date, sex from the sequence digit, ISO 7064 MOD 11-2 check character (`x`
     accepted as `X`). `as_of` (YYYYMMDD, or 0 for none) rejects birth dates after it. Every out-
     param may be NULL. `out_problem` receives the wrong part (KCBX_ID_PROBLEM_NONE on success).
-    extern kcbx_status kcbx_resident_id_parse(const char *text, int32_t as_of, int32_t
+    @param text the resident ID. @param as_of YYYYMMDD, or 0 for none. @param out_region_code
+    receives the 6-digit region code; may be NULL. @param out_birth_date receives the birth
+    date, YYYYMMDD; may be NULL. @param out_sex receives the kcbx_sex; may be NULL. @param
+    out_problem receives the kcbx_id_problem; may be NULL. @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for an invalid ID (the wrong part in out_problem). extern
+    kcbx_status kcbx_resident_id_parse(const char *text, int32_t as_of, int32_t
     *out_region_code, int32_t *out_birth_date, kcbx_sex *out_sex, kcbx_id_problem *out_problem);
     Parses a student registry number (学籍号): `G` + resident ID (validated, birth date not after
     `as_of` unless 0) or `L` + 1–30 letters/digits. `*out_body` receives the ID or temporary
-    number (free with kcbx_string_free); out-params may be NULL. extern kcbx_status
-    kcbx_registry_number_parse(const char *text, int32_t as_of, kcbx_registry_kind *out_kind,
-    char **out_body); School age of a child born on `birth_date`, on `on_date` (both YYYYMMDD):
-    age in completed years, the autumn it enters grade 1 (6 on 31 August, seed 000), whether it
-    should be in compulsory education (`SchoolAge.standing`: from 1 September of the entry year
-    until 16, seed 000; a child who turns 6 after 31 August is not yet), and the grade and stage
-    expected on time. Out-params may be NULL. extern kcbx_status kcbx_school_age(int32_t
-    birth_date, int32_t on_date, int32_t *out_age, int32_t *out_entry_year, int32_t
-    *out_compulsory, int32_t *out_grade, kcbx_stage *out_stage); /* ==== Policy profiles
+    number (free with kcbx_string_free); out-params may be NULL. @param text the registry
+    number. @param as_of YYYYMMDD, or 0 for none. @param out_kind receives the
+    kcbx_registry_kind; may be NULL. @param out_body receives the ID or temporary number (free
+    with kcbx_string_free); may be NULL. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT
+    for a NULL or bad argument. extern kcbx_status kcbx_registry_number_parse(const char *text,
+    int32_t as_of, kcbx_registry_kind *out_kind, char **out_body); School age of a child born on
+    `birth_date`, on `on_date` (both YYYYMMDD): age in completed years, the autumn it enters
+    grade 1 (6 on 31 August, seed 000), whether it should be in compulsory education
+    (`SchoolAge.standing`: from 1 September of the entry year until 16, seed 000; a child who
+    turns 6 after 31 August is not yet), and the grade and stage expected on time. Out-params
+    may be NULL. @param birth_date YYYYMMDD. @param on_date YYYYMMDD. @param out_age receives
+    the age in completed years; may be NULL. @param out_entry_year receives the year of entry to
+    grade 1; may be NULL. @param out_compulsory receives 1 when of compulsory school age, else
+    0; may be NULL. @param out_grade receives the grade expected on time; may be NULL. @param
+    out_stage receives the kcbx_stage; may be NULL. @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_school_age(int32_t birth_date, int32_t on_date, int32_t *out_age, int32_t
+    *out_entry_year, int32_t *out_compulsory, int32_t *out_grade, kcbx_stage *out_stage); /*
+    ==== Policy profiles
     =========================================================================== The
     jurisdiction's rules: built-in profiles and profile files (docs/policy-format.md). Units of
     a policy duration."""
@@ -513,6 +527,267 @@ class IdProblem(IntEnum):
     REGION = lib.KCBX_ID_PROBLEM_REGION
     BIRTH_DATE = lib.KCBX_ID_PROBLEM_BIRTH_DATE
     CHECKSUM = lib.KCBX_ID_PROBLEM_CHECKSUM
+
+
+class ImportCount(IntEnum):
+    """kcbx_import_count: Columns of many children and their marks for kcbx_classify_many(). Child
+    columns hold  `n_children` entries, mark columns `n_marks`; a NULL child column means the
+    default for all  (ids = row index, no birth date, grade unknown, enrolled, no date,
+    resident, no groups, no  opinion). `mark_child`, `mark_dates` and `mark_kinds` must not be
+    NULL when n_marks > 0. typedef struct kcbx_classify_many_options {
+    KCBX_CLASSIFY_MANY_OPTIONS_VERSION. uint32_t version; kcbx_date_encoding of every date
+    column (KCBX_DATE_ENCODING_YYYYMMDD = 0). kcbx_date_encoding encoding; Number of children
+    (at most 100,000,000). int64_t n_children; const int64_t *child_ids; const int32_t
+    *birth_dates; 0-9. const int8_t *grades; kcbx_registration of each child. const int8_t
+    *registrations; const int32_t *registration_dates; Bits of kcbx_child_fact. const uint32_t
+    *fact_bits; Bits (1 << kcbx_special_group). const uint32_t *group_masks; Entries may be
+    NULL. const char *const *expert_opinions; Number of marks (at most 2,147,483,646). int64_t
+    n_marks; The child's row (0 <= row < n_children) of each mark: int32_t, so that a column of
+    100  million marks is passed without a copy (rows are below 100,000,000). const int32_t
+    *mark_child; const int32_t *mark_dates; kcbx_mark_kind of each mark. const int8_t
+    *mark_kinds; May be NULL. const int32_t *leave_from; May be NULL. const int32_t *leave_to; }
+    kcbx_classify_many_options; #define KCBX_CLASSIFY_MANY_OPTIONS_VERSION 1 #define
+    KCBX_CLASSIFY_MANY_OPTIONS_INIT { .version = KCBX_CLASSIFY_MANY_OPTIONS_VERSION }
+    Initialises `*options` for kcbx_classify_many() with the defaults of `version`
+    (KCBX_CLASSIFY_MANY_OPTIONS_VERSION): no children, no marks, dates as YYYYMMDD. @param
+    options the struct to fill; must not be NULL. @param version
+    KCBX_CLASSIFY_MANY_OPTIONS_VERSION; another is KCBX_STATUS_INVALID_INPUT. @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern kcbx_status
+    kcbx_classify_many_options_init(kcbx_classify_many_options *options, uint32_t version);
+    Classifies every child in one call from columns (kcbx_classify_many_options): any order of
+    marks, fastest grouped by child and sorted by date. The first bad mark (lowest index) or
+    child (lowest row) fails the call with a message naming it. At most 100,000,000 children and
+    2,147,483,646 marks per call (KCBX_STATUS_INVALID_INPUT beyond); when the memory for the
+    table cannot be had the call returns KCBX_STATUS_STORAGE ("out of memory …") rather than
+    aborting. @param policy the profile. @param calendar the school calendar. @param as_of
+    YYYYMMDD (every other date is in `options->encoding`). @param options the child and mark
+    columns (KCBX_CLASSIFY_MANY_OPTIONS_INIT); NULL for none (an empty table). @param out_table
+    receives the table (free with kcbx_table_free). @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_STORAGE when out of memory. extern kcbx_status
+    kcbx_classify_many(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t as_of,
+    const kcbx_classify_many_options *options, kcbx_table **out_table); Frees a classification
+    table. Accepts NULL. @param table the table to free, or NULL. extern void
+    kcbx_table_free(kcbx_table *table); The `index`-th duplicate mark: the child's row, the date
+    (YYYYMMDD) and the input positions of the dropped and the kept mark. Out-params may be NULL.
+    @param table the classification table. @param index 0-based index. @param out_row receives
+    the child's row; may be NULL. @param out_date receives the date; may be NULL. @param
+    out_replaced_mark receives the dropped mark's input position; may be NULL. @param
+    out_kept_mark receives the kept mark's input position; may be NULL. @return KCBX_STATUS_OK,
+    or KCBX_STATUS_INVALID_INPUT for an index out of range. extern kcbx_status
+    kcbx_table_conflict(const kcbx_table *table, int64_t index, int64_t *out_row, int32_t
+    *out_date, int64_t *out_replaced_mark, int64_t *out_kept_mark); Number of duplicate marks
+    resolved over the whole input. @param table the classification table. @param out_count
+    receives the count. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad
+    argument. extern kcbx_status kcbx_table_conflict_count(const kcbx_table *table, int64_t
+    *out_count); Copies the child ids into `out_ids` (capacity >= rows). @param table the
+    classification table. @param out_ids the host's array of `capacity` entries. @param capacity
+    entries `out_ids` can hold (at least the rows). @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT (also when capacity is below the rows). extern kcbx_status
+    kcbx_table_copy_child_ids(const kcbx_table *table, int64_t *out_ids, int64_t capacity);
+    Copies a column (every kcbx_table_column but KCBX_TABLE_COLUMN_CHILD_ID) into `out_values`,
+    which must hold `capacity` >= rows entries; dates in `encoding` (no date: 0 or INT32_MIN).
+    @param table the classification table. @param column the kcbx_table_column. @param encoding
+    kcbx_date_encoding of date columns. @param out_values the host's array of `capacity`
+    entries. @param capacity entries `out_values` can hold (at least the rows). @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also when capacity is below the rows). extern
+    kcbx_status kcbx_table_copy_column(const kcbx_table *table, kcbx_table_column column,
+    kcbx_date_encoding encoding, int32_t *out_values, int64_t capacity); Number of rows with
+    `status` (kcbx_child_status). @param table the classification table. @param status the
+    kcbx_child_status. @param out_count receives the count. @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_table_count(const kcbx_table *table, kcbx_child_status status, int64_t *out_count);
+    Number of rows (children) of a table. @param table the classification table. @param out_rows
+    receives the number of rows. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL
+    or bad argument. extern kcbx_status kcbx_table_rows(const kcbx_table *table, int64_t
+    *out_rows); A classification table as an Arrow stream of one batch (columns as
+    kcbx_classify_arrow gives them). May be called any number of times; each stream is
+    independent of the table. @param table the classification table. @param out_stream receives
+    the Arrow stream (release it with its release callback). @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_table_to_arrow(const kcbx_table *table, struct ArrowArrayStream *out_stream); One cell;
+    dates as YYYYMMDD (0 = none). @param table the classification table. @param row 0-based row.
+    @param column the kcbx_table_column. @param out_value receives the value. @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a row or column out of range. extern
+    kcbx_status kcbx_table_value(const kcbx_table *table, int64_t row, kcbx_table_column column,
+    int64_t *out_value); /* ==== Report tables
+    ============================================================================= Every tabular
+    result: header, rows, cells; CSV and JSON serialisers. Number of data rows of a report
+    table. @param report the report table. @param out_rows receives the number of rows. @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_report_rows(const kcbx_report *report, int64_t *out_rows); Number of columns of a
+    report table. @param report the report table. @param out_columns receives the number of
+    columns. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
+    extern kcbx_status kcbx_report_columns(const kcbx_report *report, int64_t *out_columns); A
+    column's header into `*out_name` (free with kcbx_string_free). @param report the report
+    table. @param column 0-based column. @param out_name receives the header (free with
+    kcbx_string_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a column out of
+    range. extern kcbx_status kcbx_report_header(const kcbx_report *report, int64_t column, char
+    **out_name); A cell's text into `*out_text` (free with kcbx_string_free). @param report the
+    report table. @param row 0-based row. @param column 0-based column. @param out_text receives
+    the text (free with kcbx_string_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT
+    for a row or column out of range. extern kcbx_status kcbx_report_cell(const kcbx_report
+    *report, int64_t row, int64_t column, char **out_text); Frees a report table. Accepts NULL.
+    @param report the table to free, or NULL. extern void kcbx_report_free(kcbx_report *report);
+    The whole table as CSV text (UTF-8 with BOM, for Excel) into `*out_csv` (free with
+    kcbx_string_free). @param report the report table. @param out_csv receives the CSV text
+    (free with kcbx_string_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a
+    NULL or bad argument. extern kcbx_status kcbx_report_csv(const kcbx_report *report, char
+    **out_csv); The whole report as JSON into `*out_json` (free with kcbx_string_free):
+    `{"title", "unit", "as_of" (YYYY-MM-DD or null), "columns": [...], "rows": [[...]], "notes":
+    [...]}`; notes hold the seed's 填表说明, formulas and interpretations. @param report the report
+    table. @param out_json receives the JSON (free with kcbx_string_free). @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_report_json(const kcbx_report *report, char **out_json); Writes the table to `path` as
+    CSV (UTF-8 with BOM, CRLF), headers first; formula-leading cells neutralised and the file
+    policy of kcbx_ledger_export_csv (regular files only, permissions kept, atomic replacement).
+    @param report the report table. @param path the CSV file to write. @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT for a bad argument or a refused path; KCBX_STATUS_STORAGE when
+    writing fails. extern kcbx_status kcbx_report_write_csv(const kcbx_report *report, const
+    char *path); /* ==== Arrow streams
+    ============================================================================= Columns in and
+    out through the Arrow C stream interface, zero-copy where types match (docs/arrow.md).
+    Classifies every child from Arrow record batches and writes the classification table to
+    `*out_stream` as one batch. `marks` (required): columns `child` (int8-int64 keys or text:
+    utf8, large utf8, string view, or a dictionary of them), `date` (date32, date64, or int32
+    YYYYMMDD), `kind` (int8 kcbx_mark_kind codes, other integers, or text labels present /
+    approved_leave / unexcused / late / left_early / 到校 / 请假 / 无故缺勤 / 迟到 / 早退, plain or
+    dictionary), optional `leave_from` / `leave_to` (dates; null = none). `children` (may be
+    NULL): one row per child, column `child` (the key the marks use) and optional `birth_date`,
+    `registration_date` (dates), `grade`, `registration` (kcbx_registration), `fact_bits`
+    (kcbx_child_fact), `group_mask`, `expert_opinion` (text); its rows are the table's rows.
+    Without it the children are the marks' distinct keys, in key order. Columns of the expected
+    type, in one batch, are used in place (int32 keys 0, 0, 1, 1, 2, … are their own rows);
+    others are converted; schema metadata `kcbx:converted` names the converted ones. Output
+    columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
+    and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
+    counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and
+    row. @param policy the policy profile. @param calendar the school calendar. @param as_of
+    YYYYMMDD. @param marks the Arrow stream of marks (consumed: released, also on failure).
+    @param children the Arrow stream of children (consumed); may be NULL. @param out_stream
+    receives the Arrow stream (release it with its release callback). @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT naming the column and row. extern kcbx_status
+    kcbx_classify_arrow(const kcbx_policy *policy, const kcbx_calendar *calendar, int32_t as_of,
+    struct ArrowArrayStream *marks, struct ArrowArrayStream *children, struct ArrowArrayStream
+    *out_stream); As kcbx_classify_arrow, into a table handle (`*out_table`, free with
+    kcbx_table_free) for the kcbx_table_* accessors; kcbx_table_to_arrow exports it. @param
+    policy the policy profile. @param calendar the school calendar. @param as_of YYYYMMDD.
+    @param marks the Arrow stream of marks (consumed: released, also on failure). @param
+    children the Arrow stream of children (consumed); may be NULL. @param out_table receives the
+    table (free with kcbx_table_free). @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT naming
+    the column and row. extern kcbx_status kcbx_classify_arrow_table(const kcbx_policy *policy,
+    const kcbx_calendar *calendar, int32_t as_of, struct ArrowArrayStream *marks, struct
+    ArrowArrayStream *children, kcbx_table **out_table); A report table (due list, cases,
+    findings, statutory reports) as an Arrow stream of one batch: columns KCBX computes as
+    numbers are int64 (float64 when fractional), the others utf8; schema metadata `kcbx:title`,
+    `kcbx:unit`, `kcbx:as_of` and `kcbx:notes`. @param report the report table. @param
+    out_stream receives the Arrow stream (release it with its release callback). @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_report_to_arrow(const kcbx_report *report, struct ArrowArrayStream *out_stream); /*
+    ==== Reconciliation (四查三比对)
+    ==================================================================== Household registry
+    against student registry, attendance and the lists (004 二（二）). The optional inputs of
+    kcbx_reconcile_csv() (column sets in docs/data-formats.md); every  field may be NULL.
+    typedef struct kcbx_reconcile_options { KCBX_RECONCILE_OPTIONS_VERSION. uint32_t version;
+    Children attending (one column `resident_id`). const char *attending_csv; The poverty list
+    (`resident_id`). const char *poverty_csv; The "three kinds" (三类) list (`resident_id`). const
+    char *three_kinds_csv; Earlier dropouts (`resident_id`). const char *dropouts_csv; The
+    township census of school-age children (乡镇排摸, household columns). const char *census_csv;
+    The disabled (残疾) list (`resident_id`). const char *disabled_csv; The left-behind (留守) list
+    (`resident_id`). const char *left_behind_csv; Called as the run advances: phase "read"
+    (files done/total), then "household",  "students", "out_of_school" every 100,000 records and
+    at each phase's end, and "poverty". kcbx_progress_fn progress; Passed back to `progress`.
+    void *user_data; } kcbx_reconcile_options; #define KCBX_RECONCILE_OPTIONS_VERSION 1 #define
+    KCBX_RECONCILE_OPTIONS_INIT { .version = KCBX_RECONCILE_OPTIONS_VERSION } Initialises
+    `*options` for kcbx_reconcile_csv() with the defaults of `version`
+    (KCBX_RECONCILE_OPTIONS_VERSION): no optional lists, no progress callback. @param options
+    the struct to fill; must not be NULL. @param version KCBX_RECONCILE_OPTIONS_VERSION; another
+    is KCBX_STATUS_INVALID_INPUT. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern
+    kcbx_status kcbx_reconcile_options_init(kcbx_reconcile_options *options, uint32_t version);
+    四查三比对 from CSV files (column sets in docs/data-formats.md). @param region_prefix the unit's
+    region code or prefix (e.g. "640422"). @param as_of the date of the comparison, YYYYMMDD
+    (ages, school age). @param household_csv the household registry (户籍); required. @param
+    students_csv the student registry (学籍); required. @param options the optional lists, the
+    township census and a progress callback (kcbx_reconcile_options,
+    KCBX_RECONCILE_OPTIONS_INIT); NULL for none. @param out_findings_report receives one row per
+    finding with its reason (free with kcbx_report_free). @param out_summary_report receives the
+    four counts and the count of each finding kind; may be NULL. @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT for a bad file, row or options version. extern kcbx_status
+    kcbx_reconcile_csv(const char *region_prefix, int32_t as_of, const char *household_csv,
+    const char *students_csv, const kcbx_reconcile_options *options, kcbx_report
+    **out_findings_report, kcbx_report **out_summary_report); /* ==== The ledger (台账): opening,
+    rosters, marks, sweep =========================================== The county's ledger file:
+    every change an attributed, hash-chained event (docs/ledger.md). Who acts on a ledger
+    (kcbx_ledger_open, kcbx_ledger_change_profile); every event records it.  Errors name the
+    field as `actor.<field>`. typedef struct kcbx_actor { KCBX_ACTOR_VERSION. uint32_t version;
+    The unit's level: "school", "township", "county", "city", "province", "class_teacher",
+    "village" or "department". const char *level; The unit's code: school id; 9-digit township
+    code; 6-digit GB/T 2260 region code. const char *unit_code; The person acting (1-64
+    characters). const char *person; The person's role (at most 64 characters); may be NULL.
+    const char *role; } kcbx_actor; #define KCBX_ACTOR_VERSION 1 #define KCBX_ACTOR_INIT {
+    .version = KCBX_ACTOR_VERSION } Initialises `*actor` with the defaults of `version`
+    (KCBX_ACTOR_VERSION): every field NULL. @param actor the struct to fill; must not be NULL.
+    @param version KCBX_ACTOR_VERSION; another is KCBX_STATUS_INVALID_INPUT. @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern kcbx_status kcbx_actor_init(kcbx_actor
+    *actor, uint32_t version); Opens (creating when missing) the ledger file at `path` under
+    `policy`, acting as `actor`. Free with kcbx_ledger_free. @param path the ledger file (an
+    SQLite database; created when missing). @param policy the profile in force; must match the
+    profile the ledger records (else KCBX_STATUS_RULE_VIOLATION: record a change with
+    kcbx_ledger_change_profile). @param actor who acts (kcbx_actor, KCBX_ACTOR_INIT); every
+    event records it. @param out_ledger receives the handle. @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT (a field of the actor is named `actor.<field>`);
+    KCBX_STATUS_RULE_VIOLATION; KCBX_STATUS_STORAGE when the file cannot be opened. extern
+    kcbx_status kcbx_ledger_open(const char *path, const kcbx_policy *policy, const kcbx_actor
+    *actor, kcbx_ledger **out_ledger); Opens the ledger at `path` and records that the profile
+    in force is now `policy` (a `profile.changed` event with `reason`, old and new id and hash).
+    Free the handle with kcbx_ledger_free. @param path the ledger file. @param policy the new
+    profile in force. @param actor who acts (kcbx_actor): county level or above; a lower actor's
+    attempt is recorded. @param reason why the profile changed (e.g. the notice); required.
+    @param out_ledger receives the handle, opened under the new profile. @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level;
+    KCBX_STATUS_STORAGE. extern kcbx_status kcbx_ledger_change_profile(const char *path, const
+    kcbx_policy *policy, const kcbx_actor *actor, const char *reason, kcbx_ledger **out_ledger);
+    Closes the ledger and frees its handle. Accepts NULL. @param ledger the ledger to close, or
+    NULL. extern void kcbx_ledger_free(kcbx_ledger *ledger); `*out_read_only` = 1 when the
+    ledger was opened read-only (a read-only file, directory or mount: reading operations work,
+    writes fail with KCBX_STATUS_STORAGE), else 0. @param ledger the ledger. @param
+    out_read_only receives 1 or 0. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a
+    NULL or bad argument. extern kcbx_status kcbx_ledger_is_read_only(kcbx_ledger *ledger,
+    int32_t *out_read_only); The profile in force as the ledger records it: `*out_profile_json`
+    = `{"id", "hash"}` (hash "" for a ledger created before profiles were recorded). Free with
+    kcbx_string_free. @param ledger the ledger. @param out_profile_json receives the JSON (free
+    with kcbx_string_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or
+    bad argument. extern kcbx_status kcbx_ledger_profile(kcbx_ledger *ledger, char
+    **out_profile_json); Sets the school calendar from a calendar handle (kcbx_calendar_*); as
+    kcbx_ledger_set_calendar_json. @param ledger the ledger. @param calendar the school
+    calendar. @param out_changed receives 1 when the calendar changed, 0 when it was already
+    set; may be NULL. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT;
+    KCBX_STATUS_PERMISSION_DENIED below county level. extern kcbx_status
+    kcbx_ledger_set_calendar(kcbx_ledger *ledger, const kcbx_calendar *calendar, int32_t
+    *out_changed); Sets the school calendar (calendar file format JSON, docs/calendar-
+    format.md); county level or above. `*out_changed` (may be NULL) is 0 when the same calendar
+    was already set. @param ledger the ledger. @param json the calendar JSON. @param out_changed
+    receives 1 when the calendar changed, 0 when it was already set; may be NULL. @return
+    KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level.
+    extern kcbx_status kcbx_ledger_set_calendar_json(kcbx_ledger *ledger, const char *json,
+    int32_t *out_changed); Opaque handle; free with kcbx_import_result_free(). typedef struct
+    kcbx_import_result kcbx_import_result; The counts of a kcbx_import_result
+    (kcbx_import_result_count). A count that does not apply to the import (added of a marks
+    import, changed of a roster import) is 0."""
+    #: Rows read (0 for a refused batch).
+    ROWS = lib.KCBX_IMPORT_COUNT_ROWS
+    #: Roster: students added.
+    ADDED = lib.KCBX_IMPORT_COUNT_ADDED
+    #: Roster: students whose stored row changed.
+    UPDATED = lib.KCBX_IMPORT_COUNT_UPDATED
+    #: Rows equal to what the ledger holds (students or marks): no event recorded.
+    UNCHANGED = lib.KCBX_IMPORT_COUNT_UNCHANGED
+    #: Marks: marks added or changed.
+    CHANGED = lib.KCBX_IMPORT_COUNT_CHANGED
+    #: * Marks: rows that replaced an earlier row of the batch for the same child and day (the later
+    #: wins).
+    CONFLICTS = lib.KCBX_IMPORT_COUNT_CONFLICTS
+    #: Bad fields of a refused batch (the batch was not applied).
+    PROBLEMS = lib.KCBX_IMPORT_COUNT_PROBLEMS
 
 
 class MarkKind(IntEnum):
@@ -644,23 +919,24 @@ class Rule(IntEnum):
 
 class Sex(IntEnum):
     """kcbx_sex: The ABI version of the loaded library; compare with KCBX_ABI_VERSION from the
-    header. extern int32_t kcbx_abi_version(void); The library version, e.g. "0.2.0". Static
-    storage: do not free. extern const char *kcbx_version(void); The message of the last failed
-    kcbx_* call on this thread, or "" when it succeeded. The text stays valid until the next
-    kcbx_* call on the same thread; do not free it. extern const char
-    *kcbx_last_error_message(void); The field (input, parameter or thing) the last failed kcbx_*
-    call on this thread was about, e.g. "as_of", "options.version", "case", "actor"; "" when it
-    succeeded or the error names none (storage, integrity). Valid and owned as
-    kcbx_last_error_message(); set and cleared with it. extern const char
-    *kcbx_last_error_field(void); The rule the last failed kcbx_* call on this thread broke:
-    what the field must satisfy, or the seed clause a domain rule cites
-    (KCBX_STATUS_RULE_VIOLATION); "" when it succeeded or the error names none. Valid and owned
-    as kcbx_last_error_message(); set and cleared with it. extern const char
-    *kcbx_last_error_rule(void); Frees a string returned by any kcbx_* function. Accepts NULL.
-    extern void kcbx_string_free(char *s); Progress of a long call, on the calling thread:
-    `phase` (valid only during the callback),  `done` of `total` units, and the host's
-    `user_data` as given with the callback. typedef void (*kcbx_progress_fn)(const char *phase,
-    int64_t done, int64_t total, void *user_data); /* ==== Identity
+    header. @return the ABI version. extern int32_t kcbx_abi_version(void); The library version,
+    e.g. "0.2.0". Static storage: do not free. @return the version string. extern const char
+    *kcbx_version(void); The message of the last failed kcbx_* call on this thread, or "" when
+    it succeeded. The text stays valid until the next kcbx_* call on the same thread; do not
+    free it. @return the message (never NULL). extern const char *kcbx_last_error_message(void);
+    The field (input, parameter or thing) the last failed kcbx_* call on this thread was about,
+    e.g. "as_of", "options.version", "case", "actor"; "" when it succeeded or the error names
+    none (storage, integrity). Valid and owned as kcbx_last_error_message(); set and cleared
+    with it. @return the field (never NULL). extern const char *kcbx_last_error_field(void); The
+    rule the last failed kcbx_* call on this thread broke: what the field must satisfy, or the
+    seed clause a domain rule cites (KCBX_STATUS_RULE_VIOLATION); "" when it succeeded or the
+    error names none. Valid and owned as kcbx_last_error_message(); set and cleared with it.
+    @return the rule (never NULL). extern const char *kcbx_last_error_rule(void); Frees a string
+    returned by any kcbx_* function. Accepts NULL. @param s the string to free, or NULL. extern
+    void kcbx_string_free(char *s); Progress of a long call, on the calling thread: `phase`
+    (valid only during the callback),  `done` of `total` units, and the host's `user_data` as
+    given with the callback. typedef void (*kcbx_progress_fn)(const char *phase, int64_t done,
+    int64_t total, void *user_data); /* ==== Identity
     ================================================================================== Resident
     IDs (GB 11643-1999), student registry numbers (seed 001 附件2), school age (seed 000). Sex
     codes (GB/T 2261.1)."""

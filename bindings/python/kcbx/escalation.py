@@ -4,6 +4,7 @@ from `Ledger.due(as_of)`, overdue ones climb the ladder with `Ledger.escalate(as
 from __future__ import annotations
 
 import datetime as _dt
+import enum
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -15,15 +16,33 @@ from ._native import call_json, ffi, lib
 from .calendar import Calendar
 from .policy import Policy
 
-__all__ = ["Owner", "Escalation", "Obligation", "EscalationSummary", "DueReport", "due_reports",
+__all__ = ["Owner", "Escalation", "Obligation", "ObligationState", "EscalationSummary", "DueReport", "due_reports",
            "ACTIONS", "STATES"]
 
 #: Obligation actions (ObligationAction in the Swift core).
 ACTIONS = ("guardian_contact", "three_line_report", "enter_ledger", "home_visit", "per_child_plan",
            "assign_one_to_one", "persuasion_visit", "education", "return_notice", "administrative_penalty",
            "court_application", "cross_region_letter", "expert_assessment", "placement", "referral")
-#: Obligation states.
-STATES = ("due", "done", "overdue", "escalated")
+class ObligationState(str, enum.Enum):
+    """Where an obligation stands on the as-of date (ObligationState in the Swift core; it crosses
+    the C ABI as this text, not as a constant). Equal to its text: `state == "overdue"` holds."""
+    #: Open, its due date not yet passed.
+    DUE = "due"
+    #: Discharged on `done_on`.
+    DONE = "done"
+    #: Its due date passed and it was not done (escalate() hands it to the next level).
+    OVERDUE = "overdue"
+    #: Handed to the next level, whose own due date has not yet passed.
+    ESCALATED = "escalated"
+
+    @property
+    def label(self) -> str:
+        """The text the library uses and filters by, e.g. "overdue"."""
+        return self.value
+
+
+#: Obligation states, as text.
+STATES = tuple(s.value for s in ObligationState)
 
 
 def _date(text: Optional[str]) -> Optional[_dt.date]:
@@ -77,7 +96,7 @@ class Obligation:
     opens_on: _dt.date
     due_on: _dt.date
     original_due_on: _dt.date
-    state: str
+    state: ObligationState
     done_on: Optional[_dt.date]
     recipients: List[str]
     department: Optional[str]
@@ -91,7 +110,7 @@ class Obligation:
             action_label=o["action_label"], step=o.get("step"), owner=Owner._from(o["owner"]),
             original_owner=Owner._from(o["original_owner"]), basis=o["basis"],
             opens_on=_dt.date.fromisoformat(o["opens_on"]), due_on=_dt.date.fromisoformat(o["due_on"]),
-            original_due_on=_dt.date.fromisoformat(o["original_due_on"]), state=o["state"],
+            original_due_on=_dt.date.fromisoformat(o["original_due_on"]), state=ObligationState(o["state"]),
             done_on=_date(o.get("done_on")), recipients=list(o["recipients"]), department=o.get("department"),
             guardian_deadline=_date(o.get("guardian_deadline")),
             escalations=[Escalation(_dt.date.fromisoformat(e["date"]), e["from"], Owner._from(e["to"]), list(e["notify"]),

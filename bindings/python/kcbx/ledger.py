@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import enum
 import json
 import os
 import tempfile
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, cast
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._convert import as_policy, kind_code, yyyymmdd
 from ._dates import date_to_c
@@ -19,7 +20,7 @@ from ._handle import NativeHandle
 from ._native import c_path, c_string, call_json, ffi, lib, take_string
 from ._tabular import cell_text, is_path, table_rows
 from .calendar import Calendar
-from .enums import CaseKind, CaseStatus, Reason, SpecialGroup
+from .enums import CaseKind, CaseStatus, ImportCount, Reason, SpecialGroup
 from .errors import InvalidInput, KcbxError, check
 from .policy import Policy
 from .records import (
@@ -27,6 +28,7 @@ from .records import (
     Case,
     ClosureCheck,
     Event,
+    ImportConflict,
     ImportProblem,
     ImportResult,
     IntakeResult,
@@ -68,6 +70,8 @@ def _labels(value: OneOrMany, field: str) -> List[str]:
             out.append(v.label)
         elif isinstance(v, Reason):
             out.append(v.letter)
+        elif isinstance(v, str) and isinstance(v, enum.Enum):  # a str-Enum such as ObligationState: its text
+            out.append(str(v.value))
         elif isinstance(v, str):
             out.append(v)
         else:
@@ -109,18 +113,48 @@ def _arrow_input(obj: Any) -> bool:
 
 
 def _import(fn: Any, *args: Any) -> ImportResult:
-    """Runs an import call; a refused batch raises its error with `problems` (every bad field)."""
-    out = ffi.new("char **")
+    """Runs an import call and reads its kcbx_import_result (counts, conflicts, problems) through
+    the typed accessors; a refused batch raises its error with `problems` (every bad field)."""
+    out = ffi.new("kcbx_import_result **")
     status = fn(*args, out)
-    text = take_string(out[0])
+    result = ffi.gc(out[0], lib.kcbx_import_result_free) if out[0] != ffi.NULL else None
     try:
         check(status)
     except KcbxError as e:
-        doc: Any = json.loads(text) if text else None
-        found = cast(List[Any], doc["problems"] if isinstance(doc, dict) and "problems" in doc else [])
-        e.problems = [ImportProblem(int(p["row"]), str(p["field"]), str(p["rule"])) for p in found]
+        e.problems = _import_rows(result, lib.kcbx_import_result_problems) if result is not None else []
         raise
-    return ImportResult._from(json.loads(text) if text else None)
+    if result is None:  # pragma: no cover - the library always gives a result with OK
+        raise KcbxError("import: the library returned no result")
+    conflicts = [ImportConflict(p.row, p.field, p.rule) for p in _import_rows(result, lib.kcbx_import_result_conflicts)]
+    return ImportResult(rows=_import_count(result, ImportCount.ROWS), added=_import_count(result, ImportCount.ADDED),
+                        updated=_import_count(result, ImportCount.UPDATED), unchanged=_import_count(result, ImportCount.UNCHANGED),
+                        changed=_import_count(result, ImportCount.CHANGED), conflicts=conflicts)
+
+
+def _import_count(result: Any, which: ImportCount) -> int:
+    """One count of a kcbx_import_result (kcbx_import_count)."""
+    out = ffi.new("int64_t *")
+    check(lib.kcbx_import_result_count(result, int(which), out))
+    return int(out[0])
+
+
+def _import_rows(result: Any, table_fn: Any) -> List[ImportProblem]:
+    """The (row, field, rule) table of a kcbx_import_result (its problems or its conflicts), read
+    cell by cell through the kcbx_report accessors."""
+    out = ffi.new("kcbx_report **")
+    check(table_fn(result, out))
+    table = ffi.gc(out[0], lib.kcbx_report_free)
+    n = ffi.new("int64_t *")
+    check(lib.kcbx_report_rows(table, n))
+
+    def cell(row: int, column: int) -> str:
+        text = ffi.new("char **")
+        status = lib.kcbx_report_cell(table, row, column, text)
+        value = take_string(text[0])
+        check(status)
+        return value
+
+    return [ImportProblem(int(cell(r, 0)), cell(r, 1), cell(r, 2)) for r in range(int(n[0]))]
 
 
 class Ledger(NativeHandle):
@@ -136,7 +170,8 @@ class Ledger(NativeHandle):
         built-in profile id such as "guyuan-2021"), acting as `actor`: a kcbx.Actor or
         {"level": "county", "unit_code": "640422", "person": "张老师", "role": optional}."""
         out = ffi.new("kcbx_ledger **")
-        check(lib.kcbx_ledger_open(c_path(path), as_policy(policy)._ptr, *_actor_args(actor), out))
+        c_actor, _keep = _c_actor(actor)
+        check(lib.kcbx_ledger_open(c_path(path), as_policy(policy)._ptr, c_actor, out))
         return cls(ffi.gc(out[0], lib.kcbx_ledger_free))
 
     @classmethod
@@ -145,8 +180,8 @@ class Ledger(NativeHandle):
         the profile in force (an attributed `profile.changed` event with `reason`). Needs county
         level or above; a lower actor's attempt raises PermissionDenied and is recorded."""
         out = ffi.new("kcbx_ledger **")
-        check(lib.kcbx_ledger_change_profile(c_path(path), as_policy(policy)._ptr, *_actor_args(actor),
-                                             c_string(reason, "reason"), out))
+        c_actor, _keep = _c_actor(actor)
+        check(lib.kcbx_ledger_change_profile(c_path(path), as_policy(policy)._ptr, c_actor, c_string(reason, "reason"), out))
         return cls(ffi.gc(out[0], lib.kcbx_ledger_free))
 
     @property
@@ -576,12 +611,19 @@ def _student_text(value: Any, field: str) -> str:
     raise InvalidInput(f"{field}: {value!r} is not a student key")
 
 
-def _actor_args(actor: ActorLike) -> Tuple[bytes, bytes, bytes, Any]:
-    """The actor as the C arguments (level, unit code, person, role) of kcbx_ledger_open and
-    kcbx_ledger_change_profile."""
+def _c_actor(actor: ActorLike) -> Tuple[Any, List[Any]]:
+    """The actor as the `kcbx_actor` of kcbx_ledger_open and kcbx_ledger_change_profile, and the
+    buffers its fields point into (keep them until the call returns)."""
     a = Actor.of(actor)
-    return (c_string(a.level, "actor.level"), c_string(a.unit_code, "actor.unit_code"),
-            c_string(a.person, "actor.person"), c_string(a.role, "actor.role") if a.role else ffi.NULL)
+    c = ffi.new("kcbx_actor *")
+    check(lib.kcbx_actor_init(c, lib.KCBX_ACTOR_VERSION))
+    keep = [ffi.new("char[]", c_string(a.level, "actor.level")), ffi.new("char[]", c_string(a.unit_code, "actor.unit_code")),
+            ffi.new("char[]", c_string(a.person, "actor.person"))]
+    c.level, c.unit_code, c.person = keep
+    if a.role:
+        keep.append(ffi.new("char[]", c_string(a.role, "actor.role")))
+        c.role = keep[-1]
+    return c, keep
 
 
 def _key(key: bytes, field: str) -> Any:

@@ -1,6 +1,7 @@
 """Typed results of the ledger (docs/ledger.md): actors, cases, events, sweeps, imports, the
-closure check and intake. Each is built from the library's JSON by `_from` and keeps the library's
-key names as field names, so the docs, the filters and the results use one vocabulary."""
+closure check and intake. Each keeps the library's key names as field names, so the docs, the
+filters and the results use one vocabulary. Most are built from the library's JSON by `_from`;
+an import result is read through the typed accessors of kcbx_import_result (ledger.py)."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -10,8 +11,8 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 from .enums import CaseKind, CaseStatus, Reason
 
-__all__ = ["Actor", "Case", "Event", "SweepResult", "ImportResult", "ImportProblem", "ClosureCheck",
-           "IntakeResult", "LedgerProfile"]
+__all__ = ["Actor", "Case", "Event", "SweepResult", "ImportResult", "ImportProblem", "ImportConflict", "ClosureCheck",
+           "IntakeResult", "AlreadyOpen", "LedgerProfile"]
 
 
 def _date(text: Any) -> Optional[_dt.date]:
@@ -164,6 +165,16 @@ class ImportProblem:
 
 
 @dataclass(frozen=True)
+class ImportConflict:
+    """A row of a marks import that replaced an earlier row of the same batch for the same child
+    and day (the later mark wins, counted once: DOMAIN.md section 7): its row, the field ("kind")
+    and the rule naming the row it replaced."""
+    row: int
+    field: str
+    rule: str
+
+
+@dataclass(frozen=True)
 class ImportResult:
     """An import that went in (all or nothing): rows read; for a roster the students added,
     updated and unchanged; for marks the marks changed and unchanged and the duplicate-day conflicts."""
@@ -172,14 +183,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     changed: int = 0
-    conflicts: List[Dict[str, Any]] = field(default_factory=lambda: list[Dict[str, Any]]())
-
-    @classmethod
-    def _from(cls, o: Optional[Mapping[str, Any]]) -> ImportResult:
-        o = o or {}
-        return cls(rows=int(o.get("rows", 0)), added=int(o.get("added", 0)), updated=int(o.get("updated", 0)),
-                   unchanged=int(o.get("unchanged", 0)), changed=int(o.get("changed", 0)),
-                   conflicts=[dict(c) for c in o.get("conflicts", [])])
+    conflicts: List[ImportConflict] = field(default_factory=lambda: list[ImportConflict]())
 
 
 @dataclass(frozen=True)
@@ -209,20 +213,29 @@ class ClosureCheck:
 
 
 @dataclass(frozen=True)
+class AlreadyOpen:
+    """A child of an intake who already had an open case, left alone (intake is idempotent): the
+    child's key and the open case's id."""
+    student: str
+    case_id: int
+
+
+@dataclass(frozen=True)
 class IntakeResult:
     """What `Ledger.intake` did: cases opened (ids), children who already had an open case
-    (key: case id), children refused (outside the jurisdiction) and skipped (key: why)."""
+    (kcbx.AlreadyOpen, by key), children refused (outside the jurisdiction) and skipped (key: why)."""
     as_of: Optional[_dt.date]
     opened: List[int]
-    already_open: Dict[str, Any]
+    already_open: List[AlreadyOpen]
     refused: List[str]
     skipped: Dict[str, str]
 
     @classmethod
     def _from(cls, o: Optional[Mapping[str, Any]]) -> IntakeResult:
         o = o or {}
+        already = sorted(dict(o.get("already_open") or {}).items())
         return cls(as_of=_date(o.get("as_of")), opened=[int(x) for x in o.get("opened", [])],
-                   already_open=dict(o.get("already_open") or {}), refused=[str(x) for x in o.get("refused", [])],
+                   already_open=[AlreadyOpen(str(k), int(v)) for k, v in already], refused=[str(x) for x in o.get("refused", [])],
                    skipped={str(k): str(v) for k, v in dict(o.get("skipped") or {}).items()})
 
 
