@@ -94,15 +94,13 @@ extension Ledger {
             let total = LedgerFileAccess.size(path)
             pass += 1
             var count = 0, bytes: Int64 = pass == 1 ? 0 : total
-            try StrictCSVReader.read(path: path, header: { _ in }, row: { n, cells in
-                func cell(_ i: Int) -> String {
-                    guard let c = columns[i], c < cells.count else { return "" }
-                    return CSVFile.trimmed(cells[c])
-                }
-                try add(n, cell(0), cell(1), cell(2), cell(3), cell(4), cell(5))
+            // Fields straight from the parser's bytes, trimmed: no row of strings.
+            try StrictCSVReader.readFields(path: path, header: { _ in }, row: { n, fields in
+                try add(n, fields.string(columns[0]), fields.string(columns[1]), fields.string(columns[2]),
+                        fields.string(columns[3]), fields.string(columns[4]), fields.string(columns[5]))
                 count += 1
                 if let progress {
-                    for c in cells { bytes += Int64(c.utf8.count) + 1 }
+                    for k in 0..<fields.count { bytes += Int64(fields.raw(k).count) + 1 }
                     if count & 0x3FFF == 0 { progress(count, bytes / 2, total) }
                 }
             })
