@@ -187,6 +187,17 @@ extension Ledger {
 private struct MarkHeaderRead: Error {}
 
 func ledgerParseDate(_ text: String) -> CivilDate? {
+    // The common form YYYY-MM-DD read from the string's bytes (a mark's date, per row).
+    if let d = text.utf8.withContiguousStorageIfAvailable({ b -> CivilDate? in
+        guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
+        var v = (0, 0, 0)
+        for i in 0..<10 where i != 4 && i != 7 {
+            let c = b[i]
+            guard c >= 48 && c <= 57 else { return nil }
+            if i < 4 { v.0 = v.0 * 10 + Int(c - 48) } else if i < 7 { v.1 = v.1 * 10 + Int(c - 48) } else { v.2 = v.2 * 10 + Int(c - 48) }
+        }
+        return try? CivilDate(year: v.0, month: v.1, day: v.2)
+    }), let d { return d }
     let t = text.ledgerTrimmed
     if t.utf8.count == 8, let v = Int32(t) { return try? CivilDate(yyyymmdd: v) }
     return try? CivilDate(iso: t)

@@ -17,7 +17,8 @@ public struct LedgerEvent: Hashable, Sendable {
     public let caseID: Int64
     /// Why (the actor's note, or the rule that refused an action).
     public let reason: String
-    /// Canonical JSON (sorted keys) holding the event's data.
+    /// Canonical JSON (sorted keys) holding the event's data; an attendance event written by file
+    /// format v2 holds `packed-marks-v2:` and base64 packed marks instead (docs/ledger.md).
     public let payload: String
     /// Hex SHA-256 of the previous event (64 zeros for the first).
     public let prevHash: String
