@@ -1,6 +1,5 @@
 """Ledger file format v2: a ledger written by v1 code (Tests/fixtures/ledger-v1) is upgraded in
 place when opened read-write and answers what v1 code answered (docs/ledger.md, "File format v2")."""
-import datetime as dt
 import json
 import os
 import pathlib
@@ -58,7 +57,7 @@ def test_read_only_v1_file_is_refused_saying_how_to_upgrade(tmp_path):
     os.chmod(p, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     try:
         with kcbx.Policy.builtin("guyuan-2021") as policy:
-            with pytest.raises(kcbx.StorageError, match="file format v1.*open it once where it can be written"):
+            with pytest.raises(kcbx.StorageError, match=r"file format v1.*open it once where it can be written"):
                 kcbx.Ledger.open(p, policy, COUNTY)
         assert schema_version(p) == "1"
     finally:
