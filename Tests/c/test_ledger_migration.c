@@ -45,7 +45,13 @@ int main(void) {
     snprintf(fixture, sizeof fixture, "%s/../fixtures/ledger-v1/ledger-v1.kcbx", dir);
     snprintf(path, sizeof path, "%s/migrate.kcbx", tmp ? tmp : "/tmp");
     snprintf(ro_path, sizeof ro_path, "%s/migrate-ro.kcbx", tmp ? tmp : "/tmp");
-    remove(path); remove(ro_path);
+    /* No -wal or -shm left from an earlier run may sit next to the copies. */
+    const char *suffixes[3] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char stale[700];
+        snprintf(stale, sizeof stale, "%s%s", path, suffixes[i]); chmod(stale, 0644); remove(stale);
+        snprintf(stale, sizeof stale, "%s%s", ro_path, suffixes[i]); chmod(stale, 0644); remove(stale);
+    }
     CHECK(copy_file(fixture, path) && copy_file(fixture, ro_path), "copies of the v1 fixture");
     CHECK_OK(kcbx_policy_builtin("guyuan-2021", &policy));
 
@@ -82,8 +88,11 @@ int main(void) {
     CHECK(events == 84 && bad == 0, "one attendance event after the v1 chain, and it verifies");
     kcbx_ledger_free(ledger); ledger = NULL;
 
-    chmod(ro_path, 0644);
-    remove(path); remove(ro_path);
+    for (int i = 0; i < 3; i++) {
+        char left[700];
+        snprintf(left, sizeof left, "%s%s", path, suffixes[i]); chmod(left, 0644); remove(left);
+        snprintf(left, sizeof left, "%s%s", ro_path, suffixes[i]); chmod(left, 0644); remove(left);
+    }
     kcbx_policy_free(policy);
     CHECK_SUMMARY();
 }
