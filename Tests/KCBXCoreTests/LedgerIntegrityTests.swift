@@ -90,7 +90,7 @@ import Testing
         #expect(m.contains("cases row 1 was edited outside the ledger") && m.contains("last event about it: #"))
         try tamper(p, "UPDATE cases SET status = 'persuading' WHERE id = 1; DELETE FROM students WHERE key = '\(LF.kidD)'", dropTriggers: false)
         #expect(try #require(integrityMessage(l)).contains("students row \(LF.kidD) was deleted outside the ledger"))
-        try tamper(p, "INSERT INTO marks VALUES ('\(LF.kidA)', 20250901, 0, 0, 0, '')", dropTriggers: false)
+        try tamper(p, "INSERT INTO marks SELECT id, 20250901, 0, 0, 0, '' FROM students WHERE key = '\(LF.kidA)'", dropTriggers: false)
         #expect(try l.check().problems.contains { $0.contains("marks row \(LF.kidA) 20250901 was added outside the ledger") })
     }
 

@@ -52,7 +52,7 @@ import Testing
         #expect(r.conflicts.map(\.row) == [4, 6])
         #expect(r.conflicts[0].rule.contains("replaces row 2") && r.conflicts[0].rule.contains("present → unexcused"))
         #expect(r.conflicts[1].rule.contains("replaces row 5"), "the earlier row is the latest one before it")
-        let kept = try l.read { db in try Int.fetchOne(db, sql: "SELECT kind FROM marks WHERE day = 20250902 AND student = ?", arguments: [LF.kidA]) }
+        let kept = try l.read { db in try Int.fetchOne(db, sql: "SELECT kind FROM marks JOIN students ON id = sid WHERE day = 20250902 AND key = ?", arguments: [LF.kidA]) }
         #expect(kept == Int(MarkKind.late.rawValue), "the later mark wins")
         try l.verify()
     }

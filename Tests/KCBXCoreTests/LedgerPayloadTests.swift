@@ -48,4 +48,41 @@ import Testing
         #expect(CSVFile.trimmed("   ") == "")
         #expect(" 640422 ".ledgerTrimmed == "640422" && "\u{3000}x".ledgerTrimmed == "x" && "x".ledgerTrimmed == "x")
     }
+
+    /// The roster payload built directly equals `JSONEncoder`'s output (Chinese, slashes, empty
+    /// groups, several groups); values JSON escapes are left to `JSONEncoder` (nil).
+    @Test func studentPayloadJSONEqualsJSONEncoder() throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var s = LedgerStudent(residentID: LF.kidA, registryNumber: "G" + LF.kidA, name: "马小明", sex: 1, birthDate: "2016-03-10",
+                              address: "西吉县吉强镇1村/2组 😀", regionCode: "640422", schoolID: "640422101", schoolName: "吉强小学",
+                              townshipCode: "640422100", grade: 4, registration: "enrolled", registrationDate: "", expertOpinion: "",
+                              groups: [])
+        #expect(s.canonicalJSON == String(decoding: try e.encode(s), as: UTF8.self))
+        s.groups = ["left_behind", "poverty"]; s.grade = 12; s.sex = 2
+        #expect(s.canonicalJSON == String(decoding: try e.encode(s), as: UTF8.self))
+        for odd in ["a\"b", "c\\d", "tab\there", "\u{7F}", "\u{2028}"] {
+            var t = s; t.name = odd
+            #expect(t.canonicalJSON == nil, "\(odd) is left to JSONEncoder")
+            #expect(try PayloadCoding.encode(t) == String(decoding: try e.encode(t), as: UTF8.self))
+        }
+    }
+
+    /// Packed attendance payloads (file format v2) give back every mark: spans, slips, children
+    /// and days out of order (negative deltas), and refuse a payload that is not one.
+    @Test func packedMarksRoundTrip() throws {
+        let marks = [PackedMark(sid: 7, day: 20250901, kind: 0), PackedMark(sid: 7, day: 20250902, kind: 2),
+                     PackedMark(sid: 3, day: 20250905, kind: 1, leaveFrom: 20250904, leaveTo: 20250910, slip: "病假条 7/1"),
+                     PackedMark(sid: 900_000, day: 20240229, kind: 4), PackedMark(sid: 1, day: 20260115, kind: 1, slip: "x")]
+        let text = PackedMarks.encode(marks)
+        #expect(text.hasPrefix("packed-marks-v2:"))
+        var back: [PackedMark] = []
+        try PackedMarks.decode(text, seq: 9) { back.append($0) }
+        #expect(back == marks)
+        #expect(PackedMarks.encode([PackedMark(sid: 1, day: 20250901, kind: 0), PackedMark(sid: 1, day: 20250902, kind: 0)]).utf8.count
+                == "packed-marks-v2:".utf8.count + 12, "a first mark (5 bytes) and the next day of the same child (3 bytes): 12 base64 characters")
+        for bad in ["packed-marks-v2:AAA", "packed-marks-v2:/w==", "packed-marks-v2:AAE*"] {
+            #expect(throws: KCBXError.self) { try PackedMarks.decode(bad, seq: 9) { _ in } }
+        }
+    }
 }

@@ -94,15 +94,13 @@ extension Ledger {
             let total = LedgerFileAccess.size(path)
             pass += 1
             var count = 0, bytes: Int64 = pass == 1 ? 0 : total
-            try StrictCSVReader.read(path: path, header: { _ in }, row: { n, cells in
-                func cell(_ i: Int) -> String {
-                    guard let c = columns[i], c < cells.count else { return "" }
-                    return CSVFile.trimmed(cells[c])
-                }
-                try add(n, cell(0), cell(1), cell(2), cell(3), cell(4), cell(5))
+            // Fields straight from the parser's bytes, trimmed: no row of strings.
+            try StrictCSVReader.readFields(path: path, header: { _ in }, row: { n, fields in
+                try add(n, fields.string(columns[0]), fields.string(columns[1]), fields.string(columns[2]),
+                        fields.string(columns[3]), fields.string(columns[4]), fields.string(columns[5]))
                 count += 1
                 if let progress {
-                    for c in cells { bytes += Int64(c.utf8.count) + 1 }
+                    for k in 0..<fields.count { bytes += Int64(fields.raw(k).count) + 1 }
                     if count & 0x3FFF == 0 { progress(count, bytes / 2, total) }
                 }
             })
@@ -170,7 +168,9 @@ extension Ledger {
 
     /// A child's marks from `from` through `through`, in date order.
     func marks(of student: String, from: CivilDate, through: CivilDate, _ db: Database) throws -> [AttendanceMark] {
-        try Row.fetchAll(db, sql: "SELECT * FROM marks WHERE student = ? AND day BETWEEN ? AND ? ORDER BY day",
+        try Row.fetchAll(db, sql: """
+            SELECT m.* FROM students s JOIN marks m ON m.sid = s.id WHERE s.key = ? AND m.day BETWEEN ? AND ? ORDER BY m.day
+            """,
                          arguments: [student, from.yyyymmdd, through.yyyymmdd]).compactMap { row in
             guard let date = try? CivilDate(yyyymmdd: row["day"]), let kind = MarkKind(rawValue: UInt8(row["kind"] as Int)) else { return nil }
             let lf: Int32 = row["leave_from"], lt: Int32 = row["leave_to"], slip: String = row["slip"]
@@ -187,6 +187,17 @@ extension Ledger {
 private struct MarkHeaderRead: Error {}
 
 func ledgerParseDate(_ text: String) -> CivilDate? {
+    // The common form YYYY-MM-DD read from the string's bytes (a mark's date, per row).
+    if let d = text.utf8.withContiguousStorageIfAvailable({ b -> CivilDate? in
+        guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
+        var v = (0, 0, 0)
+        for i in 0..<10 where i != 4 && i != 7 {
+            let c = b[i]
+            guard c >= 48 && c <= 57 else { return nil }
+            if i < 4 { v.0 = v.0 * 10 + Int(c - 48) } else if i < 7 { v.1 = v.1 * 10 + Int(c - 48) } else { v.2 = v.2 * 10 + Int(c - 48) }
+        }
+        return try? CivilDate(year: v.0, month: v.1, day: v.2)
+    }), let d { return d }
     let t = text.ledgerTrimmed
     if t.utf8.count == 8, let v = Int32(t) { return try? CivilDate(yyyymmdd: v) }
     return try? CivilDate(iso: t)

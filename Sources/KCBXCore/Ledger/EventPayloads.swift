@@ -94,6 +94,7 @@ struct ExportedPayload: Codable { var format: String }
 enum PayloadCoding {
     static func encode<T: Encodable>(_ value: T) throws -> String {
         if let marks = value as? MarksPayload { return try marks.canonicalJSON }
+        if let student = value as? LedgerStudent, let text = student.canonicalJSON { return text }
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try e.encode(value), as: UTF8.self)

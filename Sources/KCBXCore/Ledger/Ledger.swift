@@ -85,7 +85,7 @@ public final class Ledger: Sendable {
             // Durable commits: GRDB sets NORMAL for WAL; a ledger entry must survive a power cut.
             if reason == nil { try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
             let migrator = LedgerSchema.migrator
-            let isLedger = try pool.read { db in try LedgerSchema.checkFile(db, path: path, migrator: migrator) }
+            let isLedger = try pool.read { db in try LedgerSchema.checkFile(db, path: path, migrator: migrator, readOnly: reason != nil) }
             if let reason {
                 guard isLedger else { throw KCBXError.storage("\(path) is not a KCBX ledger, and it is read-only (\(reason))") }
             } else {
@@ -206,6 +206,14 @@ struct EventWriter {
     mutating func append<P: Encodable>(_ db: Database, _ kind: EventKind, student: String = "", caseID: Int64 = 0,
                                        payload: P, reason: String, applied: Bool = false) throws -> Int64 {
         let text = try PayloadCoding.encode(payload)
+        return try append(db, kind, student: student, caseID: caseID, text: text, reason: reason, applied: applied, decoded: payload)
+    }
+
+    /// Appends one event whose payload text is already encoded (a packed attendance payload:
+    /// `PackedMarks`); applies it unless `applied`.
+    @discardableResult
+    mutating func append(_ db: Database, _ kind: EventKind, student: String = "", caseID: Int64 = 0,
+                         text: String, reason: String, applied: Bool = false, decoded: Any? = nil) throws -> Int64 {
         let next = seq + 1, at = ledgerTimestamp(clock())
         let h = LedgerEvent.chainHash(prev: hash, canonical: LedgerEvent.canonicalBytes(
             seq: next, at: at, actor: actor.fields, kind: kind.rawValue, student: student, caseID: caseID, reason: reason, payload: text))
@@ -214,7 +222,7 @@ struct EventWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [next, at, actor.level.rawValue, actor.unitCode, actor.person, actor.role, kind.rawValue,
                              student, caseID, reason, text, hash, h])
-        if !applied { try projector.apply(kind: kind.rawValue, student: student, caseID: caseID, payload: text, seq: next, db, decoded: payload) }
+        if !applied { try projector.apply(kind: kind.rawValue, student: student, caseID: caseID, payload: text, seq: next, db, decoded: decoded) }
         seq = next; hash = h; appended += 1
         return next
     }

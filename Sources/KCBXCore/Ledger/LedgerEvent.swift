@@ -17,7 +17,8 @@ public struct LedgerEvent: Hashable, Sendable {
     public let caseID: Int64
     /// Why (the actor's note, or the rule that refused an action).
     public let reason: String
-    /// Canonical JSON (sorted keys) holding the event's data.
+    /// Canonical JSON (sorted keys) holding the event's data; an attendance event written by file
+    /// format v2 holds `packed-marks-v2:` and base64 packed marks instead (docs/ledger.md).
     public let payload: String
     /// Hex SHA-256 of the previous event (64 zeros for the first).
     public let prevHash: String
@@ -44,10 +45,13 @@ public struct LedgerEvent: Hashable, Sendable {
         var h = SHA256()
         h.update(data: ledgerHexBytes(prev))
         h.update(data: canonical)
-        return h.finalize().map { byte in
-            let s = String(byte, radix: 16)
-            return byte < 16 ? "0" + s : s
-        }.joined()
+        let digits: StaticString = "0123456789abcdef"
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in h.finalize() {
+            hex.append(digits.utf8Start[Int(byte >> 4)]); hex.append(digits.utf8Start[Int(byte & 15)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// A short description for messages: `#12 case.verified (2025-10-01T08:00:00.000Z, school 640422101 王老师)`.

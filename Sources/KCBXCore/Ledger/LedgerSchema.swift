@@ -2,8 +2,9 @@
 
 /// The ledger file's schema: the append-only event table and the projections rebuilt from it.
 enum LedgerSchema {
-    /// Schema version recorded in `ledger_meta` (and as migration `v<N>`).
-    static let version = 1
+    /// Schema version recorded in `ledger_meta` (and as migration `v<N>`). Version 1 files are
+    /// upgraded in place (migration `v2`) when opened read-write.
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -21,16 +22,45 @@ enum LedgerSchema {
                 CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
                 CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
                 """)
-            try createProjections(db, schema: "main")
-            try db.execute(sql: "INSERT INTO ledger_meta(key, value) VALUES ('schema_version', ?), ('head_seq', '0'), ('head_hash', ?)",
-                           arguments: [String(version), LedgerEvent.genesisHash])
+            try createProjectionsV1(db)
+            try db.execute(sql: "INSERT INTO ledger_meta(key, value) VALUES ('schema_version', '1'), ('head_seq', '0'), ('head_hash', ?)",
+                           arguments: [LedgerEvent.genesisHash])
         }
+        m.registerMigration("v2", migrate: migrateToV2)
         return m
+    }
+
+    /// Migration `v2` (docs/ledger.md, "File format v2"), in the migration's one transaction:
+    /// students get an integer `id` (in the order of their first `student.upserted` event, the
+    /// order a replay of the events gives them), `marks` is keyed by (`sid`, `day`). The events
+    /// are not touched: v1 attendance payloads keep their JSON and their hashes.
+    static func migrateToV2(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE students RENAME TO students_v1;
+            \(studentsTable(schema: "main"))
+            INSERT INTO students (key, resident_id, registry_number, name, sex, birth_date, address, region_code, school_id,
+                school_name, township_code, grade, registration, registration_date, expert_opinion, groups, updated_seq, id)
+            SELECT s.key, s.resident_id, s.registry_number, s.name, s.sex, s.birth_date, s.address, s.region_code, s.school_id,
+                s.school_name, s.township_code, s.grade, s.registration, s.registration_date, s.expert_opinion, s.groups, s.updated_seq,
+                ROW_NUMBER() OVER (ORDER BY COALESCE(f.first, 9223372036854775807), s.key)
+            FROM students_v1 s LEFT JOIN (SELECT student, MIN(seq) AS first FROM events WHERE kind = 'student.upserted' GROUP BY student) f
+                ON f.student = s.key;
+            DROP TABLE students_v1;
+            \(studentIndexes(schema: "main"))
+            ALTER TABLE marks RENAME TO marks_v1;
+            \(marksTable(schema: "main"))
+            INSERT INTO marks (sid, day, kind, leave_from, leave_to, slip)
+            SELECT s.id, m.day, m.kind, m.leave_from, m.leave_to, m.slip FROM marks_v1 m JOIN students s ON s.key = m.student ORDER BY 1, 2;
+            DROP TABLE marks_v1;
+            UPDATE ledger_meta SET value = '2' WHERE key = 'schema_version';
+            """)
     }
 
     /// Refuses a file that is not a ledger, was written by a newer KCBX, or records a schema
     /// version other than `version` (docs/ledger.md). Returns whether the file already holds a ledger.
-    static func checkFile(_ db: Database, path: String, migrator: DatabaseMigrator) throws -> Bool {
+    /// A version 1 file is accepted when it can be migrated (`readOnly` false) and refused
+    /// read-only, saying how to upgrade it.
+    static func checkFile(_ db: Database, path: String, migrator: DatabaseMigrator, readOnly: Bool = false) throws -> Bool {
         let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         if tables.isEmpty { return false }
         guard tables.contains("grdb_migrations") else {
@@ -41,6 +71,12 @@ enum LedgerSchema {
         }
         guard tables.contains("ledger_meta") else { return false }
         let recorded = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'schema_version'")
+        if recorded == "1", try !migrator.appliedIdentifiers(db).contains("v2") {
+            guard !readOnly else {
+                throw KCBXError.storage("\(path) is a ledger in file format v1 (schema_version 1) and is open read-only, so it cannot be upgraded to format v2, which this KCBX reads: open it once where it can be written (any kcbx command on a writable copy upgrades it in place, in one transaction; docs/ledger.md), or read it with a KCBX before format v2")
+            }
+            return true
+        }
         guard recorded == String(version) else {
             throw KCBXError.storage("\(path) records ledger schema_version \(recorded.map { "'\($0)'" } ?? "(none)"); this KCBX reads schema_version \(version) only (docs/ledger.md): open it with the KCBX that wrote it")
         }
@@ -66,35 +102,78 @@ enum LedgerSchema {
     /// Names of the triggers that keep `events` append-only; verify() checks they are still there.
     static let appendOnlyTriggers = ["events_no_delete", "events_no_update"]
 
-    /// Projection tables (current state), created in `schema` (`main`, or an attached rebuild).
+    /// Projection tables (current state) of the current version, created in `schema` (`main`
+    /// through the migrations, or an attached rebuild for verify()).
     static func createProjections(_ db: Database, schema: String) throws {
+        try db.execute(sql: studentsTable(schema: schema) + "\n" + studentIndexes(schema: schema) + "\n" + marksTable(schema: schema) + "\n" + casesTables(schema: schema))
+    }
+
+    /// Students: `key` (resident ID or registry number) stays the public key; `id` is the file's
+    /// own integer key, which `marks` and packed attendance payloads use.
+    static func studentsTable(schema: String) -> String {
+        """
+        CREATE TABLE \(schema).students (
+            key TEXT NOT NULL UNIQUE, resident_id TEXT NOT NULL, registry_number TEXT NOT NULL, name TEXT NOT NULL,
+            sex INTEGER NOT NULL, birth_date TEXT NOT NULL, address TEXT NOT NULL, region_code TEXT NOT NULL,
+            school_id TEXT NOT NULL, school_name TEXT NOT NULL, township_code TEXT NOT NULL, grade INTEGER NOT NULL,
+            registration TEXT NOT NULL, registration_date TEXT NOT NULL, expert_opinion TEXT NOT NULL,
+            groups TEXT NOT NULL, updated_seq INTEGER NOT NULL, id INTEGER PRIMARY KEY NOT NULL);
+        """
+    }
+
+    static func studentIndexes(schema: String) -> String {
+        """
+        CREATE INDEX \(schema).students_school ON students(school_id);
+        CREATE INDEX \(schema).students_township ON students(township_code);
+        """
+    }
+
+    /// One row a child and day: `sid` is `students.id`, `day` YYYYMMDD.
+    static func marksTable(schema: String) -> String {
+        """
+        CREATE TABLE \(schema).marks (
+            sid INTEGER NOT NULL, day INTEGER NOT NULL, kind INTEGER NOT NULL,
+            leave_from INTEGER NOT NULL, leave_to INTEGER NOT NULL, slip TEXT NOT NULL,
+            PRIMARY KEY (sid, day)) WITHOUT ROWID;
+        """
+    }
+
+    static func casesTables(schema: String) -> String {
+        """
+        CREATE TABLE \(schema).calendar (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), json TEXT NOT NULL);
+        CREATE TABLE \(schema).cases (
+            id INTEGER PRIMARY KEY NOT NULL, student TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
+            reason TEXT NOT NULL, dismissal TEXT NOT NULL, plan TEXT NOT NULL, person TEXT NOT NULL,
+            return_school TEXT NOT NULL, placement TEXT NOT NULL, return_date TEXT NOT NULL, opinion_ref TEXT NOT NULL,
+            opened_on TEXT NOT NULL, verified_on TEXT NOT NULL, closed_on TEXT NOT NULL, relapse_of INTEGER NOT NULL,
+            source TEXT NOT NULL, flags TEXT NOT NULL, updated_seq INTEGER NOT NULL);
+        CREATE INDEX \(schema).cases_student ON cases(student);
+        CREATE INDEX \(schema).cases_status ON cases(status);
+        """
+    }
+
+    /// The projections of file format v1, as migration `v1` made them (frozen: `v2` upgrades them).
+    static func createProjectionsV1(_ db: Database) throws {
         try db.execute(sql: """
-            CREATE TABLE \(schema).students (
+            CREATE TABLE students (
                 key TEXT PRIMARY KEY NOT NULL, resident_id TEXT NOT NULL, registry_number TEXT NOT NULL, name TEXT NOT NULL,
                 sex INTEGER NOT NULL, birth_date TEXT NOT NULL, address TEXT NOT NULL, region_code TEXT NOT NULL,
                 school_id TEXT NOT NULL, school_name TEXT NOT NULL, township_code TEXT NOT NULL, grade INTEGER NOT NULL,
                 registration TEXT NOT NULL, registration_date TEXT NOT NULL, expert_opinion TEXT NOT NULL,
                 groups TEXT NOT NULL, updated_seq INTEGER NOT NULL);
-            CREATE INDEX \(schema).students_school ON students(school_id);
-            CREATE INDEX \(schema).students_township ON students(township_code);
-            CREATE TABLE \(schema).marks (
+            CREATE INDEX students_school ON students(school_id);
+            CREATE INDEX students_township ON students(township_code);
+            CREATE TABLE marks (
                 student TEXT NOT NULL, day INTEGER NOT NULL, kind INTEGER NOT NULL,
                 leave_from INTEGER NOT NULL, leave_to INTEGER NOT NULL, slip TEXT NOT NULL,
                 PRIMARY KEY (student, day)) WITHOUT ROWID;
-            CREATE TABLE \(schema).calendar (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), json TEXT NOT NULL);
-            CREATE TABLE \(schema).cases (
-                id INTEGER PRIMARY KEY NOT NULL, student TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
-                reason TEXT NOT NULL, dismissal TEXT NOT NULL, plan TEXT NOT NULL, person TEXT NOT NULL,
-                return_school TEXT NOT NULL, placement TEXT NOT NULL, return_date TEXT NOT NULL, opinion_ref TEXT NOT NULL,
-                opened_on TEXT NOT NULL, verified_on TEXT NOT NULL, closed_on TEXT NOT NULL, relapse_of INTEGER NOT NULL,
-                source TEXT NOT NULL, flags TEXT NOT NULL, updated_seq INTEGER NOT NULL);
-            CREATE INDEX \(schema).cases_student ON cases(student);
-            CREATE INDEX \(schema).cases_status ON cases(status);
+            \(casesTables(schema: "main"))
             """)
     }
 
-    /// Projection tables with the key columns verify() reports a difference by.
+    /// Projection tables with the key columns verify() reports a difference by (`$S`: the
+    /// schema of the copy read, so a mark is named by its student's key).
     static let projections: [(table: String, key: String)] = [
-        ("students", "key"), ("marks", "student || ' ' || day"), ("calendar", "id"), ("cases", "id"),
+        ("students", "key"), ("marks", "(SELECT key FROM $S.students WHERE id = sid) || ' ' || day"), ("calendar", "id"), ("cases", "id"),
     ]
 }

@@ -204,18 +204,19 @@ extension Ledger {
             // Equal tables (the usual case) are seen in one ordered pass over both; only a
             // difference runs the set queries below that name the rows.
             if let order = Self.primaryKeys[table], try sameRows(db, table: table, order: order, rebuilt: rebuilt) { continue }
+            let mainKey = key.replacing("$S", with: "main"), rebuiltKey = key.replacing("$S", with: rebuilt)
             let sql = """
-                SELECT 'stored' AS side, k FROM (SELECT CAST(\(key) AS TEXT) AS k, * FROM main.\(table) EXCEPT SELECT CAST(\(key) AS TEXT), * FROM \(rebuilt).\(table))
+                SELECT 'stored' AS side, k FROM (SELECT CAST(\(mainKey) AS TEXT) AS k, * FROM main.\(table) EXCEPT SELECT CAST(\(rebuiltKey) AS TEXT), * FROM \(rebuilt).\(table))
                 UNION ALL
-                SELECT 'events' AS side, k FROM (SELECT CAST(\(key) AS TEXT) AS k, * FROM \(rebuilt).\(table) EXCEPT SELECT CAST(\(key) AS TEXT), * FROM main.\(table))
+                SELECT 'events' AS side, k FROM (SELECT CAST(\(rebuiltKey) AS TEXT) AS k, * FROM \(rebuilt).\(table) EXCEPT SELECT CAST(\(mainKey) AS TEXT), * FROM main.\(table))
                 ORDER BY k LIMIT 10
                 """
             var reported = Set<String>()
             for row in try Row.fetchAll(db, sql: sql) {
                 let k: String = row["k"]
                 guard reported.insert(k).inserted else { continue }
-                let inStored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.\(table) WHERE CAST(\(key) AS TEXT) = ?)", arguments: [k]) ?? false
-                let inEvents = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(rebuilt).\(table) WHERE CAST(\(key) AS TEXT) = ?)", arguments: [k]) ?? false
+                let inStored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.\(table) WHERE CAST(\(mainKey) AS TEXT) = ?)", arguments: [k]) ?? false
+                let inEvents = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(rebuilt).\(table) WHERE CAST(\(rebuiltKey) AS TEXT) = ?)", arguments: [k]) ?? false
                 let what = inStored && inEvents ? "was edited outside the ledger: it differs from the state the events give"
                     : inStored ? "was added outside the ledger: no event creates it" : "was deleted outside the ledger"
                 let last = try lastEvent(table: table, key: k, db)
@@ -225,7 +226,7 @@ extension Ledger {
     }
 
     /// The primary key of each projection, the order both copies are read in.
-    private static let primaryKeys = ["students": "key", "marks": "student, day", "calendar": "id", "cases": "id"]
+    private static let primaryKeys = ["students": "key", "marks": "sid, day", "calendar": "id", "cases": "id"]
 
     /// True when `main.table` and `rebuilt.table` hold the same rows, value for value (read in
     /// key order through prepared statements). False at the first difference.
@@ -263,9 +264,9 @@ extension Ledger {
         case "students":
             row = try Row.fetchOne(db, sql: "SELECT seq, kind FROM main.events WHERE student = ? ORDER BY seq DESC LIMIT 1", arguments: [key])
         case "marks":
-            let student = String(key.split(separator: " ").first ?? "")
-            row = try Row.fetchOne(db, sql: "SELECT seq, kind FROM main.events WHERE kind = ? AND instr(payload, ?) > 0 ORDER BY seq DESC LIMIT 1",
-                                   arguments: [EventKind.marksRecorded.rawValue, "\"\(student)\""])
+            // Packed payloads name the student by id: the newest attendance event is named.
+            row = try Row.fetchOne(db, sql: "SELECT seq, kind FROM main.events WHERE kind = ? ORDER BY seq DESC LIMIT 1",
+                                   arguments: [EventKind.marksRecorded.rawValue])
         case "cases":
             row = try Row.fetchOne(db, sql: "SELECT seq, kind FROM main.events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", arguments: [Int64(key) ?? 0])
         default:

@@ -13,7 +13,7 @@
 final class MarkBatch {
     static let chunkSize = 5000
 
-    private struct Child { var slot: Int32; var birth: CivilDate }
+    private struct Child { var slot: Int32; var sid: Int64; var birth: CivilDate }
     private let actor: LedgerActor
     private let db: Database
     private let calendar: SchoolCalendar
@@ -30,8 +30,8 @@ final class MarkBatch {
     /// Days marked more than once: the row of the last mark (first pass), and the previous mark
     /// met in the second pass (to name conflicts).
     private var lastRow: [Int64: Int] = [:]
-    private var previous: [Int64: (row: Int, mark: MarksPayload.Mark)] = [:]
-    private var chunk: [MarksPayload.Mark] = []
+    private var previous: [Int64: (row: Int, mark: PackedMark)] = [:]
+    private var chunk: [PackedMark] = []
     private let student: Statement, upsert: Statement
 
     init(ledger: Ledger, db: Database, calendar: SchoolCalendar, today: CivilDate) throws {
@@ -39,10 +39,10 @@ final class MarkBatch {
         base = calendar.firstDay.dayNumber
         days = Int(calendar.lastDay.dayNumber - base) + 1
         words = (days + 63) / 64
-        student = try db.makeStatement(sql: "SELECT birth_date, school_id, township_code FROM students WHERE key = ?")
+        student = try db.makeStatement(sql: "SELECT id, birth_date, school_id, township_code FROM students WHERE key = ?")
         upsert = try db.makeStatement(sql: """
-            INSERT INTO marks (student, day, kind, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (student, day) DO UPDATE SET kind = excluded.kind, leave_from = excluded.leave_from,
+            INSERT INTO marks (sid, day, kind, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (sid, day) DO UPDATE SET kind = excluded.kind, leave_from = excluded.leave_from,
                 leave_to = excluded.leave_to, slip = excluded.slip
             WHERE kind IS NOT excluded.kind OR leave_from IS NOT excluded.leave_from
                OR leave_to IS NOT excluded.leave_to OR slip IS NOT excluded.slip
@@ -90,11 +90,11 @@ final class MarkBatch {
             bad("leave_from", "a leave span or slip is only for approved_leave marks")
         }
         guard problems.isEmpty, let c = child else { return }
-        let mark = MarksPayload.Mark(s: key, d: date.yyyymmdd, k: Int(kind.rawValue), lf: lf, lt: lt, sl: kind == .approvedLeave ? slip : "")
+        let mark = PackedMark(sid: c.sid, day: date.yyyymmdd, kind: kind.rawValue, leaveFrom: lf, leaveTo: lt, slip: kind == .approvedLeave ? slip : "")
         let k = Int64(c.slot) << 32 | Int64(date.dayNumber - base)
         if let last = lastRow[k] {
-            if let p = previous[k], p.mark.k != mark.k || p.mark.lf != mark.lf || p.mark.lt != mark.lt || p.mark.sl != mark.sl {
-                let was = MarkKind(rawValue: UInt8(clamping: p.mark.k)).map { "\($0)" } ?? String(p.mark.k)
+            if let p = previous[k], p.mark != mark {
+                let was = MarkKind(rawValue: p.mark.kind).map { "\($0)" } ?? String(p.mark.kind)
                 result.conflicts.append(LedgerRowProblem(row: n, field: "kind",
                     rule: "\(IDMask.key(key)) on \(date): replaces row \(p.row) (\(was) → \(kind)); the later mark wins"))
             }
@@ -110,7 +110,7 @@ final class MarkBatch {
     /// Appends the changed marks gathered so far as one event (already applied to `marks`).
     func flush(_ w: inout EventWriter) throws {
         guard !chunk.isEmpty else { return }
-        try w.append(db, .marksRecorded, payload: MarksPayload(marks: chunk),
+        try w.append(db, .marksRecorded, text: PackedMarks.encode(chunk),
                      reason: "attendance: \(chunk.count) mark\(chunk.count == 1 ? "" : "s")", applied: true)
         chunk.removeAll(keepingCapacity: true)
     }
@@ -137,9 +137,9 @@ final class MarkBatch {
         var child: Child? = nil
         let rc = sqlite3_step(h)
         if rc == SQLITE_ROW {
-            let birth = (try? CivilDate(iso: text(h, 0))) ?? CivilDate(dayNumber: 0)
-            if actor.covers(schoolID: text(h, 1), townshipCode: text(h, 2)) {
-                child = Child(slot: Int32(slots), birth: birth)
+            let birth = (try? CivilDate(iso: text(h, 1))) ?? CivilDate(dayNumber: 0)
+            if actor.covers(schoolID: text(h, 2), townshipCode: text(h, 3)) {
+                child = Child(slot: Int32(slots), sid: sqlite3_column_int64(h, 0), birth: birth)
                 slots += 1
                 seen.append(contentsOf: repeatElement(0, count: words))
             } else if recordOutside { outside.append((n, key)) }
@@ -150,13 +150,13 @@ final class MarkBatch {
     }
 
     /// Writes `m`; true when it added or changed a mark.
-    private func write(_ m: MarksPayload.Mark) throws -> Bool {
+    private func write(_ m: PackedMark) throws -> Bool {
         let h = upsert.sqliteStatement
         defer { sqlite3_reset(h) }
-        bind(h, 1, m.s)
-        sqlite3_bind_int64(h, 2, Int64(m.d)); sqlite3_bind_int64(h, 3, Int64(m.k))
-        sqlite3_bind_int64(h, 4, Int64(m.lf)); sqlite3_bind_int64(h, 5, Int64(m.lt))
-        bind(h, 6, m.sl)
+        sqlite3_bind_int64(h, 1, m.sid)
+        sqlite3_bind_int64(h, 2, Int64(m.day)); sqlite3_bind_int64(h, 3, Int64(m.kind))
+        sqlite3_bind_int64(h, 4, Int64(m.leaveFrom)); sqlite3_bind_int64(h, 5, Int64(m.leaveTo))
+        bind(h, 6, m.slip)
         let rc = sqlite3_step(h)
         guard rc == SQLITE_DONE else { throw failure(rc) }
         return sqlite3_changes(db.sqliteConnection) > 0

@@ -24,30 +24,23 @@ struct Projector {
              .homeVerification: return
         case .studentUpserted:
             let s = try decode(LedgerStudent.self, payload, seq: seq)
+            // An upsert keeps the student's integer id (marks refer to it); a new student gets the next one.
             try execute(sql: """
-                INSERT OR REPLACE INTO \(schema).students (key, resident_id, registry_number, name, sex, birth_date, address,
+                INSERT INTO \(schema).students (key, resident_id, registry_number, name, sex, birth_date, address,
                     region_code, school_id, school_name, township_code, grade, registration, registration_date, expert_opinion,
                     groups, updated_seq)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET resident_id = excluded.resident_id, registry_number = excluded.registry_number,
+                    name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date, address = excluded.address,
+                    region_code = excluded.region_code, school_id = excluded.school_id, school_name = excluded.school_name,
+                    township_code = excluded.township_code, grade = excluded.grade, registration = excluded.registration,
+                    registration_date = excluded.registration_date, expert_opinion = excluded.expert_opinion,
+                    groups = excluded.groups, updated_seq = excluded.updated_seq
                 """, arguments: [s.key, s.residentID, s.registryNumber, s.name, s.sex, s.birthDate, s.address, s.regionCode,
                                  s.schoolID, s.schoolName, s.townshipCode, s.grade, s.registration, s.registrationDate,
                                  s.expertOpinion, s.groups.joined(separator: ";"), seq])
         case .marksRecorded:
-            let p = try decode(MarksPayload.self, payload, seq: seq)
-            let ins = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO \(schema).marks (student, day, kind, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            // The bulk of a ledger: bound straight to the prepared statement (no argument arrays).
-            let h = ins.sqliteStatement
-            for m in p.marks {
-                ledgerBind(h, 1, m.s)
-                sqlite3_bind_int64(h, 2, Int64(m.d)); sqlite3_bind_int64(h, 3, Int64(m.k))
-                sqlite3_bind_int64(h, 4, Int64(m.lf)); sqlite3_bind_int64(h, 5, Int64(m.lt))
-                ledgerBind(h, 6, m.sl)
-                let rc = sqlite3_step(h)
-                sqlite3_reset(h)
-                guard rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
-            }
+            try applyMarks(payload: payload, seq: seq, db)
         case .calendarSet:
             let p = try decode(CalendarPayload.self, payload, seq: seq)
             try execute(sql: "INSERT OR REPLACE INTO \(schema).calendar (id, json) VALUES (1, ?)", arguments: [p.json])
@@ -89,6 +82,43 @@ struct Projector {
             var flags = old.split(separator: ";").map(String.init)
             if !flags.contains(p.flag) { flags.append(p.flag) }
             try update(db, caseID, seq, ["flags": flags.joined(separator: ";")])
+        }
+    }
+
+    /// Writes an attendance event's marks: a packed (format v2) payload as it is, a JSON (v1)
+    /// payload with each student key looked up to its id.
+    private func applyMarks(payload: String, seq: Int64, _ db: Database) throws {
+        let ins = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO \(schema).marks (sid, day, kind, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        let h = ins.sqliteStatement
+        func insert(_ m: PackedMark) throws {
+            sqlite3_bind_int64(h, 1, m.sid); sqlite3_bind_int64(h, 2, Int64(m.day)); sqlite3_bind_int64(h, 3, Int64(m.kind))
+            sqlite3_bind_int64(h, 4, Int64(m.leaveFrom)); sqlite3_bind_int64(h, 5, Int64(m.leaveTo))
+            if m.slip.isEmpty { sqlite3_bind_text(h, 6, "", 0, nil) } else { ledgerBind(h, 6, m.slip) }
+            let rc = sqlite3_step(h)
+            sqlite3_reset(h)
+            guard rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
+        }
+        if PackedMarks.isPacked(payload) {
+            let maxID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM \(schema).students")) ?? 0
+            try PackedMarks.decode(payload, seq: seq) { m in
+                guard m.sid >= 1, m.sid <= maxID else { throw KCBXError.integrity("event #\(seq) names student id \(m.sid), which no earlier event created") }
+                try insert(m)
+            }
+            return
+        }
+        let p = try PayloadCoding.decode(MarksPayload.self, payload, seq: seq)
+        let find = try db.cachedStatement(sql: "SELECT id FROM \(schema).students WHERE key = ?")
+        var ids: [String: Int64] = [:]
+        for m in p.marks {
+            var sid = ids[m.s]
+            if sid == nil {
+                sid = try Int64.fetchOne(find, arguments: [m.s])
+                guard let found = sid else { throw KCBXError.integrity("event #\(seq) has a mark for \(IDMask.key(m.s)), whom no earlier event created") }
+                ids[m.s] = found
+            }
+            try insert(PackedMark(sid: sid ?? 0, day: m.d, kind: UInt8(clamping: m.k), leaveFrom: m.lf, leaveTo: m.lt, slip: m.sl))
         }
     }
 

@@ -39,7 +39,7 @@ struct SweepColumns {
         // Students outer, marks by primary-key prefix: marks arrive grouped by child and sorted by day.
         let marks = try Row.fetchCursor(db, sql: """
             SELECT s.rowid, m.day, m.kind, m.leave_from, m.leave_to
-            FROM students s CROSS JOIN marks m ON m.student = s.key
+            FROM students s CROSS JOIN marks m ON m.sid = s.id
             WHERE \(scope.sql) AND m.day BETWEEN ? AND ? ORDER BY s.key, m.day
             """, arguments: [scope.argument, from.yyyymmdd, through.yyyymmdd])
         while let row = try marks.next() {

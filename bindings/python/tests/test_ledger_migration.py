@@ -1,0 +1,64 @@
+"""Ledger file format v2: a ledger written by v1 code (Tests/fixtures/ledger-v1) is upgraded in
+place when opened read-write and answers what v1 code answered (docs/ledger.md, "File format v2")."""
+import json
+import os
+import pathlib
+import shutil
+import sqlite3
+import stat
+
+import pytest
+
+import kcbx
+
+FIXTURES = pathlib.Path(__file__).resolve().parents[3] / "Tests" / "fixtures" / "ledger-v1"
+COUNTY = {"level": "county", "unit_code": "640422", "person": "王老师"}
+
+
+def copy(tmp_path: pathlib.Path) -> pathlib.Path:
+    p = tmp_path / "v1.kcbx"
+    shutil.copyfile(FIXTURES / "ledger-v1.kcbx", p)
+    return p
+
+
+def schema_version(p: pathlib.Path) -> str:
+    with sqlite3.connect(p) as con:
+        return con.execute("SELECT value FROM ledger_meta WHERE key = 'schema_version'").fetchone()[0]
+
+
+def test_v1_file_is_migrated_and_answers_as_v1_code_did(tmp_path):
+    p = copy(tmp_path)
+    assert schema_version(p) == "1"
+    expected = json.loads((FIXTURES / "expected-verify.json").read_text(encoding="utf-8"))
+    cases = json.loads((FIXTURES / "expected-cases.json").read_text(encoding="utf-8"))
+    with kcbx.Policy.builtin("guyuan-2021") as policy, kcbx.Ledger.open(p, policy, COUNTY) as led:
+        assert schema_version(p) == "2"
+        assert led.head() == (expected["head_seq"], expected["head_hash"])
+        assert led.verify((expected["head_seq"], expected["head_hash"])) == expected["events"]
+        got = led.cases()
+        assert [c.id for c in got] == [c["id"] for c in cases]
+        by_id = {c.id: c for c in got}
+        assert by_id[1].plan == "一人一案" and by_id[1].person == "李校长", "persuasion as the v1 actions left it"
+        # new marks after the migration go into one packed event; the same marks again record nothing
+        key = "640422201908270140"
+        r = led.import_marks([{"student": key, "date": "2025-10-21", "kind": "unexcused"}])
+        assert r.changed == 1
+        head = led.head()
+        assert led.import_marks([{"student": key, "date": "2025-10-21", "kind": "unexcused"}]).changed == 0
+        assert led.head() == head
+        assert led.verify() == expected["events"] + 1
+    with sqlite3.connect(p) as con:
+        payload = con.execute("SELECT payload FROM events ORDER BY seq DESC LIMIT 1").fetchone()[0]
+        assert payload.startswith("packed-marks-v2:")
+
+
+def test_read_only_v1_file_is_refused_saying_how_to_upgrade(tmp_path):
+    p = copy(tmp_path)
+    os.chmod(p, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    try:
+        with kcbx.Policy.builtin("guyuan-2021") as policy:
+            with pytest.raises(kcbx.StorageError, match=r"file format v1.*open it once where it can be written"):
+                kcbx.Ledger.open(p, policy, COUNTY)
+        assert schema_version(p) == "1"
+    finally:
+        os.chmod(p, stat.S_IRUSR | stat.S_IWUSR)
