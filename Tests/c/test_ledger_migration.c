@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "check.h"
+#include "options.h"
 
 static int copy_file(const char *from, const char *to) {
     FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
@@ -19,13 +20,10 @@ static int copy_file(const char *from, const char *to) {
     return ok;
 }
 
-/* The number after "changed" in an import report, -1 when absent. */
-static long changed_count(const char *report) {
-    const char *p = report ? strstr(report, "\"changed\"") : NULL;
-    if (!p) return -1;
-    p += strlen("\"changed\"");
-    while (*p == ' ' || *p == ':') p++;
-    return strtol(p, NULL, 10);
+/* The "changed" count of an import result, -1 when it cannot be read. */
+static int64_t changed_count(const kcbx_import_result *r) {
+    int64_t v = -1;
+    return kcbx_import_result_count(r, KCBX_IMPORT_COUNT_CHANGED, &v) == KCBX_STATUS_OK ? v : -1;
 }
 
 static const char *v1_head = "8ee72cc5d1d09fb25e345b768e9da8aa8c3a187c9ec4e7f2c4cfaf39835ad6bb";
@@ -35,7 +33,8 @@ int main(void) {
     char fixture[1200], path[600], ro_path[600], dir[1100];
     kcbx_policy *policy = NULL;
     kcbx_ledger *ledger = NULL;
-    char *hash = NULL, *json = NULL, *report = NULL;
+    char *hash = NULL, *json = NULL;
+    kcbx_import_result *report = NULL;
     int64_t seq = 0, events = 0, bad = -1;
 
     /* The fixture next to this source file (the runner compiles it by its absolute path). */
@@ -57,13 +56,13 @@ int main(void) {
 
     /* Read-only: refused, nothing migrated, and the message says what to do. */
     chmod(ro_path, 0444);
-    CHECK_STATUS(kcbx_ledger_open(ro_path, policy, "county", "640422", "王老师", NULL, &ledger), KCBX_STATUS_STORAGE);
+    CHECK_STATUS(open_as(ro_path, policy, "county", "640422", "王老师", NULL, &ledger), KCBX_STATUS_STORAGE);
     CHECK_ERROR_MENTIONS("file format v1");
     CHECK_ERROR_MENTIONS("open it once where it can be written");
     CHECK(ledger == NULL, "no handle for a refused file");
 
     /* Read-write: migrated in place; the v1 chain verifies byte for byte. */
-    CHECK_OK(kcbx_ledger_open(path, policy, "county", "640422", "王老师", NULL, &ledger));
+    CHECK_OK(open_as(path, policy, "county", "640422", "王老师", NULL, &ledger));
     CHECK_OK(kcbx_ledger_head(ledger, &seq, &hash));
     CHECK(seq == 83 && hash != NULL && strcmp(hash, v1_head) == 0, "the head of the v1 chain");
     kcbx_string_free(hash); hash = NULL;
@@ -80,10 +79,10 @@ int main(void) {
     const int8_t kinds[2] = {2, 0};
     CHECK_OK(kcbx_ledger_import_marks(ledger, 2, students, dates, kinds, &report));
     CHECK(changed_count(report) == 2, "two marks changed");
-    kcbx_string_free(report); report = NULL;
+    kcbx_import_result_free(report); report = NULL;
     CHECK_OK(kcbx_ledger_import_marks(ledger, 2, students, dates, kinds, &report));
     CHECK(changed_count(report) == 0, "a re-import changes nothing");
-    kcbx_string_free(report); report = NULL;
+    kcbx_import_result_free(report); report = NULL;
     CHECK_OK(kcbx_ledger_verify(ledger, 83, v1_head, &events, &bad));
     CHECK(events == 84 && bad == 0, "one attendance event after the v1 chain, and it verifies");
     kcbx_ledger_free(ledger); ledger = NULL;
