@@ -202,7 +202,8 @@ extension Ledger {
     /// caller classifies child by child, skipping the refused ones).
     private func streaksAtOnce(_ classifier: Classifier, cal: SchoolCalendar, asOf: CivilDate, today: CivilDate,
                                _ db: Database) throws -> (streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])], keys: Set<String>)? {
-        let columns = try SweepColumns(db, scope: actor.scopeSQL, from: cal.firstDay, through: asOf)
+        let columns = try SweepColumns(db, scope: actor.scopeSQL, from: cal.firstDay, through: asOf,
+                                       schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
         let table: ClassificationTable
         do { table = try columns.classify(classifier, asOf: asOf, today: today) } catch is KCBXError { return nil }
         var streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])] = []

@@ -48,7 +48,8 @@ extension Ledger {
         // bulk classifier over all of them (as the sweep does); a child whose roster row in force
         // is an earlier version, or all of them when the bulk call refuses some child's data, is
         // classified alone.
-        let columns = try SweepColumns(db, scope: scope, from: cal.firstDay, through: asOf, withStudents: true)
+        let columns = try SweepColumns(db, scope: scope, from: cal.firstDay, through: asOf, withStudents: true,
+                                       schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
         var students: [(LedgerStudent, current: Bool)] = []
         var rowOf: [Int] = []
         for (r, current) in columns.students.enumerated() {

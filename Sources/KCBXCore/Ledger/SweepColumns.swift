@@ -31,8 +31,10 @@ struct SweepColumns {
         """
 
     /// Loads the students in `scope` (ordered by key) and their marks from `from` through `through`
-    /// (YYYYMMDD days); `withStudents` keeps each roster row too (reports).
-    init(_ db: Database, scope: (sql: String, argument: String), from: CivilDate, through: CivilDate, withStudents: Bool = false) throws {
+    /// (YYYYMMDD days); `withStudents` keeps each roster row too (reports). `schoolDays` (the
+    /// calendar's school days in the range) sizes the mark columns once instead of by doubling.
+    init(_ db: Database, scope: (sql: String, argument: String), from: CivilDate, through: CivilDate, withStudents: Bool = false,
+         schoolDays: Int = 0) throws {
         let closed = Set(try String.fetchAll(db, sql: "SELECT DISTINCT student FROM cases WHERE status = 'closed'"))
         var rowids: [Int64] = []
         var opinions: [Int: String] = [:]
@@ -61,6 +63,9 @@ struct SweepColumns {
         // Students outer, marks by primary-key prefix: marks arrive grouped by child (in the
         // students' key order) and sorted by day, so the child is found by walking forward.
         markStart.reserveCapacity(keys.count + 1)
+        let expected = keys.count * max(0, min(schoolDays, 400))
+        columns.markChild.reserveCapacity(expected); columns.markDate.reserveCapacity(expected)
+        columns.markKind.reserveCapacity(expected); leaveFrom.reserveCapacity(expected); leaveTo.reserveCapacity(expected)
         var child = 0
         let marks = try db.makeStatement(sql: Self.marksSQL(scope.sql.replacingOccurrences(of: "?", with: "?1")))
         try Self.each(marks, db, bind: { h in
