@@ -4,6 +4,7 @@
     python3 bench/ledger_cli.py                       # 50,000 children (kcbx synth), one run
     python3 bench/ledger_cli.py --children 1000000    # a city
     python3 bench/ledger_cli.py --kcbx /path/to/kcbx  # another build (e.g. the one before a change)
+    BENCH_CHILDREN="50000 1000000" make bench         # the sizes from the environment when none is given
 
 Generates a county with `kcbx synth --children N` (not timed), then runs, each as its own
 process timed wall-clock with its peak RSS (ru_maxrss of the child): `kcbx import` of the
@@ -166,9 +167,12 @@ def main() -> None:
     ap.add_argument("--children", type=int, action="append", help="county size(s); default 50,000")
     ap.add_argument("--kcbx", default=os.path.join(ROOT, "out", "bin", "kcbx"))
     ap.add_argument("--out", default=os.path.join(HERE, "results", "ledger_cli.md"))
+    ap.add_argument("--quick", action="store_true", help="10,000 children (bench/suite.py --quick)")
     args = ap.parse_args()
+    # make bench BENCH_CHILDREN="50000 1000000" (bench/suite.py passes no sizes): the sizes from the environment.
+    env_sizes = [int(x) for x in os.environ.get("BENCH_CHILDREN", "").replace(",", " ").split()]
     runs = []
-    for n in args.children or [50_000]:
+    for n in args.children or env_sizes or ([10_000] if args.quick else [50_000]):
         work = tempfile.mkdtemp(prefix="kcbx-ledger-cli-", dir=os.environ.get("KCBX_BENCH_TMP"))
         try:
             print(f"ledger_cli: {n:,} children in {work}", flush=True)
