@@ -4,9 +4,9 @@ import datetime as dt
 import shutil
 
 import pytest
+from test_ledger import COUNTY, DATA
 
 import kcbx
-from test_ledger import COUNTY, DATA
 
 AS_OF = dt.date(2025, 9, 30)
 
