@@ -155,10 +155,11 @@ def markdown(r: Dict[str, Any], kcbx: str) -> str:
                   f"| {tw['actions_tried']:,} | {tw['acknowledged']:,} | {tw['refused_busy']:,} | **{tw['lost']}** | "
                   f"{fmt_time(tw['longest_wait_s'])} | {fmt_time(tw['median_wait_s'])} | {fmt_time(tw['busy_timeout_s'])} | "
                   f"{fmt_time(tw['import_s'])} | {'yes' if tw['marks_in_file'] == tw['marks'] and tw['import_rc'] == 0 else '**NO**'} |", ""]
-    notes = os.path.join(HERE, "ledger_profile.md")
-    if os.path.isfile(notes):
-        with open(notes, encoding="utf-8") as f:
-            lines += ["", f.read().strip(), ""]
+    for name in ("ledger_cli_before.md", "ledger_profile.md"):  # earlier runs (before/after), then the profile
+        notes = os.path.join(HERE, name)
+        if os.path.isfile(notes):
+            with open(notes, encoding="utf-8") as f:
+                lines += ["", f.read().strip(), ""]
     return "\n".join(lines)
 
 
