@@ -44,21 +44,26 @@ struct SweepColumns {
             """)
         try Self.each(students, db, bind: { ledgerBind($0, 1, scope.argument) }) { h in
             let i = keys.count
-            let s = Self.student(h, 1)
+            // Without `withStudents` only the columns the classifier needs become Swift values
+            // (no name, address or school strings per child).
+            let s: LedgerStudent? = withStudents ? Self.student(h, 1) : nil
+            let residentID = s?.residentID ?? ledgerText(h, 1)
+            let key = residentID.isEmpty ? s?.registryNumber ?? ledgerText(h, 2) : residentID
+            let groupText = ledgerText(h, 15), opinion = s?.expertOpinion ?? ledgerText(h, 14)
             rowids.append(sqlite3_column_int64(h, 0))
-            keys.append(s.key)
-            columns.birth.append(Self.yyyymmdd(s.birthDate))
-            columns.grade.append(Int8(clamping: s.grade))
-            let reg = LedgerRegistration(rawValue: s.registration) ?? .enrolled
+            keys.append(key)
+            columns.birth.append(Self.yyyymmdd(s?.birthDate ?? ledgerText(h, 5)))
+            columns.grade.append(Int8(clamping: sqlite3_column_int64(h, 11)))
+            let reg = LedgerRegistration(rawValue: s?.registration ?? ledgerText(h, 12)) ?? .enrolled
             columns.registration.append(Int8(Self.state(reg).rawValue))
-            columns.registrationDate.append(Self.yyyymmdd(s.registrationDate))
+            columns.registrationDate.append(Self.yyyymmdd(s?.registrationDate ?? ledgerText(h, 13)))
             var bits = ChildFactBits()
             if reg == .elsewhere { bits.insert(.studyingElsewhere) }
-            if closed.contains(s.key) { bits.insert(.pastDropout) }
+            if closed.contains(key) { bits.insert(.pastDropout) }
             columns.factBits.append(bits.rawValue)
-            columns.groupMask.append(s.groups.isEmpty ? 0 : SpecialGroup.mask(s.groups.compactMap { SpecialGroup(rawValue: $0) }))
-            if !s.expertOpinion.isEmpty { opinions[i] = s.expertOpinion }
-            if withStudents { self.students.append(s) }
+            columns.groupMask.append(groupText.isEmpty ? 0 : SpecialGroup.mask(groupText.split(separator: ";").compactMap { SpecialGroup(rawValue: String($0)) }))
+            if !opinion.isEmpty { opinions[i] = opinion }
+            if let s { self.students.append(s) }
         }
         // Students outer, marks by primary-key prefix: marks arrive grouped by child (in the
         // students' key order) and sorted by day, so the child is found by walking forward.
