@@ -158,7 +158,7 @@ test-version: cli
 	bash packaging/test-version.sh $(VERSION) $(OUT)/bin/kcbx
 
 # Every benchmark (classification, ledger, reconciliation) → bench/RESULTS.md; about 40 minutes.
-bench: deps lib cli
+bench: deps lib cli  # BENCH_CHILDREN="50000 1000000" adds a city to the ledger CLI run
 	python3 bench/suite.py
 
 # The ledger command by command against the floor (bench/ledger_floor.py), then RESULTS.md again.

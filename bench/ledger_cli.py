@@ -4,11 +4,14 @@
     python3 bench/ledger_cli.py                       # 50,000 children (kcbx synth), one run
     python3 bench/ledger_cli.py --children 1000000    # a city
     python3 bench/ledger_cli.py --kcbx /path/to/kcbx  # another build (e.g. the one before a change)
+    BENCH_CHILDREN="50000 1000000" make bench         # the sizes from the environment when none is given
 
 Generates a county with `kcbx synth --children N` (not timed), then runs, each as its own
 process timed wall-clock with its peak RSS (ru_maxrss of the child): `kcbx import` of the
 calendar, the roster and the attendance; the same attendance again (must record nothing);
-`kcbx verify`, `due`, `report`, `cases`, `sweep`; and the floor, bench/ledger_floor.py (a plain
+`kcbx verify` (full, and incremental from the roster's head), `due`, `report`, `sweep`, `cases`,
+`due` and `escalate` after the sweep; two writers on one file (bench/ledger_two_writers.py: the
+CLI importing attendance while Python records actions); and the floor, bench/ledger_floor.py (a plain
 Python sqlite3 script doing the same durable storage work: WAL, synchronous=FULL, one
 transaction a file, SHA-256 chained over 5,000-mark chunks) on the same files.
 Results: bench/results/ledger_cli.md and .json (bench/suite.py gathers them into RESULTS.md).
@@ -67,23 +70,32 @@ def run(kcbx: str, children: int, work: str) -> Dict[str, Any]:
     steps["calendar"] = timed([kcbx, "import", *L, "--policy", PROFILE, "--calendar", os.path.join(data, "calendar.json"), "--quiet"], env)
     steps["students"] = timed([kcbx, "import", *L, "--students", os.path.join(data, "roster.csv"), "--quiet"], env)
     steps["students_again"] = timed([kcbx, "import", *L, "--students", os.path.join(data, "roster.csv"), "--quiet"], env)
+    anchor = timed([kcbx, "head", *L], env)["stdout"].strip()  # SEQ:HASH
+    two = os.path.join(work, "two-writers.kcbx")  # roster, no attendance: for the two-writer run
+    shutil.copy(led, two)
     steps["attendance"] = timed([kcbx, "import", *L, "--attendance", os.path.join(data, "attendance.csv"), "--quiet"], env)
     head = timed([kcbx, "head", *L], env)["stdout"]
     steps["attendance_again"] = timed([kcbx, "import", *L, "--attendance", os.path.join(data, "attendance.csv"), "--quiet"], env)
     steps["attendance_again"]["records_nothing"] = timed([kcbx, "head", *L], env)["stdout"] == head
     file_mb = os.path.getsize(led) / 2**20
     steps["verify"] = timed([kcbx, "verify", *L], env)
+    steps["verify_since"] = timed([kcbx, "verify", *L, "--anchor", anchor, "--since-anchor"], env)
     steps["due"] = timed([kcbx, "due", *L, "--as-of", AS_OF, "--limit", "5"], env)
     steps["report"] = timed([kcbx, "report", *L, "--as-of", AS_OF], env)
     steps["sweep"] = timed([kcbx, "sweep", *L, "--as-of", AS_OF, "--quiet"], env)
     steps["cases"] = timed([kcbx, "cases", *L, "--format", "csv"], env)
+    steps["due_after_sweep"] = timed([kcbx, "due", *L, "--as-of", AS_OF, "--format", "csv"], env)
+    steps["escalate"] = timed([kcbx, "escalate", *L, "--as-of", AS_OF], env)
+    tw = timed([sys.executable, os.path.join(HERE, "ledger_two_writers.py"), two, os.path.join(data, "roster.csv"),
+                os.path.join(data, "attendance.csv"), "--kcbx", kcbx], env)
+    two_writers = json.loads(tw["stdout"].strip().splitlines()[-1])
     floor = os.path.join(work, "floor.db")
     f = timed([sys.executable, os.path.join(HERE, "ledger_floor.py"), floor, "--students", os.path.join(data, "roster.csv"),
                "--attendance", os.path.join(data, "attendance.csv")], env)
     fl = {json.loads(line)["step"]: json.loads(line) for line in f["stdout"].splitlines() if line.startswith("{")}
     return {"children": children, "roster": roster, "marks": marks, "generate_s": gen_s, "file_mb": file_mb,
             "floor_file_mb": os.path.getsize(floor) / 2**20, "steps": steps, "floor": fl, "floor_peak_kb": f["peak_kb"],
-            "load_before": os.getloadavg()}
+            "load_before": os.getloadavg(), "two_writers": two_writers}
 
 
 def machine() -> Dict[str, str]:
@@ -116,10 +128,13 @@ def markdown(r: Dict[str, Any], kcbx: str) -> str:
             ("import --attendance again (records nothing: "
              + ("yes" if st["attendance_again"]["records_nothing"] else "**NO**") + ")", f"{mk:,} marks", st["attendance_again"], mk, None),
             ("verify (chain + projections replayed)", f"{mk:,} marks", st["verify"], mk, None),
+            ("verify --since-anchor (the attendance's events after the roster's head)", f"{mk:,} marks", st["verify_since"], mk, None),
             (f"due --as-of {AS_OF}", "", st["due"], 0, None),
             (f"report --as-of {AS_OF}", "", st["report"], 0, None),
             (f"sweep --as-of {AS_OF}", f"{n:,} students", st["sweep"], n, None),
-            ("cases", "", st["cases"], 0, None),
+            ("cases (after the sweep)", "", st["cases"], 0, None),
+            (f"due --as-of {AS_OF} (after the sweep, every row as CSV)", "", st["due_after_sweep"], 0, None),
+            (f"escalate --as-of {AS_OF} (after the sweep)", "", st["escalate"], 0, None),
         ]
         lines += [f"### {run_['children']:,} children ({n:,} on the roster, {mk:,} marks)", "",
                   "| command | size | KCBX wall | KCBX CPU | rate (CPU) | peak RSS | floor wall | floor CPU | floor rate (CPU) | KCBX speed ÷ floor speed (CPU) |",
@@ -131,10 +146,20 @@ def markdown(r: Dict[str, Any], kcbx: str) -> str:
         lines += ["", f"Ledger file after the imports: {run_['file_mb']:,.0f} MB ({run_['file_mb'] * 2**20 / max(mk, 1):,.0f} bytes a mark); "
                   f"the floor's: {run_['floor_file_mb']:,.0f} MB; floor peak RSS {fmt_mb(run_['floor_peak_kb'])}. "
                   f"Data generated in {run_['generate_s']:.0f} s (not timed).", ""]
-    notes = os.path.join(HERE, "ledger_profile.md")
-    if os.path.isfile(notes):
-        with open(notes, encoding="utf-8") as f:
-            lines += ["", f.read().strip(), ""]
+        tw = run_["two_writers"]
+        lines += ["Two writers on one file (`bench/ledger_two_writers.py`): `kcbx import --attendance` of the "
+                  f"{mk:,} marks (one transaction) while a Python process records guardian contacts through the binding, "
+                  "one durable event per call:", "",
+                  "| actions tried | acknowledged | refused busy (caller told) | lost | longest wait | median wait | busy timeout | import wall | all marks in |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+                  f"| {tw['actions_tried']:,} | {tw['acknowledged']:,} | {tw['refused_busy']:,} | **{tw['lost']}** | "
+                  f"{fmt_time(tw['longest_wait_s'])} | {fmt_time(tw['median_wait_s'])} | {fmt_time(tw['busy_timeout_s'])} | "
+                  f"{fmt_time(tw['import_s'])} | {'yes' if tw['marks_in_file'] == tw['marks'] and tw['import_rc'] == 0 else '**NO**'} |", ""]
+    for name in ("ledger_cli_before.md", "ledger_profile.md"):  # earlier runs (before/after), then the profile
+        notes = os.path.join(HERE, name)
+        if os.path.isfile(notes):
+            with open(notes, encoding="utf-8") as f:
+                lines += ["", f.read().strip(), ""]
     return "\n".join(lines)
 
 
@@ -143,9 +168,12 @@ def main() -> None:
     ap.add_argument("--children", type=int, action="append", help="county size(s); default 50,000")
     ap.add_argument("--kcbx", default=os.path.join(ROOT, "out", "bin", "kcbx"))
     ap.add_argument("--out", default=os.path.join(HERE, "results", "ledger_cli.md"))
+    ap.add_argument("--quick", action="store_true", help="10,000 children (bench/suite.py --quick)")
     args = ap.parse_args()
+    # make bench BENCH_CHILDREN="50000 1000000" (bench/suite.py passes no sizes): the sizes from the environment.
+    env_sizes = [int(x) for x in os.environ.get("BENCH_CHILDREN", "").replace(",", " ").split()]
     runs = []
-    for n in args.children or [50_000]:
+    for n in args.children or env_sizes or ([10_000] if args.quick else [50_000]):
         work = tempfile.mkdtemp(prefix="kcbx-ledger-cli-", dir=os.environ.get("KCBX_BENCH_TMP"))
         try:
             print(f"ledger_cli: {n:,} children in {work}", flush=True)

@@ -2073,6 +2073,22 @@ extern kcbx_status kcbx_ledger_verify(kcbx_ledger *ledger, int64_t anchor_seq, c
 extern kcbx_status kcbx_ledger_verify_heads(kcbx_ledger *ledger, const char *heads_json, const uint8_t *public_key, int64_t *out_first_bad_seq);
 
 /**
+ * Verifies only what came after `anchor_seq`/`anchor_hash`, a head the host kept from an earlier
+ * full kcbx_ledger_verify (kcbx_ledger_head): that event is still there with the same hash, every
+ * later event's hash and link (no gap) up to the newest, the recorded head and the append-only
+ * triggers. It reads the events after the anchor and nothing before (a daily check costs what the
+ * day added) and does not replay the current-state tables (kcbx_ledger_verify does).
+ * KCBX_STATUS_INTEGRITY names the first bad event, as kcbx_ledger_verify does.
+ * @param ledger the open ledger.
+ * @param anchor_seq the kept anchor's seq, ≥ 0 (0: from the first event).
+ * @param anchor_hash the kept anchor's hash, 64 lower-case hex digits.
+ * @param out_events receives the number of events checked (those after the anchor); may be NULL.
+ * @param out_first_bad_seq receives the seq of the first bad event, 0 when intact; may be NULL.
+ * @return KCBX_STATUS_OK when intact; KCBX_STATUS_INTEGRITY, KCBX_STATUS_INVALID_INPUT (a bad anchor).
+ */
+extern kcbx_status kcbx_ledger_verify_since(kcbx_ledger *ledger, int64_t anchor_seq, const char *anchor_hash, int64_t *out_events, int64_t *out_first_bad_seq);
+
+/**
  * Generates a new Ed25519 signing key for a county: 32 bytes of private key into
  * `out_private_key` and the matching 32-byte public key (for the level above) into `out_public_key`.
  * @param out_private_key receives the 32-byte private key.

@@ -14,8 +14,8 @@ import KCBXSynthesis
     }
 
     /// The synthetic county's roster and six weeks of marks in a new ledger.
-    static func load(_ county: SyntheticCounty) throws -> (Ledger, Int) {
-        let l = try LF.open(LF.path())
+    static func load(_ county: SyntheticCounty, profile: String = "guyuan-2021") throws -> (Ledger, Int) {
+        let l = try LF.open(LF.path(), profile: profile)
         try l.setCalendar(LF.calendar)
         let rows: [LedgerStudentRow] = county.children.map { c in
             var r = LedgerStudentRow()

@@ -1,11 +1,18 @@
 import FoundationEssentials
 @_implementationOnly import GRDB
+@_implementationOnly import GRDBSQLite
 
 /// The due list and escalation over a ledger (DOMAIN.md §3). Obligations are derived from the
 /// events (cases, actions, escalations) dated on or before the as-of date and from the attendance
 /// marks up to it, so asking about a past date gives what was due then. Only `escalate` and the
 /// action recorders write, each change one attributed event.
 extension Ledger {
+    /// The jurisdiction's obligations as of `asOf`, keys as stored; `bulk: false` derives them
+    /// child by child (the tests compare both ways).
+    func obligations(asOf: CivilDate, bulk: Bool) throws -> [Obligation] {
+        try read { try obligationSet(asOf: asOf, $0, bulk: bulk).list }
+    }
+
     /// Every obligation of the actor's jurisdiction as of `asOf`, in due-date order: done, due,
     /// overdue and escalated (filter with `states`). Needs the school calendar. Student keys are
     /// masked unless `fullIDs` is granted (`disclosure`).
@@ -25,11 +32,11 @@ extension Ledger {
         let only = try caseID.map { try readableCase($0).student }
         let d = try disclosure(fullIDs: fullIDs, "list obligations", format: "due")
         return try read { db in
-            var list = try obligations(asOf: asOf, db, only: only)
+            let set = try obligationSet(asOf: asOf, db, only: only)
+            var list = set.list
             if let caseID { list = list.filter { $0.caseID == caseID } }
             if let states { list = list.filter { states.contains($0.state) } }
-            let students = try Dictionary(scopedStudents(db, only: nil).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-            return list.compactMap { o in students[o.student].map { (o.disclosed(d), $0.disclosed(d)) } }
+            return list.compactMap { o in set.students[o.student].map { (o.disclosed(d), $0.disclosed(d)) } }
         }
     }
 
@@ -40,13 +47,19 @@ extension Ledger {
     /// The summary's student keys are masked unless `fullIDs` is granted (`disclosure`).
     @discardableResult
     public func escalate(asOf: CivilDate, fullIDs: Bool = false) throws -> EscalationSummary {
+        try escalate(asOf: asOf, fullIDs: fullIDs, bulk: true)
+    }
+
+    /// `bulk: false` derives the obligations child by child (the tests compare both ways).
+    func escalate(asOf: CivilDate, fullIDs: Bool, bulk: Bool) throws -> EscalationSummary {
         let d = try disclosure(fullIDs: fullIDs, "escalate", format: "escalation")   // refused before anything is escalated
         let summary: EscalationSummary = try write { db, w in
             try requireWriter("escalate overdue obligations")
             try checkDate(asOf, notBefore: nil, field: "as_of")
-            let obligations = try obligations(asOf: asOf, db)
+            let set = try obligationSet(asOf: asOf, db, bulk: bulk)
+            let obligations = set.list, students = set.students
             let everEscalated = Set(try allEscalations(db).map { "\($0.obligation)|\($0.from.rawValue)" })
-            let students = try Dictionary(uniqueKeysWithValues: scopedStudents(db, only: nil).map { ($0.key, $0) })
+            let rules = ObligationRules(policy: policy, calendar: set.calendar)
             var summary = EscalationSummary(asOf: asOf)
             for var o in obligations {
                 guard o.state == .overdue, let s = students[o.student] else { summary.states[o.state, default: 0] += 1; continue }
@@ -56,7 +69,7 @@ extension Ledger {
                 if everEscalated.contains("\(o.id)|\(o.owner.level.rawValue)") { summary.states[.overdue, default: 0] += 1; continue }
                 let to = ObligationRules.owner(level, s)
                 let notify = EscalationLadder.notify(to, s, dualLine: policy.flag(.dualLine))
-                let newDue = ObligationRules(policy: policy, calendar: try storedCalendar(db)!).add(.escalationResponse, to: asOf)
+                let newDue = rules.add(.escalationResponse, to: asOf)
                 try w.append(db, .obligationEscalated, student: o.student, caseID: o.caseID,
                              payload: EscalatedPayload(obligation: o.id, action: o.action.rawValue, from: o.owner.level.rawValue,
                                                        to: "\(to.level.rawValue):\(to.unit)", notify: notify,
@@ -124,49 +137,112 @@ extension Ledger {
 
     /// All obligations as of `asOf` for the jurisdiction (or one student), with states resolved.
     func obligations(asOf: CivilDate, _ db: Database, only: String? = nil) throws -> [Obligation] {
+        try obligationSet(asOf: asOf, db, only: only).list
+    }
+
+    /// The obligations as of `asOf` (in due-date order) with the roster row of each student who
+    /// has one. For the jurisdiction, set-based: every child classified at once (`SweepColumns`,
+    /// `classifyMany`), the case and action events read once; for one student (`only`), or with
+    /// `bulk: false`, or when the bulk call refuses some child's data, child by child. Both ways
+    /// make each obligation with the same rules (`ObligationRules`, `CaseTimeline`, `EscalationLadder`).
+    func obligationSet(asOf: CivilDate, _ db: Database, only: String? = nil, bulk: Bool = true) throws -> ObligationSet {
         guard let cal = try storedCalendar(db) else {
             throw KCBXError.ruleViolation(rule: "obligations follow the school calendar (DOMAIN.md §2-3)",
                                           detail: "no calendar is set on this ledger; call setCalendar first")
         }
         let rules = ObligationRules(policy: policy, calendar: cal)
         let classifier = try Classifier(profile: policy, calendar: cal)
-        let today = CivilDate.utcDate(of: clock())
-        let students = try scopedStudents(db, only: only)
-        let keys = Set(students.map(\.key))
+        let today = max(CivilDate.utcDate(of: clock()), asOf)
+        // Open absence streaks: (student, streak start, its unexcused days), in key order.
+        var streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])] = []
+        let inScope: (String) -> Bool
+        var students: [String: LedgerStudent] = [:]
+        if only == nil, bulk, let found = try streaksAtOnce(classifier, cal: cal, asOf: asOf, today: today, db) {
+            streaks = found.streaks
+            inScope = found.keys.contains
+        } else {
+            let list = try scopedStudents(db, only: only)
+            for s in list {
+                students[s.key] = s
+                let result: Classification
+                do {
+                    result = try classifier.classify(try marks(of: s.key, from: cal.firstDay, through: asOf, db),
+                                                     facts: try facts(s, db), asOf: asOf, today: today)
+                } catch { continue }
+                if let streak = result.streak {
+                    let unexcused = try marks(of: s.key, from: streak.start, through: asOf, db).filter { $0.kind == .unexcused }.map(\.date)
+                    streaks.append((s.key, streak.start, unexcused))
+                }
+            }
+            let keys = Set(students.keys)
+            inScope = keys.contains
+        }
+        let (caseEvents, studentActions) = try caseAndActionEvents(db, inScope)
+        if students.isEmpty {
+            students = try SweepColumns.students(streaks.map(\.key) + caseEvents.values.compactMap(\.first?.student), db)
+        }
+        var escalations: [String: [EscalationRecord]] = [:]
+        for e in try allEscalations(db) { escalations[e.obligation, default: []].append(e) }
+        var out: [Obligation] = []
+        for (key, start, unexcused) in streaks {
+            guard let s = students[key] else { continue }
+            out += rules.streakObligations(s, streakStart: start, unexcused: unexcused, actions: studentActions[key] ?? [], asOf: asOf)
+        }
+        for (_, events) in caseEvents.sorted(by: { $0.key < $1.key }) {
+            guard let t = CaseTimeline.build(events, asOf: asOf), let s = students[t.student] else { continue }
+            out += rules.caseObligations(t, s, asOf: asOf)
+        }
+        for i in out.indices { EscalationLadder.resolve(&out[i], escalations[out[i].id] ?? [], asOf: asOf) }
+        out.sort { ($0.dueOn, $0.caseID, $0.id) < ($1.dueOn, $1.caseID, $1.id) }
+        return ObligationSet(list: out, students: students, calendar: cal)
+    }
+
+    /// Every child of the jurisdiction classified at once; the open streaks with their unexcused
+    /// days, and the keys classified. Nil when the bulk call refuses some child's data (then the
+    /// caller classifies child by child, skipping the refused ones).
+    private func streaksAtOnce(_ classifier: Classifier, cal: SchoolCalendar, asOf: CivilDate, today: CivilDate,
+                               _ db: Database) throws -> (streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])], keys: Set<String>)? {
+        let columns = try SweepColumns(db, scope: actor.scopeSQL, from: cal.firstDay, through: asOf,
+                                       schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
+        let table: ClassificationTable
+        do { table = try columns.classify(classifier, asOf: asOf, today: today) } catch is KCBXError { return nil }
+        var streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])] = []
+        for r in 0..<table.rows where table.streakStart[r] != ChildKernel.noDate {
+            let start = CivilDate(dayNumber: table.streakStart[r])
+            streaks.append((columns.keys[r], start, columns.unexcusedDays(of: r, from: start)))
+        }
+        return (streaks, Set(columns.keys))
+    }
+
+    /// The case events (by case) and the recorded actions (by student) of the students `inScope`,
+    /// one pass over the events in chain order.
+    private func caseAndActionEvents(_ db: Database, _ inScope: (String) -> Bool) throws
+        -> (cases: [Int64: [EventRecord]], actions: [String: [RecordedAction]]) {
         let kinds = [EventKind.caseOpened, .casePromoted, .caseVerified, .caseDismissed, .casePersuading, .caseReturned,
                      .caseClosed, .caseExempted, .caseAction, .studentAction].map(\.rawValue)
         var caseEvents: [Int64: [EventRecord]] = [:], studentActions: [String: [RecordedAction]] = [:]
-        let rows = try Row.fetchAll(db, sql: "SELECT seq, kind, student, case_id, payload FROM events WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ","))) ORDER BY seq")
-        for row in rows {
-            let e = record(row)
-            guard keys.contains(e.student) else { continue }
+        let statement = try db.makeStatement(sql: """
+            SELECT seq, kind, student, case_id, payload FROM events WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ","))) ORDER BY seq
+            """)
+        try SweepColumns.each(statement, db, bind: { _ in }) { h in
+            let student = ledgerText(h, 2)
+            guard inScope(student) else { return }
+            let e = EventRecord(seq: sqlite3_column_int64(h, 0), kind: ledgerText(h, 1), student: student,
+                                caseID: sqlite3_column_int64(h, 3), payloadText: ledgerText(h, 4))
             if e.kind == EventKind.caseAction.rawValue || e.kind == EventKind.studentAction.rawValue,
                let a = LedgerAction(rawValue: e.text("action")), let d = e.date {
                 studentActions[e.student, default: []].append(RecordedAction(action: a, date: d, department: nil))
             }
             if e.caseID != 0 { caseEvents[e.caseID, default: []].append(e) }
         }
-        var escalations: [String: [EscalationRecord]] = [:]
-        for e in try allEscalations(db) { escalations[e.obligation, default: []].append(e) }
-        let byStudent = Dictionary(uniqueKeysWithValues: students.map { ($0.key, $0) })
-        var out: [Obligation] = []
-        for s in students {
-            let result: Classification
-            do {
-                result = try classifier.classify(try marks(of: s.key, from: cal.firstDay, through: asOf, db),
-                                                 facts: try facts(s, db), asOf: asOf, today: max(today, asOf))
-            } catch { continue }
-            if let streak = result.streak {
-                let unexcused = try marks(of: s.key, from: streak.start, through: asOf, db).filter { $0.kind == .unexcused }.map(\.date)
-                out += rules.streakObligations(s, streakStart: streak.start, unexcused: unexcused,
-                                               actions: studentActions[s.key] ?? [], asOf: asOf)
-            }
-        }
-        for (_, events) in caseEvents.sorted(by: { $0.key < $1.key }) {
-            guard let t = CaseTimeline.build(events, asOf: asOf), let s = byStudent[t.student] else { continue }
-            out += rules.caseObligations(t, s, asOf: asOf)
-        }
-        for i in out.indices { EscalationLadder.resolve(&out[i], escalations[out[i].id] ?? [], asOf: asOf) }
-        return out.sorted { ($0.dueOn, $0.caseID, $0.id) < ($1.dueOn, $1.caseID, $1.id) }
+        return (caseEvents, studentActions)
     }
+}
+
+/// The obligations of a due list with the roster rows of their students and the calendar they
+/// were dated on.
+struct ObligationSet {
+    var list: [Obligation]
+    var students: [String: LedgerStudent]
+    var calendar: SchoolCalendar
 }

@@ -39,32 +39,34 @@ extension Ledger {
     /// next; otherwise the classification of the marks (`Classifier`), except that a suspected /
     /// dropout / out-of-school classification is overridden when a person dismissed the child's case
     /// on or after the streak began (verified: not a dropout).
-    func children(asOf: CivilDate, unit: ReportUnit, _ db: Database) throws -> [LedgerChildAsOf] {
+    ///
+    /// `bulk: false` classifies every child alone (the tests compare both ways).
+    func children(asOf: CivilDate, unit: ReportUnit, _ db: Database, bulk: Bool = true) throws -> [LedgerChildAsOf] {
         let (classifier, cal, today) = try classifier(asOf: asOf, for: "a report", db)
         let scope = actor.scopeSQL
+        // Everyone at once: the roster rows and marks in two statements (`SweepColumns`), the
+        // bulk classifier over all of them (as the sweep does); a child whose roster row in force
+        // is an earlier version, or all of them when the bulk call refuses some child's data, is
+        // classified alone.
+        let columns = try SweepColumns(db, scope: scope, from: cal.firstDay, through: asOf, withStudents: true,
+                                       schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
         var students: [(LedgerStudent, current: Bool)] = []
-        for current in try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key",
-                                        arguments: [scope.argument]).map(LedgerStudent.init(row:)) {
+        var rowOf: [Int] = []
+        for (r, current) in columns.students.enumerated() {
             let s = try rosterRow(current, asOf: asOf, db)
-            if unit.contains(schoolID: s.schoolID, townshipCode: s.townshipCode) { students.append((s, s == current)) }
+            if unit.contains(schoolID: s.schoolID, townshipCode: s.townshipCode) { students.append((s, s == current)); rowOf.append(r) }
         }
-        // Everyone at once through the bulk classifier (as the sweep does); a child whose roster
-        // row in force is an earlier version, or all of them when the bulk call refuses some
-        // child's data, is classified alone.
-        var bulk: [String: (status: ChildStatus, since: CivilDate?)] = [:]
-        if students.contains(where: \.current), let columns = try? SweepColumns(db, scope: scope, from: cal.firstDay, through: asOf),
-           let table = try? columns.classify(classifier, asOf: asOf, today: today) {
-            for r in 0..<table.rows {
-                let row = try table.row(r)
-                bulk[columns.keys[r]] = (row.status, row.since)
-            }
-        }
+        var table: ClassificationTable? = nil
+        if bulk, students.contains(where: \.current) { table = try? columns.classify(classifier, asOf: asOf, today: today) }
         let cases = try casesAsOf(asOf, keys: Set(students.map(\.0.key)), db)
-        return try students.map { s, current in
+        return try students.enumerated().map { i, entry in
+            let (s, current) = entry
             let c = cases[s.key]
             var classified = ChildStatus.attendanceUnknown, since: CivilDate?, failure: String?
-            if current, let b = bulk[s.key] {
-                (classified, since) = b
+            if current, let table {
+                let r = rowOf[i]
+                classified = ChildStatus(rawValue: table.status[r]) ?? .attendanceUnknown
+                since = table.since[r] == ChildKernel.noDate ? nil : CivilDate(dayNumber: table.since[r])
             } else {
                 var facts = try self.facts(s, db)
                 facts.pastDropout = c.map { $0.relapseOf != 0 || $0.status == .closed } ?? false
@@ -93,6 +95,11 @@ extension Ledger {
             return LedgerChildAsOf(student: s, status: status, reason: status == .dropout || status == .outOfSchool ? reason : nil,
                                    stage: stage, currentCase: c, unclassified: failure)
         }
+    }
+
+    /// `children(asOf:unit:_:bulk:)` in a read of its own.
+    func children(asOf: CivilDate, unit: ReportUnit, bulk: Bool) throws -> [LedgerChildAsOf] {
+        try read { try children(asOf: asOf, unit: unit, $0, bulk: bulk) }
     }
 
     /// The roster row in force on `asOf`: the current one unless its registration change takes

@@ -50,7 +50,8 @@ extension Ledger {
             // refuses makes the bulk call fail, and then each child is classified alone so the
             // refused ones are reported in `skipped` and the others still swept.
             if !bulk { return try sweepChildByChild(classifier, cal: cal, asOf: asOf, today: today, db, &w) }
-            let columns = try SweepColumns(db, scope: scope, from: cal.firstDay, through: asOf)
+            let columns = try SweepColumns(db, scope: scope, from: cal.firstDay, through: asOf,
+                                           schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
             let table: ClassificationTable
             do {
                 table = try columns.classify(classifier, asOf: asOf, today: today)

@@ -1,56 +1,97 @@
 @_implementationOnly import GRDB
+@_implementationOnly import GRDBSQLite
 
 /// The ledger's students and marks of one jurisdiction as columns for `Classifier.classifyMany`:
-/// two queries (students, then their marks in key order), no per-student query.
+/// two prepared statements stepped through the SQLite C API (students, then their marks in key
+/// order), no per-student query and no GRDB row per mark. Every read of the `marks` table by the
+/// set-based paths (sweep, due, escalate, reports) is `SweepColumns.marksSQL`.
 struct SweepColumns {
     /// Student keys, one per child row of `columns`.
     var keys: [String] = []
     var columns = BulkArrays(encoding: .yyyymmdd)
+    /// Child `i`'s marks are `markStart[i]..<markStart[i + 1]` of the mark columns (by day).
+    var markStart: [Int] = []
+    /// The roster rows, one per child row, when loaded `withStudents`.
+    var students: [LedgerStudent] = []
 
-    /// Loads the students in `scope` (ordered by key) and their marks from `from` through `through` (YYYYMMDD days).
-    init(_ db: Database, scope: (sql: String, argument: String), from: CivilDate, through: CivilDate) throws {
+    /// The students of a scope with their marks from `?2` through `?3` (YYYYMMDD), grouped by
+    /// child in key order and by day: the one SQL the set-based paths read `marks` with.
+    static func marksSQL(_ scope: String) -> String {
+        """
+        SELECT s.rowid, m.day, m.kind, m.leave_from, m.leave_to
+        FROM students s CROSS JOIN marks m ON m.sid = s.id
+        WHERE \(scope) AND m.day BETWEEN ?2 AND ?3 ORDER BY s.key, m.day
+        """
+    }
+
+    /// The roster columns `student(_:_:)` reads, in order.
+    static let studentColumns = """
+        s.resident_id, s.registry_number, s.name, s.sex, s.birth_date, s.address, s.region_code, s.school_id, s.school_name,
+        s.township_code, s.grade, s.registration, s.registration_date, s.expert_opinion, s.groups
+        """
+
+    /// Loads the students in `scope` (ordered by key) and their marks from `from` through `through`
+    /// (YYYYMMDD days); `withStudents` keeps each roster row too (reports). `schoolDays` (the
+    /// calendar's school days in the range) sizes the mark columns once instead of by doubling.
+    init(_ db: Database, scope: (sql: String, argument: String), from: CivilDate, through: CivilDate, withStudents: Bool = false,
+         schoolDays: Int = 0) throws {
         let closed = Set(try String.fetchAll(db, sql: "SELECT DISTINCT student FROM cases WHERE status = 'closed'"))
-        var rowIndex: [Int64: Int32] = [:]
+        var rowids: [Int64] = []
         var opinions: [Int: String] = [:]
         var leaveFrom: [Int32] = [], leaveTo: [Int32] = []
-        let students = try Row.fetchCursor(db, sql: """
-            SELECT s.rowid, s.key, s.birth_date, s.grade, s.registration, s.registration_date, s.expert_opinion, s.groups
-            FROM students s WHERE \(scope.sql) ORDER BY s.key
-            """, arguments: [scope.argument])
-        while let row = try students.next() {
+        let students = try db.makeStatement(sql: """
+            SELECT s.rowid, \(Self.studentColumns) FROM students s WHERE \(scope.sql.replacingOccurrences(of: "?", with: "?1")) ORDER BY s.key
+            """)
+        try Self.each(students, db, bind: { ledgerBind($0, 1, scope.argument) }) { h in
             let i = keys.count
-            let key: String = row[1]
-            rowIndex[row[0]] = Int32(i)
+            // Without `withStudents` only the columns the classifier needs become Swift values
+            // (no name, address or school strings per child).
+            let s: LedgerStudent? = withStudents ? Self.student(h, 1) : nil
+            let residentID = s?.residentID ?? ledgerText(h, 1)
+            let key = residentID.isEmpty ? s?.registryNumber ?? ledgerText(h, 2) : residentID
+            let groupText = ledgerText(h, 15), opinion = s?.expertOpinion ?? ledgerText(h, 14)
+            rowids.append(sqlite3_column_int64(h, 0))
             keys.append(key)
-            columns.birth.append(Self.yyyymmdd(row[2]))
-            columns.grade.append(Int8(clamping: row[3] as Int))
-            let reg = LedgerRegistration(rawValue: row[4]) ?? .enrolled
+            columns.birth.append(Self.yyyymmdd(s?.birthDate ?? ledgerText(h, 5)))
+            columns.grade.append(Int8(clamping: sqlite3_column_int64(h, 11)))
+            let reg = LedgerRegistration(rawValue: s?.registration ?? ledgerText(h, 12)) ?? .enrolled
             columns.registration.append(Int8(Self.state(reg).rawValue))
-            columns.registrationDate.append(Self.yyyymmdd(row[5]))
+            columns.registrationDate.append(Self.yyyymmdd(s?.registrationDate ?? ledgerText(h, 13)))
             var bits = ChildFactBits()
             if reg == .elsewhere { bits.insert(.studyingElsewhere) }
             if closed.contains(key) { bits.insert(.pastDropout) }
             columns.factBits.append(bits.rawValue)
-            let groups: String = row[7]
-            columns.groupMask.append(groups.isEmpty ? 0 : SpecialGroup.mask(groups.split(separator: ";").compactMap { SpecialGroup(rawValue: String($0)) }))
-            let opinion: String = row[6]
+            columns.groupMask.append(groupText.isEmpty ? 0 : SpecialGroup.mask(groupText.split(separator: ";").compactMap { SpecialGroup(rawValue: String($0)) }))
             if !opinion.isEmpty { opinions[i] = opinion }
+            if let s { self.students.append(s) }
         }
-        // Students outer, marks by primary-key prefix: marks arrive grouped by child and sorted by day.
-        let marks = try Row.fetchCursor(db, sql: """
-            SELECT s.rowid, m.day, m.kind, m.leave_from, m.leave_to
-            FROM students s CROSS JOIN marks m ON m.sid = s.id
-            WHERE \(scope.sql) AND m.day BETWEEN ? AND ? ORDER BY s.key, m.day
-            """, arguments: [scope.argument, from.yyyymmdd, through.yyyymmdd])
-        while let row = try marks.next() {
-            guard let child = rowIndex[row[0]] else { continue }
-            columns.markChild.append(child)
-            columns.markDate.append(row[1])
-            columns.markKind.append(Int8(clamping: row[2] as Int))
-            let lf: Int32 = row[3], lt: Int32 = row[4]
+        // Students outer, marks by primary-key prefix: marks arrive grouped by child (in the
+        // students' key order) and sorted by day, so the child is found by walking forward.
+        markStart.reserveCapacity(keys.count + 1)
+        let expected = keys.count * max(0, min(schoolDays, 400))
+        columns.markChild.reserveCapacity(expected); columns.markDate.reserveCapacity(expected)
+        columns.markKind.reserveCapacity(expected); leaveFrom.reserveCapacity(expected); leaveTo.reserveCapacity(expected)
+        var child = 0
+        let marks = try db.makeStatement(sql: Self.marksSQL(scope.sql.replacingOccurrences(of: "?", with: "?1")))
+        try Self.each(marks, db, bind: { h in
+            ledgerBind(h, 1, scope.argument)
+            sqlite3_bind_int64(h, 2, Int64(from.yyyymmdd)); sqlite3_bind_int64(h, 3, Int64(through.yyyymmdd))
+        }) { h in
+            let rowid = sqlite3_column_int64(h, 0)
+            while child < rowids.count && rowids[child] != rowid {
+                if markStart.count == child { markStart.append(columns.markChild.count) }  // a child without marks
+                child += 1
+            }
+            guard child < rowids.count else { throw KCBXError.integrity("marks of a student outside the roster order (rowid \(rowid))") }
+            if markStart.count == child { markStart.append(columns.markChild.count) }
+            columns.markChild.append(Int32(child))
+            columns.markDate.append(sqlite3_column_int(h, 1))
+            columns.markKind.append(Int8(clamping: sqlite3_column_int(h, 2)))
+            let lf = sqlite3_column_int(h, 3), lt = sqlite3_column_int(h, 4)
             leaveFrom.append(lf)
             leaveTo.append(lf == 0 ? 0 : lt)
         }
+        while markStart.count <= keys.count { markStart.append(columns.markChild.count) }
         columns.leaveFrom = leaveFrom
         columns.leaveTo = leaveTo
         columns.expertOpinion = { opinions[$0] }
@@ -59,6 +100,52 @@ struct SweepColumns {
     /// Classifies every loaded student.
     func classify(_ classifier: Classifier, asOf: CivilDate, today: CivilDate) throws -> ClassificationTable {
         try classifier.classifyMany(columns, asOf: asOf, today: today)
+    }
+
+    /// Child `i`'s unexcused days on or after `from`, in date order.
+    func unexcusedDays(of i: Int, from: CivilDate) -> [CivilDate] {
+        let start = from.yyyymmdd, unexcused = Int8(MarkKind.unexcused.rawValue)
+        var out: [CivilDate] = []
+        for m in markStart[i]..<markStart[i + 1] where columns.markKind[m] == unexcused && columns.markDate[m] >= start {
+            if let d = try? CivilDate(yyyymmdd: columns.markDate[m]) { out.append(d) }
+        }
+        return out
+    }
+
+    /// Steps `statement` (bound by `bind`) through the SQLite C API, calling `row` on each row.
+    static func each(_ statement: Statement, _ db: Database, bind: (OpaquePointer) -> Void,
+                     _ row: (OpaquePointer) throws -> Void) throws {
+        let h = statement.sqliteStatement
+        sqlite3_reset(h)
+        defer { sqlite3_reset(h); sqlite3_clear_bindings(h) }
+        bind(h)
+        while true {
+            let rc = sqlite3_step(h)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw ledgerSQLiteError(rc, db) }
+            try row(h)
+        }
+    }
+
+    /// The roster row of `studentColumns` starting at column `c`.
+    static func student(_ h: OpaquePointer, _ c: Int32) -> LedgerStudent {
+        let groups = ledgerText(h, c + 14)
+        return LedgerStudent(residentID: ledgerText(h, c), registryNumber: ledgerText(h, c + 1), name: ledgerText(h, c + 2),
+                             sex: sqlite3_column_int(h, c + 3), birthDate: ledgerText(h, c + 4), address: ledgerText(h, c + 5),
+                             regionCode: ledgerText(h, c + 6), schoolID: ledgerText(h, c + 7), schoolName: ledgerText(h, c + 8),
+                             townshipCode: ledgerText(h, c + 9), grade: Int(sqlite3_column_int64(h, c + 10)),
+                             registration: ledgerText(h, c + 11), registrationDate: ledgerText(h, c + 12),
+                             expertOpinion: ledgerText(h, c + 13), groups: groups.isEmpty ? [] : groups.split(separator: ";").map(String.init))
+    }
+
+    /// The roster rows of `keys` (those on the roster), by key: one prepared statement.
+    static func students(_ keys: some Sequence<String>, _ db: Database) throws -> [String: LedgerStudent] {
+        let statement = try db.makeStatement(sql: "SELECT \(studentColumns) FROM students s WHERE s.key = ?1")
+        var out: [String: LedgerStudent] = [:]
+        for key in keys where out[key] == nil {
+            try each(statement, db, bind: { ledgerBind($0, 1, key) }) { out[key] = student($0, 0) }
+        }
+        return out
     }
 
     /// The classifier's registration state of a roster registration (as `Ledger.facts`).
