@@ -57,6 +57,23 @@ import Testing
         try l.verify()
     }
 
+    @Test("file format v2: the audit trail shows a packed attendance payload as marks with student keys, masked unless granted")
+    func theAuditTrailShowsPackedMarksReadably() throws {
+        let (_, l) = try LF.seeded()
+        var problems: [LedgerRowProblem] = []
+        _ = try l.importMarksCSV(path: try csv(["\(LF.kidA),2025-09-02,unexcused"]), problems: &problems)
+        let stored = try #require(try l.read { db in
+            try String.fetchOne(db, sql: "SELECT payload FROM events WHERE kind = 'attendance.recorded' ORDER BY seq DESC LIMIT 1")
+        })
+        #expect(stored.hasPrefix(PackedMarks.prefix), "stored packed (the chain hashes this text)")
+        let shown = try #require(try l.events(after: 0, limit: 10_000).last { $0.kind == "attendance.recorded" })
+        #expect(shown.payload.hasPrefix("{\"marks\":[{\"d\":20250902,\"k\":2"), "read as the v1 JSON")
+        #expect(!shown.payload.contains(LF.kidA), "the key is masked by default (DOMAIN.md §7)")
+        let full = try #require(try l.events(after: 0, limit: 10_000, fullIDs: true).last { $0.kind == "attendance.recorded" })
+        #expect(full.payload.contains("\"s\":\"\(LF.kidA)\""), "the key itself when full IDs are granted")
+        try l.verify()
+    }
+
     @Test func reimportingAFileThatMarksADayTwiceRecordsNothing() throws {
         // DOMAIN.md §7: the later mark wins; the same file again changes nothing, also when its
         // first mark of the day differs from its last (a first pass finds such days).

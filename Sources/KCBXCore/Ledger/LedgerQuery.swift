@@ -128,7 +128,14 @@ extension Ledger {
         }
         let d = try disclosure(fullIDs: fullIDs, "read the audit trail", format: "events")
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, min(limit, 100_000))]).map { LedgerEvent(row: $0).disclosed(d) }
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, min(limit, 100_000))]).map {
+                let e = LedgerEvent(row: $0)
+                guard PackedMarks.isPacked(e.payload) else { return e.disclosed(d) }
+                // A packed (file format v2) attendance payload is shown as the v1 JSON, keys resolved.
+                let readable = try PackedMarks.readableJSON(e.payload, seq: e.seq, db)
+                return LedgerEvent(seq: e.seq, at: e.at, actor: e.actor, kind: e.kind, student: e.student, caseID: e.caseID,
+                                   reason: e.reason, payload: readable, prevHash: e.prevHash, hash: e.hash).disclosed(d)
+            }
         }
     }
 }
@@ -161,5 +168,30 @@ extension LedgerCase {
         o["kind_label"] = .string(kind.chinese)
         o["status_label"] = .string(status.chinese)
         return .object(o)
+    }
+}
+
+extension PackedMarks {
+    /// A packed payload as readers of the audit trail see it (`Ledger.events`): the v1 JSON
+    /// (`MarksPayload.canonicalJSON`) with each student id resolved to its key through
+    /// `students.id`. The stored text, which the chain hashes, is unchanged.
+    static func readableJSON(_ payload: String, seq: Int64, _ db: Database) throws -> String {
+        let find = try db.cachedStatement(sql: "SELECT key FROM students WHERE id = ?")
+        var keys: [Int64: String] = [:]
+        var marks: [MarksPayload.Mark] = []
+        try decode(payload, seq: seq) { m in
+            let key: String
+            if let known = keys[m.sid] {
+                key = known
+            } else {
+                guard let found = try String.fetchOne(find, arguments: [m.sid]) else {
+                    throw KCBXError.integrity("event #\(seq) names student id \(m.sid), which the ledger does not hold")
+                }
+                keys[m.sid] = found
+                key = found
+            }
+            marks.append(MarksPayload.Mark(s: key, d: m.day, k: Int(m.kind), lf: m.leaveFrom, lt: m.leaveTo, sl: m.slip))
+        }
+        return try MarksPayload(marks: marks).canonicalJSON
     }
 }
