@@ -43,8 +43,61 @@ struct ArrowChildRows {
 enum ArrowClassification {
     static func classify(_ classifier: Classifier, asOf: CivilDate, marks m: UnsafeMutablePointer<ArrowArrayStream>?,
                          children cs: UnsafeMutablePointer<ArrowArrayStream>?) throws -> ClassificationTable {
-        let marks = try ArrowImport(stream: m, "marks", maxRows: MarkColumns.maxCount)
-        let children = try cs.map { try ArrowImport(stream: $0, "children", maxRows: ChildColumns.maxCount) }
+        guard cs == nil else {
+            let marks = try ArrowImport(stream: m, "marks", maxRows: MarkColumns.maxCount)
+            return try classify(classifier, asOf: asOf, marks: marks,
+                                children: try cs.map { try ArrowImport(stream: $0, "children", maxRows: ChildColumns.maxCount) })
+        }
+        // Several batches sorted by child: batch by batch (ArrowBatchClassifier); else read whole.
+        let reader = try ArrowStreamReader(stream: m, "marks")
+        switch try start(classifier, asOf: asOf, reader: reader) {
+        case .whole(let marks): return try classify(classifier, asOf: asOf, marks: marks, children: nil)
+        case .batches(var batch, let second): return try classifyRest(&batch, reader: reader, next: second)
+        }
+    }
+
+    private enum Start {
+        case whole(ArrowImport)
+        case batches(ArrowBatchClassifier, UnsafeMutablePointer<ArrowArray>)
+    }
+
+    /// Reads the first two batches: one batch, or a first batch not sorted by child, is read whole
+    /// (with every later batch); else the first batch is classified (and freed on return).
+    private static func start(_ classifier: Classifier, asOf: CivilDate, reader: ArrowStreamReader) throws -> Start {
+        let max = MarkColumns.maxCount
+        let head = try ArrowImport(reader: reader, batches: [], firstRow: 0, maxRows: max)
+        if let first = try reader.next() { try head.add(first, maxRows: max) }
+        guard let second = try reader.next() else { return .whole(head) }
+        let sorted: Bool
+        do { sorted = try head.rows > 0 && ArrowBatchClassifier.isSorted(head) } catch { ArrowStreamReader.free(second); throw error }
+        guard sorted else {
+            try head.add(second, maxRows: max)
+            while let b = try reader.next() { try head.add(b, maxRows: max) }
+            return .whole(head)
+        }
+        do {
+            var batch = try ArrowBatchClassifier(classifier: classifier, asOf: asOf, first: head)
+            try batch.consume(head)
+            return .batches(batch, second)
+        } catch { ArrowStreamReader.free(second); throw error }
+    }
+
+    /// Classifies batch `next` and every later one, each released before the next is asked for.
+    private static func classifyRest(_ batch: inout ArrowBatchClassifier, reader: ArrowStreamReader,
+                                     next first: UnsafeMutablePointer<ArrowArray>) throws -> ClassificationTable {
+        var next: UnsafeMutablePointer<ArrowArray>? = first
+        while let b = next {
+            do {
+                let imp = try ArrowImport(reader: reader, batches: [b], firstRow: batch.marksBefore, maxRows: MarkColumns.maxCount)
+                try batch.consume(imp)
+            }
+            next = try reader.next()
+        }
+        return try batch.finish()
+    }
+
+    /// Classification of a stream read whole (`children` gives the rows when not nil).
+    static func classify(_ classifier: Classifier, asOf: CivilDate, marks: ArrowImport, children: ArrowImport?) throws -> ClassificationTable {
         func required(_ name: String) throws -> ArrowColumn {
             guard let c = marks.column(name) else {
                 throw KCBXError.invalidInput(field: "marks", rule: "no column \(name) (columns: \(marks.fields.map(\.name).joined(separator: ", ")))")
@@ -317,7 +370,8 @@ enum ArrowClassification {
         let reasons = try int32(.proposedReason)
         out.add("proposed_reason", .dictionary(codes: reasons.map { $0 > 0 ? Int8(truncatingIfNeeded: $0 - 1) : 0 },
                                                labels: ReasonCode.allCases.map(\.rawValue), valid: reasons.map { $0 > 0 }))
-        out.metadata = [("kcbx:as_of", t.asOf.description), ("kcbx:converted", t.convertedInputs.joined(separator: ","))]
+        out.metadata = [("kcbx:as_of", t.asOf.description), ("kcbx:converted", t.convertedInputs.joined(separator: ",")),
+                        ("kcbx:streamed_batches", String(t.streamedBatches))]
         return out
     }
 }

@@ -25,7 +25,7 @@ import KCBXCore
                                    _ out_stream: UnsafeMutablePointer<ArrowArrayStream>?) -> kcbx_status {
     out_stream?.pointee.release = nil
     return guarded {
-        defer { releaseStream(marks); releaseStream(children) }
+        defer { releaseArrowStream(marks); releaseArrowStream(children) }
         let out = try Marshal.out(out_stream, "out_stream")
         let c = try classifierOf(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
@@ -41,7 +41,7 @@ import KCBXCore
                                          _ out_table: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_table?.pointee = nil
     return guarded {
-        defer { releaseStream(marks); releaseStream(children) }
+        defer { releaseArrowStream(marks); releaseArrowStream(children) }
         let out = try Marshal.out(out_table, "out_table")
         let c = try classifierOf(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
@@ -71,7 +71,7 @@ import KCBXCore
 }
 
 /// Releases a consumed input stream (NULL or released: nothing to do).
-private func releaseStream(_ s: UnsafeMutablePointer<ArrowArrayStream>?) {
+func releaseArrowStream(_ s: UnsafeMutablePointer<ArrowArrayStream>?) {
     guard let s, let r = s.pointee.release else { return }
     r(s)
 }
@@ -109,7 +109,7 @@ enum ArrowReport {
 /// At most 50,000,000 marks per call. The stream is consumed (released, also on failure).
 @c public func kcbx_ledger_import_marks_arrow(_ ledger: OpaquePointer?, _ marks: UnsafeMutablePointer<ArrowArrayStream>?,
                                               _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
-    defer { releaseStream(marks) }
+    defer { releaseArrowStream(marks) }
     return LedgerMarshal.runImport(out_report_json) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         let imp = try ArrowImport(stream: marks, "marks", maxRows: 50_000_000)
@@ -147,7 +147,7 @@ enum ArrowReport {
 /// The stream is consumed (released, also on failure).
 @c public func kcbx_ledger_import_students_arrow(_ ledger: OpaquePointer?, _ students: UnsafeMutablePointer<ArrowArrayStream>?,
                                                  _ out_report_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
-    defer { releaseStream(students) }
+    defer { releaseArrowStream(students) }
     return LedgerMarshal.runImport(out_report_json) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         let imp = try ArrowImport(stream: students, "students", maxRows: 10_000_000)

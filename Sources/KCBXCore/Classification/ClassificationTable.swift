@@ -89,6 +89,8 @@ public final class ClassificationTable: @unchecked Sendable {
     /// Input columns that had to be copied or converted on the way in (empty when the caller's
     /// memory was used as it was); set once, before the table is shared.
     public var convertedInputs: [String] = []
+    /// Record batches classified one at a time as they arrived (0: the input was taken whole).
+    public var streamedBatches = 0
 
     /// Allocates the columns for `rows` children; a failed allocation is `KCBXError.storage`.
     init(rows: Int, asOf: CivilDate) throws {
