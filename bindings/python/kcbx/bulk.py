@@ -53,6 +53,10 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     grade, registration, registration_date, fact_bits, group_mask, expert_opinion). The library
     reads the columns in place when their types match (kcbx_classify_arrow_table; `converted`
     names the others). Rows are the children's keys in order (or the rows of `children`).
+    A stream of several batches sorted by child — `pyarrow.RecordBatchReader.from_batches(
+    pf.schema_arrow, pf.iter_batches())` over a `pyarrow.parquet.ParquetFile` written by child —
+    is classified batch by batch, each batch released before the next is read, so the file is
+    never whole in memory (`table.streamed_batches`); other streams are read whole.
 
     Marks: `child`, `date`, `kind` (and optionally `leave_from` / `leave_to` approved-leave
     spans), one entry per mark, any order (fastest grouped by child and sorted by date). Each may
@@ -191,4 +195,5 @@ def _classify_arrow(pol: Policy, cal: Calendar, c_as_of: int, marks: Any, childr
     day = date_from_c(c_as_of)
     if day is None:
         raise InvalidInput("as_of: not a date")
-    return ClassificationTable(handle, day, keys, converted)
+    streamed = int(meta.get("kcbx:streamed_batches", "0") or 0)
+    return ClassificationTable(handle, day, keys, converted, streamed)
