@@ -50,36 +50,38 @@ enum ArrowClassification {
         }
         // Several batches sorted by child: batch by batch (ArrowBatchClassifier); else read whole.
         let reader = try ArrowStreamReader(stream: m, "marks")
-        switch try start(classifier, asOf: asOf, reader: reader) {
-        case .whole(let marks): return try classify(classifier, asOf: asOf, marks: marks, children: nil)
-        case .batches(var batch, let second): return try classifyRest(&batch, reader: reader, next: second)
+        var whole: ArrowImport?
+        var second: UnsafeMutablePointer<ArrowArray>?
+        if var batch = try start(classifier, asOf: asOf, reader: reader, whole: &whole, second: &second), let next = second {
+            return try classifyRest(&batch, reader: reader, next: next)
         }
-    }
-
-    private enum Start {
-        case whole(ArrowImport)
-        case batches(ArrowBatchClassifier, UnsafeMutablePointer<ArrowArray>)
+        guard let marks = whole else { throw KCBXError.storage("arrow: the marks stream was not read") }
+        return try classify(classifier, asOf: asOf, marks: marks, children: nil)
     }
 
     /// Reads the first two batches: one batch, or a first batch not sorted by child, is read whole
-    /// (with every later batch); else the first batch is classified (and freed on return).
-    private static func start(_ classifier: Classifier, asOf: CivilDate, reader: ArrowStreamReader) throws -> Start {
+    /// (with every later batch) into `whole`; else the first batch is classified (and freed on
+    /// return) and the classifier comes back with the second batch in `second`.
+    private static func start(_ classifier: Classifier, asOf: CivilDate, reader: ArrowStreamReader,
+                              whole: inout ArrowImport?, second: inout UnsafeMutablePointer<ArrowArray>?) throws -> ArrowBatchClassifier? {
         let max = MarkColumns.maxCount
         let head = try ArrowImport(reader: reader, batches: [], firstRow: 0, maxRows: max)
         if let first = try reader.next() { try head.add(first, maxRows: max) }
-        guard let second = try reader.next() else { return .whole(head) }
+        guard let next = try reader.next() else { whole = head; return nil }
         let sorted: Bool
-        do { sorted = try head.rows > 0 && ArrowBatchClassifier.isSorted(head) } catch { ArrowStreamReader.free(second); throw error }
+        do { sorted = try head.rows > 0 && ArrowBatchClassifier.isSorted(head) } catch { ArrowStreamReader.free(next); throw error }
         guard sorted else {
-            try head.add(second, maxRows: max)
+            try head.add(next, maxRows: max)
             while let b = try reader.next() { try head.add(b, maxRows: max) }
-            return .whole(head)
+            whole = head
+            return nil
         }
         do {
             var batch = try ArrowBatchClassifier(classifier: classifier, asOf: asOf, first: head)
             try batch.consume(head)
-            return .batches(batch, second)
-        } catch { ArrowStreamReader.free(second); throw error }
+            second = next
+            return batch
+        } catch { ArrowStreamReader.free(next); throw error }
     }
 
     /// Classifies batch `next` and every later one, each released before the next is asked for.
