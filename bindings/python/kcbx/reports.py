@@ -226,9 +226,10 @@ def reconcile(household: Source, students: Source, as_of: _dt.date, *, region: s
 
 
 def _arrow_input(value: Any) -> bool:
-    """An Arrow object for the Arrow path (a pandas DataFrame keeps the CSV path and its checks)."""
+    """An Arrow object for the Arrow path (pandas DataFrames and Series keep the CSV path and its
+    checks of float identifiers)."""
     from ._arrow import is_arrow
-    return is_arrow(value) and not (type(value).__name__ == "DataFrame" and type(value).__module__.startswith("pandas"))
+    return is_arrow(value) and not type(value).__module__.startswith("pandas")
 
 
 def _reconcile_arrow(inputs: List[Tuple[str, Any, bool]], as_of: _dt.date, region: str,
