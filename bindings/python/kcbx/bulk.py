@@ -53,8 +53,8 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     grade, registration, registration_date, fact_bits, group_mask, expert_opinion). The library
     reads the columns in place when their types match (kcbx_classify_arrow_table; `converted`
     names the others). Rows are the children's keys in order (or the rows of `children`).
-    A stream of several batches sorted by child — `pyarrow.RecordBatchReader.from_batches(
-    pf.schema_arrow, pf.iter_batches())` over a `pyarrow.parquet.ParquetFile` written by child —
+    A stream of several batches sorted by child — `pq.ParquetFile(path).iter_batches()` (an
+    iterator of pyarrow batches is taken as a stream) over a Parquet file written by child —
     is classified batch by batch, each batch released before the next is read, so the file is
     never whole in memory (`table.streamed_batches`); other streams are read whole.
 
@@ -82,6 +82,7 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     """
     pol, cal = as_policy(policy), as_calendar(calendar)
     c_as_of = yyyymmdd(as_of, "as_of")
+    child = _batch_iterator_reader(child)
     if _arrow_source(child) or children is not None:
         per_child = (n_children, child_ids, birth_dates, grades, registrations, registration_dates, fact_bits, group_masks,
                      expert_opinions, facts, columns, date_encoding, factorize, leave_from, leave_to, date, kind)
@@ -169,6 +170,23 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     day = date_from_c(c_as_of)
     assert day is not None
     return ClassificationTable(ffi.gc(out[0], lib.kcbx_table_free), day, keys, converted)
+
+
+def _batch_iterator_reader(obj: Any) -> Any:
+    """An iterator of pyarrow RecordBatches (`pq.ParquetFile(path).iter_batches()`) as a
+    RecordBatchReader, which streams; anything else as it is. pyarrow is imported only when the
+    batches are pyarrow's own."""
+    import itertools
+    if obj is None or not hasattr(obj, "__next__") or hasattr(obj, "__arrow_c_stream__"):
+        return obj
+    try:
+        first = next(obj)
+    except StopIteration:
+        return []
+    if not type(first).__module__.startswith("pyarrow") or not hasattr(first, "schema"):
+        return itertools.chain([first], obj)   # not batches: the columns path sees every value
+    import pyarrow as pa  # the batches are pyarrow's, so pyarrow is there
+    return pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], obj))  # pyright: ignore
 
 
 def _arrow_source(obj: Any) -> bool:

@@ -74,6 +74,10 @@ def test_a_parquet_file_streams_through_iter_batches(cal, marks, tmp_path):
     many = classify_many("guyuan-2021", cal, AS_OF, pa.RecordBatchReader.from_batches(pf.schema_arrow, pf.iter_batches(batch_size=256)))
     assert many.streamed_batches > 1
     assert rows_and_conflicts(many) == rows_and_conflicts(whole)
+    # The iterator itself (pyarrow batches) streams the same way.
+    direct = classify_many("guyuan-2021", cal, AS_OF, pf.iter_batches(batch_size=256))
+    assert direct.streamed_batches == many.streamed_batches
+    assert rows_and_conflicts(direct) == rows_and_conflicts(whole)
 
 
 def test_polars_chunks_and_pandas_through_pyarrow(cal, marks):
