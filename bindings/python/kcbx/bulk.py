@@ -25,7 +25,7 @@ from ._dates import date_from_c
 from ._native import ffi, lib
 from .calendar import Calendar
 from .enums import DateEncoding, Registration
-from .errors import InvalidInput, check
+from .errors import InvalidInput, check, last_error_message
 from .facts import ChildFacts, as_facts
 from .policy import Policy
 from .table import ClassificationTable
@@ -203,7 +203,14 @@ def _classify_arrow(pol: Policy, cal: Calendar, c_as_of: int, marks: Any, childr
     m = input_stream(marks, "marks")
     c = None if children is None else input_stream(children, "children")
     out = ffi.new("kcbx_table **")
-    check(lib.kcbx_classify_arrow_table(pol._ptr, cal._ptr, c_as_of, m.ptr, ffi.NULL if c is None else c.ptr, out))
+    status = lib.kcbx_classify_arrow_table(pol._ptr, cal._ptr, c_as_of, m.ptr, ffi.NULL if c is None else c.ptr, out)
+    one_batch = getattr(marks, "combine_chunks", None) or getattr(marks, "rechunk", None)
+    if status == lib.KCBX_STATUS_INVALID_INPUT and children is None and one_batch is not None \
+            and "must stay sorted" in last_error_message():
+        # An in-memory table whose chunks are sorted one by one but not as a whole (two sorted
+        # files concatenated): classified again as one batch, read whole (docs/arrow.md).
+        return _classify_arrow(pol, cal, c_as_of, one_batch(), None)
+    check(status)
     handle = ffi.gc(out[0], lib.kcbx_table_free)
     stream = ffi.gc(lib.kcbx_py_stream_new(), lib.kcbx_py_stream_free)
     check(lib.kcbx_table_to_arrow(handle, stream))

@@ -136,6 +136,13 @@ def test_an_unsorted_first_batch_is_read_whole_and_a_key_going_back_is_refused(c
     late = pa.concat_tables([marks.slice(first_child), marks.slice(0, 1)]).combine_chunks()
     with pytest.raises(InvalidInput, match=rf"marks\.child\[{n - first_child}\]: key 0 comes after"):
         classify_many("guyuan-2021", cal, AS_OF, pa.RecordBatchReader.from_batches(marks.schema, late.to_batches(max_chunksize=300)))
+    # Two sorted halves concatenated in the other order: a reader is refused as above, an
+    # in-memory pyarrow table (or polars frame) is classified again as one batch.
+    half = marks.column("child").to_pylist().index(30)
+    swapped = pa.concat_tables([marks.slice(half), marks.slice(0, half)])
+    assert swapped.column("child").num_chunks == 2
+    again = classify_many("guyuan-2021", cal, AS_OF, swapped)
+    assert again.streamed_batches == 0 and again.rows() == whole.rows()
 
 
 # ---- reconciliation from Arrow -------------------------------------------------------------------
