@@ -14,7 +14,8 @@ struct ArrowBatchClassifier {
     let asOf: CivilDate
     let encoding: DateEncoding
     let isText: Bool
-    var parts: [ClassificationTable] = []
+    /// The children classified so far, in row order (each batch's table joined in as it comes).
+    var result: ClassificationTable?
     /// Text keys of every child so far, in row order.
     var textKeys = TextColumn()
     var converted: Set<String> = []
@@ -107,7 +108,7 @@ struct ArrowBatchClassifier {
             let count = Int(rows[lastStart - 1]) + 1
             try ids.withUnsafeBufferPointer { all in
                 let c = ChildColumns(count: count, ids: isText ? nil : UnsafeBufferPointer(rebasing: all[0..<count]), encoding: encoding)
-                parts.append(try classifier.classifyMany(children: c, marks: m, asOf: asOf))
+                try absorb(try classifier.classifyMany(children: c, marks: m, asOf: asOf))
             }
         }
         var p = Pending(firstIndex: marksBefore + lastStart)
@@ -150,7 +151,7 @@ struct ArrowBatchClassifier {
                 }
             }
         }
-        parts.append(table)
+        try absorb(table)
     }
 
     /// Numbers the batch's marks by child: `rows[i]` is the run of mark i among the children that
@@ -225,10 +226,20 @@ struct ArrowBatchClassifier {
         head = h; lastStart = last
     }
 
+    /// Joins a batch's table to the result (its memory freed once copied).
+    private mutating func absorb(_ t: ClassificationTable) throws {
+        guard let r = result else { result = t; return }
+        result = nil
+        var parts = [r, t]
+        result = try ClassificationTable.joined(&parts, asOf: asOf, idsAreRows: false)
+    }
+
     /// The table of every batch, in row order.
     mutating func finish() throws -> ClassificationTable {
         try flush()
-        let table = try ClassificationTable.joined(&parts, asOf: asOf, idsAreRows: isText)
+        var all = result.map { [$0] } ?? []
+        result = nil
+        let table = try ClassificationTable.joined(&all, asOf: asOf, idsAreRows: isText)
         if isText { table.childKeys = textKeys }
         table.convertedInputs = ["child", "date", "kind", "leave_from", "leave_to"].filter(converted.contains)
         table.streamedBatches = batches

@@ -6,9 +6,10 @@ import Darwin
 
 extension ClassificationTable {
     /// The rows of `parts` one after the other in one table, for a classification made slice by
-    /// slice (an Arrow stream classified batch by batch). The first part's columns grow in place
-    /// (`realloc`: large blocks are remapped, not copied) and each later part is freed once its
-    /// rows are in, so memory stays about one table of results. `parts` is emptied. Conflicts'
+    /// slice (an Arrow stream classified batch by batch; called with [all so far, the next part]
+    /// after each batch). The first part's columns grow in place, geometrically (`realloc`: large
+    /// blocks are remapped, not copied), and each later part is freed once its rows are in, so
+    /// memory stays about one table of results. `parts` is emptied. Conflicts'
     /// rows are renumbered. `idsAreRows`: the child id of each row is the row itself (children
     /// named by text keys).
     public static func joined(_ parts: inout [ClassificationTable], asOf: CivilDate, idsAreRows: Bool) throws -> ClassificationTable {
@@ -22,13 +23,9 @@ extension ClassificationTable {
         parts.reverse()
         guard let out = parts.popLast() else { return try ClassificationTable(rows: 0, asOf: asOf) }
         if idsAreRows { for r in 0..<out.rows { out.childID[r] = Int64(r) } }
-        var capacity = max(out.rows, 1)
         while let p = parts.popLast() {
             let at = out.rows, need = at + p.rows
-            if need > capacity {
-                capacity = min(max(need, capacity * 2), max(total, need))
-                try out.reserve(capacity)
-            }
+            if need > out.childID.count { try out.reserve(max(need, out.childID.count * 2)) }   // geometric: joins may be incremental
             func copy<T>(_ from: UnsafeMutableBufferPointer<T>, _ to: UnsafeMutableBufferPointer<T>) {
                 guard p.rows > 0, let s = from.baseAddress, let d = to.baseAddress else { return }
                 memcpy(d + at, s, p.rows * MemoryLayout<T>.stride)
@@ -44,7 +41,8 @@ extension ClassificationTable {
         return out
     }
 
-    /// Grows every column to `capacity` rows (the rows beyond `rows` are not read). A failed
+    /// Grows every column to `capacity` rows (the rows beyond `rows` are not read; pages never
+    /// written are never resident). A failed
     /// allocation is `KCBXError.storage`; the columns grown so far stay valid.
     func reserve(_ capacity: Int) throws {
         func grow<T>(_ b: inout UnsafeMutableBufferPointer<T>, _ name: String) throws {
