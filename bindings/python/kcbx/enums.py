@@ -117,11 +117,14 @@ class CaseKind(IntEnum):
     (kcbx_child_fact), `group_mask`, `expert_opinion` (text); its rows are the table's rows.
     Without it the children are the marks' distinct keys, in key order. Columns of the expected
     type, in one batch, are used in place (int32 keys 0, 0, 1, 1, 2, … are their own rows);
-    others are converted; schema metadata `kcbx:converted` names the converted ones. Output
-    columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
-    and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
-    counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and
-    row. extern kcbx_status kcbx_classify_arrow(const kcbx_policy *policy, const kcbx_calendar
+    others are converted; schema metadata `kcbx:converted` names the converted ones. Several
+    batches sorted by child (the first batch decides; no `children`) are classified batch by
+    batch, each released before the next is asked for (`kcbx:streamed_batches`); a key that then
+    goes back is an error naming its row; other streams are read whole. Output columns: child
+    (int64, or utf8 for text keys), status and rule (dictionary of labels), since and
+    streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term counts
+    (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and row.
+    extern kcbx_status kcbx_classify_arrow(const kcbx_policy *policy, const kcbx_calendar
     *calendar, int32_t as_of, struct ArrowArrayStream *marks, struct ArrowArrayStream *children,
     struct ArrowArrayStream *out_stream); As kcbx_classify_arrow, into a table handle
     (`*out_table`, free with kcbx_table_free) for the kcbx_table_* accessors;
