@@ -36,8 +36,13 @@ from common import ensure_peer_packages, fmt_mb, fmt_time, kcbx_site, machine, p
 
 AS_OF = dt.date(2025, 10, 20)
 REGION = "64"  # 宁夏: the province's prefix
-ENGINES = {"kcbx": "KCBX `kcbx.reconcile` (CSV paths → libkcbx)", "duckdb": "DuckDB SQL (reconcile_peers.reconcile_duckdb)",
+ENGINES = {"kcbx": "KCBX `kcbx.reconcile` (CSV paths → libkcbx)",
+           "kcbx-pyarrow": "KCBX: `pyarrow.csv.read_csv` → `kcbx.reconcile(tables)` (Arrow streams)",
+           "kcbx-polars": "KCBX: `polars.read_csv` → `kcbx.reconcile(frames)` (Arrow streams)",
+           "duckdb": "DuckDB SQL (reconcile_peers.reconcile_duckdb)",
            "pandas": "pandas (reconcile_peers.reconcile_pandas)"}
+# Identifier columns read as text (a reader's type guess from the first rows would make them integers).
+TEXT_IDS = ("resident_id", "registry_number")
 
 
 def kcbx_binary() -> str:
@@ -72,9 +77,20 @@ def worker(engine: str, data: str) -> None:
     household, students = os.path.join(data, "household.csv"), os.path.join(data, "students.csv")
     r0 = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
-    if engine == "kcbx":
+    if engine.startswith("kcbx"):
         import kcbx
-        report = kcbx.reconcile(household, students, AS_OF, region=REGION)
+        h: Any = household
+        s: Any = students
+        if engine == "kcbx-pyarrow":
+            import pyarrow as pa
+            import pyarrow.csv as pc
+            opts = pc.ConvertOptions(column_types={c: pa.string() for c in TEXT_IDS})
+            h, s = pc.read_csv(household, convert_options=opts), pc.read_csv(students, convert_options=opts)
+        elif engine == "kcbx-polars":
+            import polars as pl
+            h = pl.read_csv(household, schema_overrides={"resident_id": pl.String})
+            s = pl.read_csv(students, schema_overrides={c: pl.String for c in TEXT_IDS})
+        report = kcbx.reconcile(h, s, AS_OF, region=REGION)
         elapsed = time.perf_counter() - t
         counts = rp.kcbx_counts(report)
         extra = {"findings": len(report.findings.rows)}

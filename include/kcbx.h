@@ -1172,7 +1172,10 @@ extern kcbx_status kcbx_report_write_csv(const kcbx_report *report, const char *
  * (kcbx_child_fact), `group_mask`, `expert_opinion` (text); its rows are the table's rows.
  * Without it the children are the marks' distinct keys, in key order. Columns of the expected
  * type, in one batch, are used in place (int32 keys 0, 0, 1, 1, 2, … are their own rows);
- * others are converted; schema metadata `kcbx:converted` names the converted ones. Output
+ * others are converted; schema metadata `kcbx:converted` names the converted ones. Several
+ * batches sorted by child (the first batch decides; no `children`) are classified batch by
+ * batch, each released before the next is asked for (`kcbx:streamed_batches`); a key that then
+ * goes back is an error naming its row; other streams are read whole. Output
  * columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
  * and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
  * counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and row.
@@ -1265,6 +1268,64 @@ extern kcbx_status kcbx_reconcile_options_init(kcbx_reconcile_options *options, 
  */
 extern kcbx_status kcbx_reconcile_csv(const char *region_prefix, int32_t as_of, const char *household_csv, const char *students_csv, const kcbx_reconcile_options *options, kcbx_report **out_findings_report, kcbx_report **out_summary_report);
 
+/** The optional inputs of kcbx_reconcile_arrow(): Arrow C streams with the columns of the CSV
+ *  files (docs/arrow.md); every field may be NULL (not compared). Streams are consumed. */
+typedef struct kcbx_reconcile_arrow_options {
+    /** KCBX_RECONCILE_ARROW_OPTIONS_VERSION. */
+    uint32_t version;
+    /** Children attending (column `resident_id`). */
+    struct ArrowArrayStream *attending;
+    /** The poverty list (`resident_id`). */
+    struct ArrowArrayStream *poverty;
+    /** The "three kinds" (三类) list (`resident_id`). */
+    struct ArrowArrayStream *three_kinds;
+    /** Earlier dropouts (`resident_id`). */
+    struct ArrowArrayStream *dropouts;
+    /** The township census of school-age children (乡镇排摸, household columns). */
+    struct ArrowArrayStream *census;
+    /** The disabled (残疾) list (`resident_id`). */
+    struct ArrowArrayStream *disabled;
+    /** The left-behind (留守) list (`resident_id`). */
+    struct ArrowArrayStream *left_behind;
+    /** Called as the run advances, as for kcbx_reconcile_csv() (phase "read": streams done/total). */
+    kcbx_progress_fn progress;
+    /** Passed back to `progress`. */
+    void *user_data;
+} kcbx_reconcile_arrow_options;
+#define KCBX_RECONCILE_ARROW_OPTIONS_VERSION 1
+#define KCBX_RECONCILE_ARROW_OPTIONS_INIT { .version = KCBX_RECONCILE_ARROW_OPTIONS_VERSION }
+
+/**
+ * Initialises `*options` for kcbx_reconcile_arrow() with the defaults of `version`
+ * (KCBX_RECONCILE_ARROW_OPTIONS_VERSION): no lists, no census, no progress callback.
+ * @param options the struct to fill; must not be NULL.
+ * @param version KCBX_RECONCILE_ARROW_OPTIONS_VERSION; another is KCBX_STATUS_INVALID_INPUT.
+ * @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT.
+ */
+extern kcbx_status kcbx_reconcile_arrow_options_init(kcbx_reconcile_arrow_options *options, uint32_t version);
+
+/**
+ * 四查三比对 from Arrow streams (docs/arrow.md): the columns of kcbx_reconcile_csv's files
+ * (docs/data-formats.md) as record batches — text (utf8, large utf8, string view or dictionary),
+ * or integers for codes and IDs, dates as date32/date64, YYYYMMDD integers or ISO text. Each
+ * stream is read batch by batch into the reconciliation's columns (text in place) and every
+ * stream passed is consumed (released, also on failure; those of `options` once its version is
+ * accepted). Results equal
+ * kcbx_reconcile_csv's on the same data; kcbx_report_to_arrow exports either table.
+ * @param region_prefix the unit's region code or prefix (e.g. "640422").
+ * @param as_of the date of the comparison, YYYYMMDD (ages, school age).
+ * @param household the household registry (户籍): resident_id, name, region_code, optional birth_date, address; required.
+ * @param students the student registry (学籍): registry_number, resident_id, name, school_id,
+ * school_region_code, grade, optional birth_date, status; required.
+ * @param options the optional list and census streams and a progress callback
+ * (kcbx_reconcile_arrow_options, KCBX_RECONCILE_ARROW_OPTIONS_INIT); NULL for none.
+ * @param out_findings_report receives one row per finding with its reason (free with kcbx_report_free).
+ * @param out_summary_report receives the four counts and the count of each finding kind; may be NULL.
+ * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad stream, column or row (named
+ * `students.grade[12]`) or options version.
+ */
+extern kcbx_status kcbx_reconcile_arrow(const char *region_prefix, int32_t as_of, struct ArrowArrayStream *household, struct ArrowArrayStream *students, const kcbx_reconcile_arrow_options *options, kcbx_report **out_findings_report, kcbx_report **out_summary_report);
+
 /*
  * ==== The ledger (台账): opening, rosters, marks, sweep ===========================================
  * The county's ledger file: every change an attributed, hash-chained event (docs/ledger.md).
@@ -1287,6 +1348,7 @@ typedef struct kcbx_actor {
 } kcbx_actor;
 #define KCBX_ACTOR_VERSION 1
 #define KCBX_ACTOR_INIT { .version = KCBX_ACTOR_VERSION }
+struct ArrowArrayStream;
 
 /**
  * Initialises `*actor` with the defaults of `version` (KCBX_ACTOR_VERSION): every field NULL.

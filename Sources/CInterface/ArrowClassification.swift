@@ -43,8 +43,63 @@ struct ArrowChildRows {
 enum ArrowClassification {
     static func classify(_ classifier: Classifier, asOf: CivilDate, marks m: UnsafeMutablePointer<ArrowArrayStream>?,
                          children cs: UnsafeMutablePointer<ArrowArrayStream>?) throws -> ClassificationTable {
-        let marks = try ArrowImport(stream: m, "marks", maxRows: MarkColumns.maxCount)
-        let children = try cs.map { try ArrowImport(stream: $0, "children", maxRows: ChildColumns.maxCount) }
+        guard cs == nil else {
+            let marks = try ArrowImport(stream: m, "marks", maxRows: MarkColumns.maxCount)
+            return try classify(classifier, asOf: asOf, marks: marks,
+                                children: try cs.map { try ArrowImport(stream: $0, "children", maxRows: ChildColumns.maxCount) })
+        }
+        // Several batches sorted by child: batch by batch (ArrowBatchClassifier); else read whole.
+        let reader = try ArrowStreamReader(stream: m, "marks")
+        var whole: ArrowImport?
+        var second: UnsafeMutablePointer<ArrowArray>?
+        if var batch = try start(classifier, asOf: asOf, reader: reader, whole: &whole, second: &second), let next = second {
+            return try classifyRest(&batch, reader: reader, next: next)
+        }
+        guard let marks = whole else { throw KCBXError.storage("arrow: the marks stream was not read") }
+        return try classify(classifier, asOf: asOf, marks: marks, children: nil)
+    }
+
+    /// Reads the first two batches: one batch, or a first batch not sorted by child, is read whole
+    /// (with every later batch) into `whole`; else the first batch is classified (and freed on
+    /// return) and the classifier comes back with the second batch in `second`.
+    private static func start(_ classifier: Classifier, asOf: CivilDate, reader: ArrowStreamReader,
+                              whole: inout ArrowImport?, second: inout UnsafeMutablePointer<ArrowArray>?) throws -> ArrowBatchClassifier? {
+        let max = MarkColumns.maxCount
+        let head = try ArrowImport(reader: reader, batches: [], firstRow: 0, maxRows: max)
+        if let first = try reader.next() { try head.add(first, maxRows: max) }
+        guard let next = try reader.next() else { whole = head; return nil }
+        let sorted: Bool
+        do { sorted = try head.rows > 0 && ArrowBatchClassifier.isSorted(head) } catch { ArrowStreamReader.free(next); throw error }
+        guard sorted else {
+            try head.add(next, maxRows: max)
+            while let b = try reader.next() { try head.add(b, maxRows: max) }
+            whole = head
+            return nil
+        }
+        do {
+            var batch = try ArrowBatchClassifier(classifier: classifier, asOf: asOf, first: head)
+            try batch.consume(head)
+            second = next
+            return batch
+        } catch { ArrowStreamReader.free(next); throw error }
+    }
+
+    /// Classifies batch `next` and every later one, each released before the next is asked for.
+    private static func classifyRest(_ batch: inout ArrowBatchClassifier, reader: ArrowStreamReader,
+                                     next first: UnsafeMutablePointer<ArrowArray>) throws -> ClassificationTable {
+        var next: UnsafeMutablePointer<ArrowArray>? = first
+        while let b = next {
+            do {
+                let imp = try ArrowImport(reader: reader, batches: [b], firstRow: batch.marksBefore, maxRows: MarkColumns.maxCount)
+                try batch.consume(imp)
+            }
+            next = try reader.next()
+        }
+        return try batch.finish()
+    }
+
+    /// Classification of a stream read whole (`children` gives the rows when not nil).
+    static func classify(_ classifier: Classifier, asOf: CivilDate, marks: ArrowImport, children: ArrowImport?) throws -> ClassificationTable {
         func required(_ name: String) throws -> ArrowColumn {
             guard let c = marks.column(name) else {
                 throw KCBXError.invalidInput(field: "marks", rule: "no column \(name) (columns: \(marks.fields.map(\.name).joined(separator: ", ")))")
@@ -317,7 +372,8 @@ enum ArrowClassification {
         let reasons = try int32(.proposedReason)
         out.add("proposed_reason", .dictionary(codes: reasons.map { $0 > 0 ? Int8(truncatingIfNeeded: $0 - 1) : 0 },
                                                labels: ReasonCode.allCases.map(\.rawValue), valid: reasons.map { $0 > 0 }))
-        out.metadata = [("kcbx:as_of", t.asOf.description), ("kcbx:converted", t.convertedInputs.joined(separator: ","))]
+        out.metadata = [("kcbx:as_of", t.asOf.description), ("kcbx:converted", t.convertedInputs.joined(separator: ",")),
+                        ("kcbx:streamed_batches", String(t.streamedBatches))]
         return out
     }
 }

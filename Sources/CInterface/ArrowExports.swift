@@ -16,7 +16,10 @@ import KCBXCore
 /// (kcbx_child_fact), `group_mask`, `expert_opinion` (text); its rows are the table's rows.
 /// Without it the children are the marks' distinct keys, in key order. Columns of the expected
 /// type, in one batch, are used in place (int32 keys 0, 0, 1, 1, 2, … are their own rows);
-/// others are converted; schema metadata `kcbx:converted` names the converted ones. Output
+/// others are converted; schema metadata `kcbx:converted` names the converted ones. Several
+/// batches sorted by child (the first batch decides; no `children`) are classified batch by
+/// batch, each released before the next is asked for (`kcbx:streamed_batches`); a key that then
+/// goes back is an error naming its row; other streams are read whole. Output
 /// columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
 /// and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
 /// counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and row.
@@ -32,7 +35,7 @@ import KCBXCore
                                    _ out_stream: UnsafeMutablePointer<ArrowArrayStream>?) -> kcbx_status {
     out_stream?.pointee.release = nil
     return guarded {
-        defer { releaseStream(marks); releaseStream(children) }
+        defer { releaseArrowStream(marks); releaseArrowStream(children) }
         let out = try Marshal.out(out_stream, "out_stream")
         let c = try classifierOf(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
@@ -55,7 +58,7 @@ import KCBXCore
                                          _ out_table: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_table?.pointee = nil
     return guarded {
-        defer { releaseStream(marks); releaseStream(children) }
+        defer { releaseArrowStream(marks); releaseArrowStream(children) }
         let out = try Marshal.out(out_table, "out_table")
         let c = try classifierOf(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
@@ -91,7 +94,7 @@ import KCBXCore
 }
 
 /// Releases a consumed input stream (NULL or released: nothing to do).
-private func releaseStream(_ s: UnsafeMutablePointer<ArrowArrayStream>?) {
+func releaseArrowStream(_ s: UnsafeMutablePointer<ArrowArrayStream>?) {
     guard let s, let r = s.pointee.release else { return }
     r(s)
 }
@@ -135,7 +138,7 @@ enum ArrowReport {
 ///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_import_marks_arrow(_ ledger: OpaquePointer?, _ marks: UnsafeMutablePointer<ArrowArrayStream>?,
                                               _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
-    defer { releaseStream(marks) }
+    defer { releaseArrowStream(marks) }
     return LedgerMarshal.runImport(out_import_result, .marks) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         let imp = try ArrowImport(stream: marks, "marks", maxRows: 50_000_000)
@@ -179,7 +182,7 @@ enum ArrowReport {
 ///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
 @c public func kcbx_ledger_import_students_arrow(_ ledger: OpaquePointer?, _ students: UnsafeMutablePointer<ArrowArrayStream>?,
                                                  _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
-    defer { releaseStream(students) }
+    defer { releaseArrowStream(students) }
     return LedgerMarshal.runImport(out_import_result, .roster) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         let imp = try ArrowImport(stream: students, "students", maxRows: 10_000_000)

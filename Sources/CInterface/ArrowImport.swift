@@ -20,68 +20,148 @@ final class ArrowImport {
     /// What the stream holds ("marks", "children"), the prefix of every error's field.
     let what: String
     private(set) var fields: [ArrowImportField] = []
-    private var schema: UnsafeMutablePointer<ArrowSchema>?
+    /// The reader whose schema the batches follow (kept alive with the import).
+    private let reader: ArrowStreamReader
     private(set) var batches: [UnsafeMutablePointer<ArrowArray>] = []
-    /// First global row of each batch.
+    /// First row of each batch (from 0; errors add `firstRow`).
     private(set) var batchStart: [Int] = []
     private(set) var rows = 0
+    /// Global row of the import's first row (non-zero for one batch of a streamed call).
+    let firstRow: Int
     private var owned: [UnsafeMutableRawPointer] = []
 
     /// The most batches one stream may bring (a producer sending empty batches forever stops here).
     static let maxBatches = 1 << 22
 
-    init(stream: UnsafeMutablePointer<ArrowArrayStream>?, _ what: String, maxRows: Int) throws {
+    /// Reads the whole stream (every batch held until the import is freed).
+    convenience init(stream: UnsafeMutablePointer<ArrowArrayStream>?, _ what: String, maxRows: Int) throws {
+        let r = try ArrowStreamReader(stream: stream, what)
+        try self.init(reader: r, batches: [], firstRow: 0, maxRows: maxRows)
+        while let b = try r.next() { try add(b, maxRows: maxRows) }
+        r.finish()
+    }
+
+    /// An import of `batches` already read from `reader` (owned from here on, also on failure);
+    /// rows are numbered from `firstRow` in errors.
+    init(reader: ArrowStreamReader, batches: [UnsafeMutablePointer<ArrowArray>], firstRow: Int, maxRows: Int) throws {
+        self.reader = reader; self.what = reader.what; self.fields = reader.fields; self.firstRow = firstRow
+        var rest = batches[...]
+        defer { for a in rest { ArrowStreamReader.free(a) } }
+        while let a = rest.popFirst() { try add(a, maxRows: maxRows) }
+    }
+
+    /// Takes batch `a` (owned from here on).
+    func add(_ a: UnsafeMutablePointer<ArrowArray>, maxRows: Int) throws {
+        batches.append(a)
+        batchStart.append(rows)
+        let (n, o) = rows.addingReportingOverflow(Int(a.pointee.length))
+        guard !o, n <= maxRows else {
+            throw KCBXError.invalidInput(field: what, rule: "more than the \(maxRows) rows one call takes; pass fewer rows per call")
+        }
+        rows = n
+    }
+
+    deinit {
+        for a in batches { ArrowStreamReader.free(a) }
+        for p in owned { free(p) }
+    }
+
+    func field(_ name: String) -> ArrowImportField? { fields.first { $0.name == name } }
+
+    /// A column by name; nil when the stream has none.
+    func column(_ name: String) -> ArrowColumn? {
+        guard let f = field(name) else { return nil }
+        var chunks: [ArrowChunk] = []
+        for (b, a) in batches.enumerated() {
+            guard let c = a.pointee.children?[f.index] else { continue }   // checked in ArrowStreamReader.next
+            chunks.append(ArrowChunk(array: c, parentOffset: Int(a.pointee.offset), count: Int(a.pointee.length), base: batchStart[b]))
+        }
+        return ArrowColumn(owner: self, field: f, chunks: chunks, rows: rows)
+    }
+
+    /// Memory owned by the import (freed with it), `count` entries of T, zero-filled.
+    func allocate<T: BitwiseCopyable>(_: T.Type, _ count: Int, _ what: String) throws -> UnsafeMutableBufferPointer<T> {
+        let p = try ColumnMemory.pointer(T.self, count: count, what)
+        owned.append(UnsafeMutableRawPointer(p))
+        return UnsafeMutableBufferPointer(start: p, count: count)
+    }
+}
+
+/// An Arrow stream read batch by batch: the schema at once, then `next()` gives each record
+/// batch after checking it against the schema. The stream is released by `finish()`, by the
+/// end of the stream, on a failure, or when the reader is freed; batches handed out are the
+/// caller's (`free`).
+final class ArrowStreamReader {
+    let what: String
+    private(set) var fields: [ArrowImportField] = []
+    private var stream: UnsafeMutablePointer<ArrowArrayStream>?
+    private var schema: UnsafeMutablePointer<ArrowSchema>?
+    private(set) var batchCount = 0
+
+    init(stream: UnsafeMutablePointer<ArrowArrayStream>?, _ what: String) throws {
         self.what = what
         guard let stream else { throw KCBXError.invalidInput(field: what, rule: "the stream must not be NULL") }
-        guard let release = stream.pointee.release else {
+        guard stream.pointee.release != nil else {
             throw KCBXError.invalidInput(field: what, rule: "the stream is already released")
         }
-        defer { if stream.pointee.release != nil { release(stream) } }
-        guard let getSchema = stream.pointee.get_schema, let getNext = stream.pointee.get_next else {
-            throw KCBXError.invalidInput(field: what, rule: "the stream has no get_schema/get_next callback")
+        self.stream = stream
+        do {
+            guard let getSchema = stream.pointee.get_schema, stream.pointee.get_next != nil else {
+                throw KCBXError.invalidInput(field: what, rule: "the stream has no get_schema/get_next callback")
+            }
+            let s = try ColumnMemory.pointer(ArrowSchema.self, count: 1, "an Arrow schema")
+            s.pointee.release = nil
+            schema = s
+            let rc = getSchema(stream, s)
+            guard rc == 0 else { s.pointee.release = nil; throw failure(rc, "giving its schema") }
+            guard s.pointee.release != nil else { throw KCBXError.invalidInput(field: what, rule: "the producer gave a released schema") }
+            try readFields(s)
+        } catch { finish(); throw error }
+    }
+
+    deinit {
+        finish()
+        if let s = schema {
+            if let r = s.pointee.release { r(s) }
+            ColumnMemory.release(s)
         }
-        func failure(_ code: Int32, _ doing: String) -> KCBXError {
-            var text = "error \(code)"
-            if let e = stream.pointee.get_last_error, let m = e(stream), let s = String(validatingCString: m) { text += ": \(s)" }
-            return KCBXError.invalidInput(field: what, rule: "the producer failed \(doing) (\(text))")
-        }
-        let s = try ColumnMemory.pointer(ArrowSchema.self, count: 1, "an Arrow schema")
-        s.pointee.release = nil
-        schema = s
-        let rc = getSchema(stream, s)
-        guard rc == 0 else { s.pointee.release = nil; throw failure(rc, "giving its schema") }
-        guard s.pointee.release != nil else { throw KCBXError.invalidInput(field: what, rule: "the producer gave a released schema") }
-        try readFields(s)
-        while true {
-            guard batches.count < ArrowImport.maxBatches else {
+    }
+
+    /// Releases the stream (its batches already handed out stay valid).
+    func finish() {
+        guard let s = stream else { return }
+        stream = nil
+        if let r = s.pointee.release { r(s) }
+    }
+
+    /// Releases and frees a batch handed out by `next`.
+    static func free(_ a: UnsafeMutablePointer<ArrowArray>) {
+        if let r = a.pointee.release { r(a) }
+        ColumnMemory.release(a)
+    }
+
+    private func failure(_ code: Int32, _ doing: String) -> KCBXError {
+        var text = "error \(code)"
+        if let s = stream, let e = s.pointee.get_last_error, let m = e(s), let t = String(validatingCString: m) { text += ": \(t)" }
+        return KCBXError.invalidInput(field: what, rule: "the producer failed \(doing) (\(text))")
+    }
+
+    /// The next batch (checked against the schema), or nil at the end of the stream.
+    func next() throws -> UnsafeMutablePointer<ArrowArray>? {
+        guard let stream, let getNext = stream.pointee.get_next else { return nil }
+        do {
+            guard batchCount < ArrowImport.maxBatches else {
                 throw KCBXError.invalidInput(field: what, rule: "more than \(ArrowImport.maxBatches) batches; send larger batches")
             }
             let a = try ColumnMemory.pointer(ArrowArray.self, count: 1, "an Arrow batch")
             a.pointee.release = nil
             let rc = getNext(stream, a)
-            guard rc == 0 else { ColumnMemory.release(a); throw failure(rc, "giving batch \(batches.count)") }
-            guard a.pointee.release != nil else { ColumnMemory.release(a); break }   // end of stream
-            batches.append(a)
-            try checkBatch(a, index: batches.count - 1)
-            batchStart.append(rows)
-            let (n, o) = rows.addingReportingOverflow(Int(a.pointee.length))
-            guard !o, n <= maxRows else {
-                throw KCBXError.invalidInput(field: what, rule: "more than the \(maxRows) rows one call takes; pass fewer rows per call")
-            }
-            rows = n
-        }
-    }
-
-    deinit {
-        for a in batches {
-            if let r = a.pointee.release { r(a) }
-            ColumnMemory.release(a)
-        }
-        if let s = schema {
-            if let r = s.pointee.release { r(s) }
-            ColumnMemory.release(s)
-        }
-        for p in owned { free(p) }
+            guard rc == 0 else { ColumnMemory.release(a); throw failure(rc, "giving batch \(batchCount)") }
+            guard a.pointee.release != nil else { ColumnMemory.release(a); finish(); return nil }   // end of stream
+            do { try checkBatch(a, index: batchCount) } catch { ArrowStreamReader.free(a); throw error }
+            batchCount += 1
+            return a
+        } catch { finish(); throw error }
     }
 
     private func readFields(_ s: UnsafeMutablePointer<ArrowSchema>) throws {
@@ -126,25 +206,6 @@ final class ArrowImport {
         }
     }
 
-    func field(_ name: String) -> ArrowImportField? { fields.first { $0.name == name } }
-
-    /// A column by name; nil when the stream has none.
-    func column(_ name: String) -> ArrowColumn? {
-        guard let f = field(name) else { return nil }
-        var chunks: [ArrowChunk] = []
-        for (b, a) in batches.enumerated() {
-            guard let c = a.pointee.children?[f.index] else { continue }   // checked in checkBatch
-            chunks.append(ArrowChunk(array: c, parentOffset: Int(a.pointee.offset), count: Int(a.pointee.length), base: batchStart[b]))
-        }
-        return ArrowColumn(owner: self, field: f, chunks: chunks, rows: rows)
-    }
-
-    /// Memory owned by the import (freed with it), `count` entries of T, zero-filled.
-    func allocate<T: BitwiseCopyable>(_: T.Type, _ count: Int, _ what: String) throws -> UnsafeMutableBufferPointer<T> {
-        let p = try ColumnMemory.pointer(T.self, count: count, what)
-        owned.append(UnsafeMutableRawPointer(p))
-        return UnsafeMutableBufferPointer(start: p, count: count)
-    }
 }
 
 /// A column's name and type as the schema gives them.
@@ -188,7 +249,7 @@ struct ArrowColumn {
     var isInteger: Bool { arrowIntegerFormats[field.valueFormat] != nil }
 
     func error(_ row: Int?, _ rule: String) -> KCBXError {
-        KCBXError.invalidInput(field: row.map { "\(name)[\($0)]" } ?? name, rule: rule)
+        KCBXError.invalidInput(field: row.map { "\(name)[\($0 + owner.firstRow)]" } ?? name, rule: rule)
     }
 
     // MARK: Layout checks

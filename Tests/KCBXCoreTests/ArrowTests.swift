@@ -80,3 +80,37 @@ private func classifier() throws -> Classifier {
     let (d, _) = try #require(imp.column("d")).dates(.dayNumber)
     #expect(Array(d) == [0, Int32.min, 2])   // null is "no date"
 }
+
+/// Issue 14, streams of many batches: two slices of the marks classified apart (the second with
+/// its first mark index) and joined give the table of one call, conflicts renumbered.
+@Test func arrowBatchSlicesJoinedEqualOneCall() throws {
+    let c = try classifier()
+    let monday = try CivilDate(year: 2025, month: 9, day: 8).dayNumber
+    let child: [Int32] = [0, 0, 0, 1, 1, 1, 2, 2]
+    let date: [Int32] = [monday, monday + 1, monday + 2, monday, monday, monday + 1, monday, monday + 2]
+    let kind: [Int8] = [2, 2, 2, 0, 2, 0, 0, 2]
+    let asOf = try CivilDate(year: 2025, month: 9, day: 12)
+    let whole = try c.classifyMany(children: [ChildFacts](repeating: ChildFacts(), count: 3), ids: [10, 11, 12],
+                                   markChild: child, markDate: date, markKind: kind, asOf: asOf)
+    let first = try c.classifyMany(children: [ChildFacts(), ChildFacts()], ids: [10, 11], markChild: Array(child[0..<6]),
+                                   markDate: Array(date[0..<6]), markKind: Array(kind[0..<6]), asOf: asOf)
+    var second: ClassificationTable?
+    try [Int32(0), 0].withUnsafeBufferPointer { ch in
+        try Array(date[6...]).withUnsafeBufferPointer { d in
+            try Array(kind[6...]).withUnsafeBufferPointer { k in
+                try [Int64(12)].withUnsafeBufferPointer { ids in
+                    var m = MarkColumns(child: ch, date: d, kind: k, encoding: .dayNumber)
+                    m.firstIndex = 6
+                    second = try c.classifyMany(children: ChildColumns(count: 1, ids: ids, encoding: .dayNumber), marks: m, asOf: asOf)
+                }
+            }
+        }
+    }
+    var parts = [first, try #require(second)]
+    let joined = try ClassificationTable.joined(&parts, asOf: asOf, idsAreRows: false)
+    #expect(parts.isEmpty)
+    #expect(try (0..<3).map { try joined.row($0) } == (0..<3).map { try whole.row($0) })
+    #expect(joined.conflicts == whole.conflicts && joined.conflicts.count == 1 && joined.conflicts[0].row == 1)
+    // 004 二（三）2: three unexcused school days, child 10.
+    #expect(try joined.row(0).status == .threeLineAlert)
+}

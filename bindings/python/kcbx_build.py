@@ -64,6 +64,8 @@ struct ArrowArrayStream *kcbx_py_stream_new(void);
 void kcbx_py_stream_free(struct ArrowArrayStream *s);
 void kcbx_py_stream_capsule_free(void *capsule);
 int kcbx_py_stream_from_array(struct ArrowSchema *schema, struct ArrowArray *array, struct ArrowArrayStream *out);
+int kcbx_py_text_stream(int n_columns, const char **names, int64_t rows, const int32_t **offsets, const char **data,
+                        struct ArrowArrayStream *out);
 """
 ARROW_HELPERS = r"""
 #include <errno.h>
@@ -116,6 +118,54 @@ static void kcbx_py_one_release(struct ArrowArrayStream *s) {
 }
 
 /* Moves `schema` and `array` (a struct array: one record batch) into a stream of one batch. */
+/* One batch of utf8 columns over buffers the caller keeps alive during the call (names, offsets
+   and bytes are borrowed); the structs are freed when both the schema and the batch are released. */
+struct kcbx_py_text { int refs, n; struct ArrowSchema *field_ptrs[16]; struct ArrowSchema fields[16];
+                      struct ArrowArray *col_ptrs[16]; struct ArrowArray cols[16]; const void *bufs[16][3]; const void *none[1]; };
+
+static void kcbx_py_text_unref(struct kcbx_py_text *t) { if (--t->refs == 0) free(t); }
+static void kcbx_py_text_child_schema_release(struct ArrowSchema *s) { s->release = NULL; }
+static void kcbx_py_text_child_array_release(struct ArrowArray *a) { a->release = NULL; }
+static void kcbx_py_text_schema_release(struct ArrowSchema *s) {
+    struct kcbx_py_text *t = (struct kcbx_py_text *)s->private_data;
+    s->release = NULL;
+    kcbx_py_text_unref(t);
+}
+static void kcbx_py_text_array_release(struct ArrowArray *a) {
+    struct kcbx_py_text *t = (struct kcbx_py_text *)a->private_data;
+    a->release = NULL;
+    kcbx_py_text_unref(t);
+}
+
+static int kcbx_py_stream_from_array(struct ArrowSchema *schema, struct ArrowArray *array, struct ArrowArrayStream *out);
+
+static int kcbx_py_text_stream(int n_columns, const char **names, int64_t rows, const int32_t **offsets, const char **data,
+                               struct ArrowArrayStream *out) {
+    struct ArrowSchema schema;
+    struct ArrowArray array;
+    struct kcbx_py_text *t;
+    int i;
+    if (n_columns < 0 || n_columns > 16) return EINVAL;
+    t = (struct kcbx_py_text *)calloc(1, sizeof *t);
+    if (t == NULL) return ENOMEM;
+    t->refs = 2; t->n = n_columns;
+    for (i = 0; i < n_columns; i++) {
+        t->fields[i].format = "u"; t->fields[i].name = names[i]; t->fields[i].flags = 2;
+        t->fields[i].release = kcbx_py_text_child_schema_release; t->field_ptrs[i] = &t->fields[i];
+        t->bufs[i][0] = NULL; t->bufs[i][1] = offsets[i]; t->bufs[i][2] = data[i];
+        t->cols[i].length = rows; t->cols[i].n_buffers = 3; t->cols[i].buffers = t->bufs[i];
+        t->cols[i].release = kcbx_py_text_child_array_release; t->col_ptrs[i] = &t->cols[i];
+    }
+    memset(&schema, 0, sizeof schema);
+    schema.format = "+s"; schema.name = ""; schema.n_children = n_columns; schema.children = t->field_ptrs;
+    schema.release = kcbx_py_text_schema_release; schema.private_data = t;
+    memset(&array, 0, sizeof array);
+    array.length = rows; array.n_buffers = 1; array.buffers = t->none; array.n_children = n_columns;
+    array.children = t->col_ptrs; array.release = kcbx_py_text_array_release; array.private_data = t;
+    if (kcbx_py_stream_from_array(&schema, &array, out) != 0) { free(t); return ENOMEM; }
+    return 0;
+}
+
 static int kcbx_py_stream_from_array(struct ArrowSchema *schema, struct ArrowArray *array, struct ArrowArrayStream *out) {
     struct kcbx_py_one_batch *b = (struct kcbx_py_one_batch *)calloc(1, sizeof *b);
     if (b == NULL) return ENOMEM;

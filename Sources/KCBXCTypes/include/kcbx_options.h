@@ -142,4 +142,34 @@ typedef struct kcbx_actor {
 #define KCBX_ACTOR_VERSION 1
 #define KCBX_ACTOR_INIT { .version = KCBX_ACTOR_VERSION }
 
+struct ArrowArrayStream;
+
+/** The optional inputs of kcbx_reconcile_arrow(): Arrow C streams with the columns of the CSV
+ *  files (docs/arrow.md); every field may be NULL (not compared). Streams are consumed. */
+typedef struct kcbx_reconcile_arrow_options {
+    /** KCBX_RECONCILE_ARROW_OPTIONS_VERSION. */
+    uint32_t version;
+    /** Children attending (column `resident_id`). */
+    struct ArrowArrayStream *attending;
+    /** The poverty list (`resident_id`). */
+    struct ArrowArrayStream *poverty;
+    /** The "three kinds" (三类) list (`resident_id`). */
+    struct ArrowArrayStream *three_kinds;
+    /** Earlier dropouts (`resident_id`). */
+    struct ArrowArrayStream *dropouts;
+    /** The township census of school-age children (乡镇排摸, household columns). */
+    struct ArrowArrayStream *census;
+    /** The disabled (残疾) list (`resident_id`). */
+    struct ArrowArrayStream *disabled;
+    /** The left-behind (留守) list (`resident_id`). */
+    struct ArrowArrayStream *left_behind;
+    /** Called as the run advances, as for kcbx_reconcile_csv() (phase "read": streams done/total). */
+    kcbx_progress_fn progress;
+    /** Passed back to `progress`. */
+    void *user_data;
+} kcbx_reconcile_arrow_options;
+
+#define KCBX_RECONCILE_ARROW_OPTIONS_VERSION 1
+#define KCBX_RECONCILE_ARROW_OPTIONS_INIT { .version = KCBX_RECONCILE_ARROW_OPTIONS_VERSION }
+
 #endif /* KCBX_OPTIONS_H */

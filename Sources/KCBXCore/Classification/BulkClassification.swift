@@ -236,8 +236,9 @@ private struct BulkRun {
     }
 
     /// The error for bad mark `i`, naming the column and index.
-    func markError(_ i: Int) -> KCBXError {
-        let c = marks.child[i], kind = marks.kind[i], v = marks.date[i], enc = marks.encoding
+    func markError(_ local: Int) -> KCBXError {
+        let c = marks.child[local], kind = marks.kind[local], v = marks.date[local], enc = marks.encoding
+        let i = local + marks.firstIndex
         if c < 0 || Int(c) >= children.count {
             return .invalidInput(field: "marks.child[\(i)]", rule: "\(c) is not a child row (0..<\(children.count))")
         }
@@ -436,7 +437,8 @@ private struct BulkRun {
             for j in 0..<count {
                 if w > 0 && scratch.off[w - 1] == scratch.off[j] {
                     result.conflicts.append(BulkMarkConflict(row: r, date: ctx.date(scratch.off[j]),
-                                                             replacedMark: Int(scratch.idx[w - 1]), keptMark: Int(scratch.idx[j])))
+                                                             replacedMark: Int(scratch.idx[w - 1]) + marks.firstIndex,
+                                                             keptMark: Int(scratch.idx[j]) + marks.firstIndex))
                     scratch.off[w - 1] = scratch.off[j]; scratch.kind[w - 1] = scratch.kind[j]; scratch.idx[w - 1] = scratch.idx[j]
                     conflicts += 1
                 } else {
@@ -450,7 +452,7 @@ private struct BulkRun {
                 result.error = e; return result
             } catch { result.error = .invalidInput(field: "children[\(r)]", rule: "\(error)"); return result }
             if facts.birthDay != ChildKernel.noDate, w > 0, ix.base + scratch.off[0] < facts.birthDay {
-                let i = Int(scratch.idx[0])
+                let i = Int(scratch.idx[0]) + marks.firstIndex
                 result.error = .invalidInput(field: "marks.date[\(i)]", rule: "\(ctx.date(scratch.off[0])) is before the birth date \(CivilDate(dayNumber: facts.birthDay)) of child \(r)")
                 return result
             }

@@ -37,6 +37,9 @@ public struct MarkColumns {
     public var leaveFrom: UnsafeBufferPointer<Int32>?
     public var leaveTo: UnsafeBufferPointer<Int32>?
     public var encoding: DateEncoding
+    /// Index of the first mark in the caller's numbering, when these columns are one slice of a
+    /// longer input (a batch of a stream): errors and conflicts name marks by it. Default 0.
+    public var firstIndex = 0
 
     public init(child: UnsafeBufferPointer<Int32>, date: UnsafeBufferPointer<Int32>, kind: UnsafeBufferPointer<Int8>,
                 leaveFrom: UnsafeBufferPointer<Int32>? = nil, leaveTo: UnsafeBufferPointer<Int32>? = nil, encoding: DateEncoding) {

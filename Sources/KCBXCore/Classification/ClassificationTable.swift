@@ -66,21 +66,21 @@ public struct BulkMarkConflict: Sendable, Equatable {
 /// Immutable once built; safe to read from several threads.
 public final class ClassificationTable: @unchecked Sendable {
     public let asOf: CivilDate
-    public let rows: Int
-    let childID: UnsafeMutableBufferPointer<Int64>
-    let status: UnsafeMutableBufferPointer<UInt8>
-    let rule: UnsafeMutableBufferPointer<UInt8>
-    let reason: UnsafeMutableBufferPointer<UInt8>
-    let since: UnsafeMutableBufferPointer<Int32>
-    let streakStart: UnsafeMutableBufferPointer<Int32>
-    let streakUnexcused: UnsafeMutableBufferPointer<Int32>
-    let streakClock: UnsafeMutableBufferPointer<Int32>
-    let termSchoolDays: UnsafeMutableBufferPointer<Int32>
-    let termUnexcused: UnsafeMutableBufferPointer<Int32>
-    let missing: UnsafeMutableBufferPointer<Int32>
-    let conflictCount: UnsafeMutableBufferPointer<Int32>
-    let alerts: UnsafeMutableBufferPointer<UInt32>
-    let flags: UnsafeMutableBufferPointer<UInt32>
+    public internal(set) var rows: Int
+    var childID: UnsafeMutableBufferPointer<Int64>
+    var status: UnsafeMutableBufferPointer<UInt8>
+    var rule: UnsafeMutableBufferPointer<UInt8>
+    var reason: UnsafeMutableBufferPointer<UInt8>
+    var since: UnsafeMutableBufferPointer<Int32>
+    var streakStart: UnsafeMutableBufferPointer<Int32>
+    var streakUnexcused: UnsafeMutableBufferPointer<Int32>
+    var streakClock: UnsafeMutableBufferPointer<Int32>
+    var termSchoolDays: UnsafeMutableBufferPointer<Int32>
+    var termUnexcused: UnsafeMutableBufferPointer<Int32>
+    var missing: UnsafeMutableBufferPointer<Int32>
+    var conflictCount: UnsafeMutableBufferPointer<Int32>
+    var alerts: UnsafeMutableBufferPointer<UInt32>
+    var flags: UnsafeMutableBufferPointer<UInt32>
     /// Every duplicate mark, by child then date.
     public internal(set) var conflicts: [BulkMarkConflict] = []
     /// The children's text keys by row, when the input named children by text (registry numbers)
@@ -89,6 +89,8 @@ public final class ClassificationTable: @unchecked Sendable {
     /// Input columns that had to be copied or converted on the way in (empty when the caller's
     /// memory was used as it was); set once, before the table is shared.
     public var convertedInputs: [String] = []
+    /// Record batches classified one at a time as they arrived (0: the input was taken whole).
+    public var streamedBatches = 0
 
     /// Allocates the columns for `rows` children; a failed allocation is `KCBXError.storage`.
     init(rows: Int, asOf: CivilDate) throws {

@@ -63,10 +63,7 @@ public struct RegistryColumns: Sendable {
     /// `regionPrefix` must be digits of a GB/T 2260 code (e.g. "640422", or "64" for a province).
     public static func load(_ files: ReconciliationFiles, regionPrefix: String, asOf: CivilDate,
                             progress: ((ReconciliationProgress) -> Void)? = nil) throws -> RegistryColumns {
-        guard !regionPrefix.isEmpty, regionPrefix.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            throw KCBXError.invalidInput(field: "region_prefix", rule: "must be digits of a GB/T 2260 code, got \(KCBXError.quote(regionPrefix))")
-        }
-        var c = RegistryColumns(regionPrefix: regionPrefix, asOf: asOf)
+        var c = try RegistryColumns(checkedPrefix: regionPrefix, asOf: asOf)
         let lists = [files.attending, files.poverty, files.threeKinds, files.dropouts, files.census, files.disabled, files.leftBehind]
         let total = 2 + lists.compactMap { $0 }.count
         var read = 0
@@ -134,24 +131,8 @@ public struct RegistryColumns: Sendable {
             school = try col("school_id"); region = try col("school_region_code"); grade = try col("grade")
             birth = h.firstIndex(of: "birth_date"); status = h.firstIndex(of: "status")
         }, row: { n, f in
-            let g: UInt8 = try f.trimmed(grade) { span in
-                if span.count == 1, span[0] >= 49, span[0] <= 57 { return span[0] - 48 }
-                let text = String(decoding: span, as: UTF8.self)
-                guard let v = Int(text), (1...9).contains(v) else {
-                    throw KCBXError.invalidInput(field: Self.field(path, n, "grade"), rule: "\(KCBXError.quote(text)) must be a grade 1-9")
-                }
-                return UInt8(v)
-            }
-            let st: RegistryStatus = try f.trimmed(status) { span in
-                if span.isEmpty { return .enrolled }
-                if span.elementsEqual("enrolled".utf8) { return .enrolled }
-                let text = String(decoding: span, as: UTF8.self)
-                guard let s = RegistryStatus(rawValue: text) else {
-                    throw KCBXError.invalidInput(field: Self.field(path, n, "status"),
-                                                 rule: "\(KCBXError.quote(text)) must be one of \(RegistryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return s
-            }
+            let g: UInt8 = try f.trimmed(grade) { try Self.grade($0) { Self.field(path, n, "grade") } }
+            let st: RegistryStatus = try f.trimmed(status) { try Self.status($0) { Self.field(path, n, "status") } }
             out.births.append(try f.trimmed(birth) { try Self.date($0, path, n, "birth_date") })
             out.grades.append(g); out.statuses.append(st)
             out.keys.append(f.trimmed(id) { $0.isEmpty ? ResidentKeys.none : keys.key($0) })

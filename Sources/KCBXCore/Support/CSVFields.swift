@@ -20,7 +20,12 @@ public struct CSVFields {
     /// either end), or with no bytes when `k` is nil (an absent optional column).
     func trimmed<R>(_ k: Int?, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         guard let k, k < count else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
-        let span = raw(k)
+        return try Self.trim(raw(k), body)
+    }
+
+    /// Calls `body` with `span` trimmed as `CSVFile.trimmed` trims (the one rule for every cell,
+    /// CSV or Arrow).
+    public static func trim<R>(_ span: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         guard let f = span.first, let l = span.last, f <= 0x20 || l <= 0x20 || f == 0xE3 || l == 0x80 else { return try body(span) }
         // Rare: leave the character-level trimming to the one definition.
         var text = CSVFile.trimmed(String(decoding: span, as: UTF8.self))
@@ -35,7 +40,7 @@ public struct CSVFields {
 
     /// Whether `span` is valid UTF-8 (ASCII needs no decoding), checked with the standard
     /// library's validating decoder without making a `String`.
-    static func isValidUTF8(_ span: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isValidUTF8(_ span: UnsafeBufferPointer<UInt8>) -> Bool {
         var ascii = true
         for b in span where b >= 0x80 { ascii = false; break }
         if ascii { return true }

@@ -263,6 +263,11 @@ SPECS: dict[str, dict] = {
     "kcbx_ledger_import_marks_arrow": dict(args=["LED()", "STUDENT_MARKS()", "OUT"], base=1),
     # Marks are no roster: refused naming the first column that is not a roster column.
     "kcbx_ledger_import_students_arrow": dict(args=["LED()", "MARKS(3)", "OUT"], base=1),
+    # REG(k): registry streams of one row (0 household, 1 students, 2 an ID list).
+    "kcbx_reconcile_arrow": dict(args=[S("530113"), "20250930", "REG(0)", "REG(1)", dict(
+        attending="REG(2)", poverty="REG(2)", three_kinds="REG(2)", dropouts="REG(2)", census="REG(0)", disabled="REG(2)",
+        left_behind="REG(2)", progress="on_progress", user_data="&progress_calls"), "OUT", "OUT"]),
+    "kcbx_reconcile_arrow_options_init": dict(args=["&opts_ra", "KCBX_RECONCILE_ARROW_OPTIONS_VERSION"]),
     # Supervision (issue 15): the audit, spot checks (no draw in the fixture: home verification is
     # refused by rule, the summary not found), the 中考 check.
     "kcbx_ledger_audit": dict(args=["LED()", "20250930", "1", "OUT"]),
@@ -317,6 +322,7 @@ for _fn, _ps in {
     "kcbx_escalate": "out_summary_json",
     "kcbx_due_csv": "out_rows",
     "kcbx_reconcile_csv": "out_summary_report",
+    "kcbx_reconcile_arrow": "out_summary_report",
 }.items():
     accept(_fn, _ps, "NULL")
 # 0 = "no date" / "today" / the default, where documented.
@@ -324,6 +330,7 @@ accept("kcbx_calendar_standard", "autumn_start autumn_end spring_start spring_en
 accept("kcbx_classify", "options", "NULL")  # NULL options: the defaults (no marks, no facts; no children; no lists)
 accept("kcbx_classify_many", "options", "NULL")
 accept("kcbx_reconcile_csv", "options", "NULL")
+accept("kcbx_reconcile_arrow", "options", "NULL")
 accept("kcbx_classify", "options.birth_date options.registration_date", "0")
 accept("kcbx_ledger_export_csv", "as_of", "0")
 accept("kcbx_registry_number_parse", "as_of", "0")
@@ -364,6 +371,8 @@ accept("kcbx_ledger_verify", "anchor_hash")  # ignored while anchor_seq is 0; EX
 for _p in ("attending_csv", "poverty_csv", "three_kinds_csv", "dropouts_csv", "census_csv", "disabled_csv", "left_behind_csv",
            "progress", "user_data"):
     accept("kcbx_reconcile_csv", "options." + _p, "NULL")
+for _p in ("attending", "poverty", "three_kinds", "dropouts", "census", "disabled", "left_behind", "progress", "user_data"):
+    accept("kcbx_reconcile_arrow", "options." + _p, "NULL")
 # A capacity larger than the rows: only the rows are written.
 accept("kcbx_table_copy_child_ids", "capacity", "INT64_MAX")
 accept("kcbx_table_copy_column", "capacity", "INT64_MAX")
@@ -451,7 +460,8 @@ def extras() -> list[dict]:
     out.append(dict(fn="kcbx_classify_many", label="100,000,000 children in 1 GB of memory",
                     args=spec[:3] + [dict(defaulted, n_children="100000000"), "OUT"], expect="refused", rlimit=1024))
     # Options versions this library does not know: refused before any other field is read.
-    for fn in ("kcbx_classify", "kcbx_classify_many", "kcbx_reconcile_csv", "kcbx_ledger_open", "kcbx_ledger_change_profile"):
+    for fn in ("kcbx_classify", "kcbx_classify_many", "kcbx_reconcile_csv", "kcbx_reconcile_arrow", "kcbx_ledger_open",
+               "kcbx_ledger_change_profile"):
         args = SPECS[fn]["args"]
         k = next(i for i, a in enumerate(args) if isinstance(a, dict))
         for v in ("0", "2", "UINT32_MAX"):
@@ -500,6 +510,7 @@ static int progress_calls;
 static kcbx_classify_options opts_c;
 static kcbx_classify_many_options opts_m;
 static kcbx_reconcile_options opts_r;
+static kcbx_reconcile_arrow_options opts_ra;
 static kcbx_actor actor_i;
 
 /* The county officer of every fixture ledger. */
@@ -653,6 +664,53 @@ static struct ArrowArrayStream *MARKS(int64_t n) {
 }
 
 static struct ArrowArrayStream *STUDENT_MARKS(void) { arrow_key_name = "student"; return MARKS(3); }
+
+/* REG(k): a fresh hand-filled Arrow stream of one batch of one registry row, all text columns:
+ * 0 household (resident_id, name, region_code), 1 students (registry_number, resident_id, name,
+ * school_id, school_region_code, grade), 2 an ID list (resident_id). Up to 16 live at once. */
+typedef struct { int kind, given; struct ArrowSchema f[6]; struct ArrowSchema *fp[6]; struct ArrowArray c[6];
+                 struct ArrowArray *cp[6]; const void *b[6][3]; int32_t off[6][2]; } reg_state;
+static reg_state reg_pool[16];
+static struct ArrowArrayStream reg_streams[16];
+static int reg_used;
+static const char *REG_NAMES[3][6] = {{"resident_id", "name", "region_code"},
+    {"registry_number", "resident_id", "name", "school_id", "school_region_code", "grade"}, {"resident_id"}};
+static const char *REG_CELLS[3][6] = {{"@KID@", "张三", "530113"}, {"G@KID@", "@KID@", "张三", "S-1", "530113", "4"}, {"@KID@"}};
+static const int REG_COLS[3] = {3, 6, 1};
+static int reg_schema(struct ArrowArrayStream *st, struct ArrowSchema *out) {
+    reg_state *r = (reg_state *)st->private_data;
+    int i;
+    for (i = 0; i < REG_COLS[r->kind]; i++) {
+        memset(&r->f[i], 0, sizeof r->f[i]);
+        r->f[i].name = REG_NAMES[r->kind][i]; r->f[i].format = "u"; r->f[i].release = arrow_rel_schema; r->fp[i] = &r->f[i];
+    }
+    memset(out, 0, sizeof *out);
+    out->format = "+s"; out->n_children = REG_COLS[r->kind]; out->children = r->fp; out->release = arrow_rel_schema;
+    return 0;
+}
+static int reg_next(struct ArrowArrayStream *st, struct ArrowArray *out) {
+    reg_state *r = (reg_state *)st->private_data;
+    int i;
+    memset(out, 0, sizeof *out);
+    if (r->given++) return 0;
+    for (i = 0; i < REG_COLS[r->kind]; i++) {
+        memset(&r->c[i], 0, sizeof r->c[i]);
+        r->off[i][0] = 0; r->off[i][1] = (int32_t)strlen(REG_CELLS[r->kind][i]);
+        r->b[i][0] = NULL; r->b[i][1] = r->off[i]; r->b[i][2] = REG_CELLS[r->kind][i];
+        r->c[i].length = 1; r->c[i].n_buffers = 3; r->c[i].buffers = r->b[i]; r->c[i].release = arrow_rel_array; r->cp[i] = &r->c[i];
+    }
+    out->length = 1; out->n_buffers = 1; out->buffers = arrow_none; out->n_children = REG_COLS[r->kind];
+    out->children = r->cp; out->release = arrow_rel_array;
+    return 0;
+}
+static struct ArrowArrayStream *REG(int kind) {
+    int k = reg_used++ % 16;
+    memset(&reg_pool[k], 0, sizeof reg_pool[k]);
+    reg_pool[k].kind = kind;
+    reg_streams[k].get_schema = reg_schema; reg_streams[k].get_next = reg_next; reg_streams[k].get_last_error = arrow_err;
+    reg_streams[k].release = arrow_rel_stream; reg_streams[k].private_data = &reg_pool[k];
+    return &reg_streams[k];
+}
 
 static kcbx_report *REP(void) {
     static kcbx_report *r;

@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ._native import ffi, lib
 
-__all__ = ["is_arrow", "input_stream", "export_capsule", "StreamCapsule", "schema_metadata", "text_column"]
+__all__ = ["is_arrow", "input_stream", "export_capsule", "StreamCapsule", "TextStream", "schema_metadata", "text_column"]
 
 _STREAM = b"arrow_array_stream"
 _SCHEMA = b"arrow_schema"
@@ -62,6 +62,38 @@ class StreamCapsule:
             self.ptr = stream
         else:
             raise TypeError(f"{field}: {type(obj).__name__} does not export the Arrow PyCapsule interface")
+
+
+class TextStream:
+    """A stream of one batch of utf8 columns made here from Python strings (a CSV file or a list
+    of IDs beside Arrow inputs): `ptr` is the `struct ArrowArrayStream *`; the buffers live as
+    long as this object."""
+
+    def __init__(self, columns: Dict[str, List[str]], field: str) -> None:
+        if len(columns) > 16:
+            raise ValueError(f"{field}: more than 16 columns")
+        rows = {len(v) for v in columns.values()}
+        if len(rows) > 1:
+            raise ValueError(f"{field}: columns have different lengths {sorted(rows)}")
+        n_rows = rows.pop() if rows else 0
+        names = [ffi.new("char[]", k.encode("utf-8")) for k in columns]
+        offsets: List[Any] = []
+        data: List[Any] = []
+        for values in columns.values():
+            encoded = [v.encode("utf-8") for v in values]
+            bounds = [0]
+            for e in encoded:
+                bounds.append(bounds[-1] + len(e))
+            if bounds[-1] > 2**31 - 1:
+                raise ValueError(f"{field}: more than 2 GB of text in one column")
+            offsets.append(ffi.new("int32_t[]", bounds))
+            data.append(ffi.new("char[]", b"".join(encoded) or b"\0"))
+        c_names, c_offsets, c_data = ffi.new("char *[]", names), ffi.new("int32_t *[]", offsets), ffi.new("char *[]", data)
+        stream = ffi.gc(lib.kcbx_py_stream_new(), _free_stream)
+        if stream == ffi.NULL or lib.kcbx_py_text_stream(len(names), c_names, n_rows, c_offsets, c_data, stream) != 0:
+            raise MemoryError("kcbx: no memory for an Arrow stream")
+        self.keep: Tuple[Any, ...] = (names, offsets, data, c_names, c_offsets, c_data, stream)
+        self.ptr = stream
 
 
 def _free_stream(s: Any) -> None:

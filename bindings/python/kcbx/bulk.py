@@ -25,7 +25,7 @@ from ._dates import date_from_c
 from ._native import ffi, lib
 from .calendar import Calendar
 from .enums import DateEncoding, Registration
-from .errors import InvalidInput, check
+from .errors import InvalidInput, check, last_error_message
 from .facts import ChildFacts, as_facts
 from .policy import Policy
 from .table import ClassificationTable
@@ -53,6 +53,10 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     grade, registration, registration_date, fact_bits, group_mask, expert_opinion). The library
     reads the columns in place when their types match (kcbx_classify_arrow_table; `converted`
     names the others). Rows are the children's keys in order (or the rows of `children`).
+    A stream of several batches sorted by child — `pq.ParquetFile(path).iter_batches()` (an
+    iterator of pyarrow batches is taken as a stream) over a Parquet file written by child —
+    is classified batch by batch, each batch released before the next is read, so the file is
+    never whole in memory (`table.streamed_batches`); other streams are read whole.
 
     Marks: `child`, `date`, `kind` (and optionally `leave_from` / `leave_to` approved-leave
     spans), one entry per mark, any order (fastest grouped by child and sorted by date). Each may
@@ -78,6 +82,7 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     """
     pol, cal = as_policy(policy), as_calendar(calendar)
     c_as_of = yyyymmdd(as_of, "as_of")
+    child = _batch_iterator_reader(child)
     if _arrow_source(child) or children is not None:
         per_child = (n_children, child_ids, birth_dates, grades, registrations, registration_dates, fact_bits, group_masks,
                      expert_opinions, facts, columns, date_encoding, factorize, leave_from, leave_to, date, kind)
@@ -167,6 +172,23 @@ def classify_many(policy: Union[Policy, str], calendar: Calendar, as_of: _dt.dat
     return ClassificationTable(ffi.gc(out[0], lib.kcbx_table_free), day, keys, converted)
 
 
+def _batch_iterator_reader(obj: Any) -> Any:
+    """An iterator of pyarrow RecordBatches (`pq.ParquetFile(path).iter_batches()`) as a
+    RecordBatchReader, which streams; anything else as it is. pyarrow is imported only when the
+    batches are pyarrow's own."""
+    import itertools
+    if obj is None or not hasattr(obj, "__next__") or hasattr(obj, "__arrow_c_stream__"):
+        return obj
+    try:
+        first = next(obj)
+    except StopIteration:
+        return []
+    if not type(first).__module__.startswith("pyarrow") or not hasattr(first, "schema"):
+        return itertools.chain([first], obj)   # not batches: the columns path sees every value
+    import pyarrow as pa  # the batches are pyarrow's, so pyarrow is there
+    return pa.RecordBatchReader.from_batches(first.schema, itertools.chain([first], obj))  # pyright: ignore
+
+
 def _arrow_source(obj: Any) -> bool:
     """An Arrow object for the Arrow path: a pandas DataFrame keeps its numpy path (row
     indexes in `child`, as before) unless the caller asks for Arrow through `children`."""
@@ -181,7 +203,14 @@ def _classify_arrow(pol: Policy, cal: Calendar, c_as_of: int, marks: Any, childr
     m = input_stream(marks, "marks")
     c = None if children is None else input_stream(children, "children")
     out = ffi.new("kcbx_table **")
-    check(lib.kcbx_classify_arrow_table(pol._ptr, cal._ptr, c_as_of, m.ptr, ffi.NULL if c is None else c.ptr, out))
+    status = lib.kcbx_classify_arrow_table(pol._ptr, cal._ptr, c_as_of, m.ptr, ffi.NULL if c is None else c.ptr, out)
+    one_batch = getattr(marks, "combine_chunks", None) or getattr(marks, "rechunk", None)
+    if status == lib.KCBX_STATUS_INVALID_INPUT and children is None and one_batch is not None \
+            and "must stay sorted" in last_error_message():
+        # An in-memory table whose chunks are sorted one by one but not as a whole (two sorted
+        # files concatenated): classified again as one batch, read whole (docs/arrow.md).
+        return _classify_arrow(pol, cal, c_as_of, one_batch(), None)
+    check(status)
     handle = ffi.gc(out[0], lib.kcbx_table_free)
     stream = ffi.gc(lib.kcbx_py_stream_new(), lib.kcbx_py_stream_free)
     check(lib.kcbx_table_to_arrow(handle, stream))
@@ -191,4 +220,5 @@ def _classify_arrow(pol: Policy, cal: Calendar, c_as_of: int, marks: Any, childr
     day = date_from_c(c_as_of)
     if day is None:
         raise InvalidInput("as_of: not a date")
-    return ClassificationTable(handle, day, keys, converted)
+    streamed = int(meta.get("kcbx:streamed_batches", "0") or 0)
+    return ClassificationTable(handle, day, keys, converted, streamed)

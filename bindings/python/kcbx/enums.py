@@ -657,11 +657,14 @@ class ImportCount(IntEnum):
     (kcbx_child_fact), `group_mask`, `expert_opinion` (text); its rows are the table's rows.
     Without it the children are the marks' distinct keys, in key order. Columns of the expected
     type, in one batch, are used in place (int32 keys 0, 0, 1, 1, 2, … are their own rows);
-    others are converted; schema metadata `kcbx:converted` names the converted ones. Output
-    columns: child (int64, or utf8 for text keys), status and rule (dictionary of labels), since
-    and streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term
-    counts (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and
-    row. @param policy the policy profile. @param calendar the school calendar. @param as_of
+    others are converted; schema metadata `kcbx:converted` names the converted ones. Several
+    batches sorted by child (the first batch decides; no `children`) are classified batch by
+    batch, each released before the next is asked for (`kcbx:streamed_batches`); a key that then
+    goes back is an error naming its row; other streams are read whole. Output columns: child
+    (int64, or utf8 for text keys), status and rule (dictionary of labels), since and
+    streak_start (date32, null for none), alerts and risk_flags (uint32), streak and term counts
+    (int32), proposed_reason (dictionary A-T, null for none). Errors name the column and row.
+    @param policy the policy profile. @param calendar the school calendar. @param as_of
     YYYYMMDD. @param marks the Arrow stream of marks (consumed: released, also on failure).
     @param children the Arrow stream of children (consumed); may be NULL. @param out_stream
     receives the Arrow stream (release it with its release callback). @return KCBX_STATUS_OK;
@@ -714,56 +717,95 @@ class ImportCount(IntEnum):
     KCBX_STATUS_INVALID_INPUT for a bad file, row or options version. extern kcbx_status
     kcbx_reconcile_csv(const char *region_prefix, int32_t as_of, const char *household_csv,
     const char *students_csv, const kcbx_reconcile_options *options, kcbx_report
-    **out_findings_report, kcbx_report **out_summary_report); /* ==== The ledger (台账): opening,
-    rosters, marks, sweep =========================================== The county's ledger file:
-    every change an attributed, hash-chained event (docs/ledger.md). Who acts on a ledger
-    (kcbx_ledger_open, kcbx_ledger_change_profile); every event records it.  Errors name the
-    field as `actor.<field>`. typedef struct kcbx_actor { KCBX_ACTOR_VERSION. uint32_t version;
-    The unit's level: "school", "township", "county", "city", "province", "class_teacher",
-    "village" or "department". const char *level; The unit's code: school id; 9-digit township
-    code; 6-digit GB/T 2260 region code. const char *unit_code; The person acting (1-64
-    characters). const char *person; The person's role (at most 64 characters); may be NULL.
-    const char *role; } kcbx_actor; #define KCBX_ACTOR_VERSION 1 #define KCBX_ACTOR_INIT {
-    .version = KCBX_ACTOR_VERSION } Initialises `*actor` with the defaults of `version`
-    (KCBX_ACTOR_VERSION): every field NULL. @param actor the struct to fill; must not be NULL.
-    @param version KCBX_ACTOR_VERSION; another is KCBX_STATUS_INVALID_INPUT. @return
-    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern kcbx_status kcbx_actor_init(kcbx_actor
-    *actor, uint32_t version); Opens (creating when missing) the ledger file at `path` under
-    `policy`, acting as `actor`. Free with kcbx_ledger_free. @param path the ledger file (an
-    SQLite database; created when missing). @param policy the profile in force; must match the
-    profile the ledger records (else KCBX_STATUS_RULE_VIOLATION: record a change with
-    kcbx_ledger_change_profile). @param actor who acts (kcbx_actor, KCBX_ACTOR_INIT); every
-    event records it. @param out_ledger receives the handle. @return KCBX_STATUS_OK;
-    KCBX_STATUS_INVALID_INPUT (a field of the actor is named `actor.<field>`);
-    KCBX_STATUS_RULE_VIOLATION; KCBX_STATUS_STORAGE when the file cannot be opened. extern
-    kcbx_status kcbx_ledger_open(const char *path, const kcbx_policy *policy, const kcbx_actor
-    *actor, kcbx_ledger **out_ledger); Opens the ledger at `path` and records that the profile
-    in force is now `policy` (a `profile.changed` event with `reason`, old and new id and hash).
-    Free the handle with kcbx_ledger_free. @param path the ledger file. @param policy the new
-    profile in force. @param actor who acts (kcbx_actor): county level or above; a lower actor's
-    attempt is recorded. @param reason why the profile changed (e.g. the notice); required.
-    @param out_ledger receives the handle, opened under the new profile. @return KCBX_STATUS_OK;
-    KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level;
-    KCBX_STATUS_STORAGE. extern kcbx_status kcbx_ledger_change_profile(const char *path, const
-    kcbx_policy *policy, const kcbx_actor *actor, const char *reason, kcbx_ledger **out_ledger);
-    Closes the ledger and frees its handle. Accepts NULL. @param ledger the ledger to close, or
-    NULL. extern void kcbx_ledger_free(kcbx_ledger *ledger); `*out_read_only` = 1 when the
-    ledger was opened read-only (a read-only file, directory or mount: reading operations work,
-    writes fail with KCBX_STATUS_STORAGE), else 0. @param ledger the ledger. @param
-    out_read_only receives 1 or 0. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a
-    NULL or bad argument. extern kcbx_status kcbx_ledger_is_read_only(kcbx_ledger *ledger,
-    int32_t *out_read_only); The profile in force as the ledger records it: `*out_profile_json`
-    = `{"id", "hash"}` (hash "" for a ledger created before profiles were recorded). Free with
-    kcbx_string_free. @param ledger the ledger. @param out_profile_json receives the JSON (free
-    with kcbx_string_free). @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or
-    bad argument. extern kcbx_status kcbx_ledger_profile(kcbx_ledger *ledger, char
-    **out_profile_json); Sets the school calendar from a calendar handle (kcbx_calendar_*); as
-    kcbx_ledger_set_calendar_json. @param ledger the ledger. @param calendar the school
-    calendar. @param out_changed receives 1 when the calendar changed, 0 when it was already
-    set; may be NULL. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT;
-    KCBX_STATUS_PERMISSION_DENIED below county level. extern kcbx_status
-    kcbx_ledger_set_calendar(kcbx_ledger *ledger, const kcbx_calendar *calendar, int32_t
-    *out_changed); Sets the school calendar (calendar file format JSON, docs/calendar-
+    **out_findings_report, kcbx_report **out_summary_report); The optional inputs of
+    kcbx_reconcile_arrow(): Arrow C streams with the columns of the CSV  files (docs/arrow.md);
+    every field may be NULL (not compared). Streams are consumed. typedef struct
+    kcbx_reconcile_arrow_options { KCBX_RECONCILE_ARROW_OPTIONS_VERSION. uint32_t version;
+    Children attending (column `resident_id`). struct ArrowArrayStream *attending; The poverty
+    list (`resident_id`). struct ArrowArrayStream *poverty; The "three kinds" (三类) list
+    (`resident_id`). struct ArrowArrayStream *three_kinds; Earlier dropouts (`resident_id`).
+    struct ArrowArrayStream *dropouts; The township census of school-age children (乡镇排摸,
+    household columns). struct ArrowArrayStream *census; The disabled (残疾) list (`resident_id`).
+    struct ArrowArrayStream *disabled; The left-behind (留守) list (`resident_id`). struct
+    ArrowArrayStream *left_behind; Called as the run advances, as for kcbx_reconcile_csv()
+    (phase "read": streams done/total). kcbx_progress_fn progress; Passed back to `progress`.
+    void *user_data; } kcbx_reconcile_arrow_options; #define
+    KCBX_RECONCILE_ARROW_OPTIONS_VERSION 1 #define KCBX_RECONCILE_ARROW_OPTIONS_INIT { .version
+    = KCBX_RECONCILE_ARROW_OPTIONS_VERSION } Initialises `*options` for kcbx_reconcile_arrow()
+    with the defaults of `version` (KCBX_RECONCILE_ARROW_OPTIONS_VERSION): no lists, no census,
+    no progress callback. @param options the struct to fill; must not be NULL. @param version
+    KCBX_RECONCILE_ARROW_OPTIONS_VERSION; another is KCBX_STATUS_INVALID_INPUT. @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern kcbx_status
+    kcbx_reconcile_arrow_options_init(kcbx_reconcile_arrow_options *options, uint32_t version);
+    四查三比对 from Arrow streams (docs/arrow.md): the columns of kcbx_reconcile_csv's files
+    (docs/data-formats.md) as record batches — text (utf8, large utf8, string view or
+    dictionary), or integers for codes and IDs, dates as date32/date64, YYYYMMDD integers or ISO
+    text. Each stream is read batch by batch into the reconciliation's columns (text in place)
+    and every stream passed is consumed (released, also on failure; those of `options` once its
+    version is accepted). Results equal kcbx_reconcile_csv's on the same data;
+    kcbx_report_to_arrow exports either table. @param region_prefix the unit's region code or
+    prefix (e.g. "640422"). @param as_of the date of the comparison, YYYYMMDD (ages, school
+    age). @param household the household registry (户籍): resident_id, name, region_code, optional
+    birth_date, address; required. @param students the student registry (学籍): registry_number,
+    resident_id, name, school_id, school_region_code, grade, optional birth_date, status;
+    required. @param options the optional list and census streams and a progress callback
+    (kcbx_reconcile_arrow_options, KCBX_RECONCILE_ARROW_OPTIONS_INIT); NULL for none. @param
+    out_findings_report receives one row per finding with its reason (free with
+    kcbx_report_free). @param out_summary_report receives the four counts and the count of each
+    finding kind; may be NULL. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad
+    stream, column or row (named `students.grade[12]`) or options version. extern kcbx_status
+    kcbx_reconcile_arrow(const char *region_prefix, int32_t as_of, struct ArrowArrayStream
+    *household, struct ArrowArrayStream *students, const kcbx_reconcile_arrow_options *options,
+    kcbx_report **out_findings_report, kcbx_report **out_summary_report); /* ==== The ledger
+    (台账): opening, rosters, marks, sweep =========================================== The
+    county's ledger file: every change an attributed, hash-chained event (docs/ledger.md). Who
+    acts on a ledger (kcbx_ledger_open, kcbx_ledger_change_profile); every event records it.
+    Errors name the field as `actor.<field>`. typedef struct kcbx_actor { KCBX_ACTOR_VERSION.
+    uint32_t version; The unit's level: "school", "township", "county", "city", "province",
+    "class_teacher",  "village" or "department". const char *level; The unit's code: school id;
+    9-digit township code; 6-digit GB/T 2260 region code. const char *unit_code; The person
+    acting (1-64 characters). const char *person; The person's role (at most 64 characters); may
+    be NULL. const char *role; } kcbx_actor; #define KCBX_ACTOR_VERSION 1 #define
+    KCBX_ACTOR_INIT { .version = KCBX_ACTOR_VERSION } struct ArrowArrayStream; Initialises
+    `*actor` with the defaults of `version` (KCBX_ACTOR_VERSION): every field NULL. @param actor
+    the struct to fill; must not be NULL. @param version KCBX_ACTOR_VERSION; another is
+    KCBX_STATUS_INVALID_INPUT. @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT. extern
+    kcbx_status kcbx_actor_init(kcbx_actor *actor, uint32_t version); Opens (creating when
+    missing) the ledger file at `path` under `policy`, acting as `actor`. Free with
+    kcbx_ledger_free. @param path the ledger file (an SQLite database; created when missing).
+    @param policy the profile in force; must match the profile the ledger records (else
+    KCBX_STATUS_RULE_VIOLATION: record a change with kcbx_ledger_change_profile). @param actor
+    who acts (kcbx_actor, KCBX_ACTOR_INIT); every event records it. @param out_ledger receives
+    the handle. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT (a field of the actor is named
+    `actor.<field>`); KCBX_STATUS_RULE_VIOLATION; KCBX_STATUS_STORAGE when the file cannot be
+    opened. extern kcbx_status kcbx_ledger_open(const char *path, const kcbx_policy *policy,
+    const kcbx_actor *actor, kcbx_ledger **out_ledger); Opens the ledger at `path` and records
+    that the profile in force is now `policy` (a `profile.changed` event with `reason`, old and
+    new id and hash). Free the handle with kcbx_ledger_free. @param path the ledger file. @param
+    policy the new profile in force. @param actor who acts (kcbx_actor): county level or above;
+    a lower actor's attempt is recorded. @param reason why the profile changed (e.g. the
+    notice); required. @param out_ledger receives the handle, opened under the new profile.
+    @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below
+    county level; KCBX_STATUS_STORAGE. extern kcbx_status kcbx_ledger_change_profile(const char
+    *path, const kcbx_policy *policy, const kcbx_actor *actor, const char *reason, kcbx_ledger
+    **out_ledger); Closes the ledger and frees its handle. Accepts NULL. @param ledger the
+    ledger to close, or NULL. extern void kcbx_ledger_free(kcbx_ledger *ledger);
+    `*out_read_only` = 1 when the ledger was opened read-only (a read-only file, directory or
+    mount: reading operations work, writes fail with KCBX_STATUS_STORAGE), else 0. @param ledger
+    the ledger. @param out_read_only receives 1 or 0. @return KCBX_STATUS_OK, or
+    KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_ledger_is_read_only(kcbx_ledger *ledger, int32_t *out_read_only); The profile in force
+    as the ledger records it: `*out_profile_json` = `{"id", "hash"}` (hash "" for a ledger
+    created before profiles were recorded). Free with kcbx_string_free. @param ledger the
+    ledger. @param out_profile_json receives the JSON (free with kcbx_string_free). @return
+    KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument. extern kcbx_status
+    kcbx_ledger_profile(kcbx_ledger *ledger, char **out_profile_json); Sets the school calendar
+    from a calendar handle (kcbx_calendar_*); as kcbx_ledger_set_calendar_json. @param ledger
+    the ledger. @param calendar the school calendar. @param out_changed receives 1 when the
+    calendar changed, 0 when it was already set; may be NULL. @return KCBX_STATUS_OK;
+    KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level. extern
+    kcbx_status kcbx_ledger_set_calendar(kcbx_ledger *ledger, const kcbx_calendar *calendar,
+    int32_t *out_changed); Sets the school calendar (calendar file format JSON, docs/calendar-
     format.md); county level or above. `*out_changed` (may be NULL) is 0 when the same calendar
     was already set. @param ledger the ledger. @param json the calendar JSON. @param out_changed
     receives 1 when the calendar changed, 0 when it was already set; may be NULL. @return

@@ -7,7 +7,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._dates import date_to_c
 from ._native import c_path, c_string, ffi, lib, take_string
@@ -150,6 +150,10 @@ class Reconciliation:
     summary: Report
     findings: Report
 
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The findings as an Arrow stream: `pyarrow.table(result)`, `polars.DataFrame(result)`."""
+        return self.findings.__arrow_c_stream__(requested_schema)
+
     def of_kind(self, kind: str) -> List[Dict[str, Cell]]:
         """Findings of one kind (out_of_school, registered_not_attending, near_match, …)."""
         return [f for f in self.findings if f["类别"] == kind]
@@ -188,12 +192,27 @@ def reconcile(household: Source, students: Source, as_of: _dt.date, *, region: s
     household registry lacks are compared too. `disabled` and `left_behind` are ID lists: those
     children are named in their findings and counted in the summary (seed 000 四（二）（三）).
 
+    Arrow (docs/arrow.md): any input may also be an object exporting the Arrow PyCapsule
+    interface — a pyarrow Table or RecordBatchReader (`pq.ParquetFile(p).iter_batches()` through
+    `pa.RecordBatchReader.from_batches`), a polars DataFrame, a DuckDB relation — with the same
+    columns (text, integers for codes, dates as date32 or ISO text). Then the registries are read
+    batch by batch straight into the library's columns (kcbx_reconcile_arrow, no CSV file in
+    between); inputs beside them that are CSV paths, DataFrames, dicts or ID iterables cross as
+    text columns. Results equal the CSV path's on the same data; `pyarrow.table(result)` (the
+    findings), `polars.from_arrow(result.summary)` and `duckdb.sql("from findings")` read them.
+
     Identity conflicts and near matches are reported for a person to resolve, never joined.
     `progress(phase, done, total)` (optional) is called from inside the run: phase "read" as the input
     files are read (files done / total), then "household", "students", "out_of_school" every 100,000 records and at each
     phase's end, and "poverty" once. An exception raised by `progress` is re-raised after the run.
     Raises InvalidInput naming the file, row and column for bad data, NotFound for a missing file.
     """
+    inputs: List[Tuple[str, Any, bool]] = [
+        ("household", household, False), ("students", students, False), ("attending", attending, True),
+        ("poverty", poverty, True), ("three_kinds", three_kinds, True), ("dropouts", dropouts, True),
+        ("census", census, False), ("disabled", disabled, True), ("left_behind", left_behind, True)]
+    if any(_arrow_input(v) for _, v, _ in inputs):
+        return _reconcile_arrow(inputs, as_of, region, progress)
     with tempfile.TemporaryDirectory(prefix="kcbx-reconcile-") as tmp:
         def src(value: Any, name: str, id_list: bool = False) -> Any:
             p = _as_csv(value, name, tmp, id_list)
@@ -204,6 +223,71 @@ def reconcile(household: Source, students: Source, as_of: _dt.date, *, region: s
                            src(three_kinds, "three_kinds", True), src(dropouts, "dropouts", True),
                            src(census, "census"), src(disabled, "disabled", True), src(left_behind, "left_behind", True)],
                           progress)
+
+
+def _arrow_input(value: Any) -> bool:
+    """An Arrow object for the Arrow path (pandas DataFrames and Series keep the CSV path and its
+    checks of float identifiers)."""
+    from ._arrow import is_arrow
+    return is_arrow(value) and not type(value).__module__.startswith("pandas")
+
+
+def _reconcile_arrow(inputs: List[Tuple[str, Any, bool]], as_of: _dt.date, region: str,
+                     progress: Optional[ProgressCallback]) -> Reconciliation:
+    """kcbx_reconcile_arrow: Arrow inputs as they are, the others as text columns."""
+    from ._arrow import TextStream, input_stream
+    streams: Dict[str, Any] = {}
+    # DuckDB streams one result per connection at a time: several relations are read into Arrow
+    # tables first (DuckDB's to_arrow_table), the only way to hold them open together.
+    relations = [n for n, v, _ in inputs if type(v).__module__.startswith("duckdb") and hasattr(v, "to_arrow_table")]
+    if len(relations) > 1:
+        inputs = [(n, v.to_arrow_table() if n in relations else v, i) for n, v, i in inputs]
+    for name, value, id_list in inputs:
+        if value is None:
+            streams[name] = None
+        elif _arrow_input(value):
+            streams[name] = input_stream(value, name)
+        else:
+            header, rows = _as_rows(value, name, id_list)
+            columns: Dict[str, List[str]] = {h: [] for h in header}
+            for r in rows:
+                for h, v in zip(header, r):
+                    columns[h].append(cell_text(v))
+            streams[name] = TextStream(columns, name)
+
+    def ptr(name: str) -> Any:
+        s = streams[name]
+        return ffi.NULL if s is None else s.ptr
+
+    def call(callback: Any, findings: Any, summary: Any) -> int:
+        options = ffi.new("kcbx_reconcile_arrow_options *")
+        check(lib.kcbx_reconcile_arrow_options_init(options, lib.KCBX_RECONCILE_ARROW_OPTIONS_VERSION))
+        (options.attending, options.poverty, options.three_kinds, options.dropouts, options.census, options.disabled,
+         options.left_behind) = (ptr(n) for n in ("attending", "poverty", "three_kinds", "dropouts", "census", "disabled", "left_behind"))
+        options.progress = callback
+        return int(lib.kcbx_reconcile_arrow(c_string(region, "region"), date_to_c(as_of, "as_of"), ptr("household"), ptr("students"),
+                                            options, findings, summary))
+
+    return _run_reconcile(call, progress)
+
+
+def _as_rows(value: Any, name: str, id_list: bool) -> Tuple[List[str], Iterable[Sequence[Any]]]:
+    """The header and rows of a CSV path, a pandas DataFrame, a dict of columns or (ID lists) an
+    iterable of IDs. Identifier columns given as floats are refused (InvalidInput naming the
+    column and dtype)."""
+    import csv
+    if isinstance(value, (str, os.PathLike)):
+        with open(os.fspath(value), encoding="utf-8-sig", newline="") as f:  # pyright: ignore[reportUnknownArgumentType]
+            table = list(csv.reader(f))
+        return (table[0] if table else []), table[1:]
+    data: Any = value
+    if hasattr(data, "to_csv") and hasattr(data, "columns"):  # a pandas DataFrame
+        for column in data.columns:
+            if str(column) in IDENTIFIER_COLUMNS:
+                refuse_float_identifiers(data[column], name, str(column))
+        header = [str(c) for c in data.columns]
+        return header, data.itertuples(index=False, name=None)
+    return _mapping_rows(data, name, id_list)
 
 
 def _as_csv(value: Any, name: str, tmp: str, id_list: bool) -> Optional[str]:
@@ -222,6 +306,17 @@ def _as_csv(value: Any, name: str, tmp: str, id_list: bool) -> Optional[str]:
                 refuse_float_identifiers(data[column], name, str(column))
         data.to_csv(path, index=False, encoding="utf-8")
         return path
+    header, rows = _mapping_rows(data, name, id_list)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        for r in rows:
+            w.writerow([cell_text(v) for v in r])
+    return path
+
+
+def _mapping_rows(data: Any, name: str, id_list: bool) -> Tuple[List[str], Iterable[Sequence[Any]]]:
+    """Header and rows of a dict of columns, or of an iterable of IDs (`id_list`)."""
     rows: Iterable[Sequence[Any]]
     if isinstance(data, Mapping):
         mapping: Mapping[Any, Any] = data  # pyright: ignore[reportUnknownVariableType]
@@ -242,17 +337,29 @@ def _as_csv(value: Any, name: str, tmp: str, id_list: bool) -> Optional[str]:
         refuse_float_identifiers(ids, name, "resident_id")
         rows, header = ([str(v)] for v in ids), ["resident_id"]
     else:
-        raise TypeError(f"{name} must be a CSV path, a pandas DataFrame or a dict of columns, not {type(data).__name__}")
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header)
-        for r in rows:
-            w.writerow([cell_text(v) for v in r])
-    return path
+        raise TypeError(f"{name} must be a CSV path, a pandas DataFrame, a dict of columns or an Arrow table, "
+                        f"not {type(data).__name__}")
+    return header, rows
 
 
 def _reconcile(household: Any, students: Any, as_of: _dt.date, region: str, lists: List[Any],
                progress: Optional[ProgressCallback]) -> Reconciliation:
+    def call(callback: Any, findings: Any, summary: Any) -> int:
+        options = ffi.new("kcbx_reconcile_options *")
+        check(lib.kcbx_reconcile_options_init(options, lib.KCBX_RECONCILE_OPTIONS_VERSION))
+        # Struct fields take C buffers, kept alive here until the call returns.
+        paths = [ffi.new("char[]", p) if isinstance(p, bytes) else ffi.NULL for p in lists]
+        (options.attending_csv, options.poverty_csv, options.three_kinds_csv, options.dropouts_csv, options.census_csv,
+         options.disabled_csv, options.left_behind_csv) = paths
+        options.progress = callback
+        return int(lib.kcbx_reconcile_csv(c_string(region, "region"), date_to_c(as_of, "as_of"), household, students, options,
+                                          findings, summary))
+
+    return _run_reconcile(call, progress)
+
+
+def _run_reconcile(call: Callable[[Any, Any, Any], int], progress: Optional[ProgressCallback]) -> Reconciliation:
+    """Runs `call(progress callback, out findings, out summary)` (kcbx_reconcile_csv or _arrow)."""
     failure: List[BaseException] = []
 
     def on_progress(phase: Any, done: int, total: int, _user: Any) -> None:
@@ -265,16 +372,7 @@ def _reconcile(household: Any, students: Any, as_of: _dt.date, region: str, list
 
     callback = ffi.NULL if progress is None else ffi.callback("kcbx_progress_fn", on_progress)
     findings, summary = ffi.new("kcbx_report **"), ffi.new("kcbx_report **")
-    options = ffi.new("kcbx_reconcile_options *")
-    check(lib.kcbx_reconcile_options_init(options, lib.KCBX_RECONCILE_OPTIONS_VERSION))
-    # Struct fields take C buffers, kept alive here until the call returns.
-    paths = [ffi.new("char[]", p) if isinstance(p, bytes) else ffi.NULL for p in lists]
-    (options.attending_csv, options.poverty_csv, options.three_kinds_csv, options.dropouts_csv, options.census_csv,
-     options.disabled_csv, options.left_behind_csv) = paths
-    options.progress = callback
-    status = lib.kcbx_reconcile_csv(c_string(region, "region"), date_to_c(as_of, "as_of"), household, students, options,
-                                    findings, summary)
-    check(status)
+    check(call(callback, findings, summary))
     result = Reconciliation(summary=Report._take(summary[0]), findings=Report._take(findings[0]))
     if failure:
         raise failure[0]

@@ -54,11 +54,13 @@ class ClassificationTable(NativeHandle):
     `conflicts`. Freed by `close()`, a `with` block or garbage collection."""
 
     def __init__(self, _handle: Any, as_of: _dt.date, keys: Optional[List[Any]] = None,
-                 converted: Tuple[str, ...] = ()) -> None:
+                 converted: Tuple[str, ...] = (), streamed_batches: int = 0) -> None:
         self._handle: Any = _handle
         self.as_of = as_of
         self.keys: Optional[List[Any]] = keys  # the child keys by row, when `child` was factorized
         self.converted: Tuple[str, ...] = converted  # input columns that had to be copied/converted
+        # Arrow record batches classified one at a time as they arrived (0: the input was taken whole).
+        self.streamed_batches = streamed_batches
         n = ffi.new("int64_t *")
         check(lib.kcbx_table_rows(_handle, n))
         self._rows = int(n[0])
