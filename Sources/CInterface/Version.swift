@@ -5,13 +5,13 @@ import KCBXCore
 
 /// ABI version; the header's KCBX_ABI_VERSION is generated from this constant. Bump it on any
 /// incompatible change to a kcbx_* signature or enum.
-public let kcbxABIVersion: Int32 = 2
+public let kcbxABIVersion: Int32 = 3
 
 enum VersionText {
     nonisolated(unsafe) static let cString: UnsafePointer<CChar> = strdup(kcbxVersion).map { UnsafePointer($0) } ?? Empty.string
 }
 
-/// The library version, e.g. "0.2.0". Static storage: do not free.
+/// The library version, e.g. "0.3.0". Static storage: do not free.
 /// @return the version string.
 @c public func kcbx_version() -> UnsafePointer<CChar> { VersionText.cString }
 

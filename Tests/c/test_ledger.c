@@ -111,7 +111,7 @@ int main(void) {
     CHECK_STATUS(open_as(path, policy, "county", "640422", "", NULL, &ledger), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(open_as(path, policy, "county", "640422", "李科长", NULL, NULL), KCBX_STATUS_INVALID_INPUT);
     CHECK_STATUS(open_as(dir, policy, "county", "640422", "李科长", NULL, &ledger), KCBX_STATUS_STORAGE);
-    {   /* The actor is a versioned struct (ABI 2): NULL, unknown versions and NULL fields are named. */
+    {   /* The actor is a versioned struct (ABI 3): NULL, unknown versions and NULL fields are named. */
         kcbx_actor a = KCBX_ACTOR_INIT, b;
         CHECK(a.version == KCBX_ACTOR_VERSION && a.level == NULL && a.role == NULL, "KCBX_ACTOR_INIT");
         CHECK_OK(kcbx_actor_init(&b, KCBX_ACTOR_VERSION));

@@ -188,7 +188,7 @@ SPECS: dict[str, dict] = {
     "kcbx_ledger_intake_findings": dict(args=["LED()", "FINDINGS()", "20250930", "NULL", "OUT"]),
     "kcbx_ledger_intake_findings_json": dict(args=["LED()", S('[{"kind":"out_of_school","resident_id":"%s"}]' % KID3),
                                                    "20250930", "NULL", "OUT"]),
-    # The actor is a struct (ABI 2): a dict of its fields, each given its hostile values as "actor.<field>".
+    # The actor is a struct (ABI 3): a dict of its fields, each given its hostile values as "actor.<field>".
     "kcbx_ledger_open": dict(args=["LEDGER_PATH", "POL()", ACTOR, "OUT"]),
     "kcbx_actor_init": dict(args=["&actor_i", "KCBX_ACTOR_VERSION"]),
     # Import results (issue 12): IMP() is the result of a marks import into LED() with one conflict.

@@ -90,7 +90,7 @@ from .table import ClassificationTable, TableConflict, TableRow
 
 
 def version() -> str:
-    """The version of the loaded library, e.g. "0.2.0"."""
+    """The version of the loaded library, e.g. "0.3.0"."""
     return str(ffi.string(lib.kcbx_version()).decode("ascii"))
 
 

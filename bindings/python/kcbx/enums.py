@@ -962,7 +962,7 @@ class Rule(IntEnum):
 class Sex(IntEnum):
     """kcbx_sex: The ABI version of the loaded library; compare with KCBX_ABI_VERSION from the
     header. @return the ABI version. extern int32_t kcbx_abi_version(void); The library version,
-    e.g. "0.2.0". Static storage: do not free. @return the version string. extern const char
+    e.g. "0.3.0". Static storage: do not free. @return the version string. extern const char
     *kcbx_version(void); The message of the last failed kcbx_* call on this thread, or "" when
     it succeeded. The text stays valid until the next kcbx_* call on the same thread; do not
     free it. @return the message (never NULL). extern const char *kcbx_last_error_message(void);
@@ -1029,7 +1029,7 @@ class Stage(IntEnum):
 
 class Status(IntEnum):
     """kcbx_status: ABI version of this header; compare with kcbx_abi_version() at run time.
-    #define KCBX_ABI_VERSION 2 #ifdef __cplusplus extern "C" { #endif /* ==== The Arrow C data
+    #define KCBX_ABI_VERSION 3 #ifdef __cplusplus extern "C" { #endif /* ==== The Arrow C data
     and stream interfaces ================================================== Declared exactly as
     the Apache Arrow specification gives them (docs/arrow.md). /* ---- from
     Sources/KCBXCTypes/include/kcbx_arrow.h ---- /* The Arrow C data and C stream interfaces,
