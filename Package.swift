@@ -17,10 +17,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        .target(name: "KCBXCore", dependencies: [
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "KCBXCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // Plain-C types of the ABI that Swift @c cannot declare (options structs, callback typedefs,
         // the Arrow C data/stream structs); scripts/gen_header.py inlines them into include/kcbx.h.
         .target(name: "KCBXCTypes"),
@@ -28,11 +30,15 @@ let package = Package(
         // The synthetic-county generator: the CLI's `synth`, the benchmarks and the tests; not
         // in libkcbx.so (docs/size.md).
         .target(name: "KCBXSynthesis", dependencies: ["KCBXCore"]),
-        .executableTarget(name: "KCBXTool", dependencies: [
-            "KCBXCore", "KCBXSynthesis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .testTarget(name: "KCBXCoreTests", dependencies: [
-            "KCBXCore", "KCBXSynthesis", "CInterface", .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        .executableTarget(
+            name: "KCBXTool",
+            dependencies: [
+                "KCBXCore", "KCBXSynthesis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(
+            name: "KCBXCoreTests",
+            dependencies: [
+                "KCBXCore", "KCBXSynthesis", "CInterface", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ]
 )

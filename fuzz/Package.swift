@@ -16,7 +16,7 @@ let package = Package(
             name: "KCBXFuzz",
             dependencies: [.product(name: "KCBXCore", package: rootIdentity)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
-        ),
+        )
     ],
     swiftLanguageModes: [.v5]
 )

@@ -37,18 +37,26 @@ struct ArrowBatchClassifier {
     static func isSorted(_ imp: ArrowImport) throws -> Bool {
         guard let c = imp.column("child") else { return false }
         if c.isText {
-            var prev: UnsafeRawBufferPointer?, sorted = true
+            var prev: UnsafeRawBufferPointer?
+            var sorted = true
             try c.forEachText { _, b in
-                guard sorted, let b else { sorted = false; return }
+                guard sorted, let b else {
+                    sorted = false
+                    return
+                }
                 if let p = prev, ArrowTextKey(bytes: b) < ArrowTextKey(bytes: p) { sorted = false }
                 prev = b
             }
             return sorted
         }
         guard c.isInteger else { return false }
-        var prev = Int64.min, sorted = true
+        var prev = Int64.min
+        var sorted = true
         try c.forEachInteger { _, v in
-            guard sorted, let v else { sorted = false; return }
+            guard sorted, let v else {
+                sorted = false
+                return
+            }
             if v < prev { sorted = false }
             prev = v
         }
@@ -56,7 +64,8 @@ struct ArrowBatchClassifier {
     }
 
     init(classifier: Classifier, asOf: CivilDate, first: ArrowImport) throws {
-        self.classifier = classifier; self.asOf = asOf
+        self.classifier = classifier
+        self.asOf = asOf
         let date = try ArrowBatchClassifier.required(first, "date")
         encoding = date.nativeDateEncoding
         isText = try ArrowBatchClassifier.required(first, "child").isText
@@ -64,7 +73,8 @@ struct ArrowBatchClassifier {
 
     static func required(_ imp: ArrowImport, _ name: String) throws -> ArrowColumn {
         guard let c = imp.column(name) else {
-            throw KCBXError.invalidInput(field: "marks", rule: "no column \(name) (columns: \(imp.fields.map(\.name).joined(separator: ", ")))")
+            throw KCBXError.invalidInput(
+                field: "marks", rule: "no column \(name) (columns: \(imp.fields.map(\.name).joined(separator: ", ")))")
         }
         return c
     }
@@ -78,7 +88,8 @@ struct ArrowBatchClassifier {
         let childCol = try ArrowBatchClassifier.required(imp, "child")
         let rows = try imp.allocate(Int32.self, n, "the batch's child rows")
         var ids: [Int64] = []
-        var head = n, lastStart = 0
+        var head = n
+        var lastStart = 0
         try keyRuns(childCol, rows: rows, ids: &ids, head: &head, lastStart: &lastStart)
 
         let dateCol = try ArrowBatchClassifier.required(imp, "date")
@@ -89,7 +100,10 @@ struct ArrowBatchClassifier {
         if !kindsBorrowed { converted.insert("kind") }
         var leave: [UnsafeBufferPointer<Int32>?] = []
         for name in ["leave_from", "leave_to"] {
-            guard let c = imp.column(name) else { leave.append(nil); continue }
+            guard let c = imp.column(name) else {
+                leave.append(nil)
+                continue
+            }
             let (v, b) = try c.dates(encoding)
             if !b { converted.insert(name) }
             leave.append(v)
@@ -102,8 +116,9 @@ struct ArrowBatchClassifier {
         if lastStart > head {
             let r = head..<lastStart
             func slice<T>(_ b: UnsafeBufferPointer<T>) -> UnsafeBufferPointer<T> { UnsafeBufferPointer(rebasing: b[r]) }
-            var m = MarkColumns(child: slice(UnsafeBufferPointer(rows)), date: slice(dates), kind: slice(kinds),
-                                leaveFrom: leave[0].map(slice), leaveTo: leave[1].map(slice), encoding: encoding)
+            var m = MarkColumns(
+                child: slice(UnsafeBufferPointer(rows)), date: slice(dates), kind: slice(kinds),
+                leaveFrom: leave[0].map(slice), leaveTo: leave[1].map(slice), encoding: encoding)
             m.firstIndex = marksBefore + head
             let count = Int(rows[lastStart - 1]) + 1
             try ids.withUnsafeBufferPointer { all in
@@ -122,10 +137,13 @@ struct ArrowBatchClassifier {
     /// The last text key seen (the open child's), copied out of the batch.
     private var pendingTextKey: [UInt8] = []
 
-    private mutating func append(_ r: Range<Int>, _ dates: UnsafeBufferPointer<Int32>, _ kinds: UnsafeBufferPointer<Int8>,
-                                 _ leave: [UnsafeBufferPointer<Int32>?]) {
+    private mutating func append(
+        _ r: Range<Int>, _ dates: UnsafeBufferPointer<Int32>, _ kinds: UnsafeBufferPointer<Int8>,
+        _ leave: [UnsafeBufferPointer<Int32>?]
+    ) {
         guard pending != nil else { return }
-        pending?.dates.append(contentsOf: dates[r]); pending?.kinds.append(contentsOf: kinds[r])
+        pending?.dates.append(contentsOf: dates[r])
+        pending?.kinds.append(contentsOf: kinds[r])
         if let f = leave[0] { pending?.leaveFrom?.append(contentsOf: f[r]) }
         if let t = leave[1] { pending?.leaveTo?.append(contentsOf: t[r]) }
     }
@@ -134,7 +152,8 @@ struct ArrowBatchClassifier {
     mutating func flush() throws {
         guard let p = pending else { return }
         pending = nil
-        let child = [Int32](repeating: 0, count: p.dates.count), ids = [p.intKey]
+        let child = [Int32](repeating: 0, count: p.dates.count)
+        let ids = [p.intKey]
         let table = try child.withUnsafeBufferPointer { c in
             try p.dates.withUnsafeBufferPointer { d in
                 try p.kinds.withUnsafeBufferPointer { k in
@@ -143,8 +162,9 @@ struct ArrowBatchClassifier {
                             try withOptional(p.leaveTo) { lt in
                                 var m = MarkColumns(child: c, date: d, kind: k, leaveFrom: lf, leaveTo: lt, encoding: encoding)
                                 m.firstIndex = p.firstIndex
-                                return try classifier.classifyMany(children: ChildColumns(count: 1, ids: isText ? nil : i, encoding: encoding),
-                                                                   marks: m, asOf: asOf)
+                                return try classifier.classifyMany(
+                                    children: ChildColumns(count: 1, ids: isText ? nil : i, encoding: encoding),
+                                    marks: m, asOf: asOf)
                             }
                         }
                     }
@@ -158,25 +178,35 @@ struct ArrowBatchClassifier {
     /// start in this batch (-1 for the head run continuing the open child), `ids` their integer
     /// keys; `head` is where the first new child starts (n: none), `lastStart` where the last does.
     /// A key below the one before it is an error naming the row.
-    private mutating func keyRuns(_ col: ArrowColumn, rows: UnsafeMutableBufferPointer<Int32>, ids: inout [Int64],
-                                  head: inout Int, lastStart: inout Int) throws {
+    private mutating func keyRuns(
+        _ col: ArrowColumn, rows: UnsafeMutableBufferPointer<Int32>, ids: inout [Int64],
+        head: inout Int, lastStart: inout Int
+    ) throws {
         func unsorted(_ row: Int, _ key: String, _ prev: String) -> KCBXError {
-            col.error(row, "key \(key) comes after \(prev): a stream of several batches sorted by child in its first batch is classified batch by batch and must stay sorted; sort the marks by child, or pass one batch")
+            col.error(
+                row,
+                "key \(key) comes after \(prev): a stream of several batches sorted by child in its first batch is classified batch by batch and must stay sorted; sort the marks by child, or pass one batch"
+            )
         }
         var run: Int32 = -1
         if isText {
             var prev: UnsafeRawBufferPointer? = nil
             var prevOwned = pending == nil ? nil : pendingTextKey
-            var h = rows.count, last = 0
+            var h = rows.count
+            var last = 0
             try col.forEachText { row, b in
                 guard let b else { throw col.error(row, "is null; every mark names its child") }
                 let same: Bool
-                if let p = prev { same = ArrowTextKey(bytes: p) == ArrowTextKey(bytes: b) } else if let o = prevOwned {
+                if let p = prev {
+                    same = ArrowTextKey(bytes: p) == ArrowTextKey(bytes: b)
+                } else if let o = prevOwned {
                     same = o.withUnsafeBytes { ArrowTextKey(bytes: $0) == ArrowTextKey(bytes: b) }
                     if !same, o.withUnsafeBytes({ ArrowTextKey(bytes: b) < ArrowTextKey(bytes: $0) }) {
                         throw unsorted(row, String(decoding: b, as: UTF8.self), String(decoding: o, as: UTF8.self))
                     }
-                } else { same = false }
+                } else {
+                    same = false
+                }
                 if !same {
                     if let p = prev, ArrowTextKey(bytes: b) < ArrowTextKey(bytes: p) {
                         throw unsorted(row, String(decoding: b, as: UTF8.self), String(decoding: p, as: UTF8.self))
@@ -186,22 +216,26 @@ struct ArrowBatchClassifier {
                     last = row
                     try textKeys.append(b)
                 }
-                prev = b; prevOwned = nil
+                prev = b
+                prevOwned = nil
                 rows[row] = run
             }
-            head = h; lastStart = last
+            head = h
+            lastStart = last
             if let p = prev { pendingTextKey = Array(p) }
             return
         }
         var prev: Int64? = pending?.intKey
-        var h = rows.count, last = 0
+        var h = rows.count
+        var last = 0
         @inline(__always) func step(_ i: Int, _ k: Int64) throws {
             if k != prev {
                 if let p = prev, k < p { throw unsorted(i, String(k), String(p)) }
                 run += 1
                 if run == 0 { h = i }
                 last = i
-                ids.append(k); prev = k
+                ids.append(k)
+                prev = k
             }
             rows[i] = run
         }
@@ -223,12 +257,16 @@ struct ArrowBatchClassifier {
                 try step(row, v)
             }
         }
-        head = h; lastStart = last
+        head = h
+        lastStart = last
     }
 
     /// Joins a batch's table to the result (its memory freed once copied).
     private mutating func absorb(_ t: ClassificationTable) throws {
-        guard let r = result else { result = t; return }
+        guard let r = result else {
+            result = t
+            return
+        }
         result = nil
         var parts = [r, t]
         result = try ClassificationTable.joined(&parts, asOf: asOf, idsAreRows: false)

@@ -1,17 +1,22 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import KCBXCTypes
 import KCBXCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A column to hand to an Arrow consumer. Dates are day numbers (Arrow date32); `valid` nil
 /// means no nulls. Build tables of these (`ArrowOutTable`) and export them with
 /// `ArrowOutTable.export(into:)`: classification tables, report tables, findings and registries
 /// all go out this way.
 enum ArrowOutColumn {
-    case int8([Int8]), int32([Int32]), int64([Int64]), uint32([UInt32]), float64([Double])
+    case int8([Int8])
+    case int32([Int32])
+    case int64([Int64])
+    case uint32([UInt32])
+    case float64([Double])
     case bool([Bool])
     case date32([Int32], valid: [Bool]?)
     case utf8(TextColumn, valid: [Bool]?)
@@ -76,8 +81,9 @@ struct ArrowOutTable {
             throw KCBXError.storage("arrow export: column \(f.name) has \(f.column.count) rows, not \(rows)")
         }
         let state = ArrowOutStream(table: self, batch: try ArrowOutBatch(self))
-        out.pointee = ArrowArrayStream(get_schema: arrowOutGetSchema, get_next: arrowOutGetNext, get_last_error: arrowOutLastError,
-                                       release: arrowOutReleaseStream, private_data: Unmanaged.passRetained(state).toOpaque())
+        out.pointee = ArrowArrayStream(
+            get_schema: arrowOutGetSchema, get_next: arrowOutGetNext, get_last_error: arrowOutLastError,
+            release: arrowOutReleaseStream, private_data: Unmanaged.passRetained(state).toOpaque())
     }
 }
 
@@ -147,16 +153,20 @@ final class ArrowOutBatch {
             children[i] = nodes + i
         }
         let rootBuffers = try memory.typed(UnsafeRawPointer?.self, 1)
-        root.pointee = ArrowArray(length: Int64(rows), null_count: 0, offset: 0, n_buffers: 1, n_children: Int64(n),
-                                  buffers: rootBuffers, children: children, dictionary: nil, release: nil, private_data: nil)
+        root.pointee = ArrowArray(
+            length: Int64(rows), null_count: 0, offset: 0, n_buffers: 1, n_children: Int64(n),
+            buffers: rootBuffers, children: children, dictionary: nil, release: nil, private_data: nil)
     }
 
-    private func node(_ p: UnsafeMutablePointer<ArrowArray>, length: Int, nulls: Int64, buffers: [UnsafeRawPointer?],
-                      dictionary: UnsafeMutablePointer<ArrowArray>? = nil) throws {
+    private func node(
+        _ p: UnsafeMutablePointer<ArrowArray>, length: Int, nulls: Int64, buffers: [UnsafeRawPointer?],
+        dictionary: UnsafeMutablePointer<ArrowArray>? = nil
+    ) throws {
         let b = try memory.typed(UnsafeRawPointer?.self, buffers.count)
         for (i, x) in buffers.enumerated() { b[i] = x }
-        p.pointee = ArrowArray(length: Int64(length), null_count: nulls, offset: 0, n_buffers: Int64(buffers.count), n_children: 0,
-                               buffers: b, children: nil, dictionary: dictionary, release: nil, private_data: nil)
+        p.pointee = ArrowArray(
+            length: Int64(length), null_count: nulls, offset: 0, n_buffers: Int64(buffers.count), n_children: 0,
+            buffers: b, children: nil, dictionary: dictionary, release: nil, private_data: nil)
     }
 
     private func text(_ t: TextColumn) throws -> (UnsafeRawPointer, UnsafeRawPointer) {
@@ -198,7 +208,7 @@ final class ArrowOutBatch {
             if let c = a.pointee.children { for i in 0..<Int(a.pointee.n_children) { if let x = c[i] { own(x) } } }
         }
         own(root)
-        out.pointee = root.pointee   // moved: the root's retain now belongs to `out`
+        out.pointee = root.pointee  // moved: the root's retain now belongs to `out`
         root.pointee.release = nil
     }
 }
@@ -216,18 +226,21 @@ final class ArrowOutSchema {
             var dict: UnsafeMutablePointer<ArrowSchema>?
             if case .dictionary = f.column {
                 let d = try s.memory.typed(ArrowSchema.self, 1)
-                d.pointee = ArrowSchema(format: try s.memory.cString("u"), name: nil, metadata: nil, flags: 0, n_children: 0,
-                                        children: nil, dictionary: nil, release: nil, private_data: nil)
+                d.pointee = ArrowSchema(
+                    format: try s.memory.cString("u"), name: nil, metadata: nil, flags: 0, n_children: 0,
+                    children: nil, dictionary: nil, release: nil, private_data: nil)
                 dict = d
             }
             let nullable = f.column.validity != nil ? Int64(ARROW_FLAG_NULLABLE) : 0
-            nodes[i] = ArrowSchema(format: try s.memory.cString(f.column.format), name: try s.memory.cString(f.name), metadata: nil,
-                                   flags: nullable, n_children: 0, children: nil, dictionary: dict, release: nil, private_data: nil)
+            nodes[i] = ArrowSchema(
+                format: try s.memory.cString(f.column.format), name: try s.memory.cString(f.name), metadata: nil,
+                flags: nullable, n_children: 0, children: nil, dictionary: dict, release: nil, private_data: nil)
             children[i] = nodes + i
         }
         let meta = try s.metadata(table.metadata)
-        out.pointee = ArrowSchema(format: try s.memory.cString("+s"), name: try s.memory.cString(""), metadata: meta, flags: 0,
-                                  n_children: Int64(n), children: children, dictionary: nil, release: nil, private_data: nil)
+        out.pointee = ArrowSchema(
+            format: try s.memory.cString("+s"), name: try s.memory.cString(""), metadata: meta, flags: 0,
+            n_children: Int64(n), children: children, dictionary: nil, release: nil, private_data: nil)
         func own(_ x: UnsafeMutablePointer<ArrowSchema>) {
             x.pointee.private_data = Unmanaged.passRetained(s).toOpaque()
             x.pointee.release = arrowOutReleaseSchema
@@ -243,7 +256,12 @@ final class ArrowOutSchema {
         var bytes: [UInt8] = []
         func int32(_ v: Int) { withUnsafeBytes(of: Int32(truncatingIfNeeded: v).littleEndian) { bytes.append(contentsOf: $0) } }
         int32(pairs.count)
-        for (k, v) in pairs { int32(k.utf8.count); bytes.append(contentsOf: k.utf8); int32(v.utf8.count); bytes.append(contentsOf: v.utf8) }
+        for (k, v) in pairs {
+            int32(k.utf8.count)
+            bytes.append(contentsOf: k.utf8)
+            int32(v.utf8.count)
+            bytes.append(contentsOf: v.utf8)
+        }
         return UnsafePointer(try memory.copy(bytes).assumingMemoryBound(to: CChar.self))
     }
 }
@@ -253,7 +271,10 @@ final class ArrowOutStream {
     let table: ArrowOutTable
     var batch: ArrowOutBatch?
     var lastError: UnsafeMutablePointer<CChar>?
-    init(table: ArrowOutTable, batch: ArrowOutBatch) { self.table = table; self.batch = batch }
+    init(table: ArrowOutTable, batch: ArrowOutBatch) {
+        self.table = table
+        self.batch = batch
+    }
     deinit { free(lastError) }
 }
 
@@ -262,21 +283,29 @@ private func outStream(_ s: UnsafeMutablePointer<ArrowArrayStream>?) -> ArrowOut
     return Unmanaged<ArrowOutStream>.fromOpaque(p).takeUnretainedValue()
 }
 
-private let arrowOutGetSchema: @convention(c) (UnsafeMutablePointer<ArrowArrayStream>?, UnsafeMutablePointer<ArrowSchema>?) -> Int32 = { s, out in
+private let arrowOutGetSchema: @convention(c) (UnsafeMutablePointer<ArrowArrayStream>?, UnsafeMutablePointer<ArrowSchema>?) -> Int32 = {
+    s, out in
     guard let st = outStream(s), let out else { return EINVAL }
-    do { try ArrowOutSchema.fill(out, st.table); return 0 } catch {
-        free(st.lastError); st.lastError = strdup("\(error)"); return ENOMEM
+    do {
+        try ArrowOutSchema.fill(out, st.table)
+        return 0
+    } catch {
+        free(st.lastError)
+        st.lastError = strdup("\(error)")
+        return ENOMEM
     }
 }
 
-private let arrowOutGetNext: @convention(c) (UnsafeMutablePointer<ArrowArrayStream>?, UnsafeMutablePointer<ArrowArray>?) -> Int32 = { s, out in
+private let arrowOutGetNext: @convention(c) (UnsafeMutablePointer<ArrowArrayStream>?, UnsafeMutablePointer<ArrowArray>?) -> Int32 = {
+    s, out in
     guard let st = outStream(s), let out else { return EINVAL }
     if let b = st.batch {
         b.move(into: out)
         st.batch = nil
     } else {
-        out.pointee = ArrowArray(length: 0, null_count: 0, offset: 0, n_buffers: 0, n_children: 0, buffers: nil, children: nil,
-                                 dictionary: nil, release: nil, private_data: nil)
+        out.pointee = ArrowArray(
+            length: 0, null_count: 0, offset: 0, n_buffers: 0, n_children: 0, buffers: nil, children: nil,
+            dictionary: nil, release: nil, private_data: nil)
     }
     return 0
 }

@@ -30,12 +30,17 @@ import KCBXCore
 /// @param children the Arrow stream of children (consumed); may be NULL.
 /// @param out_stream receives the Arrow stream (release it with its release callback).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT naming the column and row.
-@c public func kcbx_classify_arrow(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
-                                   _ marks: UnsafeMutablePointer<ArrowArrayStream>?, _ children: UnsafeMutablePointer<ArrowArrayStream>?,
-                                   _ out_stream: UnsafeMutablePointer<ArrowArrayStream>?) -> kcbx_status {
+@c public func kcbx_classify_arrow(
+    _ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
+    _ marks: UnsafeMutablePointer<ArrowArrayStream>?, _ children: UnsafeMutablePointer<ArrowArrayStream>?,
+    _ out_stream: UnsafeMutablePointer<ArrowArrayStream>?
+) -> kcbx_status {
     out_stream?.pointee.release = nil
     return guarded {
-        defer { releaseArrowStream(marks); releaseArrowStream(children) }
+        defer {
+            releaseArrowStream(marks)
+            releaseArrowStream(children)
+        }
         let out = try Marshal.out(out_stream, "out_stream")
         let c = try classifierOf(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
@@ -53,12 +58,17 @@ import KCBXCore
 /// @param children the Arrow stream of children (consumed); may be NULL.
 /// @param out_table receives the table (free with kcbx_table_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT naming the column and row.
-@c public func kcbx_classify_arrow_table(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
-                                         _ marks: UnsafeMutablePointer<ArrowArrayStream>?, _ children: UnsafeMutablePointer<ArrowArrayStream>?,
-                                         _ out_table: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_classify_arrow_table(
+    _ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
+    _ marks: UnsafeMutablePointer<ArrowArrayStream>?, _ children: UnsafeMutablePointer<ArrowArrayStream>?,
+    _ out_table: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_table?.pointee = nil
     return guarded {
-        defer { releaseArrowStream(marks); releaseArrowStream(children) }
+        defer {
+            releaseArrowStream(marks)
+            releaseArrowStream(children)
+        }
         let out = try Marshal.out(out_table, "out_table")
         let c = try classifierOf(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
@@ -100,7 +110,8 @@ func releaseArrowStream(_ s: UnsafeMutablePointer<ArrowArrayStream>?) {
 }
 
 private func classifierOf(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) throws -> Classifier {
-    let p = try PolicyHandle.get(policy, "policy"), c = try CalendarHandle.get(calendar, "calendar")
+    let p = try PolicyHandle.get(policy, "policy")
+    let c = try CalendarHandle.get(calendar, "calendar")
     return try Classifier(profile: p.value, calendar: c.value)
 }
 
@@ -112,16 +123,24 @@ enum ArrowReport {
             let cells = r.rows.map { j < $0.count ? $0[j] : "" }
             if r.numericColumns.contains(j), !cells.isEmpty {
                 let ints = cells.map { Int64($0) }
-                if ints.allSatisfy({ $0 != nil }) { out.add(name, .int64(ints.map { $0 ?? 0 })); continue }
+                if ints.allSatisfy({ $0 != nil }) {
+                    out.add(name, .int64(ints.map { $0 ?? 0 }))
+                    continue
+                }
                 let reals = cells.map { Double($0) }
-                if reals.allSatisfy({ $0 != nil }) { out.add(name, .float64(reals.map { $0 ?? 0 })); continue }
+                if reals.allSatisfy({ $0 != nil }) {
+                    out.add(name, .float64(reals.map { $0 ?? 0 }))
+                    continue
+                }
             }
             var t = TextColumn()
             for c in cells { try t.append(c) }
             out.add(name, .utf8(t, valid: nil))
         }
-        out.metadata = [("kcbx:title", r.title), ("kcbx:unit", r.unit), ("kcbx:as_of", r.asOf?.description ?? ""),
-                        ("kcbx:notes", r.notes.joined(separator: "\n"))]
+        out.metadata = [
+            ("kcbx:title", r.title), ("kcbx:unit", r.unit), ("kcbx:as_of", r.asOf?.description ?? ""),
+            ("kcbx:notes", r.notes.joined(separator: "\n")),
+        ]
         return out
     }
 }
@@ -136,15 +155,18 @@ enum ArrowReport {
 ///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
 ///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
-@c public func kcbx_ledger_import_marks_arrow(_ ledger: OpaquePointer?, _ marks: UnsafeMutablePointer<ArrowArrayStream>?,
-                                              _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_import_marks_arrow(
+    _ ledger: OpaquePointer?, _ marks: UnsafeMutablePointer<ArrowArrayStream>?,
+    _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     defer { releaseArrowStream(marks) }
     return LedgerMarshal.runImport(out_import_result, .marks) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         let imp = try ArrowImport(stream: marks, "marks", maxRows: 50_000_000)
         func required(_ name: String) throws -> ArrowColumn {
             guard let c = imp.column(name) else {
-                throw KCBXError.invalidInput(field: "marks", rule: "no column \(name) (columns: \(imp.fields.map(\.name).joined(separator: ", ")))")
+                throw KCBXError.invalidInput(
+                    field: "marks", rule: "no column \(name) (columns: \(imp.fields.map(\.name).joined(separator: ", ")))")
             }
             return c
         }
@@ -180,18 +202,22 @@ enum ArrowReport {
 ///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
 ///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
-@c public func kcbx_ledger_import_students_arrow(_ ledger: OpaquePointer?, _ students: UnsafeMutablePointer<ArrowArrayStream>?,
-                                                 _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_import_students_arrow(
+    _ ledger: OpaquePointer?, _ students: UnsafeMutablePointer<ArrowArrayStream>?,
+    _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     defer { releaseArrowStream(students) }
     return LedgerMarshal.runImport(out_import_result, .roster) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         let imp = try ArrowImport(stream: students, "students", maxRows: 10_000_000)
         var probe = LedgerStudentRow()
         for f in imp.fields where !probe.set(f.name, "") {
-            throw KCBXError.invalidInput(field: "students.\(f.name)", rule: "is not a roster column (\(LedgerStudentRow.columns.joined(separator: ",")))")
+            throw KCBXError.invalidInput(
+                field: "students.\(f.name)", rule: "is not a roster column (\(LedgerStudentRow.columns.joined(separator: ",")))")
         }
         guard imp.field("name") != nil else {
-            throw KCBXError.invalidInput(field: "students.name", rule: "is required (columns: \(LedgerStudentRow.columns.joined(separator: ",")))")
+            throw KCBXError.invalidInput(
+                field: "students.name", rule: "is required (columns: \(LedgerStudentRow.columns.joined(separator: ",")))")
         }
         var rows = [LedgerStudentRow](repeating: LedgerStudentRow(), count: imp.rows)
         for f in imp.fields {

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import KCBXCTypes
 import KCBXCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One Arrow stream read to its end: the schema and every record batch, owned (and released)
 /// by this object. The stream itself is released as soon as it is read (its arrays do not
@@ -44,7 +45,10 @@ final class ArrowImport {
     /// An import of `batches` already read from `reader` (owned from here on, also on failure);
     /// rows are numbered from `firstRow` in errors.
     init(reader: ArrowStreamReader, batches: [UnsafeMutablePointer<ArrowArray>], firstRow: Int, maxRows: Int) throws {
-        self.reader = reader; self.what = reader.what; self.fields = reader.fields; self.firstRow = firstRow
+        self.reader = reader
+        self.what = reader.what
+        self.fields = reader.fields
+        self.firstRow = firstRow
         var rest = batches[...]
         defer { for a in rest { ArrowStreamReader.free(a) } }
         while let a = rest.popFirst() { try add(a, maxRows: maxRows) }
@@ -73,7 +77,7 @@ final class ArrowImport {
         guard let f = field(name) else { return nil }
         var chunks: [ArrowChunk] = []
         for (b, a) in batches.enumerated() {
-            guard let c = a.pointee.children?[f.index] else { continue }   // checked in ArrowStreamReader.next
+            guard let c = a.pointee.children?[f.index] else { continue }  // checked in ArrowStreamReader.next
             chunks.append(ArrowChunk(array: c, parentOffset: Int(a.pointee.offset), count: Int(a.pointee.length), base: batchStart[b]))
         }
         return ArrowColumn(owner: self, field: f, chunks: chunks, rows: rows)
@@ -113,10 +117,16 @@ final class ArrowStreamReader {
             s.pointee.release = nil
             schema = s
             let rc = getSchema(stream, s)
-            guard rc == 0 else { s.pointee.release = nil; throw failure(rc, "giving its schema") }
+            guard rc == 0 else {
+                s.pointee.release = nil
+                throw failure(rc, "giving its schema")
+            }
             guard s.pointee.release != nil else { throw KCBXError.invalidInput(field: what, rule: "the producer gave a released schema") }
             try readFields(s)
-        } catch { finish(); throw error }
+        } catch {
+            finish()
+            throw error
+        }
     }
 
     deinit {
@@ -156,12 +166,25 @@ final class ArrowStreamReader {
             let a = try ColumnMemory.pointer(ArrowArray.self, count: 1, "an Arrow batch")
             a.pointee.release = nil
             let rc = getNext(stream, a)
-            guard rc == 0 else { ColumnMemory.release(a); throw failure(rc, "giving batch \(batchCount)") }
-            guard a.pointee.release != nil else { ColumnMemory.release(a); finish(); return nil }   // end of stream
-            do { try checkBatch(a, index: batchCount) } catch { ArrowStreamReader.free(a); throw error }
+            guard rc == 0 else {
+                ColumnMemory.release(a)
+                throw failure(rc, "giving batch \(batchCount)")
+            }
+            guard a.pointee.release != nil else {
+                ColumnMemory.release(a)
+                finish()
+                return nil
+            }  // end of stream
+            do { try checkBatch(a, index: batchCount) } catch {
+                ArrowStreamReader.free(a)
+                throw error
+            }
             batchCount += 1
             return a
-        } catch { finish(); throw error }
+        } catch {
+            finish()
+            throw error
+        }
     }
 
     private func readFields(_ s: UnsafeMutablePointer<ArrowSchema>) throws {
@@ -191,18 +214,25 @@ final class ArrowStreamReader {
     }
 
     private func checkBatch(_ a: UnsafeMutablePointer<ArrowArray>, index: Int) throws {
-        let b = a.pointee, field = "\(what) batch \(index)"
+        let b = a.pointee
+        let field = "\(what) batch \(index)"
         guard b.length >= 0, b.offset >= 0, b.length <= Int64(Int32.max) * 64, b.offset <= Int64(Int32.max) * 64 else {
             throw KCBXError.invalidInput(field: field, rule: "length \(b.length) / offset \(b.offset) out of range")
         }
-        guard b.null_count <= 0 else { throw KCBXError.invalidInput(field: field, rule: "a record batch has no null rows (null_count \(b.null_count))") }
+        guard b.null_count <= 0 else {
+            throw KCBXError.invalidInput(field: field, rule: "a record batch has no null rows (null_count \(b.null_count))")
+        }
         guard b.n_children == Int64(fields.count) else {
             throw KCBXError.invalidInput(field: field, rule: "has \(b.n_children) columns, the schema \(fields.count)")
         }
         guard fields.isEmpty || b.children != nil else { throw KCBXError.invalidInput(field: field, rule: "its children are NULL") }
         for f in fields {
-            guard let c = b.children?[f.index] else { throw KCBXError.invalidInput(field: "\(what).\(f.name) (batch \(index))", rule: "is NULL") }
-            guard c.pointee.release != nil else { throw KCBXError.invalidInput(field: "\(what).\(f.name) (batch \(index))", rule: "is released") }
+            guard let c = b.children?[f.index] else {
+                throw KCBXError.invalidInput(field: "\(what).\(f.name) (batch \(index))", rule: "is NULL")
+            }
+            guard c.pointee.release != nil else {
+                throw KCBXError.invalidInput(field: "\(what).\(f.name) (batch \(index))", rule: "is released")
+            }
         }
     }
 
@@ -258,12 +288,14 @@ struct ArrowColumn {
     func check(_ c: ArrowChunk, format: String, dictionary: Bool) throws -> Int {
         let a = c.array.pointee
         guard a.length >= 0, a.offset >= 0, a.null_count >= -1, a.n_buffers >= 0, a.n_buffers <= 1 << 20 else {
-            throw error(c.base, "length \(a.length), offset \(a.offset), null_count \(a.null_count) or n_buffers \(a.n_buffers) out of range")
+            throw error(
+                c.base, "length \(a.length), offset \(a.offset), null_count \(a.null_count) or n_buffers \(a.n_buffers) out of range")
         }
         let (start, o1) = Int(a.offset).addingReportingOverflow(c.parentOffset)
         let (end, o2) = start.addingReportingOverflow(c.count)
         guard !o1, !o2, end <= Int(a.length) + Int(a.offset), c.parentOffset + c.count <= Int(a.length) else {
-            throw error(c.base, "the column has \(a.length) rows from offset \(a.offset), fewer than its batch (\(c.parentOffset)+\(c.count))")
+            throw error(
+                c.base, "the column has \(a.length) rows from offset \(a.offset), fewer than its batch (\(c.parentOffset)+\(c.count))")
         }
         let expected: Int
         switch format {
@@ -278,7 +310,9 @@ struct ArrowColumn {
             expected = 2
         }
         if expected >= 0 {
-            guard a.n_buffers == Int64(expected) else { throw error(nil, "format \(format) has \(expected) buffers, the array \(a.n_buffers)") }
+            guard a.n_buffers == Int64(expected) else {
+                throw error(nil, "format \(format) has \(expected) buffers, the array \(a.n_buffers)")
+            }
         } else {
             guard a.n_buffers >= 3 else { throw error(nil, "a string view array has at least 3 buffers, got \(a.n_buffers)") }
         }
@@ -288,7 +322,7 @@ struct ArrowColumn {
         }
         if c.count > 0 {
             for i in 1..<Int(a.n_buffers) where a.buffers?[i] == nil {
-                if format == "vu" && i == 2 && a.n_buffers == 3 { continue }   // no variadic buffers: the sizes buffer may be empty
+                if format == "vu" && i == 2 && a.n_buffers == 3 { continue }  // no variadic buffers: the sizes buffer may be empty
                 throw error(c.base, "data buffer \(i) is NULL for \(c.count) rows")
             }
         }
@@ -308,7 +342,9 @@ struct ArrowColumn {
             let a = c.array.pointee
             guard a.null_count != 0, a.buffers?[0] != nil else { continue }
             let start = Int(a.offset) + c.parentOffset
-            for j in 0..<c.count where ArrowColumn.isNull(a, start + j) { throw error(c.base + j, "is null; the column must not have nulls") }
+            for j in 0..<c.count where ArrowColumn.isNull(a, start + j) {
+                throw error(c.base + j, "is null; the column must not have nulls")
+            }
         }
     }
 
@@ -323,7 +359,8 @@ struct ArrowColumn {
         let size = MemoryLayout<T>.size
         if chunks.count == 1, let c = chunks.first {
             let start = try check(c, format: format, dictionary: false)
-            guard let data = c.array.pointee.buffers?[1] ?? (c.count == 0 ? UnsafeRawPointer(bitPattern: MemoryLayout<T>.alignment) : nil) else {
+            guard let data = c.array.pointee.buffers?[1] ?? (c.count == 0 ? UnsafeRawPointer(bitPattern: MemoryLayout<T>.alignment) : nil)
+            else {
                 return (UnsafeBufferPointer(start: nil, count: 0), true)
             }
             let p = data + start * size
@@ -348,7 +385,10 @@ struct ArrowColumn {
         for c in chunks {
             if isDictionary {
                 try forEachDictionaryIndex(c) { row, entry, dict in
-                    guard let entry else { try body(row, nil); return }
+                    guard let entry else {
+                        try body(row, nil)
+                        return
+                    }
                     try body(row, try ArrowColumn.integer(dict, entry, format: field.valueFormat, column: self, row: row))
                 }
                 continue
@@ -362,7 +402,10 @@ struct ArrowColumn {
                 let size = MemoryLayout<T>.size
                 for j in 0..<c.count {
                     let i = start + j
-                    if nulls && ArrowColumn.isNull(a, i) { try body(c.base + j, nil); continue }
+                    if nulls && ArrowColumn.isNull(a, i) {
+                        try body(c.base + j, nil)
+                        continue
+                    }
                     let v = data.loadUnaligned(fromByteOffset: i * size, as: T.self)
                     guard let x = Int64(exactly: v) else { throw error(c.base + j, "\(v) is out of range") }
                     try body(c.base + j, x)
@@ -414,9 +457,14 @@ struct ArrowColumn {
         let a = c.array.pointee
         for j in 0..<c.count {
             let i = start + j
-            if ArrowColumn.isNull(a, i) { try body(c.base + j, nil, dict); continue }
+            if ArrowColumn.isNull(a, i) {
+                try body(c.base + j, nil, dict)
+                continue
+            }
             let k = try ArrowColumn.integer(a, i, format: field.format, column: self, row: c.base + j)
-            guard k >= 0, k < dict.length else { throw error(c.base + j, "dictionary index \(k) is outside the dictionary of \(dict.length) entries") }
+            guard k >= 0, k < dict.length else {
+                throw error(c.base + j, "dictionary index \(k) is outside the dictionary of \(dict.length) entries")
+            }
             try body(c.base + j, Int(k) + Int(dict.offset), dict)
         }
     }
@@ -426,7 +474,9 @@ struct ArrowColumn {
         let vf = field.valueFormat
         let chunk = ArrowChunk(array: d, parentOffset: 0, count: Int(max(0, d.pointee.length)), base: 0)
         _ = try check(chunk, format: vf, dictionary: false)
-        if ["u", "U", "vu"].contains(vf) { try checkText(d.pointee, from: Int(d.pointee.offset), count: Int(d.pointee.length), format: vf, base: 0) }
+        if ["u", "U", "vu"].contains(vf) {
+            try checkText(d.pointee, from: Int(d.pointee.offset), count: Int(d.pointee.length), format: vf, base: 0)
+        }
         return d.pointee
     }
 
@@ -452,10 +502,12 @@ struct ArrowColumn {
             guard prev >= 0 else { throw error(base, "negative string offset \(prev)") }
             for j in 1...count {
                 let v = o.loadUnaligned(fromByteOffset: (from + j) * 8, as: Int64.self)
-                guard v >= prev, v <= Int64(Int32.max) * 64 else { throw error(base + j - 1, "string offsets decrease or overflow (\(prev) then \(v))") }
+                guard v >= prev, v <= Int64(Int32.max) * 64 else {
+                    throw error(base + j - 1, "string offsets decrease or overflow (\(prev) then \(v))")
+                }
                 prev = v
             }
-        default:   // "vu": views of 16 bytes; data buffers 2 ..< n-1; sizes (int64) in the last buffer
+        default:  // "vu": views of 16 bytes; data buffers 2 ..< n-1; sizes (int64) in the last buffer
             guard let views = b[1] else { return }
             let nData = Int(a.n_buffers) - 3
             let sizes = b[Int(a.n_buffers) - 1]
@@ -464,10 +516,13 @@ struct ArrowColumn {
                 let len = v.loadUnaligned(as: Int32.self)
                 guard len >= 0 else { throw error(base + j, "negative string view length \(len)") }
                 if len <= 12 { continue }
-                let buf = Int(v.loadUnaligned(fromByteOffset: 8, as: Int32.self)), off = Int(v.loadUnaligned(fromByteOffset: 12, as: Int32.self))
+                let buf = Int(v.loadUnaligned(fromByteOffset: 8, as: Int32.self))
+                let off = Int(v.loadUnaligned(fromByteOffset: 12, as: Int32.self))
                 guard buf >= 0, buf < nData, let sizes, off >= 0 else { throw error(base + j, "string view points outside its buffers") }
                 let size = sizes.loadUnaligned(fromByteOffset: buf * 8, as: Int64.self)
-                guard Int64(off) + Int64(len) <= size, b[2 + buf] != nil else { throw error(base + j, "string view points outside its buffer") }
+                guard Int64(off) + Int64(len) <= size, b[2 + buf] != nil else {
+                    throw error(base + j, "string view points outside its buffer")
+                }
             }
         }
     }
@@ -478,18 +533,21 @@ struct ArrowColumn {
         switch format {
         case "u":
             guard let o = b[1], let d = b[2] else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-            let s = Int(o.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)), e = Int(o.loadUnaligned(fromByteOffset: (i + 1) * 4, as: Int32.self))
+            let s = Int(o.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))
+            let e = Int(o.loadUnaligned(fromByteOffset: (i + 1) * 4, as: Int32.self))
             return UnsafeRawBufferPointer(start: d + s, count: e - s)
         case "U":
             guard let o = b[1], let d = b[2] else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-            let s = Int(o.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)), e = Int(o.loadUnaligned(fromByteOffset: (i + 1) * 8, as: Int64.self))
+            let s = Int(o.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+            let e = Int(o.loadUnaligned(fromByteOffset: (i + 1) * 8, as: Int64.self))
             return UnsafeRawBufferPointer(start: d + s, count: e - s)
         default:
             guard let views = b[1] else { return UnsafeRawBufferPointer(start: nil, count: 0) }
             let v = views + i * 16
             let len = Int(v.loadUnaligned(as: Int32.self))
             if len <= 12 { return UnsafeRawBufferPointer(start: v + 4, count: len) }
-            let buf = Int(v.loadUnaligned(fromByteOffset: 8, as: Int32.self)), off = Int(v.loadUnaligned(fromByteOffset: 12, as: Int32.self))
+            let buf = Int(v.loadUnaligned(fromByteOffset: 8, as: Int32.self))
+            let off = Int(v.loadUnaligned(fromByteOffset: 12, as: Int32.self))
             guard let d = b[2 + buf] else { return UnsafeRawBufferPointer(start: nil, count: 0) }
             return UnsafeRawBufferPointer(start: d + off, count: len)
         }
@@ -522,7 +580,10 @@ struct ArrowColumn {
         var out: [String?] = []
         out.reserveCapacity(rows)
         try forEachText { row, bytes in
-            guard let bytes else { out.append(nil); return }
+            guard let bytes else {
+                out.append(nil)
+                return
+            }
             guard let s = String(validating: bytes, as: UTF8.self) else { throw error(row, "is not valid UTF-8") }
             out.append(s)
         }
@@ -562,18 +623,27 @@ struct ArrowColumn {
         }
         let out = try owner.allocate(Int32.self, rows, "the dates of \(name)")
         try forEachInteger { row, v in
-            guard let v else { out[row] = encoding.none; return }
+            guard let v else {
+                out[row] = encoding.none
+                return
+            }
             var day: Int64
             if vf == "tdD" || vf == "tdm" {
                 if vf == "tdm" {
                     guard v % 86_400_000 == 0 else { throw error(row, "date64 \(v) is not a whole day") }
                     day = v / 86_400_000
-                } else { day = v }
-                guard let d = Int32(exactly: day), CivilDate.validDayNumbers.contains(d) else { throw error(row, "day \(day) is outside the years 0001-9999") }
+                } else {
+                    day = v
+                }
+                guard let d = Int32(exactly: day), CivilDate.validDayNumbers.contains(d) else {
+                    throw error(row, "day \(day) is outside the years 0001-9999")
+                }
                 out[row] = encoding == .dayNumber ? d : CivilDate(dayNumber: d).yyyymmdd
             } else {
                 guard let packed = Int32(exactly: v) else { throw error(row, "\(v) is not a YYYYMMDD date") }
-                if encoding == .yyyymmdd { out[row] = packed } else {
+                if encoding == .yyyymmdd {
+                    out[row] = packed
+                } else {
                     out[row] = try CivilDate(yyyymmdd: packed, field: "\(name)[\(row)]").dayNumber
                 }
             }
@@ -588,7 +658,9 @@ struct ArrowColumn {
 
     /// The column as T: zero-copy when it is `format` already; integer columns of another width
     /// converted with a range check; nulls are `null` (an error when nil).
-    func integers<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type, format: String, null: T? = nil) throws -> (UnsafeBufferPointer<T>, borrowed: Bool) {
+    func integers<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type, format: String, null: T? = nil) throws -> (
+        UnsafeBufferPointer<T>, borrowed: Bool
+    ) {
         if field.format == format, !isDictionary, null == nil || chunks.allSatisfy({ $0.array.pointee.null_count == 0 }) {
             return try fixed(T.self, format: format)
         }
@@ -597,7 +669,8 @@ struct ArrowColumn {
         try forEachInteger { row, v in
             guard let v else {
                 guard let null else { throw error(row, "is null; the column must not have nulls") }
-                out[row] = null; return
+                out[row] = null
+                return
             }
             guard let x = T(exactly: v) else { throw error(row, "\(v) is out of range for \(T.self)") }
             out[row] = x

@@ -9,11 +9,16 @@ import KCBXCore
 /// is asked for. Errors name the stream, column and row (`students.grade[12]`).
 enum ArrowRegistry {
     /// Household columns (census too): resident_id, name, region_code required; birth_date, address optional.
-    static func household(_ s: UnsafeMutablePointer<ArrowArrayStream>?, _ what: String, _ table: RegistryColumns.HouseholdTable,
-                          into c: inout RegistryColumns) throws {
+    static func household(
+        _ s: UnsafeMutablePointer<ArrowArrayStream>?, _ what: String, _ table: RegistryColumns.HouseholdTable,
+        into c: inout RegistryColumns
+    ) throws {
         try eachBatch(s, what, required: ["resident_id", "name", "region_code"]) { imp in
-            let id = try cells(imp, "resident_id"), name = try cells(imp, "name"), region = try cells(imp, "region_code")
-            let address = try cells(imp, "address", optional: true), birth = try days(imp, "birth_date")
+            let id = try cells(imp, "resident_id")
+            let name = try cells(imp, "name")
+            let region = try cells(imp, "region_code")
+            let address = try cells(imp, "address", optional: true)
+            let birth = try days(imp, "birth_date")
             for r in 0..<imp.rows {
                 c.appendHousehold(table, residentID: id[r], name: name[r], birthDay: birth[r], address: address[r], regionCode: region[r])
             }
@@ -23,22 +28,30 @@ enum ArrowRegistry {
     /// Student columns: registry_number, resident_id, name, school_id, school_region_code, grade
     /// required; birth_date, status optional.
     static func students(_ s: UnsafeMutablePointer<ArrowArrayStream>?, into c: inout RegistryColumns) throws {
-        try eachBatch(s, "students", required: ["registry_number", "resident_id", "name", "school_id", "school_region_code", "grade"]) { imp in
-            let reg = try cells(imp, "registry_number"), id = try cells(imp, "resident_id"), name = try cells(imp, "name")
-            let school = try cells(imp, "school_id"), region = try cells(imp, "school_region_code")
-            let status = try cells(imp, "status", optional: true), birth = try days(imp, "birth_date")
+        try eachBatch(s, "students", required: ["registry_number", "resident_id", "name", "school_id", "school_region_code", "grade"]) {
+            imp in
+            let reg = try cells(imp, "registry_number")
+            let id = try cells(imp, "resident_id")
+            let name = try cells(imp, "name")
+            let school = try cells(imp, "school_id")
+            let region = try cells(imp, "school_region_code")
+            let status = try cells(imp, "status", optional: true)
+            let birth = try days(imp, "birth_date")
             let grades = try gradeColumn(imp)
             for r in 0..<imp.rows {
                 let st = try CSVFields.trim(status[r]) { try RegistryColumns.status($0) { "students.status[\(r + imp.firstRow)]" } }
-                c.appendStudent(registryNumber: reg[r], residentID: id[r], name: name[r], birthDay: birth[r], schoolID: school[r],
-                                schoolRegionCode: region[r], grade: grades[r], status: st)
+                c.appendStudent(
+                    registryNumber: reg[r], residentID: id[r], name: name[r], birthDay: birth[r], schoolID: school[r],
+                    schoolRegionCode: region[r], grade: grades[r], status: st)
             }
         }
     }
 
     /// An ID list (column resident_id); the list is compared even when the stream is empty.
-    static func list(_ s: UnsafeMutablePointer<ArrowArrayStream>?, _ what: String, _ list: RegistryColumns.IDList,
-                     into c: inout RegistryColumns) throws {
+    static func list(
+        _ s: UnsafeMutablePointer<ArrowArrayStream>?, _ what: String, _ list: RegistryColumns.IDList,
+        into c: inout RegistryColumns
+    ) throws {
         c.compare(list)
         try eachBatch(s, what, required: ["resident_id"]) { imp in
             let id = try cells(imp, "resident_id")
@@ -48,12 +61,15 @@ enum ArrowRegistry {
 
     // MARK: Batches and cells
 
-    static func eachBatch(_ s: UnsafeMutablePointer<ArrowArrayStream>?, _ what: String, required: [String],
-                          _ body: (ArrowImport) throws -> Void) throws {
+    static func eachBatch(
+        _ s: UnsafeMutablePointer<ArrowArrayStream>?, _ what: String, required: [String],
+        _ body: (ArrowImport) throws -> Void
+    ) throws {
         let reader = try ArrowStreamReader(stream: s, what)
         for name in required where !reader.fields.contains(where: { $0.name == name }) {
-            throw KCBXError.invalidInput(field: "\(what).\(name)",
-                                         rule: "is required (columns: \(reader.fields.map(\.name).joined(separator: ", ")))")
+            throw KCBXError.invalidInput(
+                field: "\(what).\(name)",
+                rule: "is required (columns: \(reader.fields.map(\.name).joined(separator: ", ")))")
         }
         var first = 0
         while let b = try reader.next() {
@@ -120,7 +136,10 @@ enum ArrowRegistry {
         if c.isInteger {
             try c.forEachInteger { row, v in
                 let field = { "\(c.name)[\(row + imp.firstRow)]" }
-                guard let v else { out[row] = try RegistryColumns.grade(UnsafeBufferPointer(start: nil, count: 0), field: field); return }
+                guard let v else {
+                    out[row] = try RegistryColumns.grade(UnsafeBufferPointer(start: nil, count: 0), field: field)
+                    return
+                }
                 out[row] = try RegistryColumns.grade(Int(v), field: field)
             }
             return out

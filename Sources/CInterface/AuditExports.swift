@@ -10,8 +10,10 @@ import KCBXCore
 /// @param record 1 to record new findings as audit_finding events, 0 to list only.
 /// @param out_report receives the table (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below township level.
-@c public func kcbx_ledger_audit(_ ledger: OpaquePointer?, _ as_of: Int32, _ record: Int32,
-                                 _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_audit(
+    _ ledger: OpaquePointer?, _ as_of: Int32, _ record: Int32,
+    _ out_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_report?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -40,19 +42,26 @@ import KCBXCore
 /// @param out_report receives the drawn cases (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION for a redraw without a
 ///        reason; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_spot_check_draw(_ ledger: OpaquePointer?, _ period: UnsafePointer<CChar>?, _ as_of: Int32,
-                                           _ per_stratum: Int64, _ seed: Int64, _ redraw_reason: UnsafePointer<CChar>?,
-                                           _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_spot_check_draw(
+    _ ledger: OpaquePointer?, _ period: UnsafePointer<CChar>?, _ as_of: Int32,
+    _ per_stratum: Int64, _ seed: Int64, _ redraw_reason: UnsafePointer<CChar>?,
+    _ out_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_report?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let p = try Marshal.string(period, "period")
         let date = try Marshal.date(as_of, "as_of")
-        guard (1...1000).contains(per_stratum) else { throw KCBXError.invalidInput(field: "per_stratum", rule: "must be 1-1000, got \(per_stratum)") }
-        guard seed >= -1 else { throw KCBXError.invalidInput(field: "seed", rule: "must be 0..INT64_MAX, or -1 for a derived seed; got \(seed)") }
+        guard (1...1000).contains(per_stratum) else {
+            throw KCBXError.invalidInput(field: "per_stratum", rule: "must be 1-1000, got \(per_stratum)")
+        }
+        guard seed >= -1 else {
+            throw KCBXError.invalidInput(field: "seed", rule: "must be 0..INT64_MAX, or -1 for a derived seed; got \(seed)")
+        }
         let why = try LedgerMarshal.text(redraw_reason, "redraw_reason")
         let out = try Marshal.out(out_report, "out_report")
-        let draw = try l.drawSpotCheck(period: p, asOf: date, perStratum: Int(per_stratum), seed: seed == -1 ? nil : UInt64(seed), redrawReason: why)
+        let draw = try l.drawSpotCheck(
+            period: p, asOf: date, perStratum: Int(per_stratum), seed: seed == -1 ? nil : UInt64(seed), redrawReason: why)
         out.pointee = ReportHandle.make(try l.spotCheckTable(draw))
     }
 }
@@ -69,13 +78,19 @@ import KCBXCore
 /// @param out_seq receives the event's seq; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION for a case in no draw or
 ///        already verified; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_home_verification(_ ledger: OpaquePointer?, _ case_id: Int64, _ result: UnsafePointer<CChar>?,
-                                             _ date: Int32, _ note: UnsafePointer<CChar>?, _ out_seq: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_ledger_home_verification(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ result: UnsafePointer<CChar>?,
+    _ date: Int32, _ note: UnsafePointer<CChar>?, _ out_seq: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let r = try Marshal.string(result, "result")
         guard let v = HomeVerificationResult(rawValue: r) else {
-            throw KCBXError.invalidInput(field: "result", rule: "'\(KCBXError.quote(r, limit: 40))' must be one of \(HomeVerificationResult.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw KCBXError.invalidInput(
+                field: "result",
+                rule:
+                    "'\(KCBXError.quote(r, limit: 40))' must be one of \(HomeVerificationResult.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         let d = try Marshal.date(date, "date")
         let seq = try l.recordHomeVerification(case: case_id, result: v, on: d, note: try LedgerMarshal.text(note, "note"))
@@ -90,8 +105,10 @@ import KCBXCore
 /// @param period the spot check's name (1-32 of A-Z a-z 0-9 - _ .).
 /// @param out_report receives the table (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND when the period has no draw.
-@c public func kcbx_ledger_spot_check_summary(_ ledger: OpaquePointer?, _ period: UnsafePointer<CChar>?,
-                                              _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_spot_check_summary(
+    _ ledger: OpaquePointer?, _ period: UnsafePointer<CChar>?,
+    _ out_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_report?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -110,8 +127,10 @@ import KCBXCore
 /// @param as_of YYYYMMDD: grade-9 students enrolled on this day.
 /// @param out_report receives the table (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad file or row; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_zhongkao_check(_ ledger: OpaquePointer?, _ registrations_csv: UnsafePointer<CChar>?, _ as_of: Int32,
-                                          _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_zhongkao_check(
+    _ ledger: OpaquePointer?, _ registrations_csv: UnsafePointer<CChar>?, _ as_of: Int32,
+    _ out_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_report?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value

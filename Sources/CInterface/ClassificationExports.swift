@@ -105,23 +105,65 @@ import KCBXCore
 
 /// Special groups (DOMAIN.md §1); a group mask has bit (1 << value) set per group.
 @c public enum kcbx_special_group: Int32 {
-    case registeredPoor = 0, unstableOutOfPoverty = 1, marginalRisk = 2, suddenHardship = 3, disabled = 4
-    case leftBehind = 5, migrant = 6, minority = 7, subsistenceAllowance = 8, extremeHardship = 9
-    case prisonerChild = 10, unsupported = 11, relocated = 12, familyCrisis = 13
+    case registeredPoor = 0
+    case unstableOutOfPoverty = 1
+    case marginalRisk = 2
+    case suddenHardship = 3
+    case disabled = 4
+    case leftBehind = 5
+    case migrant = 6
+    case minority = 7
+    case subsistenceAllowance = 8
+    case extremeHardship = 9
+    case prisonerChild = 10
+    case unsupported = 11
+    case relocated = 12
+    case familyCrisis = 13
 }
 
 /// The rule that decided a status; kcbx_rule_describe gives its value and citation.
 @c public enum kcbx_rule: Int32 {
-    case attending = 0, approvedLeave = 1, threeLineAlertAfter = 2, suspectedAfter = 3, dropoutAfterSuspected = 4
-    case outOfSchool = 5, deferral = 6, suspension = 7, homeDelivery = 8, transfer = 9, graduation = 10
-    case overAge = 11, belowSchoolAge = 12, studyingElsewhere = 13, noAttendance = 14, absentBelowThreshold = 15
+    case attending = 0
+    case approvedLeave = 1
+    case threeLineAlertAfter = 2
+    case suspectedAfter = 3
+    case dropoutAfterSuspected = 4
+    case outOfSchool = 5
+    case deferral = 6
+    case suspension = 7
+    case homeDelivery = 8
+    case transfer = 9
+    case graduation = 10
+    case overAge = 11
+    case belowSchoolAge = 12
+    case studyingElsewhere = 13
+    case noAttendance = 14
+    case absentBelowThreshold = 15
 }
 
 /// Dropout reason codes A-T (seed 001 附件1 填表说明3); 0 = none proposed.
 @c public enum kcbx_reason: Int32 {
     case none = 0
-    case a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8, i = 9, j = 10
-    case k = 11, l = 12, m = 13, n = 14, o = 15, p = 16, q = 17, r = 18, s = 19, t = 20
+    case a = 1
+    case b = 2
+    case c = 3
+    case d = 4
+    case e = 5
+    case f = 6
+    case g = 7
+    case h = 8
+    case i = 9
+    case j = 10
+    case k = 11
+    case l = 12
+    case m = 13
+    case n = 14
+    case o = 15
+    case p = 16
+    case q = 17
+    case r = 18
+    case s = 19
+    case t = 20
 }
 
 /// How dates are given in bulk columns.
@@ -171,7 +213,9 @@ extension Marshal {
     }
 
     /// A required C array of `count` elements (0 ... `max`); NULL is allowed only when `count` is 0.
-    static func array<T>(_ p: UnsafePointer<T>?, _ count: Int64, _ field: String, countField: String, max: Int64) throws -> UnsafeBufferPointer<T> {
+    static func array<T>(_ p: UnsafePointer<T>?, _ count: Int64, _ field: String, countField: String, max: Int64) throws
+        -> UnsafeBufferPointer<T>
+    {
         let n = try Marshal.count(count, countField, max: max)
         guard let p else {
             if n > 0 { throw KCBXError.invalidInput(field: field, rule: "must not be NULL when \(countField) is \(count)") }
@@ -181,7 +225,9 @@ extension Marshal {
     }
 
     /// An optional C array: nil when `p` is NULL, else `count` (0 ... `max`) elements.
-    static func optionalArray<T>(_ p: UnsafePointer<T>?, _ count: Int64, _ field: String, countField: String, max: Int64) throws -> UnsafeBufferPointer<T>? {
+    static func optionalArray<T>(_ p: UnsafePointer<T>?, _ count: Int64, _ field: String, countField: String, max: Int64) throws
+        -> UnsafeBufferPointer<T>?
+    {
         let n = try Marshal.count(count, countField, max: max)
         guard let p else { return nil }
         return UnsafeBufferPointer(start: p, count: n)
@@ -208,7 +254,8 @@ extension Marshal {
 }
 
 private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) throws -> Classifier {
-    let p = try PolicyHandle.get(policy, "policy"), c = try CalendarHandle.get(calendar, "calendar")
+    let p = try PolicyHandle.get(policy, "policy")
+    let c = try CalendarHandle.get(calendar, "calendar")
     return try Classifier(profile: p.value, calendar: c.value)
 }
 
@@ -218,7 +265,8 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param json the calendar JSON.
 /// @param out_calendar receives the handle (free with kcbx_calendar_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT naming the field and rule.
-@c public func kcbx_calendar_from_json(_ json: UnsafePointer<CChar>?, _ out_calendar: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_calendar_from_json(_ json: UnsafePointer<CChar>?, _ out_calendar: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status
+{
     out_calendar?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_calendar, "out_calendar")
@@ -231,7 +279,8 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param out_calendar receives the handle (free with kcbx_calendar_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for a missing file; KCBX_STATUS_INVALID_INPUT naming the
 ///        field and rule.
-@c public func kcbx_calendar_from_file(_ path: UnsafePointer<CChar>?, _ out_calendar: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_calendar_from_file(_ path: UnsafePointer<CChar>?, _ out_calendar: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status
+{
     out_calendar?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_calendar, "out_calendar")
@@ -257,11 +306,13 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param n_make_up_days number of make-up days, 0-10,000.
 /// @param out_calendar receives the handle (free with kcbx_calendar_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_calendar_standard(_ school_year: Int32, _ autumn_start: Int32, _ autumn_end: Int32,
-                                      _ spring_start: Int32, _ spring_end: Int32,
-                                      _ holiday_from: UnsafePointer<Int32>?, _ holiday_to: UnsafePointer<Int32>?, _ n_holidays: Int64,
-                                      _ make_up_days: UnsafePointer<Int32>?, _ n_make_up_days: Int64,
-                                      _ out_calendar: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_calendar_standard(
+    _ school_year: Int32, _ autumn_start: Int32, _ autumn_end: Int32,
+    _ spring_start: Int32, _ spring_end: Int32,
+    _ holiday_from: UnsafePointer<Int32>?, _ holiday_to: UnsafePointer<Int32>?, _ n_holidays: Int64,
+    _ make_up_days: UnsafePointer<Int32>?, _ n_make_up_days: Int64,
+    _ out_calendar: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_calendar?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_calendar, "out_calendar")
@@ -282,7 +333,8 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         let hf = try Marshal.array(holiday_from, n_holidays, "holiday_from", countField: "n_holidays", max: Limits.calendarEntries)
         let ht = try Marshal.array(holiday_to, n_holidays, "holiday_to", countField: "n_holidays", max: Limits.calendarEntries)
         for i in 0..<hf.count {
-            let from = try Marshal.date(hf[i], "holiday_from[\(i)]"), to = try Marshal.date(ht[i], "holiday_to[\(i)]")
+            let from = try Marshal.date(hf[i], "holiday_from[\(i)]")
+            let to = try Marshal.date(ht[i], "holiday_to[\(i)]")
             y.holidays.append(SchoolHoliday(name: "", span: try DateSpan(from: from, to: to, field: "holiday_to[\(i)]")))
         }
         let mu = try Marshal.array(make_up_days, n_make_up_days, "make_up_days", countField: "n_make_up_days", max: Limits.calendarEntries)
@@ -298,7 +350,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param to last day off, YYYYMMDD.
 /// @param name the holiday's name; may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_calendar_add_holiday(_ calendar: OpaquePointer?, _ from: Int32, _ to: Int32, _ name: UnsafePointer<CChar>?) -> kcbx_status {
+@c public func kcbx_calendar_add_holiday(_ calendar: OpaquePointer?, _ from: Int32, _ to: Int32, _ name: UnsafePointer<CChar>?)
+    -> kcbx_status
+{
     guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
         let span = try DateSpan(from: try Marshal.date(from, "from"), to: try Marshal.date(to, "to"), field: "to")
@@ -322,7 +376,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param date YYYYMMDD.
 /// @param out_is_school_day receives 1 or 0.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_calendar_is_school_day(_ calendar: OpaquePointer?, _ date: Int32, _ out_is_school_day: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_calendar_is_school_day(_ calendar: OpaquePointer?, _ date: Int32, _ out_is_school_day: UnsafeMutablePointer<Int32>?)
+    -> kcbx_status
+{
     guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
         let d = try Marshal.date(date, "date")
@@ -337,11 +393,14 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param through last day, YYYYMMDD.
 /// @param out_count receives the number of school days.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_calendar_count_school_days(_ calendar: OpaquePointer?, _ from: Int32, _ through: Int32,
-                                               _ out_count: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_calendar_count_school_days(
+    _ calendar: OpaquePointer?, _ from: Int32, _ through: Int32,
+    _ out_count: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
-        let a = try Marshal.date(from, "from"), b = try Marshal.date(through, "through")
+        let a = try Marshal.date(from, "from")
+        let b = try Marshal.date(through, "through")
         try Marshal.out(out_count, "out_count").pointee = Int64(h.value.schoolDays(from: a, through: b))
     }
 }
@@ -355,9 +414,11 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param out_start receives the term's first day; may be NULL.
 /// @param out_end receives the term's last day; may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_calendar_term(_ calendar: OpaquePointer?, _ date: Int32, _ out_index: UnsafeMutablePointer<Int64>?,
-                                  _ out_school_year: UnsafeMutablePointer<Int32>?, _ out_start: UnsafeMutablePointer<Int32>?,
-                                  _ out_end: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_calendar_term(
+    _ calendar: OpaquePointer?, _ date: Int32, _ out_index: UnsafeMutablePointer<Int64>?,
+    _ out_school_year: UnsafeMutablePointer<Int32>?, _ out_start: UnsafeMutablePointer<Int32>?,
+    _ out_end: UnsafeMutablePointer<Int32>?
+) -> kcbx_status {
     guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
         let d = try Marshal.date(date, "date")
@@ -374,8 +435,10 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param out_first receives the first day; may be NULL.
 /// @param out_last receives the last day; may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_calendar_range(_ calendar: OpaquePointer?, _ out_first: UnsafeMutablePointer<Int32>?,
-                                   _ out_last: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_calendar_range(
+    _ calendar: OpaquePointer?, _ out_first: UnsafeMutablePointer<Int32>?,
+    _ out_last: UnsafeMutablePointer<Int32>?
+) -> kcbx_status {
     guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
         out_first?.pointee = h.value.firstDay.yyyymmdd
@@ -387,7 +450,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param calendar the school calendar.
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_calendar_to_json(_ calendar: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_calendar_to_json(_ calendar: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
+    -> kcbx_status
+{
     out_json?.pointee = nil
     return guarded {
         let h = try CalendarHandle.get(calendar, "calendar")
@@ -412,22 +477,27 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param out_classification receives the result (free with kcbx_classification_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad mark, fact or options version;
 ///         KCBX_STATUS_RULE_VIOLATION for a deferral or suspension without the expert opinion.
-@c public func kcbx_classify(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
-                             _ options: UnsafePointer<kcbx_classify_options>?,
-                             _ out_classification: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_classify(
+    _ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
+    _ options: UnsafePointer<kcbx_classify_options>?,
+    _ out_classification: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_classification?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_classification, "out_classification")
         let c = try classifier(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
-        let o = try Options.read(options, "options", current: KCBX_CLASSIFY_OPTIONS_VERSION, initName: "KCBX_CLASSIFY_OPTIONS_INIT")
+        let o =
+            try Options.read(options, "options", current: KCBX_CLASSIFY_OPTIONS_VERSION, initName: "KCBX_CLASSIFY_OPTIONS_INIT")
             ?? kcbx_classify_options()
         let n_marks = o.n_marks
         let dates = try Marshal.array(o.mark_dates, n_marks, "options.mark_dates", countField: "options.n_marks", max: Limits.childMarks)
         let kinds = try Marshal.array(o.mark_kinds, n_marks, "options.mark_kinds", countField: "options.n_marks", max: Limits.childMarks)
-        let lf = try Marshal.optionalArray(o.leave_from, n_marks, "options.leave_from", countField: "options.n_marks", max: Limits.childMarks)
+        let lf = try Marshal.optionalArray(
+            o.leave_from, n_marks, "options.leave_from", countField: "options.n_marks", max: Limits.childMarks)
         let lt = try Marshal.optionalArray(o.leave_to, n_marks, "options.leave_to", countField: "options.n_marks", max: Limits.childMarks)
-        let slips = try Marshal.optionalArray(o.leave_slips, n_marks, "options.leave_slips", countField: "options.n_marks", max: Limits.childMarks)
+        let slips = try Marshal.optionalArray(
+            o.leave_slips, n_marks, "options.leave_slips", countField: "options.n_marks", max: Limits.childMarks)
         var marks: [AttendanceMark] = []
         marks.reserveCapacity(dates.count)
         for i in 0..<dates.count {
@@ -439,7 +509,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
             let slip = try slips.flatMap { try Marshal.optionalString($0[i], "options.leave_slips[\(i)]") }
             if from != nil || to != nil || slip != nil {
                 guard k == .approvedLeave else {
-                    throw KCBXError.invalidInput(field: "options.leave_from[\(i)]/leave_to[\(i)]/leave_slips[\(i)]", rule: "only an approved-leave mark (kind 1) carries a leave span or slip")
+                    throw KCBXError.invalidInput(
+                        field: "options.leave_from[\(i)]/leave_to[\(i)]/leave_slips[\(i)]",
+                        rule: "only an approved-leave mark (kind 1) carries a leave span or slip")
                 }
                 m.leave = ApprovedLeave(span: try DateSpan(from: from ?? d, to: to ?? d, field: "options.leave_to[\(i)]"), slip: slip)
             }
@@ -453,7 +525,8 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         facts.expertOpinion = try Marshal.optionalString(o.expert_opinion, "options.expert_opinion")
         let bits = ChildFactBits(rawValue: o.fact_bits)
         guard ChildFactBits.known.isSuperset(of: bits) else {
-            throw KCBXError.invalidInput(field: "options.fact_bits", rule: "unknown bits 0x\(String(o.fact_bits & ~ChildFactBits.known.rawValue, radix: 16))")
+            throw KCBXError.invalidInput(
+                field: "options.fact_bits", rule: "unknown bits 0x\(String(o.fact_bits & ~ChildFactBits.known.rawValue, radix: 16))")
         }
         facts.inHouseholdRegistry = !bits.contains(.notInHouseholdRegistry)
         facts.studyingElsewhere = bits.contains(.studyingElsewhere)
@@ -474,10 +547,12 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param out_risk_flags receives the kcbx_risk_flag bits; may be NULL.
 /// @param out_reason receives the kcbx_reason; may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_classification_summary(_ classification: OpaquePointer?, _ out_status: UnsafeMutablePointer<Int32>?,
-                                           _ out_since: UnsafeMutablePointer<Int32>?, _ out_rule: UnsafeMutablePointer<Int32>?,
-                                           _ out_alerts: UnsafeMutablePointer<UInt32>?, _ out_risk_flags: UnsafeMutablePointer<UInt32>?,
-                                           _ out_reason: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_classification_summary(
+    _ classification: OpaquePointer?, _ out_status: UnsafeMutablePointer<Int32>?,
+    _ out_since: UnsafeMutablePointer<Int32>?, _ out_rule: UnsafeMutablePointer<Int32>?,
+    _ out_alerts: UnsafeMutablePointer<UInt32>?, _ out_risk_flags: UnsafeMutablePointer<UInt32>?,
+    _ out_reason: UnsafeMutablePointer<Int32>?
+) -> kcbx_status {
     guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
         out_status?.pointee = kcbx_child_status(c.status).rawValue
@@ -498,9 +573,11 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param out_leave_days receives the school days on leave; may be NULL.
 /// @param out_unknown_days receives the unmarked school days; may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_classification_streak(_ classification: OpaquePointer?, _ out_start: UnsafeMutablePointer<Int32>?,
-                                          _ out_unexcused_days: UnsafeMutablePointer<Int64>?, _ out_clock_days: UnsafeMutablePointer<Int64>?,
-                                          _ out_leave_days: UnsafeMutablePointer<Int64>?, _ out_unknown_days: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_classification_streak(
+    _ classification: OpaquePointer?, _ out_start: UnsafeMutablePointer<Int32>?,
+    _ out_unexcused_days: UnsafeMutablePointer<Int64>?, _ out_clock_days: UnsafeMutablePointer<Int64>?,
+    _ out_leave_days: UnsafeMutablePointer<Int64>?, _ out_unknown_days: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     guarded {
         let s = try ClassificationHandle.get(classification, "classification").value.streak
         out_start?.pointee = s?.start.yyyymmdd ?? 0
@@ -519,9 +596,11 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param out_missing_days receives the unmarked days; may be NULL.
 /// @param out_conflicts receives the duplicate marks resolved; may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_classification_term(_ classification: OpaquePointer?, _ out_school_days: UnsafeMutablePointer<Int64>?,
-                                        _ out_unexcused_days: UnsafeMutablePointer<Int64>?, _ out_missing_days: UnsafeMutablePointer<Int64>?,
-                                        _ out_conflicts: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_classification_term(
+    _ classification: OpaquePointer?, _ out_school_days: UnsafeMutablePointer<Int64>?,
+    _ out_unexcused_days: UnsafeMutablePointer<Int64>?, _ out_missing_days: UnsafeMutablePointer<Int64>?,
+    _ out_conflicts: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
         out_school_days?.pointee = Int64(c.termSchoolDays)
@@ -536,7 +615,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param classification the classification (from kcbx_classify).
 /// @param out_text receives the text (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_classification_rule_text(_ classification: OpaquePointer?, _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_classification_rule_text(
+    _ classification: OpaquePointer?, _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_text?.pointee = nil
     return guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
@@ -550,8 +631,10 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param flag one kcbx_risk_flag bit.
 /// @param out_text receives the text (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND when the flag was not raised; KCBX_STATUS_INVALID_INPUT.
-@c public func kcbx_classification_risk_why(_ classification: OpaquePointer?, _ flag: Int32,
-                                            _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_classification_risk_why(
+    _ classification: OpaquePointer?, _ flag: Int32,
+    _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_text?.pointee = nil
     return guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
@@ -571,7 +654,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param index 0-based index.
 /// @param out_date receives the date, YYYYMMDD.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an index out of range.
-@c public func kcbx_classification_missing_date(_ classification: OpaquePointer?, _ index: Int64, _ out_date: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_classification_missing_date(_ classification: OpaquePointer?, _ index: Int64, _ out_date: UnsafeMutablePointer<Int32>?)
+    -> kcbx_status
+{
     guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
         guard index >= 0, index < Int64(c.missingDates.count) else {
@@ -591,9 +676,11 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param out_replaced_index receives the dropped mark's input position; may be NULL.
 /// @param out_kept_index receives the kept mark's input position; may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an index out of range.
-@c public func kcbx_classification_conflict(_ classification: OpaquePointer?, _ index: Int64, _ out_date: UnsafeMutablePointer<Int32>?,
-                                            _ out_replaced_kind: UnsafeMutablePointer<Int32>?, _ out_kept_kind: UnsafeMutablePointer<Int32>?,
-                                            _ out_replaced_index: UnsafeMutablePointer<Int64>?, _ out_kept_index: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_classification_conflict(
+    _ classification: OpaquePointer?, _ index: Int64, _ out_date: UnsafeMutablePointer<Int32>?,
+    _ out_replaced_kind: UnsafeMutablePointer<Int32>?, _ out_kept_kind: UnsafeMutablePointer<Int32>?,
+    _ out_replaced_index: UnsafeMutablePointer<Int64>?, _ out_kept_index: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
         guard index >= 0, index < Int64(c.conflicts.count) else {
@@ -613,7 +700,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param classification the classification (from kcbx_classify).
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_classification_to_json(_ classification: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_classification_to_json(
+    _ classification: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let c = try ClassificationHandle.get(classification, "classification").value
@@ -632,9 +721,12 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param on_date YYYYMMDD.
 /// @param out_reason receives the kcbx_reason.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_reason_for_out_of_school(_ birth_date: Int32, _ on_date: Int32, _ out_reason: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_reason_for_out_of_school(_ birth_date: Int32, _ on_date: Int32, _ out_reason: UnsafeMutablePointer<Int32>?)
+    -> kcbx_status
+{
     guarded {
-        let b = try Marshal.date(birth_date, "birth_date"), on = try Marshal.date(on_date, "on_date")
+        let b = try Marshal.date(birth_date, "birth_date")
+        let on = try Marshal.date(on_date, "on_date")
         guard on >= b else { throw KCBXError.invalidInput(field: "on_date", rule: "\(on) is before birth_date \(b)") }
         let r = ReasonCode.outOfSchool(birthDate: b, on: on)
         try Marshal.out(out_reason, "out_reason").pointee = kcbx_reason(r).rawValue
@@ -646,7 +738,9 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 /// @param rule the kcbx_rule.
 /// @param out_text receives the text (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_rule_describe(_ policy: OpaquePointer?, _ rule: Int32, _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_rule_describe(_ policy: OpaquePointer?, _ rule: Int32, _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
+    -> kcbx_status
+{
     out_text?.pointee = nil
     return guarded {
         let p = try PolicyHandle.get(policy, "policy")
@@ -671,18 +765,23 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
 ///        (an empty table).
 /// @param out_table receives the table (free with kcbx_table_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_STORAGE when out of memory.
-@c public func kcbx_classify_many(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
-                                  _ options: UnsafePointer<kcbx_classify_many_options>?,
-                                  _ out_table: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_classify_many(
+    _ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ as_of: Int32,
+    _ options: UnsafePointer<kcbx_classify_many_options>?,
+    _ out_table: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_table?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_table, "out_table")
         let c = try classifier(policy, calendar)
         let asOf = try Marshal.date(as_of, "as_of")
-        let o = try Options.read(options, "options", current: KCBX_CLASSIFY_MANY_OPTIONS_VERSION,
-                                 initName: "KCBX_CLASSIFY_MANY_OPTIONS_INIT") ?? kcbx_classify_many_options()
+        let o =
+            try Options.read(
+                options, "options", current: KCBX_CLASSIFY_MANY_OPTIONS_VERSION,
+                initName: "KCBX_CLASSIFY_MANY_OPTIONS_INIT") ?? kcbx_classify_many_options()
         let enc = try Marshal.encoding(o.encoding)
-        let n_children = o.n_children, n_marks = o.n_marks
+        let n_children = o.n_children
+        let n_marks = o.n_marks
         let nChildren = try Marshal.count(n_children, "options.n_children", max: Int64(ChildColumns.maxCount))
         func col<T>(_ p: UnsafePointer<T>?, _ name: String) throws -> UnsafeBufferPointer<T>? {
             try Marshal.optionalArray(p, n_children, "options.\(name)", countField: "options.n_children", max: Int64(ChildColumns.maxCount))
@@ -697,15 +796,17 @@ private func classifier(_ policy: OpaquePointer?, _ calendar: OpaquePointer?) th
         if let opinions {
             for i in 0..<opinions.count { _ = try Marshal.optionalString(opinions[i], "options.expert_opinions[\(i)]") }
         }
-        let children = ChildColumns(count: nChildren, ids: try col(o.child_ids, "child_ids"), birthDate: try col(o.birth_dates, "birth_dates"),
-                                    grade: try col(o.grades, "grades"), registration: try col(o.registrations, "registrations"),
-                                    registrationDate: try col(o.registration_dates, "registration_dates"),
-                                    factBits: try col(o.fact_bits, "fact_bits"), groupMask: try col(o.group_masks, "group_masks"),
-                                    expertOpinion: opinions.map { o in { i in o[i].flatMap { String(validatingCString: $0) } } },
-                                    encoding: enc)
-        let marks = MarkColumns(child: try markCol(o.mark_child, "mark_child"), date: try markCol(o.mark_dates, "mark_dates"),
-                                kind: try markCol(o.mark_kinds, "mark_kinds"), leaveFrom: try optionalMarkCol(o.leave_from, "leave_from"),
-                                leaveTo: try optionalMarkCol(o.leave_to, "leave_to"), encoding: enc)
+        let children = ChildColumns(
+            count: nChildren, ids: try col(o.child_ids, "child_ids"), birthDate: try col(o.birth_dates, "birth_dates"),
+            grade: try col(o.grades, "grades"), registration: try col(o.registrations, "registrations"),
+            registrationDate: try col(o.registration_dates, "registration_dates"),
+            factBits: try col(o.fact_bits, "fact_bits"), groupMask: try col(o.group_masks, "group_masks"),
+            expertOpinion: opinions.map { o in { i in o[i].flatMap { String(validatingCString: $0) } } },
+            encoding: enc)
+        let marks = MarkColumns(
+            child: try markCol(o.mark_child, "mark_child"), date: try markCol(o.mark_dates, "mark_dates"),
+            kind: try markCol(o.mark_kinds, "mark_kinds"), leaveFrom: try optionalMarkCol(o.leave_from, "leave_from"),
+            leaveTo: try optionalMarkCol(o.leave_to, "leave_to"), encoding: enc)
         out.pointee = TableHandle.make(try c.classifyMany(children: children, marks: marks, asOf: asOf))
     }
 }
@@ -736,15 +837,21 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 /// @param out_values the host's array of `capacity` entries.
 /// @param capacity entries `out_values` can hold (at least the rows).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also when capacity is below the rows).
-@c public func kcbx_table_copy_column(_ table: OpaquePointer?, _ column: Int32, _ encoding: Int32,
-                                      _ out_values: UnsafeMutablePointer<Int32>?, _ capacity: Int64) -> kcbx_status {
+@c public func kcbx_table_copy_column(
+    _ table: OpaquePointer?, _ column: Int32, _ encoding: Int32,
+    _ out_values: UnsafeMutablePointer<Int32>?, _ capacity: Int64
+) -> kcbx_status {
     guarded {
         let t = try TableHandle.get(table, "table").value
         let col = try tableColumn(column)
-        guard col != .childID else { throw KCBXError.invalidInput(field: "column", rule: "child ids are int64: use kcbx_table_copy_child_ids") }
+        guard col != .childID else {
+            throw KCBXError.invalidInput(field: "column", rule: "child ids are int64: use kcbx_table_copy_child_ids")
+        }
         let enc = try Marshal.encoding(encoding)
         let out = try Marshal.out(out_values, "out_values")
-        guard capacity >= Int64(t.rows) else { throw KCBXError.invalidInput(field: "capacity", rule: "\(capacity) is less than the \(t.rows) rows") }
+        guard capacity >= Int64(t.rows) else {
+            throw KCBXError.invalidInput(field: "capacity", rule: "\(capacity) is less than the \(t.rows) rows")
+        }
         t.copy(col, into: UnsafeMutableBufferPointer(start: out, count: t.rows), dates: enc)
     }
 }
@@ -754,11 +861,14 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 /// @param out_ids the host's array of `capacity` entries.
 /// @param capacity entries `out_ids` can hold (at least the rows).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also when capacity is below the rows).
-@c public func kcbx_table_copy_child_ids(_ table: OpaquePointer?, _ out_ids: UnsafeMutablePointer<Int64>?, _ capacity: Int64) -> kcbx_status {
+@c public func kcbx_table_copy_child_ids(_ table: OpaquePointer?, _ out_ids: UnsafeMutablePointer<Int64>?, _ capacity: Int64) -> kcbx_status
+{
     guarded {
         let t = try TableHandle.get(table, "table").value
         let out = try Marshal.out(out_ids, "out_ids")
-        guard capacity >= Int64(t.rows) else { throw KCBXError.invalidInput(field: "capacity", rule: "\(capacity) is less than the \(t.rows) rows") }
+        guard capacity >= Int64(t.rows) else {
+            throw KCBXError.invalidInput(field: "capacity", rule: "\(capacity) is less than the \(t.rows) rows")
+        }
         t.copyChildIDs(into: UnsafeMutableBufferPointer(start: out, count: t.rows))
     }
 }
@@ -769,13 +879,19 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 /// @param column the kcbx_table_column.
 /// @param out_value receives the value.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a row or column out of range.
-@c public func kcbx_table_value(_ table: OpaquePointer?, _ row: Int64, _ column: Int32, _ out_value: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_table_value(_ table: OpaquePointer?, _ row: Int64, _ column: Int32, _ out_value: UnsafeMutablePointer<Int64>?)
+    -> kcbx_status
+{
     guarded {
         let t = try TableHandle.get(table, "table").value
         let col = try tableColumn(column)
         let out = try Marshal.out(out_value, "out_value")
         let v = try t.value(col, row: Int(row))
-        if col.isDate { out.pointee = v == Int64(Int32.min) ? 0 : Int64(CivilDate(dayNumber: Int32(clamping: v)).yyyymmdd) } else { out.pointee = v }
+        if col.isDate {
+            out.pointee = v == Int64(Int32.min) ? 0 : Int64(CivilDate(dayNumber: Int32(clamping: v)).yyyymmdd)
+        } else {
+            out.pointee = v
+        }
     }
 }
 
@@ -814,9 +930,11 @@ private func tableColumn(_ v: Int32) throws -> TableColumn {
 /// @param out_replaced_mark receives the dropped mark's input position; may be NULL.
 /// @param out_kept_mark receives the kept mark's input position; may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for an index out of range.
-@c public func kcbx_table_conflict(_ table: OpaquePointer?, _ index: Int64, _ out_row: UnsafeMutablePointer<Int64>?,
-                                   _ out_date: UnsafeMutablePointer<Int32>?, _ out_replaced_mark: UnsafeMutablePointer<Int64>?,
-                                   _ out_kept_mark: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_table_conflict(
+    _ table: OpaquePointer?, _ index: Int64, _ out_row: UnsafeMutablePointer<Int64>?,
+    _ out_date: UnsafeMutablePointer<Int32>?, _ out_replaced_mark: UnsafeMutablePointer<Int64>?,
+    _ out_kept_mark: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     guarded {
         let t = try TableHandle.get(table, "table").value
         guard index >= 0, index < Int64(t.conflicts.count) else {

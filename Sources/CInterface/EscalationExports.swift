@@ -6,13 +6,15 @@ enum EscalationMarshal {
         guard p != nil else { return nil }
         let text = try Marshal.string(p, "states")
         guard !text.isEmpty else { return nil }
-        return Set(try text.split(separator: ",").map { part in
-            let s = String(part).trimmingSpaces
-            guard let v = ObligationState(rawValue: s) else {
-                throw KCBXError.invalidInput(field: "states", rule: "'\(s)' must be one of \(ObligationState.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return v
-        })
+        return Set(
+            try text.split(separator: ",").map { part in
+                let s = String(part).trimmingSpaces
+                guard let v = ObligationState(rawValue: s) else {
+                    throw KCBXError.invalidInput(
+                        field: "states", rule: "'\(s)' must be one of \(ObligationState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return v
+            })
     }
 
     static func giveJSON(_ v: JSONValue, _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ field: String) throws {
@@ -43,13 +45,16 @@ extension String {
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
 ///        level, or outside the jurisdiction).
-@c public func kcbx_due_json(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
-                             _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_due_json(
+    _ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
-        let list = try l.due(asOf: try Marshal.date(as_of, "as_of"), states: try EscalationMarshal.states(states),
-                             fullIDs: try LedgerMarshal.fullIDs(full_ids))
+        let list = try l.due(
+            asOf: try Marshal.date(as_of, "as_of"), states: try EscalationMarshal.states(states),
+            fullIDs: try LedgerMarshal.fullIDs(full_ids))
         try EscalationMarshal.giveJSON(list.jsonValue, out_json, "out_json")
     }
 }
@@ -62,13 +67,16 @@ extension String {
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
 ///        KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_due_case_json(_ ledger: OpaquePointer?, _ case_id: Int64, _ as_of: Int32, _ full_ids: Int32,
-                                  _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_due_case_json(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ as_of: Int32, _ full_ids: Int32,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
-        let list = try l.due(case: try LedgerMarshal.caseID(case_id), asOf: try Marshal.date(as_of, "as_of"),
-                             fullIDs: try LedgerMarshal.fullIDs(full_ids))
+        let list = try l.due(
+            case: try LedgerMarshal.caseID(case_id), asOf: try Marshal.date(as_of, "as_of"),
+            fullIDs: try LedgerMarshal.fullIDs(full_ids))
         try EscalationMarshal.giveJSON(list.jsonValue, out_json, "out_json")
     }
 }
@@ -84,8 +92,10 @@ extension String {
 /// @param out_rows receives the number of data rows; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad argument or a refused path; KCBX_STATUS_STORAGE
 ///        when writing fails. KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_due_csv(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
-                            _ path: UnsafePointer<CChar>?, _ out_rows: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_due_csv(
+    _ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
+    _ path: UnsafePointer<CChar>?, _ out_rows: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let date = try Marshal.date(as_of, "as_of")
@@ -107,12 +117,15 @@ extension String {
 /// @param note free text for the event; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the jurisdiction
 ///        or for a key on no roster.
-@c public func kcbx_due_record_student_action(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ action: UnsafePointer<CChar>?,
-                                              _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+@c public func kcbx_due_record_student_action(
+    _ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ action: UnsafePointer<CChar>?,
+    _ date: Int32, _ note: UnsafePointer<CChar>?
+) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
-        try l.recordStudentAction(student: try Marshal.string(student, "student"), try LedgerMarshal.code(action, "action"),
-                                  on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
+        try l.recordStudentAction(
+            student: try Marshal.string(student, "student"), try LedgerMarshal.code(action, "action"),
+            on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
     }
 }
 
@@ -125,13 +138,16 @@ extension String {
 /// @param through last day, YYYYMMDD.
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_due_reports_json(_ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ from: Int32, _ through: Int32,
-                                     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_due_reports_json(
+    _ policy: OpaquePointer?, _ calendar: OpaquePointer?, _ from: Int32, _ through: Int32,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let p = try PolicyHandle.get(policy, "policy").value
         let cal = calendar == nil ? nil : try Handle<SchoolCalendar>.get(calendar, "calendar").value
-        let list = try ReportCalendar.due(p, calendar: cal, from: try Marshal.date(from, "from"), through: try Marshal.date(through, "through"))
+        let list = try ReportCalendar.due(
+            p, calendar: cal, from: try Marshal.date(from, "from"), through: try Marshal.date(through, "through"))
         try EscalationMarshal.giveJSON(.array(list.map(\.jsonValue)), out_json, "out_json")
     }
 }
@@ -147,8 +163,10 @@ extension String {
 /// @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the actor's
 ///        jurisdiction; KCBX_STATUS_STORAGE.
-@c public func kcbx_escalate(_ ledger: OpaquePointer?, _ as_of: Int32, _ full_ids: Int32,
-                             _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_escalate(
+    _ ledger: OpaquePointer?, _ as_of: Int32, _ full_ids: Int32,
+    _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_summary_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -168,8 +186,10 @@ extension String {
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the jurisdiction
 ///        or for a key on no roster.
-@c public func kcbx_notice_fields_json(_ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ student: UnsafePointer<CChar>?,
-                                       _ as_of: Int32, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_notice_fields_json(
+    _ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ student: UnsafePointer<CChar>?,
+    _ as_of: Int32, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -186,8 +206,10 @@ extension String {
 /// @param fields_json a JSON object of the template's fields.
 /// @param out_text receives the text (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT naming a missing or unknown field.
-@c public func kcbx_notice_render(_ kind: UnsafePointer<CChar>?, _ fields_json: UnsafePointer<CChar>?,
-                                  _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_notice_render(
+    _ kind: UnsafePointer<CChar>?, _ fields_json: UnsafePointer<CChar>?,
+    _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_text?.pointee = nil
     return guarded {
         let k: NoticeKind = try LedgerMarshal.code(kind, "kind")
@@ -200,7 +222,9 @@ extension String {
 /// @param kind "enrollment", "return_notice" or "three_line_report".
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_notice_fields_of(_ kind: UnsafePointer<CChar>?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_notice_fields_of(_ kind: UnsafePointer<CChar>?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
+    -> kcbx_status
+{
     out_json?.pointee = nil
     return guarded {
         let k: NoticeKind = try LedgerMarshal.code(kind, "kind")

@@ -17,12 +17,18 @@ struct ImportOutcome {
 
     init(_ r: LedgerImportResult) {
         kind = .roster
-        rows = r.rows; added = r.added; updated = r.updated; unchanged = r.unchanged
+        rows = r.rows
+        added = r.added
+        updated = r.updated
+        unchanged = r.unchanged
     }
 
     init(_ r: LedgerMarkImportResult) {
         kind = .marks
-        rows = r.rows; changed = r.changed; unchanged = r.unchanged; conflicts = r.conflicts
+        rows = r.rows
+        changed = r.changed
+        unchanged = r.unchanged
+        conflicts = r.conflicts
     }
 
     func count(_ c: kcbx_import_count) -> Int {
@@ -47,17 +53,22 @@ struct ImportOutcome {
         if !problems.isEmpty { return .object(["problems": Self.rowsJSON(problems)]) }
         switch kind {
         case .roster:
-            return .object(["rows": .number(Double(rows)), "added": .number(Double(added)), "updated": .number(Double(updated)),
-                            "unchanged": .number(Double(unchanged))])
+            return .object([
+                "rows": .number(Double(rows)), "added": .number(Double(added)), "updated": .number(Double(updated)),
+                "unchanged": .number(Double(unchanged)),
+            ])
         case .marks:
-            return .object(["rows": .number(Double(rows)), "changed": .number(Double(changed)), "unchanged": .number(Double(unchanged)),
-                            "conflicts": Self.rowsJSON(conflicts)])
+            return .object([
+                "rows": .number(Double(rows)), "changed": .number(Double(changed)), "unchanged": .number(Double(unchanged)),
+                "conflicts": Self.rowsJSON(conflicts),
+            ])
         }
     }
 
     static func table(_ title: String, _ list: [LedgerRowProblem]) -> ReportTable {
-        ReportTable(title: title, headers: ["row", "field", "rule"], rows: list.map { [String($0.row), $0.field, $0.rule] },
-                    numericColumns: [0])
+        ReportTable(
+            title: title, headers: ["row", "field", "rule"], rows: list.map { [String($0.row), $0.field, $0.rule] },
+            numericColumns: [0])
     }
 }
 
@@ -91,8 +102,10 @@ func marksReport(_ r: LedgerMarkImportResult) -> ImportOutcome { ImportOutcome(r
 /// @param count which count (kcbx_import_count).
 /// @param out_value receives the count.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument or an unknown count.
-@c public func kcbx_import_result_count(_ import_result: OpaquePointer?, _ count: Int32,
-                                        _ out_value: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_import_result_count(
+    _ import_result: OpaquePointer?, _ count: Int32,
+    _ out_value: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     guarded {
         let r = try ImportResultHandle.get(import_result, "import_result").value
         guard let c = kcbx_import_count(rawValue: count) else {
@@ -107,7 +120,9 @@ func marksReport(_ r: LedgerMarkImportResult) -> ImportOutcome { ImportOutcome(r
 /// @param import_result the result of a kcbx_ledger_import_* call.
 /// @param out_report receives the table (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument.
-@c public func kcbx_import_result_problems(_ import_result: OpaquePointer?, _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_import_result_problems(_ import_result: OpaquePointer?, _ out_report: UnsafeMutablePointer<OpaquePointer?>?)
+    -> kcbx_status
+{
     out_report?.pointee = nil
     return guarded {
         let r = try ImportResultHandle.get(import_result, "import_result").value
@@ -121,7 +136,9 @@ func marksReport(_ r: LedgerMarkImportResult) -> ImportOutcome { ImportOutcome(r
 /// @param import_result the result of a kcbx_ledger_import_* call.
 /// @param out_report receives the table (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument.
-@c public func kcbx_import_result_conflicts(_ import_result: OpaquePointer?, _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_import_result_conflicts(_ import_result: OpaquePointer?, _ out_report: UnsafeMutablePointer<OpaquePointer?>?)
+    -> kcbx_status
+{
     out_report?.pointee = nil
     return guarded {
         let r = try ImportResultHandle.get(import_result, "import_result").value
@@ -135,7 +152,9 @@ func marksReport(_ r: LedgerMarkImportResult) -> ImportOutcome { ImportOutcome(r
 /// @param import_result the result of a kcbx_ledger_import_* call.
 /// @param out_json receives the text (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a NULL argument.
-@c public func kcbx_import_result_json(_ import_result: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_import_result_json(_ import_result: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
+    -> kcbx_status
+{
     out_json?.pointee = nil
     return guarded {
         let r = try ImportResultHandle.get(import_result, "import_result").value

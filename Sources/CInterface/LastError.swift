@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import KCBXCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The thread-local last error behind kcbx_last_error_message(), kcbx_last_error_field() and
 /// kcbx_last_error_rule(): three strings, each in a pthread key whose destructor frees it when the
@@ -46,7 +47,8 @@ enum LastError {
     static func bounded(_ message: String) -> String {
         let n = message.utf8.count
         guard n > limit else { return message }
-        var kept = String.UnicodeScalarView(), bytes = 0
+        var kept = String.UnicodeScalarView()
+        var bytes = 0
         for u in message.unicodeScalars {
             let w = UTF8.width(u)
             if bytes + w > limit { break }
@@ -96,5 +98,6 @@ enum LastError {
 }
 
 enum Empty {
-    nonisolated(unsafe) static let string: UnsafePointer<CChar> = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(to: CChar.self)
+    nonisolated(unsafe) static let string: UnsafePointer<CChar> = UnsafeRawPointer(("" as StaticString).utf8Start).assumingMemoryBound(
+        to: CChar.self)
 }

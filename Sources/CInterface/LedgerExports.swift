@@ -15,7 +15,14 @@ typealias LedgerHandle = Handle<Ledger>
 
 /// Case statuses: suspected → verified | dismissed → persuading → returned → closed; deferred / suspended are exempt.
 @c public enum kcbx_case_status: Int32 {
-    case suspected = 1, verified = 2, dismissed = 3, persuading = 4, returned = 5, closed = 6, deferred = 7, suspended = 8
+    case suspected = 1
+    case verified = 2
+    case dismissed = 3
+    case persuading = 4
+    case returned = 5
+    case closed = 6
+    case deferred = 7
+    case suspended = 8
 }
 
 enum LedgerMarshal {
@@ -25,8 +32,9 @@ enum LedgerMarshal {
         guard let a = try Options.read(p, "actor", current: KCBX_ACTOR_VERSION, initName: "KCBX_ACTOR_INIT") else {
             throw KCBXError.invalidInput(field: "actor", rule: "must not be NULL (a kcbx_actor initialised with KCBX_ACTOR_INIT)")
         }
-        return try LedgerActor(level: try Marshal.string(a.level, "actor.level"), unitCode: try Marshal.string(a.unit_code, "actor.unit_code"),
-                               person: try Marshal.string(a.person, "actor.person"), role: try text(a.role, "actor.role"))
+        return try LedgerActor(
+            level: try Marshal.string(a.level, "actor.level"), unitCode: try Marshal.string(a.unit_code, "actor.unit_code"),
+            person: try Marshal.string(a.person, "actor.person"), role: try text(a.role, "actor.role"))
     }
 
     /// `full_ids`: 0 (masked) or 1 (full resident IDs, `Ledger.disclosure` decides).
@@ -40,7 +48,8 @@ enum LedgerMarshal {
         p == nil ? "" : try Marshal.string(p, field)
     }
 
-    static func code<T: RawRepresentable & CaseIterable>(_ p: UnsafePointer<CChar>?, _ field: String) throws -> T where T.RawValue == String {
+    static func code<T: RawRepresentable & CaseIterable>(_ p: UnsafePointer<CChar>?, _ field: String) throws -> T
+    where T.RawValue == String {
         let s = try Marshal.string(p, field)
         guard let v = T(rawValue: s) else {
             throw KCBXError.invalidInput(field: field, rule: "'\(s)' must be one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -59,15 +68,19 @@ enum LedgerMarshal {
 
     /// Runs an import: `*out` (may be NULL) gets the result, also for a batch refused for bad rows
     /// (then holding the problems); NULL for any other failure.
-    static func runImport(_ out: UnsafeMutablePointer<OpaquePointer?>?, _ kind: ImportOutcome.Kind,
-                          _ body: (inout [LedgerRowProblem]) throws -> ImportOutcome) -> kcbx_status {
+    static func runImport(
+        _ out: UnsafeMutablePointer<OpaquePointer?>?, _ kind: ImportOutcome.Kind,
+        _ body: (inout [LedgerRowProblem]) throws -> ImportOutcome
+    ) -> kcbx_status {
         out?.pointee = nil
         var problems: [LedgerRowProblem] = []
         let status = guarded {
             let outcome = try body(&problems)
             out?.pointee = ImportResultHandle.make(outcome)
         }
-        if status != .ok, !problems.isEmpty, let out { out.pointee = ImportResultHandle.make(ImportOutcome(kind: kind, problems: problems)) }
+        if status != .ok, !problems.isEmpty, let out {
+            out.pointee = ImportResultHandle.make(ImportOutcome(kind: kind, problems: problems))
+        }
         return status
     }
 
@@ -85,8 +98,10 @@ enum LedgerMarshal {
 /// @param out_ledger receives the handle.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT (a field of the actor is named `actor.<field>`);
 ///         KCBX_STATUS_RULE_VIOLATION; KCBX_STATUS_STORAGE when the file cannot be opened.
-@c public func kcbx_ledger_open(_ path: UnsafePointer<CChar>?, _ policy: OpaquePointer?, _ actor: UnsafePointer<kcbx_actor>?,
-                                _ out_ledger: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_open(
+    _ path: UnsafePointer<CChar>?, _ policy: OpaquePointer?, _ actor: UnsafePointer<kcbx_actor>?,
+    _ out_ledger: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_ledger?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_ledger, "out_ledger")
@@ -102,8 +117,11 @@ enum LedgerMarshal {
 /// @param version KCBX_ACTOR_VERSION; another is KCBX_STATUS_INVALID_INPUT.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT.
 @c public func kcbx_actor_init(_ actor: UnsafeMutablePointer<kcbx_actor>?, _ version: UInt32) -> kcbx_status {
-    guarded { try Options.initialise(actor, version, current: KCBX_ACTOR_VERSION, initName: "KCBX_ACTOR_INIT", zero: kcbx_actor(),
-                                     field: "actor") }
+    guarded {
+        try Options.initialise(
+            actor, version, current: KCBX_ACTOR_VERSION, initName: "KCBX_ACTOR_INIT", zero: kcbx_actor(),
+            field: "actor")
+    }
 }
 
 /// Closes the ledger and frees its handle. Accepts NULL.
@@ -118,8 +136,10 @@ enum LedgerMarshal {
 ///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
 ///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
-@c public func kcbx_ledger_import_students_csv(_ ledger: OpaquePointer?, _ path: UnsafePointer<CChar>?,
-                                               _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_import_students_csv(
+    _ ledger: OpaquePointer?, _ path: UnsafePointer<CChar>?,
+    _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     LedgerMarshal.runImport(out_import_result, .roster) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         return importReport(try l.importStudentsCSV(path: try Marshal.string(path, "path"), problems: &problems))
@@ -134,8 +154,10 @@ enum LedgerMarshal {
 ///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
 ///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
-@c public func kcbx_ledger_import_students_json(_ ledger: OpaquePointer?, _ json: UnsafePointer<CChar>?,
-                                                _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_import_students_json(
+    _ ledger: OpaquePointer?, _ json: UnsafePointer<CChar>?,
+    _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     LedgerMarshal.runImport(out_import_result, .roster) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         return importReport(try l.importStudentsJSON(try Marshal.string(json, "json"), problems: &problems))
@@ -154,22 +176,28 @@ enum LedgerMarshal {
 ///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
 ///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
-@c public func kcbx_ledger_import_marks(_ ledger: OpaquePointer?, _ count: Int64,
-                                        _ students: UnsafePointer<UnsafePointer<CChar>?>?, _ dates: UnsafePointer<Int32>?,
-                                        _ kinds: UnsafePointer<Int8>?,
-                                        _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_import_marks(
+    _ ledger: OpaquePointer?, _ count: Int64,
+    _ students: UnsafePointer<UnsafePointer<CChar>?>?, _ dates: UnsafePointer<Int32>?,
+    _ kinds: UnsafePointer<Int8>?,
+    _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     LedgerMarshal.runImport(out_import_result, .marks) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
-        guard count >= 0, count <= 50_000_000 else { throw KCBXError.invalidInput(field: "count", rule: "must be 0-50000000, got \(count)") }
+        guard count >= 0, count <= 50_000_000 else {
+            throw KCBXError.invalidInput(field: "count", rule: "must be 0-50000000, got \(count)")
+        }
         let n = Int(count)
         guard n > 0 else { return marksReport(try l.importMarks(students: [], dates: [], kinds: [], problems: &problems)) }
         guard let students, let dates, let kinds else {
-            throw KCBXError.invalidInput(field: students == nil ? "students" : dates == nil ? "dates" : "kinds", rule: "must not be NULL when count > 0")
+            throw KCBXError.invalidInput(
+                field: students == nil ? "students" : dates == nil ? "dates" : "kinds", rule: "must not be NULL when count > 0")
         }
         // Streamed from the caller's arrays: no copy of the batch.
-        return marksReport(try l.importMarks(count: n, problems: &problems) { i in
-            (try Marshal.string(students[i], "students[\(i)]"), dates[i], Int(kinds[i]))
-        })
+        return marksReport(
+            try l.importMarks(count: n, problems: &problems) { i in
+                (try Marshal.string(students[i], "students[\(i)]"), dates[i], Int(kinds[i]))
+            })
     }
 }
 
@@ -181,8 +209,10 @@ enum LedgerMarshal {
 ///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
 ///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
-@c public func kcbx_ledger_import_marks_csv(_ ledger: OpaquePointer?, _ path: UnsafePointer<CChar>?,
-                                            _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_import_marks_csv(
+    _ ledger: OpaquePointer?, _ path: UnsafePointer<CChar>?,
+    _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     LedgerMarshal.runImport(out_import_result, .marks) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
         return marksReport(try l.importMarksCSV(path: try Marshal.string(path, "path"), problems: &problems))
@@ -195,8 +225,10 @@ enum LedgerMarshal {
 /// @param json the calendar JSON.
 /// @param out_changed receives 1 when the calendar changed, 0 when it was already set; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level.
-@c public func kcbx_ledger_set_calendar_json(_ ledger: OpaquePointer?, _ json: UnsafePointer<CChar>?,
-                                             _ out_changed: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_ledger_set_calendar_json(
+    _ ledger: OpaquePointer?, _ json: UnsafePointer<CChar>?,
+    _ out_changed: UnsafeMutablePointer<Int32>?
+) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let changed = try l.setCalendar(try SchoolCalendar(json: try Marshal.string(json, "json")))
@@ -209,8 +241,10 @@ enum LedgerMarshal {
 /// @param calendar the school calendar.
 /// @param out_changed receives 1 when the calendar changed, 0 when it was already set; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level.
-@c public func kcbx_ledger_set_calendar(_ ledger: OpaquePointer?, _ calendar: OpaquePointer?,
-                                        _ out_changed: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_ledger_set_calendar(
+    _ ledger: OpaquePointer?, _ calendar: OpaquePointer?,
+    _ out_changed: UnsafeMutablePointer<Int32>?
+) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let changed = try l.setCalendar(try Handle<SchoolCalendar>.get(calendar, "calendar").value)
@@ -228,12 +262,15 @@ enum LedgerMarshal {
 /// @param out_case_id receives the new case's id; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION (e.g. an out-of-school
 ///         case for a child not of school age); KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_open(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ kind: UnsafePointer<CChar>?,
-                                     _ date: Int32, _ note: UnsafePointer<CChar>?, _ out_case_id: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_ledger_case_open(
+    _ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ kind: UnsafePointer<CChar>?,
+    _ date: Int32, _ note: UnsafePointer<CChar>?, _ out_case_id: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
         let k: LedgerCaseKind = try LedgerMarshal.code(kind, "kind")
-        let c = try l.openCase(student: try Marshal.string(student, "student"), kind: k, on: try Marshal.date(date, "date"),
-                               note: try LedgerMarshal.text(note, "note"))
+        let c = try l.openCase(
+            student: try Marshal.string(student, "student"), kind: k, on: try Marshal.date(date, "date"),
+            note: try LedgerMarshal.text(note, "note"))
         out_case_id?.pointee = c.id
     }
 }
@@ -246,11 +283,14 @@ enum LedgerMarshal {
 /// @param note free text for the event; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
 ///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_verify(_ ledger: OpaquePointer?, _ case_id: Int64, _ reason: UnsafePointer<CChar>?,
-                                       _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+@c public func kcbx_ledger_case_verify(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ reason: UnsafePointer<CChar>?,
+    _ date: Int32, _ note: UnsafePointer<CChar>?
+) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
-        try l.verifyCase(try LedgerMarshal.caseID(case_id), reason: try ReasonCode(code: try Marshal.string(reason, "reason")),
-                         on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
+        try l.verifyCase(
+            try LedgerMarshal.caseID(case_id), reason: try ReasonCode(code: try Marshal.string(reason, "reason")),
+            on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
     }
 }
 
@@ -262,11 +302,14 @@ enum LedgerMarshal {
 /// @param note free text for the event; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
 ///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_dismiss(_ ledger: OpaquePointer?, _ case_id: Int64, _ why: UnsafePointer<CChar>?,
-                                        _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+@c public func kcbx_ledger_case_dismiss(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ why: UnsafePointer<CChar>?,
+    _ date: Int32, _ note: UnsafePointer<CChar>?
+) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
-        try l.dismissCase(try LedgerMarshal.caseID(case_id), why: try LedgerMarshal.code(why, "why"),
-                          on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
+        try l.dismissCase(
+            try LedgerMarshal.caseID(case_id), why: try LedgerMarshal.code(why, "why"),
+            on: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
     }
 }
 
@@ -279,12 +322,15 @@ enum LedgerMarshal {
 /// @param note free text for the event; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
 ///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_persuade(_ ledger: OpaquePointer?, _ case_id: Int64, _ plan: UnsafePointer<CChar>?,
-                                         _ person: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+@c public func kcbx_ledger_case_persuade(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ plan: UnsafePointer<CChar>?,
+    _ person: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?
+) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
-        try l.startPersuasion(try LedgerMarshal.caseID(case_id), plan: try LedgerMarshal.text(plan, "plan"),
-                              person: try LedgerMarshal.text(person, "person"), on: try Marshal.date(date, "date"),
-                              note: try LedgerMarshal.text(note, "note"))
+        try l.startPersuasion(
+            try LedgerMarshal.caseID(case_id), plan: try LedgerMarshal.text(plan, "plan"),
+            person: try LedgerMarshal.text(person, "person"), on: try Marshal.date(date, "date"),
+            note: try LedgerMarshal.text(note, "note"))
     }
 }
 
@@ -298,12 +344,15 @@ enum LedgerMarshal {
 /// @param note free text for the event; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
 ///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_return(_ ledger: OpaquePointer?, _ case_id: Int64, _ school: UnsafePointer<CChar>?,
-                                       _ placement: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+@c public func kcbx_ledger_case_return(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ school: UnsafePointer<CChar>?,
+    _ placement: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?
+) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
-        try l.recordReturn(try LedgerMarshal.caseID(case_id), school: try Marshal.string(school, "school"),
-                           placement: try LedgerMarshal.code(placement, "placement"), on: try Marshal.date(date, "date"),
-                           note: try LedgerMarshal.text(note, "note"))
+        try l.recordReturn(
+            try LedgerMarshal.caseID(case_id), school: try Marshal.string(school, "school"),
+            placement: try LedgerMarshal.code(placement, "placement"), on: try Marshal.date(date, "date"),
+            note: try LedgerMarshal.text(note, "note"))
     }
 }
 
@@ -315,7 +364,9 @@ enum LedgerMarshal {
 /// @param note free text for the event; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_RULE_VIOLATION when closing early (the counts in the message);
 ///         KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_close(_ ledger: OpaquePointer?, _ case_id: Int64, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+@c public func kcbx_ledger_case_close(_ ledger: OpaquePointer?, _ case_id: Int64, _ date: Int32, _ note: UnsafePointer<CChar>?)
+    -> kcbx_status
+{
     LedgerMarshal.caseOp(ledger) { l in
         try l.closeCase(try LedgerMarshal.caseID(case_id), asOf: try Marshal.date(date, "date"), note: try LedgerMarshal.text(note, "note"))
     }
@@ -330,12 +381,15 @@ enum LedgerMarshal {
 /// @param note free text for the event; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
 ///         KCBX_STATUS_RULE_VIOLATION when the lifecycle refuses it; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_exempt(_ ledger: OpaquePointer?, _ case_id: Int64, _ exemption: UnsafePointer<CChar>?,
-                                       _ opinion: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+@c public func kcbx_ledger_case_exempt(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ exemption: UnsafePointer<CChar>?,
+    _ opinion: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?
+) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
-        try l.exemptCase(try LedgerMarshal.caseID(case_id), try LedgerMarshal.code(exemption, "exemption"),
-                         opinion: try LedgerMarshal.text(opinion, "opinion"), on: try Marshal.date(date, "date"),
-                         note: try LedgerMarshal.text(note, "note"))
+        try l.exemptCase(
+            try LedgerMarshal.caseID(case_id), try LedgerMarshal.code(exemption, "exemption"),
+            opinion: try LedgerMarshal.text(opinion, "opinion"), on: try Marshal.date(date, "date"),
+            note: try LedgerMarshal.text(note, "note"))
     }
 }
 
@@ -353,14 +407,17 @@ enum LedgerMarshal {
 /// @param note may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_RULE_VIOLATION;
 ///         KCBX_STATUS_PERMISSION_DENIED outside the actor's jurisdiction.
-@c public func kcbx_ledger_case_action(_ ledger: OpaquePointer?, _ case_id: Int64, _ action: UnsafePointer<CChar>?,
-                                       _ department: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?) -> kcbx_status {
+@c public func kcbx_ledger_case_action(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ action: UnsafePointer<CChar>?,
+    _ department: UnsafePointer<CChar>?, _ date: Int32, _ note: UnsafePointer<CChar>?
+) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let a: LedgerAction = try LedgerMarshal.code(action, "action")
         let d: Department? = department == nil ? nil : try LedgerMarshal.code(department, "department")
-        try l.recordAction(try LedgerMarshal.caseID(case_id), a, department: d, on: try Marshal.date(date, "date"),
-                           note: try LedgerMarshal.text(note, "note"))
+        try l.recordAction(
+            try LedgerMarshal.caseID(case_id), a, department: d, on: try Marshal.date(date, "date"),
+            note: try LedgerMarshal.text(note, "note"))
     }
 }
 
@@ -370,8 +427,10 @@ enum LedgerMarshal {
 /// @param out_status receives the kcbx_case_status; may be NULL.
 /// @param out_kind receives the kcbx_case_kind; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_status(_ ledger: OpaquePointer?, _ case_id: Int64,
-                                       _ out_status: UnsafeMutablePointer<Int32>?, _ out_kind: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_ledger_case_status(
+    _ ledger: OpaquePointer?, _ case_id: Int64,
+    _ out_status: UnsafeMutablePointer<Int32>?, _ out_kind: UnsafeMutablePointer<Int32>?
+) -> kcbx_status {
     LedgerMarshal.caseOp(ledger) { l in
         let c = try l.ledgerCase(try LedgerMarshal.caseID(case_id))
         out_status?.pointee = kcbx_case_status(c.status).rawValue
@@ -388,13 +447,16 @@ enum LedgerMarshal {
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
 ///        level, or outside the jurisdiction).
-@c public func kcbx_ledger_cases_json(_ ledger: OpaquePointer?, _ filter_json: UnsafePointer<CChar>?,
-                                      _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_cases_json(
+    _ ledger: OpaquePointer?, _ filter_json: UnsafePointer<CChar>?,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let out = try Marshal.out(out_json, "out_json")
-        try Marshal.give(JSONValue.array(try l.cases(try LedgerMarshal.filter(filter_json)).map(\.jsonValue)).serialized(pretty: false), to: out)
+        try Marshal.give(
+            JSONValue.array(try l.cases(try LedgerMarshal.filter(filter_json)).map(\.jsonValue)).serialized(pretty: false), to: out)
     }
 }
 
@@ -407,8 +469,10 @@ enum LedgerMarshal {
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
 ///        KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_history_json(_ ledger: OpaquePointer?, _ case_id: Int64, _ full_ids: Int32,
-                                             _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_case_history_json(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ full_ids: Int32,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -435,14 +499,17 @@ enum LedgerMarshal {
 /// @param out_rows receives the number of data rows; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad argument or a refused path; KCBX_STATUS_STORAGE
 ///        when writing fails. KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_export_csv(_ ledger: OpaquePointer?, _ format: UnsafePointer<CChar>?, _ filter_json: UnsafePointer<CChar>?,
-                                      _ full_ids: Int32, _ as_of: Int32, _ path: UnsafePointer<CChar>?,
-                                      _ out_rows: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_ledger_export_csv(
+    _ ledger: OpaquePointer?, _ format: UnsafePointer<CChar>?, _ filter_json: UnsafePointer<CChar>?,
+    _ full_ids: Int32, _ as_of: Int32, _ path: UnsafePointer<CChar>?,
+    _ out_rows: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         let f: LedgerExportFormat = try LedgerMarshal.code(format, "format")
-        let n = try l.exportCSV(f, to: try Marshal.string(path, "path"), filter: try LedgerMarshal.filter(filter_json),
-                                fullIDs: try LedgerMarshal.fullIDs(full_ids), asOf: try Marshal.optionalDate(as_of, "as_of"))
+        let n = try l.exportCSV(
+            f, to: try Marshal.string(path, "path"), filter: try LedgerMarshal.filter(filter_json),
+            fullIDs: try LedgerMarshal.fullIDs(full_ids), asOf: try Marshal.optionalDate(as_of, "as_of"))
         out_rows?.pointee = Int64(n)
     }
 }
@@ -456,8 +523,10 @@ enum LedgerMarshal {
 ///        ("status", status, n) per status, ("opened" | "relapse" | "promoted" | "flagged", "", case id)
 ///        per case touched, ("skipped", masked key, why), ("profile", id, hash); may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad date; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_sweep(_ ledger: OpaquePointer?, _ as_of: Int32,
-                                 _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_sweep(
+    _ ledger: OpaquePointer?, _ as_of: Int32,
+    _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_summary_report?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -470,8 +539,10 @@ enum LedgerMarshal {
         }
         rows += s.skipped.sorted { $0.key < $1.key }.map { ["skipped", $0.key, $0.value] }
         rows.append(["profile", s.profile, s.profileHash])
-        out_summary_report.pointee = ReportHandle.make(ReportTable(title: "sweep", headers: ["item", "key", "value"], rows: rows,
-                                                                   asOf: s.asOf))
+        out_summary_report.pointee = ReportHandle.make(
+            ReportTable(
+                title: "sweep", headers: ["item", "key", "value"], rows: rows,
+                asOf: s.asOf))
     }
 }
 
@@ -481,8 +552,10 @@ enum LedgerMarshal {
 /// @param as_of YYYYMMDD, not after today.
 /// @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad date; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_sweep_json(_ ledger: OpaquePointer?, _ as_of: Int32,
-                                 _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_sweep_json(
+    _ ledger: OpaquePointer?, _ as_of: Int32,
+    _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_summary_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -502,8 +575,10 @@ enum LedgerMarshal {
 /// @param out_events receives the number of events; may be NULL.
 /// @param out_first_bad_seq receives the first bad seq, 0 when intact; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INTEGRITY; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_STORAGE.
-@c public func kcbx_ledger_verify(_ ledger: OpaquePointer?, _ anchor_seq: Int64, _ anchor_hash: UnsafePointer<CChar>?,
-                                  _ out_events: UnsafeMutablePointer<Int64>?, _ out_first_bad_seq: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_ledger_verify(
+    _ ledger: OpaquePointer?, _ anchor_seq: Int64, _ anchor_hash: UnsafePointer<CChar>?,
+    _ out_events: UnsafeMutablePointer<Int64>?, _ out_first_bad_seq: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     out_first_bad_seq?.pointee = 0
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -524,8 +599,10 @@ enum LedgerMarshal {
 /// @param out_seq receives the seq; may be NULL.
 /// @param out_hash receives the hash (free with kcbx_string_free); may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_ledger_head(_ ledger: OpaquePointer?, _ out_seq: UnsafeMutablePointer<Int64>?,
-                                _ out_hash: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_head(
+    _ ledger: OpaquePointer?, _ out_seq: UnsafeMutablePointer<Int64>?,
+    _ out_hash: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_hash?.pointee = nil
     return guarded {
         let h = try LedgerHandle.get(ledger, "ledger").value.head()

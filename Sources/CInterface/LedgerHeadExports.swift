@@ -19,10 +19,13 @@ enum HeadMarshal {
 /// @param out_private_key receives the 32-byte private key.
 /// @param out_public_key receives the 32-byte public key.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_signing_key_generate(_ out_private_key: UnsafeMutablePointer<UInt8>?,
-                                         _ out_public_key: UnsafeMutablePointer<UInt8>?) -> kcbx_status {
+@c public func kcbx_signing_key_generate(
+    _ out_private_key: UnsafeMutablePointer<UInt8>?,
+    _ out_public_key: UnsafeMutablePointer<UInt8>?
+) -> kcbx_status {
     guarded {
-        let priv = try Marshal.out(out_private_key, "out_private_key"), pub = try Marshal.out(out_public_key, "out_public_key")
+        let priv = try Marshal.out(out_private_key, "out_private_key")
+        let pub = try Marshal.out(out_public_key, "out_public_key")
         let key = LedgerSigningKey()
         HeadMarshal.copy(key.rawRepresentation, to: priv)
         HeadMarshal.copy(key.publicKey, to: pub)
@@ -33,7 +36,8 @@ enum HeadMarshal {
 /// @param private_key the 32-byte private key.
 /// @param out_public_key receives the 32-byte public key.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_signing_key_public(_ private_key: UnsafePointer<UInt8>?, _ out_public_key: UnsafeMutablePointer<UInt8>?) -> kcbx_status {
+@c public func kcbx_signing_key_public(_ private_key: UnsafePointer<UInt8>?, _ out_public_key: UnsafeMutablePointer<UInt8>?) -> kcbx_status
+{
     guarded {
         let pub = try Marshal.out(out_public_key, "out_public_key")
         HeadMarshal.copy(try LedgerSigningKey(rawRepresentation: try HeadMarshal.key(private_key, "private_key")).publicKey, to: pub)
@@ -47,8 +51,10 @@ enum HeadMarshal {
 /// @param private_key the county's 32-byte Ed25519 private key.
 /// @param out_head_json receives the signed head (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_ledger_signed_head(_ ledger: OpaquePointer?, _ private_key: UnsafePointer<UInt8>?,
-                                       _ out_head_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_signed_head(
+    _ ledger: OpaquePointer?, _ private_key: UnsafePointer<UInt8>?,
+    _ out_head_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_head_json?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_head_json, "out_head_json")
@@ -68,8 +74,10 @@ enum HeadMarshal {
 /// @param public_key the county's 32-byte public key.
 /// @param out_first_bad_seq receives the first bad seq, 0 when none; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INTEGRITY; KCBX_STATUS_INVALID_INPUT.
-@c public func kcbx_ledger_verify_heads(_ ledger: OpaquePointer?, _ heads_json: UnsafePointer<CChar>?,
-                                        _ public_key: UnsafePointer<UInt8>?, _ out_first_bad_seq: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_ledger_verify_heads(
+    _ ledger: OpaquePointer?, _ heads_json: UnsafePointer<CChar>?,
+    _ public_key: UnsafePointer<UInt8>?, _ out_first_bad_seq: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     out_first_bad_seq?.pointee = 0
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -94,15 +102,18 @@ enum HeadMarshal {
 /// @param out_ledger receives the handle, opened under the new profile.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county
 ///         level; KCBX_STATUS_STORAGE.
-@c public func kcbx_ledger_change_profile(_ path: UnsafePointer<CChar>?, _ policy: OpaquePointer?, _ actor: UnsafePointer<kcbx_actor>?,
-                                          _ reason: UnsafePointer<CChar>?, _ out_ledger: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_change_profile(
+    _ path: UnsafePointer<CChar>?, _ policy: OpaquePointer?, _ actor: UnsafePointer<kcbx_actor>?,
+    _ reason: UnsafePointer<CChar>?, _ out_ledger: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_ledger?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_ledger, "out_ledger")
         let p = try Marshal.string(path, "path")
         let profile = try PolicyHandle.get(policy, "policy").value
         let a = try LedgerMarshal.actor(actor)
-        out.pointee = LedgerHandle.make(try Ledger.changeProfile(path: p, to: profile, actor: a, reason: try Marshal.string(reason, "reason")))
+        out.pointee = LedgerHandle.make(
+            try Ledger.changeProfile(path: p, to: profile, actor: a, reason: try Marshal.string(reason, "reason")))
     }
 }
 
@@ -123,7 +134,9 @@ enum HeadMarshal {
 /// @param ledger the ledger.
 /// @param out_profile_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_ledger_profile(_ ledger: OpaquePointer?, _ out_profile_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_profile(_ ledger: OpaquePointer?, _ out_profile_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
+    -> kcbx_status
+{
     out_profile_json?.pointee = nil
     return guarded {
         let out = try Marshal.out(out_profile_json, "out_profile_json")

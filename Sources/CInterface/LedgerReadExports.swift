@@ -11,8 +11,10 @@ import KCBXCore
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
 ///        KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_json(_ ledger: OpaquePointer?, _ case_id: Int64,
-                                     _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_case_json(
+    _ ledger: OpaquePointer?, _ case_id: Int64,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -31,8 +33,10 @@ import KCBXCore
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_NOT_FOUND for an unknown case;
 ///        KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_closure_check_json(_ ledger: OpaquePointer?, _ case_id: Int64, _ as_of: Int32,
-                                              _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_closure_check_json(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ as_of: Int32,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -56,8 +60,10 @@ import KCBXCore
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the jurisdiction
 ///        or for a key on no roster.
-@c public func kcbx_ledger_student_history_json(_ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ full_ids: Int32,
-                                                _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_student_history_json(
+    _ ledger: OpaquePointer?, _ student: UnsafePointer<CChar>?, _ full_ids: Int32,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -77,8 +83,10 @@ import KCBXCore
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED below county level
 ///        (departments excepted).
-@c public func kcbx_ledger_events_json(_ ledger: OpaquePointer?, _ after_seq: Int64, _ limit: Int64, _ full_ids: Int32,
-                                       _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_events_json(
+    _ ledger: OpaquePointer?, _ after_seq: Int64, _ limit: Int64, _ full_ids: Int32,
+    _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value

@@ -12,9 +12,11 @@ import KCBXCore
 /// @param out_events receives the number of events checked (those after the anchor); may be NULL.
 /// @param out_first_bad_seq receives the seq of the first bad event, 0 when intact; may be NULL.
 /// @return KCBX_STATUS_OK when intact; KCBX_STATUS_INTEGRITY, KCBX_STATUS_INVALID_INPUT (a bad anchor).
-@c public func kcbx_ledger_verify_since(_ ledger: OpaquePointer?, _ anchor_seq: Int64, _ anchor_hash: UnsafePointer<CChar>?,
-                                        _ out_events: UnsafeMutablePointer<Int64>?,
-                                        _ out_first_bad_seq: UnsafeMutablePointer<Int64>?) -> kcbx_status {
+@c public func kcbx_ledger_verify_since(
+    _ ledger: OpaquePointer?, _ anchor_seq: Int64, _ anchor_hash: UnsafePointer<CChar>?,
+    _ out_events: UnsafeMutablePointer<Int64>?,
+    _ out_first_bad_seq: UnsafeMutablePointer<Int64>?
+) -> kcbx_status {
     out_events?.pointee = 0
     out_first_bad_seq?.pointee = 0
     return guarded {

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import KCBXCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Conversions at the boundary: C strings in (NULL and bad UTF-8 rejected by name),
 /// C strings out (malloc'd, freed by kcbx_string_free), dates as packed YYYYMMDD.

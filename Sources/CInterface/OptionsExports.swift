@@ -16,13 +16,17 @@ enum Options {
 
     static func check(_ version: UInt32, _ field: String, current: Int32, initName: String) throws {
         guard version == UInt32(current) else {
-            throw KCBXError.invalidInput(field: field, rule: "\(version) is not an options version this library knows (\(current)); initialise the struct with \(initName)")
+            throw KCBXError.invalidInput(
+                field: field,
+                rule: "\(version) is not an options version this library knows (\(current)); initialise the struct with \(initName)")
         }
     }
 
     /// Fills `*p` with the defaults (zeros) of `version`.
-    static func initialise<T>(_ p: UnsafeMutablePointer<T>?, _ version: UInt32, current: Int32, initName: String, zero: T,
-                              field: String = "options") throws {
+    static func initialise<T>(
+        _ p: UnsafeMutablePointer<T>?, _ version: UInt32, current: Int32, initName: String, zero: T,
+        field: String = "options"
+    ) throws {
         let out = try Marshal.out(p, field)
         try check(version, "version", current: current, initName: initName)
         out.pointee = zero
@@ -37,8 +41,9 @@ enum Options {
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT.
 @c public func kcbx_classify_options_init(_ options: UnsafeMutablePointer<kcbx_classify_options>?, _ version: UInt32) -> kcbx_status {
     guarded {
-        try Options.initialise(options, version, current: KCBX_CLASSIFY_OPTIONS_VERSION, initName: "KCBX_CLASSIFY_OPTIONS_INIT",
-                               zero: kcbx_classify_options())
+        try Options.initialise(
+            options, version, current: KCBX_CLASSIFY_OPTIONS_VERSION, initName: "KCBX_CLASSIFY_OPTIONS_INIT",
+            zero: kcbx_classify_options())
     }
 }
 
@@ -47,10 +52,13 @@ enum Options {
 /// @param options the struct to fill; must not be NULL.
 /// @param version KCBX_CLASSIFY_MANY_OPTIONS_VERSION; another is KCBX_STATUS_INVALID_INPUT.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT.
-@c public func kcbx_classify_many_options_init(_ options: UnsafeMutablePointer<kcbx_classify_many_options>?, _ version: UInt32) -> kcbx_status {
+@c public func kcbx_classify_many_options_init(_ options: UnsafeMutablePointer<kcbx_classify_many_options>?, _ version: UInt32)
+    -> kcbx_status
+{
     guarded {
-        try Options.initialise(options, version, current: KCBX_CLASSIFY_MANY_OPTIONS_VERSION, initName: "KCBX_CLASSIFY_MANY_OPTIONS_INIT",
-                               zero: kcbx_classify_many_options())
+        try Options.initialise(
+            options, version, current: KCBX_CLASSIFY_MANY_OPTIONS_VERSION, initName: "KCBX_CLASSIFY_MANY_OPTIONS_INIT",
+            zero: kcbx_classify_many_options())
     }
 }
 
@@ -61,7 +69,8 @@ enum Options {
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT.
 @c public func kcbx_reconcile_options_init(_ options: UnsafeMutablePointer<kcbx_reconcile_options>?, _ version: UInt32) -> kcbx_status {
     guarded {
-        try Options.initialise(options, version, current: KCBX_RECONCILE_OPTIONS_VERSION, initName: "KCBX_RECONCILE_OPTIONS_INIT",
-                               zero: kcbx_reconcile_options())
+        try Options.initialise(
+            options, version, current: KCBX_RECONCILE_OPTIONS_VERSION, initName: "KCBX_RECONCILE_OPTIONS_INIT",
+            zero: kcbx_reconcile_options())
     }
 }

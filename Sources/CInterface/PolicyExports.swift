@@ -4,7 +4,9 @@ import KCBXCore
 @c public enum kcbx_duration_unit: Int32 {
     /// The rule is not in force under this profile.
     case off = 0
-    case calendarDays = 1, schoolDays = 2, calendarMonths = 3
+    case calendarDays = 1
+    case schoolDays = 2
+    case calendarMonths = 3
 }
 
 /// Where a policy value came from.
@@ -22,7 +24,8 @@ typealias PolicyHandle = Handle<PolicyProfile>
 func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
     let k = try Marshal.string(key, "key")
     guard let p = ParameterKey(rawValue: k) else {
-        throw KCBXError.invalidInput(field: "key", rule: "'\(k)' is not a policy parameter (\(ParameterKey.allCases.map(\.rawValue).joined(separator: ", ")))")
+        throw KCBXError.invalidInput(
+            field: "key", rule: "'\(k)' is not a policy parameter (\(ParameterKey.allCases.map(\.rawValue).joined(separator: ", ")))")
     }
     return p
 }
@@ -33,7 +36,9 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
 @c public func kcbx_policy_names_json(_ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
     guarded {
-        try Marshal.give(JSONValue.array(PolicyProfile.builtinNames.map { .string($0) }).serialized(pretty: false), to: try Marshal.out(out_json, "out_json"))
+        try Marshal.give(
+            JSONValue.array(PolicyProfile.builtinNames.map { .string($0) }).serialized(pretty: false),
+            to: try Marshal.out(out_json, "out_json"))
     }
 }
 
@@ -78,7 +83,8 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 /// @param policy the policy profile.
 /// @param out_json receives the JSON (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a NULL or bad argument.
-@c public func kcbx_policy_to_json(_ policy: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_policy_to_json(_ policy: OpaquePointer?, _ out_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status
+{
     out_json?.pointee = nil
     return guarded {
         let p = try PolicyHandle.get(policy, "policy")
@@ -93,11 +99,16 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 /// @param out_amount receives the amount; may be NULL.
 /// @param out_unit receives the kcbx_duration_unit; may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key of another type).
-@c public func kcbx_policy_duration(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
-                                    _ out_amount: UnsafeMutablePointer<Int32>?, _ out_unit: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_policy_duration(
+    _ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
+    _ out_amount: UnsafeMutablePointer<Int32>?, _ out_unit: UnsafeMutablePointer<Int32>?
+) -> kcbx_status {
     guarded {
-        let p = try PolicyHandle.get(policy, "policy"), k = try parameterKey(key)
-        guard k.kind == .duration else { throw KCBXError.invalidInput(field: "key", rule: "'\(k.rawValue)' is a \(k.kind.rawValue), not a duration") }
+        let p = try PolicyHandle.get(policy, "policy")
+        let k = try parameterKey(key)
+        guard k.kind == .duration else {
+            throw KCBXError.invalidInput(field: "key", rule: "'\(k.rawValue)' is a \(k.kind.rawValue), not a duration")
+        }
         let d = p.value.duration(k)
         out_amount?.pointee = Int32(clamping: d?.amount ?? 0)
         out_unit?.pointee = kcbx_duration_unit(d?.unit).rawValue
@@ -110,14 +121,23 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 /// @param out_value receives the value; may be NULL.
 /// @param out_is_set receives 1, or 0 when the rule is off; may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key of another type).
-@c public func kcbx_policy_number(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
-                                  _ out_value: UnsafeMutablePointer<Double>?, _ out_is_set: UnsafeMutablePointer<Int32>?) -> kcbx_status {
+@c public func kcbx_policy_number(
+    _ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
+    _ out_value: UnsafeMutablePointer<Double>?, _ out_is_set: UnsafeMutablePointer<Int32>?
+) -> kcbx_status {
     guarded {
-        let p = try PolicyHandle.get(policy, "policy"), k = try parameterKey(key)
+        let p = try PolicyHandle.get(policy, "policy")
+        let k = try parameterKey(key)
         switch p.value[k].value {
-        case let .number(n): out_value?.pointee = n; out_is_set?.pointee = 1
-        case let .flag(f): out_value?.pointee = f ? 1 : 0; out_is_set?.pointee = 1
-        case .off: out_value?.pointee = 0; out_is_set?.pointee = 0
+        case .number(let n):
+            out_value?.pointee = n
+            out_is_set?.pointee = 1
+        case .flag(let f):
+            out_value?.pointee = f ? 1 : 0
+            out_is_set?.pointee = 1
+        case .off:
+            out_value?.pointee = 0
+            out_is_set?.pointee = 0
         default: throw KCBXError.invalidInput(field: "key", rule: "'\(k.rawValue)' is a \(k.kind.rawValue), not a number or flag")
         }
     }
@@ -130,12 +150,15 @@ func parameterKey(_ key: UnsafePointer<CChar>?) throws -> ParameterKey {
 /// @param out_kind receives the kcbx_provenance; may be NULL.
 /// @param out_citation receives the citation (free with kcbx_string_free); may be NULL.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT (also for an unknown key or a key of another type).
-@c public func kcbx_policy_provenance(_ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
-                                      _ out_kind: UnsafeMutablePointer<Int32>?,
-                                      _ out_citation: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_policy_provenance(
+    _ policy: OpaquePointer?, _ key: UnsafePointer<CChar>?,
+    _ out_kind: UnsafeMutablePointer<Int32>?,
+    _ out_citation: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_citation?.pointee = nil
     return guarded {
-        let p = try PolicyHandle.get(policy, "policy"), k = try parameterKey(key)
+        let p = try PolicyHandle.get(policy, "policy")
+        let k = try parameterKey(key)
         let prov = p.value[k].provenance
         out_kind?.pointee = kcbx_provenance(prov).rawValue
         if let out_citation { try Marshal.give(prov.citation, to: out_citation) }

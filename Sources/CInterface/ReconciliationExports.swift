@@ -11,38 +11,47 @@ import KCBXCore
 /// @param out_findings_report receives one row per finding with its reason (free with kcbx_report_free).
 /// @param out_summary_report receives the four counts and the count of each finding kind; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad file, row or options version.
-@c public func kcbx_reconcile_csv(_ region_prefix: UnsafePointer<CChar>?, _ as_of: Int32,
-                                  _ household_csv: UnsafePointer<CChar>?, _ students_csv: UnsafePointer<CChar>?,
-                                  _ options: UnsafePointer<kcbx_reconcile_options>?,
-                                  _ out_findings_report: UnsafeMutablePointer<OpaquePointer?>?,
-                                  _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_reconcile_csv(
+    _ region_prefix: UnsafePointer<CChar>?, _ as_of: Int32,
+    _ household_csv: UnsafePointer<CChar>?, _ students_csv: UnsafePointer<CChar>?,
+    _ options: UnsafePointer<kcbx_reconcile_options>?,
+    _ out_findings_report: UnsafeMutablePointer<OpaquePointer?>?,
+    _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_findings_report?.pointee = nil
     out_summary_report?.pointee = nil
     return guarded {
         let findingsOut = try Marshal.out(out_findings_report, "out_findings_report")
-        let o = try Options.read(options, "options", current: KCBX_RECONCILE_OPTIONS_VERSION, initName: "KCBX_RECONCILE_OPTIONS_INIT")
+        let o =
+            try Options.read(options, "options", current: KCBX_RECONCILE_OPTIONS_VERSION, initName: "KCBX_RECONCILE_OPTIONS_INIT")
             ?? kcbx_reconcile_options()
-        let progress = o.progress, userData = o.user_data
+        let progress = o.progress
+        let userData = o.user_data
         func report(_ p: ReconciliationProgress) {
             guard let progress else { return }
             p.phase.withCString { progress($0, Int64(p.done), Int64(p.total), userData) }
         }
-        func path(_ p: UnsafePointer<CChar>?, _ field: String) throws -> String? { p == nil ? nil : try Marshal.string(p, "options.\(field)") }
+        func path(_ p: UnsafePointer<CChar>?, _ field: String) throws -> String? {
+            p == nil ? nil : try Marshal.string(p, "options.\(field)")
+        }
         let files = ReconciliationFiles(
             household: try Marshal.string(household_csv, "household_csv"), students: try Marshal.string(students_csv, "students_csv"),
             attending: try path(o.attending_csv, "attending_csv"), poverty: try path(o.poverty_csv, "poverty_csv"),
             threeKinds: try path(o.three_kinds_csv, "three_kinds_csv"), dropouts: try path(o.dropouts_csv, "dropouts_csv"),
             census: try path(o.census_csv, "census_csv"), disabled: try path(o.disabled_csv, "disabled_csv"),
             leftBehind: try path(o.left_behind_csv, "left_behind_csv"))
-        let input = try RegistryColumns.load(files, regionPrefix: try Marshal.string(region_prefix, "region_prefix"),
-                                                 asOf: try Marshal.date(as_of, "as_of"), progress: progress == nil ? nil : report)
+        let input = try RegistryColumns.load(
+            files, regionPrefix: try Marshal.string(region_prefix, "region_prefix"),
+            asOf: try Marshal.date(as_of, "as_of"), progress: progress == nil ? nil : report)
         reconcile(input, progress: progress == nil ? nil : report, findingsOut, out_summary_report)
     }
 }
 
 /// Runs the reconciliation and hands out its two tables (every input path ends here).
-private func reconcile(_ input: RegistryColumns, progress: ((ReconciliationProgress) -> Void)?,
-                       _ findingsOut: UnsafeMutablePointer<OpaquePointer?>, _ summaryOut: UnsafeMutablePointer<OpaquePointer?>?) {
+private func reconcile(
+    _ input: RegistryColumns, progress: ((ReconciliationProgress) -> Void)?,
+    _ findingsOut: UnsafeMutablePointer<OpaquePointer?>, _ summaryOut: UnsafeMutablePointer<OpaquePointer?>?
+) {
     let result = Reconciler.run(input, progress: progress)
     findingsOut.pointee = ReportHandle.make(result.findingsTable())
     summaryOut?.pointee = ReportHandle.make(result.summaryTable())
@@ -66,40 +75,56 @@ private func reconcile(_ input: RegistryColumns, progress: ((ReconciliationProgr
 /// @param out_summary_report receives the four counts and the count of each finding kind; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad stream, column or row (named
 ///         `students.grade[12]`) or options version.
-@c public func kcbx_reconcile_arrow(_ region_prefix: UnsafePointer<CChar>?, _ as_of: Int32,
-                                    _ household: UnsafeMutablePointer<ArrowArrayStream>?, _ students: UnsafeMutablePointer<ArrowArrayStream>?,
-                                    _ options: UnsafePointer<kcbx_reconcile_arrow_options>?,
-                                    _ out_findings_report: UnsafeMutablePointer<OpaquePointer?>?,
-                                    _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_reconcile_arrow(
+    _ region_prefix: UnsafePointer<CChar>?, _ as_of: Int32,
+    _ household: UnsafeMutablePointer<ArrowArrayStream>?, _ students: UnsafeMutablePointer<ArrowArrayStream>?,
+    _ options: UnsafePointer<kcbx_reconcile_arrow_options>?,
+    _ out_findings_report: UnsafeMutablePointer<OpaquePointer?>?,
+    _ out_summary_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_findings_report?.pointee = nil
     out_summary_report?.pointee = nil
     return guarded {
         var lists: [(UnsafeMutablePointer<ArrowArrayStream>?, String, RegistryColumns.IDList?)] = []
         defer {
-            releaseArrowStream(household); releaseArrowStream(students)
+            releaseArrowStream(household)
+            releaseArrowStream(students)
             for l in lists { releaseArrowStream(l.0) }
         }
-        let o = try Options.read(options, "options", current: KCBX_RECONCILE_ARROW_OPTIONS_VERSION, initName: "KCBX_RECONCILE_ARROW_OPTIONS_INIT")
+        let o =
+            try Options.read(
+                options, "options", current: KCBX_RECONCILE_ARROW_OPTIONS_VERSION, initName: "KCBX_RECONCILE_ARROW_OPTIONS_INIT")
             ?? kcbx_reconcile_arrow_options()
-        lists = [(o.attending, "attending", .attending), (o.poverty, "poverty", .poverty), (o.three_kinds, "three_kinds", .threeKinds),
-                 (o.dropouts, "dropouts", .dropouts), (o.census, "census", nil), (o.disabled, "disabled", .disabled),
-                 (o.left_behind, "left_behind", .leftBehind)]
+        lists = [
+            (o.attending, "attending", .attending), (o.poverty, "poverty", .poverty), (o.three_kinds, "three_kinds", .threeKinds),
+            (o.dropouts, "dropouts", .dropouts), (o.census, "census", nil), (o.disabled, "disabled", .disabled),
+            (o.left_behind, "left_behind", .leftBehind),
+        ]
         let findingsOut = try Marshal.out(out_findings_report, "out_findings_report")
-        let progress = o.progress, userData = o.user_data
+        let progress = o.progress
+        let userData = o.user_data
         func report(_ p: ReconciliationProgress) {
             guard let progress else { return }
             p.phase.withCString { progress($0, Int64(p.done), Int64(p.total), userData) }
         }
-        var c = try RegistryColumns(checkedPrefix: try Marshal.string(region_prefix, "region_prefix"), asOf: try Marshal.date(as_of, "as_of"))
+        var c = try RegistryColumns(
+            checkedPrefix: try Marshal.string(region_prefix, "region_prefix"), asOf: try Marshal.date(as_of, "as_of"))
         let total = 2 + lists.filter { $0.0 != nil }.count
         var read = 0
-        func tick(_ n: Int) { read += n; if progress != nil { report(ReconciliationProgress(phase: "read", done: read, total: total)) } }
+        func tick(_ n: Int) {
+            read += n
+            if progress != nil { report(ReconciliationProgress(phase: "read", done: read, total: total)) }
+        }
         try ArrowRegistry.household(household, "household", .household, into: &c)
         try ArrowRegistry.students(students, into: &c)
         tick(2)
         for (stream, name, list) in lists {
             guard let stream else { continue }
-            if let list { try ArrowRegistry.list(stream, name, list, into: &c) } else { try ArrowRegistry.household(stream, name, .census, into: &c) }
+            if let list {
+                try ArrowRegistry.list(stream, name, list, into: &c)
+            } else {
+                try ArrowRegistry.household(stream, name, .census, into: &c)
+            }
             tick(1)
         }
         reconcile(c, progress: progress == nil ? nil : report, findingsOut, out_summary_report)
@@ -111,10 +136,13 @@ private func reconcile(_ input: RegistryColumns, progress: ((ReconciliationProgr
 /// @param options the struct to fill; must not be NULL.
 /// @param version KCBX_RECONCILE_ARROW_OPTIONS_VERSION; another is KCBX_STATUS_INVALID_INPUT.
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT.
-@c public func kcbx_reconcile_arrow_options_init(_ options: UnsafeMutablePointer<kcbx_reconcile_arrow_options>?, _ version: UInt32) -> kcbx_status {
+@c public func kcbx_reconcile_arrow_options_init(_ options: UnsafeMutablePointer<kcbx_reconcile_arrow_options>?, _ version: UInt32)
+    -> kcbx_status
+{
     guarded {
-        try Options.initialise(options, version, current: KCBX_RECONCILE_ARROW_OPTIONS_VERSION, initName: "KCBX_RECONCILE_ARROW_OPTIONS_INIT",
-                               zero: kcbx_reconcile_arrow_options())
+        try Options.initialise(
+            options, version, current: KCBX_RECONCILE_ARROW_OPTIONS_VERSION, initName: "KCBX_RECONCILE_ARROW_OPTIONS_INIT",
+            zero: kcbx_reconcile_arrow_options())
     }
 }
 
@@ -133,9 +161,11 @@ private func reconcile(_ input: RegistryColumns, progress: ((ReconciliationProgr
 /// @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the actor's
 ///        jurisdiction; KCBX_STATUS_STORAGE.
-@c public func kcbx_ledger_intake_findings(_ ledger: OpaquePointer?, _ findings_report: OpaquePointer?, _ as_of: Int32,
-                                           _ note: UnsafePointer<CChar>?,
-                                           _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_intake_findings(
+    _ ledger: OpaquePointer?, _ findings_report: OpaquePointer?, _ as_of: Int32,
+    _ note: UnsafePointer<CChar>?,
+    _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_summary_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -154,9 +184,11 @@ private func reconcile(_ input: RegistryColumns, progress: ((ReconciliationProgr
 /// @param out_summary_json receives the summary JSON (free with kcbx_string_free); may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED outside the actor's
 ///        jurisdiction; KCBX_STATUS_STORAGE.
-@c public func kcbx_ledger_intake_findings_json(_ ledger: OpaquePointer?, _ findings_json: UnsafePointer<CChar>?, _ as_of: Int32,
-                                                _ note: UnsafePointer<CChar>?,
-                                                _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_ledger_intake_findings_json(
+    _ ledger: OpaquePointer?, _ findings_json: UnsafePointer<CChar>?, _ as_of: Int32,
+    _ note: UnsafePointer<CChar>?,
+    _ out_summary_json: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_summary_json?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value

@@ -23,11 +23,15 @@ typealias ReportHandle = Handle<ReportTable>
 /// @param column 0-based column.
 /// @param out_name receives the header (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a column out of range.
-@c public func kcbx_report_header(_ report: OpaquePointer?, _ column: Int64, _ out_name: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_report_header(
+    _ report: OpaquePointer?, _ column: Int64, _ out_name: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_name?.pointee = nil
     return guarded {
         let r = try ReportHandle.get(report, "report").value
-        guard column >= 0, column < Int64(r.headers.count) else { throw KCBXError.invalidInput(field: "column", rule: "\(column) is outside 0..<\(r.headers.count)") }
+        guard column >= 0, column < Int64(r.headers.count) else {
+            throw KCBXError.invalidInput(field: "column", rule: "\(column) is outside 0..<\(r.headers.count)")
+        }
         try Marshal.give(r.headers[Int(column)], to: try Marshal.out(out_name, "out_name"))
     }
 }
@@ -38,12 +42,18 @@ typealias ReportHandle = Handle<ReportTable>
 /// @param column 0-based column.
 /// @param out_text receives the text (free with kcbx_string_free).
 /// @return KCBX_STATUS_OK, or KCBX_STATUS_INVALID_INPUT for a row or column out of range.
-@c public func kcbx_report_cell(_ report: OpaquePointer?, _ row: Int64, _ column: Int64, _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> kcbx_status {
+@c public func kcbx_report_cell(
+    _ report: OpaquePointer?, _ row: Int64, _ column: Int64, _ out_text: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> kcbx_status {
     out_text?.pointee = nil
     return guarded {
         let r = try ReportHandle.get(report, "report").value
-        guard row >= 0, row < Int64(r.rows.count) else { throw KCBXError.invalidInput(field: "row", rule: "\(row) is outside 0..<\(r.rows.count)") }
-        guard column >= 0, column < Int64(r.headers.count) else { throw KCBXError.invalidInput(field: "column", rule: "\(column) is outside 0..<\(r.headers.count)") }
+        guard row >= 0, row < Int64(r.rows.count) else {
+            throw KCBXError.invalidInput(field: "row", rule: "\(row) is outside 0..<\(r.rows.count)")
+        }
+        guard column >= 0, column < Int64(r.headers.count) else {
+            throw KCBXError.invalidInput(field: "column", rule: "\(column) is outside 0..<\(r.headers.count)")
+        }
         let cells = r.rows[Int(row)]
         try Marshal.give(Int(column) < cells.count ? cells[Int(column)] : "", to: try Marshal.out(out_text, "out_text"))
     }
@@ -107,9 +117,11 @@ typealias ReportHandle = Handle<ReportTable>
 /// @param out_report receives the table (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
 ///        level, or outside the jurisdiction).
-@c public func kcbx_ledger_report(_ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ as_of: Int32,
-                                  _ unit: UnsafePointer<CChar>?, _ full_ids: Int32,
-                                  _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_report(
+    _ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ as_of: Int32,
+    _ unit: UnsafePointer<CChar>?, _ full_ids: Int32,
+    _ out_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_report?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value

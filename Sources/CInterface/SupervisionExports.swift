@@ -18,9 +18,11 @@ import KCBXCore
 /// @param out_report receives the table (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED (full IDs below county
 ///        level, or outside the jurisdiction).
-@c public func kcbx_ledger_report_period(_ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ date_from: Int32, _ date_to: Int32,
-                                         _ unit: UnsafePointer<CChar>?, _ full_ids: Int32,
-                                         _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_report_period(
+    _ ledger: OpaquePointer?, _ kind: UnsafePointer<CChar>?, _ date_from: Int32, _ date_to: Int32,
+    _ unit: UnsafePointer<CChar>?, _ full_ids: Int32,
+    _ out_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_report?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
@@ -44,11 +46,14 @@ import KCBXCore
 /// @param note free text for the event; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for an unknown duty or date;
 ///        KCBX_STATUS_PERMISSION_DENIED below the duty's level.
-@c public func kcbx_ledger_record_duty_filed(_ ledger: OpaquePointer?, _ duty: UnsafePointer<CChar>?, _ due: Int32, _ filed_on: Int32,
-                                             _ note: UnsafePointer<CChar>?) -> kcbx_status {
+@c public func kcbx_ledger_record_duty_filed(
+    _ ledger: OpaquePointer?, _ duty: UnsafePointer<CChar>?, _ due: Int32, _ filed_on: Int32,
+    _ note: UnsafePointer<CChar>?
+) -> kcbx_status {
     guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
-        try l.recordDutyFiled(try Marshal.string(duty, "duty"), due: try Marshal.date(due, "due"), on: try Marshal.date(filed_on, "filed_on"),
-                              note: note == nil ? "" : try Marshal.string(note, "note"))
+        try l.recordDutyFiled(
+            try Marshal.string(duty, "duty"), due: try Marshal.date(due, "due"), on: try Marshal.date(filed_on, "filed_on"),
+            note: note == nil ? "" : try Marshal.string(note, "note"))
     }
 }

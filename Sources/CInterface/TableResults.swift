@@ -7,8 +7,10 @@ enum TableResult {
     /// `records` (JSON objects) as a table with `columns`: a dotted column ("actor.level") reads a
     /// nested object; numbers are written as integers when whole; arrays and objects as compact
     /// JSON; null and missing keys as "".
-    static func table(_ title: String, columns: [String], records: [JSONValue], numeric: Set<String> = [],
-                      asOf: CivilDate? = nil) -> ReportTable {
+    static func table(
+        _ title: String, columns: [String], records: [JSONValue], numeric: Set<String> = [],
+        asOf: CivilDate? = nil
+    ) -> ReportTable {
         let rows = records.map { r in columns.map { cell(lookup(r, $0)) } }
         let numericColumns = Set(columns.enumerated().filter { numeric.contains($0.element) }.map(\.offset))
         return ReportTable(title: title, headers: columns, rows: rows, asOf: asOf, numericColumns: numericColumns)
@@ -17,7 +19,7 @@ enum TableResult {
     static func lookup(_ value: JSONValue, _ path: String) -> JSONValue? {
         var v: JSONValue? = value
         for part in path.split(separator: ".") {
-            guard case let .object(o)? = v else { return nil }
+            guard case .object(let o)? = v else { return nil }
             v = o[String(part)]
         }
         return v
@@ -26,13 +28,13 @@ enum TableResult {
     static func cell(_ v: JSONValue?) -> String {
         switch v {
         case nil, .null?: return ""
-        case let .bool(b)?: return b ? "1" : "0"
-        case let .number(n)?:
+        case .bool(let b)?: return b ? "1" : "0"
+        case .number(let n)?:
             if n.rounded() == n, let i = Int64(exactly: n) { return String(i) }
             return String(n)
-        case let .string(s)?: return s
-        case let .array(a)?: return JSONValue.array(a).serialized(pretty: false)
-        case let .object(o)?: return JSONValue.object(o).serialized(pretty: false)
+        case .string(let s)?: return s
+        case .array(let a)?: return JSONValue.array(a).serialized(pretty: false)
+        case .object(let o)?: return JSONValue.object(o).serialized(pretty: false)
         }
     }
 
@@ -40,14 +42,20 @@ enum TableResult {
         try Marshal.out(out, field).pointee = ReportHandle.make(table)
     }
 
-    static let caseColumns = ["id", "student", "kind", "status", "reason", "dismissal", "plan", "person", "return_school", "placement",
-                              "return_date", "opinion_ref", "opened_on", "verified_on", "closed_on", "relapse_of", "relapse", "source",
-                              "flags", "updated_seq", "kind_label", "status_label"]
-    static let eventColumns = ["seq", "at", "kind", "student", "case_id", "reason", "actor.level", "actor.unit_code", "actor.person",
-                               "actor.role", "payload", "hash", "prev_hash"]
-    static let obligationColumns = ["id", "case_id", "student", "action", "action_label", "step", "owner.level", "owner.unit",
-                                    "owner.label", "owner.department", "basis", "opens_on", "due_on", "original_due_on", "state",
-                                    "state_label", "done_on", "department", "guardian_deadline", "recipients", "escalations"]
+    static let caseColumns = [
+        "id", "student", "kind", "status", "reason", "dismissal", "plan", "person", "return_school", "placement",
+        "return_date", "opinion_ref", "opened_on", "verified_on", "closed_on", "relapse_of", "relapse", "source",
+        "flags", "updated_seq", "kind_label", "status_label",
+    ]
+    static let eventColumns = [
+        "seq", "at", "kind", "student", "case_id", "reason", "actor.level", "actor.unit_code", "actor.person",
+        "actor.role", "payload", "hash", "prev_hash",
+    ]
+    static let obligationColumns = [
+        "id", "case_id", "student", "action", "action_label", "step", "owner.level", "owner.unit",
+        "owner.label", "owner.department", "basis", "opens_on", "due_on", "original_due_on", "state",
+        "state_label", "done_on", "department", "guardian_deadline", "recipients", "escalations",
+    ]
 }
 
 /// Cases matching `filter_json` within the actor's jurisdiction, one row per case, as a table.
@@ -60,15 +68,19 @@ enum TableResult {
 /// @param out_report receives the table (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for a bad filter; KCBX_STATUS_PERMISSION_DENIED
 ///         for full IDs below county level.
-@c public func kcbx_ledger_cases(_ ledger: OpaquePointer?, _ filter_json: UnsafePointer<CChar>?,
-                                 _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_cases(
+    _ ledger: OpaquePointer?, _ filter_json: UnsafePointer<CChar>?,
+    _ out_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_report?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         _ = try Marshal.out(out_report, "out_report")
         let cases = try l.cases(try LedgerMarshal.filter(filter_json))
-        try TableResult.give(TableResult.table("cases", columns: TableResult.caseColumns, records: cases.map(\.jsonValue),
-                                               numeric: ["id", "relapse_of", "updated_seq"]), out_report, "out_report")
+        try TableResult.give(
+            TableResult.table(
+                "cases", columns: TableResult.caseColumns, records: cases.map(\.jsonValue),
+                numeric: ["id", "relapse_of", "updated_seq"]), out_report, "out_report")
     }
 }
 
@@ -80,15 +92,19 @@ enum TableResult {
 /// @param full_ids 1 for unmasked resident IDs (county level or above; recorded), else 0.
 /// @param out_report receives the table (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_NOT_FOUND for an unknown case; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_ledger_case_history(_ ledger: OpaquePointer?, _ case_id: Int64, _ full_ids: Int32,
-                                        _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_ledger_case_history(
+    _ ledger: OpaquePointer?, _ case_id: Int64, _ full_ids: Int32,
+    _ out_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_report?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         _ = try Marshal.out(out_report, "out_report")
         let events = try l.history(case: try LedgerMarshal.caseID(case_id), fullIDs: try LedgerMarshal.fullIDs(full_ids))
-        try TableResult.give(TableResult.table("case history", columns: TableResult.eventColumns, records: events.map(\.jsonValue),
-                                               numeric: ["seq", "case_id"]), out_report, "out_report")
+        try TableResult.give(
+            TableResult.table(
+                "case history", columns: TableResult.eventColumns, records: events.map(\.jsonValue),
+                numeric: ["seq", "case_id"]), out_report, "out_report")
     }
 }
 
@@ -102,16 +118,20 @@ enum TableResult {
 /// @param full_ids 1 for unmasked student keys (county level or above; recorded), else 0.
 /// @param out_report receives the table (free with kcbx_report_free).
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT; KCBX_STATUS_PERMISSION_DENIED.
-@c public func kcbx_due_list(_ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
-                             _ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
+@c public func kcbx_due_list(
+    _ ledger: OpaquePointer?, _ as_of: Int32, _ states: UnsafePointer<CChar>?, _ full_ids: Int32,
+    _ out_report: UnsafeMutablePointer<OpaquePointer?>?
+) -> kcbx_status {
     out_report?.pointee = nil
     return guarded {
         let l = try LedgerHandle.get(ledger, "ledger").value
         _ = try Marshal.out(out_report, "out_report")
         let asOf = try Marshal.date(as_of, "as_of")
         let list = try l.due(asOf: asOf, states: try EscalationMarshal.states(states), fullIDs: try LedgerMarshal.fullIDs(full_ids))
-        try TableResult.give(TableResult.table("due list", columns: TableResult.obligationColumns, records: list.map(\.jsonValue),
-                                               numeric: ["case_id", "step"], asOf: asOf), out_report, "out_report")
+        try TableResult.give(
+            TableResult.table(
+                "due list", columns: TableResult.obligationColumns, records: list.map(\.jsonValue),
+                numeric: ["case_id", "step"], asOf: asOf), out_report, "out_report")
     }
 }
 
@@ -121,7 +141,8 @@ enum TableResult {
 @c public func kcbx_policy_names(_ out_report: UnsafeMutablePointer<OpaquePointer?>?) -> kcbx_status {
     out_report?.pointee = nil
     return guarded {
-        try TableResult.give(ReportTable(title: "built-in profiles", headers: ["id"], rows: PolicyProfile.builtinNames.map { [$0] }),
-                             out_report, "out_report")
+        try TableResult.give(
+            ReportTable(title: "built-in profiles", headers: ["id"], rows: PolicyProfile.builtinNames.map { [$0] }),
+            out_report, "out_report")
     }
 }

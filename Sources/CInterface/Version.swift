@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import KCBXCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// ABI version; the header's KCBX_ABI_VERSION is generated from this constant. Bump it on any
 /// incompatible change to a kcbx_* signature or enum.

@@ -1,8 +1,9 @@
 import FoundationEssentials
-#if canImport(Glibc)
-import Glibc
-#endif
 import KCBXCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Writes a CSV file row by row through a 1 MiB buffer (UTF-8 with BOM, CRLF line ends, fields
 /// quoted only when they hold a comma, quote or line break): the same bytes as `ReportTable.csv()`
@@ -15,7 +16,8 @@ final class CSVStreamWriter {
 
     init(path: String, headers: [String]) throws {
         guard let f = fopen(path, "wb") else { throw KCBXError.storage("cannot write \(path)") }
-        self.path = path; file = f
+        self.path = path
+        file = f
         buffer.reserveCapacity(1 << 20)
         buffer += [0xEF, 0xBB, 0xBF]
         try write(headers)
@@ -34,9 +36,14 @@ final class CSVStreamWriter {
     func append(_ cell: String) {
         if cell.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
             buffer.append(34)
-            for b in cell.utf8 { buffer.append(b); if b == 34 { buffer.append(34) } }
+            for b in cell.utf8 {
+                buffer.append(b)
+                if b == 34 { buffer.append(34) }
+            }
             buffer.append(34)
-        } else { buffer += cell.utf8 }
+        } else {
+            buffer += cell.utf8
+        }
     }
 
     /// Appends bytes known to need no quoting, with a comma before them unless `first`.

@@ -1,4 +1,5 @@
 import KCBXCore
+
 /// Attendance for a synthetic county: one mark per registered child per school day from the
 /// start of the term to the as-of date, following each child's planted pattern.
 public struct SyntheticAttendance: Sendable {
@@ -8,8 +9,10 @@ public struct SyntheticAttendance: Sendable {
         try SchoolCalendar.standard(
             schoolYear: 2025, autumnStart: MonthDay(9, 1), autumnEnd: MonthDay(1, 16),
             springStart: MonthDay(3, 2), springEnd: MonthDay(7, 10),
-            holidays: [SchoolHoliday(name: "国庆节、中秋节", span: try DateSpan(from: CivilDate(iso: "2025-10-01"), to: CivilDate(iso: "2025-10-08"))),
-                       SchoolHoliday(name: "元旦", span: try DateSpan(from: CivilDate(iso: "2026-01-01"), to: CivilDate(iso: "2026-01-03")))],
+            holidays: [
+                SchoolHoliday(name: "国庆节、中秋节", span: try DateSpan(from: CivilDate(iso: "2025-10-01"), to: CivilDate(iso: "2025-10-08"))),
+                SchoolHoliday(name: "元旦", span: try DateSpan(from: CivilDate(iso: "2026-01-01"), to: CivilDate(iso: "2026-01-03"))),
+            ],
             makeUpDays: [try CivilDate(iso: "2025-09-28"), try CivilDate(iso: "2025-10-11")],
             name: "2025-2026学年（示例）")
     }
@@ -22,7 +25,11 @@ public struct SyntheticAttendance: Sendable {
     public init(county: SyntheticCounty, calendar: SchoolCalendar, asOf: CivilDate) {
         var generator = SyntheticMarksGenerator(seed: county.options.seed, calendar: calendar, asOf: asOf)
         for (i, c) in county.children.enumerated() {
-            generator.marks(for: c) { d, k in child.append(Int32(i)); date.append(d); kind.append(k) }
+            generator.marks(for: c) { d, k in
+                child.append(Int32(i))
+                date.append(d)
+                kind.append(k)
+            }
         }
     }
 
@@ -51,7 +58,9 @@ public struct SyntheticMarksGenerator: Sendable {
         rng = SeededRandom(seed: seed &+ 1)
         if let term = calendar.term(atOrBefore: asOf) {
             days = calendar.schoolDayList(from: term.start, through: min(asOf, term.end))
-        } else { days = [] }
+        } else {
+            days = []
+        }
     }
 
     /// Calls `emit(date, kind)` for each recorded school day of `c`, in date order; nothing for a
@@ -62,11 +71,16 @@ public struct SyntheticMarksGenerator: Sendable {
         var kinds = [MarkKind](repeating: MarkKind.present, count: n)
         var recorded = [Bool](repeating: true, count: n)
         for d in 0..<n {
-            if rng.chance(0.008) { kinds[d] = .approvedLeave }
-            else if rng.chance(0.004) { kinds[d] = .unexcused }
-            else if rng.chance(0.02) { kinds[d] = .late }
+            if rng.chance(0.008) {
+                kinds[d] = .approvedLeave
+            } else if rng.chance(0.004) {
+                kinds[d] = .unexcused
+            } else if rng.chance(0.02) {
+                kinds[d] = .late
+            }
         }
-        let days = self.days, asOf = self.asOf
+        let days = self.days
+        let asOf = self.asOf
         // Calendar days back from the as-of date → the first school day of the streak.
         func streak(startingDaysBefore back: Int) -> Int {
             let start = asOf.adding(days: -back)
@@ -75,7 +89,11 @@ public struct SyntheticMarksGenerator: Sendable {
         switch c.pattern {
         case .threeDayAbsence:
             let s = max(1, n - 3 - rng.int(2...min(6, max(2, n - 4))))
-            if s + 3 < n { for d in s..<(s + 3) { kinds[d] = .unexcused }; kinds[s - 1] = .present; kinds[s + 3] = .present }
+            if s + 3 < n {
+                for d in s..<(s + 3) { kinds[d] = .unexcused }
+                kinds[s - 1] = .present
+                kinds[s + 3] = .present
+            }
         case .suspected:
             let s = streak(startingDaysBefore: rng.int(9...25))
             if s > 0 { kinds[s - 1] = .present }
@@ -111,22 +129,27 @@ extension SyntheticCounty {
     /// The roster in the ledger's import format (docs/ledger.md): registered children with their
     /// school, and out-of-school children with registration `none`.
     public func rosterTable() -> ReportTable {
-        ReportTable(title: "花名册", headers: SyntheticCounty.rosterHeaders,
-                    rows: children.filter(\.inRoster).map { SyntheticCounty.rosterRow($0, schools: schools, regionCode: options.regionCode) })
+        ReportTable(
+            title: "花名册", headers: SyntheticCounty.rosterHeaders,
+            rows: children.filter(\.inRoster).map { SyntheticCounty.rosterRow($0, schools: schools, regionCode: options.regionCode) })
     }
 
-    static let rosterHeaders = ["resident_id", "registry_number", "name", "sex", "birth_date", "address", "region_code",
-                                "school_id", "school_name", "township_code", "grade", "registration", "special_groups"]
+    static let rosterHeaders = [
+        "resident_id", "registry_number", "name", "sex", "birth_date", "address", "region_code",
+        "school_id", "school_name", "township_code", "grade", "registration", "special_groups",
+    ]
 
     /// One roster row (docs/ledger.md) of a child the roster holds.
     static func rosterRow(_ c: SyntheticChild, schools: [SyntheticSchool], regionCode: String) -> [String] {
         let school = c.school.map { schools[$0] }
         let elsewhere = c.pattern == .studyingElsewhere
-        return [c.residentID, school == nil ? "" : "G" + c.residentID, c.name, c.sex == .male ? "1" : "2",
-                c.birthDate.description, c.address, String(c.residentID.prefix(6)),
-                elsewhere ? "" : school?.id ?? "", elsewhere ? "" : school?.name ?? "", regionCode + String(100 + c.township),
-                elsewhere || school == nil ? "" : String(c.grade),
-                elsewhere ? "elsewhere" : school == nil ? "none" : "enrolled",
-                c.groups.map(\.rawValue).joined(separator: ";")]
+        return [
+            c.residentID, school == nil ? "" : "G" + c.residentID, c.name, c.sex == .male ? "1" : "2",
+            c.birthDate.description, c.address, String(c.residentID.prefix(6)),
+            elsewhere ? "" : school?.id ?? "", elsewhere ? "" : school?.name ?? "", regionCode + String(100 + c.township),
+            elsewhere || school == nil ? "" : String(c.grade),
+            elsewhere ? "elsewhere" : school == nil ? "none" : "enrolled",
+            c.groups.map(\.rawValue).joined(separator: ";"),
+        ]
     }
 }

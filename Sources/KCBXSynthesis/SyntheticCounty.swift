@@ -1,4 +1,5 @@
 import KCBXCore
+
 /// What the generator plants in a child's record, so tests and benchmarks know the truth.
 public enum PlantedPattern: String, Sendable, CaseIterable {
     /// Attends normally (a few scattered absences and leave days).
@@ -78,7 +79,9 @@ public struct SyntheticCounty: Sendable {
     /// Other counties' codes, for migrants and schools elsewhere.
     public static let otherRegions = ["640402", "640423", "620402", "530113", "420703"]
 
-    static let townshipNames = ["吉强", "兴隆", "平峰", "新营", "红耀", "田坪", "马建", "震湖", "兴平", "西滩", "王民", "什字", "将台", "硝河", "偏城", "沙沟", "白崖", "火石寨", "苏堡"]
+    static let townshipNames = [
+        "吉强", "兴隆", "平峰", "新营", "红耀", "田坪", "马建", "震湖", "兴平", "西滩", "王民", "什字", "将台", "硝河", "偏城", "沙沟", "白崖", "火石寨", "苏堡",
+    ]
     static let surnames = ["马", "王", "李", "张", "杨", "刘", "海", "苏", "何", "田", "赵", "周", "金", "丁", "罗"]
     static let givenChars = Array("子涵浩然欣怡梓轩雨泽一诺宇航佳琪思远明轩晓燕建国文博俊杰秀英志强丽娟海龙玉兰").map(String.init)
 
@@ -114,8 +117,10 @@ public struct SyntheticChildGenerator: Sendable {
     let migrantIDs: SyntheticIssuedIDs?
 
     /// `otherRegions`: household region codes for migrants (随迁), none of them a generated county.
-    public init(options: SyntheticCountyOptions, referenceDate: CivilDate,
-                otherRegions: [String] = SyntheticCounty.otherRegions, migrantIDs: SyntheticIssuedIDs? = nil) {
+    public init(
+        options: SyntheticCountyOptions, referenceDate: CivilDate,
+        otherRegions: [String] = SyntheticCounty.otherRegions, migrantIDs: SyntheticIssuedIDs? = nil
+    ) {
         self.options = options
         self.otherRegions = otherRegions.isEmpty ? SyntheticCounty.otherRegions : otherRegions
         self.migrantIDs = migrantIDs
@@ -124,9 +129,12 @@ public struct SyntheticChildGenerator: Sendable {
         let townships = max(1, options.townships)
         for t in 0..<townships {
             let name = SyntheticCounty.townshipName(t)
-            schools.append(SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 1))", name: "\(name)中心小学", township: t, grades: 1...6))
-            schools.append(SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 2))", name: "\(name)小学", township: t, grades: 1...6))
-            schools.append(SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 5))", name: "\(name)中学", township: t, grades: 7...9))
+            schools.append(
+                SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 1))", name: "\(name)中心小学", township: t, grades: 1...6))
+            schools.append(
+                SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 2))", name: "\(name)小学", township: t, grades: 1...6))
+            schools.append(
+                SyntheticSchool(id: "\(options.regionCode)\(String(100 + t * 10 + 5))", name: "\(name)中学", township: t, grades: 7...9))
         }
         self.schools = schools
         schoolYear = SchoolAge.schoolYear(of: referenceDate)
@@ -157,7 +165,11 @@ public struct SyntheticChildGenerator: Sendable {
             while seq <= 999 && taken.contains(id(seq)) { seq += 2 }
         }
         guard seq <= 999 else {
-            throw KCBXError.invalidInput(field: "children", rule: "more than 1000 children of \(options.regionCode) born on \(birth): the resident ID's 3-digit sequence is exhausted; spread them over more counties")
+            throw KCBXError.invalidInput(
+                field: "children",
+                rule:
+                    "more than 1000 children of \(options.regionCode) born on \(birth): the resident ID's 3-digit sequence is exhausted; spread them over more counties"
+            )
         }
         sequence[key] = seq + 1
         let residentID = id(seq)
@@ -170,10 +182,14 @@ public struct SyntheticChildGenerator: Sendable {
         if rng.chance(0.30) { groups.append(.minority) }
         if rng.chance(0.04) { groups.append(.subsistenceAllowance) }
         if rng.chance(0.01) { groups.append(.familyCrisis) }
-        let schoolIndex: Int? = pattern == .outOfSchool ? nil
+        let schoolIndex: Int? =
+            pattern == .outOfSchool
+            ? nil
             : township * 3 + (grade >= 7 ? 2 : rng.int(0...1))
         let registeredBirth = pattern == .identityConflict ? birth.adding(days: -rng.int(366...730)) : birth
-        let name = rng.pick(SyntheticCounty.surnames) + rng.pick(SyntheticCounty.givenChars) + (rng.chance(0.7) ? rng.pick(SyntheticCounty.givenChars) : "")
+        let name =
+            rng.pick(SyntheticCounty.surnames) + rng.pick(SyntheticCounty.givenChars)
+            + (rng.chance(0.7) ? rng.pick(SyntheticCounty.givenChars) : "")
         let tName = SyntheticCounty.townshipName(township)
         return SyntheticChild(
             residentID: residentID, name: name, sex: female ? .female : .male, birthDate: birth, registeredBirthDate: registeredBirth,
@@ -207,7 +223,8 @@ extension SyntheticCounty {
     /// The household registry extract (police): every child whose household is in the county.
     public func householdRecords() -> [HouseholdRecord] {
         children.filter { $0.pattern != .migrant }.map {
-            HouseholdRecord(residentID: $0.residentID, name: $0.name, birthDate: $0.birthDate, address: $0.address, regionCode: options.regionCode)
+            HouseholdRecord(
+                residentID: $0.residentID, name: $0.name, birthDate: $0.birthDate, address: $0.address, regionCode: options.regionCode)
         }
     }
 
@@ -228,9 +245,10 @@ extension SyntheticCounty {
             id = String(chars)
         }
         let elsewhere = c.pattern == .studyingElsewhere
-        return StudentRecord(registryNumber: "G" + id, residentID: id, name: c.name, birthDate: c.registeredBirthDate,
-                             schoolID: elsewhere ? "530113900" : schools[school].id,
-                             schoolRegionCode: elsewhere ? "530113" : regionCode, grade: c.grade)
+        return StudentRecord(
+            registryNumber: "G" + id, residentID: id, name: c.name, birthDate: c.registeredBirthDate,
+            schoolID: elsewhere ? "530113900" : schools[school].id,
+            schoolRegionCode: elsewhere ? "530113" : regionCode, grade: c.grade)
     }
 }
 

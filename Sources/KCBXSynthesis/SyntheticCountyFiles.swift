@@ -1,4 +1,5 @@
 import KCBXCore
+
 /// The synthetic county as the CSV files a county receives (docs/data-formats.md).
 extension SyntheticCounty {
     /// Household registry extract (police): resident_id,name,birth_date,address,region_code.
@@ -12,11 +13,18 @@ extension SyntheticCounty {
     }
 
     static let householdHeaders = ["resident_id", "name", "birth_date", "address", "region_code"]
-    static func householdRow(_ r: HouseholdRecord) -> [String] { [r.residentID, r.name, r.birthDate?.description ?? "", r.address, r.regionCode] }
+    static func householdRow(_ r: HouseholdRecord) -> [String] {
+        [r.residentID, r.name, r.birthDate?.description ?? "", r.address, r.regionCode]
+    }
 
-    static let studentHeaders = ["registry_number", "resident_id", "name", "birth_date", "school_id", "school_region_code", "grade", "status"]
+    static let studentHeaders = [
+        "registry_number", "resident_id", "name", "birth_date", "school_id", "school_region_code", "grade", "status",
+    ]
     static func studentRow(_ r: StudentRecord) -> [String] {
-        [r.registryNumber, r.residentID ?? "", r.name, r.birthDate?.description ?? "", r.schoolID, r.schoolRegionCode, String(r.grade), r.status.rawValue]
+        [
+            r.registryNumber, r.residentID ?? "", r.name, r.birthDate?.description ?? "", r.schoolID, r.schoolRegionCode, String(r.grade),
+            r.status.rawValue,
+        ]
     }
 
     /// Schools: school_id,name,township,grades.
@@ -45,9 +53,10 @@ extension SyntheticCounty {
     public func attendingTable() -> ReportTable {
         let away: Set<PlantedPattern> = [.suspected, .dropout]
         let awayIDs = Set(children.filter { away.contains($0.pattern) }.map(\.residentID))
-        return ReportTable(title: "在校", headers: ["resident_id"],
-                           rows: studentRecords().filter { $0.schoolRegionCode == options.regionCode }
-                               .compactMap(\.residentID).filter { !awayIDs.contains($0) }.map { [$0] })
+        return ReportTable(
+            title: "在校", headers: ["resident_id"],
+            rows: studentRecords().filter { $0.schoolRegionCode == options.regionCode }
+                .compactMap(\.residentID).filter { !awayIDs.contains($0) }.map { [$0] })
     }
 
     /// What was planted for each child: resident_id,pattern (the answer key for tests and demos).

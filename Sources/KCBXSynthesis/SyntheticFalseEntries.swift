@@ -45,14 +45,16 @@ extension SyntheticCounty {
         _ = try ledger.setCalendar(calendar)
         let rows: [LedgerStudentRow] = children.filter(\.inRoster).map { c in
             var r = LedgerStudentRow()
-            for (h, v) in zip(SyntheticCounty.rosterHeaders, SyntheticCounty.rosterRow(c, schools: schools, regionCode: options.regionCode)) { _ = r.set(h, v) }
+            for (h, v) in zip(SyntheticCounty.rosterHeaders, SyntheticCounty.rosterRow(c, schools: schools, regionCode: options.regionCode))
+            { _ = r.set(h, v) }
             return r
         }
         _ = try ledger.importStudents(rows)
         let a = SyntheticAttendance(county: self, calendar: calendar, asOf: asOf)
         var problems: [LedgerRowProblem] = []
-        _ = try ledger.importMarks(students: a.child.map { children[Int($0)].residentID }, dates: a.date.map(\.yyyymmdd),
-                                   kinds: a.kind.map { Int($0.rawValue) }, problems: &problems)
+        _ = try ledger.importMarks(
+            students: a.child.map { children[Int($0)].residentID }, dates: a.date.map(\.yyyymmdd),
+            kinds: a.kind.map { Int($0.rawValue) }, problems: &problems)
         _ = try ledger.sweep(asOf: asOf)
     }
 
@@ -75,28 +77,37 @@ extension SyntheticLedger {
     /// their school): a return while still absent, a closure on attendance later corrected, a false
     /// transfer, a clean return and closure, a clean transfer; and a spot check drawn twice for one
     /// period. Returns the answer key: the audit as of `auditDate` must find exactly the false ones.
-    public static func plant(in ledger: Ledger, dropouts: [(student: String, school: String)], calendar: SchoolCalendar,
-                             asOf: CivilDate, seed: UInt64) throws -> SyntheticLedger {
+    public static func plant(
+        in ledger: Ledger, dropouts: [(student: String, school: String)], calendar: SchoolCalendar,
+        asOf: CivilDate, seed: UInt64
+    ) throws -> SyntheticLedger {
         let kids = dropouts
         guard kids.count >= 5 else {
-            throw KCBXError.invalidInput(field: "planted", rule: "planting false entries needs at least 5 planted dropout children; the county has \(kids.count)")
+            throw KCBXError.invalidInput(
+                field: "planted", rule: "planting false entries needs at least 5 planted dropout children; the county has \(kids.count)")
         }
         let after = calendar.schoolDayList(from: asOf.adding(days: 1), through: asOf.adding(days: 120))
         let required = Int(ledger.policy.number(.closureAttendedDays) ?? 20)
         guard required >= 2, after.count >= required else {
             throw KCBXError.invalidInput(field: "calendar", rule: "needs \(required) school days after \(asOf) to plant a closure")
         }
-        let back = after[0], closeOn = after[required - 1]
+        let back = after[0]
+        let closeOn = after[required - 1]
         var key: [[String]] = []
         func caseOf(_ c: (student: String, school: String)) throws -> LedgerCase {
-            var f = LedgerCaseFilter(); f.studentKey = c.student; f.openOnly = true
-            guard let found = try ledger.cases(f).first else { throw KCBXError.notFound(what: "swept case of planted dropout", name: IDMask.key(c.student)) }
+            var f = LedgerCaseFilter()
+            f.studentKey = c.student
+            f.openOnly = true
+            guard let found = try ledger.cases(f).first else {
+                throw KCBXError.notFound(what: "swept case of planted dropout", name: IDMask.key(c.student))
+            }
             return found
         }
         func marks(_ c: (student: String, school: String), _ days: ArraySlice<CivilDate>, _ kind: MarkKind) throws {
             var problems: [LedgerRowProblem] = []
-            _ = try ledger.importMarks(students: days.map { _ in c.student }, dates: days.map(\.yyyymmdd),
-                                       kinds: days.map { _ in Int(kind.rawValue) }, problems: &problems)
+            _ = try ledger.importMarks(
+                students: days.map { _ in c.student }, dates: days.map(\.yyyymmdd),
+                kinds: days.map { _ in Int(kind.rawValue) }, problems: &problems)
         }
         func returned(_ c: (student: String, school: String)) throws -> LedgerCase {
             let k = try caseOf(c)
@@ -105,7 +116,9 @@ extension SyntheticLedger {
             return try ledger.recordReturn(k.id, school: c.school, placement: .originalSchool, on: back, note: "复学: 原校就读")
         }
         func row(_ p: PlantedFalseEntry, _ caseID: Int64, _ c: (student: String, school: String)?, seq: Int64 = 0) {
-            key.append([p.rawValue, p.check?.rawValue ?? "", caseID == 0 ? "" : String(caseID), c?.student ?? "", seq == 0 ? "" : String(seq)])
+            key.append([
+                p.rawValue, p.check?.rawValue ?? "", caseID == 0 ? "" : String(caseID), c?.student ?? "", seq == 0 ? "" : String(seq),
+            ])
         }
         // A return while the child stays absent.
         let r0 = try returned(kids[0])
@@ -136,9 +149,11 @@ extension SyntheticLedger {
         _ = try ledger.drawSpotCheck(period: period, asOf: asOf, perStratum: 1, seed: seed)
         let redraw = try ledger.drawSpotCheck(period: period, asOf: asOf, perStratum: 1, seed: seed &+ 1, redrawReason: "抽中的学校路远，重新抽取")
         row(.rerolledSpotCheck, 0, nil, seq: redraw.seq)
-        return SyntheticLedger(auditDate: closeOn,
-                               answerKey: ReportTable(title: "planted false entries", headers: SyntheticLedger.answerKeyHeaders, rows: key,
-                                                      asOf: closeOn, notes: ["kcbx audit --as-of \(closeOn) must find each row with a check, and nothing else."]))
+        return SyntheticLedger(
+            auditDate: closeOn,
+            answerKey: ReportTable(
+                title: "planted false entries", headers: SyntheticLedger.answerKeyHeaders, rows: key,
+                asOf: closeOn, notes: ["kcbx audit --as-of \(closeOn) must find each row with a check, and nothing else."]))
     }
 }
 
@@ -149,11 +164,21 @@ extension SyntheticLedger {
             throw KCBXError.notFound(what: "student", name: IDMask.key(key))
         }
         var r = LedgerStudentRow()
-        r.residentID = s.residentID; r.registryNumber = s.registryNumber; r.name = s.name; r.sex = s.sex == 0 ? "" : String(s.sex)
-        r.birthDate = s.birthDate; r.address = s.address; r.regionCode = s.regionCode; r.schoolID = s.schoolID; r.schoolName = s.schoolName
-        r.townshipCode = s.townshipCode; r.grade = s.grade == 0 ? "" : String(s.grade); r.expertOpinion = s.expertOpinion
+        r.residentID = s.residentID
+        r.registryNumber = s.registryNumber
+        r.name = s.name
+        r.sex = s.sex == 0 ? "" : String(s.sex)
+        r.birthDate = s.birthDate
+        r.address = s.address
+        r.regionCode = s.regionCode
+        r.schoolID = s.schoolID
+        r.schoolName = s.schoolName
+        r.townshipCode = s.townshipCode
+        r.grade = s.grade == 0 ? "" : String(s.grade)
+        r.expertOpinion = s.expertOpinion
         r.specialGroups = s.groups.joined(separator: ";")
-        r.registration = LedgerRegistration.transferredOut.rawValue; r.registrationDate = date.description
+        r.registration = LedgerRegistration.transferredOut.rawValue
+        r.registrationDate = date.description
         _ = try ledger.importStudents([r])
     }
 }

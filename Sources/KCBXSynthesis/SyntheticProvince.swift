@@ -50,7 +50,9 @@ public enum SyntheticProvince {
 
     /// The first `n` counties: 宁夏's, then 6490xx (示例县NN).
     public static func counties(_ n: Int) -> [(code: String, name: String)] {
-        (0..<n).map { i in i < ningxia.count ? ningxia[i] : ("6490" + threeDigits(i - ningxia.count + 1).suffix(2), "示例县\(i - ningxia.count + 1)") }
+        (0..<n).map { i in
+            i < ningxia.count ? ningxia[i] : ("6490" + threeDigits(i - ningxia.count + 1).suffix(2), "示例县\(i - ningxia.count + 1)")
+        }
     }
 
     /// Migrants' household codes: other provinces only when the province has several counties.
@@ -66,8 +68,10 @@ public enum SyntheticProvince {
     /// household.csv, students.csv, schools.csv, planted.csv, poverty.csv, three_kinds.csv,
     /// attending.csv, roster.csv, calendar.json and (unless turned off) attendance.csv.
     /// `progress(done, total)` is called after every 10,000 children and at the end.
-    public static func write(_ options: SyntheticProvinceOptions, referenceDate: CivilDate, to directory: String,
-                             progress: (Int, Int) -> Void = { _, _ in }) throws -> SyntheticProvinceSummary {
+    public static func write(
+        _ options: SyntheticProvinceOptions, referenceDate: CivilDate, to directory: String,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> SyntheticProvinceSummary {
         var options = options
         if let r = options.regions {
             for (code, _) in r where code.utf8.count != 6 || !code.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
@@ -80,14 +84,22 @@ public enum SyntheticProvince {
             throw KCBXError.invalidInput(field: "counties", rule: "must be 1-\(maxCounties), got \(options.counties)")
         }
         guard options.children >= 1, options.children <= maxChildrenPerCounty * options.counties else {
-            throw KCBXError.invalidInput(field: "children", rule: "must be 1-\(maxChildrenPerCounty) per county (\(options.counties) count\(options.counties == 1 ? "y" : "ies"): at most \(maxChildrenPerCounty * options.counties)), got \(options.children); add counties")
+            throw KCBXError.invalidInput(
+                field: "children",
+                rule:
+                    "must be 1-\(maxChildrenPerCounty) per county (\(options.counties) count\(options.counties == 1 ? "y" : "ies"): at most \(maxChildrenPerCounty * options.counties)), got \(options.children); add counties"
+            )
         }
         guard (0...1).contains(options.plantedShare) else { throw KCBXError.invalidInput(field: "planted", rule: "must be a share 0-1") }
-        if let t = options.townships, !(1...899).contains(t) { throw KCBXError.invalidInput(field: "townships", rule: "must be 1-899, got \(t)") }
+        if let t = options.townships, !(1...899).contains(t) {
+            throw KCBXError.invalidInput(field: "townships", rule: "must be 1-899, got \(t)")
+        }
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw KCBXError.storage("cannot create \(directory): \(error)")
         }
-        func open(_ name: String, _ headers: [String]) throws -> CSVStreamWriter { try CSVStreamWriter(path: directory + "/" + name, headers: headers) }
+        func open(_ name: String, _ headers: [String]) throws -> CSVStreamWriter {
+            try CSVStreamWriter(path: directory + "/" + name, headers: headers)
+        }
         let household = try open("household.csv", SyntheticCounty.householdHeaders)
         let students = try open("students.csv", SyntheticCounty.studentHeaders)
         let schoolsFile = try open("schools.csv", SyntheticCounty.schoolHeaders)
@@ -112,8 +124,11 @@ public enum SyntheticProvince {
         for (k, county) in list.enumerated() {
             let n = options.children / options.counties + (k < options.children % options.counties ? 1 : 0)
             var o = SyntheticCountyOptions()
-            o.seed = seed(options.seed, county: k); o.regionCode = county.code; o.countyName = county.name
-            o.children = n; o.plantedShare = options.plantedShare
+            o.seed = seed(options.seed, county: k)
+            o.regionCode = county.code
+            o.countyName = county.name
+            o.children = n
+            o.plantedShare = options.plantedShare
             o.townships = options.townships ?? (n <= 15_000 ? 6 : min(200, n / 2_500))
             var children = SyntheticChildGenerator(options: o, referenceDate: referenceDate, otherRegions: others, migrantIDs: migrantIDs)
             var marker = SyntheticMarksGenerator(seed: o.seed, calendar: calendar, asOf: referenceDate)
@@ -124,8 +139,11 @@ public enum SyntheticProvince {
                 let c = try children.next()
                 try planted.write([c.residentID, c.pattern.rawValue])
                 if c.pattern != .migrant {
-                    try household.write(SyntheticCounty.householdRow(HouseholdRecord(
-                        residentID: c.residentID, name: c.name, birthDate: c.birthDate, address: c.address, regionCode: county.code)))
+                    try household.write(
+                        SyntheticCounty.householdRow(
+                            HouseholdRecord(
+                                residentID: c.residentID, name: c.name, birthDate: c.birthDate, address: c.address, regionCode: county.code)
+                        ))
                 }
                 if let r = SyntheticCounty.studentRecord(of: c, schools: children.schools, regionCode: county.code) {
                     try students.write(SyntheticCounty.studentRow(r))
@@ -138,7 +156,9 @@ public enum SyntheticProvince {
                     let id = Array(c.residentID.utf8)
                     var failure: Error?
                     marker.marks(for: c) { d, kind in
-                        marks.appendRaw(id, first: true); marks.appendRaw(dayBytes[dayIndex[d.dayNumber]!]); marks.appendRaw(kindBytes[kind]!)
+                        marks.appendRaw(id, first: true)
+                        marks.appendRaw(dayBytes[dayIndex[d.dayNumber]!])
+                        marks.appendRaw(kindBytes[kind]!)
                         do { try marks.endRow() } catch { failure = error }
                     }
                     if let failure { throw failure }

@@ -7,9 +7,12 @@ struct CasesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cases",
         abstract: "List the ledger's cases (失学/疑似辍学/辍学) of the actor's jurisdiction, filtered.",
-        discussion: "Resident IDs are masked (e.g. 6404**********116X) unless --full-ids is given by a county-level (or higher) actor; that read is recorded, a refusal too.")
+        discussion:
+            "Resident IDs are masked (e.g. 6404**********116X) unless --full-ids is given by a county-level (or higher) actor; that read is recorded, a refusal too."
+    )
     @OptionGroup var ledger: LedgerOptions
-    @Option(help: "Statuses, comma-separated (suspected, verified, persuading, returned, closed, dismissed, deferred, suspended).") var status: String?
+    @Option(help: "Statuses, comma-separated (suspected, verified, persuading, returned, closed, dismissed, deferred, suspended).")
+    var status: String?
     @Option(help: "Kinds, comma-separated (out_of_school, suspected_dropout, dropout).") var kind: String?
     @Option(help: "Reasons A–T, comma-separated.") var reason: String?
     @Option(help: "School id.") var school: String?
@@ -27,23 +30,34 @@ struct CasesCommand: ParsableCommand {
             let led = try ledger.open()
             var filter: [String: JSONValue] = [:]
             func list(_ v: String?) -> JSONValue? { v.map { .array($0.split(separator: ",").map { .string(String($0)) }) } }
-            filter["status"] = list(status); filter["kind"] = list(kind); filter["reason"] = list(reason)
-            filter["school_id"] = school.map(JSONValue.string); filter["township_code"] = township.map(JSONValue.string)
-            filter["group"] = group.map(JSONValue.string); filter["student"] = student.map(JSONValue.string)
+            filter["status"] = list(status)
+            filter["kind"] = list(kind)
+            filter["reason"] = list(reason)
+            filter["school_id"] = school.map(JSONValue.string)
+            filter["township_code"] = township.map(JSONValue.string)
+            filter["group"] = group.map(JSONValue.string)
+            filter["student"] = student.map(JSONValue.string)
             if openOnly { filter["open_only"] = .bool(true) }
             if relapseOnly { filter["relapse_only"] = .bool(true) }
             if fullIDs { filter["full_ids"] = .bool(true) }
             // Masked unless --full-ids is granted (county level or above, recorded): Ledger.disclosure.
             let listed = try led.casesWithStudents(try LedgerCaseFilter(json: JSONValue.object(filter).serialized(pretty: false)))
             let cases = listed.map(\.0)
-            if format == .json { printJSON(.array(cases.map(\.jsonValue))); return }
+            if format == .json {
+                printJSON(.array(cases.map(\.jsonValue)))
+                return
+            }
             var t = TextTable(headers: ["case", "身份证号", "姓名", "学校", "类别", "状态", "原因", "发现日期", "反弹", "标记"])
             t.numericColumns = [0]
             for (c, s) in listed {
-                t.rows.append([String(c.id), c.student, s.name, s.schoolName, c.kind.chinese, c.status.chinese, c.reason, c.openedOn,
-                               c.isRelapse ? "#\(c.relapseOf)" : "", c.flags])
+                t.rows.append([
+                    String(c.id), c.student, s.name, s.schoolName, c.kind.chinese, c.status.chinese, c.reason, c.openedOn,
+                    c.isRelapse ? "#\(c.relapseOf)" : "", c.flags,
+                ])
             }
-            print(format == .table ? "\(cases.count) case\(cases.count == 1 ? "" : "s") in \(ledger.ledger)\n" + t.render(.table) : t.render(format))
+            print(
+                format == .table
+                    ? "\(cases.count) case\(cases.count == 1 ? "" : "s") in \(ledger.ledger)\n" + t.render(.table) : t.render(format))
         } catch { throw fail(error) }
     }
 }
@@ -68,8 +82,12 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         do {
             let led = try ledger.open()
-            let events = try caseID.map { try led.history(case: $0, fullIDs: fullIDs) } ?? led.history(student: student ?? "", fullIDs: fullIDs)
-            if format == .json { printJSON(.array(events.map(\.jsonValue))); return }
+            let events =
+                try caseID.map { try led.history(case: $0, fullIDs: fullIDs) } ?? led.history(student: student ?? "", fullIDs: fullIDs)
+            if format == .json {
+                printJSON(.array(events.map(\.jsonValue)))
+                return
+            }
             var t = TextTable(headers: ["seq", "at", "actor", "kind", "case", "reason"])
             for e in events {
                 t.rows.append([String(e.seq), e.at, e.actor.description, e.kind, e.caseID == 0 ? "" : String(e.caseID), e.reason])
@@ -84,7 +102,9 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write a ledger table as CSV (UTF-8 with BOM, CRLF): Guyuan 附件2 (verified cases) or Baiyin 附件4 (every case).",
-        discussion: "Resident IDs are masked unless --full-ids is asked for by a county-level (or higher) actor; that export is recorded in the ledger, and a refusal is recorded too.")
+        discussion:
+            "Resident IDs are masked unless --full-ids is asked for by a county-level (or higher) actor; that export is recorded in the ledger, and a refusal is recorded too."
+    )
     @OptionGroup var ledger: LedgerOptions
     @Option(help: "guyuan-attachment-2 or baiyin-attachment-4.") var table: String
     @Option(help: ArgumentHelp("Output CSV file.", valueName: "file")) var out: String
@@ -95,7 +115,9 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         do {
             guard let f = LedgerExportFormat(rawValue: table) else {
-                throw KCBXError.invalidInput(field: "--table", rule: "must be one of \(LedgerExportFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(table)'")
+                throw KCBXError.invalidInput(
+                    field: "--table",
+                    rule: "must be one of \(LedgerExportFormat.allCases.map(\.rawValue).joined(separator: ", ")), got '\(table)'")
             }
             let led = try ledger.open()
             let n = try led.exportCSV(f, to: out, fullIDs: fullIDs, asOf: try parseDate(asOf))

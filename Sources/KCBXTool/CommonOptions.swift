@@ -9,8 +9,9 @@ struct OutputOptions: ParsableArguments {
 
 /// `--as-of`, shared by the subcommands that default to today (one help text, one section in `--help`).
 struct AsOfOptions: ParsableArguments {
-    @Option(name: .customLong("as-of"),
-            help: ArgumentHelp("Date YYYY-MM-DD (default: today, UTC; ledger writes are never dated in the future).", valueName: "date"))
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp("Date YYYY-MM-DD (default: today, UTC; ledger writes are never dated in the future).", valueName: "date"))
     var asOf: String?
 }
 
@@ -22,8 +23,15 @@ struct RequiredAsOfOptions: ParsableArguments {
 
 /// The documented exit codes (`kcbx --help`), in one table: every error leaves through `fail`.
 enum ExitStatus: Int32 {
-    case success = 0, invalidInput = 1, notFound = 2, permissionDenied = 3, ruleViolation = 4, integrity = 5, storage = 6
-    case usage = 64, internalError = 70
+    case success = 0
+    case invalidInput = 1
+    case notFound = 2
+    case permissionDenied = 3
+    case ruleViolation = 4
+    case integrity = 5
+    case storage = 6
+    case usage = 64
+    case internalError = 70
 
     /// The status of an error: a KCBXError by its kind, anything else internal.
     init(_ error: Error) {

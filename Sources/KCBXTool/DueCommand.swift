@@ -6,32 +6,37 @@ import KCBXCore
 struct DueCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "due",
-        abstract: "The due list as of a date: each obligation's action, case and child, responsible unit, basis, due date and state; overdue first.",
+        abstract:
+            "The due list as of a date: each obligation's action, case and child, responsible unit, basis, due date and state; overdue first.",
         discussion: """
-        Obligations come from the ledger's cases and from the children's open unexcused absences \
-        (guardian contact, three-line report) as the ledger stood on --as-of (docs/escalation.md): \
-        asking about a past date gives what was due then. States: overdue (逾期: past its due date, \
-        not done), escalated (已升级: handed to the next level, its new due date not passed), due (待办), \
-        done (已办). Rows are sorted overdue, escalated, due, done, then by due date. The table's first \
-        line counts every state (within --unit/--case), whatever --state shows.
+            Obligations come from the ledger's cases and from the children's open unexcused absences \
+            (guardian contact, three-line report) as the ledger stood on --as-of (docs/escalation.md): \
+            asking about a past date gives what was due then. States: overdue (逾期: past its due date, \
+            not done), escalated (已升级: handed to the next level, its new due date not passed), due (待办), \
+            done (已办). Rows are sorted overdue, escalated, due, done, then by due date. The table's first \
+            line counts every state (within --unit/--case), whatever --state shows.
 
-        --unit keeps the obligations a unit is responsible for: LEVEL:CODE (e.g. township:640422103, \
-        school:640422132, county:640422, department:police) or a bare code matching any level.
+            --unit keeps the obligations a unit is responsible for: LEVEL:CODE (e.g. township:640422103, \
+            school:640422132, county:640422, department:police) or a bare code matching any level.
 
-        The table shows the child's name and masked ID and the clauses the basis cites; --format csv \
-        has every column of the office's due list (full basis, escalations, recipients), --format json \
-        the obligations as the library gives them (student keys included, for kcbx notice --student). \
-        --out writes the full due list as CSV for Excel (UTF-8 BOM, CRLF). Needs the school calendar.
-        """)
+            The table shows the child's name and masked ID and the clauses the basis cites; --format csv \
+            has every column of the office's due list (full basis, escalations, recipients), --format json \
+            the obligations as the library gives them (student keys included, for kcbx notice --student). \
+            --out writes the full due list as CSV for Excel (UTF-8 BOM, CRLF). Needs the school calendar.
+            """)
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup(title: "Date") var day: AsOfOptions
     var asOf: String? { day.asOf }
-    @Option(parsing: .singleValue, help: ArgumentHelp("Only these states: due, overdue, escalated, done (repeatable or comma-separated; default: all).", valueName: "state"))
+    @Option(
+        parsing: .singleValue,
+        help: ArgumentHelp(
+            "Only these states: due, overdue, escalated, done (repeatable or comma-separated; default: all).", valueName: "state"))
     var state: [String] = []
     @Option(help: ArgumentHelp("Only obligations this unit is responsible for: LEVEL:CODE or CODE.", valueName: "unit")) var unit: String?
     @Option(name: .customLong("case"), help: ArgumentHelp("Only this case's obligations.", valueName: "id")) var caseID: Int64?
     @Option(help: ArgumentHelp("Table only: show at most this many rows (the counts still cover all).", valueName: "n")) var limit: Int?
-    @Flag(name: .customLong("full-ids"), help: "Full resident IDs in the table, CSV and JSON (county level or above; recorded).") var fullIDs = false
+    @Flag(name: .customLong("full-ids"), help: "Full resident IDs in the table, CSV and JSON (county level or above; recorded).")
+    var fullIDs = false
     @Option(help: ArgumentHelp("Also write the due list as CSV (Excel) to this file.", valueName: "file")) var out: String?
     @OptionGroup(title: "Output") var output: OutputOptions
     var format: OutputFormat { output.format }
@@ -57,7 +62,10 @@ struct DueCommand: ParsableCommand {
                 (stateOrder(a.element.state), a.offset) < (stateOrder(b.element.state), b.offset)
             }.map(\.element)
             if let out { try list.writeCSV(to: out) }
-            if format == .json { printJSON(list.jsonValue); return }
+            if format == .json {
+                printJSON(list.jsonValue)
+                return
+            }
             if format == .csv {
                 var t = TextTable(headers: ["状态"] + Obligation.tableHeaders.filter { $0 != "状态" } + ["姓名"])
                 for o in list {
@@ -69,14 +77,17 @@ struct DueCommand: ParsableCommand {
                 return
             }
             let order: [ObligationState] = [.overdue, .escalated, .due, .done]
-            print("\(total) obligation\(total == 1 ? "" : "s") as of \(on) in \(ledger.ledger) (\(led.actor.level.chinese) \(led.actor.unitCode), \(led.policy.id)): "
-                  + order.map { "\($0.chinese) \($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
+            print(
+                "\(total) obligation\(total == 1 ? "" : "s") as of \(on) in \(ledger.ledger) (\(led.actor.level.chinese) \(led.actor.unitCode), \(led.policy.id)): "
+                    + order.map { "\($0.chinese) \($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", "))
             if let states { print("showing \(order.filter(states.contains).map(\.rawValue).joined(separator: ", ")): \(list.count)") }
             var t = TextTable(headers: ["状态", "截止日期", "事项", "案件", "姓名", "身份证号", "责任单位", "依据"])
             let shown = limit.map { Array(list.prefix($0)) } ?? list
             for o in shown {
-                t.rows.append([o.state.chinese, o.dueOn.description, o.action.chinese, o.caseID == 0 ? "—" : "#\(o.caseID)",
-                               names[o.id] ?? "", o.student, o.owner.label, citations(o.basis)])
+                t.rows.append([
+                    o.state.chinese, o.dueOn.description, o.action.chinese, o.caseID == 0 ? "—" : "#\(o.caseID)",
+                    names[o.id] ?? "", o.student, o.owner.label, citations(o.basis),
+                ])
             }
             print(t.render(.table))
             if shown.count < list.count { print("… \(list.count - shown.count) more (without --limit, or --format csv for all)") }
@@ -98,12 +109,15 @@ func stateOrder(_ s: ObligationState) -> Int {
 func parseStates(_ values: [String]) throws -> Set<ObligationState>? {
     let names = values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
     guard !names.isEmpty else { return nil }
-    return Set(try names.map { n in
-        guard let s = ObligationState(rawValue: n) else {
-            throw KCBXError.invalidInput(field: "--state", rule: "must be one of \(ObligationState.allCases.map(\.rawValue).joined(separator: ", ")), got '\(n)'")
-        }
-        return s
-    })
+    return Set(
+        try names.map { n in
+            guard let s = ObligationState(rawValue: n) else {
+                throw KCBXError.invalidInput(
+                    field: "--state", rule: "must be one of \(ObligationState.allCases.map(\.rawValue).joined(separator: ", ")), got '\(n)'"
+                )
+            }
+            return s
+        })
 }
 
 /// `--unit`: LEVEL:CODE or a bare CODE, matched against an obligation's responsible unit.
@@ -115,10 +129,15 @@ struct UnitFilter {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         if parts.count == 2 {
             guard let l = UnitLevel(rawValue: parts[0]) else {
-                throw KCBXError.invalidInput(field: "--unit", rule: "level '\(parts[0])' must be one of \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw KCBXError.invalidInput(
+                    field: "--unit",
+                    rule: "level '\(parts[0])' must be one of \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            level = l; code = parts[1]
-        } else { code = text }
+            level = l
+            code = parts[1]
+        } else {
+            code = text
+        }
         guard !code.isEmpty else { throw KCBXError.invalidInput(field: "--unit", rule: "must be LEVEL:CODE or CODE, got '\(text)'") }
     }
 

@@ -19,11 +19,13 @@ struct IDCommand: ParsableCommand {
         var bad = 0
         for raw in ids {
             switch ResidentID.check(raw, asOf: on) {
-            case let .success(id):
+            case .success(let id):
                 let a = SchoolAge(birthDate: id.birthDate)
-                t.rows.append([id.text, "yes", id.regionCode, id.birthDate.description, id.sex.label, String(a.age(on: on)),
-                               String(a.entryYear), String(a.expectedGrade(on: on)), a.expectedStage(on: on).label, ""])
-            case let .failure(f):
+                t.rows.append([
+                    id.text, "yes", id.regionCode, id.birthDate.description, id.sex.label, String(a.age(on: on)),
+                    String(a.entryYear), String(a.expectedGrade(on: on)), a.expectedStage(on: on).label, "",
+                ])
+            case .failure(let f):
                 bad += 1
                 t.rows.append([raw, "no", "", "", "", "", "", "", "", "\(f.problem.part): \(f.message)"])
             }

@@ -7,14 +7,16 @@ struct LedgerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The ledger file (台账, one SQLite file; docs/ledger.md).", valueName: "path"))
     var ledger: String
 
-    @Option(help: ArgumentHelp(
-        "Policy profile: a built-in id (kcbx policy list) or a profile JSON file. Default: the profile the ledger was created under.",
-        valueName: "name|file"))
+    @Option(
+        help: ArgumentHelp(
+            "Policy profile: a built-in id (kcbx policy list) or a profile JSON file. Default: the profile the ledger was created under.",
+            valueName: "name|file"))
     var policy: String?
 
-    @Option(help: ArgumentHelp(
-        "Who acts, LEVEL:UNIT:PERSON[:ROLE], e.g. county:640422:王老师:控辍专干. Default: $KCBX_ACTOR; without either the command is refused (exit 64): nobody acts in another's name. Levels: class_teacher, school, village, township, county, city, province, department.",
-        valueName: "actor"))
+    @Option(
+        help: ArgumentHelp(
+            "Who acts, LEVEL:UNIT:PERSON[:ROLE], e.g. county:640422:王老师:控辍专干. Default: $KCBX_ACTOR; without either the command is refused (exit 64): nobody acts in another's name. Levels: class_teacher, school, village, township, county, city, province, department.",
+            valueName: "actor"))
     var actor: String?
 
     /// Opens the ledger as the actor named by `--actor` or $KCBX_ACTOR (there is no default actor).
@@ -47,10 +49,16 @@ func openLedger(path ledger: String, policy: String?, actor: String?, creating: 
     if !exists {
         guard creating else { throw KCBXError.notFound(what: "ledger file", name: "\(ledger) (create it with kcbx import)") }
         guard let policy else {
-            throw KCBXError.invalidInput(field: "--policy", rule: "a new ledger needs a profile (e.g. --policy guyuan-2021); it is recorded in the ledger's first event")
+            throw KCBXError.invalidInput(
+                field: "--policy",
+                rule: "a new ledger needs a profile (e.g. --policy guyuan-2021); it is recorded in the ledger's first event")
         }
         guard let actorText = actor ?? ProcessInfo.processInfo.environment["KCBX_ACTOR"].flatMap({ $0.isEmpty ? nil : $0 }) else {
-            throw KCBXError.invalidInput(field: "--actor", rule: "a new ledger needs an actor (e.g. --actor county:640422:王老师), or set KCBX_ACTOR; the creator is recorded in its first event")
+            throw KCBXError.invalidInput(
+                field: "--actor",
+                rule:
+                    "a new ledger needs an actor (e.g. --actor county:640422:王老师), or set KCBX_ACTOR; the creator is recorded in its first event"
+            )
         }
         return try Ledger(path: ledger, policy: try loadPolicy(policy), actor: try parseActor(actorText))
     }
@@ -67,7 +75,8 @@ func recordedProfile(path ledger: String) throws -> PolicyProfile {
     let info = try Ledger.inspect(path: ledger)
     if let recorded = info.profile, recorded.canonicalHash == info.profileHash { return recorded }
     guard PolicyProfile.builtinNames.contains(info.profileID) else {
-        throw KCBXError.invalidInput(field: "--policy", rule: "the ledger is under profile '\(info.profileID)', which is not built in: pass its profile file")
+        throw KCBXError.invalidInput(
+            field: "--policy", rule: "the ledger is under profile '\(info.profileID)', which is not built in: pass its profile file")
     }
     return try PolicyProfile.builtin(info.profileID)
 }
@@ -79,8 +88,9 @@ func ledgerSettings(path ledger: String, policy: String?) throws -> (policy: Pol
         throw KCBXError.notFound(what: "ledger file", name: "\(ledger) (create it with kcbx import)")
     }
     let recorded = try recordedProfile(path: ledger)
-    let probe = try Ledger(path: ledger, policy: recorded,
-                           actor: try LedgerActor(level: .department, unitCode: "000000", person: "kcbx-cli"))
+    let probe = try Ledger(
+        path: ledger, policy: recorded,
+        actor: try LedgerActor(level: .department, unitCode: "000000", person: "kcbx-cli"))
     return (try policy.map(loadPolicy) ?? recorded, try probe.calendar())
 }
 
@@ -128,20 +138,27 @@ final class RowProgress: @unchecked Sendable {
     let what: String, enabled: Bool
     private var last = Date.distantPast, shown = false
     private let start = Date()
-    init(what: String, enabled: Bool) { self.what = what; self.enabled = enabled }
+    init(what: String, enabled: Bool) {
+        self.what = what
+        self.enabled = enabled
+    }
 
     func update(rows: Int, bytes: Int64, total: Int64) {
         guard enabled else { return }
-        let now = Date(), elapsed = now.timeIntervalSince(start)
+        let now = Date()
+        let elapsed = now.timeIntervalSince(start)
         let done = total > 0 && bytes >= total
         guard elapsed >= 1, now.timeIntervalSince(last) >= 0.25 || (done && shown) else { return }
-        last = now; shown = true
+        last = now
+        shown = true
         let rate = Double(rows) / max(elapsed, 1e-3)
         var line = "\rkcbx: \(what): \(grouped(rows)) rows, \(grouped(Int(rate))) rows/s"
         if total > 0 {
             let share = min(Double(bytes) / Double(total), 1)
             let eta = share > 0 ? elapsed * (1 - share) / share : 0
-            line += ", \(Int(share * 100))% of the file, " + (done ? "done in \(String(format: "%.1f", elapsed)) s\n" : "ETA \(String(format: "%.1f", eta)) s  ")
+            line +=
+                ", \(Int(share * 100))% of the file, "
+                + (done ? "done in \(String(format: "%.1f", elapsed)) s\n" : "ETA \(String(format: "%.1f", eta)) s  ")
         }
         FileHandle.standardError.write(Data(line.utf8))
     }
@@ -149,7 +166,10 @@ final class RowProgress: @unchecked Sendable {
     private func grouped(_ n: Int) -> String {
         let s = String(n)
         var out = ""
-        for (i, c) in s.enumerated() { if i > 0, (s.count - i) % 3 == 0 { out += "," }; out.append(c) }
+        for (i, c) in s.enumerated() {
+            if i > 0, (s.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
         return out
     }
 }
@@ -157,7 +177,10 @@ final class RowProgress: @unchecked Sendable {
 final class ProgressCounter: @unchecked Sendable {
     let what: String, enabled: Bool
     private var last = Date.distantPast, start = Date()
-    init(what: String, enabled: Bool) { self.what = what; self.enabled = enabled }
+    init(what: String, enabled: Bool) {
+        self.what = what
+        self.enabled = enabled
+    }
 
     func update(_ done: Int, of total: Int) {
         guard enabled else { return }
@@ -165,7 +188,8 @@ final class ProgressCounter: @unchecked Sendable {
         guard now.timeIntervalSince(last) >= 0.2 || done == total else { return }
         last = now
         let pct = total > 0 ? Double(done) * 100 / Double(total) : 100.0
-        FileHandle.standardError.write(Data("\rkcbx: \(what) \(done) / \(total) (\(Int(pct))%, \(String(format: "%.1f", now.timeIntervalSince(start))) s)".utf8))
+        FileHandle.standardError.write(
+            Data("\rkcbx: \(what) \(done) / \(total) (\(Int(pct))%, \(String(format: "%.1f", now.timeIntervalSince(start))) s)".utf8))
         if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import KCBXCore
 import Foundation
+import KCBXCore
 
 /// Output formats shared by the subcommands.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -52,8 +52,11 @@ func jsonString(_ s: String) -> String {
         case "\n": out += "\\n"
         case "\t": out += "\\t"
         default:
-            if u.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) }
-            else { out.unicodeScalars.append(u) }
+            if u.value < 0x20 {
+                out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+            } else {
+                out.unicodeScalars.append(u)
+            }
         }
     }
     return out + "\""

@@ -11,7 +11,7 @@ struct PolicyCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the built-in profiles.")
         @OptionGroup(title: "Output") var output: OutputOptions
-    var format: OutputFormat { output.format }
+        var format: OutputFormat { output.format }
 
         func run() throws {
             var t = TextTable(headers: ["id", "jurisdiction", "region", "document"])
@@ -32,7 +32,10 @@ struct PolicyCommand: ParsableCommand {
         func run() throws {
             do {
                 let p = try loadPolicy(profile)
-                if format == .json { print(p.json()); return }
+                if format == .json {
+                    print(p.json())
+                    return
+                }
                 print("\(p.id)  \(p.jurisdiction) (\(p.regionCode))  \(p.document)  \(p.title)\n")
                 var t = TextTable(headers: ["parameter", "value", "source", "citation"])
                 for key in ParameterKey.allCases {
@@ -48,8 +51,10 @@ struct PolicyCommand: ParsableCommand {
                     print("\n" + d.render(.table))
                     var r = TextTable(headers: ["department", "reasons", "groups", "source"])
                     for ref in p.referrals {
-                        r.rows.append([ref.department.chinese, ref.reasons.map(\.rawValue).joined(),
-                                       ref.groups.map(\.chinese).joined(separator: "、"), ref.provenance.kind + " " + ref.provenance.citation])
+                        r.rows.append([
+                            ref.department.chinese, ref.reasons.map(\.rawValue).joined(),
+                            ref.groups.map(\.chinese).joined(separator: "、"), ref.provenance.kind + " " + ref.provenance.citation,
+                        ])
                     }
                     print("\n" + r.render(.table))
                 }
@@ -79,10 +84,10 @@ func loadPolicy(_ nameOrPath: String) throws -> PolicyProfile {
 
 func describe(_ v: ParameterValue) -> String {
     switch v {
-    case let .duration(d): return "\(d.amount) \(d.unit.rawValue.replacingOccurrences("_", " "))"
-    case let .number(n): return n == n.rounded() ? String(Int(n)) : String(n)
-    case let .flag(f): return f ? "yes" : "no"
-    case let .text(t): return t
+    case .duration(let d): return "\(d.amount) \(d.unit.rawValue.replacingOccurrences("_", " "))"
+    case .number(let n): return n == n.rounded() ? String(Int(n)) : String(n)
+    case .flag(let f): return f ? "yes" : "no"
+    case .text(let t): return t
     case .off: return "off"
     }
 }
@@ -90,12 +95,12 @@ func describe(_ v: ParameterValue) -> String {
 func describe(_ s: Schedule) -> String {
     switch s {
     case .daily: return "daily"
-    case let .weekly(w): return "weekly (weekday \(w))"
+    case .weekly(let w): return "weekly (weekday \(w))"
     case .monthly: return "monthly"
     case .quarterly: return "quarterly"
-    case let .yearly(ds): return "yearly " + ds.map(\.description).joined(separator: ", ")
-    case let .monthEnds(ms): return "end of month " + ms.map(String.init).joined(separator: ", ")
-    case let .afterTermStart(d): return "\(d) days after term start"
-    case let .firstWeekOfTerm(w): return "first week of term, weekday \(w)"
+    case .yearly(let ds): return "yearly " + ds.map(\.description).joined(separator: ", ")
+    case .monthEnds(let ms): return "end of month " + ms.map(String.init).joined(separator: ", ")
+    case .afterTermStart(let d): return "\(d) days after term start"
+    case .firstWeekOfTerm(let w): return "first week of term, weekday \(w)"
     }
 }

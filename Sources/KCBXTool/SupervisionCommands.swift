@@ -8,17 +8,18 @@ struct AuditCommand: ParsableCommand {
         commandName: "audit",
         abstract: "Audit the ledger (台账信息不实, seed 002 四（二）): entries the marks, roster or case history contradict, each with its evidence.",
         discussion: """
-        Checks: return_while_absent, closure_unsupported (the 20-of-30 closure rule, 000 三（二）),
-        false_transfer, present_while_away, action_before_case, action_after_left, reason_unverified,
-        same_day_return_and_closure (a pattern worth a look, not an accusation), spot_check_redrawn.
-        New findings are recorded as audit_finding events (re-running records nothing twice; --dry-run
-        records nothing). Needs a township, county, city or province actor. docs/supervision-audit.md.
-        """)
+            Checks: return_while_absent, closure_unsupported (the 20-of-30 closure rule, 000 三（二）),
+            false_transfer, present_while_away, action_before_case, action_after_left, reason_unverified,
+            same_day_return_and_closure (a pattern worth a look, not an accusation), spot_check_redrawn.
+            New findings are recorded as audit_finding events (re-running records nothing twice; --dry-run
+            records nothing). Needs a township, county, city or province actor. docs/supervision-audit.md.
+            """)
     @OptionGroup var ledger: LedgerOptions
     @OptionGroup(title: "Date") var day: AsOfOptions
     var asOf: String? { day.asOf }
     @Flag(name: .customLong("dry-run"), help: "List the findings without recording them.") var dryRun = false
-    @Option(name: .customLong("pattern-minimum"), help: "Cases one person returned and closed on one day before the pattern is flagged.") var patternMinimum = 5
+    @Option(name: .customLong("pattern-minimum"), help: "Cases one person returned and closed on one day before the pattern is flagged.")
+    var patternMinimum = 5
     @Option(help: ArgumentHelp("Also write the table as CSV to this file.", valueName: "file")) var out: String?
     @OptionGroup(title: "Output") var output: OutputOptions
     var format: OutputFormat { output.format }
@@ -28,7 +29,8 @@ struct AuditCommand: ParsableCommand {
             let on = try parseDate(asOf)
             if let out { try SafeFile.check(out) }
             var o = LedgerAuditOptions()
-            o.record = !dryRun; o.sameDayPatternMinimum = patternMinimum
+            o.record = !dryRun
+            o.sameDayPatternMinimum = patternMinimum
             let table = try ledger.open().auditReport(asOf: on, options: o)
             try emitReport(table, format: format, out: out)
         } catch { throw fail(error) }
@@ -41,12 +43,12 @@ struct SpotCheckCommand: ParsableCommand {
         commandName: "spot-check",
         abstract: "Spot checks of the ledger (台账信息抽查、入户核查, seed 002 四（二）): draw a sample, record home verifications, summarise.",
         discussion: """
-        kcbx spot-check --period 2025-10 --as-of D [--per-stratum 2] [--seed N]    draw (recorded with its seed)
-        kcbx spot-check --period 2025-10 --redraw-reason TEXT …                  a second draw, recorded as a redraw
-        kcbx spot-check --verify CASE --result confirmed|contradicted|not_reached --date D [--note TEXT]
-        kcbx spot-check --period 2025-10 --summary                               share confirmed per school
-        A second draw of a period without --redraw-reason is refused (exit 4); the audit lists every redraw.
-        """)
+            kcbx spot-check --period 2025-10 --as-of D [--per-stratum 2] [--seed N]    draw (recorded with its seed)
+            kcbx spot-check --period 2025-10 --redraw-reason TEXT …                  a second draw, recorded as a redraw
+            kcbx spot-check --verify CASE --result confirmed|contradicted|not_reached --date D [--note TEXT]
+            kcbx spot-check --period 2025-10 --summary                               share confirmed per school
+            A second draw of a period without --redraw-reason is refused (exit 4); the audit lists every redraw.
+            """)
     @OptionGroup var ledger: LedgerOptions
     @Option(help: "Period the draw is for, e.g. 2025-10 or 2025Q4.") var period: String?
     @OptionGroup(title: "Date") var day: AsOfOptions
@@ -67,7 +69,9 @@ struct SpotCheckCommand: ParsableCommand {
             let led = try ledger.open()
             if let id = verify {
                 guard let result, let r = HomeVerificationResult(rawValue: result) else {
-                    throw KCBXError.invalidInput(field: "--result", rule: "must be one of \(HomeVerificationResult.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw KCBXError.invalidInput(
+                        field: "--result", rule: "must be one of \(HomeVerificationResult.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
                 }
                 let seq = try led.recordHomeVerification(case: id, result: r, on: try parseDate(date, field: "--date"), note: note)
                 print("home verification of case \(id): \(r.rawValue) (\(r.chinese)), event #\(seq)")
@@ -75,7 +79,8 @@ struct SpotCheckCommand: ParsableCommand {
             }
             guard let period else { throw KCBXError.invalidInput(field: "--period", rule: "is required to draw or summarise") }
             if summary { return try emitReport(try led.spotCheckSummary(period: period), format: format, out: nil) }
-            let draw = try led.drawSpotCheck(period: period, asOf: try parseDate(asOf), perStratum: perStratum, seed: seed, redrawReason: redrawReason)
+            let draw = try led.drawSpotCheck(
+                period: period, asOf: try parseDate(asOf), perStratum: perStratum, seed: seed, redrawReason: redrawReason)
             try emitReport(try led.spotCheckTable(draw), format: format, out: nil)
         } catch { throw fail(error) }
     }
@@ -87,9 +92,9 @@ struct ZhongkaoCheckCommand: ParsableCommand {
         commandName: "zhongkao-check",
         abstract: "Grade-9 students on the roster not on the 中考 registration list, for the school to explain (seed 001 二（二））.",
         discussion: """
-        --registrations is a CSV file: resident_id and/or registry_number, optional name, exam_number,
-        school_id; read strictly (unknown columns, invalid IDs and duplicates refused by row).
-        """)
+            --registrations is a CSV file: resident_id and/or registry_number, optional name, exam_number,
+            school_id; read strictly (unknown columns, invalid IDs and duplicates refused by row).
+            """)
     @OptionGroup var ledger: LedgerOptions
     @Option(help: ArgumentHelp("The registration list (CSV).", valueName: "file")) var registrations: String
     @OptionGroup(title: "Date") var day: AsOfOptions

@@ -1,14 +1,17 @@
+import KCBXCore
+import Testing
+
 // Issue 12 (the C ABI): enum values are ABI. Every KCBXCore value crosses through an exhaustive
 // switch (Sources/CInterface/ABIValues.swift), never by its position in `allCases`; where the core
 // keeps a number of its own for bulk columns, it must be the header's number.
 @testable import CInterface
-import KCBXCore
-import Testing
 
 @Test("Case status and kind cross by name, not position: reordering LedgerCaseStatus cannot move KCBX_CASE_STATUS_*")
 func caseStatusAndKindNumbersAreExplicit() {
-    let status: [LedgerCaseStatus: Int32] = [.suspected: 1, .verified: 2, .dismissed: 3, .persuading: 4, .returned: 5,
-                                             .closed: 6, .deferred: 7, .suspended: 8]
+    let status: [LedgerCaseStatus: Int32] = [
+        .suspected: 1, .verified: 2, .dismissed: 3, .persuading: 4, .returned: 5,
+        .closed: 6, .deferred: 7, .suspended: 8,
+    ]
     for s in LedgerCaseStatus.allCases { #expect(kcbx_case_status(s).rawValue == status[s], "\(s)") }
     let kind: [LedgerCaseKind: Int32] = [.outOfSchool: 1, .suspectedDropout: 2, .dropout: 3]
     for k in LedgerCaseKind.allCases { #expect(kcbx_case_kind(k).rawValue == kind[k], "\(k)") }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// The role × action matrix (issue 11): every actor level × every ledger operation on a child
@@ -18,7 +19,9 @@ import Testing
 
     /// The actor of each level, and the outside child (key, school, township, its case id).
     static func subject(_ level: UnitLevel) -> (actor: LedgerActor, outside: (key: String, school: String, town: String, caseID: Int64)) {
-        let d = (LF.kidD, LF.schoolB1, LF.townB, Int64(2)), e = (kidE, schoolE, townE, Int64(3)), f = (kidF, schoolF, townF, Int64(4))
+        let d = (LF.kidD, LF.schoolB1, LF.townB, Int64(2))
+        let e = (kidE, schoolE, townE, Int64(3))
+        let f = (kidF, schoolF, townF, Int64(4))
         switch level {
         case .classTeacher: return (LF.actor(.classTeacher, LF.schoolA1, "班主任"), d)
         case .school: return (LF.schoolA1Actor, d)
@@ -48,7 +51,7 @@ import Testing
 
     enum Op: String, CaseIterable {
         case importRoster, importMarks, openCase, recordAction, closeCase, studentAction, readCase, caseHistory, studentHistory,
-             caseDue, sweep, report, exportFullIDs, listCases, listDue, escalate
+            caseDue, sweep, report, exportFullIDs, listCases, listDue, escalate
         /// Operations aimed at one child (run on the inside and the outside child).
         var perChild: Bool { ![.sweep, .exportFullIDs, .listCases, .listDue, .escalate].contains(self) }
     }
@@ -69,17 +72,22 @@ import Testing
         let day = LF.date("2025-10-31")
         switch op {
         case .importRoster:
-            let row = LF.roster.first { $0.residentID == kid.key } ?? LF.row(kid.key, kid.key == kidE ? "隆小德" : "乌小齐", school: kid.school, town: kid.town)
+            let row =
+                LF.roster.first { $0.residentID == kid.key }
+                ?? LF.row(kid.key, kid.key == kidE ? "隆小德" : "乌小齐", school: kid.school, town: kid.town)
             return "\(try l.importStudents([row]))"
         case .importMarks:
             var problems: [LedgerRowProblem] = []
             defer { _ = problems }
-            do { return "\(try l.importMarks([LedgerMarkRow(student: kid.key, date: "2025-10-31", kind: "present")], problems: &problems))" }
-            catch { throw MatrixError(error: error, problems: problems.map(\.rule).joined(separator: "; ")) }
+            do {
+                return "\(try l.importMarks([LedgerMarkRow(student: kid.key, date: "2025-10-31", kind: "present")], problems: &problems))"
+            } catch { throw MatrixError(error: error, problems: problems.map(\.rule).joined(separator: "; ")) }
         case .openCase: return "\(try l.openCase(student: kid.key, kind: .dropout, on: day))"
         case .recordAction: return "\(try l.recordAction(kid.caseID, .homeVisit, on: day))"
         case .closeCase: return "\(try l.closeCase(kid.caseID, asOf: day))"
-        case .studentAction: try l.recordStudentAction(student: kid.key, .guardianContact, on: day); return ""
+        case .studentAction:
+            try l.recordStudentAction(student: kid.key, .guardianContact, on: day)
+            return ""
         case .readCase: return try l.ledgerCase(kid.caseID).jsonValue.serialized(pretty: false)
         case .caseHistory: return try l.history(case: kid.caseID).map { $0.jsonValue.serialized(pretty: false) }.joined()
         case .studentHistory: return try l.history(student: kid.key).map { $0.jsonValue.serialized(pretty: false) }.joined()
@@ -113,8 +121,13 @@ import Testing
             for (isInside, kid) in op.perChild ? [(true, inside), (false, outside)] : [(true, inside)] {
                 let label = "\(level.rawValue) \(op.rawValue) \(isInside ? "inside" : "outside")"
                 let before = try auditor.head().seq
-                var text = "", refused = false, succeeded = false
-                do { text = try Self.run(op, l, kid); succeeded = true } catch {
+                var text = ""
+                var refused = false
+                var succeeded = false
+                do {
+                    text = try Self.run(op, l, kid)
+                    succeeded = true
+                } catch {
                     refused = Self.denied(error)
                     if !refused && isInside {
                         // Allowed past the access check; the lifecycle may still say no (closing a suspected case).
@@ -136,7 +149,9 @@ import Testing
                 if !succeeded && isInside { #expect(!text.contains(LF.kidA), "\(label): messages mask IDs too: \(text.prefix(300))") }
                 // (A report names the unit the actor asked for; that is its own input, not disclosure.)
                 if (!isInside || !expectAllowed) && op != .report {
-                    #expect(!text.contains(outside.school) && !text.contains(outside.town), "\(label): outside child's place in \(text.prefix(300))")
+                    #expect(
+                        !text.contains(outside.school) && !text.contains(outside.town),
+                        "\(label): outside child's place in \(text.prefix(300))")
                 }
                 // Listings and outputs carry no full ID at all unless full IDs were asked for and granted.
                 if succeeded && op != .exportFullIDs {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Data and access (issue 11): refusals disclose nothing, one masking rule on every output path,
@@ -14,11 +15,16 @@ import Testing
         let (p, county) = try LF.seeded()
         let d = try county.openCase(student: LF.kidD, kind: .suspectedDropout, on: LF.date("2025-10-20"))
         let school = try LF.open(p, LF.schoolA1Actor)
-        for attempt in [{ _ = try school.recordAction(d.id, .homeVisit, on: LF.date("2025-10-21")) },
-                        { _ = try school.openCase(student: LF.kidD, kind: .dropout, on: LF.date("2025-10-21")) },
-                        { _ = try school.ledgerCase(d.id) },
-                        { _ = try school.history(student: LF.kidD) }] as [() throws -> Void] {
-            do { try attempt(); Issue.record("not refused") } catch let KCBXError.permissionDenied(m) {
+        for attempt in [
+            { _ = try school.recordAction(d.id, .homeVisit, on: LF.date("2025-10-21")) },
+            { _ = try school.openCase(student: LF.kidD, kind: .dropout, on: LF.date("2025-10-21")) },
+            { _ = try school.ledgerCase(d.id) },
+            { _ = try school.history(student: LF.kidD) },
+        ] as [() throws -> Void] {
+            do {
+                try attempt()
+                Issue.record("not refused")
+            } catch let KCBXError.permissionDenied(m) {
                 #expect(!m.contains(LF.kidD) && !m.contains(LF.schoolB1) && !m.contains(LF.townB), "\(m)")
             }
         }
@@ -30,10 +36,13 @@ import Testing
         let school = try LF.open(p, LF.schoolA1Actor)
         let unknown = LF.rid("20160101", 99)
         func message(_ key: String) -> String {
-            do { _ = try school.openCase(student: key, kind: .dropout, on: LF.date("2025-10-21")); return "" }
-            catch { return "\(error)" }
+            do {
+                _ = try school.openCase(student: key, kind: .dropout, on: LF.date("2025-10-21"))
+                return ""
+            } catch { return "\(error)" }
         }
-        #expect(message(unknown).replacingOccurrences(of: IDMask.key(unknown), with: "K")
+        #expect(
+            message(unknown).replacingOccurrences(of: IDMask.key(unknown), with: "K")
                 == message(LF.kidD).replacingOccurrences(of: Self.maskedD, with: "K"))
     }
 
@@ -44,11 +53,15 @@ import Testing
         let unknown = LF.rid("20160101", 99)
         var problems: [LedgerRowProblem] = []
         #expect(throws: KCBXError.self) {
-            _ = try school.importMarks([LedgerMarkRow(student: unknown, date: "2025-09-08", kind: "unexcused"),
-                                        LedgerMarkRow(student: LF.kidD, date: "2025-09-08", kind: "unexcused")], problems: &problems)
+            _ = try school.importMarks(
+                [
+                    LedgerMarkRow(student: unknown, date: "2025-09-08", kind: "unexcused"),
+                    LedgerMarkRow(student: LF.kidD, date: "2025-09-08", kind: "unexcused"),
+                ], problems: &problems)
         }
         #expect(problems.count == 2)
-        #expect(problems[0].rule.replacingOccurrences(of: IDMask.key(unknown), with: "K")
+        #expect(
+            problems[0].rule.replacingOccurrences(of: IDMask.key(unknown), with: "K")
                 == problems[1].rule.replacingOccurrences(of: Self.maskedD, with: "K"))
         #expect(!problems.map(\.rule).joined().contains(LF.kidD))
         let last = try #require(try county.events().last)
@@ -60,8 +73,10 @@ import Testing
         let (p, county) = try LF.seeded()
         let school = try LF.open(p, LF.schoolA1Actor)
         let before = try county.head().seq
-        do { _ = try school.importStudents([LF.roster[3]]); Issue.record("confirmed a guessed record") }
-        catch let KCBXError.permissionDenied(m) { #expect(!m.contains(LF.kidD) && !m.contains(LF.schoolB1)) }
+        do {
+            _ = try school.importStudents([LF.roster[3]])
+            Issue.record("confirmed a guessed record")
+        } catch let KCBXError.permissionDenied(m) { #expect(!m.contains(LF.kidD) && !m.contains(LF.schoolB1)) }
         #expect(try county.head().seq == before + 1)
         #expect(try county.events().last?.kind == "access.refused")
         // Its own rows are still unchanged.
@@ -73,10 +88,11 @@ import Testing
         let (p, county) = try LF.seeded()
         let school = try LF.open(p, LF.schoolA1Actor)
         let unknown = LF.rid("20160101", 99)
-        let findings = try Finding.list(json: """
-            [{"kind": "registered_not_attending", "resident_id": "\(unknown)", "name": "甲"},
-             {"kind": "registered_not_attending", "resident_id": "\(LF.kidD)", "name": "乙"}]
-            """)
+        let findings = try Finding.list(
+            json: """
+                [{"kind": "registered_not_attending", "resident_id": "\(unknown)", "name": "甲"},
+                 {"kind": "registered_not_attending", "resident_id": "\(LF.kidD)", "name": "乙"}]
+                """)
         let before = try county.head().seq
         let s = try school.intake(findings, asOf: LF.date("2025-10-20"))
         #expect(Set(s.refused) == [unknown, LF.kidD] && s.skipped.isEmpty && s.opened.isEmpty)
@@ -98,7 +114,9 @@ import Testing
     @Test("listings mask IDs for everyone by default: cases, case and student history, due list, escalation")
     func listingsMasked() throws {
         let (p, county) = try Self.casesLedger()
-        for actor in [LF.countyActor, LF.schoolA1Actor, LF.townAActor, LF.actor(.department, LF.county, "公安"), LF.actor(.classTeacher, LF.schoolA1)] {
+        for actor in [
+            LF.countyActor, LF.schoolA1Actor, LF.townAActor, LF.actor(.department, LF.county, "公安"), LF.actor(.classTeacher, LF.schoolA1),
+        ] {
             let l = try LF.open(p, actor)
             let before = try county.head().seq
             var text = try l.cases().map { $0.jsonValue.serialized(pretty: false) }.joined()
@@ -119,7 +137,8 @@ import Testing
     @Test("full IDs on a listing: county and above only, each read recorded; below county refused and recorded")
     func fullIDsOneRule() throws {
         let (p, county) = try Self.casesLedger()
-        var f = LedgerCaseFilter(); f.fullIDs = true
+        var f = LedgerCaseFilter()
+        f.fullIDs = true
         #expect(try county.cases(f).first?.student == LF.kidA)
         #expect(try county.events().last?.kind == "export.full_ids")
         #expect(try county.history(case: 1, fullIDs: true).contains { $0.student == LF.kidA })
@@ -236,6 +255,8 @@ import Testing
         let fresh = d + "/new.csv"
         try SafeFile.write(Array("x".utf8), to: fresh)
         #expect(lstat(fresh, &st) == 0 && st.st_mode & 0o077 & ~0o044 == 0, "new files at most 0644")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: d).sorted() == ["new.csv", "private.csv", "ro.csv"], "no temporary file left")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: d).sorted() == ["new.csv", "private.csv", "ro.csv"],
+            "no temporary file left")
     }
 }

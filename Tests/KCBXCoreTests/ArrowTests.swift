@@ -1,9 +1,10 @@
+import KCBXCTypes
+import Testing
+
 // The Arrow C stream interface (issue 14, docs/arrow.md) from Swift: a table exported by
 // ArrowOutTable is read back by ArrowImport and classified by kcbx_classify_arrow, as a C host
 // would. Seed 004 二（三）2: three unexcused school days raise the three-line report (dongchuan-2025).
 @testable import CInterface
-import KCBXCTypes
-import Testing
 @testable import KCBXCore
 
 private func stream(_ t: ArrowOutTable) throws -> UnsafeMutablePointer<ArrowArrayStream> {
@@ -29,12 +30,13 @@ private func classifier() throws -> Classifier {
 @Test func arrowMarksInPlaceClassifyAsTheColumnsDo() throws {
     let s = try stream(try marksTable())
     defer { s.deallocate() }
-    let table = try ArrowClassification.classify(try classifier(), asOf: try CivilDate(year: 2025, month: 9, day: 10), marks: s, children: nil)
-    #expect(s.pointee.release == nil)   // consumed
+    let table = try ArrowClassification.classify(
+        try classifier(), asOf: try CivilDate(year: 2025, month: 9, day: 10), marks: s, children: nil)
+    #expect(s.pointee.release == nil)  // consumed
     #expect(table.rows == 2)
     #expect(try table.row(0).status == .threeLineAlert)
     #expect(try table.row(1).status == .inSchool)
-    #expect(table.convertedInputs.isEmpty)   // int32 rows 0,0,0,1,1 / date32 / int8 used in place
+    #expect(table.convertedInputs.isEmpty)  // int32 rows 0,0,0,1,1 / date32 / int8 used in place
 }
 
 @Test func arrowTextKindsAndTextKeysAreConverted() throws {
@@ -46,8 +48,9 @@ private func classifier() throws -> Classifier {
     t.fields[0] = ArrowOutField(name: "child", column: .utf8(keys, valid: nil))
     let s = try stream(t)
     defer { s.deallocate() }
-    let table = try ArrowClassification.classify(try classifier(), asOf: try CivilDate(year: 2025, month: 9, day: 10), marks: s, children: nil)
-    #expect(table.childKeys.map { [$0[0], $0[1]] } == ["a", "b"])   // rows follow the sorted keys
+    let table = try ArrowClassification.classify(
+        try classifier(), asOf: try CivilDate(year: 2025, month: 9, day: 10), marks: s, children: nil)
+    #expect(table.childKeys.map { [$0[0], $0[1]] } == ["a", "b"])  // rows follow the sorted keys
     #expect(try table.row(1).status == .threeLineAlert)
     #expect(Set(table.convertedInputs) == ["child", "kind"])
 }
@@ -55,8 +58,10 @@ private func classifier() throws -> Classifier {
 @Test func arrowErrorsNameTheColumnAndRow() throws {
     let s = try stream(try marksTable(kind: .dictionary(codes: [0, 0, 1, 0, 0], labels: ["present", "skipped"], valid: nil)))
     defer { s.deallocate() }
-    #expect(throws: KCBXError.self) { try ArrowClassification.classify(try classifier(), asOf: try CivilDate(year: 2025, month: 9, day: 10), marks: s, children: nil) }
-    #expect(s.pointee.release == nil)   // released on failure too
+    #expect(throws: KCBXError.self) {
+        try ArrowClassification.classify(try classifier(), asOf: try CivilDate(year: 2025, month: 9, day: 10), marks: s, children: nil)
+    }
+    #expect(s.pointee.release == nil)  // released on failure too
     do {
         let s2 = try stream(try marksTable(kind: .dictionary(codes: [0, 0, 1, 0, 0], labels: ["present", "skipped"], valid: nil)))
         defer { s2.deallocate() }
@@ -78,7 +83,7 @@ private func classifier() throws -> Classifier {
     let (n, borrowed) = try #require(imp.column("n")).integers(Int64.self, format: "l")
     #expect(Array(n) == [1, 2, 3] && borrowed)
     let (d, _) = try #require(imp.column("d")).dates(.dayNumber)
-    #expect(Array(d) == [0, Int32.min, 2])   // null is "no date"
+    #expect(Array(d) == [0, Int32.min, 2])  // null is "no date"
 }
 
 /// Issue 14, streams of many batches: two slices of the marks classified apart (the second with
@@ -90,10 +95,12 @@ private func classifier() throws -> Classifier {
     let date: [Int32] = [monday, monday + 1, monday + 2, monday, monday, monday + 1, monday, monday + 2]
     let kind: [Int8] = [2, 2, 2, 0, 2, 0, 0, 2]
     let asOf = try CivilDate(year: 2025, month: 9, day: 12)
-    let whole = try c.classifyMany(children: [ChildFacts](repeating: ChildFacts(), count: 3), ids: [10, 11, 12],
-                                   markChild: child, markDate: date, markKind: kind, asOf: asOf)
-    let first = try c.classifyMany(children: [ChildFacts(), ChildFacts()], ids: [10, 11], markChild: Array(child[0..<6]),
-                                   markDate: Array(date[0..<6]), markKind: Array(kind[0..<6]), asOf: asOf)
+    let whole = try c.classifyMany(
+        children: [ChildFacts](repeating: ChildFacts(), count: 3), ids: [10, 11, 12],
+        markChild: child, markDate: date, markKind: kind, asOf: asOf)
+    let first = try c.classifyMany(
+        children: [ChildFacts(), ChildFacts()], ids: [10, 11], markChild: Array(child[0..<6]),
+        markDate: Array(date[0..<6]), markKind: Array(kind[0..<6]), asOf: asOf)
     var second: ClassificationTable?
     try [Int32(0), 0].withUnsafeBufferPointer { ch in
         try Array(date[6...]).withUnsafeBufferPointer { d in

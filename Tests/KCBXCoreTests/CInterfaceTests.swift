@@ -5,6 +5,7 @@
 import CInterface
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 private var lastError: String { String(cString: kcbx_last_error_message()) }
@@ -15,17 +16,30 @@ private var lastError: String { String(cString: kcbx_last_error_message()) }
 // module if its first raw value is not 0 (kcbx_provenance, kcbx_registry_kind); see
 // cEnumRawValueAcrossModules. Inside CInterface (and so for C hosts) the values are right.
 // headerEnumConstants checks this table against the header text.
-private let KCBX_DURATION_UNIT_OFF: Int32 = 0, KCBX_DURATION_UNIT_CALENDAR_DAYS: Int32 = 1,
-            KCBX_DURATION_UNIT_SCHOOL_DAYS: Int32 = 2, KCBX_DURATION_UNIT_CALENDAR_MONTHS: Int32 = 3
-private let KCBX_ID_PROBLEM_NONE: Int32 = 0, KCBX_ID_PROBLEM_LENGTH: Int32 = 1, KCBX_ID_PROBLEM_CHARACTERS: Int32 = 2,
-            KCBX_ID_PROBLEM_REGION: Int32 = 3, KCBX_ID_PROBLEM_BIRTH_DATE: Int32 = 4, KCBX_ID_PROBLEM_CHECKSUM: Int32 = 5
-private let KCBX_PROVENANCE_DOCUMENT: Int32 = 1, KCBX_PROVENANCE_DEFAULTED: Int32 = 2, KCBX_PROVENANCE_FILE: Int32 = 3
-private let KCBX_REGISTRY_KIND_RESIDENT: Int32 = 1, KCBX_REGISTRY_KIND_TEMPORARY: Int32 = 2
+private let KCBX_DURATION_UNIT_OFF: Int32 = 0
+private let KCBX_DURATION_UNIT_CALENDAR_DAYS: Int32 = 1
+private let KCBX_DURATION_UNIT_SCHOOL_DAYS: Int32 = 2
+private let KCBX_DURATION_UNIT_CALENDAR_MONTHS: Int32 = 3
+private let KCBX_ID_PROBLEM_NONE: Int32 = 0
+private let KCBX_ID_PROBLEM_LENGTH: Int32 = 1
+private let KCBX_ID_PROBLEM_CHARACTERS: Int32 = 2
+private let KCBX_ID_PROBLEM_REGION: Int32 = 3
+private let KCBX_ID_PROBLEM_BIRTH_DATE: Int32 = 4
+private let KCBX_ID_PROBLEM_CHECKSUM: Int32 = 5
+private let KCBX_PROVENANCE_DOCUMENT: Int32 = 1
+private let KCBX_PROVENANCE_DEFAULTED: Int32 = 2
+private let KCBX_PROVENANCE_FILE: Int32 = 3
+private let KCBX_REGISTRY_KIND_RESIDENT: Int32 = 1
+private let KCBX_REGISTRY_KIND_TEMPORARY: Int32 = 2
 private let KCBX_SEX_FEMALE: Int32 = 2
-private let KCBX_STAGE_PRESCHOOL: Int32 = 0, KCBX_STAGE_PRIMARY: Int32 = 1, KCBX_STAGE_JUNIOR: Int32 = 2, KCBX_STAGE_BEYOND: Int32 = 3
+private let KCBX_STAGE_PRESCHOOL: Int32 = 0
+private let KCBX_STAGE_PRIMARY: Int32 = 1
+private let KCBX_STAGE_JUNIOR: Int32 = 2
+private let KCBX_STAGE_BEYOND: Int32 = 3
 private let headerConstants: [String: Int32] = [
     "KCBX_DURATION_UNIT_OFF": KCBX_DURATION_UNIT_OFF, "KCBX_DURATION_UNIT_CALENDAR_DAYS": KCBX_DURATION_UNIT_CALENDAR_DAYS,
-    "KCBX_DURATION_UNIT_SCHOOL_DAYS": KCBX_DURATION_UNIT_SCHOOL_DAYS, "KCBX_DURATION_UNIT_CALENDAR_MONTHS": KCBX_DURATION_UNIT_CALENDAR_MONTHS,
+    "KCBX_DURATION_UNIT_SCHOOL_DAYS": KCBX_DURATION_UNIT_SCHOOL_DAYS,
+    "KCBX_DURATION_UNIT_CALENDAR_MONTHS": KCBX_DURATION_UNIT_CALENDAR_MONTHS,
     "KCBX_ID_PROBLEM_NONE": KCBX_ID_PROBLEM_NONE, "KCBX_ID_PROBLEM_LENGTH": KCBX_ID_PROBLEM_LENGTH,
     "KCBX_ID_PROBLEM_CHARACTERS": KCBX_ID_PROBLEM_CHARACTERS, "KCBX_ID_PROBLEM_REGION": KCBX_ID_PROBLEM_REGION,
     "KCBX_ID_PROBLEM_BIRTH_DATE": KCBX_ID_PROBLEM_BIRTH_DATE, "KCBX_ID_PROBLEM_CHECKSUM": KCBX_ID_PROBLEM_CHECKSUM,
@@ -71,7 +85,7 @@ func cVersions() {
     let v = String(cString: kcbx_version())
     #expect(v == kcbxVersion)
     #expect(v.split(separator: ".").count == 3)
-    #expect(kcbx_version() == kcbx_version())   // static storage
+    #expect(kcbx_version() == kcbx_version())  // static storage
 }
 
 @Test("kcbx.h: status codes are the documented integers")
@@ -113,11 +127,14 @@ func cEnumRawValueAcrossModules() {
 @Test("kcbx_resident_id_parse: a valid ID fills every out-param and clears the last error")
 func cResidentIDValid() {
     failOnce()
-    var region: Int32 = -1, birth: Int32 = -1, sex: Int32 = -1, problem: Int32 = -1
+    var region: Int32 = -1
+    var birth: Int32 = -1
+    var sex: Int32 = -1
+    var problem: Int32 = -1
     let id = validID("64040220150315002")
-    #expect(kcbx_resident_id_parse(id, 20250901, &region, &birth, &sex, &problem) == .ok)
+    #expect(kcbx_resident_id_parse(id, 20_250_901, &region, &birth, &sex, &problem) == .ok)
     #expect(lastError == "")
-    #expect(region == 640402 && birth == 20150315)
+    #expect(region == 640402 && birth == 20_150_315)
     #expect(sex == KCBX_SEX_FEMALE)
     #expect(problem == KCBX_ID_PROBLEM_NONE)
     // Every out-param may be NULL; lower-case x is accepted.
@@ -136,7 +153,8 @@ func cResidentIDProblems() {
         (body + (right == "0" ? "1" : "0"), KCBX_ID_PROBLEM_CHECKSUM, "check character"),
     ]
     for (text, expected, mention) in cases {
-        var problem: Int32 = -1, region: Int32 = -1
+        var problem: Int32 = -1
+        var region: Int32 = -1
         #expect(kcbx_resident_id_parse(text, 0, &region, nil, nil, &problem) == .invalidInput, "\(text)")
         #expect(problem == expected, "\(text)")
         #expect(lastError.hasPrefix("resident_id: "), "\(text): \(lastError)")
@@ -144,7 +162,7 @@ func cResidentIDProblems() {
     }
     // Born after as_of.
     var problem: Int32 = -1
-    #expect(kcbx_resident_id_parse(validID("64040220250910001"), 20250909, nil, nil, nil, &problem) == .invalidInput)
+    #expect(kcbx_resident_id_parse(validID("64040220250910001"), 20_250_909, nil, nil, nil, &problem) == .invalidInput)
     #expect(problem == KCBX_ID_PROBLEM_BIRTH_DATE)
     #expect(lastError.contains("after 2025-09-09"))
 }
@@ -158,7 +176,7 @@ func cResidentIDBadInput() {
     #expect(kcbx_resident_id_parse(invalidUTF8, 0, nil, nil, nil, nil) == .invalidInput)
     #expect(lastError == "text: must be valid UTF-8")
     let id = validID("64040220150315001")
-    for bad: Int32 in [20230230, 20251301, -20250101, 1231, 99999999] {
+    for bad: Int32 in [20_230_230, 20_251_301, -20_250_101, 1231, 99_999_999] {
         #expect(kcbx_resident_id_parse(id, bad, nil, nil, nil, nil) == .invalidInput, "\(bad)")
         #expect(lastError.hasPrefix("as_of: "), "\(bad): \(lastError)")
     }
@@ -191,7 +209,7 @@ func cRegistryNumber() {
     let id = validID("64040220150315001")
     var kind: Int32 = 0
     var body: UnsafeMutablePointer<CChar>?
-    #expect(kcbx_registry_number_parse("G" + id, 20250901, &kind, &body) == .ok)
+    #expect(kcbx_registry_number_parse("G" + id, 20_250_901, &kind, &body) == .ok)
     #expect(lastError == "")
     #expect(kind == KCBX_REGISTRY_KIND_RESIDENT)
     #expect(take(body) == id)
@@ -208,13 +226,13 @@ func cRegistryNumberErrors() {
     #expect(kcbx_registry_number_parse("X123", 0, nil, &body) == .invalidInput)
     #expect(body == nil)
     #expect(lastError.hasPrefix("registry_number: "))
-    #expect(kcbx_registry_number_parse("G" + validID("64040220260101001"), 20250901, nil, &body) == .invalidInput)
+    #expect(kcbx_registry_number_parse("G" + validID("64040220260101001"), 20_250_901, nil, &body) == .invalidInput)
     #expect(lastError.hasPrefix("registry_number: ") && lastError.contains("after 2025-09-01"))
     #expect(kcbx_registry_number_parse(nil, 0, nil, &body) == .invalidInput)
     #expect(lastError == "text: must not be NULL")
     #expect(kcbx_registry_number_parse(invalidUTF8, 0, nil, &body) == .invalidInput)
     #expect(lastError == "text: must be valid UTF-8")
-    #expect(kcbx_registry_number_parse("L1", 20230230, nil, &body) == .invalidInput)
+    #expect(kcbx_registry_number_parse("L1", 20_230_230, nil, &body) == .invalidInput)
     #expect(lastError.hasPrefix("as_of: ") && lastError.contains("2023-02-30"))
     #expect(body == nil)
 }
@@ -224,24 +242,28 @@ func cRegistryNumberErrors() {
 @Test("kcbx_school_age: seed 000 cut-off (6 on 31 August) and compulsory 6–15")
 func cSchoolAge() {
     failOnce()
-    var age: Int32 = -1, entry: Int32 = -1, compulsory: Int32 = -1, grade: Int32 = -1, stage: Int32 = -1
-    #expect(kcbx_school_age(20190831, 20250901, &age, &entry, &compulsory, &grade, &stage) == .ok)
+    var age: Int32 = -1
+    var entry: Int32 = -1
+    var compulsory: Int32 = -1
+    var grade: Int32 = -1
+    var stage: Int32 = -1
+    #expect(kcbx_school_age(20_190_831, 20_250_901, &age, &entry, &compulsory, &grade, &stage) == .ok)
     #expect(lastError == "")
     #expect(age == 6 && entry == 2025 && compulsory == 1 && grade == 1 && stage == KCBX_STAGE_PRIMARY)
-    #expect(kcbx_school_age(20190901, 20250901, &age, &entry, &compulsory, &grade, &stage) == .ok)
+    #expect(kcbx_school_age(20_190_901, 20_250_901, &age, &entry, &compulsory, &grade, &stage) == .ok)
     #expect(age == 6 && entry == 2026 && grade == 0 && stage == KCBX_STAGE_PRESCHOOL)
-    #expect(kcbx_school_age(20100301, 20260301, &age, &entry, &compulsory, &grade, &stage) == .ok)
+    #expect(kcbx_school_age(20_100_301, 20_260_301, &age, &entry, &compulsory, &grade, &stage) == .ok)
     #expect(age == 16 && compulsory == 0 && stage == KCBX_STAGE_BEYOND)
-    #expect(kcbx_school_age(20120101, 20250901, nil, nil, nil, &grade, &stage) == .ok)
+    #expect(kcbx_school_age(20_120_101, 20_250_901, nil, nil, nil, &grade, &stage) == .ok)
     #expect(grade == 8 && stage == KCBX_STAGE_JUNIOR)
 }
 
 @Test("kcbx_school_age: 20230230, 0 and negative dates, and on_date before birth, name the field")
 func cSchoolAgeBadDates() {
     let cases: [(Int32, Int32, String)] = [
-        (20230230, 20250901, "birth_date: "), (0, 20250901, "birth_date: "), (-20190101, 20250901, "birth_date: "),
-        (20190101, 20230230, "on_date: "), (20190101, 0, "on_date: "), (20190101, -1, "on_date: "),
-        (20190101, 20181231, "on_date: "),
+        (20_230_230, 20_250_901, "birth_date: "), (0, 20_250_901, "birth_date: "), (-20_190_101, 20_250_901, "birth_date: "),
+        (20_190_101, 20_230_230, "on_date: "), (20_190_101, 0, "on_date: "), (20_190_101, -1, "on_date: "),
+        (20_190_101, 20_181_231, "on_date: "),
     ]
     for (b, d, field) in cases {
         var age: Int32 = -7
@@ -284,10 +306,15 @@ func cPolicyBuiltinErrors() {
 
 @Test("kcbx_policy_duration: seed 001 7 calendar days / 1 month; seed 004 3 school days; off elsewhere")
 func cPolicyDuration() {
-    let guyuan = builtin("guyuan-2021"), dongchuan = builtin("dongchuan-2025")
-    defer { kcbx_policy_free(guyuan); kcbx_policy_free(dongchuan) }
+    let guyuan = builtin("guyuan-2021")
+    let dongchuan = builtin("dongchuan-2025")
+    defer {
+        kcbx_policy_free(guyuan)
+        kcbx_policy_free(dongchuan)
+    }
     failOnce()
-    var amount: Int32 = -1, unit: Int32 = -1
+    var amount: Int32 = -1
+    var unit: Int32 = -1
     #expect(kcbx_policy_duration(guyuan, "suspected_after", &amount, &unit) == .ok)
     #expect(lastError == "")
     #expect(amount == 7 && unit == KCBX_DURATION_UNIT_CALENDAR_DAYS)
@@ -313,9 +340,14 @@ func cPolicyDuration() {
 
 @Test("kcbx_policy_number: seed 003 consolidation 0.98 and one-to-one flag; off reads is_set 0")
 func cPolicyNumber() {
-    let huarong = builtin("huarong-2024"), guyuan = builtin("guyuan-2021")
-    defer { kcbx_policy_free(huarong); kcbx_policy_free(guyuan) }
-    var value = -1.0, isSet: Int32 = -1
+    let huarong = builtin("huarong-2024")
+    let guyuan = builtin("guyuan-2021")
+    defer {
+        kcbx_policy_free(huarong)
+        kcbx_policy_free(guyuan)
+    }
+    var value = -1.0
+    var isSet: Int32 = -1
     #expect(kcbx_policy_number(huarong, "consolidation_target", &value, &isSet) == .ok)
     #expect(value == 0.98 && isSet == 1)
     #expect(kcbx_policy_number(huarong, "one_to_one_assignment", &value, &isSet) == .ok)
@@ -328,7 +360,7 @@ func cPolicyNumber() {
     #expect(value == 0.10 && isSet == 1)
     #expect(kcbx_policy_number(guyuan, "suspected_after", &value, &isSet) == .invalidInput)
     #expect(lastError.hasPrefix("key: ") && lastError.contains("not a number or flag"))
-    #expect(kcbx_policy_number(guyuan, "attendance_record_by", &value, &isSet) == .ok)   // off text reads as unset
+    #expect(kcbx_policy_number(guyuan, "attendance_record_by", &value, &isSet) == .ok)  // off text reads as unset
     #expect(isSet == 0)
     #expect(kcbx_policy_number(guyuan, "bogus", &value, &isSet) == .invalidInput)
     #expect(lastError.contains("'bogus' is not a policy parameter"))
@@ -338,8 +370,12 @@ func cPolicyNumber() {
 
 @Test("kcbx_policy_provenance: document values cite their seed, silent ones are defaulted")
 func cPolicyProvenance() throws {
-    let guyuan = builtin("guyuan-2021"), baiyin = builtin("baiyin-2020")
-    defer { kcbx_policy_free(guyuan); kcbx_policy_free(baiyin) }
+    let guyuan = builtin("guyuan-2021")
+    let baiyin = builtin("baiyin-2020")
+    defer {
+        kcbx_policy_free(guyuan)
+        kcbx_policy_free(baiyin)
+    }
     var kind: Int32 = -1
     var cite: UnsafeMutablePointer<CChar>?
     #expect(kcbx_policy_provenance(guyuan, "suspected_after", &kind, &cite) == .ok)
@@ -403,7 +439,9 @@ func cPolicyFromFile() throws {
     var p: OpaquePointer?
     #expect(kcbx_policy_from_file(path, &p) == .ok, "\(lastError)")
     defer { kcbx_policy_free(p) }
-    var amount: Int32 = 0, unit: Int32 = 0, kind: Int32 = 0
+    var amount: Int32 = 0
+    var unit: Int32 = 0
+    var kind: Int32 = 0
     var cite: UnsafeMutablePointer<CChar>?
     #expect(kcbx_policy_duration(p, "suspected_after", &amount, &unit) == .ok)
     #expect(amount == 10)
@@ -430,14 +468,15 @@ func cPolicyFromFile() throws {
 @Test("kcbx.h: a success clears the last error message")
 func cSuccessClears() {
     failOnce()
-    #expect(kcbx_abi_version() == 3)   // not fallible: leaves the message alone
+    #expect(kcbx_abi_version() == 3)  // not fallible: leaves the message alone
     #expect(!lastError.isEmpty)
     var c: CChar = 0
     #expect(kcbx_resident_id_check_character("11010519491231002", &c) == .ok)
     #expect(lastError == "")
     // The message is stable until the next call on this thread.
     #expect(kcbx_policy_builtin("x", nil) == .invalidInput)
-    let a = kcbx_last_error_message(), b = kcbx_last_error_message()
+    let a = kcbx_last_error_message()
+    let b = kcbx_last_error_message()
     #expect(a == b && String(cString: a) == "out_policy: must not be NULL")
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Escalation (DOMAIN.md §3): obligations, owners, deadlines, the four steps and the ladder, walked
@@ -39,12 +40,16 @@ import Testing
         #expect(done.state == .done && done.doneOn == LF.date("2025-09-08"))
     }
 
-    @Test("three-line report on the 3rd unexcused school day to its three recipients, only under Dongchuan (004 二（三）2)", arguments: profiles)
+    @Test(
+        "three-line report on the 3rd unexcused school day to its three recipients, only under Dongchuan (004 二（三）2)", arguments: profiles)
     func threeLineReport(_ profile: String) throws {
         let l = try Self.absentLedger(profile)
         #expect(Self.one(try l.due(asOf: LF.date("2025-09-09")), .threeLineReport) == nil, "2 days: no report yet")
         let r = Self.one(try l.due(asOf: LF.date("2025-09-10")), .threeLineReport)
-        guard profile == "dongchuan-2025" else { #expect(r == nil, "\(profile) has no three-line report (three_line_alert_after off)"); return }
+        guard profile == "dongchuan-2025" else {
+            #expect(r == nil, "\(profile) has no three-line report (three_line_alert_after off)")
+            return
+        }
         let report = try #require(r)
         #expect(report.owner == ObligationOwner(level: .school, unit: LF.schoolA1))
         #expect(report.dueOn == LF.date("2025-09-10"))
@@ -55,7 +60,8 @@ import Testing
 
     // MARK: The case and its actions
 
-    @Test("a case owes ledger entry, home visits, plan, persuasion visit; Huarong adds the one-to-one person (003 三（四）)", arguments: profiles)
+    @Test(
+        "a case owes ledger entry, home visits, plan, persuasion visit; Huarong adds the one-to-one person (003 三（四）)", arguments: profiles)
     func caseObligations(_ profile: String) throws {
         let l = try Self.absentLedger(profile)
         let sweep = try l.sweep(asOf: LF.date("2025-09-15"))
@@ -77,7 +83,9 @@ import Testing
         try l.verify()
     }
 
-    @Test("referrals follow each profile's table: H (working away) to human resources and market regulation; registered poor to the poverty line")
+    @Test(
+        "referrals follow each profile's table: H (working away) to human resources and market regulation; registered poor to the poverty line"
+    )
     func referrals() throws {
         for profile in Self.profiles {
             let (_, l) = try LF.seeded(profile: profile)
@@ -153,7 +161,9 @@ import Testing
         return id
     }
 
-    @Test("the four steps advance in order, each after the previous deadline lapsed, through to the court step (004 二（七）4)", arguments: profiles)
+    @Test(
+        "the four steps advance in order, each after the previous deadline lapsed, through to the court step (004 二（七）4)",
+        arguments: profiles)
     func fourStepsToCourt(_ profile: String) throws {
         let l = try Self.absentLedger(profile)
         let id = try Self.refusingCase(l)
@@ -248,7 +258,10 @@ import Testing
 
     @Test("with dual_line off only the next unit is notified (profile data, not code)")
     func singleLine() throws {
-        let p = try PolicyProfile(json: #"{"id": "xiji-single", "extends": "guyuan-2021", "parameters": {"dual_line": false, "escalation_response": {"amount": 2, "unit": "calendar_days"}}}"#)
+        let p = try PolicyProfile(
+            json:
+                #"{"id": "xiji-single", "extends": "guyuan-2021", "parameters": {"dual_line": false, "escalation_response": {"amount": 2, "unit": "calendar_days"}}}"#
+        )
         let path = LF.path()
         let l = try LF.open(path, policy: p)
         try l.setCalendar(LF.calendar)
@@ -291,7 +304,10 @@ import Testing
         let csv = try CSVFile(text: String(d.csv().dropFirst()))
         #expect(csv.headers == Obligation.tableHeaders && csv.rows.count == d.count)
         #expect(csv.rows.contains { $0[3] == "三线报告" && $0[8] == "待办" })
-        guard case let .array(items) = d.jsonValue, case let .object(o)? = items.first else { Issue.record("not an array"); return }
+        guard case .array(let items) = d.jsonValue, case .object(let o)? = items.first else {
+            Issue.record("not an array")
+            return
+        }
         #expect(o["state"] != nil && o["owner"] != nil && o["basis"] != nil)
     }
 }
@@ -302,7 +318,9 @@ import Testing
         try ReportCalendar.due(try PolicyProfile.builtin(profile), calendar: LF.calendar, from: LF.date(from), through: LF.date(through))
     }
 
-    @Test("Guyuan: school daily, township weekly, county monthly, city quarterly; first-week Friday; end of October and December (001 二（二）, 附件1 填表说明4)")
+    @Test(
+        "Guyuan: school daily, township weekly, county monthly, city quarterly; first-week Friday; end of October and December (001 二（二）, 附件1 填表说明4)"
+    )
     func guyuan() throws {
         let r = try Self.reports("guyuan-2021", "2025-09-01", "2025-12-31")
         func dates(_ id: String) -> [String] { r.filter { $0.dutyID == id }.map(\.due.description) }
@@ -311,13 +329,18 @@ import Testing
         #expect(dates("county_report_term_end") == ["2025-12-31"])
         #expect(dates("county_monthly_summary") == ["2025-09-30", "2025-10-31", "2025-11-30", "2025-12-31"])
         #expect(dates("city_quarterly_bulletin") == ["2025-09-30", "2025-12-31"])
-        #expect(dates("township_weekly_report").first == "2025-09-05" && dates("township_weekly_report").allSatisfy { LF.date($0).isoWeekday == 5 })
+        #expect(
+            dates("township_weekly_report").first == "2025-09-05"
+                && dates("township_weekly_report").allSatisfy { LF.date($0).isoWeekday == 5 })
         let daily = dates("school_daily_check")
-        #expect(!daily.contains("2025-10-01") && daily.contains("2025-09-28"), "school days only: the National Day week off, the make-up Sunday on")
+        #expect(
+            !daily.contains("2025-10-01") && daily.contains("2025-09-28"),
+            "school days only: the National Day week off, the make-up Sunday on")
         #expect(r.first { $0.dutyID == "county_report_term_start" }?.basis.contains("001 附件1 填表说明4") == true)
     }
 
-    @Test("Baiyin's 20 September sweep; Fujian's weekly ledger check and monthly reconciliation; Dongchuan's check a week after term starts")
+    @Test(
+        "Baiyin's 20 September sweep; Fujian's weekly ledger check and monthly reconciliation; Dongchuan's check a week after term starts")
     func others() throws {
         let b = try Self.reports("baiyin-2020", "2025-09-01", "2026-03-31")
         #expect(b.filter { $0.dutyID == "term_sweep" }.map(\.due.description) == ["2025-09-20", "2026-03-20"])
@@ -328,7 +351,8 @@ import Testing
         let d = try Self.reports("dongchuan-2025", "2025-09-01", "2025-09-30")
         #expect(d.filter { $0.dutyID == "four_checks_three_comparisons" }.map(\.due.description) == ["2025-09-08"], "004 二（二） 开学一周后")
         #expect(throws: KCBXError.self) {
-            try ReportCalendar.due(try PolicyProfile.builtin("dongchuan-2025"), calendar: nil, from: LF.date("2025-09-01"), through: LF.date("2025-09-30"))
+            try ReportCalendar.due(
+                try PolicyProfile.builtin("dongchuan-2025"), calendar: nil, from: LF.date("2025-09-01"), through: LF.date("2025-09-30"))
         }
         #expect(throws: KCBXError.self) { try Self.reports("guyuan-2021", "2025-09-30", "2025-09-01") }
     }
@@ -347,8 +371,9 @@ import Testing
         #expect(f["deadline"] == "2025年10月11日" && f["child"] == "马小明" && f["absent_since"] == "2025年9月8日")
         #expect(f["child_id"] == LF.kidA, "the county may print the full ID, asked for and recorded")
         #expect(try l.events().last?.kind == "export.full_ids")
-        #expect(throws: KCBXError.self) { try Notice.render(.returnNotice, fields: f) }   // guardian and issuer missing
-        f["guardian"] = "马大山"; f["issuer"] = "鄂州市华容区华容镇人民政府"
+        #expect(throws: KCBXError.self) { try Notice.render(.returnNotice, fields: f) }  // guardian and issuer missing
+        f["guardian"] = "马大山"
+        f["issuer"] = "鄂州市华容区华容镇人民政府"
         let text = try Notice.render(.returnNotice, fields: f)
         #expect(text.hasPrefix("限期复学通知书") && text.contains("马大山（监护人）") && text.contains("于 2025年10月11日 前送 马小明"))
         #expect(text.contains("第五十八条") && text.contains("行政处罚") && !text.contains("{{"))
@@ -359,7 +384,10 @@ import Testing
     func enrollment() throws {
         let (_, l) = try LF.seeded(profile: "baiyin-2020")
         var f = try l.noticeFields(.enrollment, student: LF.kidC, asOf: LF.date("2025-06-20"))
-        f["guardian"] = "李大军"; f["report_date"] = "2025年8月31日"; f["school"] = "白银区第一小学"; f["issuer"] = "白银区人民街道办事处"
+        f["guardian"] = "李大军"
+        f["report_date"] = "2025年8月31日"
+        f["school"] = "白银区第一小学"
+        f["issuer"] = "白银区人民街道办事处"
         let text = try Notice.render(.enrollment, fields: f)
         #expect(text.contains("义务教育入学通知书") && text.contains("第十一条") && text.contains("第五十八条") && text.contains("责令限期改正"))
         #expect(text.contains("李小军") && text.contains("2017年1月2日") && text.contains("白政办发〔2020〕28号"))

@@ -8,8 +8,9 @@ import Testing
 private let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-@Test("include/kcbx.h is up to date: python3 scripts/gen_header.py --check --no-build succeeds",
-      .timeLimit(.minutes(5)))
+@Test(
+    "include/kcbx.h is up to date: python3 scripts/gen_header.py --check --no-build succeeds",
+    .timeLimit(.minutes(5)))
 func headerIsNotStale() throws {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -39,19 +40,22 @@ func headerDeclaresTheABI() throws {
     }
     #expect(declared.count == Set(declared).count, "no function declared twice")
     #expect(declared.allSatisfy { $0.hasPrefix("kcbx_") })
-    for name in ["kcbx_abi_version", "kcbx_last_error_message", "kcbx_version", "kcbx_string_free",
-                 "kcbx_resident_id_parse", "kcbx_resident_id_check_character", "kcbx_registry_number_parse",
-                 "kcbx_school_age", "kcbx_policy_names", "kcbx_policy_builtin", "kcbx_policy_from_file",
-                 "kcbx_policy_from_json", "kcbx_policy_to_json", "kcbx_policy_duration", "kcbx_policy_number",
-                 "kcbx_policy_provenance", "kcbx_policy_free"] {
+    for name in [
+        "kcbx_abi_version", "kcbx_last_error_message", "kcbx_version", "kcbx_string_free",
+        "kcbx_resident_id_parse", "kcbx_resident_id_check_character", "kcbx_registry_number_parse",
+        "kcbx_school_age", "kcbx_policy_names", "kcbx_policy_builtin", "kcbx_policy_from_file",
+        "kcbx_policy_from_json", "kcbx_policy_to_json", "kcbx_policy_duration", "kcbx_policy_number",
+        "kcbx_policy_provenance", "kcbx_policy_free",
+    ] {
         #expect(declared.contains(name), "\(name) declared")
     }
     #expect(header.contains("extern \"C\" {"))
     #expect(!header.contains("SWIFT_"))
 }
 
-@Test("Enum values are ABI (issue 12): a header constant that differs from Tests/abi/constants.txt fails gen_header.py --check",
-      .timeLimit(.minutes(5)))
+@Test(
+    "Enum values are ABI (issue 12): a header constant that differs from Tests/abi/constants.txt fails gen_header.py --check",
+    .timeLimit(.minutes(5)))
 func headerConstantsArePinned() throws {
     let golden = try String(contentsOf: packageRoot.appendingPathComponent("Tests/abi/constants.txt"), encoding: .utf8)
     #expect(golden.contains("\nKCBX_CASE_STATUS_SUSPECTED 1\n"))
@@ -84,9 +88,12 @@ func headerDocumentsEveryParameter() throws {
         guard let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")") else { continue }
         let name = String(line[..<open].reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
         let inside = String(line[line.index(after: open)..<close])
-        let params = inside == "void" ? [] : inside.split(separator: ",").map {
-            String($0.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
-        }
+        let params =
+            inside == "void"
+            ? []
+            : inside.split(separator: ",").map {
+                String($0.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+            }
         // The comment block right above the declaration.
         var doc: [String] = []
         var j = i - 1
@@ -107,18 +114,19 @@ func headerDocumentsEveryParameter() throws {
     #expect(checked > 120, "every export was checked (\(checked))")
 }
 
-@Test("gen_header.py refuses an export without @param for each parameter in order or without @return (issue 12)",
-      .timeLimit(.minutes(5)))
+@Test(
+    "gen_header.py refuses an export without @param for each parameter in order or without @return (issue 12)",
+    .timeLimit(.minutes(5)))
 func generatorRequiresParameterDocs() throws {
     let script = """
-    import sys; sys.path.insert(0, "scripts"); import gen_header as g
-    ok = ["/// Does a thing.", "/// @param a the first.", "/// @param out_b receives it.", "/// @return KCBX_STATUS_OK."]
-    params = ["int32_t a", "int32_t * out_b"]
-    for label, doc, ret in [("ok", ok, "kcbx_status"), ("none", [], "kcbx_status"), ("missing", ok[:2] + ok[3:], "kcbx_status"),
-                            ("order", [ok[0], ok[2], ok[1], ok[3]], "kcbx_status"), ("noreturn", ok[:3], "kcbx_status"),
-                            ("void", ok[:3], "void")]:
-        print(label, "=", g.check_doc("kcbx_x", dict(doc=doc, ret=ret), params))
-    """
+        import sys; sys.path.insert(0, "scripts"); import gen_header as g
+        ok = ["/// Does a thing.", "/// @param a the first.", "/// @param out_b receives it.", "/// @return KCBX_STATUS_OK."]
+        params = ["int32_t a", "int32_t * out_b"]
+        for label, doc, ret in [("ok", ok, "kcbx_status"), ("none", [], "kcbx_status"), ("missing", ok[:2] + ok[3:], "kcbx_status"),
+                                ("order", [ok[0], ok[2], ok[1], ok[3]], "kcbx_status"), ("noreturn", ok[:3], "kcbx_status"),
+                                ("void", ok[:3], "void")]:
+            print(label, "=", g.check_doc("kcbx_x", dict(doc=doc, ret=ret), params))
+        """
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = ["python3", "-c", script]

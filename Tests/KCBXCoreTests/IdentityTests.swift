@@ -1,6 +1,7 @@
 // Identity rules of DOMAIN.md §1: resident IDs (GB 11643-1999), student registry numbers
 // (seed 001 attachment 2), school age (seed 000) and the CivilDate arithmetic they rest on.
 import Testing
+
 @testable import KCBXCore
 
 /// A valid resident ID: the 17 digits plus the check character `ResidentID.checkCharacter(for:)` computes.
@@ -14,7 +15,7 @@ private func date(_ y: Int, _ m: Int, _ d: Int) -> CivilDate { try! CivilDate(ye
 private func problem(_ text: String, asOf: CivilDate? = nil) -> ResidentID.Problem {
     switch ResidentID.check(text, asOf: asOf) {
     case .success: return .none
-    case let .failure(f): return f.problem
+    case .failure(let f): return f.problem
     }
 }
 
@@ -111,11 +112,11 @@ func residentIDRegion() {
 func residentIDImpossibleBirthDate() {
     let text = validID("62040220230230001")
     #expect(problem(text) == .birthDate)
-    #expect(problem(validID("62040220231301001")) == .birthDate)   // month 13
-    #expect(problem(validID("62040220230000001")) == .birthDate)   // day 0
-    #expect(problem(validID("62040220230229001")) == .birthDate)   // 2023 is not a leap year
-    #expect(problem(validID("62040220240229001")) == .none)        // 2024 is
-    #expect(problem(validID("62040218991231001")) == .birthDate)   // before 1900
+    #expect(problem(validID("62040220231301001")) == .birthDate)  // month 13
+    #expect(problem(validID("62040220230000001")) == .birthDate)  // day 0
+    #expect(problem(validID("62040220230229001")) == .birthDate)  // 2023 is not a leap year
+    #expect(problem(validID("62040220240229001")) == .none)  // 2024 is
+    #expect(problem(validID("62040218991231001")) == .birthDate)  // before 1900
     let e = invalidInput { _ = try ResidentID(text) }
     #expect(e?.field == "resident_id")
     #expect(e?.rule.contains("birth date 20230230") == true)
@@ -125,7 +126,7 @@ func residentIDImpossibleBirthDate() {
 func residentIDBirthAfterAsOf() {
     let text = validID("62040220250910002")
     #expect(problem(text, asOf: date(2025, 9, 9)) == .birthDate)
-    #expect(problem(text, asOf: date(2025, 9, 10)) == .none)   // born on the as-of day is fine
+    #expect(problem(text, asOf: date(2025, 9, 10)) == .none)  // born on the as-of day is fine
     #expect(problem(text) == .none)
     let e = invalidInput { _ = try ResidentID(text, asOf: date(2025, 9, 9)) }
     #expect(e?.rule.contains("after 2025-09-09") == true)
@@ -170,7 +171,7 @@ func residentIDSex() throws {
     // The 15th and 16th digits do not decide it.
     #expect(try ResidentID(validID("64040220150315992")).sex == .female)
     #expect(try ResidentID(validID("64040220150315221")).sex == .male)
-    #expect(ResidentID.Sex.male.rawValue == 1 && ResidentID.Sex.female.rawValue == 2)   // GB/T 2261.1
+    #expect(ResidentID.Sex.male.rawValue == 1 && ResidentID.Sex.female.rawValue == 2)  // GB/T 2261.1
 }
 
 @Test("DOMAIN.md §6 exports: masked keeps region prefix and tail, hides the birth date")
@@ -253,13 +254,13 @@ func schoolAgeEntryCutoff() {
 @Test("seed 000 6-15周岁 with 8月31日年满六周岁: school age runs from the entry autumn to the 16th birthday")
 func schoolAgeCompulsory() {
     let a = SchoolAge(birthDate: date(2010, 3, 1))
-    #expect(!a.isCompulsoryAge(on: date(2016, 2, 29)))   // 5
-    #expect(!a.isCompulsoryAge(on: date(2016, 3, 1)))    // 6, but enters in the autumn
+    #expect(!a.isCompulsoryAge(on: date(2016, 2, 29)))  // 5
+    #expect(!a.isCompulsoryAge(on: date(2016, 3, 1)))  // 6, but enters in the autumn
     #expect(a.standing(on: date(2016, 3, 1)) == .belowSchoolAge)
-    #expect(a.isCompulsoryAge(on: date(2016, 9, 1)))     // entry
-    #expect(a.isCompulsoryAge(on: date(2026, 2, 28)))    // 15
+    #expect(a.isCompulsoryAge(on: date(2016, 9, 1)))  // entry
+    #expect(a.isCompulsoryAge(on: date(2026, 2, 28)))  // 15
     #expect(a.age(on: date(2026, 2, 28)) == 15)
-    #expect(!a.isCompulsoryAge(on: date(2026, 3, 1)))    // 16
+    #expect(!a.isCompulsoryAge(on: date(2026, 3, 1)))  // 16
     #expect(a.age(on: date(2026, 3, 1)) == 16)
 }
 
@@ -274,7 +275,7 @@ func schoolAgeLeapBirthday() {
 
 @Test("DOMAIN.md §1: expected grade and stage on dates (primary 1–6, junior 7–9; year turns 1 September)")
 func schoolAgeExpectedGrade() {
-    let a = SchoolAge(birthDate: date(2019, 8, 31))   // enters 2025
+    let a = SchoolAge(birthDate: date(2019, 8, 31))  // enters 2025
     #expect(a.expectedGrade(on: date(2025, 8, 31)) == 0)
     #expect(a.expectedStage(on: date(2025, 8, 31)) == .preschool)
     #expect(a.expectedGrade(on: date(2025, 9, 1)) == 1)
@@ -340,7 +341,7 @@ func civilDateAddingMonths() {
     #expect(date(2025, 8, 31).adding(months: 1) == date(2025, 9, 30))
     #expect(date(2025, 12, 15).adding(months: 1) == date(2026, 1, 15))
     #expect(date(2026, 1, 15).adding(months: -1) == date(2025, 12, 15))
-    #expect(date(2025, 9, 15).adding(months: 1) == date(2025, 10, 15))   // DOMAIN.md §2: suspected 15 Sept
+    #expect(date(2025, 9, 15).adding(months: 1) == date(2025, 10, 15))  // DOMAIN.md §2: suspected 15 Sept
     #expect(date(2024, 2, 29).adding(months: 12) == date(2025, 2, 28))
     #expect(date(2025, 5, 20).adding(months: 0) == date(2025, 5, 20))
     #expect(date(2025, 5, 20).adding(months: -17) == date(2023, 12, 20))
@@ -348,14 +349,14 @@ func civilDateAddingMonths() {
 
 @Test("CivilDate: ISO weekday (DOMAIN.md §2 example: 8 Sept 2025 is a Monday)")
 func civilDateWeekday() {
-    #expect(date(1970, 1, 1).isoWeekday == 4)        // Thursday
-    #expect(date(1969, 12, 28).isoWeekday == 7)      // Sunday, before the epoch
+    #expect(date(1970, 1, 1).isoWeekday == 4)  // Thursday
+    #expect(date(1969, 12, 28).isoWeekday == 7)  // Sunday, before the epoch
     #expect(date(2025, 9, 8).isoWeekday == 1)
     #expect(date(2025, 9, 14).isoWeekday == 7)
     #expect(date(2025, 9, 15).isoWeekday == 1)
     #expect(date(2025, 9, 13).isWeekend && date(2025, 9, 14).isWeekend)
     #expect(!date(2025, 9, 12).isWeekend)
-    #expect(date(2000, 2, 29).isoWeekday == 2)       // Tuesday
+    #expect(date(2000, 2, 29).isoWeekday == 2)  // Tuesday
 }
 
 @Test("CivilDate: yyyymmdd and ISO text round-trip over two centuries")
@@ -367,9 +368,9 @@ func civilDateRoundTrip() throws {
         #expect(try CivilDate(iso: d.description) == d)
         d = d.adding(days: 37)
     }
-    #expect(date(2025, 9, 8).yyyymmdd == 20250908)
+    #expect(date(2025, 9, 8).yyyymmdd == 20_250_908)
     #expect(date(2025, 9, 8).description == "2025-09-08")
-    let leapDay = try CivilDate(yyyymmdd: 20240229)
+    let leapDay = try CivilDate(yyyymmdd: 20_240_229)
     #expect(leapDay.year == 2024 && leapDay.month == 2 && leapDay.day == 29)
     #expect(date(987, 6, 5).description == "0987-06-05")
 }
@@ -379,12 +380,12 @@ func civilDateInvalid() {
     let e = invalidInput { _ = try CivilDate(year: 2023, month: 2, day: 30, field: "birth_date") }
     #expect(e?.field == "birth_date")
     #expect(e?.rule.contains("2023-02-30") == true)
-    #expect(invalidInput { _ = try CivilDate(yyyymmdd: 20230230, field: "on_date") }?.field == "on_date")
-    #expect(invalidInput { _ = try CivilDate(yyyymmdd: 20251301, field: "as_of") }?.field == "as_of")
-    #expect(invalidInput { _ = try CivilDate(yyyymmdd: 20250900, field: "as_of") }?.field == "as_of")
+    #expect(invalidInput { _ = try CivilDate(yyyymmdd: 20_230_230, field: "on_date") }?.field == "on_date")
+    #expect(invalidInput { _ = try CivilDate(yyyymmdd: 20_251_301, field: "as_of") }?.field == "as_of")
+    #expect(invalidInput { _ = try CivilDate(yyyymmdd: 20_250_900, field: "as_of") }?.field == "as_of")
     #expect(invalidInput { _ = try CivilDate(yyyymmdd: 0, field: "d") }?.field == "d")
-    #expect(invalidInput { _ = try CivilDate(yyyymmdd: -20250101, field: "d") }?.rule.contains("YYYYMMDD") == true)
-    #expect(invalidInput { _ = try CivilDate(yyyymmdd: 1231, field: "d") }?.field == "d")   // year 0
+    #expect(invalidInput { _ = try CivilDate(yyyymmdd: -20_250_101, field: "d") }?.rule.contains("YYYYMMDD") == true)
+    #expect(invalidInput { _ = try CivilDate(yyyymmdd: 1231, field: "d") }?.field == "d")  // year 0
     #expect(invalidInput { _ = try CivilDate(year: 2025, month: 0, day: 1) }?.field == "date")
     #expect(invalidInput { _ = try CivilDate(iso: "2025-9-8", field: "start") }?.field == "start")
     #expect(invalidInput { _ = try CivilDate(iso: "2025-02-30", field: "start") }?.rule.contains("2025-02-30") == true)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// The ledger audit (台账信息不实, seed 002 四（二）: 对工作不落实、台账信息不实的单位 … 加大问责力度;
@@ -49,7 +50,9 @@ import Testing
         #expect(checks(r) == [.closureUnsupported])
         let f = try #require(r.findings.first)
         #expect(f.caseID == c.id && f.date == "2025-10-27")
-        #expect(f.evidence.contains("attended 9 of 20 school days since the return on 2025-09-24") && f.evidence.contains("closure_attended_days = 20"))
+        #expect(
+            f.evidence.contains("attended 9 of 20 school days since the return on 2025-09-24")
+                && f.evidence.contains("closure_attended_days = 20"))
     }
 
     /// 002 二（一）“一个不错”: dismissed as transferred while still on this roster, with marks after it.
@@ -60,7 +63,9 @@ import Testing
         try l.dismissCase(c.id, why: .transferred, on: LF.date("2025-09-17"))
         let r = try l.audit(asOf: LF.date("2025-09-30"))
         #expect(checks(r) == [.falseTransfer])
-        #expect(r.findings[0].evidence.contains("still shows the child enrolled at S-A1") && r.findings[0].evidence.contains("2 attendance marks after"))
+        #expect(
+            r.findings[0].evidence.contains("still shows the child enrolled at S-A1")
+                && r.findings[0].evidence.contains("2 attendance marks after"))
 
         let (_, clean) = try LF.seeded()
         try LF.marks(clean, LF.kidB, .unexcused, "2025-09-08", "2025-09-16")
@@ -95,8 +100,12 @@ import Testing
         _ = try l.importStudents([moved])
         let r = try l.audit(asOf: LF.date("2025-09-30"))
         #expect(checks(r) == [.actionAfterLeft, .reasonUnverified])
-        #expect(r.findings[0].evidence.contains("home_visit dated 2025-09-25") && r.findings[0].evidence.contains("transferred_out on 2025-09-20"))
-        #expect(r.findings[1].evidence.contains("registration to transferred_out") && r.findings[1].evidence.contains("no dismissal or exemption"))
+        #expect(
+            r.findings[0].evidence.contains("home_visit dated 2025-09-25")
+                && r.findings[0].evidence.contains("transferred_out on 2025-09-20"))
+        #expect(
+            r.findings[1].evidence.contains("registration to transferred_out")
+                && r.findings[1].evidence.contains("no dismissal or exemption"))
     }
 
     /// One person returning and closing many cases on one day is a pattern, flagged, never an accusation.
@@ -108,10 +117,12 @@ import Testing
             try l.closeCase(c.id, asOf: LF.date("2025-10-27"))
         }
         #expect(try l.audit(asOf: LF.date("2025-11-03")).findings.isEmpty)
-        var o = LedgerAuditOptions(); o.sameDayPatternMinimum = 2
+        var o = LedgerAuditOptions()
+        o.sameDayPatternMinimum = 2
         let r = try l.audit(asOf: LF.date("2025-11-03"), options: o)
         #expect(checks(r) == [.sameDayReturnAndClosure])
-        #expect(r.findings[0].caseID == 0 && r.findings[0].evidence.contains("2 cases") && r.findings[0].evidence.contains("not an accusation"))
+        #expect(
+            r.findings[0].caseID == 0 && r.findings[0].evidence.contains("2 cases") && r.findings[0].evidence.contains("not an accusation"))
     }
 
     /// Findings are attributable events; re-running the audit records nothing new.
@@ -127,7 +138,8 @@ import Testing
         #expect(again.findings.map(\.findingSeq) == first.findings.map(\.findingSeq))
         let e = try #require(try l.events(after: 0, limit: 10_000).last)
         #expect(e.kind == "audit_finding" && e.actor.person == "李科长" && e.payload.contains("return_while_absent"))
-        var o = LedgerAuditOptions(); o.record = false
+        var o = LedgerAuditOptions()
+        o.record = false
         #expect(try l.audit(asOf: LF.date("2025-10-10"), options: o).findings.count == 1)
         try l.verify()
     }
@@ -152,7 +164,8 @@ import Testing
     }
 
     @Test func theSameSeedDrawsTheSameSampleStratifiedBySchoolAndStatus() throws {
-        let a = try ledgerWithCases(), b = try ledgerWithCases()
+        let a = try ledgerWithCases()
+        let b = try ledgerWithCases()
         let da = try a.drawSpotCheck(period: "2025-09", asOf: LF.date("2025-09-30"), perStratum: 1, seed: 42)
         let db = try b.drawSpotCheck(period: "2025-09", asOf: LF.date("2025-09-30"), perStratum: 1, seed: 42)
         #expect(da.sample == db.sample && da.seed == 42)
@@ -164,7 +177,9 @@ import Testing
     @Test func aSecondDrawIsRefusedUnlessRecordedAsARedrawWhichTheAuditLists() throws {
         let l = try ledgerWithCases()
         let first = try l.drawSpotCheck(period: "2025-09", asOf: LF.date("2025-09-30"), perStratum: 1)
-        #expect { try l.drawSpotCheck(period: "2025-09", asOf: LF.date("2025-09-30"), perStratum: 1, seed: 7) } throws: { isRule($0, "one draw per period") }
+        #expect { try l.drawSpotCheck(period: "2025-09", asOf: LF.date("2025-09-30"), perStratum: 1, seed: 7) } throws: {
+            isRule($0, "one draw per period")
+        }
         let again = try l.drawSpotCheck(period: "2025-09", asOf: LF.date("2025-09-30"), perStratum: 1, seed: 7, redrawReason: "抽到的学校停电")
         #expect(again.redrawOf == first.seq)
         let r = try l.audit(asOf: LF.date("2025-09-30"))
@@ -178,13 +193,17 @@ import Testing
         #expect(d.sample.count == 3)
         try l.recordHomeVerification(case: d.sample[0], result: .confirmed, on: LF.date("2025-10-09"))
         try l.recordHomeVerification(case: d.sample[1], result: .contradicted, on: LF.date("2025-10-09"), note: "孩子在家务农")
-        #expect { try l.recordHomeVerification(case: d.sample[0], result: .contradicted, on: LF.date("2025-10-10")) } throws: { isRule($0, "was verified as confirmed") }
+        #expect { try l.recordHomeVerification(case: d.sample[0], result: .contradicted, on: LF.date("2025-10-10")) } throws: {
+            isRule($0, "was verified as confirmed")
+        }
         #expect(throws: KCBXError.self) { try l.recordHomeVerification(case: d.sample[2], result: .confirmed, on: LF.date("2025-09-20")) }
         let t = try l.spotCheckSummary(period: "2025Q3")
         let total = try #require(t.rows.last)
         #expect(total == ["合计", "3", "2", "1", "1", "0", "50.00%"])
         let outside = try l.openCase(student: LF.kidC, kind: .outOfSchool, on: LF.date("2025-10-01"))
-        #expect { try l.recordHomeVerification(case: outside.id, result: .confirmed, on: LF.date("2025-10-09")) } throws: { isRule($0, "no recorded spot-check draw") }
+        #expect { try l.recordHomeVerification(case: outside.id, result: .confirmed, on: LF.date("2025-10-09")) } throws: {
+            isRule($0, "no recorded spot-check draw")
+        }
     }
 }
 
@@ -194,7 +213,9 @@ import Testing
 
     @Test func grade9StudentsNotRegisteredAreListedForTheSchoolToExplain() throws {
         let (_, l) = try LF.seeded()
-        _ = try l.importStudents([LF.row(Self.nine1, "马小九", grade: 9), LF.row(Self.nine2, "李小九", school: LF.schoolB1, town: LF.townB, grade: 9)])
+        _ = try l.importStudents([
+            LF.row(Self.nine1, "马小九", grade: 9), LF.row(Self.nine2, "李小九", school: LF.schoolB1, town: LF.townB, grade: 9),
+        ])
         let list = try ZhongkaoRegistrationList(csvText: "resident_id,name\n\(Self.nine1),马小九\n")
         let t = try l.zhongkaoCheck(registrations: list, asOf: LF.date("2025-10-20"))
         #expect(t.rows.count == 1 && t.rows[0][0] == LF.schoolB1 && t.rows[0][3] == "李小九" && t.rows[0][7] == "")
@@ -202,8 +223,12 @@ import Testing
     }
 
     @Test func theRegistrationListIsReadStrictly() throws {
-        #expect { try ZhongkaoRegistrationList(csvText: "resident_id\n\(Self.nine1)\n\(Self.nine1)\n") } throws: { "\($0)".contains("row 3") && "\($0)".contains("twice") }
-        #expect { try ZhongkaoRegistrationList(csvText: "resident_id\n640422201004050519\n") } throws: { "\($0)".contains("row 2 resident_id") }
+        #expect { try ZhongkaoRegistrationList(csvText: "resident_id\n\(Self.nine1)\n\(Self.nine1)\n") } throws: {
+            "\($0)".contains("row 3") && "\($0)".contains("twice")
+        }
+        #expect { try ZhongkaoRegistrationList(csvText: "resident_id\n640422201004050519\n") } throws: {
+            "\($0)".contains("row 2 resident_id")
+        }
         #expect { try ZhongkaoRegistrationList(csvText: "resident_id,score\n\(Self.nine1),600\n") } throws: { "\($0)".contains("score") }
         #expect { try ZhongkaoRegistrationList(csvText: "name\n马小九\n") } throws: { "\($0)".contains("resident_id or registry_number") }
     }

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 func isRule(_ e: any Error, _ fragment: String) -> Bool {
-    guard case let KCBXError.ruleViolation(rule, detail) = e else { return false }
+    guard case KCBXError.ruleViolation(let rule, let detail) = e else { return false }
     return rule.contains(fragment) || detail.contains(fragment)
 }
 
@@ -23,10 +24,14 @@ func isDenied(_ e: any Error) -> Bool {
         try l.verifyCase(c.id, reason: .G, on: LF.date("2025-09-17"), note: "家访核实：厌学在家")
         // 一人一案 (001, 003, 004) and 人盯人 (003 only) are profile parameters.
         if policy.flag(.perChildPlan) {
-            #expect { try l.startPersuasion(c.id, plan: "", person: "马老师", on: LF.date("2025-09-18")) } throws: { isRule($0, "per_child_plan") }
+            #expect { try l.startPersuasion(c.id, plan: "", person: "马老师", on: LF.date("2025-09-18")) } throws: {
+                isRule($0, "per_child_plan")
+            }
         }
         if policy.flag(.oneToOneAssignment) {
-            #expect { try l.startPersuasion(c.id, plan: "一人一案", person: "", on: LF.date("2025-09-18")) } throws: { isRule($0, "one_to_one_assignment") }
+            #expect { try l.startPersuasion(c.id, plan: "一人一案", person: "", on: LF.date("2025-09-18")) } throws: {
+                isRule($0, "one_to_one_assignment")
+            }
         } else {
             try l.startPersuasion(c.id, plan: "一人一案", person: "", on: LF.date("2025-09-18"))
         }
@@ -39,8 +44,11 @@ func isDenied(_ e: any Error) -> Bool {
         try l.recordAction(c.id, .education, on: LF.date("2025-09-22"))
         let r = try l.recordReturn(c.id, school: LF.schoolA1, placement: .originalSchool, on: LF.date("2025-09-24"))
         #expect(r.status == .returned && r.returnDate == "2025-09-24" && r.placement == "original_school")
-        #expect(try l.history(case: c.id).map(\.kind) == ["case.opened", "case.verified", "case.persuading"]
-                + (policy.flag(.oneToOneAssignment) ? [] : ["case.persuading"]) + ["case.action", "case.action", "case.action", "case.returned"])
+        #expect(
+            try l.history(case: c.id).map(\.kind) == ["case.opened", "case.verified", "case.persuading"]
+                + (policy.flag(.oneToOneAssignment) ? [] : ["case.persuading"]) + [
+                    "case.action", "case.action", "case.action", "case.returned",
+                ])
         try l.verify()
     }
 
@@ -55,7 +63,9 @@ func isDenied(_ e: any Error) -> Bool {
         #expect { try l.verifyCase(c.id, reason: .F, on: LF.date("2025-09-17")) } throws: { isRule($0, "verify needs status suspected") }
         #expect { try l.dismissCase(c.id, why: .dataError, on: LF.date("2025-09-17")) } throws: { isRule($0, "is verified") }
         // One open case per child; A/B are 失学 reasons only.
-        #expect { try l.openCase(student: LF.kidA, kind: .dropout, on: LF.date("2025-09-18")) } throws: { isRule($0, "one open case per child") }
+        #expect { try l.openCase(student: LF.kidA, kind: .dropout, on: LF.date("2025-09-18")) } throws: {
+            isRule($0, "one open case per child")
+        }
         let b = try l.openCase(student: LF.kidB, kind: .suspectedDropout, on: LF.date("2025-09-16"))
         #expect { try l.verifyCase(b.id, reason: .A, on: LF.date("2025-09-17")) } throws: { isRule($0, "A/B are 失学") }
         let d = try l.dismissCase(b.id, why: .transferred, on: LF.date("2025-09-17"))
@@ -73,7 +83,10 @@ func isDenied(_ e: any Error) -> Bool {
         }
         #expect(throws: KCBXError.notFound(what: "case", name: "99")) { try l.recordAction(99, .note, on: LF.date("2025-09-20")) }
         // A key on no roster is refused like one outside the jurisdiction (issue 11: nothing tells which).
-        #expect(throws: KCBXError.permissionDenied("county 640422 李科长 may not open a case: student nobody is not on the roster of county 640422")) {
+        #expect(
+            throws: KCBXError.permissionDenied(
+                "county 640422 李科长 may not open a case: student nobody is not on the roster of county 640422")
+        ) {
             try l.openCase(student: "nobody", kind: .dropout, on: LF.date("2025-09-20"))
         }
     }
@@ -91,7 +104,9 @@ func isDenied(_ e: any Error) -> Bool {
         #expect(r.status == .returned)
         let a = try l.openCase(student: LF.kidA, kind: .suspectedDropout, on: LF.date("2025-09-16"))
         try l.verifyCase(a.id, reason: .H, on: LF.date("2025-09-17"))
-        #expect { try l.exemptCase(a.id, .deferred, opinion: "专家组意见", on: LF.date("2025-09-18")) } throws: { isRule($0, "illness or disability") }
+        #expect { try l.exemptCase(a.id, .deferred, opinion: "专家组意见", on: LF.date("2025-09-18")) } throws: {
+            isRule($0, "illness or disability")
+        }
         try l.startPersuasion(a.id, plan: "一人一案", person: "", on: LF.date("2025-09-18"))
         #expect { try l.recordReturn(a.id, school: LF.schoolA1, placement: .homeDelivered, on: LF.date("2025-09-19")) } throws: {
             isRule($0, "disabled or ill")
@@ -99,7 +114,8 @@ func isDenied(_ e: any Error) -> Bool {
         #expect { try l.recordReturn(a.id, school: LF.schoolA2, placement: .originalSchool, on: LF.date("2025-09-19")) } throws: {
             isRule($0, "original school")
         }
-        #expect(try l.recordReturn(a.id, school: LF.schoolA2, placement: .otherSchool, on: LF.date("2025-09-19")).returnSchool == LF.schoolA2)
+        #expect(
+            try l.recordReturn(a.id, school: LF.schoolA2, placement: .otherSchool, on: LF.date("2025-09-19")).returnSchool == LF.schoolA2)
     }
 
     /// Seed 000 二（四）: 失学儿童劝返后由教育局统一进行安置 — a township may persuade, the county places.
@@ -109,7 +125,9 @@ func isDenied(_ e: any Error) -> Bool {
         let c = try town.openCase(student: LF.kidC, kind: .outOfSchool, on: LF.date("2025-09-16"))
         try town.verifyCase(c.id, reason: .A, on: LF.date("2025-09-17"))
         try town.startPersuasion(c.id, plan: "入户动员", person: "马专干", on: LF.date("2025-09-18"))
-        #expect { try town.recordReturn(c.id, school: LF.schoolA1, placement: .otherSchool, on: LF.date("2025-09-22")) } throws: { isDenied($0) }
+        #expect { try town.recordReturn(c.id, school: LF.schoolA1, placement: .otherSchool, on: LF.date("2025-09-22")) } throws: {
+            isDenied($0)
+        }
         let refused = try county.history(case: c.id).last
         #expect(refused?.kind == "access.refused" && refused?.reason.contains("000 二（四）") == true)
         #expect { try county.recordReturn(c.id, school: LF.schoolA1, placement: .originalSchool, on: LF.date("2025-09-22")) } throws: {
@@ -121,8 +139,9 @@ func isDenied(_ e: any Error) -> Bool {
         let d = try county.openCase(student: LF.kidD, kind: .suspectedDropout, on: LF.date("2025-09-16"))
         #expect { try school.verifyCase(d.id, reason: .C, on: LF.date("2025-09-17")) } throws: { isDenied($0) }
         #expect { try school.ledgerCase(d.id) } throws: { isDenied($0) }
-        #expect(try county.history(case: d.id).map(\.kind) == ["case.opened", "access.refused", "access.refused"],
-                "refused reads are recorded too")
+        #expect(
+            try county.history(case: d.id).map(\.kind) == ["case.opened", "access.refused", "access.refused"],
+            "refused reads are recorded too")
         #expect(try school.cases().map(\.id) == [], "a school lists only its own students' cases")
         try county.verify()
     }
@@ -137,15 +156,21 @@ func isDenied(_ e: any Error) -> Bool {
         var f = LedgerCaseFilter()
         f.statuses = [.verified]
         #expect(try l.cases(f).map(\.id) == [a.id, b.id])
-        f = LedgerCaseFilter(); f.reasons = [.I]
+        f = LedgerCaseFilter()
+        f.reasons = [.I]
         #expect(try l.cases(f).map(\.id) == [b.id])
-        f = LedgerCaseFilter(); f.schoolID = LF.schoolB1
+        f = LedgerCaseFilter()
+        f.schoolID = LF.schoolB1
         #expect(try l.cases(f).map(\.id) == [d.id])
-        f = LedgerCaseFilter(); f.townshipCode = LF.townA
+        f = LedgerCaseFilter()
+        f.townshipCode = LF.townA
         #expect(try l.cases(f).map(\.id) == [a.id, b.id])
-        f = LedgerCaseFilter(); f.group = .registeredPoor
+        f = LedgerCaseFilter()
+        f.group = .registeredPoor
         #expect(try l.cases(f).map(\.id) == [b.id])
-        f = LedgerCaseFilter(); f.openedFrom = LF.date("2025-10-01"); f.openedThrough = LF.date("2025-10-31")
+        f = LedgerCaseFilter()
+        f.openedFrom = LF.date("2025-10-01")
+        f.openedThrough = LF.date("2025-10-31")
         #expect(try l.cases(f).map(\.id) == [b.id])
         f = try LedgerCaseFilter(json: #"{"kind": ["suspected_dropout"], "open_only": true}"#)
         #expect(try l.cases(f).map(\.id) == [a.id, d.id])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Closure (销号) only when the child is back and has stayed (“稳得住”, seed 000 三（二）), and
@@ -20,7 +21,7 @@ import Testing
         // 11 school days back (24 Sept .. 14 Oct, National Day week off, make-up days counted).
         try LF.marks(l, LF.kidA, .present, "2025-09-24", "2025-10-14")
         #expect { try l.closeCase(c.id, asOf: LF.date("2025-10-14")) } throws: { e in
-            guard case let KCBXError.ruleViolation(rule, detail) = e else { return false }
+            guard case KCBXError.ruleViolation(let rule, let detail) = e else { return false }
             return rule.contains("稳得住") && rule.contains("closure_attended_days = 20") && rule.contains("closure_window_days = 30")
                 && detail.contains("attended 11 of 11 school days since the return on 2025-09-24") && detail.contains("needs 20 of 30")
         }
@@ -64,7 +65,9 @@ import Testing
         try LF.marks(l, LF.kidA, .unexcused, "2025-09-08", "2025-09-23")
         let open = try l.openCase(student: LF.kidA, kind: .suspectedDropout, on: LF.date("2025-09-16"))
         let early = try l.closureCheck(case: open.id, asOf: LF.date("2025-09-22"))
-        #expect(!early.allowed && early.reasons.count == 1 && early.reasons[0].contains("is suspected") && early.reasons[0].contains("needs status returned"))
+        #expect(
+            !early.allowed && early.reasons.count == 1 && early.reasons[0].contains("is suspected")
+                && early.reasons[0].contains("needs status returned"))
         try l.verifyCase(open.id, reason: .F, on: LF.date("2025-09-17"))
         try l.startPersuasion(open.id, plan: "家访", person: "马老师", on: LF.date("2025-09-18"))
         try l.recordReturn(open.id, school: LF.schoolA1, placement: .originalSchool, on: LF.date("2025-09-24"))
@@ -99,7 +102,8 @@ import Testing
         let again = try l.openCase(student: LF.kidA, kind: .suspectedDropout, on: LF.date("2025-11-12"))
         #expect(again.relapseOf == first.id && again.isRelapse && again.id != first.id)
         #expect(try l.history(case: again.id).first?.reason.contains("反弹") == true)
-        var f = LedgerCaseFilter(); f.relapseOnly = true
+        var f = LedgerCaseFilter()
+        f.relapseOnly = true
         #expect(try l.cases(f).map(\.id) == [again.id])
         #expect(again.jsonValue.serialized(pretty: false).contains(#""relapse_of":\#(first.id)"#))
         // A dismissed case is no relapse.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Several handles on one file (a C host and a Python analyst): each `Ledger` has its own
@@ -40,16 +41,21 @@ import Testing
         let p = LF.path()
         let l = try LF.open(p)
         _ = try l.importStudents(LF.roster)
-        let blocker = try Ledger(path: p, policy: try PolicyProfile.builtin("guyuan-2021"), actor: LF.countyActor, busyTimeout: 0.2, clock: { LF.now })
-        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let blocker = try Ledger(
+            path: p, policy: try PolicyProfile.builtin("guyuan-2021"), actor: LF.countyActor, busyTimeout: 0.2, clock: { LF.now })
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let thread = Thread {
-            _ = try? l.write { db, _ in started.signal(); release.wait() }
+            _ = try? l.write { db, _ in
+                started.signal()
+                release.wait()
+            }
         }
         thread.start()
         started.wait()
         let t0 = Date()
         #expect { try blocker.openCase(student: LF.kidA, kind: .suspectedDropout, on: LF.date("2025-09-16")) } throws: { e in
-            if case let KCBXError.storage(m) = e { return m.contains("busy") } else { return false }
+            if case KCBXError.storage(let m) = e { return m.contains("busy") } else { return false }
         }
         #expect(Date().timeIntervalSince(t0) < 5)
         release.signal()
@@ -60,6 +66,14 @@ import Testing
 final class ErrorBox: @unchecked Sendable {
     private let lock = NSLock()
     private var errors: [any Error] = []
-    func add(_ e: any Error) { lock.lock(); errors.append(e); lock.unlock() }
-    var all: [any Error] { lock.lock(); defer { lock.unlock() }; return errors }
+    func add(_ e: any Error) {
+        lock.lock()
+        errors.append(e)
+        lock.unlock()
+    }
+    var all: [any Error] {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors
+    }
 }

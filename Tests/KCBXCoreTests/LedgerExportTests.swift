@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Exports in the seeds' own tables: Guyuan 附件2 (seed 001) and Baiyin 附件4 (seed 000), CSV with
@@ -58,7 +59,8 @@ import Testing
         #expect(lines[2].contains("核查排除：异地就读"))
         #expect(lines[3].contains("失学") && lines[3].contains(",8,"), "kidC is 8 on 2025-11-30")
         #expect(!text.contains(LF.kidC))
-        var f = LedgerCaseFilter(); f.kinds = [.outOfSchool]
+        var f = LedgerCaseFilter()
+        f.kinds = [.outOfSchool]
         #expect(try l.exportRows(.baiyinAttachment4, filter: f).count == 2)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Shared fixtures for the ledger tests: a county (西吉县 640422) with two townships and three
@@ -48,24 +49,34 @@ enum LF {
         schoolYear: 2025, holidays: [SchoolHoliday(name: "国庆节、中秋节", span: try! DateSpan(from: date("2025-10-01"), to: date("2025-10-08")))],
         makeUpDays: [date("2025-09-28"), date("2025-10-11")], name: "西吉县 2025-2026 学年校历")
 
-    static func row(_ id: String, _ name: String, school: String = schoolA1, town: String = townA, grade: Int = 4,
-                    registration: String = "", groups: String = "", address: String = "西吉县吉强镇1村") -> LedgerStudentRow {
+    static func row(
+        _ id: String, _ name: String, school: String = schoolA1, town: String = townA, grade: Int = 4,
+        registration: String = "", groups: String = "", address: String = "西吉县吉强镇1村"
+    ) -> LedgerStudentRow {
         var r = LedgerStudentRow()
-        r.residentID = id; r.name = name; r.schoolID = school; r.townshipCode = town
-        r.grade = school.isEmpty ? "" : String(grade); r.registration = registration; r.specialGroups = groups
-        r.address = address; r.registryNumber = school.isEmpty ? "" : "G" + id
+        r.residentID = id
+        r.name = name
+        r.schoolID = school
+        r.townshipCode = town
+        r.grade = school.isEmpty ? "" : String(grade)
+        r.registration = registration
+        r.specialGroups = groups
+        r.address = address
+        r.registryNumber = school.isEmpty ? "" : "G" + id
         return r
     }
 
-    static let kidA = rid("20160310", 11)   // boy, grade 4, school A1
-    static let kidB = rid("20150721", 22)   // girl, grade 5, school A1, registered poor
-    static let kidC = rid("20170102", 31)   // boy, no registration (失学 candidate), township A
-    static let kidD = rid("20140505", 42)   // girl, grade 6, school B1, township B, disabled
+    static let kidA = rid("20160310", 11)  // boy, grade 4, school A1
+    static let kidB = rid("20150721", 22)  // girl, grade 5, school A1, registered poor
+    static let kidC = rid("20170102", 31)  // boy, no registration (失学 candidate), township A
+    static let kidD = rid("20140505", 42)  // girl, grade 6, school B1, township B, disabled
 
     static var roster: [LedgerStudentRow] {
-        [row(kidA, "马小明"), row(kidB, "王小花", grade: 5, groups: "registered_poor;left_behind"),
-         row(kidC, "李小军", school: "", registration: "none"),
-         row(kidD, "杨小红", school: schoolB1, town: townB, grade: 6, groups: "disabled")]
+        [
+            row(kidA, "马小明"), row(kidB, "王小花", grade: 5, groups: "registered_poor;left_behind"),
+            row(kidC, "李小军", school: "", registration: "none"),
+            row(kidD, "杨小红", school: schoolB1, town: townB, grade: 6, groups: "disabled"),
+        ]
     }
 
     /// A ledger with the calendar and the roster loaded by the county.

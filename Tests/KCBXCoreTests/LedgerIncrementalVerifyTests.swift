@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import KCBXCore
 
 /// Incremental verify (issue 13): from a head kept outside the file, only what came after it is
@@ -34,7 +35,7 @@ import Testing
         let edited = anchor.seq + 1
         try tamper(p, "UPDATE events SET reason = 'edited' WHERE seq = \(edited)")
         #expect { _ = try l.verifyIncrementally(since: anchor) } throws: { e in
-            guard case let KCBXError.integrity(text) = e else { return false }
+            guard case KCBXError.integrity(let text) = e else { return false }
             return text.contains("#\(edited)") && text.contains("edited or moved")
         }
     }
@@ -44,7 +45,7 @@ import Testing
         let anchor = try l.head()
         try tamper(p, "UPDATE events SET hash = '\(String(repeating: "a", count: 64))' WHERE seq = \(anchor.seq)")
         #expect { _ = try l.verifyIncrementally(since: anchor) } throws: { e in
-            guard case let KCBXError.integrity(text) = e else { return false }
+            guard case KCBXError.integrity(let text) = e else { return false }
             return text.contains("differs from the anchor")
         }
     }

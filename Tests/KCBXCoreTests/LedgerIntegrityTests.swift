@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import KCBXCore
 
 /// Attribution and integrity (seed 002: 台账数据填报不实): the events are hash-chained; verify()
@@ -27,7 +28,10 @@ import Testing
     }
 
     func integrityMessage(_ l: Ledger) -> String? {
-        do { try l.verify(); return nil } catch let KCBXError.integrity(m) { return m } catch { return "\(error)" }
+        do {
+            try l.verify()
+            return nil
+        } catch let KCBXError.integrity(m) { return m } catch { return "\(error)" }
     }
 
     @Test func intactLedgerVerifies() throws {
@@ -69,16 +73,25 @@ import Testing
         try tamper(p, "DELETE FROM events WHERE seq = \(head.seq)")
         #expect(try #require(integrityMessage(l)).contains("event #\(head.seq) was deleted"))
         // Even with the recorded head rewritten too, the anchor kept outside the file catches it.
-        let prev = try DatabaseQueue(path: p).read { db in try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")! }
-        try tamper(p, "UPDATE ledger_meta SET value = '\(prev["seq"] as Int64)' WHERE key = 'head_seq'; UPDATE ledger_meta SET value = '\(prev["hash"] as String)' WHERE key = 'head_hash'", dropTriggers: false)
+        let prev = try DatabaseQueue(path: p).read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")!
+        }
+        try tamper(
+            p,
+            "UPDATE ledger_meta SET value = '\(prev["seq"] as Int64)' WHERE key = 'head_seq'; UPDATE ledger_meta SET value = '\(prev["hash"] as String)' WHERE key = 'head_hash'",
+            dropTriggers: false)
         let v = try l.check(anchor: head)
         #expect(v.problems.contains { $0.contains("anchor") && $0.contains("#\(head.seq)") })
     }
 
     @Test func reorderedEventsAreNamed() throws {
         let (p, l, verified) = try sample()
-        let a = verified, b = verified + 1
-        try tamper(p, "UPDATE events SET seq = -1 WHERE seq = \(a); UPDATE events SET seq = \(a) WHERE seq = \(b); UPDATE events SET seq = \(b) WHERE seq = -1")
+        let a = verified
+        let b = verified + 1
+        try tamper(
+            p,
+            "UPDATE events SET seq = -1 WHERE seq = \(a); UPDATE events SET seq = \(a) WHERE seq = \(b); UPDATE events SET seq = \(b) WHERE seq = -1"
+        )
         let m = try #require(integrityMessage(l))
         #expect(m.contains("event #\(a)") && m.contains("edited or moved"))
     }
@@ -88,7 +101,8 @@ import Testing
         try tamper(p, "UPDATE cases SET status = 'closed' WHERE id = 1", dropTriggers: false)
         let m = try #require(integrityMessage(l))
         #expect(m.contains("cases row 1 was edited outside the ledger") && m.contains("last event about it: #"))
-        try tamper(p, "UPDATE cases SET status = 'persuading' WHERE id = 1; DELETE FROM students WHERE key = '\(LF.kidD)'", dropTriggers: false)
+        try tamper(
+            p, "UPDATE cases SET status = 'persuading' WHERE id = 1; DELETE FROM students WHERE key = '\(LF.kidD)'", dropTriggers: false)
         #expect(try #require(integrityMessage(l)).contains("students row \(LF.kidD) was deleted outside the ledger"))
         try tamper(p, "INSERT INTO marks SELECT id, 20250901, 0, 0, 0, '' FROM students WHERE key = '\(LF.kidA)'", dropTriggers: false)
         #expect(try l.check().problems.contains { $0.contains("marks row \(LF.kidA) 20250901 was added outside the ledger") })
@@ -99,7 +113,7 @@ import Testing
         let p = LF.path("foreign")
         try DatabaseQueue(path: p).write { db in try db.execute(sql: "CREATE TABLE t (x)") }
         #expect { _ = try LF.open(p) } throws: { e in
-            if case let KCBXError.storage(m) = e { return m.contains("not a KCBX ledger") } else { return false }
+            if case KCBXError.storage(let m) = e { return m.contains("not a KCBX ledger") } else { return false }
         }
         let junk = LF.path("junk")
         try Data("this is not sqlite at all, not at all, not at all, not at all, not at all".utf8).write(to: URL(fileURLWithPath: junk))
@@ -107,7 +121,7 @@ import Testing
         let (newer, _) = try LF.seeded()
         try DatabaseQueue(path: newer).write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99')") }
         #expect { _ = try LF.open(newer) } throws: { e in
-            if case let KCBXError.storage(m) = e { return m.contains("newer") } else { return false }
+            if case KCBXError.storage(let m) = e { return m.contains("newer") } else { return false }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import KCBXCore
 
 /// The streamed attendance import (issue 13): rows are checked and written as they come, yet a
@@ -44,15 +45,20 @@ import Testing
 
     @Test func aDayMarkedThriceNamesEachEarlierRowAndCountsOnce() throws {
         let (_, l) = try LF.seeded()
-        let path = try csv(["\(LF.kidA),2025-09-02,present", "\(LF.kidB),2025-09-02,present",
-                            "\(LF.kidA),2025-09-02,unexcused", "\(LF.kidA),2025-09-02,unexcused", "\(LF.kidA),2025-09-02,late"])
+        let path = try csv([
+            "\(LF.kidA),2025-09-02,present", "\(LF.kidB),2025-09-02,present",
+            "\(LF.kidA),2025-09-02,unexcused", "\(LF.kidA),2025-09-02,unexcused", "\(LF.kidA),2025-09-02,late",
+        ])
         var problems: [LedgerRowProblem] = []
         let r = try l.importMarksCSV(path: path, problems: &problems)
         #expect(r.rows == 5 && r.changed == 2, "two children's days changed, each counted once")
         #expect(r.conflicts.map(\.row) == [4, 6])
         #expect(r.conflicts[0].rule.contains("replaces row 2") && r.conflicts[0].rule.contains("present → unexcused"))
         #expect(r.conflicts[1].rule.contains("replaces row 5"), "the earlier row is the latest one before it")
-        let kept = try l.read { db in try Int.fetchOne(db, sql: "SELECT kind FROM marks JOIN students ON id = sid WHERE day = 20250902 AND key = ?", arguments: [LF.kidA]) }
+        let kept = try l.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT kind FROM marks JOIN students ON id = sid WHERE day = 20250902 AND key = ?", arguments: [LF.kidA])
+        }
         #expect(kept == Int(MarkKind.late.rawValue), "the later mark wins")
         try l.verify()
     }
@@ -62,9 +68,10 @@ import Testing
         let (_, l) = try LF.seeded()
         var problems: [LedgerRowProblem] = []
         _ = try l.importMarksCSV(path: try csv(["\(LF.kidA),2025-09-02,unexcused"]), problems: &problems)
-        let stored = try #require(try l.read { db in
-            try String.fetchOne(db, sql: "SELECT payload FROM events WHERE kind = 'attendance.recorded' ORDER BY seq DESC LIMIT 1")
-        })
+        let stored = try #require(
+            try l.read { db in
+                try String.fetchOne(db, sql: "SELECT payload FROM events WHERE kind = 'attendance.recorded' ORDER BY seq DESC LIMIT 1")
+            })
         #expect(stored.hasPrefix(PackedMarks.prefix), "stored packed (the chain hashes this text)")
         let shown = try #require(try l.events(after: 0, limit: 10_000).last { $0.kind == "attendance.recorded" })
         #expect(shown.payload.hasPrefix("{\"marks\":[{\"d\":20250902,\"k\":2"), "read as the v1 JSON")

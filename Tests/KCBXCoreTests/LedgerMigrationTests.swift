@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import KCBXCore
 
 /// Migration `v2` on a ledger that v1 code wrote (Tests/fixtures/ledger-v1, made by
@@ -43,8 +44,12 @@ import Testing
         #expect(v.head.seq == ev["head_seq"] as? Int64 ?? -1 && v.head.hash == ev["head_hash"] as? String)
         // marks: every (student key, day) with its kind, span and slip, now keyed by students.id.
         let marks = try l.read { db in
-            try Row.fetchAll(db, sql: "SELECT s.key, m.day, m.kind, m.leave_from, m.leave_to, m.slip FROM marks m JOIN students s ON s.id = m.sid ORDER BY s.key, m.day")
-                .map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Int) \($0[3] as Int) \($0[4] as Int) \($0[5] as String)" }
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT s.key, m.day, m.kind, m.leave_from, m.leave_to, m.slip FROM marks m JOIN students s ON s.id = m.sid ORDER BY s.key, m.day"
+            )
+            .map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Int) \($0[3] as Int) \($0[4] as Int) \($0[5] as String)" }
         }
         let em = try #require(try expected("expected-marks.json") as? [[String: Any]]).map {
             "\($0["student"] ?? "") \($0["day"] ?? "") \($0["kind"] ?? "") \($0["leave_from"] ?? "") \($0["leave_to"] ?? "") \($0["slip"] ?? "")"
@@ -77,16 +82,24 @@ import Testing
         let maxID = try l.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM students") } ?? 0
         // a new child: the next integer id
         var row = LF.row(LF.rid("20150506", 71), "新同学", school: "640422132", town: "640422103", grade: 4)
-        row.sex = "1"; row.birthDate = "2015-05-06"; row.regionCode = "640422"; row.schoolName = "新营小学"
+        row.sex = "1"
+        row.birthDate = "2015-05-06"
+        row.regionCode = "640422"
+        row.schoolName = "新营小学"
         let added = try l.importStudents([row])
         #expect(added.added == 1)
-        let newID = try l.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM students WHERE key = ?", arguments: [LF.rid("20150506", 71)]) }
+        let newID = try l.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM students WHERE key = ?", arguments: [LF.rid("20150506", 71)])
+        }
         #expect(newID == maxID + 1)
         // marks for the new child and for a child the v1 code imported (packed payload)
         let old = try #require(try l.read { db in try String.fetchOne(db, sql: "SELECT key FROM students WHERE id = 1") })
-        let rows = [LedgerMarkRow(student: LF.rid("20150506", 71), date: "2025-10-21", kind: "present"),
-                    LedgerMarkRow(student: old, date: "2025-10-21", kind: "unexcused"),
-                    LedgerMarkRow(student: old, date: "2025-10-22", kind: "approved_leave", leaveFrom: "2025-10-22", leaveTo: "2025-10-23", slip: "假条 8")]
+        let rows = [
+            LedgerMarkRow(student: LF.rid("20150506", 71), date: "2025-10-21", kind: "present"),
+            LedgerMarkRow(student: old, date: "2025-10-21", kind: "unexcused"),
+            LedgerMarkRow(
+                student: old, date: "2025-10-22", kind: "approved_leave", leaveFrom: "2025-10-22", leaveTo: "2025-10-23", slip: "假条 8"),
+        ]
         var problems: [LedgerRowProblem] = []
         let r = try l.importMarks(rows, problems: &problems)
         #expect(r.changed == 3 && problems.isEmpty)
@@ -109,14 +122,19 @@ import Testing
             try db.execute(sql: "DROP TRIGGER events_no_update")
             let seq = try Int64.fetchOne(db, sql: "SELECT MIN(seq) FROM events WHERE kind = 'attendance.recorded'") ?? 0
             try db.execute(sql: "UPDATE events SET payload = replace(payload, '\"k\":2', '\"k\":0') WHERE seq = ?", arguments: [seq])
-            try db.execute(sql: "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END")
+            try db.execute(
+                sql:
+                    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END"
+            )
             return seq
         }
         let l = try open(p)
         #expect(try schemaVersion(p) == "2")
         let v = try l.check()
         #expect(v.firstBadSeq == seq)
-        #expect(v.problems.first?.contains("event #\(seq) attendance.recorded") == true && v.problems.first?.contains("was edited or moved") == true)
+        #expect(
+            v.problems.first?.contains("event #\(seq) attendance.recorded") == true
+                && v.problems.first?.contains("was edited or moved") == true)
     }
 
     @Test func aReadOnlyV1FileIsRefusedSayingHowToUpgradeIt() throws {
@@ -139,8 +157,10 @@ import Testing
         let l = try open(p)
         let fresh = LF.path("fresh")
         _ = try open(fresh)
-        let schema = { (path: String) in try DatabaseQueue(path: path).read { db in try LedgerSchema.SchemaObject.all(db, schema: "main") } }
-        let migrated = try schema(p), made = try schema(fresh)
+        let schema = { (path: String) in try DatabaseQueue(path: path).read { db in try LedgerSchema.SchemaObject.all(db, schema: "main") }
+        }
+        let migrated = try schema(p)
+        let made = try schema(fresh)
         #expect(migrated == made)
         try DatabaseQueue(path: p).write { db in
             try db.execute(sql: "CREATE TRIGGER sneaky AFTER INSERT ON marks BEGIN SELECT 1; END")

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import KCBXCore
 import KCBXSynthesis
+import Testing
+
+@testable import KCBXCore
 
 /// A county-sized ledger (the synthetic 西吉县, 1000 children, seed 001's jurisdiction): roster,
 /// six weeks of marks, sweep and verify stay all-or-nothing and idempotent at that size.
@@ -19,11 +20,17 @@ import KCBXSynthesis
         try l.setCalendar(LF.calendar)
         let rows: [LedgerStudentRow] = county.children.map { c in
             var r = LedgerStudentRow()
-            r.residentID = c.residentID; r.name = c.name; r.address = c.address
+            r.residentID = c.residentID
+            r.name = c.name
+            r.address = c.address
             r.townshipCode = "640422" + String(100 + c.township)
             if let s = c.school {
-                r.schoolID = county.schools[s].id; r.schoolName = county.schools[s].name; r.grade = String(c.grade)
-            } else { r.registration = "none" }
+                r.schoolID = county.schools[s].id
+                r.schoolName = county.schools[s].name
+                r.grade = String(c.grade)
+            } else {
+                r.registration = "none"
+            }
             r.specialGroups = c.groups.map(\.rawValue).joined(separator: ";")
             return r
         }
@@ -31,11 +38,14 @@ import KCBXSynthesis
         // Everyone present 1 Sept .. 17 Oct, except the planted suspected and dropout children,
         // away without leave from 22 Sept.
         let days = LF.calendar.schoolDayList(from: LF.date("2025-09-01"), through: LF.date("2025-10-17"))
-        var keys: [String] = [], dates: [Int32] = [], kinds: [Int] = []
+        var keys: [String] = []
+        var dates: [Int32] = []
+        var kinds: [Int] = []
         for c in county.children where c.school != nil {
             let away = c.pattern == .suspected || c.pattern == .dropout
             for d in days {
-                keys.append(c.residentID); dates.append(d.yyyymmdd)
+                keys.append(c.residentID)
+                dates.append(d.yyyymmdd)
                 kinds.append(away && d >= LF.date("2025-09-22") ? 2 : 0)
             }
         }
@@ -59,7 +69,9 @@ import KCBXSynthesis
         let v = try l.verify()
         let t3 = Date()
         #expect(v.isIntact)
-        print("ledger scale: import \(markCount) marks + 1000 students \(t1.timeIntervalSince(t0)) s, sweep \(t2.timeIntervalSince(t1)) s, resweep + verify \(t3.timeIntervalSince(t2)) s")
+        print(
+            "ledger scale: import \(markCount) marks + 1000 students \(t1.timeIntervalSince(t0)) s, sweep \(t2.timeIntervalSince(t1)) s, resweep + verify \(t3.timeIntervalSince(t2)) s"
+        )
     }
 
     /// The bulk sweep (all children through `classifyMany`) records exactly the events the

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KCBXCore
 
 /// The set-based due list, escalation and report snapshot (issue 13: every child classified at
@@ -17,7 +18,8 @@ import Testing
     static func withHistory(_ l: Ledger, bulk: Bool) throws -> [EscalationSummary] {
         let opened = try l.sweep(asOf: LF.date("2025-09-30")).opened
         #expect(opened.count > 10)
-        let first = try #require(opened.first), second = try #require(opened.dropFirst().first)
+        let first = try #require(opened.first)
+        let second = try #require(opened.dropFirst().first)
         try l.recordAction(first, .homeVisit, on: LF.date("2025-10-02"))
         _ = try l.verifyCase(second, reason: .G, on: LF.date("2025-10-02"))
         try l.recordAction(second, .guardianRefusal, on: LF.date("2025-10-03"), note: "监护人拒不送学")
@@ -27,11 +29,14 @@ import Testing
         return summaries
     }
 
-    @Test("due list and escalation: set-based equals child by child (guyuan-2021, dongchuan-2025 with the three-line report)",
-          arguments: ["guyuan-2021", "dongchuan-2025"])
+    @Test(
+        "due list and escalation: set-based equals child by child (guyuan-2021, dongchuan-2025 with the three-line report)",
+        arguments: ["guyuan-2021", "dongchuan-2025"])
     func dueAndEscalateEqual(_ profile: String) throws {
-        let a = try Self.county(profile), b = try Self.county(profile)
-        let ea = try Self.withHistory(a, bulk: true), eb = try Self.withHistory(b, bulk: false)
+        let a = try Self.county(profile)
+        let b = try Self.county(profile)
+        let ea = try Self.withHistory(a, bulk: true)
+        let eb = try Self.withHistory(b, bulk: false)
         #expect(ea == eb)
         #expect(ea.map(\.escalated.count).reduce(0, +) > 10)
         func tail(_ l: Ledger) throws -> [String] {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import KCBXCore
 
 /// Signed heads (周上报、月汇总 carry the ledger's head, signed with the county's Ed25519 key; the
@@ -49,26 +50,29 @@ import Testing
         let heads = again.notes.filter { $0.hasPrefix(Ledger.signedHeadNotePrefix) }
         #expect(heads.count == 1 && heads != [line])
         // A tampered head (another seq, same signature) does not count.
-        var forged = h; forged.seq += 1
+        var forged = h
+        forged.seq += 1
         #expect(try l.check(receivedHeads: [forged], publicKey: key.publicKey).problems.first?.contains("valid signature") == true)
     }
 
     @Test func deletedNewestEventsWithFixedHeadPassPlainVerifyButNotTheReceivedHead() throws {
         let (p, l) = try LF.seeded()
         try actions(l, 5)
-        let sent = try l.signedHead(key: key)   // 周上报: the head goes upward
+        let sent = try l.signedHead(key: key)  // 周上报: the head goes upward
         let keep = sent.seq - 3
         // Someone with write access deletes the newest three events and fixes the head (the
         // actions touch no projection, so the current-state tables agree).
         let hash = try #require(try l.events(after: keep - 1, limit: 1).first?.hash)
-        try sql(p, """
+        try sql(
+            p,
+            """
             DROP TRIGGER events_no_delete;
             DELETE FROM events WHERE seq > \(keep);
             CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
             UPDATE ledger_meta SET value = '\(keep)' WHERE key = 'head_seq';
             UPDATE ledger_meta SET value = '\(hash)' WHERE key = 'head_hash';
             """)
-        #expect(try l.verify().isIntact)   // the gap verify() alone cannot see
+        #expect(try l.verify().isIntact)  // the gap verify() alone cannot see
         do {
             try l.verify(receivedHeads: [sent], publicKey: key.publicKey)
             Issue.record("a rolled-back ledger verified against its received head")
@@ -123,7 +127,7 @@ import Testing
         try wal.write(to: URL(fileURLWithPath: dir + "-wal"))
         let damaged = try LF.open(dir)
         let v = try damaged.verify()
-        #expect(v.isIntact && v.head.seq < sent.seq)   // acknowledged events are gone, verify says intact
+        #expect(v.isIntact && v.head.seq < sent.seq)  // acknowledged events are gone, verify says intact
         let named = try damaged.check(receivedHeads: [sent], publicKey: key.publicKey)
         #expect(named.problems.first?.contains("rolled back") == true && named.firstBadSeq == v.head.seq + 1)
     }

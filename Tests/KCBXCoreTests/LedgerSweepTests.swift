@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// The sweep classifies everyone through `Classifier` and opens, promotes or flags cases
@@ -42,7 +43,8 @@ import Testing
         let (_, l) = try LF.seeded()
         try LF.marks(l, LF.kidA, .present, "2025-09-01", "2025-09-05")
         try LF.marks(l, LF.kidA, .unexcused, "2025-09-08", "2025-09-23")
-        let first = try #require(try l.sweep(asOf: LF.date("2025-09-16")).opened.first { try l.ledgerCase($0).student == IDMask.key(LF.kidA) })
+        let first = try #require(
+            try l.sweep(asOf: LF.date("2025-09-16")).opened.first { try l.ledgerCase($0).student == IDMask.key(LF.kidA) })
         try l.verifyCase(first, reason: .F, on: LF.date("2025-09-17"))
         try l.startPersuasion(first, plan: "家访", person: "马老师", on: LF.date("2025-09-18"))
         try l.recordReturn(first, school: LF.schoolA1, placement: .originalSchool, on: LF.date("2025-09-24"))

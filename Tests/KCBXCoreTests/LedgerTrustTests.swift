@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import KCBXCore
 
 /// Issue 11, ledger integrity: the schema version and the profile in force are part of the file,
@@ -15,11 +16,15 @@ import Testing
     func lenientProfile() throws -> PolicyProfile {
         var text = try PolicyProfile.builtin("guyuan-2021").json(pretty: false)
         let json = try JSONValue.parse(text)
-        guard case var .object(o) = json, case var .object(params)? = o["parameters"], case var .object(sa)? = params["suspected_after"] else {
-            Issue.record("profile JSON shape"); return try PolicyProfile.builtin("guyuan-2021")
+        guard case .object(var o) = json, case .object(var params)? = o["parameters"], case .object(var sa)? = params["suspected_after"]
+        else {
+            Issue.record("profile JSON shape")
+            return try PolicyProfile.builtin("guyuan-2021")
         }
-        sa["amount"] = .number(3660); sa["unit"] = .string("calendar_days")
-        params["suspected_after"] = .object(sa); o["parameters"] = .object(params)
+        sa["amount"] = .number(3660)
+        sa["unit"] = .string("calendar_days")
+        params["suspected_after"] = .object(sa)
+        o["parameters"] = .object(params)
         text = JSONValue.object(o).serialized(pretty: false)
         return try PolicyProfile(json: text)
     }
@@ -70,12 +75,14 @@ import Testing
             Issue.record("a school changed the profile")
         } catch let KCBXError.permissionDenied(m) { #expect(m.contains("county level or above")) }
         let refused = try #require(try l.events().last)
-        #expect(refused.kind == "access.refused" && refused.actor == LF.schoolA1Actor && refused.reason.contains("change the ledger's profile"))
+        #expect(
+            refused.kind == "access.refused" && refused.actor == LF.schoolA1Actor && refused.reason.contains("change the ledger's profile"))
         // Still under the old profile.
         #expect(try l.recordedProfile().hash == l.profileHash)
         let changed = try Ledger.changeProfile(path: p, to: lenient, actor: LF.countyActor, reason: "市局通知调整", clock: { LF.now })
         let e = try #require(try changed.events().last)
-        #expect(e.kind == "profile.changed" && e.actor == LF.countyActor && e.reason == "市局通知调整" && e.payload.contains(lenient.canonicalHash))
+        #expect(
+            e.kind == "profile.changed" && e.actor == LF.countyActor && e.reason == "市局通知调整" && e.payload.contains(lenient.canonicalHash))
         #expect(try changed.recordedProfile().hash == lenient.canonicalHash)
         // Now the new profile opens and the old one is refused; verify agrees with ledger_meta.
         #expect(try LF.open(p, policy: lenient).sweep(asOf: LF.date("2025-12-15")).profileHash == lenient.canonicalHash)
@@ -119,7 +126,9 @@ import Testing
         do {
             try l.recordStudentAction(student: LF.kidA, .guardianContact, on: LF.date("2016-03-09"))
             Issue.record("an action before birth was recorded")
-        } catch let KCBXError.invalidInput(field, rule) { #expect(field == "date" && rule.contains("before the birth") && rule.contains("2016-03-10")) }
+        } catch let KCBXError.invalidInput(field, rule) {
+            #expect(field == "date" && rule.contains("before the birth") && rule.contains("2016-03-10"))
+        }
         #expect(throws: KCBXError.self) { try l.openCase(student: LF.kidA, kind: .suspectedDropout, on: LF.date("2015-01-01")) }
         // kidC (born 2017-01-02) is of school age from 2023-09-01: no out-of-school case before.
         do {
@@ -132,7 +141,9 @@ import Testing
 
     @Test func plantedTriggerCopyingEventsToAShadowTableIsFlagged() throws {
         let (p, l) = try LF.seeded()
-        try sql(p, """
+        try sql(
+            p,
+            """
             CREATE TABLE shadow (payload TEXT);
             CREATE TRIGGER spy AFTER INSERT ON events BEGIN INSERT INTO shadow VALUES (NEW.payload); END;
             """)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KCBXCore
 
 /// Issue 12, "rules that one path enforces and another does not": each rule has one function and
@@ -6,7 +7,9 @@ import Testing
 @Suite struct OneRuleTests {
     // MARK: The four steps (004 二（七）4) on the plain case-action path
 
-    @Test("四步法 (004 二（七）4): recordAction refuses return_notice, administrative_penalty, court_application and education out of order", arguments: PolicyProfile.builtinNames)
+    @Test(
+        "四步法 (004 二（七）4): recordAction refuses return_notice, administrative_penalty, court_application and education out of order",
+        arguments: PolicyProfile.builtinNames)
     func fourStepsInOrderOnTheCaseActionPath(_ profile: String) throws {
         let (_, l) = try LF.seeded(profile: profile)
         let c = try l.openCase(student: LF.kidA, kind: .suspectedDropout, on: LF.date("2025-09-16"))
@@ -51,10 +54,10 @@ import Testing
 
     /// Children of 西吉县 born on the boundary dates, and where each stands on 2025-09-15.
     static let boundary: [(birth: String, standing: SchoolAgeStanding)] = [
-        ("2019-08-31", .schoolAge),       // 6 by 31 August: enters this autumn
+        ("2019-08-31", .schoolAge),  // 6 by 31 August: enters this autumn
         ("2019-09-01", .belowSchoolAge),  // 6 on 1 September: enters next autumn, though 6 today
-        ("2009-09-16", .schoolAge),       // 15, turns 16 tomorrow
-        ("2009-09-15", .overAge),         // 16 today
+        ("2009-09-16", .schoolAge),  // 15, turns 16 tomorrow
+        ("2009-09-15", .overAge),  // 16 today
     ]
     static let asOf = LF.date("2025-09-15")
 
@@ -69,7 +72,8 @@ import Testing
         #expect(SchoolAge(birthDate: LF.date("2019-08-31")).standing(on: LF.date("2025-09-01")) == .schoolAge)
     }
 
-    @Test("school age: classification under each profile follows SchoolAge.standing at the boundaries", arguments: PolicyProfile.builtinNames)
+    @Test(
+        "school age: classification under each profile follows SchoolAge.standing at the boundaries", arguments: PolicyProfile.builtinNames)
     func classificationFollowsTheSchoolAgeRule(_ profile: String) throws {
         let k = try classifier(profile, try calendar2025())
         for b in Self.boundary {
@@ -83,18 +87,22 @@ import Testing
     @Test("school age: 四查三比对 lists as 失学 and counts exactly the children classification calls out of school")
     func reconciliationFollowsTheSchoolAgeRule() {
         let household = Self.boundary.enumerated().map { i, b in
-            HouseholdRecord(residentID: LF.rid(b.birth.replacingOccurrences(of: "-", with: ""), i + 1), name: "儿童\(i)", regionCode: LF.county)
+            HouseholdRecord(
+                residentID: LF.rid(b.birth.replacingOccurrences(of: "-", with: ""), i + 1), name: "儿童\(i)", regionCode: LF.county)
         }
         let r = Reconciler.run(ReconciliationInput(regionPrefix: LF.county, asOf: Self.asOf, household: household, students: []))
         let expected = zip(household, Self.boundary).filter { $0.1.standing == .schoolAge }.map(\.0.residentID)
         #expect(r.findings(.outOfSchool).map(\.residentID).sorted() == expected.sorted())
         #expect(r.householdSchoolAge == expected.count)
         // In summer the child born 31 August is not yet due either.
-        let summer = Reconciler.run(ReconciliationInput(regionPrefix: LF.county, asOf: LF.date("2025-08-31"), household: [household[0]], students: []))
+        let summer = Reconciler.run(
+            ReconciliationInput(regionPrefix: LF.county, asOf: LF.date("2025-08-31"), household: [household[0]], students: []))
         #expect(summer.findings(.outOfSchool).isEmpty && summer.householdSchoolAge == 0)
     }
 
-    @Test("school age: the sweep opens 失学 cases and openCase accepts them only for children of school age, per profile", arguments: PolicyProfile.builtinNames)
+    @Test(
+        "school age: the sweep opens 失学 cases and openCase accepts them only for children of school age, per profile",
+        arguments: PolicyProfile.builtinNames)
     func sweepAndCasesFollowTheSchoolAgeRule(_ profile: String) throws {
         let (_, l) = try LF.seeded(profile: profile)
         let kids = Self.boundary.enumerated().map { i, b in LF.rid(b.birth.replacingOccurrences(of: "-", with: ""), 51 + i) }
@@ -102,7 +110,7 @@ import Testing
         let summary = try l.sweep(asOf: Self.asOf)
         let opened = try Set(summary.opened.map { try l.ledgerCase($0).student })
         for (k, b) in zip(kids, Self.boundary) {
-            #expect(opened.contains(IDMask.key(k)) == (b.standing == .schoolAge), "\(profile): born \(b.birth)")   // listings are masked
+            #expect(opened.contains(IDMask.key(k)) == (b.standing == .schoolAge), "\(profile): born \(b.birth)")  // listings are masked
             if b.standing == .belowSchoolAge {
                 #expect { try l.openCase(student: k, kind: .outOfSchool, on: Self.asOf) } throws: { isRule($0, "000 二（一）") }
             } else if b.standing == .overAge {

@@ -2,17 +2,22 @@
 // say, with provenance; DOMAIN.md defaults fill only the gaps; profile files are read strictly.
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Built-in id → seed number (DOMAIN.md table).
-private let seedOf = ["baiyin-2020": "000", "guyuan-2021": "001", "fujian-2020": "002",
-                      "huarong-2024": "003", "dongchuan-2025": "004"]
-private let regionOf = ["baiyin-2020": "620402", "guyuan-2021": "640400", "fujian-2020": "350000",
-                        "huarong-2024": "420703", "dongchuan-2025": "530113"]
+private let seedOf = [
+    "baiyin-2020": "000", "guyuan-2021": "001", "fujian-2020": "002",
+    "huarong-2024": "003", "dongchuan-2025": "004",
+]
+private let regionOf = [
+    "baiyin-2020": "620402", "guyuan-2021": "640400", "fujian-2020": "350000",
+    "huarong-2024": "420703", "dongchuan-2025": "530113",
+]
 
 private func profile(_ id: String) throws -> PolicyProfile { try PolicyProfile.builtin(id) }
 
-private func citation(_ p: Provenance) -> String? { if case let .document(c) = p { return c } else { return nil } }
+private func citation(_ p: Provenance) -> String? { if case .document(let c) = p { return c } else { return nil } }
 private func isDefaulted(_ p: Provenance) -> Bool { if case .defaulted = p { return true } else { return false } }
 
 /// The invalid-input error `body` throws, or nil.
@@ -26,7 +31,8 @@ private func fileError(_ json: String) -> (field: String, rule: String)? {
     invalidInput { _ = try PolicyProfile(json: json) }
 }
 
-private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 // MARK: - Built-ins exist and validate
 
@@ -64,15 +70,16 @@ func builtinUnknown() {
 @Test("Every .document citation in a built-in cites that profile's own seed file")
 func builtinCitationsCiteOwnSeed() throws {
     for name in PolicyProfile.builtinNames {
-        let p = try profile(name), seed = seedOf[name]! + " "
+        let p = try profile(name)
+        let seed = seedOf[name]! + " "
         var provenances = ParameterKey.allCases.map { p[$0].provenance }
         provenances.append(p.monitoredGroups.provenance)
         provenances += p.reportDuties.map(\.provenance) + p.referrals.map(\.provenance)
         for prov in provenances {
             switch prov {
-            case let .document(c): #expect(c.hasPrefix(seed), "\(name): \(c)")
-            case let .defaulted(c): #expect(c.contains("DOMAIN.md") || c.contains("default"), "\(name): \(c)")
-            case let .file(c): Issue.record("\(name): built-in value with file provenance \(c)")
+            case .document(let c): #expect(c.hasPrefix(seed), "\(name): \(c)")
+            case .defaulted(let c): #expect(c.contains("DOMAIN.md") || c.contains("default"), "\(name): \(c)")
+            case .file(let c): Issue.record("\(name): built-in value with file provenance \(c)")
             }
         }
         // Report duties are all from the document itself.
@@ -117,10 +124,10 @@ func guyuanCadence() throws {
     #expect(byID["township_weekly_report"]?.level == .township)
     #expect(byID["county_monthly_summary"]?.schedule == .monthly)
     #expect(byID["city_quarterly_bulletin"]?.schedule == .quarterly)
-    #expect(byID["county_report_term_start"]?.schedule == .firstWeekOfTerm(weekday: 5))   // 开学后第一周周五
+    #expect(byID["county_report_term_start"]?.schedule == .firstWeekOfTerm(weekday: 5))  // 开学后第一周周五
     #expect(byID["county_report_mid_term"]?.schedule == .monthEnds([4, 10]))
     #expect(byID["county_report_term_end"]?.schedule == .monthEnds([6, 12]))
-    #expect(p[.threeLineAlertAfter].value == .off)   // only Dongchuan has it
+    #expect(p[.threeLineAlertAfter].value == .off)  // only Dongchuan has it
 }
 
 // MARK: - Dongchuan (seed 004)
@@ -165,11 +172,15 @@ func huarongTargets() throws {
 func huarongSeventeenDepartments() throws {
     let p = try profile("huarong-2024")
     // Seed 003 二（一）…（十七）, in the document's order.
-    let listed: [Department] = [.township, .education, .disabilityFederation, .health, .police, .civilAffairs,
-                                .youthLeague, .ruralRevitalisation, .womensFederation, .justice, .humanResources,
-                                .marketRegulation, .media, .finance, .development, .naturalResources, .tradeUnion]
-    let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
-                    "十一", "十二", "十三", "十四", "十五", "十六", "十七"]
+    let listed: [Department] = [
+        .township, .education, .disabilityFederation, .health, .police, .civilAffairs,
+        .youthLeague, .ruralRevitalisation, .womensFederation, .justice, .humanResources,
+        .marketRegulation, .media, .finance, .development, .naturalResources, .tradeUnion,
+    ]
+    let numerals = [
+        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
+        "十一", "十二", "十三", "十四", "十五", "十六", "十七",
+    ]
     let fromDocument = p.referrals.filter { citation($0.provenance) != nil }
     #expect(Set(fromDocument.map(\.department)).count == 17)
     #expect(Set(fromDocument.map(\.department)) == Set(listed))
@@ -228,7 +239,10 @@ func baiyinJustice() throws {
 func fujianWeeklyLedgerCheck() throws {
     let p = try profile("fujian-2020")
     let duty = try #require(p.reportDuties.first { $0.id == "weekly_ledger_check" })
-    guard case .weekly = duty.schedule else { Issue.record("schedule \(duty.schedule) is not weekly"); return }
+    guard case .weekly = duty.schedule else {
+        Issue.record("schedule \(duty.schedule) is not weekly")
+        return
+    }
     #expect(citation(duty.provenance)?.hasPrefix("002 ") == true)
     #expect(duty.what.contains("每周台账"))
     #expect(p.reportDuties.contains { $0.id == "persuasion_complete" && $0.schedule == .yearly([MonthDay(7, 31)]) })
@@ -328,10 +342,11 @@ func jsonRoundTrip() throws {
 @Test("docs/policy-format.md: a file that extends guyuan-2021 and overrides one parameter keeps the others")
 func jsonExtendsOverride() throws {
     let base = try profile("guyuan-2021")
-    let p = try PolicyProfile(json: """
-        {"kcbx_policy": 1, "id": "guyuan-custom", "extends": "guyuan-2021",
-         "parameters": {"suspected_after": {"amount": 10, "unit": "calendar_days"}}}
-        """)
+    let p = try PolicyProfile(
+        json: """
+            {"kcbx_policy": 1, "id": "guyuan-custom", "extends": "guyuan-2021",
+             "parameters": {"suspected_after": {"amount": 10, "unit": "calendar_days"}}}
+            """)
     #expect(p.id == "guyuan-custom")
     #expect(p.duration(.suspectedAfter) == PolicyDuration(10, .calendarDays))
     #expect(p[.suspectedAfter].provenance == .file("inline JSON"))
@@ -347,20 +362,21 @@ func jsonExtendsOverride() throws {
 
 @Test("docs/policy-format.md: a value's own source becomes its file provenance; plain values and off")
 func jsonValueForms() throws {
-    let p = try PolicyProfile(json: """
-        {"id": "t", "extends": "huarong-2024", "parameters": {
-          "chronic_absence_share": {"value": 0.2, "source": "county notice §3"},
-          "consolidation_target": "off",
-          "dual_line": false,
-          "attendance_record_by": "16:30",
-          "three_line_alert_after": {"amount": 5, "unit": "school_days", "source": "county rule"}}}
-        """)
+    let p = try PolicyProfile(
+        json: """
+            {"id": "t", "extends": "huarong-2024", "parameters": {
+              "chronic_absence_share": {"value": 0.2, "source": "county notice §3"},
+              "consolidation_target": "off",
+              "dual_line": false,
+              "attendance_record_by": "16:30",
+              "three_line_alert_after": {"amount": 5, "unit": "school_days", "source": "county rule"}}}
+            """)
     #expect(p[.chronicAbsenceShare] == Sourced(.number(0.2), .file("county notice §3")))
     #expect(p[.consolidationTarget] == Sourced(.off, .file("inline JSON")))
     #expect(!p.flag(.dualLine))
     #expect(p.text(.attendanceRecordBy) == "16:30")
     #expect(p[.threeLineAlertAfter] == Sourced(.duration(PolicyDuration(5, .schoolDays)), .file("county rule")))
-    #expect(p.flag(.oneToOneAssignment))   // still Huarong's
+    #expect(p.flag(.oneToOneAssignment))  // still Huarong's
 }
 
 @Test("docs/policy-format.md: a file without extends starts from DOMAIN.md defaults and needs region_code")
@@ -411,14 +427,29 @@ func jsonErrorsNameTheField() {
     let ext = #""id": "t", "extends": "guyuan-2021""#
     let cases: [(json: String, field: String, rule: String)] = [
         (#"{\#(ext), "parameters": {"nonsense": 1}}"#, "parameters.nonsense", "unknown key"),
-        (#"{\#(ext), "parameters": {"suspected_after": {"amount": -1, "unit": "calendar_days"}}}"#, "parameters.suspected_after", "negative"),
-        (#"{\#(ext), "parameters": {"suspected_after": {"amount": 0, "unit": "calendar_days"}}}"#, "parameters.suspected_after", "at least 1"),
+        (
+            #"{\#(ext), "parameters": {"suspected_after": {"amount": -1, "unit": "calendar_days"}}}"#, "parameters.suspected_after",
+            "negative"
+        ),
+        (
+            #"{\#(ext), "parameters": {"suspected_after": {"amount": 0, "unit": "calendar_days"}}}"#, "parameters.suspected_after",
+            "at least 1"
+        ),
         (#"{\#(ext), "parameters": {"suspected_after": 7}}"#, "parameters.suspected_after", "must be an object"),
         (#"{\#(ext), "parameters": {"suspected_after": "off"}}"#, "parameters.suspected_after", "cannot be off"),
-        (#"{\#(ext), "parameters": {"suspected_after": {"amount": 1.5, "unit": "calendar_days"}}}"#, "parameters.suspected_after.amount", "whole number"),
-        (#"{\#(ext), "parameters": {"suspected_after": {"amount": 3, "unit": "fortnights"}}}"#, "parameters.suspected_after.unit", "fortnights"),
+        (
+            #"{\#(ext), "parameters": {"suspected_after": {"amount": 1.5, "unit": "calendar_days"}}}"#, "parameters.suspected_after.amount",
+            "whole number"
+        ),
+        (
+            #"{\#(ext), "parameters": {"suspected_after": {"amount": 3, "unit": "fortnights"}}}"#, "parameters.suspected_after.unit",
+            "fortnights"
+        ),
         (#"{\#(ext), "parameters": {"suspected_after": {"unit": "calendar_days"}}}"#, "parameters.suspected_after.amount", "is required"),
-        (#"{\#(ext), "parameters": {"suspected_after": {"amount": 3, "unit": "school_days", "colour": 1}}}"#, "parameters.suspected_after.colour", "unknown key"),
+        (
+            #"{\#(ext), "parameters": {"suspected_after": {"amount": 3, "unit": "school_days", "colour": 1}}}"#,
+            "parameters.suspected_after.colour", "unknown key"
+        ),
         (#"{\#(ext), "parameters": {"chronic_absence_share": 1.5}}"#, "parameters.chronic_absence_share", "(0, 1]"),
         (#"{\#(ext), "parameters": {"chronic_absence_share": 0}}"#, "parameters.chronic_absence_share", "(0, 1]"),
         (#"{\#(ext), "parameters": {"consolidation_target": 98}}"#, "parameters.consolidation_target", "(0, 1]"),
@@ -433,10 +464,22 @@ func jsonErrorsNameTheField() {
         (#"{\#(ext), "referrals": [{"department": "navy"}]}"#, "referrals[0].department", "navy"),
         (#"{\#(ext), "referrals": [{"department": "police", "reasons": ["Z"]}]}"#, "referrals[0].reasons[0]", "A-T"),
         (#"{\#(ext), "referrals": [{"department": "police", "groups": ["pirates"]}]}"#, "referrals[0].groups[0]", "pirates"),
-        (#"{\#(ext), "report_duties": [{"id": "a", "level": "school", "what": "x", "schedule": {"every": "week", "weekday": 8}}]}"#, "report_duties[0].schedule.weekday", "1-7"),
-        (#"{\#(ext), "report_duties": [{"id": "a", "level": "school", "what": "x", "schedule": {"every": "year", "dates": ["02-30"]}}]}"#, "report_duties[0].schedule.dates[0]", "MM-DD"),
-        (#"{\#(ext), "report_duties": [{"id": "a", "level": "mayor", "what": "x", "schedule": {"every": "day"}}]}"#, "report_duties[0].level", "mayor"),
-        (#"{\#(ext), "report_duties": [{"id": "a", "level": "school", "what": "x", "schedule": {"every": "day"}}, {"id": "a", "level": "school", "what": "y", "schedule": {"every": "day"}}]}"#, "report_duties[1].id", "duplicate"),
+        (
+            #"{\#(ext), "report_duties": [{"id": "a", "level": "school", "what": "x", "schedule": {"every": "week", "weekday": 8}}]}"#,
+            "report_duties[0].schedule.weekday", "1-7"
+        ),
+        (
+            #"{\#(ext), "report_duties": [{"id": "a", "level": "school", "what": "x", "schedule": {"every": "year", "dates": ["02-30"]}}]}"#,
+            "report_duties[0].schedule.dates[0]", "MM-DD"
+        ),
+        (
+            #"{\#(ext), "report_duties": [{"id": "a", "level": "mayor", "what": "x", "schedule": {"every": "day"}}]}"#,
+            "report_duties[0].level", "mayor"
+        ),
+        (
+            #"{\#(ext), "report_duties": [{"id": "a", "level": "school", "what": "x", "schedule": {"every": "day"}}, {"id": "a", "level": "school", "what": "y", "schedule": {"every": "day"}}]}"#,
+            "report_duties[1].id", "duplicate"
+        ),
         (#"{\#(ext), "colour": "red"}"#, "colour", "unknown key"),
         (#"{"extends": "guyuan-2021"}"#, "id", "is required"),
         (#"{"id": "Bad Id", "extends": "guyuan-2021"}"#, "id", "lower-case"),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Issue 14: registries filled a record at a time (the Arrow path, `RegistryColumns.append…`)
@@ -39,15 +40,24 @@ import Testing
             let grade = try with(cell("grade")) { try RegistryColumns.grade($0) { "grade" } }
             let status = try with(cell("status")) { try RegistryColumns.status($0) { "status" } }
             let birth = try with(cell("birth_date")) { try RegistryColumns.isoDay($0, field: "birth_date") }
-            with(cell("registry_number")) { reg in with(cell("resident_id")) { id in with(cell("name")) { name in
-                with(cell("school_id")) { school in with(cell("school_region_code")) { region in
-                    c.appendStudent(registryNumber: reg, residentID: id, name: name, birthDay: birth, schoolID: school,
+            with(cell("registry_number")) { reg in
+                with(cell("resident_id")) { id in
+                    with(cell("name")) { name in
+                        with(cell("school_id")) { school in
+                            with(cell("school_region_code")) { region in
+                                c.appendStudent(
+                                    registryNumber: reg, residentID: id, name: name, birthDay: birth, schoolID: school,
                                     schoolRegionCode: region, grade: grade, status: status)
-                } }
-            } } }
+                            }
+                        }
+                    }
+                }
+            }
         }
-        let lists: [(String?, RegistryColumns.IDList)] = [(files.attending, .attending), (files.poverty, .poverty), (files.threeKinds, .threeKinds),
-                                                         (files.dropouts, .dropouts), (files.disabled, .disabled), (files.leftBehind, .leftBehind)]
+        let lists: [(String?, RegistryColumns.IDList)] = [
+            (files.attending, .attending), (files.poverty, .poverty), (files.threeKinds, .threeKinds),
+            (files.dropouts, .dropouts), (files.disabled, .disabled), (files.leftBehind, .leftBehind),
+        ]
         for (path, list) in lists {
             guard let path else { continue }
             c.compare(list)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Issue 14, "reconciliation on columns": the registries are read straight into columns keyed by
@@ -57,11 +58,13 @@ import Testing
     @Test("an 18-character ID packs into one integer: x and X alike, the text restored; other text is interned")
     func packedKeys() {
         var keys = ResidentKeys()
-        let a = keys.key("64042220190827014x"), b = keys.key("64042220190827014X")
+        let a = keys.key("64042220190827014x")
+        let b = keys.key("64042220190827014X")
         #expect(a == b && a & (1 << 63) == 0)
         #expect(keys.text(a) == "64042220190827014X")
         #expect(keys.text(keys.key("000000000000000000")) == "000000000000000000")
-        let odd = keys.key("６40422201908270140"), short = keys.key("1234")
+        let odd = keys.key("６40422201908270140")
+        let short = keys.key("1234")
         #expect(odd != short && odd & (1 << 63) != 0)
         #expect(keys.text(odd) == "６40422201908270140" && keys.text(short) == "1234")
         #expect(keys.key("abc") == keys.key("ABC"))
@@ -96,8 +99,10 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kcbx-cols-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let h = "resident_id,name,birth_date,region_code\n640422201908270140,王秀雨,2019-08-27,640422\n640422201905300527,马英文,2019-02-30,640422\n"
-        let s = "registry_number,resident_id,name,school_id,school_region_code,grade,status\nG1,640422201908270140,王秀雨,1,640422,1,\nG2,,李,1,640422,10,enrolled\n"
+        let h =
+            "resident_id,name,birth_date,region_code\n640422201908270140,王秀雨,2019-08-27,640422\n640422201905300527,马英文,2019-02-30,640422\n"
+        let s =
+            "registry_number,resident_id,name,school_id,school_region_code,grade,status\nG1,640422201908270140,王秀雨,1,640422,1,\nG2,,李,1,640422,10,enrolled\n"
         try h.write(toFile: dir + "/h.csv", atomically: true, encoding: .utf8)
         try s.write(toFile: dir + "/s.csv", atomically: true, encoding: .utf8)
         let files = ReconciliationFiles(household: dir + "/h.csv", students: dir + "/s.csv")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KCBXCore
 
 /// The township census, disabled and left-behind lists in 四查三比对 (000 二（一）, 四（二）（三）;
@@ -9,17 +10,31 @@ import Testing
     static let kid4 = LF.rid("20140505", 42), kid5 = LF.rid("20130606", 51)
 
     static var report: ReconciliationReport {
-        let household = [HouseholdRecord(residentID: kid1, name: "甲", address: "一村", regionCode: "640422"),
-                         HouseholdRecord(residentID: kid2, name: "乙", regionCode: "640422"),
-                         HouseholdRecord(residentID: kid5, name: "戊", regionCode: "640422")]
-        let census = [HouseholdRecord(residentID: kid1, name: "甲", regionCode: "640422"),
-                      HouseholdRecord(residentID: kid3, name: "丙", address: "三村", regionCode: "640422"),
-                      HouseholdRecord(residentID: kid4, name: "丁", regionCode: "640422")]
-        let students = [StudentRecord(registryNumber: "G" + kid2, residentID: kid2, name: "乙", birthDate: nil, schoolID: "S1", schoolRegionCode: "640422", grade: 5),
-                        StudentRecord(registryNumber: "G" + kid4, residentID: kid4, name: "丁", birthDate: nil, schoolID: "S1", schoolRegionCode: "640422", grade: 6),
-                        StudentRecord(registryNumber: "G" + kid5, residentID: kid5, name: "戊", birthDate: nil, schoolID: "S1", schoolRegionCode: "640422", grade: 7, status: .deferred)]
-        return Reconciler.run(ReconciliationInput(regionPrefix: "640422", asOf: asOf, household: household, students: students,
-                                                  attending: [kid4], census: census, disabled: [kid1], leftBehind: [kid2]))
+        let household = [
+            HouseholdRecord(residentID: kid1, name: "甲", address: "一村", regionCode: "640422"),
+            HouseholdRecord(residentID: kid2, name: "乙", regionCode: "640422"),
+            HouseholdRecord(residentID: kid5, name: "戊", regionCode: "640422"),
+        ]
+        let census = [
+            HouseholdRecord(residentID: kid1, name: "甲", regionCode: "640422"),
+            HouseholdRecord(residentID: kid3, name: "丙", address: "三村", regionCode: "640422"),
+            HouseholdRecord(residentID: kid4, name: "丁", regionCode: "640422"),
+        ]
+        let students = [
+            StudentRecord(
+                registryNumber: "G" + kid2, residentID: kid2, name: "乙", birthDate: nil, schoolID: "S1", schoolRegionCode: "640422",
+                grade: 5),
+            StudentRecord(
+                registryNumber: "G" + kid4, residentID: kid4, name: "丁", birthDate: nil, schoolID: "S1", schoolRegionCode: "640422",
+                grade: 6),
+            StudentRecord(
+                registryNumber: "G" + kid5, residentID: kid5, name: "戊", birthDate: nil, schoolID: "S1", schoolRegionCode: "640422",
+                grade: 7, status: .deferred),
+        ]
+        return Reconciler.run(
+            ReconciliationInput(
+                regionPrefix: "640422", asOf: asOf, household: household, students: students,
+                attending: [kid4], census: census, disabled: [kid1], leftBehind: [kid2]))
     }
 
     @Test("a census child without a household record is compared too; one enrolled here is 随迁; nothing is a duplicate")

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import KCBXCore
 import KCBXSynthesis
+import Testing
+
+@testable import KCBXCore
 
 /// Reconciliation findings fed into the ledger in one call (issue 6): out-of-school and
 /// registered-not-attending children get cases, attributed, idempotently; the rest stays for a person.
@@ -22,8 +23,10 @@ import KCBXSynthesis
     static var report: ReconciliationReport {
         let absent = ids(.suspected, .dropout)
         let attending = Set(county.studentRecords().compactMap(\.residentID).filter { !absent.contains($0) })
-        return Reconciler.run(ReconciliationInput(regionPrefix: "640422", asOf: asOf, household: county.householdRecords(),
-                                                   students: county.studentRecords(), attending: attending))
+        return Reconciler.run(
+            ReconciliationInput(
+                regionPrefix: "640422", asOf: asOf, household: county.householdRecords(),
+                students: county.studentRecords(), attending: attending))
     }
 
     static func ledger(_ actor: LedgerActor = LF.countyActor) throws -> Ledger {
@@ -44,7 +47,8 @@ import KCBXSynthesis
         let r = Self.report
         let s = try l.intake(r.findings, asOf: Self.asOf, note: "秋季学期四查三比对")
         #expect(!Self.ids(.outOfSchool).isEmpty && !Self.ids(.suspected, .dropout).isEmpty)
-        var full = LedgerCaseFilter(); full.fullIDs = true   // county: full IDs asked for (recorded)
+        var full = LedgerCaseFilter()
+        full.fullIDs = true  // county: full IDs asked for (recorded)
         let cases = try l.cases(full)
         #expect(Set(cases.map(\.id)) == Set(s.opened))
         #expect(Set(cases.filter { $0.kind == .outOfSchool }.map(\.student)) == Self.ids(.outOfSchool))
@@ -92,8 +96,9 @@ import KCBXSynthesis
     @Test("progress: every phase reports, counts only grow, each ends at its total")
     func progress() {
         var seen: [ReconciliationProgress] = []
-        let input = ReconciliationInput(regionPrefix: "640422", asOf: Self.asOf, household: Self.county.householdRecords(),
-                                        students: Self.county.studentRecords())
+        let input = ReconciliationInput(
+            regionPrefix: "640422", asOf: Self.asOf, household: Self.county.householdRecords(),
+            students: Self.county.studentRecords())
         let withProgress = Reconciler.run(input, progress: { seen.append($0) }, progressEvery: 100)
         #expect(withProgress.findings == Reconciler.run(input).findings)
         #expect(Set(seen.map(\.phase)) == ["household", "students", "out_of_school", "poverty"])

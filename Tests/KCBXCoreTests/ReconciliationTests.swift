@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import KCBXCore
 import KCBXSynthesis
+import Testing
+
+@testable import KCBXCore
 
 /// 四查三比对 (seed 004 二（二）) on a generated county whose problems are planted:
 /// every planted problem must be found, and nothing unplanted reported.
@@ -22,8 +23,10 @@ struct ReconciliationTests {
         // Attendance is keyed by the student registry's ID (a mistyped ID attends under its typo).
         let absentIDs = Set(county.children.filter { absent.contains($0.pattern) }.map(\.residentID))
         let attending = Set(county.studentRecords().compactMap(\.residentID).filter { !absentIDs.contains($0) })
-        return Reconciler.run(ReconciliationInput(regionPrefix: "640422", asOf: asOf, household: county.householdRecords(),
-                                                   students: county.studentRecords(), attending: attending))
+        return Reconciler.run(
+            ReconciliationInput(
+                regionPrefix: "640422", asOf: asOf, household: county.householdRecords(),
+                students: county.studentRecords(), attending: attending))
     }()
 
     static func found(_ k: FindingKind) -> Set<String> { Set(report.findings(k).map(\.residentID)) }
@@ -73,7 +76,8 @@ struct ReconciliationTests {
         let householdSchoolAge = county.children.filter { $0.pattern != .migrant }.count
         #expect(Self.report.householdSchoolAge == householdSchoolAge)
         #expect(Self.report.registered == county.children.filter { $0.school != nil }.count)
-        #expect(Self.report.attending == Self.report.registered - Self.found(.registeredNotAttending).count
+        #expect(
+            Self.report.attending == Self.report.registered - Self.found(.registeredNotAttending).count
                 - Self.found(.studyingElsewhere).count)
         #expect(Self.report.findings(.duplicate).isEmpty)
     }
@@ -83,8 +87,10 @@ struct ReconciliationTests {
         var household = Self.county.householdRecords()
         household.append(household[0])
         let dropout = Self.county.children.first { $0.pattern == .dropout }!.residentID
-        let r = Reconciler.run(ReconciliationInput(regionPrefix: "640422", asOf: Self.asOf, household: household,
-                                                   students: Self.county.studentRecords(), poverty: [dropout], dropouts: [dropout]))
+        let r = Reconciler.run(
+            ReconciliationInput(
+                regionPrefix: "640422", asOf: Self.asOf, household: household,
+                students: Self.county.studentRecords(), poverty: [dropout], dropouts: [dropout]))
         #expect(r.findings(.duplicate).map(\.residentID) == [household[0].residentID])
         #expect(r.findings(.povertyDropout).map(\.residentID) == [dropout])
     }
@@ -94,15 +100,17 @@ struct ReconciliationTests {
     @Test func loadsTheSampleCountyFiles() throws {
         let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("data/sample").path
-        let files = ReconciliationFiles(household: sample + "/household.csv", students: sample + "/students.csv",
-                                        poverty: sample + "/poverty.csv", threeKinds: sample + "/three_kinds.csv")
+        let files = ReconciliationFiles(
+            household: sample + "/household.csv", students: sample + "/students.csv",
+            poverty: sample + "/poverty.csv", threeKinds: sample + "/three_kinds.csv")
         var reads: [Int] = []
         let input = try ReconciliationInput.load(files, regionPrefix: "640422", asOf: try CivilDate(iso: "2025-10-20")) {
             if $0.phase == "read" { reads.append($0.done) }
         }
         #expect(reads == [2, 3, 4])
         let planted = try CSVFile(path: sample + "/planted.csv")
-        let id = try planted.column("resident_id"), pattern = try planted.column("pattern")
+        let id = try planted.column("resident_id")
+        let pattern = try planted.column("pattern")
         let outOfSchool = Set(planted.rows.filter { planted.cell($0, pattern) == "out_of_school" }.map { planted.cell($0, id) })
         let found = Reconciler.run(input).findings.filter { $0.kind == .outOfSchool || $0.kind == .nearMatch }.map(\.residentID)
         #expect(!outOfSchool.isEmpty && outOfSchool.isSubset(of: Set(found)))

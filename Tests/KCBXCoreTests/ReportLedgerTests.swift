@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Reports computed from the ledger for any date and unit (issue 6; DOMAIN.md §6).
@@ -15,9 +16,12 @@ import Testing
         try LF.marks(l, LF.kidB, .present, "2025-12-15", "2025-12-15")
         try LF.marks(l, LF.kidD, .present, "2025-09-01", "2025-12-05")
         var problems: [LedgerRowProblem] = []
-        _ = try l.importMarks(LF.calendar.schoolDayList(from: LF.date("2025-12-08"), through: LF.date("2025-12-12")).map {
-            LedgerMarkRow(student: LF.kidD, date: $0.description, kind: "approved_leave", leaveFrom: "2025-12-08", leaveTo: "2025-12-12", slip: "假条-1")
-        }, problems: &problems)
+        _ = try l.importMarks(
+            LF.calendar.schoolDayList(from: LF.date("2025-12-08"), through: LF.date("2025-12-12")).map {
+                LedgerMarkRow(
+                    student: LF.kidD, date: $0.description, kind: "approved_leave", leaveFrom: "2025-12-08", leaveTo: "2025-12-12",
+                    slip: "假条-1")
+            }, problems: &problems)
         let c = try l.openCase(student: LF.kidB, kind: .suspectedDropout, on: LF.date("2025-11-10"))
         try l.verifyCase(c.id, reason: .G, on: LF.date("2025-11-20"))
         try l.startPersuasion(c.id, plan: "一人一案：班主任每周家访", person: "王老师", on: LF.date("2025-11-21"))
@@ -40,7 +44,10 @@ import Testing
         #expect(t.notes.contains { $0.contains("未到校上课超过一星期且未请假") })
         #expect(t.csv().hasPrefix("\u{FEFF}学段,应到校人数"))
         let json = try JSONValue.parse(t.json())
-        guard case let .object(o) = json else { Issue.record("not an object"); return }
+        guard case .object(let o) = json else {
+            Issue.record("not an object")
+            return
+        }
         #expect(o["as_of"] == .string("2025-10-31") && o["unit"] == .string("行政区划 640422"))
     }
 
@@ -90,13 +97,16 @@ import Testing
         let p = l.path
         let school = try l.report(.guyuanAttachment1, asOf: LF.date("2025-12-12"), unit: .school(LF.schoolA1))
         #expect(Self.count(school, "小学", "应到校人数") == 2)
-        let townB = try l.report(.guyuanAttachment1, asOf: LF.date("2025-12-12"), unit: try ReportUnit(parsing: "township:\(LF.townB)", default: l.ownUnit))
+        let townB = try l.report(
+            .guyuanAttachment1, asOf: LF.date("2025-12-12"), unit: try ReportUnit(parsing: "township:\(LF.townB)", default: l.ownUnit))
         #expect(Self.count(townB, "小学", "应到校人数") == 1 && Self.count(townB, "小学", "请假未到校人数") == 1)
         // A school's own report by default; another unit is refused and recorded.
         let schoolLedger = try LF.open(p, LF.schoolA1Actor)
         #expect(Self.count(try schoolLedger.report(.guyuanAttachment1, asOf: LF.date("2025-12-12")), "小学", "应到校人数") == 2)
         let before = try LF.eventCount(schoolLedger)
-        #expect(throws: KCBXError.self) { try schoolLedger.report(.guyuanAttachment1, asOf: LF.date("2025-12-12"), unit: .township(LF.townB)) }
+        #expect(throws: KCBXError.self) {
+            try schoolLedger.report(.guyuanAttachment1, asOf: LF.date("2025-12-12"), unit: .township(LF.townB))
+        }
         #expect(try LF.eventCount(schoolLedger) == before + 1)
         let town = try LF.open(p, LF.townAActor)
         #expect(throws: KCBXError.self) { try town.report(.rates, asOf: LF.date("2025-12-12"), unit: .school(LF.schoolB1)) }
@@ -163,10 +173,14 @@ import Testing
     @Test("Baiyin 附件3: children 6 by 31 August of the year (000 二（一）), IDs masked unless asked at county level")
     func householdRoster() throws {
         let (_, l) = try LF.seeded()
-        let kidE = LF.rid("20190510", 51), kidF = LF.rid("20190831", 62), kidG = LF.rid("20190901", 71)
-        _ = try l.importStudents([LF.row(kidE, "马小一", grade: 1, groups: "registered_poor"),
-                                  LF.row(kidF, "李小二", school: "", registration: "none"),
-                                  LF.row(kidG, "王小三", school: "", registration: "none")])
+        let kidE = LF.rid("20190510", 51)
+        let kidF = LF.rid("20190831", 62)
+        let kidG = LF.rid("20190901", 71)
+        _ = try l.importStudents([
+            LF.row(kidE, "马小一", grade: 1, groups: "registered_poor"),
+            LF.row(kidF, "李小二", school: "", registration: "none"),
+            LF.row(kidG, "王小三", school: "", registration: "none"),
+        ])
         let t = try l.report(.baiyinAttachment3, asOf: LF.date("2025-12-12"))
         #expect(t.headers == LedgerReportKind.baiyinAttachment3Headers)
         #expect(t.rows.count == 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Issue 11, "input silently misread": every CSV input goes through StrictCSVReader, and a file
@@ -30,14 +31,18 @@ import Testing
         let dir = try folder(["household.csv": household, "students.csv": try sampleBytes("students.csv")])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         do {
-            _ = try ReconciliationInput.load(ReconciliationFiles(household: dir + "/household.csv", students: dir + "/students.csv"),
-                                             regionPrefix: "640422", asOf: LF.date("2025-10-20"))
+            _ = try ReconciliationInput.load(
+                ReconciliationFiles(household: dir + "/household.csv", students: dir + "/students.csv"),
+                regionPrefix: "640422", asOf: LF.date("2025-10-20"))
             return ""
         } catch { return "\(error)" }
     }
 
     static func csvError(_ text: String) -> String {
-        do { _ = try CSVFile(text: text, path: "t.csv"); return "" } catch { return "\(error)" }
+        do {
+            _ = try CSVFile(text: text, path: "t.csv")
+            return ""
+        } catch { return "\(error)" }
     }
 
     @Test("a stray quote at the start of registry row 5 is an error at row 5, not 9 households instead of 1,992")
@@ -80,11 +85,16 @@ import Testing
 
     @Test("a NUL or an open quote in an ID list is an error, not a silently dropped match")
     func idList() throws {
-        let dir = try Self.folder(["nul.csv": Array("resident_id\n640422201908270140\u{0}\n".utf8),
-                                   "quote.csv": Array("resident_id\n\"640422201908270140\n640422201905300527\n".utf8)])
+        let dir = try Self.folder([
+            "nul.csv": Array("resident_id\n640422201908270140\u{0}\n".utf8),
+            "quote.csv": Array("resident_id\n\"640422201908270140\n640422201905300527\n".utf8),
+        ])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(throws: KCBXError.self) { try ReconciliationInput.idList(csv: CSVFile(path: dir + "/nul.csv")) }
-        do { _ = try CSVFile(path: dir + "/quote.csv"); Issue.record("open quote accepted") } catch {
+        do {
+            _ = try CSVFile(path: dir + "/quote.csv")
+            Issue.record("open quote accepted")
+        } catch {
             #expect("\(error)".contains("quote.csv row 2: has an unterminated quote"))
         }
     }
@@ -93,7 +103,8 @@ import Testing
     func mixedLineEnds() throws {
         #expect(Self.csvError("a,b\r\n1,2\r\n3,4\n5,6\r\n").hasPrefix("t.csv row 3: ends with LF but row 1 ends with CRLF"))
         #expect(Self.csvError("a,b\n1,2\r3,4\n").hasPrefix("t.csv row 2: has a carriage return (CR) not followed by a line feed"))
-        let e = try Self.reconcileError(household: Self.tamperedHousehold(line: 40) { $0 + "\n" + $0.replacingOccurrences(of: "6404", with: "6414") })
+        let e = try Self.reconcileError(
+            household: Self.tamperedHousehold(line: 40) { $0 + "\n" + $0.replacingOccurrences(of: "6404", with: "6414") })
         #expect(e.contains("household.csv row 40: ends with LF but row 1 ends with CRLF"), "\(e)")
     }
 
@@ -107,7 +118,10 @@ import Testing
     func invalidUTF8() throws {
         let dir = try Self.folder(["bad.csv": Array("a,b\n1,2\n".utf8) + [0x33, 0x2C, 0xC3, 0x28, 0x0A]])
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        do { _ = try CSVFile(path: dir + "/bad.csv"); Issue.record("accepted") } catch {
+        do {
+            _ = try CSVFile(path: dir + "/bad.csv")
+            Issue.record("accepted")
+        } catch {
             #expect("\(error)".hasSuffix("bad.csv row 3: column 2 (b) is not valid UTF-8 (save the file as UTF-8)"))
         }
     }
@@ -124,8 +138,12 @@ import Testing
         let line = Array(String(repeating: "640422201908270140,", count: 10 * 1024 * 1024 / 19).utf8)
         let dir = try Self.folder(["big.csv": line])
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let clock = ContinuousClock(), start = clock.now
-        do { _ = try CSVFile(path: dir + "/big.csv"); Issue.record("accepted") } catch {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            _ = try CSVFile(path: dir + "/big.csv")
+            Issue.record("accepted")
+        } catch {
             let message = "\(error)"
             #expect(message.hasSuffix("big.csv row 1: the row is longer than 1048576 bytes, the limit for one row; reading stopped there"))
             #expect(message.utf8.count < 400)
@@ -135,7 +153,8 @@ import Testing
 
     @Test("RFC 4180: quoted commas, doubled quotes and line breaks inside quotes are values; BOM dropped; blank lines skipped and counted")
     func quotedValues() throws {
-        let f = try CSVFile(text: "\u{FEFF}id,note\r\n1,\"a, b\"\r\n\r\n2,\"say \"\"hi\"\"\"\r\n3,\"two\nlines\"\r\n4,\"\"\r\n", path: "t.csv")
+        let f = try CSVFile(
+            text: "\u{FEFF}id,note\r\n1,\"a, b\"\r\n\r\n2,\"say \"\"hi\"\"\"\r\n3,\"two\nlines\"\r\n4,\"\"\r\n", path: "t.csv")
         #expect(f.headers == ["id", "note"])
         #expect(f.rows == [["1", "a, b"], ["2", "say \"hi\""], ["3", "two\nlines"], ["4", ""]])
         #expect(f.rowNumbers == [2, 4, 5, 6])
@@ -146,11 +165,16 @@ import Testing
     func chunkBoundaries() throws {
         var rng = SystemRandomNumberGenerator()
         let pieces = ["a", "中", "\"", ",", "\r\n", " ", "x", "7", "é"]
-        var expected: [[String]] = [], text = "id,v1,v2\r\n"
+        var expected: [[String]] = []
+        var text = "id,v1,v2\r\n"
         for i in 0..<12000 {
-            let cells = (0..<2).map { _ in (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined() }
+            let cells = (0..<2).map { _ in
+                (0..<Int.random(in: 0...12, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined()
+            }
             expected.append([String(i)] + cells)
-            text += String(i) + "," + cells.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") + "\r\n"
+            text +=
+                String(i) + "," + cells.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",")
+                + "\r\n"
         }
         #expect(text.utf8.count > 3 * StrictCSVReader.chunkBytes)
         let dir = try Self.folder(["r.csv": Array(text.utf8)])
@@ -178,11 +202,14 @@ import Testing
         #expect(KCBXError.quote("a\u{0}b\n") == "'a\\u{0}b\\u{a}'")
         let long = String(repeating: "中", count: 1000)
         #expect(KCBXError.quote(long) == "'" + String(repeating: "中", count: 80) + "…' (3000 bytes)")
-        let e = Self.csvError("registry_number,resident_id,name,school_id,school_region_code,grade\n1,2,3,4,5," + String(repeating: "9", count: 60000) + "\n")
+        let e = Self.csvError(
+            "registry_number,resident_id,name,school_id,school_region_code,grade\n1,2,3,4,5," + String(repeating: "9", count: 60000) + "\n")
         #expect(e.isEmpty)
         do {
-            _ = try ReconciliationInput.students(csv: CSVFile(text: "registry_number,resident_id,name,school_id,school_region_code,grade\n1,2,3,4,5,"
-                                                              + String(repeating: "9", count: 60000) + "\n", path: "s.csv"))
+            _ = try ReconciliationInput.students(
+                csv: CSVFile(
+                    text: "registry_number,resident_id,name,school_id,school_region_code,grade\n1,2,3,4,5,"
+                        + String(repeating: "9", count: 60000) + "\n", path: "s.csv"))
             Issue.record("accepted")
         } catch { #expect("\(error)".utf8.count < 200, "\(error)") }
     }

@@ -1,17 +1,23 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// Issue 11: JSON inputs (policy and calendar files, notice fields, filters) are read strictly:
 /// a duplicate key or a NUL in a string is refused, never resolved silently.
 @Suite struct StrictJSONTests {
     static func error(_ text: String) -> String {
-        do { _ = try JSONValue.parse(text, field: "policy"); return "" } catch { return "\(error)" }
+        do {
+            _ = try JSONValue.parse(text, field: "policy")
+            return ""
+        } catch { return "\(error)" }
     }
 
     @Test("a duplicate key is refused naming the key's path (a reviewer reads 300 days, the engine would apply 7)")
     func duplicateKey() {
-        let e = Self.error(#"{"id": "x", "parameters": {"suspected_after": {"amount": 7, "unit": "calendar_days"}, "suspected_after": {"amount": 300, "unit": "calendar_days"}}}"#)
+        let e = Self.error(
+            #"{"id": "x", "parameters": {"suspected_after": {"amount": 7, "unit": "calendar_days"}, "suspected_after": {"amount": 300, "unit": "calendar_days"}}}"#
+        )
         #expect(e.hasPrefix("policy: must be valid JSON: parameters.suspected_after is a duplicate key"), "\(e)")
         #expect(Self.error(#"[{"a": 1}, {"b": 1, "b": 1}]"#).contains("[1].b is a duplicate key"))
     }
@@ -38,9 +44,15 @@ import Testing
 
     @Test("valid JSON reads as before: escapes, surrogate pairs, numbers, nesting, a BOM")
     func valid() throws {
-        let v = try JSONValue.parse("\u{FEFF} {\"s\": \"a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u4e2d\\ud83d\\ude00\", \"n\": [-0.5e2, 0, 12, true, false, null], \"o\": {}} ")
-        #expect(v == .object(["s": .string("a\"\\/\u{8}\u{C}\n\r\t中😀"), "n": .array([.number(-50), .number(0), .number(12), .bool(true), .bool(false), .null]),
-                              "o": .object([:])]))
+        let v = try JSONValue.parse(
+            "\u{FEFF} {\"s\": \"a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u4e2d\\ud83d\\ude00\", \"n\": [-0.5e2, 0, 12, true, false, null], \"o\": {}} ")
+        #expect(
+            v
+                == .object([
+                    "s": .string("a\"\\/\u{8}\u{C}\n\r\t中😀"),
+                    "n": .array([.number(-50), .number(0), .number(12), .bool(true), .bool(false), .null]),
+                    "o": .object([:]),
+                ]))
         let sample = try String(contentsOfFile: StrictCSVReaderTests.sample + "/calendar.json", encoding: .utf8)
         #expect(try JSONValue.parse(sample) == JSONDecoder().decode(JSONValue.self, from: Data(sample.utf8)))
     }
@@ -51,16 +63,23 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("dup.json").path
-        try #"{"id": "county", "extends": "guyuan-2021", "parameters": {"suspected_after": {"amount": 300, "unit": "calendar_days"}, "suspected_after": {"amount": 7, "unit": "calendar_days"}}}"#
+        try
+            #"{"id": "county", "extends": "guyuan-2021", "parameters": {"suspected_after": {"amount": 300, "unit": "calendar_days"}, "suspected_after": {"amount": 7, "unit": "calendar_days"}}}"#
             .write(toFile: path, atomically: true, encoding: .utf8)
-        do { _ = try PolicyProfile.load(path: path); Issue.record("accepted") } catch {
+        do {
+            _ = try PolicyProfile.load(path: path)
+            Issue.record("accepted")
+        } catch {
             #expect("\(error)".contains("parameters.suspected_after is a duplicate key"), "\(error)")
         }
     }
 
     @Test("a policy value quoted in an error is bounded: a 1 MB 'extends' gives a short message")
     func boundedPolicyMessage() {
-        do { _ = try PolicyProfile(json: #"{"id": "x", "extends": ""# + String(repeating: "y", count: 1_000_000) + #""}"#); Issue.record("accepted") } catch {
+        do {
+            _ = try PolicyProfile(json: #"{"id": "x", "extends": ""# + String(repeating: "y", count: 1_000_000) + #""}"#)
+            Issue.record("accepted")
+        } catch {
             #expect("\(error)".utf8.count < 300)
             #expect("\(error)".contains("…' (1000000 bytes)"))
         }

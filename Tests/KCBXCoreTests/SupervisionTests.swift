@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KCBXCore
 
 /// The bulletin (通报) and the accountability list (五长) computed from the ledger (issue 15;
@@ -28,15 +29,16 @@ import Testing
 
     static func total(_ t: ReportTable) -> [String: String] { t.records.first { $0["单位"] == "合计" } ?? [:] }
 
-    @Test("Bulletin counts equal the ledger's case events for the period, under each profile (001 二（二）; 002 二（二）)",
-          arguments: PolicyProfile.builtinNames)
+    @Test(
+        "Bulletin counts equal the ledger's case events for the period, under each profile (001 二（二）; 002 二（二）)",
+        arguments: PolicyProfile.builtinNames)
     func bulletinCountsEqualEvents(profile: String) throws {
         let l = try Self.story(profile: profile)
         let t = try l.report(.bulletin, period: Self.november)
         // Independently from the audit trail (Swift API): the events dated in November.
         let events = try l.events(after: 0, limit: 10_000).filter { $0.caseID != 0 }
         func dated(_ e: LedgerEvent) -> CivilDate? {
-            guard case let .object(o)? = try? JSONValue.parse(e.payload), case let .string(s)? = o["date"] else { return nil }
+            guard case .object(let o)? = try? JSONValue.parse(e.payload), case .string(let s)? = o["date"] else { return nil }
             return try? CivilDate(iso: s)
         }
         func count(_ kind: String, _ caseKind: String? = nil) -> Int {
@@ -86,8 +88,9 @@ import Testing
         #expect(throws: KCBXError.self) { try townLedger.report(.bulletin, period: Self.november, unit: .township(LF.townB)) }
     }
 
-    @Test("The accountability list names the owner and the 五长 of each overdue obligation on a dropout's case (001 二（六）)",
-          arguments: PolicyProfile.builtinNames)
+    @Test(
+        "The accountability list names the owner and the 五长 of each overdue obligation on a dropout's case (001 二（六）)",
+        arguments: PolicyProfile.builtinNames)
     func accountabilityNamesOwners(profile: String) throws {
         let l = try Self.story(profile: profile)
         try l.escalate(asOf: LF.date("2025-11-20"))
@@ -137,7 +140,10 @@ import Testing
         #expect(try PolicyProfile.builtin("dongchuan-2025").flag(.bulletinRanking))
         #expect(try !PolicyProfile.builtin("fujian-2020").flag(.bulletinRanking))
         #expect(throws: KCBXError.self) {
-            _ = try PolicyProfile(json: #"{"kcbx_policy": 1, "id": "x", "region_code": "640400", "accountable_heads": {"value": [{"level": "mayor", "title": "x"}]}}"#)
+            _ = try PolicyProfile(
+                json:
+                    #"{"kcbx_policy": 1, "id": "x", "region_code": "640400", "accountable_heads": {"value": [{"level": "mayor", "title": "x"}]}}"#
+            )
         }
     }
 
@@ -146,7 +152,8 @@ import Testing
         let l = try Self.story(profile: "dongchuan-2025")
         let t = try l.report(.bulletin, period: Self.november)
         let rows = t.records.filter { $0["单位"] != "合计" }
-        let b = rows.first { $0["单位"]!.contains(LF.townB) }, a = rows.first { $0["单位"]!.contains(LF.townA) }
+        let b = rows.first { $0["单位"]!.contains(LF.townB) }
+        let a = rows.first { $0["单位"]!.contains(LF.townA) }
         #expect(b?["考评排名"] == "1" && a?["考评排名"] == "2")
         #expect(a?["通报"] == "通报批评")
         #expect(t.notes.contains { $0.contains("004 三（四）") })
@@ -156,17 +163,21 @@ import Testing
     func reportDuties() throws {
         let l = try Self.story(profile: "guyuan-2021")
         try l.recordDutyFiled("county_monthly_summary", due: LF.date("2025-11-30"), on: LF.date("2025-12-02"))
-        #expect(throws: KCBXError.self) { try l.recordDutyFiled("county_monthly_summary", due: LF.date("2025-11-29"), on: LF.date("2025-12-02")) }
+        #expect(throws: KCBXError.self) {
+            try l.recordDutyFiled("county_monthly_summary", due: LF.date("2025-11-29"), on: LF.date("2025-12-02"))
+        }
         #expect(throws: KCBXError.self) { try l.recordDutyFiled("no_such_duty", due: LF.date("2025-11-30"), on: LF.date("2025-12-02")) }
         let school = try Ledger(path: l.path, policy: try PolicyProfile.builtin("guyuan-2021"), actor: LF.schoolA1Actor, clock: { LF.now })
-        #expect(throws: (any Error).self) { try school.recordDutyFiled("county_monthly_summary", due: LF.date("2025-11-30"), on: LF.date("2025-12-02")) }
+        #expect(throws: (any Error).self) {
+            try school.recordDutyFiled("county_monthly_summary", due: LF.date("2025-11-30"), on: LF.date("2025-12-02"))
+        }
         let t = try l.report(.bulletinDuties, period: Self.november)
         let monthly = t.records.first { $0["职责"] == "county_monthly_summary" }
         #expect(monthly?["状态"] == "逾期报送" && monthly?["台账记录"]?.hasPrefix("2025-12-02") == true)
         let weekly = t.records.filter { $0["职责"] == "township_weekly_report" }
         #expect(weekly.count == 4 && weekly.allSatisfy { $0["状态"] == "台账无记录" })
         let daily = t.records.first { $0["职责"] == "school_daily_check" }
-        #expect(daily?["状态"] == "按时")   // kidA's marks cover every November school day
+        #expect(daily?["状态"] == "按时")  // kidA's marks cover every November school day
         #expect(t.rows.allSatisfy { !$0[4].isEmpty })
         // The filing is an attributed event that verify replays.
         #expect(try l.history(student: LF.kidA).isEmpty == false)
@@ -177,9 +188,12 @@ import Testing
     @Test("Periods: week Monday–Sunday, month, quarter, term from the calendar; a reversed range is refused")
     func periods() throws {
         let d = LF.date("2025-11-12")
-        #expect(try SupervisionPeriod(.week, containing: d) == SupervisionPeriod(from: LF.date("2025-11-10"), through: LF.date("2025-11-16")))
+        #expect(
+            try SupervisionPeriod(.week, containing: d) == SupervisionPeriod(from: LF.date("2025-11-10"), through: LF.date("2025-11-16")))
         #expect(try SupervisionPeriod(.month, containing: d).through == LF.date("2025-11-30"))
-        #expect(try SupervisionPeriod(.quarter, containing: d) == SupervisionPeriod(from: LF.date("2025-10-01"), through: LF.date("2025-12-31")))
+        #expect(
+            try SupervisionPeriod(.quarter, containing: d) == SupervisionPeriod(from: LF.date("2025-10-01"), through: LF.date("2025-12-31"))
+        )
         #expect(try SupervisionPeriod(.term, containing: d, calendar: LF.calendar).from == LF.date("2025-09-01"))
         #expect(throws: KCBXError.self) { try SupervisionPeriod(from: LF.date("2025-11-02"), through: LF.date("2025-11-01")) }
         #expect(throws: KCBXError.self) { try SupervisionPeriod(.term, containing: d) }
@@ -187,10 +201,14 @@ import Testing
 
     @Test("Audit findings, spot-check draws and home verifications are read under either spelling (002 四（二）)")
     func supervisionEventKinds() {
-        #expect(SupervisionEventKind(kind: "audit_finding") == .auditFinding && SupervisionEventKind(kind: "audit.finding") == .auditFinding)
-        #expect(SupervisionEventKind(kind: "spot_check_drawn") == .spotCheckDrawn && SupervisionEventKind(kind: "home_verification") == .homeVerification)
+        #expect(
+            SupervisionEventKind(kind: "audit_finding") == .auditFinding && SupervisionEventKind(kind: "audit.finding") == .auditFinding)
+        #expect(
+            SupervisionEventKind(kind: "spot_check_drawn") == .spotCheckDrawn
+                && SupervisionEventKind(kind: "home_verification") == .homeVerification)
         #expect(SupervisionEventKind(kind: "case.opened") == nil)
-        let yes = EventRecord(seq: 1, kind: "home_verification", student: "", caseID: 0, payloadText: #"{"result":"confirmed","date":"2025-11-03"}"#)
+        let yes = EventRecord(
+            seq: 1, kind: "home_verification", student: "", caseID: 0, payloadText: #"{"result":"confirmed","date":"2025-11-03"}"#)
         let no = EventRecord(seq: 2, kind: "home_verification", student: "", caseID: 0, payloadText: #"{"result":"contradicted"}"#)
         #expect(yes.confirmsEntry && !no.confirmsEntry)
         #expect(no.day(recordedAt: "2025-11-04T08:00:00.000Z") == LF.date("2025-11-04") && yes.day(recordedAt: "") == LF.date("2025-11-03"))

@@ -18,7 +18,8 @@ public enum MarkKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// The kind with code `code`; `field` names the input in the error.
     public init(code: Int, field: String = "kind") throws {
         guard code >= 0, code <= 255, let k = MarkKind(rawValue: UInt8(code)) else {
-            throw KCBXError.invalidInput(field: field, rule: "\(code) is not a mark kind (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early)")
+            throw KCBXError.invalidInput(
+                field: field, rule: "\(code) is not a mark kind (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early)")
         }
         self = k
     }
@@ -52,7 +53,10 @@ public struct ApprovedLeave: Hashable, Sendable {
     public var span: DateSpan
     /// Reference of the leave slip (请假条; Dongchuan uses the province's form, seed 004 二（三）2).
     public var slip: String?
-    public init(span: DateSpan, slip: String? = nil) { self.span = span; self.slip = slip }
+    public init(span: DateSpan, slip: String? = nil) {
+        self.span = span
+        self.slip = slip
+    }
 }
 
 /// One mark for one child on one school day.
@@ -63,7 +67,9 @@ public struct AttendanceMark: Hashable, Sendable {
     public var leave: ApprovedLeave?
 
     public init(_ date: CivilDate, _ kind: MarkKind, leave: ApprovedLeave? = nil) {
-        self.date = date; self.kind = kind; self.leave = leave
+        self.date = date
+        self.kind = kind
+        self.leave = leave
     }
 
     /// An approved-leave mark with its span and slip.

@@ -11,8 +11,10 @@ import FoundationEssentials
 /// lowest mark index for mark errors, then the lowest child row for child errors.
 extension Classifier {
     /// Classifies every child of `children` as of `asOf` from `marks`.
-    public func classifyMany(children: ChildColumns, marks: MarkColumns, asOf: CivilDate,
-                             today: CivilDate = .today()) throws -> ClassificationTable {
+    public func classifyMany(
+        children: ChildColumns, marks: MarkColumns, asOf: CivilDate,
+        today: CivilDate = .today()
+    ) throws -> ClassificationTable {
         try children.validateShape()
         try marks.validateShape()
         let ctx = try context(asOf: asOf, today: today)
@@ -21,9 +23,11 @@ extension Classifier {
     }
 
     /// Convenience for Swift callers: facts as values, marks as arrays (day numbers by default).
-    public func classifyMany(children: [ChildFacts], ids: [Int64]? = nil, markChild: [Int32], markDate: [Int32], markKind: [Int8],
-                             leaveFrom: [Int32]? = nil, leaveTo: [Int32]? = nil, encoding: DateEncoding = .dayNumber,
-                             asOf: CivilDate, today: CivilDate = .today()) throws -> ClassificationTable {
+    public func classifyMany(
+        children: [ChildFacts], ids: [Int64]? = nil, markChild: [Int32], markDate: [Int32], markKind: [Int8],
+        leaveFrom: [Int32]? = nil, leaveTo: [Int32]? = nil, encoding: DateEncoding = .dayNumber,
+        asOf: CivilDate, today: CivilDate = .today()
+    ) throws -> ClassificationTable {
         var a = BulkArrays(encoding: encoding)
         a.birth = children.map { encode($0.birthDate, encoding) }
         a.grade = children.map { Int8($0.grade ?? 0) }
@@ -40,7 +44,11 @@ extension Classifier {
         let opinions = children.map(\.expertOpinion)
         a.expertOpinion = { opinions[$0] }
         a.ids = ids
-        a.markChild = markChild; a.markDate = markDate; a.markKind = markKind; a.leaveFrom = leaveFrom; a.leaveTo = leaveTo
+        a.markChild = markChild
+        a.markDate = markDate
+        a.markKind = markKind
+        a.leaveFrom = leaveFrom
+        a.leaveTo = leaveTo
         return try classifyMany(a, asOf: asOf, today: today)
     }
 
@@ -58,10 +66,12 @@ extension Classifier {
                                             try a.markKind.withUnsafeBufferPointer { mk in
                                                 try withOptionalBuffer(a.leaveFrom) { lf in
                                                     try withOptionalBuffer(a.leaveTo) { lt in
-                                                        let c = ChildColumns(count: a.birth.count, ids: ids, birthDate: birth, grade: grade,
-                                                                             registration: reg, registrationDate: regDate, factBits: facts,
-                                                                             groupMask: groups, expertOpinion: a.expertOpinion, encoding: a.encoding)
-                                                        let m = MarkColumns(child: mc, date: md, kind: mk, leaveFrom: lf, leaveTo: lt, encoding: a.encoding)
+                                                        let c = ChildColumns(
+                                                            count: a.birth.count, ids: ids, birthDate: birth, grade: grade,
+                                                            registration: reg, registrationDate: regDate, factBits: facts,
+                                                            groupMask: groups, expertOpinion: a.expertOpinion, encoding: a.encoding)
+                                                        let m = MarkColumns(
+                                                            child: mc, date: md, kind: mk, leaveFrom: lf, leaveTo: lt, encoding: a.encoding)
                                                         return try classifyMany(children: c, marks: m, asOf: asOf, today: today)
                                                     }
                                                 }
@@ -119,14 +129,19 @@ private struct BulkRun {
     let ix: CalendarIndex
 
     init(classifier: Classifier, ctx: ChildKernel.Context, children: ChildColumns, marks: MarkColumns, today: CivilDate) {
-        self.classifier = classifier; self.ctx = ctx; self.children = children; self.marks = marks; self.today = today
+        self.classifier = classifier
+        self.ctx = ctx
+        self.children = children
+        self.marks = marks
+        self.today = today
         ix = classifier.calendar.index
     }
 
     static let noSpan = Int32.min
 
     func execute() throws -> ClassificationTable {
-        let nm = marks.child.count, nc = children.count
+        let nm = marks.child.count
+        let nc = children.count
         let offsets = try ColumnMemory.allocate(Int32.self, count: nm, "the marks' calendar offsets")
         defer { ColumnMemory.release(offsets) }
         let hasSpans = marks.leaveFrom != nil || marks.leaveTo != nil
@@ -146,12 +161,17 @@ private struct BulkRun {
         let chunks = max(1, min(256, nc / 2048))
         let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunks)
         results.initialize(repeating: ChunkResult())
-        defer { results.deinitialize(); results.deallocate() }
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
         let g = grouped
         parallelFor(chunks) { k in
-            let lo = nc * k / chunks, hi = nc * (k + 1) / chunks
-            results[k] = classifyChildren(lo..<hi, sorted: sorted, grouped: g, offsets: offsets,
-                                          spanFrom: spanFrom, spanTo: spanTo, hasSpans: hasSpans, table: table)
+            let lo = nc * k / chunks
+            let hi = nc * (k + 1) / chunks
+            results[k] = classifyChildren(
+                lo..<hi, sorted: sorted, grouped: g, offsets: offsets,
+                spanFrom: spanFrom, spanTo: spanTo, hasSpans: hasSpans, table: table)
         }
         for k in 0..<chunks { if let e = results[k].error { throw e } }
         var all: [BulkMarkConflict] = []
@@ -171,38 +191,61 @@ private struct BulkRun {
 
     /// Validates every mark, stores its calendar offset; returns true when grouped by child and
     /// sorted by date. Throws the error of the lowest bad mark.
-    func validateMarks(offsets: UnsafeMutableBufferPointer<Int32>, spanFrom: UnsafeMutableBufferPointer<Int32>,
-                       spanTo: UnsafeMutableBufferPointer<Int32>, hasSpans: Bool) throws -> Bool {
+    func validateMarks(
+        offsets: UnsafeMutableBufferPointer<Int32>, spanFrom: UnsafeMutableBufferPointer<Int32>,
+        spanTo: UnsafeMutableBufferPointer<Int32>, hasSpans: Bool
+    ) throws -> Bool {
         let nm = marks.child.count
         guard nm > 0 else { return true }
         let chunks = max(1, min(64, nm / 65_536))
         let results = UnsafeMutableBufferPointer<ChunkResult>.allocate(capacity: chunks)
         results.initialize(repeating: ChunkResult())
-        defer { results.deinitialize(); results.deallocate() }
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
         let nc = Int32(children.count)
         let todayOffset = Int64(today.dayNumber) - Int64(ix.base)
         let enc = marks.encoding
         let isSchool = ix.isSchool
         parallelFor(chunks) { k in
-            let lo = nm * k / chunks, hi = nm * (k + 1) / chunks
-            var sorted = true, bad = -1
-            var prevC = Int32.min, prevO = Int32.min
+            let lo = nm * k / chunks
+            let hi = nm * (k + 1) / chunks
+            var sorted = true
+            var bad = -1
+            var prevC = Int32.min
+            var prevO = Int32.min
             // A small direct-mapped cache of decoded dates: a term has a few hundred distinct dates.
-            var cacheKey = [Int32](repeating: Int32.min, count: 1024), cacheOffset = [Int32](repeating: -1, count: 1024)
+            var cacheKey = [Int32](repeating: Int32.min, count: 1024)
+            var cacheOffset = [Int32](repeating: -1, count: 1024)
             for i in lo..<hi {
-                let c = marks.child[i], kind = marks.kind[i], v = marks.date[i]
+                let c = marks.child[i]
+                let kind = marks.kind[i]
+                let v = marks.date[i]
                 let slot = Int((UInt32(bitPattern: v) &* 2_654_435_761) >> 22)
                 let o: Int32
-                if cacheKey[slot] == v { o = cacheOffset[slot] } else {
-                    o = ix.offset(v, enc); cacheKey[slot] = v; cacheOffset[slot] = o
+                if cacheKey[slot] == v {
+                    o = cacheOffset[slot]
+                } else {
+                    o = ix.offset(v, enc)
+                    cacheKey[slot] = v
+                    cacheOffset[slot] = o
                 }
-                guard c >= 0, c < nc, kind >= 0, kind <= 4, o >= 0, isSchool[Int(o)] != 0, Int64(o) <= todayOffset else { bad = i; break }
+                guard c >= 0, c < nc, kind >= 0, kind <= 4, o >= 0, isSchool[Int(o)] != 0, Int64(o) <= todayOffset else {
+                    bad = i
+                    break
+                }
                 offsets[i] = o
                 if c < prevC || (c == prevC && o < prevO) { sorted = false }
-                prevC = c; prevO = o
+                prevC = c
+                prevO = o
                 if hasSpans {
-                    guard let (f, t) = span(i, offset: o, kind: kind) else { bad = i; break }
-                    spanFrom[i] = f; spanTo[i] = t
+                    guard let (f, t) = span(i, offset: o, kind: kind) else {
+                        bad = i
+                        break
+                    }
+                    spanFrom[i] = f
+                    spanTo[i] = t
                 }
             }
             results[k].sorted = sorted
@@ -226,7 +269,8 @@ private struct BulkRun {
     /// The leave span of mark `i` as offsets (noSpan when none), or nil when it is invalid.
     @inline(__always) func span(_ i: Int, offset o: Int32, kind: Int8) -> (Int32, Int32)? {
         let none = marks.encoding.none
-        let fv = marks.leaveFrom?[i] ?? none, tv = marks.leaveTo?[i] ?? none
+        let fv = marks.leaveFrom?[i] ?? none
+        let tv = marks.leaveTo?[i] ?? none
         if fv == none && tv == none { return (BulkRun.noSpan, BulkRun.noSpan) }
         guard kind == Int8(MarkKind.approvedLeave.rawValue) else { return nil }
         let f = fv == none ? o : ix.offset(fv, marks.encoding)
@@ -237,27 +281,40 @@ private struct BulkRun {
 
     /// The error for bad mark `i`, naming the column and index.
     func markError(_ local: Int) -> KCBXError {
-        let c = marks.child[local], kind = marks.kind[local], v = marks.date[local], enc = marks.encoding
+        let c = marks.child[local]
+        let kind = marks.kind[local]
+        let v = marks.date[local]
+        let enc = marks.encoding
         let i = local + marks.firstIndex
         if c < 0 || Int(c) >= children.count {
             return .invalidInput(field: "marks.child[\(i)]", rule: "\(c) is not a child row (0..<\(children.count))")
         }
         if kind < 0 || kind > 4 {
-            return .invalidInput(field: "marks.kind[\(i)]", rule: "\(kind) is not a mark kind (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early)")
+            return .invalidInput(
+                field: "marks.kind[\(i)]",
+                rule: "\(kind) is not a mark kind (0 present, 1 approved leave, 2 unexcused, 3 late, 4 left early)")
         }
         let o = ix.offset(v, enc)
-        if o == -1 { return .invalidInput(field: "marks.date[\(i)]", rule: "\(v) is not a date in \(enc == .yyyymmdd ? "YYYYMMDD form" : "day-number form")") }
+        if o == -1 {
+            return .invalidInput(
+                field: "marks.date[\(i)]", rule: "\(v) is not a date in \(enc == .yyyymmdd ? "YYYYMMDD form" : "day-number form")")
+        }
         let date: CivilDate?
         if o == -2 {
-            do { date = try enc.decode(v, field: "marks.date[\(i)]") } catch { return error as? KCBXError ?? .invalidInput(field: "marks.date[\(i)]", rule: "\(error)") }
-        } else { date = CivilDate(dayNumber: ix.base + o) }
+            do { date = try enc.decode(v, field: "marks.date[\(i)]") } catch {
+                return error as? KCBXError ?? .invalidInput(field: "marks.date[\(i)]", rule: "\(error)")
+            }
+        } else {
+            date = CivilDate(dayNumber: ix.base + o)
+        }
         if let date, let why = classifier.calendar.whyNotSchoolDay(date) {
             return .invalidInput(field: "marks.date[\(i)]", rule: "\(enc.text(v)) is not a school day: \(why)")
         }
         if let date, date > today {
             return .invalidInput(field: "marks.date[\(i)]", rule: "\(date) is in the future (today is \(today))")
         }
-        let what = kind == Int8(MarkKind.approvedLeave.rawValue)
+        let what =
+            kind == Int8(MarkKind.approvedLeave.rawValue)
             ? "must be dates in the calendar with leave_from <= the mark's date <= leave_to"
             : "only approved-leave marks (kind 1) carry a leave span"
         return .invalidInput(field: "marks.leave_from[\(i)]/leave_to[\(i)]", rule: what)
@@ -271,7 +328,10 @@ private struct BulkRun {
         /// `offset << 40 | input position << 8 | kind` (offsets stay below 2^24, a calendar spans
         /// at most 50 years; positions below 2^31).
         let records: UnsafeMutableBufferPointer<UInt64>
-        func release() { ColumnMemory.release(starts); ColumnMemory.release(records) }
+        func release() {
+            ColumnMemory.release(starts)
+            ColumnMemory.release(records)
+        }
     }
 
     /// Stable two-pass radix sort on the child column, so that marks of one child keep their input
@@ -279,8 +339,10 @@ private struct BulkRun {
     /// worker writes a few sequential streams, not random addresses); pass B counting-sorts each
     /// bucket, small enough to stay in cache, by child. Both passes run in parallel.
     func group(offsets: UnsafeMutableBufferPointer<Int32>) throws -> Grouped {
-        let nm = marks.child.count, nc = children.count
-        let child = marks.child, kind = marks.kind
+        let nm = marks.child.count
+        let nc = children.count
+        let child = marks.child
+        let kind = marks.kind
         let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, nm / 1_000_000))
         let childBits = nc <= 1 ? 0 : Int.bitWidth - (nc - 1).leadingZeroBitCount
         let shift = max(0, childBits - 8)
@@ -297,7 +359,11 @@ private struct BulkRun {
         var run = 0
         for b in 0..<buckets {
             bucketStart[b] = run
-            for p in 0..<parts { let h = cursor[p * buckets + b]; cursor[p * buckets + b] = run; run += h }
+            for p in 0..<parts {
+                let h = cursor[p * buckets + b]
+                cursor[p * buckets + b] = run
+                run += h
+            }
         }
         bucketStart[buckets] = run
         let tmpRecords = try ColumnMemory.allocate(UInt64.self, count: nm, "the mark sort's records")
@@ -318,11 +384,16 @@ private struct BulkRun {
         // Pass B: counting sort of each bucket by child.
         let starts = try ColumnMemory.allocate(Int.self, count: nc + 1, "the children's mark index")
         let records: UnsafeMutableBufferPointer<UInt64>
-        do { records = try ColumnMemory.allocate(UInt64.self, count: nm, "the grouped marks") } catch { ColumnMemory.release(starts); throw error }
+        do { records = try ColumnMemory.allocate(UInt64.self, count: nm, "the grouped marks") } catch {
+            ColumnMemory.release(starts)
+            throw error
+        }
         starts[nc] = nm
         parallelFor(buckets) { b in
-            let lo = bucketStart[b], hi = bucketStart[b + 1]
-            let first = b << shift, last = min(nc, (b + 1) << shift)
+            let lo = bucketStart[b]
+            let hi = bucketStart[b + 1]
+            let first = b << shift
+            let last = min(nc, (b + 1) << shift)
             let width = last - first
             guard width > 0 else { return }
             let local = UnsafeMutableBufferPointer<Int>.allocate(capacity: width)
@@ -330,7 +401,12 @@ private struct BulkRun {
             local.initialize(repeating: 0)
             for k in lo..<hi { local[Int(tmpChild[k]) - first] += 1 }
             var at = lo
-            for c in 0..<width { starts[first + c] = at; let h = local[c]; local[c] = at; at += h }
+            for c in 0..<width {
+                starts[first + c] = at
+                let h = local[c]
+                local[c] = at
+                at += h
+            }
             for k in lo..<hi {
                 let c = Int(tmpChild[k]) - first
                 records[local[c]] = tmpRecords[k]
@@ -357,52 +433,82 @@ private struct BulkRun {
             hist = try ColumnMemory.pointer(Int32.self, count: Scratch.histogram + 1, "a worker's histogram")
             do {
                 (off, kind, idx, keys) = try Scratch.buffers(1)
-            } catch { ColumnMemory.release(hist); throw error }
+            } catch {
+                ColumnMemory.release(hist)
+                throw error
+            }
         }
 
-        private static func buffers(_ n: Int) throws -> (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UInt64>) {
+        private static func buffers(_ n: Int) throws -> (
+            UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UInt64>
+        ) {
             let o = try ColumnMemory.pointer(Int32.self, count: n, "one child's marks")
             do {
                 let k = try ColumnMemory.pointer(UInt8.self, count: n, "one child's marks")
                 do {
                     let i = try ColumnMemory.pointer(Int32.self, count: n, "one child's marks")
-                    do { return (o, k, i, try ColumnMemory.pointer(UInt64.self, count: n, "one child's marks")) } catch { ColumnMemory.release(i); throw error }
-                } catch { ColumnMemory.release(k); throw error }
-            } catch { ColumnMemory.release(o); throw error }
+                    do { return (o, k, i, try ColumnMemory.pointer(UInt64.self, count: n, "one child's marks")) } catch {
+                        ColumnMemory.release(i)
+                        throw error
+                    }
+                } catch {
+                    ColumnMemory.release(k)
+                    throw error
+                }
+            } catch {
+                ColumnMemory.release(o)
+                throw error
+            }
         }
 
         mutating func reserve(_ n: Int) throws {
             guard n > capacity else { return }
             let c = max(n, capacity * 2, 64)
             let (o, k, i, y) = try Scratch.buffers(c)
-            ColumnMemory.release(off); ColumnMemory.release(kind); ColumnMemory.release(idx); ColumnMemory.release(keys)
+            ColumnMemory.release(off)
+            ColumnMemory.release(kind)
+            ColumnMemory.release(idx)
+            ColumnMemory.release(keys)
             (off, kind, idx, keys) = (o, k, i, y)
             capacity = c
         }
 
         func release() {
-            ColumnMemory.release(off); ColumnMemory.release(kind); ColumnMemory.release(idx); ColumnMemory.release(keys)
+            ColumnMemory.release(off)
+            ColumnMemory.release(kind)
+            ColumnMemory.release(idx)
+            ColumnMemory.release(keys)
             ColumnMemory.release(hist)
         }
     }
 
-    func classifyChildren(_ rows: Range<Int>, sorted: Bool, grouped: Grouped?,
-                          offsets: UnsafeMutableBufferPointer<Int32>, spanFrom: UnsafeMutableBufferPointer<Int32>,
-                          spanTo: UnsafeMutableBufferPointer<Int32>, hasSpans: Bool, table: ClassificationTable) -> ChunkResult {
+    func classifyChildren(
+        _ rows: Range<Int>, sorted: Bool, grouped: Grouped?,
+        offsets: UnsafeMutableBufferPointer<Int32>, spanFrom: UnsafeMutableBufferPointer<Int32>,
+        spanTo: UnsafeMutableBufferPointer<Int32>, hasSpans: Bool, table: ClassificationTable
+    ) -> ChunkResult {
         var result = ChunkResult()
         guard !rows.isEmpty else { return result }
         var scratch: Scratch
-        do { scratch = try Scratch() } catch { result.error = error as? KCBXError ?? .storage("\(error)"); return result }
+        do { scratch = try Scratch() } catch {
+            result.error = error as? KCBXError ?? .storage("\(error)")
+            return result
+        }
         defer { scratch.release() }
         scratch.spans.reserveCapacity(8)
-        let child = marks.child, kindCol = marks.kind
+        let child = marks.child
+        let kindCol = marks.kind
         let nm = child.count
         // Sorted input: the first mark of the first child of the chunk, by binary search.
         var m = 0
         if sorted {
-            var lo = 0, hi = nm
+            var lo = 0
+            var hi = nm
             let target = Int32(rows.lowerBound)
-            while lo < hi { let mid = (lo + hi) / 2; if child[mid] < target { lo = mid + 1 } else { hi = mid } }
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if child[mid] < target { lo = mid + 1 } else { hi = mid }
+            }
             m = lo
         }
         for r in rows {
@@ -412,20 +518,30 @@ private struct BulkRun {
                 let b = m
                 while m < nm && Int(child[m]) == r { m += 1 }
                 count = m - b
-                do { try scratch.reserve(count) } catch { result.error = error as? KCBXError ?? .storage("\(error)"); return result }
+                do { try scratch.reserve(count) } catch {
+                    result.error = error as? KCBXError ?? .storage("\(error)")
+                    return result
+                }
                 for j in 0..<count {
                     let i = b + j
-                    scratch.off[j] = offsets[i]; scratch.kind[j] = UInt8(kindCol[i]); scratch.idx[j] = Int32(i)
+                    scratch.off[j] = offsets[i]
+                    scratch.kind[j] = UInt8(kindCol[i])
+                    scratch.idx[j] = Int32(i)
                 }
             } else {
                 let g = grouped!
-                let b = g.starts[r], e = g.starts[r + 1]
+                let b = g.starts[r]
+                let e = g.starts[r + 1]
                 count = e - b
-                do { try scratch.reserve(count) } catch { result.error = error as? KCBXError ?? .storage("\(error)"); return result }
+                do { try scratch.reserve(count) } catch {
+                    result.error = error as? KCBXError ?? .storage("\(error)")
+                    return result
+                }
                 var inOrder = true
                 for j in 0..<count {
                     let rec = g.records[b + j]
-                    scratch.off[j] = Int32(truncatingIfNeeded: rec >> 40); scratch.kind[j] = UInt8(truncatingIfNeeded: rec)
+                    scratch.off[j] = Int32(truncatingIfNeeded: rec >> 40)
+                    scratch.kind[j] = UInt8(truncatingIfNeeded: rec)
                     scratch.idx[j] = Int32(truncatingIfNeeded: (rec >> 8) & 0xFFFF_FFFF)
                     if j > 0 && scratch.off[j] < scratch.off[j - 1] { inOrder = false }
                 }
@@ -436,24 +552,36 @@ private struct BulkRun {
             var conflicts: Int32 = 0
             for j in 0..<count {
                 if w > 0 && scratch.off[w - 1] == scratch.off[j] {
-                    result.conflicts.append(BulkMarkConflict(row: r, date: ctx.date(scratch.off[j]),
-                                                             replacedMark: Int(scratch.idx[w - 1]) + marks.firstIndex,
-                                                             keptMark: Int(scratch.idx[j]) + marks.firstIndex))
-                    scratch.off[w - 1] = scratch.off[j]; scratch.kind[w - 1] = scratch.kind[j]; scratch.idx[w - 1] = scratch.idx[j]
+                    result.conflicts.append(
+                        BulkMarkConflict(
+                            row: r, date: ctx.date(scratch.off[j]),
+                            replacedMark: Int(scratch.idx[w - 1]) + marks.firstIndex,
+                            keptMark: Int(scratch.idx[j]) + marks.firstIndex))
+                    scratch.off[w - 1] = scratch.off[j]
+                    scratch.kind[w - 1] = scratch.kind[j]
+                    scratch.idx[w - 1] = scratch.idx[j]
                     conflicts += 1
                 } else {
-                    scratch.off[w] = scratch.off[j]; scratch.kind[w] = scratch.kind[j]; scratch.idx[w] = scratch.idx[j]
+                    scratch.off[w] = scratch.off[j]
+                    scratch.kind[w] = scratch.kind[j]
+                    scratch.idx[w] = scratch.idx[j]
                     w += 1
                 }
             }
             // Facts.
             let facts: ChildKernel.Facts
             do { facts = try childFacts(r) } catch let e as KCBXError {
-                result.error = e; return result
-            } catch { result.error = .invalidInput(field: "children[\(r)]", rule: "\(error)"); return result }
+                result.error = e
+                return result
+            } catch {
+                result.error = .invalidInput(field: "children[\(r)]", rule: "\(error)")
+                return result
+            }
             if facts.birthDay != ChildKernel.noDate, w > 0, ix.base + scratch.off[0] < facts.birthDay {
                 let i = Int(scratch.idx[0]) + marks.firstIndex
-                result.error = .invalidInput(field: "marks.date[\(i)]", rule: "\(ctx.date(scratch.off[0])) is before the birth date \(CivilDate(dayNumber: facts.birthDay)) of child \(r)")
+                result.error = .invalidInput(
+                    field: "marks.date[\(i)]",
+                    rule: "\(ctx.date(scratch.off[0])) is before the birth date \(CivilDate(dayNumber: facts.birthDay)) of child \(r)")
                 return result
             }
             scratch.spans.removeAll(keepingCapacity: true)
@@ -466,10 +594,14 @@ private struct BulkRun {
                 }
             }
             let out = scratch.spans.withUnsafeBufferPointer { sp in
-                ChildKernel.classify(ctx, offsets: UnsafeBufferPointer(start: scratch.off, count: w),
-                                     kinds: UnsafeBufferPointer(start: scratch.kind, count: w), spans: sp, facts: facts)
+                ChildKernel.classify(
+                    ctx, offsets: UnsafeBufferPointer(start: scratch.off, count: w),
+                    kinds: UnsafeBufferPointer(start: scratch.kind, count: w), spans: sp, facts: facts)
             }
-            if out.problem == .notResident { result.error = Classifier.notResident("children[\(r)]"); return result }
+            if out.problem == .notResident {
+                result.error = Classifier.notResident("children[\(r)]")
+                return result
+            }
             table.store(r, id: children.ids?[r] ?? Int64(r), out, conflicts: conflicts)
         }
         return result
@@ -482,24 +614,36 @@ private struct BulkRun {
         guard n > 1 else { return }
         if n <= 16 {
             for j in 1..<n {
-                let o = s.off[j], k = s.kind[j], x = s.idx[j]
+                let o = s.off[j]
+                let k = s.kind[j]
+                let x = s.idx[j]
                 var i = j - 1
                 while i >= 0 && (s.off[i] > o || (s.off[i] == o && s.idx[i] > x)) {
-                    s.off[i + 1] = s.off[i]; s.kind[i + 1] = s.kind[i]; s.idx[i + 1] = s.idx[i]; i -= 1
+                    s.off[i + 1] = s.off[i]
+                    s.kind[i + 1] = s.kind[i]
+                    s.idx[i + 1] = s.idx[i]
+                    i -= 1
                 }
-                s.off[i + 1] = o; s.kind[i + 1] = k; s.idx[i + 1] = x
+                s.off[i + 1] = o
+                s.kind[i + 1] = k
+                s.idx[i + 1] = x
             }
             return
         }
-        var lo = s.off[0], hi = s.off[0]
+        var lo = s.off[0]
+        var hi = s.off[0]
         for j in 0..<n {
             s.keys[j] = UInt64(UInt32(s.off[j])) << 40 | UInt64(UInt32(s.idx[j])) << 8 | UInt64(s.kind[j])
-            lo = min(lo, s.off[j]); hi = max(hi, s.off[j])
+            lo = min(lo, s.off[j])
+            hi = max(hi, s.off[j])
         }
         // Input positions are not necessarily ascending here (sorted input, grouped by a caller):
         // order equal offsets by position first so the counting sort's stability gives (offset, index).
         var ascending = true
-        for j in 1..<n where s.idx[j] < s.idx[j - 1] { ascending = false; break }
+        for j in 1..<n where s.idx[j] < s.idx[j - 1] {
+            ascending = false
+            break
+        }
         if ascending && Int(hi - lo) < Scratch.histogram {
             let range = Int(hi - lo) + 1
             for v in 0...range { s.hist[v] = 0 }
@@ -508,8 +652,10 @@ private struct BulkRun {
             for j in 0..<n {
                 let key = s.keys[j]
                 let slot = Int(Int32(truncatingIfNeeded: key >> 40) - lo)
-                let at = Int(s.hist[slot]); s.hist[slot] += 1
-                s.off[at] = Int32(truncatingIfNeeded: key >> 40); s.idx[at] = Int32(truncatingIfNeeded: (key >> 8) & 0xFFFF_FFFF)
+                let at = Int(s.hist[slot])
+                s.hist[slot] += 1
+                s.off[at] = Int32(truncatingIfNeeded: key >> 40)
+                s.idx[at] = Int32(truncatingIfNeeded: (key >> 8) & 0xFFFF_FFFF)
                 s.kind[at] = UInt8(truncatingIfNeeded: key)
             }
             return
@@ -518,7 +664,8 @@ private struct BulkRun {
         keys.sort()
         for j in 0..<n {
             let key = keys[j]
-            s.off[j] = Int32(truncatingIfNeeded: key >> 40); s.idx[j] = Int32(truncatingIfNeeded: (key >> 8) & 0xFFFF_FFFF)
+            s.off[j] = Int32(truncatingIfNeeded: key >> 40)
+            s.idx[j] = Int32(truncatingIfNeeded: (key >> 8) & 0xFFFF_FFFF)
             s.kind[j] = UInt8(truncatingIfNeeded: key)
         }
     }
@@ -527,13 +674,17 @@ private struct BulkRun {
     func childFacts(_ r: Int) throws -> ChildKernel.Facts {
         var f = ChildKernel.Facts()
         let enc = children.encoding
-        var birth: CivilDate?, regDate: CivilDate?
+        var birth: CivilDate?
+        var regDate: CivilDate?
         if let b = children.birthDate {
             birth = try enc.decode(b[r], field: "children.birth_date[\(r)]")
             f.birthDay = birth?.dayNumber ?? ChildKernel.noDate
         }
         var grade: Int?
-        if let g = children.grade, g[r] != 0 { grade = Int(g[r]); f.grade = g[r] }
+        if let g = children.grade, g[r] != 0 {
+            grade = Int(g[r])
+            f.grade = g[r]
+        }
         if let reg = children.registration {
             guard reg[r] >= 0, let s = RegistrationState(rawValue: UInt8(reg[r])) else {
                 _ = try RegistrationState(code: Int(reg[r]), field: "children.registration[\(r)]")
@@ -548,7 +699,8 @@ private struct BulkRun {
         if let fb = children.factBits {
             let bits = ChildFactBits(rawValue: fb[r])
             guard ChildFactBits.known.isSuperset(of: bits) else {
-                throw KCBXError.invalidInput(field: "children.fact_bits[\(r)]", rule: "unknown bits 0x\(String(fb[r] & ~ChildFactBits.known.rawValue, radix: 16))")
+                throw KCBXError.invalidInput(
+                    field: "children.fact_bits[\(r)]", rule: "unknown bits 0x\(String(fb[r] & ~ChildFactBits.known.rawValue, radix: 16))")
             }
             f.resident = !bits.contains(.notInHouseholdRegistry)
             f.studyingElsewhere = bits.contains(.studyingElsewhere)
@@ -557,14 +709,17 @@ private struct BulkRun {
         if let gm = children.groupMask {
             let all = SpecialGroup.mask(SpecialGroup.allCases)
             guard gm[r] & ~all == 0 else {
-                throw KCBXError.invalidInput(field: "children.group_mask[\(r)]", rule: "unknown group bits 0x\(String(gm[r] & ~all, radix: 16)) (\(SpecialGroup.allCases.count) groups)")
+                throw KCBXError.invalidInput(
+                    field: "children.group_mask[\(r)]",
+                    rule: "unknown group bits 0x\(String(gm[r] & ~all, radix: 16)) (\(SpecialGroup.allCases.count) groups)")
             }
             f.groupMask = gm[r]
         }
         if f.registration != .enrolled || grade != nil || birth != nil || regDate != nil {
-            try Classifier.validateFacts(birth: birth, grade: grade, registration: f.registration, registrationDate: regDate,
-                                         hasExpertOpinion: { children.expertOpinion?(r).map { !$0.allSatisfy(\.isWhitespace) } ?? false },
-                                         asOf: ctx.asOf, today: today, field: "children[\(r)]")
+            try Classifier.validateFacts(
+                birth: birth, grade: grade, registration: f.registration, registrationDate: regDate,
+                hasExpertOpinion: { children.expertOpinion?(r).map { !$0.allSatisfy(\.isWhitespace) } ?? false },
+                asOf: ctx.asOf, today: today, field: "children[\(r)]")
         }
         return f
     }

@@ -41,9 +41,16 @@ public struct MarkColumns {
     /// longer input (a batch of a stream): errors and conflicts name marks by it. Default 0.
     public var firstIndex = 0
 
-    public init(child: UnsafeBufferPointer<Int32>, date: UnsafeBufferPointer<Int32>, kind: UnsafeBufferPointer<Int8>,
-                leaveFrom: UnsafeBufferPointer<Int32>? = nil, leaveTo: UnsafeBufferPointer<Int32>? = nil, encoding: DateEncoding) {
-        self.child = child; self.date = date; self.kind = kind; self.leaveFrom = leaveFrom; self.leaveTo = leaveTo; self.encoding = encoding
+    public init(
+        child: UnsafeBufferPointer<Int32>, date: UnsafeBufferPointer<Int32>, kind: UnsafeBufferPointer<Int8>,
+        leaveFrom: UnsafeBufferPointer<Int32>? = nil, leaveTo: UnsafeBufferPointer<Int32>? = nil, encoding: DateEncoding
+    ) {
+        self.child = child
+        self.date = date
+        self.kind = kind
+        self.leaveFrom = leaveFrom
+        self.leaveTo = leaveTo
+        self.encoding = encoding
     }
 }
 
@@ -70,13 +77,22 @@ public struct ChildColumns {
     public var expertOpinion: ((Int) -> String?)?
     public var encoding: DateEncoding
 
-    public init(count: Int, ids: UnsafeBufferPointer<Int64>? = nil, birthDate: UnsafeBufferPointer<Int32>? = nil,
-                grade: UnsafeBufferPointer<Int8>? = nil, registration: UnsafeBufferPointer<Int8>? = nil,
-                registrationDate: UnsafeBufferPointer<Int32>? = nil, factBits: UnsafeBufferPointer<UInt32>? = nil,
-                groupMask: UnsafeBufferPointer<UInt32>? = nil, expertOpinion: ((Int) -> String?)? = nil, encoding: DateEncoding) {
-        self.count = count; self.ids = ids; self.birthDate = birthDate; self.grade = grade; self.registration = registration
-        self.registrationDate = registrationDate; self.factBits = factBits; self.groupMask = groupMask
-        self.expertOpinion = expertOpinion; self.encoding = encoding
+    public init(
+        count: Int, ids: UnsafeBufferPointer<Int64>? = nil, birthDate: UnsafeBufferPointer<Int32>? = nil,
+        grade: UnsafeBufferPointer<Int8>? = nil, registration: UnsafeBufferPointer<Int8>? = nil,
+        registrationDate: UnsafeBufferPointer<Int32>? = nil, factBits: UnsafeBufferPointer<UInt32>? = nil,
+        groupMask: UnsafeBufferPointer<UInt32>? = nil, expertOpinion: ((Int) -> String?)? = nil, encoding: DateEncoding
+    ) {
+        self.count = count
+        self.ids = ids
+        self.birthDate = birthDate
+        self.grade = grade
+        self.registration = registration
+        self.registrationDate = registrationDate
+        self.factBits = factBits
+        self.groupMask = groupMask
+        self.expertOpinion = expertOpinion
+        self.encoding = encoding
     }
 
     /// The most children one bulk call takes (a province's compulsory-age population is below it).
@@ -86,14 +102,20 @@ public struct ChildColumns {
     func validateShape() throws {
         guard count >= 0 else { throw KCBXError.invalidInput(field: "children.count", rule: "must not be negative") }
         guard count <= ChildColumns.maxCount else {
-            throw KCBXError.invalidInput(field: "children.count", rule: "\(count) is more than the \(ChildColumns.maxCount) children one call takes; classify in batches")
+            throw KCBXError.invalidInput(
+                field: "children.count",
+                rule: "\(count) is more than the \(ChildColumns.maxCount) children one call takes; classify in batches")
         }
         func check(_ n: Int?, _ name: String) throws {
             if let n, n != count { throw KCBXError.invalidInput(field: "children.\(name)", rule: "has \(n) entries for \(count) children") }
         }
-        try check(ids?.count, "ids"); try check(birthDate?.count, "birth_date"); try check(grade?.count, "grade")
-        try check(registration?.count, "registration"); try check(registrationDate?.count, "registration_date")
-        try check(factBits?.count, "fact_bits"); try check(groupMask?.count, "group_mask")
+        try check(ids?.count, "ids")
+        try check(birthDate?.count, "birth_date")
+        try check(grade?.count, "grade")
+        try check(registration?.count, "registration")
+        try check(registrationDate?.count, "registration_date")
+        try check(factBits?.count, "fact_bits")
+        try check(groupMask?.count, "group_mask")
     }
 }
 
@@ -105,11 +127,18 @@ extension MarkColumns {
     func validateShape() throws {
         let n = child.count
         guard date.count == n, kind.count == n else {
-            throw KCBXError.invalidInput(field: "marks", rule: "columns differ in length (child \(n), date \(date.count), kind \(kind.count))")
+            throw KCBXError.invalidInput(
+                field: "marks", rule: "columns differ in length (child \(n), date \(date.count), kind \(kind.count))")
         }
-        guard n <= MarkColumns.maxCount else { throw KCBXError.invalidInput(field: "marks", rule: "\(n) is more than the \(MarkColumns.maxCount) marks one call takes") }
-        if let f = leaveFrom, f.count != n { throw KCBXError.invalidInput(field: "marks.leave_from", rule: "has \(f.count) entries for \(n) marks") }
-        if let t = leaveTo, t.count != n { throw KCBXError.invalidInput(field: "marks.leave_to", rule: "has \(t.count) entries for \(n) marks") }
+        guard n <= MarkColumns.maxCount else {
+            throw KCBXError.invalidInput(field: "marks", rule: "\(n) is more than the \(MarkColumns.maxCount) marks one call takes")
+        }
+        if let f = leaveFrom, f.count != n {
+            throw KCBXError.invalidInput(field: "marks.leave_from", rule: "has \(f.count) entries for \(n) marks")
+        }
+        if let t = leaveTo, t.count != n {
+            throw KCBXError.invalidInput(field: "marks.leave_to", rule: "has \(t.count) entries for \(n) marks")
+        }
     }
 }
 
@@ -118,7 +147,7 @@ extension DateEncoding {
     func decode(_ v: Int32, field: @autoclosure () -> String) throws -> CivilDate? {
         if v == none { return nil }
         switch self {
-        case .dayNumber: return try CivilDate(checkedDayNumber: v, field: field())   // years 0001-9999 (fuzz bulk crash-0bc14341)
+        case .dayNumber: return try CivilDate(checkedDayNumber: v, field: field())  // years 0001-9999 (fuzz bulk crash-0bc14341)
         case .yyyymmdd: return try CivilDate(yyyymmdd: v, field: field())
         }
     }

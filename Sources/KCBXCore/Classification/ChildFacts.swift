@@ -18,7 +18,11 @@ public enum RegistrationState: UInt8, Sendable, CaseIterable {
 
     public init(code: Int, field: String = "registration") throws {
         guard code >= 0, code <= 255, let r = RegistrationState(rawValue: UInt8(code)) else {
-            throw KCBXError.invalidInput(field: field, rule: "\(code) is not a registration state (0 enrolled, 1 none, 2 deferred, 3 suspended, 4 home-delivered, 5 transferred out, 6 graduated)")
+            throw KCBXError.invalidInput(
+                field: field,
+                rule:
+                    "\(code) is not a registration state (0 enrolled, 1 none, 2 deferred, 3 suspended, 4 home-delivered, 5 transferred out, 6 graduated)"
+            )
         }
         self = r
     }
@@ -49,13 +53,20 @@ public struct ChildFacts: Sendable, Equatable {
     /// Special groups the child belongs to (DOMAIN.md §1).
     public var groups: [SpecialGroup] = []
 
-    public init(birthDate: CivilDate? = nil, grade: Int? = nil, registration: RegistrationState = .enrolled,
-                registrationDate: CivilDate? = nil, expertOpinion: String? = nil, inHouseholdRegistry: Bool = true,
-                studyingElsewhere: Bool = false, pastDropout: Bool = false, groups: [SpecialGroup] = []) {
-        self.birthDate = birthDate; self.grade = grade; self.registration = registration
-        self.registrationDate = registrationDate; self.expertOpinion = expertOpinion
-        self.inHouseholdRegistry = inHouseholdRegistry; self.studyingElsewhere = studyingElsewhere
-        self.pastDropout = pastDropout; self.groups = groups
+    public init(
+        birthDate: CivilDate? = nil, grade: Int? = nil, registration: RegistrationState = .enrolled,
+        registrationDate: CivilDate? = nil, expertOpinion: String? = nil, inHouseholdRegistry: Bool = true,
+        studyingElsewhere: Bool = false, pastDropout: Bool = false, groups: [SpecialGroup] = []
+    ) {
+        self.birthDate = birthDate
+        self.grade = grade
+        self.registration = registration
+        self.registrationDate = registrationDate
+        self.expertOpinion = expertOpinion
+        self.inHouseholdRegistry = inHouseholdRegistry
+        self.studyingElsewhere = studyingElsewhere
+        self.pastDropout = pastDropout
+        self.groups = groups
     }
 }
 

@@ -34,7 +34,10 @@ enum ChildKernel {
     static let noDate = Int32.min
 
     /// Offsets of an approved leave span (both ends included), clamped to the calendar.
-    struct Span { var from: Int32; var to: Int32 }
+    struct Span {
+        var from: Int32
+        var to: Int32
+    }
 
     /// Per-child facts in compact form.
     struct Facts {
@@ -90,28 +93,38 @@ enum ChildKernel {
         init(calendar: SchoolCalendar, rules: StreakRules, asOf: CivilDate, windows: TransitionWindows, monitoredMask: UInt32) throws {
             let ix = calendar.index
             guard let d = ix.offset(asOf) else {
-                throw KCBXError.invalidInput(field: "as_of", rule: "\(asOf) is outside the calendar (\(calendar.firstDay)..\(calendar.lastDay))")
+                throw KCBXError.invalidInput(
+                    field: "as_of", rule: "\(asOf) is outside the calendar (\(calendar.firstDay)..\(calendar.lastDay))")
             }
             base = ix.base
             isSchool = ix.isSchool.baseAddress!
             schoolBefore = ix.schoolBefore.baseAddress!
             segmentEnd = ix.segmentEnd.baseAddress!
-            self.d = Int32(d); self.asOf = asOf; self.rules = rules; self.monitoredMask = monitoredMask
+            self.d = Int32(d)
+            self.asOf = asOf
+            self.rules = rules
+            self.monitoredMask = monitoredMask
             let t = Int(ix.termAtOrBefore[d])
             if t >= 0 {
-                wStart = ix.termStart[t]; wEnd = min(Int32(d), ix.termEnd[t])
+                wStart = ix.termStart[t]
+                wEnd = min(Int32(d), ix.termEnd[t])
                 let year = calendar.terms[t].schoolYear
                 let yearTerms = calendar.terms.indices.filter { calendar.terms[$0].schoolYear == year }
-                let firstStart = ix.termStart[yearTerms.first!], lastEnd = ix.termEnd[yearTerms.last!]
-                let nextYearStart: Int32 = calendar.terms.indices.first { calendar.terms[$0].schoolYear == year + 1 }.map { ix.termStart[$0] }
+                let firstStart = ix.termStart[yearTerms.first!]
+                let lastEnd = ix.termEnd[yearTerms.last!]
+                let nextYearStart: Int32 =
+                    calendar.terms.indices.first { calendar.terms[$0].schoolYear == year + 1 }.map { ix.termStart[$0] }
                     ?? ((try? CivilDate(year: year + 1, month: 9, day: 1)).map { $0.dayNumber - ix.base } ?? Int32.max)
                 let dd = Int32(d)
                 grade6Window = dd > lastEnd - Int32(windows.primaryGraduationLeadDays) && dd < nextYearStart
                 grade7Window = dd >= firstStart && dd < firstStart + Int32(windows.juniorFirstDays)
                 grade9Window = dd > lastEnd - Int32(windows.graduationLeadDays) && dd < nextYearStart
             } else {
-                wStart = 1; wEnd = 0
-                grade6Window = false; grade7Window = false; grade9Window = false
+                wStart = 1
+                wEnd = 0
+                grade6Window = false
+                grade7Window = false
+                grade9Window = false
             }
         }
 
@@ -138,25 +151,43 @@ enum ChildKernel {
 
     /// Classifies one child. `offsets`/`kinds` hold its marks sorted by day with no duplicates;
     /// `spans` the approved leave spans that reach beyond their own mark's day.
-    static func classify(_ c: Context, offsets: UnsafeBufferPointer<Int32>, kinds: UnsafeBufferPointer<UInt8>,
-                         spans: UnsafeBufferPointer<Span>, facts f: Facts) -> Outcome {
+    static func classify(
+        _ c: Context, offsets: UnsafeBufferPointer<Int32>, kinds: UnsafeBufferPointer<UInt8>,
+        spans: UnsafeBufferPointer<Span>, facts f: Facts
+    ) -> Outcome {
         var out = Outcome()
         out.flags = factFlags(c, f)
         let asOfDay = c.base + c.d
         @inline(__always) func inForce(_ day: Int32) -> Bool { day == noDate || day <= asOfDay }
         switch f.registration {
         case .transferredOut where inForce(f.registrationDay):
-            out.status = .transferredOut; out.rule = .transfer; out.since = f.registrationDay; return out
+            out.status = .transferredOut
+            out.rule = .transfer
+            out.since = f.registrationDay
+            return out
         case .graduated where inForce(f.registrationDay):
-            out.status = .graduated; out.rule = .graduation; out.since = f.registrationDay; return out
+            out.status = .graduated
+            out.rule = .graduation
+            out.since = f.registrationDay
+            return out
         case .deferred where inForce(f.registrationDay):
-            out.status = .deferred; out.rule = .deferral; out.since = f.registrationDay; return out
+            out.status = .deferred
+            out.rule = .deferral
+            out.since = f.registrationDay
+            return out
         case .suspended where inForce(f.registrationDay):
-            out.status = .suspended; out.rule = .suspension; out.since = f.registrationDay; return out
+            out.status = .suspended
+            out.rule = .suspension
+            out.since = f.registrationDay
+            return out
         case .homeDelivered where inForce(f.registrationDay):
-            out.status = .homeDelivered; out.rule = .homeDelivery; out.since = f.registrationDay; return out
+            out.status = .homeDelivered
+            out.rule = .homeDelivery
+            out.since = f.registrationDay
+            return out
         case .none:
-            unregistered(c, f, &out); return out
+            unregistered(c, f, &out)
+            return out
         default:
             break
         }
@@ -171,16 +202,25 @@ enum ChildKernel {
         let age = SchoolAge(birthDate: birth)
         let standing = age.standing(on: c.asOf)
         if standing == .belowSchoolAge {
-            out.status = .belowSchoolAge; out.rule = .belowSchoolAge; out.since = f.birthDay
+            out.status = .belowSchoolAge
+            out.rule = .belowSchoolAge
+            out.since = f.birthDay
         } else if standing == .overAge {
-            out.status = .overAge; out.rule = .overAge; out.since = birth.adding(months: 16 * 12).dayNumber
+            out.status = .overAge
+            out.rule = .overAge
+            out.since = birth.adding(months: 16 * 12).dayNumber
         } else if f.studyingElsewhere {
-            out.status = .studyingElsewhere; out.rule = .studyingElsewhere; out.since = f.registrationDay
+            out.status = .studyingElsewhere
+            out.rule = .studyingElsewhere
+            out.since = f.registrationDay
         } else if !f.resident {
             out.problem = .notResident
         } else {
-            out.status = .outOfSchool; out.rule = .outOfSchool
-            out.since = f.registrationDay != noDate ? f.registrationDay
+            out.status = .outOfSchool
+            out.rule = .outOfSchool
+            out.since =
+                f.registrationDay != noDate
+                ? f.registrationDay
                 : ((try? CivilDate(year: age.entryYear, month: 9, day: 1))?.dayNumber ?? noDate)
             if let r = ReasonCode.outOfSchool(birthDate: birth, on: c.asOf) {
                 out.reason = r.number
@@ -204,7 +244,10 @@ enum ChildKernel {
         if spans.isEmpty { return end - a }
         var n: Int32 = 0
         var o = a
-        while o < end { if o == x || !inSpans(o, spans) { n += 1 }; o += 1 }
+        while o < end {
+            if o == x || !inSpans(o, spans) { n += 1 }
+            o += 1
+        }
         return n
     }
 
@@ -212,16 +255,22 @@ enum ChildKernel {
     @inline(__always)
     static func nthCounted(_ x: Int32, _ a: Int32, _ k: Int32, _ spans: UnsafeBufferPointer<Span>) -> Int32 {
         if spans.isEmpty { return a + k - 1 }
-        var left = k, o = a
+        var left = k
+        var o = a
         while true {
-            if o == x || !inSpans(o, spans) { left -= 1; if left == 0 { return o } }
+            if o == x || !inSpans(o, spans) {
+                left -= 1
+                if left == 0 { return o }
+            }
             o += 1
         }
     }
 
     /// Unmarked school days in [lo, hi] covered by a leave span (paused, not missing).
-    static func spanCoveredUnmarked(_ c: Context, _ lo: Int32, _ hi: Int32, offsets: UnsafeBufferPointer<Int32>, count: Int,
-                                    _ spans: UnsafeBufferPointer<Span>) -> Int32 {
+    static func spanCoveredUnmarked(
+        _ c: Context, _ lo: Int32, _ hi: Int32, offsets: UnsafeBufferPointer<Int32>, count: Int,
+        _ spans: UnsafeBufferPointer<Span>
+    ) -> Int32 {
         guard !spans.isEmpty, lo <= hi else { return 0 }
         var n: Int32 = 0
         var o = lo
@@ -237,10 +286,13 @@ enum ChildKernel {
     }
 
     /// The attendance statuses of an enrolled child.
-    static func attendance(_ c: Context, offsets: UnsafeBufferPointer<Int32>, kinds: UnsafeBufferPointer<UInt8>,
-                           spans: UnsafeBufferPointer<Span>, facts f: Facts, _ out: inout Outcome) {
+    static func attendance(
+        _ c: Context, offsets: UnsafeBufferPointer<Int32>, kinds: UnsafeBufferPointer<UInt8>,
+        spans: UnsafeBufferPointer<Span>, facts f: Facts, _ out: inout Outcome
+    ) {
         let d = c.d
-        let unexcused = MarkKind.unexcused.rawValue, leave = MarkKind.approvedLeave.rawValue
+        let unexcused = MarkKind.unexcused.rawValue
+        let leave = MarkKind.approvedLeave.rawValue
         var n = offsets.count
         while n > 0 && offsets[n - 1] > d { n -= 1 }
 
@@ -248,7 +300,8 @@ enum ChildKernel {
         var ws = c.wStart
         if f.registration == .enrolled, f.registrationDay != noDate { ws = max(ws, f.registrationDay - c.base) }
         let we = c.wEnd
-        var windowMarks: Int32 = 0, windowUnexcused: Int32 = 0
+        var windowMarks: Int32 = 0
+        var windowUnexcused: Int32 = 0
         if ws <= we {
             out.termSchoolDays = c.schoolBefore[Int(we) + 1] - c.schoolBefore[Int(ws)]
             var i = n - 1
@@ -267,7 +320,8 @@ enum ChildKernel {
             }
         }
         guard n > 0 else {
-            out.status = .attendanceUnknown; out.rule = .noAttendance
+            out.status = .attendanceUnknown
+            out.rule = .noAttendance
             return
         }
         if offsets[n - 1] == d && kinds[n - 1] == unexcused { out.alerts |= AlertSet.guardianContact.rawValue }
@@ -277,33 +331,51 @@ enum ChildKernel {
         while p >= 0 && !presentLike(kinds[p]) { p -= 1 }
         var s = p + 1
         while s < n && kinds[s] != unexcused { s += 1 }
-        var alertAt: Int32 = -1, suspectedAt: Int32 = -1, dropoutAt: Int32 = -1
+        var alertAt: Int32 = -1
+        var suspectedAt: Int32 = -1
+        var dropoutAt: Int32 = -1
         if s < n {
             let start = offsets[s]
             let rules = c.rules
             let alertT = rules.alert?.units(from: c.base + start) ?? 0
             let suspectedT = rules.suspected.units(from: c.base + start)
-            var dropoutT: Int32 = 0, after: Int32 = 0
-            var clock: Int32 = 0, unexc: Int32 = 0, leaveDays: Int32 = 0
+            var dropoutT: Int32 = 0
+            var after: Int32 = 0
+            var clock: Int32 = 0
+            var unexc: Int32 = 0
+            var leaveDays: Int32 = 0
             var i = s
             while i < n {
-                if kinds[i] == leave { leaveDays += 1; i += 1; continue }
+                if kinds[i] == leave {
+                    leaveDays += 1
+                    i += 1
+                    continue
+                }
                 let x = offsets[i]
                 unexc += 1
                 let end = min(c.segmentEnd[Int(x)], d + 1)
                 let len = counted(x, x, end, spans)
                 if let a = rules.alert, alertAt < 0 {
-                    if a.countsSchoolDays { if unexc >= alertT { alertAt = x } }
-                    else if clock + len >= alertT { alertAt = nthCounted(x, x, alertT - clock, spans) }
+                    if a.countsSchoolDays {
+                        if unexc >= alertT { alertAt = x }
+                    } else if clock + len >= alertT {
+                        alertAt = nthCounted(x, x, alertT - clock, spans)
+                    }
                 }
                 if suspectedAt < 0 {
-                    if rules.suspected.countsSchoolDays { if unexc > suspectedT { suspectedAt = x } }
-                    else if clock + len > suspectedT { suspectedAt = nthCounted(x, x, suspectedT + 1 - clock, spans) }
+                    if rules.suspected.countsSchoolDays {
+                        if unexc > suspectedT { suspectedAt = x }
+                    } else if clock + len > suspectedT {
+                        suspectedAt = nthCounted(x, x, suspectedT + 1 - clock, spans)
+                    }
                     if suspectedAt >= 0 { dropoutT = rules.dropout.units(from: c.base + suspectedAt) }
                 }
                 if suspectedAt >= 0 && dropoutAt < 0 {
                     if rules.dropout.countsSchoolDays {
-                        if x > suspectedAt { after += 1; if after > dropoutT { dropoutAt = x } }
+                        if x > suspectedAt {
+                            after += 1
+                            if after > dropoutT { dropoutAt = x }
+                        }
                     } else {
                         let a = max(x, suspectedAt + 1)
                         if a < end {
@@ -325,16 +397,24 @@ enum ChildKernel {
             if alertAt >= 0 { out.alerts |= AlertSet.threeLineReport.rawValue }
         }
         if dropoutAt >= 0 {
-            out.status = .dropout; out.rule = .dropoutAfterSuspected; out.since = c.base + dropoutAt
+            out.status = .dropout
+            out.rule = .dropoutAfterSuspected
+            out.since = c.base + dropoutAt
         } else if suspectedAt >= 0 {
-            out.status = .suspectedDropout; out.rule = .suspectedAfter; out.since = c.base + suspectedAt
+            out.status = .suspectedDropout
+            out.rule = .suspectedAfter
+            out.since = c.base + suspectedAt
         } else if alertAt >= 0 {
-            out.status = .threeLineAlert; out.rule = .threeLineAlertAfter; out.since = c.base + alertAt
+            out.status = .threeLineAlert
+            out.rule = .threeLineAlertAfter
+            out.since = c.base + alertAt
         } else if kinds[n - 1] == leave {
             // Leave is in force while the latest mark is approved leave.
             var j = n - 1
             while j > 0 && kinds[j - 1] == leave { j -= 1 }
-            out.status = .onLeave; out.rule = .approvedLeave; out.since = c.base + offsets[j]
+            out.status = .onLeave
+            out.rule = .approvedLeave
+            out.since = c.base + offsets[j]
         } else {
             out.status = .inSchool
             out.rule = s < n ? .absentBelowThreshold : .attending

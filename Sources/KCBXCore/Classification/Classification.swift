@@ -44,11 +44,12 @@ public struct Classification: Sendable, Equatable {
 
     /// The classification as one bulk-table row (`childID` given by the caller).
     public func row(childID: Int64) -> ClassificationRow {
-        ClassificationRow(childID: childID, status: status, since: since, rule: rule, alerts: alerts, riskFlags: riskFlags,
-                          streakStart: streak?.start, streakUnexcusedDays: streak?.unexcusedSchoolDays ?? 0,
-                          streakClockDays: streak?.clockDays ?? 0, termSchoolDays: termSchoolDays,
-                          termUnexcusedDays: termUnexcusedDays, missingDays: missingDates.count,
-                          conflicts: conflicts.count, proposedReason: proposedReason)
+        ClassificationRow(
+            childID: childID, status: status, since: since, rule: rule, alerts: alerts, riskFlags: riskFlags,
+            streakStart: streak?.start, streakUnexcusedDays: streak?.unexcusedSchoolDays ?? 0,
+            streakClockDays: streak?.clockDays ?? 0, termSchoolDays: termSchoolDays,
+            termUnexcusedDays: termUnexcusedDays, missingDays: missingDates.count,
+            conflicts: conflicts.count, proposedReason: proposedReason)
     }
 
     /// The classification as JSON (stable keys; dates YYYY-MM-DD).
@@ -63,13 +64,20 @@ public struct Classification: Sendable, Equatable {
             "proposed_reason": proposedReason.map { .string($0.rawValue) } ?? .null,
             "term_school_days": num(termSchoolDays), "term_unexcused_days": num(termUnexcusedDays),
             "missing_dates": .array(missingDates.map { .string($0.description) }),
-            "conflicts": .array(conflicts.map { .object(["date": .string($0.date.description), "replaced": .string($0.replaced.label),
-                                                         "kept": .string($0.kept.label), "replaced_index": num($0.replacedIndex),
-                                                         "kept_index": num($0.keptIndex)]) }),
+            "conflicts": .array(
+                conflicts.map {
+                    .object([
+                        "date": .string($0.date.description), "replaced": .string($0.replaced.label),
+                        "kept": .string($0.kept.label), "replaced_index": num($0.replacedIndex),
+                        "kept_index": num($0.keptIndex),
+                    ])
+                }),
         ]
         if let s = streak {
-            o["streak"] = .object(["start": date(s.start), "unexcused_school_days": num(s.unexcusedSchoolDays), "clock_days": num(s.clockDays),
-                                   "leave_school_days": num(s.leaveSchoolDays), "unknown_school_days": num(s.unknownSchoolDays)])
+            o["streak"] = .object([
+                "start": date(s.start), "unexcused_school_days": num(s.unexcusedSchoolDays), "clock_days": num(s.clockDays),
+                "leave_school_days": num(s.leaveSchoolDays), "unknown_school_days": num(s.unknownSchoolDays),
+            ])
         } else {
             o["streak"] = .null
         }

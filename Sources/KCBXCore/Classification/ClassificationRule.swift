@@ -92,11 +92,11 @@ public enum ClassificationRule: UInt8, Sendable, CaseIterable {
         let p = profile[key]
         let value: String
         switch p.value {
-        case let .duration(d): value = d.description
+        case .duration(let d): value = d.description
         case .off: value = "off"
-        case let .number(n): value = "\(n)"
-        case let .flag(f): value = "\(f)"
-        case let .text(t): value = t
+        case .number(let n): value = "\(n)"
+        case .flag(let f): value = "\(f)"
+        case .text(let t): value = t
         }
         return "\(key.rawValue) = \(value) (\(p.provenance.kind) \(p.provenance.citation))"
     }

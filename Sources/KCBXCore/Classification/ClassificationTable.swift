@@ -94,7 +94,8 @@ public final class ClassificationTable: @unchecked Sendable {
 
     /// Allocates the columns for `rows` children; a failed allocation is `KCBXError.storage`.
     init(rows: Int, asOf: CivilDate) throws {
-        self.rows = rows; self.asOf = asOf
+        self.rows = rows
+        self.asOf = asOf
         // Allocated in order; on a failure the ones already made are released before throwing.
         var made: [() -> Void] = []
         func make<T: FixedWidthInteger & BitwiseCopyable>(_: T.Type, _ name: String) throws -> UnsafeMutableBufferPointer<T> {
@@ -102,29 +103,60 @@ public final class ClassificationTable: @unchecked Sendable {
                 let p = try ColumnMemory.allocate(T.self, count: rows, "the classification table's \(name) column")
                 made.append { ColumnMemory.release(p) }
                 return p
-            } catch { for release in made { release() }; throw error }
+            } catch {
+                for release in made { release() }
+                throw error
+            }
         }
-        childID = try make(Int64.self, "child_id"); status = try make(UInt8.self, "status"); rule = try make(UInt8.self, "rule")
-        reason = try make(UInt8.self, "reason"); since = try make(Int32.self, "since"); streakStart = try make(Int32.self, "streak_start")
-        streakUnexcused = try make(Int32.self, "streak_unexcused"); streakClock = try make(Int32.self, "streak_clock")
-        termSchoolDays = try make(Int32.self, "term_school_days"); termUnexcused = try make(Int32.self, "term_unexcused")
-        missing = try make(Int32.self, "missing"); conflictCount = try make(Int32.self, "conflicts")
-        alerts = try make(UInt32.self, "alerts"); flags = try make(UInt32.self, "risk_flags")
+        childID = try make(Int64.self, "child_id")
+        status = try make(UInt8.self, "status")
+        rule = try make(UInt8.self, "rule")
+        reason = try make(UInt8.self, "reason")
+        since = try make(Int32.self, "since")
+        streakStart = try make(Int32.self, "streak_start")
+        streakUnexcused = try make(Int32.self, "streak_unexcused")
+        streakClock = try make(Int32.self, "streak_clock")
+        termSchoolDays = try make(Int32.self, "term_school_days")
+        termUnexcused = try make(Int32.self, "term_unexcused")
+        missing = try make(Int32.self, "missing")
+        conflictCount = try make(Int32.self, "conflicts")
+        alerts = try make(UInt32.self, "alerts")
+        flags = try make(UInt32.self, "risk_flags")
     }
 
     deinit {
-        ColumnMemory.release(childID); ColumnMemory.release(status); ColumnMemory.release(rule); ColumnMemory.release(reason)
-        ColumnMemory.release(since); ColumnMemory.release(streakStart); ColumnMemory.release(streakUnexcused)
-        ColumnMemory.release(streakClock); ColumnMemory.release(termSchoolDays); ColumnMemory.release(termUnexcused)
-        ColumnMemory.release(missing); ColumnMemory.release(conflictCount); ColumnMemory.release(alerts); ColumnMemory.release(flags)
+        ColumnMemory.release(childID)
+        ColumnMemory.release(status)
+        ColumnMemory.release(rule)
+        ColumnMemory.release(reason)
+        ColumnMemory.release(since)
+        ColumnMemory.release(streakStart)
+        ColumnMemory.release(streakUnexcused)
+        ColumnMemory.release(streakClock)
+        ColumnMemory.release(termSchoolDays)
+        ColumnMemory.release(termUnexcused)
+        ColumnMemory.release(missing)
+        ColumnMemory.release(conflictCount)
+        ColumnMemory.release(alerts)
+        ColumnMemory.release(flags)
     }
 
     /// Writes one child's outcome (called by the bulk workers, each on its own rows).
     @inline(__always) func store(_ r: Int, id: Int64, _ o: ChildKernel.Outcome, conflicts: Int32) {
-        childID[r] = id; status[r] = o.status.rawValue; rule[r] = o.rule.rawValue; reason[r] = o.reason
-        since[r] = o.since; streakStart[r] = o.streakStart; streakUnexcused[r] = o.streakUnexcused; streakClock[r] = o.streakClock
-        termSchoolDays[r] = o.termSchoolDays; termUnexcused[r] = o.termUnexcused; missing[r] = o.missing; conflictCount[r] = conflicts
-        alerts[r] = o.alerts | (conflicts > 0 ? AlertSet.conflictingMarks.rawValue : 0); flags[r] = o.flags
+        childID[r] = id
+        status[r] = o.status.rawValue
+        rule[r] = o.rule.rawValue
+        reason[r] = o.reason
+        since[r] = o.since
+        streakStart[r] = o.streakStart
+        streakUnexcused[r] = o.streakUnexcused
+        streakClock[r] = o.streakClock
+        termSchoolDays[r] = o.termSchoolDays
+        termUnexcused[r] = o.termUnexcused
+        missing[r] = o.missing
+        conflictCount[r] = conflicts
+        alerts[r] = o.alerts | (conflicts > 0 ? AlertSet.conflictingMarks.rawValue : 0)
+        flags[r] = o.flags
     }
 
     /// A cell as an integer; dates as day numbers (Int32.min for none). A row outside 0..<rows
@@ -164,7 +196,9 @@ public final class ClassificationTable: @unchecked Sendable {
         case .riskFlags: for r in 0..<n { o[r] = Int32(bitPattern: flags[r]) }
         case .since, .streakStart:
             let src = column == .since ? since : streakStart
-            if encoding == .dayNumber { for r in 0..<n { o[r] = src[r] } } else {
+            if encoding == .dayNumber {
+                for r in 0..<n { o[r] = src[r] }
+            } else {
                 for r in 0..<n { o[r] = src[r] == ChildKernel.noDate ? 0 : CivilDate(dayNumber: src[r]).yyyymmdd }
             }
         case .streakUnexcusedDays: for r in 0..<n { o[r] = streakUnexcused[r] }
@@ -191,13 +225,14 @@ public final class ClassificationTable: @unchecked Sendable {
         func date(_ v: Int32) -> CivilDate? { v == ChildKernel.noDate ? nil : CivilDate(dayNumber: v) }
         // The workers store only valid codes; the fallbacks keep a broken invariant from trapping.
         let reasons = ReasonCode.allCases
-        return ClassificationRow(childID: childID[r], status: ChildStatus(rawValue: status[r]) ?? .attendanceUnknown, since: date(since[r]),
-                                 rule: ClassificationRule(rawValue: rule[r]) ?? .noAttendance, alerts: AlertSet(rawValue: alerts[r]),
-                                 riskFlags: RiskFlags(rawValue: flags[r]), streakStart: date(streakStart[r]),
-                                 streakUnexcusedDays: Int(streakUnexcused[r]), streakClockDays: Int(streakClock[r]),
-                                 termSchoolDays: Int(termSchoolDays[r]), termUnexcusedDays: Int(termUnexcused[r]),
-                                 missingDays: Int(missing[r]), conflicts: Int(conflictCount[r]),
-                                 proposedReason: reason[r] == 0 || Int(reason[r]) > reasons.count ? nil : reasons[Int(reason[r]) - 1])
+        return ClassificationRow(
+            childID: childID[r], status: ChildStatus(rawValue: status[r]) ?? .attendanceUnknown, since: date(since[r]),
+            rule: ClassificationRule(rawValue: rule[r]) ?? .noAttendance, alerts: AlertSet(rawValue: alerts[r]),
+            riskFlags: RiskFlags(rawValue: flags[r]), streakStart: date(streakStart[r]),
+            streakUnexcusedDays: Int(streakUnexcused[r]), streakClockDays: Int(streakClock[r]),
+            termSchoolDays: Int(termSchoolDays[r]), termUnexcusedDays: Int(termUnexcused[r]),
+            missingDays: Int(missing[r]), conflicts: Int(conflictCount[r]),
+            proposedReason: reason[r] == 0 || Int(reason[r]) > reasons.count ? nil : reasons[Int(reason[r]) - 1])
     }
 
     /// Number of rows with `status`.

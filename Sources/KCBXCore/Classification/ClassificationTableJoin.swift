@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension ClassificationTable {
@@ -24,18 +24,32 @@ extension ClassificationTable {
         guard let out = parts.popLast() else { return try ClassificationTable(rows: 0, asOf: asOf) }
         if idsAreRows { for r in 0..<out.rows { out.childID[r] = Int64(r) } }
         while let p = parts.popLast() {
-            let at = out.rows, need = at + p.rows
-            if need > out.childID.count { try out.reserve(max(need, out.childID.count * 2)) }   // geometric: joins may be incremental
+            let at = out.rows
+            let need = at + p.rows
+            if need > out.childID.count { try out.reserve(max(need, out.childID.count * 2)) }  // geometric: joins may be incremental
             func copy<T>(_ from: UnsafeMutableBufferPointer<T>, _ to: UnsafeMutableBufferPointer<T>) {
                 guard p.rows > 0, let s = from.baseAddress, let d = to.baseAddress else { return }
                 memcpy(d + at, s, p.rows * MemoryLayout<T>.stride)
             }
-            copy(p.childID, out.childID); copy(p.status, out.status); copy(p.rule, out.rule); copy(p.reason, out.reason)
-            copy(p.since, out.since); copy(p.streakStart, out.streakStart); copy(p.streakUnexcused, out.streakUnexcused)
-            copy(p.streakClock, out.streakClock); copy(p.termSchoolDays, out.termSchoolDays); copy(p.termUnexcused, out.termUnexcused)
-            copy(p.missing, out.missing); copy(p.conflictCount, out.conflictCount); copy(p.alerts, out.alerts); copy(p.flags, out.flags)
+            copy(p.childID, out.childID)
+            copy(p.status, out.status)
+            copy(p.rule, out.rule)
+            copy(p.reason, out.reason)
+            copy(p.since, out.since)
+            copy(p.streakStart, out.streakStart)
+            copy(p.streakUnexcused, out.streakUnexcused)
+            copy(p.streakClock, out.streakClock)
+            copy(p.termSchoolDays, out.termSchoolDays)
+            copy(p.termUnexcused, out.termUnexcused)
+            copy(p.missing, out.missing)
+            copy(p.conflictCount, out.conflictCount)
+            copy(p.alerts, out.alerts)
+            copy(p.flags, out.flags)
             if idsAreRows { for r in 0..<p.rows { out.childID[at + r] = Int64(at + r) } }
-            for var c in p.conflicts { c.row += at; out.conflicts.append(c) }
+            for var c in p.conflicts {
+                c.row += at
+                out.conflicts.append(c)
+            }
             out.rows = need
         }
         return out
@@ -53,9 +67,19 @@ extension ClassificationTable {
             }
             b = UnsafeMutableBufferPointer(start: p.bindMemory(to: T.self, capacity: capacity), count: capacity)
         }
-        try grow(&childID, "child_id"); try grow(&status, "status"); try grow(&rule, "rule"); try grow(&reason, "reason")
-        try grow(&since, "since"); try grow(&streakStart, "streak_start"); try grow(&streakUnexcused, "streak_unexcused")
-        try grow(&streakClock, "streak_clock"); try grow(&termSchoolDays, "term_school_days"); try grow(&termUnexcused, "term_unexcused")
-        try grow(&missing, "missing"); try grow(&conflictCount, "conflicts"); try grow(&alerts, "alerts"); try grow(&flags, "risk_flags")
+        try grow(&childID, "child_id")
+        try grow(&status, "status")
+        try grow(&rule, "rule")
+        try grow(&reason, "reason")
+        try grow(&since, "since")
+        try grow(&streakStart, "streak_start")
+        try grow(&streakUnexcused, "streak_unexcused")
+        try grow(&streakClock, "streak_clock")
+        try grow(&termSchoolDays, "term_school_days")
+        try grow(&termUnexcused, "term_unexcused")
+        try grow(&missing, "missing")
+        try grow(&conflictCount, "conflicts")
+        try grow(&alerts, "alerts")
+        try grow(&flags, "risk_flags")
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Memory for buffers whose size comes from a caller (children, marks): the byte count is
@@ -10,17 +10,23 @@ import Darwin
 /// Buffers from here are zero-filled and released with `ColumnMemory.release`.
 public enum ColumnMemory {
     /// `count` elements of `T` (at least one). `what` names the buffer in the error.
-    public static func pointer<T: BitwiseCopyable>(_: T.Type, count: Int, _ what: @autoclosure () -> String) throws -> UnsafeMutablePointer<T> {
+    public static func pointer<T: BitwiseCopyable>(_: T.Type, count: Int, _ what: @autoclosure () -> String) throws -> UnsafeMutablePointer<
+        T
+    > {
         let n = max(count, 1)
         let (bytes, overflow) = n.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
         guard count >= 0, !overflow, let raw = calloc(n, MemoryLayout<T>.stride) else {
-            throw KCBXError.storage("out of memory: cannot allocate \(overflow ? "more than \(Int.max)" : "\(bytes)") bytes for \(what()) (\(count) entries); pass fewer rows per call")
+            throw KCBXError.storage(
+                "out of memory: cannot allocate \(overflow ? "more than \(Int.max)" : "\(bytes)") bytes for \(what()) (\(count) entries); pass fewer rows per call"
+            )
         }
         return raw.bindMemory(to: T.self, capacity: n)
     }
 
     /// As `pointer`, as a buffer of max(count, 1) elements.
-    public static func allocate<T: BitwiseCopyable>(_ type: T.Type, count: Int, _ what: @autoclosure () -> String) throws -> UnsafeMutableBufferPointer<T> {
+    public static func allocate<T: BitwiseCopyable>(_ type: T.Type, count: Int, _ what: @autoclosure () -> String) throws
+        -> UnsafeMutableBufferPointer<T>
+    {
         UnsafeMutableBufferPointer(start: try pointer(type, count: count, what()), count: max(count, 1))
     }
 

@@ -26,35 +26,49 @@ public struct SchoolCalendar: Sendable, Equatable {
 
     /// Builds and validates a calendar; errors name the offending field (`terms[1].start`,
     /// `make_up_days[0]`, ...).
-    public init(name: String = "", terms: [SchoolTerm], holidays: [SchoolHoliday] = [], makeUpDays: [CivilDate] = [],
-                weekendDays: [Int] = [6, 7]) throws {
-        try self.init(name: name,
-                      terms: terms.enumerated().map { ($1, "terms[\($0)]") },
-                      holidays: holidays.enumerated().map { ($1, "holidays[\($0)]") },
-                      makeUpDays: makeUpDays.enumerated().map { ($1, "make_up_days[\($0)]") },
-                      weekendDays: weekendDays, weekendField: "weekend")
+    public init(
+        name: String = "", terms: [SchoolTerm], holidays: [SchoolHoliday] = [], makeUpDays: [CivilDate] = [],
+        weekendDays: [Int] = [6, 7]
+    ) throws {
+        try self.init(
+            name: name,
+            terms: terms.enumerated().map { ($1, "terms[\($0)]") },
+            holidays: holidays.enumerated().map { ($1, "holidays[\($0)]") },
+            makeUpDays: makeUpDays.enumerated().map { ($1, "make_up_days[\($0)]") },
+            weekendDays: weekendDays, weekendField: "weekend")
     }
 
     /// The validating initializer behind every constructor; each input carries its field name.
-    init(name: String, terms: [(SchoolTerm, String)], holidays: [(SchoolHoliday, String)], makeUpDays: [(CivilDate, String)],
-         weekendDays: [Int], weekendField: String) throws {
+    init(
+        name: String, terms: [(SchoolTerm, String)], holidays: [(SchoolHoliday, String)], makeUpDays: [(CivilDate, String)],
+        weekendDays: [Int], weekendField: String
+    ) throws {
         guard !terms.isEmpty else { throw KCBXError.invalidInput(field: "terms", rule: "a calendar needs at least one term") }
         var seenWeekday = Set<Int>()
         for (i, w) in weekendDays.enumerated() {
-            guard (1...7).contains(w) else { throw KCBXError.invalidInput(field: "\(weekendField)[\(i)]", rule: "\(w) is not an ISO weekday 1-7") }
-            guard seenWeekday.insert(w).inserted else { throw KCBXError.invalidInput(field: "\(weekendField)[\(i)]", rule: "weekday \(w) is listed twice") }
+            guard (1...7).contains(w) else {
+                throw KCBXError.invalidInput(field: "\(weekendField)[\(i)]", rule: "\(w) is not an ISO weekday 1-7")
+            }
+            guard seenWeekday.insert(w).inserted else {
+                throw KCBXError.invalidInput(field: "\(weekendField)[\(i)]", rule: "weekday \(w) is listed twice")
+            }
         }
-        guard weekendDays.count < 7 else { throw KCBXError.invalidInput(field: weekendField, rule: "at least one weekday must be a working day") }
+        guard weekendDays.count < 7 else {
+            throw KCBXError.invalidInput(field: weekendField, rule: "at least one weekday must be a working day")
+        }
         let sortedTerms = terms.sorted { $0.0.start < $1.0.start }
         for k in 1..<max(1, sortedTerms.count) {
-            let (prev, prevField) = sortedTerms[k - 1], (term, field) = sortedTerms[k]
+            let (prev, prevField) = sortedTerms[k - 1]
+            let (term, field) = sortedTerms[k]
             guard term.start > prev.end else {
-                throw KCBXError.invalidInput(field: "\(field).start", rule: "\(term.start) overlaps \(prevField) (\(prev.start)..\(prev.end))")
+                throw KCBXError.invalidInput(
+                    field: "\(field).start", rule: "\(term.start) overlaps \(prevField) (\(prev.start)..\(prev.end))")
             }
         }
         let years = Array(Set(sortedTerms.map { $0.0.schoolYear })).sorted()
         for k in 1..<max(1, years.count) where years[k] != years[k - 1] + 1 {
-            throw KCBXError.invalidInput(field: "terms", rule: "school year \(years[k]) follows \(years[k - 1]): school years must be consecutive")
+            throw KCBXError.invalidInput(
+                field: "terms", rule: "school year \(years[k]) follows \(years[k - 1]): school years must be consecutive")
         }
         guard years.count <= 50 else { throw KCBXError.invalidInput(field: "terms", rule: "at most 50 school years, got \(years.count)") }
         let first = min(try CivilDate(year: years[0], month: 9, day: 1), sortedTerms[0].0.start)
@@ -67,7 +81,9 @@ public struct SchoolCalendar: Sendable, Equatable {
         for (d, field) in makeUpDays {
             guard inRange(d) else { throw KCBXError.invalidInput(field: field, rule: "\(d) is outside the calendar (\(first)..\(last))") }
             guard seenWeekday.contains(d.isoWeekday) else {
-                throw KCBXError.invalidInput(field: field, rule: "\(d) is a \(weekdayName(d.isoWeekday)), not a weekend day: only weekend days can be make-up working days (调休)")
+                throw KCBXError.invalidInput(
+                    field: field,
+                    rule: "\(d) is a \(weekdayName(d.isoWeekday)), not a weekend day: only weekend days can be make-up working days (调休)")
             }
             guard sortedTerms.contains(where: { $0.0.contains(d) }) else {
                 throw KCBXError.invalidInput(field: field, rule: "\(d) is outside every term")
@@ -82,8 +98,9 @@ public struct SchoolCalendar: Sendable, Equatable {
         self.holidays = holidays.map(\.0)
         self.makeUpDays = makeUpDays.map(\.0).sorted()
         self.weekendDays = weekendDays.sorted()
-        index = CalendarIndex(first: first, last: last, terms: self.terms, holidays: self.holidays,
-                              makeUpDays: self.makeUpDays, weekendDays: self.weekendDays)
+        index = CalendarIndex(
+            first: first, last: last, terms: self.terms, holidays: self.holidays,
+            makeUpDays: self.makeUpDays, weekendDays: self.weekendDays)
     }
 
     public static func == (a: SchoolCalendar, b: SchoolCalendar) -> Bool {
@@ -136,7 +153,10 @@ public struct SchoolCalendar: Sendable, Equatable {
     public func nextSchoolDay(after date: CivilDate) -> CivilDate? {
         var o = Int(date.dayNumber - index.base) + 1
         if o < 0 { o = 0 }
-        while o < index.count { if index.isSchool[o] != 0 { return CivilDate(dayNumber: index.base + Int32(o)) }; o += 1 }
+        while o < index.count {
+            if index.isSchool[o] != 0 { return CivilDate(dayNumber: index.base + Int32(o)) }
+            o += 1
+        }
         return nil
     }
 
@@ -170,7 +190,8 @@ public struct SchoolCalendar: Sendable, Equatable {
 let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 func weekdayName(_ isoWeekday: Int) -> String {
-    (1...7).contains(isoWeekday) ? weekdayNames[isoWeekday - 1].prefix(1).uppercased() + weekdayNames[isoWeekday - 1].dropFirst() : "day \(isoWeekday)"
+    (1...7).contains(isoWeekday)
+        ? weekdayNames[isoWeekday - 1].prefix(1).uppercased() + weekdayNames[isoWeekday - 1].dropFirst() : "day \(isoWeekday)"
 }
 
 /// The precomputed, immutable day index of a calendar: one entry per calendar day of its range
@@ -200,18 +221,24 @@ final class CalendarIndex: @unchecked Sendable {
     init(first: CivilDate, last: CivilDate, terms: [SchoolTerm], holidays: [SchoolHoliday], makeUpDays: [CivilDate], weekendDays: [Int]) {
         base = first.dayNumber
         count = first.days(to: last) + 1
-        isSchool = .allocate(capacity: count); isSchool.initialize(repeating: 0)
-        schoolBefore = .allocate(capacity: count + 1); schoolBefore.initialize(repeating: 0)
-        segmentEnd = .allocate(capacity: count); segmentEnd.initialize(repeating: 0)
-        termAt = .allocate(capacity: count); termAt.initialize(repeating: -1)
-        termAtOrBefore = .allocate(capacity: count); termAtOrBefore.initialize(repeating: -1)
+        isSchool = .allocate(capacity: count)
+        isSchool.initialize(repeating: 0)
+        schoolBefore = .allocate(capacity: count + 1)
+        schoolBefore.initialize(repeating: 0)
+        segmentEnd = .allocate(capacity: count)
+        segmentEnd.initialize(repeating: 0)
+        termAt = .allocate(capacity: count)
+        termAt.initialize(repeating: -1)
+        termAtOrBefore = .allocate(capacity: count)
+        termAtOrBefore.initialize(repeating: -1)
         termStart = terms.map { $0.start.dayNumber - first.dayNumber }
         termEnd = terms.map { $0.end.dayNumber - first.dayNumber }
         var weekend = [Bool](repeating: false, count: 8)
         for w in weekendDays { weekend[w] = true }
         var off = [Bool](repeating: false, count: count)
         for h in holidays {
-            let a = max(0, Int(h.span.from.dayNumber - base)), b = min(count - 1, Int(h.span.to.dayNumber - base))
+            let a = max(0, Int(h.span.from.dayNumber - base))
+            let b = min(count - 1, Int(h.span.to.dayNumber - base))
             if a <= b { for o in a...b { off[o] = true } }
         }
         var makeUp = [Bool](repeating: false, count: count)
@@ -224,9 +251,13 @@ final class CalendarIndex: @unchecked Sendable {
                 isSchool[o] = (makeUp[o] || (!weekend[iso] && !off[o])) ? 1 : 0
             }
         }
-        var current: Int16 = -1, nextTerm = 0
+        var current: Int16 = -1
+        var nextTerm = 0
         for o in 0..<count {
-            while nextTerm < terms.count, Int(termStart[nextTerm]) <= o { current = Int16(nextTerm); nextTerm += 1 }
+            while nextTerm < terms.count, Int(termStart[nextTerm]) <= o {
+                current = Int16(nextTerm)
+                nextTerm += 1
+            }
             termAtOrBefore[o] = current
             schoolBefore[o + 1] = schoolBefore[o] + Int32(isSchool[o])
         }
@@ -235,11 +266,15 @@ final class CalendarIndex: @unchecked Sendable {
             var next = termEnd[t] + 1
             var o = Int(termEnd[t])
             while o >= Int(termStart[t]) {
-                if isSchool[o] != 0 { segmentEnd[o] = next; next = Int32(o) }
+                if isSchool[o] != 0 {
+                    segmentEnd[o] = next
+                    next = Int32(o)
+                }
                 o -= 1
             }
         }
-        let f = first.components, l = last.components
+        let f = first.components
+        let l = last.components
         firstYear = f.year
         var mb: [Int32] = []
         for y in f.year...l.year {
@@ -249,8 +284,11 @@ final class CalendarIndex: @unchecked Sendable {
     }
 
     deinit {
-        isSchool.deallocate(); schoolBefore.deallocate(); segmentEnd.deallocate()
-        termAt.deallocate(); termAtOrBefore.deallocate()
+        isSchool.deallocate()
+        schoolBefore.deallocate()
+        segmentEnd.deallocate()
+        termAt.deallocate()
+        termAtOrBefore.deallocate()
     }
 
     /// Offset of `date`, or nil outside the range.
@@ -268,7 +306,9 @@ final class CalendarIndex: @unchecked Sendable {
     /// Offset of a packed YYYYMMDD date; -1 when it is not a date, -2 when it is a date outside the range.
     @inline(__always) func offset(yyyymmdd v: Int32) -> Int32 {
         guard v > 0 else { return -1 }
-        let y = Int(v / 10000), m = Int((v / 100) % 100), d = Int(v % 100)
+        let y = Int(v / 10000)
+        let m = Int((v / 100) % 100)
+        let d = Int(v % 100)
         guard m >= 1, m <= 12, d >= 1, d <= 31 else { return -1 }
         let yi = y - firstYear
         guard yi >= 0, (yi + 1) * 12 <= monthBase.count else {

@@ -16,14 +16,16 @@ extension SchoolCalendar {
     public init(json text: String) throws {
         var r = try JSONObjectReader(JSONValue.parse(text, field: "calendar"), path: "")
         if let v = try r.int("kcbx_calendar"), v != SchoolCalendar.fileFormatVersion {
-            throw KCBXError.invalidInput(field: "kcbx_calendar", rule: "format version \(v) is not supported (expected \(SchoolCalendar.fileFormatVersion))")
+            throw KCBXError.invalidInput(
+                field: "kcbx_calendar", rule: "format version \(v) is not supported (expected \(SchoolCalendar.fileFormatVersion))")
         }
         let name = try r.string("name") ?? ""
         var weekend = [6, 7]
         if let w = try r.array("weekend") {
             weekend = try w.enumerated().map { i, v in
-                guard case let .string(s) = v, let k = weekdayNames.firstIndex(of: s.lowercased()) else {
-                    throw KCBXError.invalidInput(field: "weekend[\(i)]", rule: "must be a weekday name (\(weekdayNames.joined(separator: ", ")))")
+                guard case .string(let s) = v, let k = weekdayNames.firstIndex(of: s.lowercased()) else {
+                    throw KCBXError.invalidInput(
+                        field: "weekend[\(i)]", rule: "must be a weekday name (\(weekdayNames.joined(separator: ", ")))")
                 }
                 return k + 1
             }
@@ -32,14 +34,22 @@ extension SchoolCalendar {
             throw KCBXError.invalidInput(field: "school_years", rule: "is required")
         }
         guard !years.isEmpty else { throw KCBXError.invalidInput(field: "school_years", rule: "must list at least one school year") }
-        var terms: [(SchoolTerm, String)] = [], holidays: [(SchoolHoliday, String)] = [], makeUp: [(CivilDate, String)] = []
+        var terms: [(SchoolTerm, String)] = []
+        var holidays: [(SchoolHoliday, String)] = []
+        var makeUp: [(CivilDate, String)] = []
         var seenYears = Set<Int>()
         for (yi, yv) in years.enumerated() {
             let path = "school_years[\(yi)]"
             var y = try JSONObjectReader(yv, path: path)
-            guard let year = try y.int("school_year") else { throw KCBXError.invalidInput(field: "\(path).school_year", rule: "is required") }
-            guard seenYears.insert(year).inserted else { throw KCBXError.invalidInput(field: "\(path).school_year", rule: "\(year) is listed twice") }
-            guard let ts = try y.array("terms"), !ts.isEmpty else { throw KCBXError.invalidInput(field: "\(path).terms", rule: "must list at least one term") }
+            guard let year = try y.int("school_year") else {
+                throw KCBXError.invalidInput(field: "\(path).school_year", rule: "is required")
+            }
+            guard seenYears.insert(year).inserted else {
+                throw KCBXError.invalidInput(field: "\(path).school_year", rule: "\(year) is listed twice")
+            }
+            guard let ts = try y.array("terms"), !ts.isEmpty else {
+                throw KCBXError.invalidInput(field: "\(path).terms", rule: "must list at least one term")
+            }
             var yearTerms: [SchoolTerm] = []
             for (ti, tv) in ts.enumerated() {
                 let tp = "\(path).terms[\(ti)]"
@@ -72,16 +82,18 @@ extension SchoolCalendar {
                 }
                 try h.rejectUnknown()
                 guard span.from >= yearFirst, span.from <= yearLast else {
-                    throw KCBXError.invalidInput(field: hp, rule: "\(span) starts outside school year \(year)-\(year + 1) (\(yearFirst)..\(yearLast))")
+                    throw KCBXError.invalidInput(
+                        field: hp, rule: "\(span) starts outside school year \(year)-\(year + 1) (\(yearFirst)..\(yearLast))")
                 }
                 holidays.append((SchoolHoliday(name: hname, span: span), hp))
             }
             for (mi, mv) in (try y.array("make_up_days") ?? []).enumerated() {
                 let mp = "\(path).make_up_days[\(mi)]"
-                guard case let .string(s) = mv else { throw KCBXError.invalidInput(field: mp, rule: "must be a date YYYY-MM-DD") }
+                guard case .string(let s) = mv else { throw KCBXError.invalidInput(field: mp, rule: "must be a date YYYY-MM-DD") }
                 let d = try CivilDate(iso: s, field: mp)
                 guard d >= yearFirst, d <= yearLast else {
-                    throw KCBXError.invalidInput(field: mp, rule: "\(d) is outside school year \(year)-\(year + 1) (\(yearFirst)..\(yearLast))")
+                    throw KCBXError.invalidInput(
+                        field: mp, rule: "\(d) is outside school year \(year)-\(year + 1) (\(yearFirst)..\(yearLast))")
                 }
                 makeUp.append((d, mp))
             }
@@ -94,28 +106,37 @@ extension SchoolCalendar {
     /// The calendar in the file format, grouped by school year; loads back equal.
     public func json(pretty: Bool = true) -> String {
         var years: [JSONValue] = []
-        var placedHolidays = Set<Int>(), placedMakeUp = Set<Int>()
+        var placedHolidays = Set<Int>()
+        var placedMakeUp = Set<Int>()
         for year in Array(Set(terms.map(\.schoolYear))).sorted() {
             let ts = terms.filter { $0.schoolYear == year }
             let yearFirst = min((try? CivilDate(year: year, month: 9, day: 1)) ?? ts[0].start, ts[0].start)
             let yearLast = (try? CivilDate(year: year + 1, month: 8, day: 31)) ?? ts[ts.count - 1].end
             // Each holiday and make-up day is written once, under the first school year that holds it.
-            let hs = holidays.indices.filter { !placedHolidays.contains($0) && holidays[$0].span.from >= yearFirst && holidays[$0].span.from <= yearLast }.map { holidays[$0] }
+            let hs = holidays.indices.filter {
+                !placedHolidays.contains($0) && holidays[$0].span.from >= yearFirst && holidays[$0].span.from <= yearLast
+            }.map { holidays[$0] }
             placedHolidays.formUnion(holidays.indices.filter { holidays[$0].span.from >= yearFirst && holidays[$0].span.from <= yearLast })
-            let ms = makeUpDays.indices.filter { !placedMakeUp.contains($0) && makeUpDays[$0] >= yearFirst && makeUpDays[$0] <= yearLast }.map { makeUpDays[$0] }
+            let ms = makeUpDays.indices.filter { !placedMakeUp.contains($0) && makeUpDays[$0] >= yearFirst && makeUpDays[$0] <= yearLast }
+                .map { makeUpDays[$0] }
             placedMakeUp.formUnion(makeUpDays.indices.filter { makeUpDays[$0] >= yearFirst && makeUpDays[$0] <= yearLast })
             var o: [String: JSONValue] = [
                 "school_year": .number(Double(year)),
-                "terms": .array(ts.map { .object(["name": .string($0.name), "start": .string("\($0.start)"), "end": .string("\($0.end)")]) }),
+                "terms": .array(
+                    ts.map { .object(["name": .string($0.name), "start": .string("\($0.start)"), "end": .string("\($0.end)")]) }),
             ]
             if !hs.isEmpty {
-                o["holidays"] = .array(hs.map { h in
-                    var ho: [String: JSONValue] = ["name": .string(h.name)]
-                    if h.span.from == h.span.to { ho["date"] = .string("\(h.span.from)") } else {
-                        ho["from"] = .string("\(h.span.from)"); ho["to"] = .string("\(h.span.to)")
-                    }
-                    return .object(ho)
-                })
+                o["holidays"] = .array(
+                    hs.map { h in
+                        var ho: [String: JSONValue] = ["name": .string(h.name)]
+                        if h.span.from == h.span.to {
+                            ho["date"] = .string("\(h.span.from)")
+                        } else {
+                            ho["from"] = .string("\(h.span.from)")
+                            ho["to"] = .string("\(h.span.to)")
+                        }
+                        return .object(ho)
+                    })
             }
             if !ms.isEmpty { o["make_up_days"] = .array(ms.map { .string("\($0)") }) }
             years.append(.object(o))

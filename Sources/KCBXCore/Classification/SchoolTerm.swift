@@ -8,11 +8,15 @@ public struct DateSpan: Hashable, Sendable, CustomStringConvertible {
         guard from <= to else {
             throw KCBXError.invalidInput(field: field, rule: "ends \(to) before it starts \(from)")
         }
-        self.from = from; self.to = to
+        self.from = from
+        self.to = to
     }
 
     /// The one-day span of `day`.
-    public init(day: CivilDate) { from = day; to = day }
+    public init(day: CivilDate) {
+        from = day
+        to = day
+    }
 
     public func contains(_ date: CivilDate) -> Bool { from <= date && date <= to }
 
@@ -47,12 +51,19 @@ public struct SchoolTerm: Hashable, Sendable, CustomStringConvertible {
         let latestStart = try CivilDate(year: schoolYear + 1, month: 7, day: 31)
         let latestEnd = try CivilDate(year: schoolYear + 1, month: 8, day: 31)
         guard start >= earliest, start <= latestStart else {
-            throw KCBXError.invalidInput(field: "\(field).start", rule: "\(start) is not in school year \(schoolYear)-\(schoolYear + 1) (a term starts between \(earliest) and \(latestStart))")
+            throw KCBXError.invalidInput(
+                field: "\(field).start",
+                rule:
+                    "\(start) is not in school year \(schoolYear)-\(schoolYear + 1) (a term starts between \(earliest) and \(latestStart))")
         }
         guard end <= latestEnd else {
-            throw KCBXError.invalidInput(field: "\(field).end", rule: "\(end) is after the end of school year \(schoolYear)-\(schoolYear + 1) (\(latestEnd))")
+            throw KCBXError.invalidInput(
+                field: "\(field).end", rule: "\(end) is after the end of school year \(schoolYear)-\(schoolYear + 1) (\(latestEnd))")
         }
-        self.schoolYear = schoolYear; self.name = name; self.start = start; self.end = end
+        self.schoolYear = schoolYear
+        self.name = name
+        self.start = start
+        self.end = end
     }
 
     public func contains(_ date: CivilDate) -> Bool { start <= date && date <= end }
@@ -65,5 +76,8 @@ public struct SchoolHoliday: Hashable, Sendable {
     /// Label, e.g. "国庆节、中秋节".
     public let name: String
     public let span: DateSpan
-    public init(name: String, span: DateSpan) { self.name = name; self.span = span }
+    public init(name: String, span: DateSpan) {
+        self.name = name
+        self.span = span
+    }
 }

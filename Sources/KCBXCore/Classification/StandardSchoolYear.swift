@@ -26,7 +26,9 @@ extension SchoolCalendar {
     /// A calendar of consecutive standard school years (Saturday and Sunday off).
     public static func standard(_ years: [StandardSchoolYear], name: String = "") throws -> SchoolCalendar {
         guard !years.isEmpty else { throw KCBXError.invalidInput(field: "school_years", rule: "must list at least one school year") }
-        var terms: [(SchoolTerm, String)] = [], holidays: [(SchoolHoliday, String)] = [], makeUp: [(CivilDate, String)] = []
+        var terms: [(SchoolTerm, String)] = []
+        var holidays: [(SchoolHoliday, String)] = []
+        var makeUp: [(CivilDate, String)] = []
         for (i, y) in years.enumerated() {
             let path = years.count == 1 ? "" : "school_years[\(i)]."
             func date(_ year: Int, _ md: MonthDay, _ field: String) throws -> CivilDate {
@@ -43,20 +45,23 @@ extension SchoolCalendar {
                 while d.isWeekend && !makeUpSet.contains(d) { d = d.adding(days: -1) }
                 return d
             }
-            let autumn = try SchoolTerm(schoolYear: y.schoolYear, name: "autumn",
-                                        start: forwardToWorkday(try date(y.schoolYear, y.autumnStart, "autumn_start")),
-                                        end: backToWorkday(try date(y.schoolYear + 1, y.autumnEnd, "autumn_end")),
-                                        field: path + "autumn")
-            let spring = try SchoolTerm(schoolYear: y.schoolYear, name: "spring",
-                                        start: forwardToWorkday(try date(y.schoolYear + 1, y.springStart, "spring_start")),
-                                        end: backToWorkday(try date(y.schoolYear + 1, y.springEnd, "spring_end")),
-                                        field: path + "spring")
+            let autumn = try SchoolTerm(
+                schoolYear: y.schoolYear, name: "autumn",
+                start: forwardToWorkday(try date(y.schoolYear, y.autumnStart, "autumn_start")),
+                end: backToWorkday(try date(y.schoolYear + 1, y.autumnEnd, "autumn_end")),
+                field: path + "autumn")
+            let spring = try SchoolTerm(
+                schoolYear: y.schoolYear, name: "spring",
+                start: forwardToWorkday(try date(y.schoolYear + 1, y.springStart, "spring_start")),
+                end: backToWorkday(try date(y.schoolYear + 1, y.springEnd, "spring_end")),
+                field: path + "spring")
             terms.append((autumn, path + "autumn"))
             terms.append((spring, path + "spring"))
             let first = min(try CivilDate(year: y.schoolYear, month: 9, day: 1), autumn.start)
             let last = try CivilDate(year: y.schoolYear + 1, month: 8, day: 31)
             for (k, h) in y.holidays.enumerated() {
-                let from = max(h.span.from, first), to = min(h.span.to, last)
+                let from = max(h.span.from, first)
+                let to = min(h.span.to, last)
                 guard from <= to else { continue }
                 holidays.append((SchoolHoliday(name: h.name, span: try DateSpan(from: from, to: to)), path + "holidays[\(k)]"))
             }
@@ -64,16 +69,23 @@ extension SchoolCalendar {
                 makeUp.append((d, path + "make_up_days[\(k)]"))
             }
         }
-        return try SchoolCalendar(name: name, terms: terms, holidays: holidays, makeUpDays: makeUp, weekendDays: [6, 7], weekendField: "weekend")
+        return try SchoolCalendar(
+            name: name, terms: terms, holidays: holidays, makeUpDays: makeUp, weekendDays: [6, 7], weekendField: "weekend")
     }
 
     /// One standard school year; see `StandardSchoolYear` for the defaults.
-    public static func standard(schoolYear: Int, autumnStart: MonthDay = MonthDay(9, 1), autumnEnd: MonthDay = MonthDay(1, 15),
-                                springStart: MonthDay = MonthDay(3, 1), springEnd: MonthDay = MonthDay(7, 10),
-                                holidays: [SchoolHoliday] = [], makeUpDays: [CivilDate] = [], name: String = "") throws -> SchoolCalendar {
+    public static func standard(
+        schoolYear: Int, autumnStart: MonthDay = MonthDay(9, 1), autumnEnd: MonthDay = MonthDay(1, 15),
+        springStart: MonthDay = MonthDay(3, 1), springEnd: MonthDay = MonthDay(7, 10),
+        holidays: [SchoolHoliday] = [], makeUpDays: [CivilDate] = [], name: String = ""
+    ) throws -> SchoolCalendar {
         var y = StandardSchoolYear(schoolYear: schoolYear)
-        y.autumnStart = autumnStart; y.autumnEnd = autumnEnd; y.springStart = springStart; y.springEnd = springEnd
-        y.holidays = holidays; y.makeUpDays = makeUpDays
+        y.autumnStart = autumnStart
+        y.autumnEnd = autumnEnd
+        y.springStart = springStart
+        y.springEnd = springEnd
+        y.holidays = holidays
+        y.makeUpDays = makeUpDays
         return try standard([y], name: name)
     }
 }

@@ -30,7 +30,8 @@ struct StreakRules: Sendable, Equatable {
     init(profile: PolicyProfile) throws {
         func required(_ key: ParameterKey) throws -> StreakThreshold {
             guard let d = profile.duration(key) else {
-                throw KCBXError.invalidInput(field: "parameters.\(key.rawValue)", rule: "classification needs a duration, the profile has it off")
+                throw KCBXError.invalidInput(
+                    field: "parameters.\(key.rawValue)", rule: "classification needs a duration, the profile has it off")
             }
             return StreakThreshold(amount: Int32(clamping: d.amount), unit: d.unit)
         }
@@ -38,7 +39,8 @@ struct StreakRules: Sendable, Equatable {
         dropout = try required(.dropoutAfterSuspected)
         alert = profile.duration(.threeLineAlertAfter).map { StreakThreshold(amount: Int32(clamping: max($0.amount, 1)), unit: $0.unit) }
         guard let share = profile.number(.chronicAbsenceShare) else {
-            throw KCBXError.invalidInput(field: "parameters.chronic_absence_share", rule: "classification needs a share, the profile has it off")
+            throw KCBXError.invalidInput(
+                field: "parameters.chronic_absence_share", rule: "classification needs a share, the profile has it off")
         }
         chronicShare = share
     }

@@ -56,7 +56,8 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
     /// Parses one letter A–T (case-insensitive); `field` names the input in the error.
     public init(code: String, field: String = "reason") throws {
         guard let r = ReasonCode(rawValue: code.uppercased()) else {
-            throw KCBXError.invalidInput(field: field, rule: "\(KCBXError.quote(code)) is not a reason code A-T (seed 001 attachment 1 note 3)")
+            throw KCBXError.invalidInput(
+                field: field, rule: "\(KCBXError.quote(code)) is not a reason code A-T (seed 001 attachment 1 note 3)")
         }
         self = r
     }

@@ -1,13 +1,13 @@
 /// Levels of the two lines of responsibility (双线, DOMAIN.md §3), lowest first.
 public enum UnitLevel: String, Sendable, CaseIterable, Codable, Comparable {
     case classTeacher = "class_teacher"  // 班主任
-    case school                          // 学校
-    case village                         // 村/社区
-    case township                        // 乡镇/街道
-    case county                          // 县区 / 教育局
-    case city                            // 市
-    case province                        // 省
-    case department                      // a joint-control department (联控联保)
+    case school  // 学校
+    case village  // 村/社区
+    case township  // 乡镇/街道
+    case county  // 县区 / 教育局
+    case city  // 市
+    case province  // 省
+    case department  // a joint-control department (联控联保)
 
     public var chinese: String {
         switch self {
@@ -29,11 +29,21 @@ public enum UnitLevel: String, Sendable, CaseIterable, Codable, Comparable {
 
 /// Joint-control departments (联控联保, DOMAIN.md §3; seeds 000, 003).
 public enum Department: String, Sendable, CaseIterable, Codable {
-    case education, police, humanResources = "human_resources", marketRegulation = "market_regulation"
-    case civilAffairs = "civil_affairs", disabilityFederation = "disability_federation", health
-    case justice, religiousAffairs = "religious_affairs", ruralRevitalisation = "rural_revitalisation"
-    case finance, development, womensFederation = "womens_federation", youthLeague = "youth_league"
-    case naturalResources = "natural_resources", tradeUnion = "trade_union", media, township
+    case education, police
+    case humanResources = "human_resources"
+    case marketRegulation = "market_regulation"
+    case civilAffairs = "civil_affairs"
+    case disabilityFederation = "disability_federation"
+    case health
+    case justice
+    case religiousAffairs = "religious_affairs"
+    case ruralRevitalisation = "rural_revitalisation"
+    case finance, development
+    case womensFederation = "womens_federation"
+    case youthLeague = "youth_league"
+    case naturalResources = "natural_resources"
+    case tradeUnion = "trade_union"
+    case media, township
 
     public var chinese: String {
         switch self {

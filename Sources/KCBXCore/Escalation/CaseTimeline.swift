@@ -21,7 +21,8 @@ struct CaseTimeline {
     /// Builds the timeline from the case's events (oldest first), nil when the case was opened after `asOf`.
     static func build(_ events: [EventRecord], asOf: CivilDate) -> CaseTimeline? {
         guard let first = events.first, first.kind == EventKind.caseOpened.rawValue,
-              let opened = first.date, opened <= asOf else { return nil }
+            let opened = first.date, opened <= asOf
+        else { return nil }
         let kind = LedgerCaseKind(rawValue: first.text("kind")) ?? .suspectedDropout
         var t = CaseTimeline(id: first.caseID, student: first.student, openedOn: opened, kind: kind)
         for e in events.dropFirst() {
@@ -29,17 +30,34 @@ struct CaseTimeline {
             switch k {
             case .casePromoted: t.kind = LedgerCaseKind(rawValue: e.text("kind")) ?? t.kind
             case .caseVerified:
-                t.status = .verified; t.verifiedOn = date; t.reason = ReasonCode(rawValue: e.text("reason"))
+                t.status = .verified
+                t.verifiedOn = date
+                t.reason = ReasonCode(rawValue: e.text("reason"))
             case .casePersuading:
-                t.status = .persuading; t.endedOn = nil; t.endedBy = nil
+                t.status = .persuading
+                t.endedOn = nil
+                t.endedBy = nil
                 if t.planOn == nil && !e.text("plan").isEmpty { t.planOn = date }
                 if t.personOn == nil && !e.text("person").isEmpty { t.personOn = date }
-            case .caseReturned: t.status = .returned; t.endedOn = date; t.endedBy = .returned
-            case .caseClosed: t.status = .closed; if t.endedOn == nil { t.endedOn = date; t.endedBy = .closed }
-            case .caseDismissed: t.status = .dismissed; t.endedOn = date; t.endedBy = .dismissed
+            case .caseReturned:
+                t.status = .returned
+                t.endedOn = date
+                t.endedBy = .returned
+            case .caseClosed:
+                t.status = .closed
+                if t.endedOn == nil {
+                    t.endedOn = date
+                    t.endedBy = .closed
+                }
+            case .caseDismissed:
+                t.status = .dismissed
+                t.endedOn = date
+                t.endedBy = .dismissed
             case .caseExempted:
                 let s = LedgerCaseStatus(rawValue: e.text("exemption")) ?? .deferred
-                t.status = s; t.endedOn = date; t.endedBy = s
+                t.status = s
+                t.endedOn = date
+                t.endedBy = s
             case .caseAction:
                 if let a = LedgerAction(rawValue: e.text("action")) {
                     t.actions.append(RecordedAction(action: a, date: date, department: Department(rawValue: e.text("department"))))
@@ -72,12 +90,15 @@ struct EventRecord {
     let payload: [String: JSONValue]
 
     init(seq: Int64, kind: String, student: String, caseID: Int64, payloadText: String) {
-        self.seq = seq; self.kind = kind; self.student = student; self.caseID = caseID
-        if case let .object(o)? = try? JSONValue.parse(payloadText) { payload = o } else { payload = [:] }
+        self.seq = seq
+        self.kind = kind
+        self.student = student
+        self.caseID = caseID
+        if case .object(let o)? = try? JSONValue.parse(payloadText) { payload = o } else { payload = [:] }
     }
 
     func text(_ key: String) -> String {
-        if case let .string(s)? = payload[key] { return s }
+        if case .string(let s)? = payload[key] { return s }
         return ""
     }
 

@@ -1,4 +1,5 @@
 import FoundationEssentials
+
 @_implementationOnly import GRDB
 @_implementationOnly import GRDBSQLite
 
@@ -27,8 +28,10 @@ extension Ledger {
 
     /// The due list (of the jurisdiction, or of case `caseID`) with each obligation's student, both
     /// as the disclosure shows them (for tables with names).
-    public func dueWithStudents(asOf: CivilDate, states: Set<ObligationState>? = nil, caseID: Int64? = nil,
-                                fullIDs: Bool = false) throws -> [(Obligation, LedgerStudent)] {
+    public func dueWithStudents(
+        asOf: CivilDate, states: Set<ObligationState>? = nil, caseID: Int64? = nil,
+        fullIDs: Bool = false
+    ) throws -> [(Obligation, LedgerStudent)] {
         let only = try caseID.map { try readableCase($0).student }
         let d = try disclosure(fullIDs: fullIDs, "list obligations", format: "due")
         return try read { db in
@@ -52,31 +55,44 @@ extension Ledger {
 
     /// `bulk: false` derives the obligations child by child (the tests compare both ways).
     func escalate(asOf: CivilDate, fullIDs: Bool, bulk: Bool) throws -> EscalationSummary {
-        let d = try disclosure(fullIDs: fullIDs, "escalate", format: "escalation")   // refused before anything is escalated
+        let d = try disclosure(fullIDs: fullIDs, "escalate", format: "escalation")  // refused before anything is escalated
         let summary: EscalationSummary = try write { db, w in
             try requireWriter("escalate overdue obligations")
             try checkDate(asOf, notBefore: nil, field: "as_of")
             let set = try obligationSet(asOf: asOf, db, bulk: bulk)
-            let obligations = set.list, students = set.students
+            let obligations = set.list
+            let students = set.students
             let everEscalated = Set(try allEscalations(db).map { "\($0.obligation)|\($0.from.rawValue)" })
             let rules = ObligationRules(policy: policy, calendar: set.calendar)
             var summary = EscalationSummary(asOf: asOf)
             for var o in obligations {
-                guard o.state == .overdue, let s = students[o.student] else { summary.states[o.state, default: 0] += 1; continue }
-                guard let level = EscalationLadder.next(after: o.owner.level == .department ? .department : o.owner.level) else {
-                    summary.overdueAtTop.append(o.id); summary.states[.overdue, default: 0] += 1; continue
+                guard o.state == .overdue, let s = students[o.student] else {
+                    summary.states[o.state, default: 0] += 1
+                    continue
                 }
-                if everEscalated.contains("\(o.id)|\(o.owner.level.rawValue)") { summary.states[.overdue, default: 0] += 1; continue }
+                guard let level = EscalationLadder.next(after: o.owner.level == .department ? .department : o.owner.level) else {
+                    summary.overdueAtTop.append(o.id)
+                    summary.states[.overdue, default: 0] += 1
+                    continue
+                }
+                if everEscalated.contains("\(o.id)|\(o.owner.level.rawValue)") {
+                    summary.states[.overdue, default: 0] += 1
+                    continue
+                }
                 let to = ObligationRules.owner(level, s)
                 let notify = EscalationLadder.notify(to, s, dualLine: policy.flag(.dualLine))
                 let newDue = rules.add(.escalationResponse, to: asOf)
-                try w.append(db, .obligationEscalated, student: o.student, caseID: o.caseID,
-                             payload: EscalatedPayload(obligation: o.id, action: o.action.rawValue, from: o.owner.level.rawValue,
-                                                       to: "\(to.level.rawValue):\(to.unit)", notify: notify,
-                                                       due: o.dueOn.description, newDue: newDue.description, date: asOf.description),
-                             reason: "逾期升级 \(asOf): \(o.action.chinese) 应于 \(o.dueOn) 前由 \(o.owner.label) 完成 → \(to.label)")
+                try w.append(
+                    db, .obligationEscalated, student: o.student, caseID: o.caseID,
+                    payload: EscalatedPayload(
+                        obligation: o.id, action: o.action.rawValue, from: o.owner.level.rawValue,
+                        to: "\(to.level.rawValue):\(to.unit)", notify: notify,
+                        due: o.dueOn.description, newDue: newDue.description, date: asOf.description),
+                    reason: "逾期升级 \(asOf): \(o.action.chinese) 应于 \(o.dueOn) 前由 \(o.owner.label) 完成 → \(to.label)")
                 o.escalations.append(ObligationEscalation(date: asOf, from: o.owner.level, to: to, notify: notify, newDue: newDue))
-                o.owner = to; o.dueOn = newDue; o.state = .escalated
+                o.owner = to
+                o.dueOn = newDue
+                o.state = .escalated
                 summary.escalated.append(o)
                 summary.students.append(s)
                 summary.states[.escalated, default: 0] += 1
@@ -92,8 +108,10 @@ extension Ledger {
         guard let step = ObligationAction.allCases.first(where: { $0.ledgerAction == action })?.step else { return }
         let open = try obligations(asOf: date, db, only: c.student).filter { $0.caseID == id && $0.step == step }
         if open.isEmpty || open.allSatisfy({ $0.state == .done }) {
-            let why = open.first?.doneOn.map { "step \(step) of case \(id) was already taken on \($0)" }
-                ?? (step == 1 ? "no guardian refusal is recorded on case \(id) by \(date) (record guardian_refusal first)"
+            let why =
+                open.first?.doneOn.map { "step \(step) of case \(id) was already taken on \($0)" }
+                ?? (step == 1
+                    ? "no guardian refusal is recorded on case \(id) by \(date) (record guardian_refusal first)"
                     : "step \(step - 1) of case \(id) was not taken, or its deadline had not passed without the child's return, by \(date)")
             throw KCBXError.ruleViolation(rule: "四步法 in order (004 二（七）4; DOMAIN.md §3): step \(step) \(action.chinese)", detail: why)
         }
@@ -104,15 +122,18 @@ extension Ledger {
     public func recordStudentAction(student key: String, _ action: LedgerAction, on date: CivilDate, note: String = "") throws {
         try checkNote(note)
         guard [.guardianContact, .threeLineReport, .homeVisit, .note].contains(action) else {
-            throw KCBXError.invalidInput(field: "action", rule: "before a case only guardian_contact, three_line_report, home_visit or note; '\(action.rawValue)' needs a case")
+            throw KCBXError.invalidInput(
+                field: "action",
+                rule: "before a case only guardian_contact, three_line_report, home_visit or note; '\(action.rawValue)' needs a case")
         }
         try write { db, w in
             try requireWriter("record an action", student: key.utf8.count <= 64 ? key : "")
             let s = try coveredStudent(key, "record an action", db)
             try checkDate(date, notBefore: nil)
             try checkDate(date, for: s)
-            try w.append(db, .studentAction, student: s.key, payload: CaseActionPayload(action: action.rawValue, date: date.description),
-                         reason: note.isEmpty ? action.chinese : note)
+            try w.append(
+                db, .studentAction, student: s.key, payload: CaseActionPayload(action: action.rawValue, date: date.description),
+                reason: note.isEmpty ? action.chinese : note)
         }
     }
 
@@ -121,14 +142,19 @@ extension Ledger {
     func scopedStudents(_ db: Database, only: String?) throws -> [LedgerStudent] {
         let scope = actor.scopeSQL
         if let only {
-            return try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) AND s.key = ?", arguments: [scope.argument, only]).map(LedgerStudent.init(row:))
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM students s WHERE \(scope.sql) AND s.key = ?", arguments: [scope.argument, only]
+            ).map(LedgerStudent.init(row:))
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key", arguments: [scope.argument]).map(LedgerStudent.init(row:))
+        return try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key", arguments: [scope.argument]).map(
+            LedgerStudent.init(row:))
     }
 
     func allEscalations(_ db: Database) throws -> [EscalationRecord] {
-        try Row.fetchAll(db, sql: "SELECT seq, kind, student, case_id, payload FROM events WHERE kind = ? ORDER BY seq",
-                         arguments: [EventKind.obligationEscalated.rawValue]).compactMap { EscalationRecord(record($0)) }
+        try Row.fetchAll(
+            db, sql: "SELECT seq, kind, student, case_id, payload FROM events WHERE kind = ? ORDER BY seq",
+            arguments: [EventKind.obligationEscalated.rawValue]
+        ).compactMap { EscalationRecord(record($0)) }
     }
 
     private func record(_ row: Row) -> EventRecord {
@@ -147,8 +173,9 @@ extension Ledger {
     /// make each obligation with the same rules (`ObligationRules`, `CaseTimeline`, `EscalationLadder`).
     func obligationSet(asOf: CivilDate, _ db: Database, only: String? = nil, bulk: Bool = true) throws -> ObligationSet {
         guard let cal = try storedCalendar(db) else {
-            throw KCBXError.ruleViolation(rule: "obligations follow the school calendar (DOMAIN.md §2-3)",
-                                          detail: "no calendar is set on this ledger; call setCalendar first")
+            throw KCBXError.ruleViolation(
+                rule: "obligations follow the school calendar (DOMAIN.md §2-3)",
+                detail: "no calendar is set on this ledger; call setCalendar first")
         }
         let rules = ObligationRules(policy: policy, calendar: cal)
         let classifier = try Classifier(profile: policy, calendar: cal)
@@ -166,8 +193,9 @@ extension Ledger {
                 students[s.key] = s
                 let result: Classification
                 do {
-                    result = try classifier.classify(try marks(of: s.key, from: cal.firstDay, through: asOf, db),
-                                                     facts: try facts(s, db), asOf: asOf, today: today)
+                    result = try classifier.classify(
+                        try marks(of: s.key, from: cal.firstDay, through: asOf, db),
+                        facts: try facts(s, db), asOf: asOf, today: today)
                 } catch { continue }
                 if let streak = result.streak {
                     let unexcused = try marks(of: s.key, from: streak.start, through: asOf, db).filter { $0.kind == .unexcused }.map(\.date)
@@ -200,10 +228,13 @@ extension Ledger {
     /// Every child of the jurisdiction classified at once; the open streaks with their unexcused
     /// days, and the keys classified. Nil when the bulk call refuses some child's data (then the
     /// caller classifies child by child, skipping the refused ones).
-    private func streaksAtOnce(_ classifier: Classifier, cal: SchoolCalendar, asOf: CivilDate, today: CivilDate,
-                               _ db: Database) throws -> (streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])], keys: Set<String>)? {
-        let columns = try SweepColumns(db, scope: actor.scopeSQL, from: cal.firstDay, through: asOf,
-                                       schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
+    private func streaksAtOnce(
+        _ classifier: Classifier, cal: SchoolCalendar, asOf: CivilDate, today: CivilDate,
+        _ db: Database
+    ) throws -> (streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])], keys: Set<String>)? {
+        let columns = try SweepColumns(
+            db, scope: actor.scopeSQL, from: cal.firstDay, through: asOf,
+            schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
         let table: ClassificationTable
         do { table = try columns.classify(classifier, asOf: asOf, today: today) } catch is KCBXError { return nil }
         var streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])] = []
@@ -217,20 +248,27 @@ extension Ledger {
     /// The case events (by case) and the recorded actions (by student) of the students `inScope`,
     /// one pass over the events in chain order.
     private func caseAndActionEvents(_ db: Database, _ inScope: (String) -> Bool) throws
-        -> (cases: [Int64: [EventRecord]], actions: [String: [RecordedAction]]) {
-        let kinds = [EventKind.caseOpened, .casePromoted, .caseVerified, .caseDismissed, .casePersuading, .caseReturned,
-                     .caseClosed, .caseExempted, .caseAction, .studentAction].map(\.rawValue)
-        var caseEvents: [Int64: [EventRecord]] = [:], studentActions: [String: [RecordedAction]] = [:]
-        let statement = try db.makeStatement(sql: """
-            SELECT seq, kind, student, case_id, payload FROM events WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ","))) ORDER BY seq
-            """)
+        -> (cases: [Int64: [EventRecord]], actions: [String: [RecordedAction]])
+    {
+        let kinds = [
+            EventKind.caseOpened, .casePromoted, .caseVerified, .caseDismissed, .casePersuading, .caseReturned,
+            .caseClosed, .caseExempted, .caseAction, .studentAction,
+        ].map(\.rawValue)
+        var caseEvents: [Int64: [EventRecord]] = [:]
+        var studentActions: [String: [RecordedAction]] = [:]
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT seq, kind, student, case_id, payload FROM events WHERE kind IN (\(kinds.map { "'\($0)'" }.joined(separator: ","))) ORDER BY seq
+                """)
         try SweepColumns.each(statement, db, bind: { _ in }) { h in
             let student = ledgerText(h, 2)
             guard inScope(student) else { return }
-            let e = EventRecord(seq: sqlite3_column_int64(h, 0), kind: ledgerText(h, 1), student: student,
-                                caseID: sqlite3_column_int64(h, 3), payloadText: ledgerText(h, 4))
+            let e = EventRecord(
+                seq: sqlite3_column_int64(h, 0), kind: ledgerText(h, 1), student: student,
+                caseID: sqlite3_column_int64(h, 3), payloadText: ledgerText(h, 4))
             if e.kind == EventKind.caseAction.rawValue || e.kind == EventKind.studentAction.rawValue,
-               let a = LedgerAction(rawValue: e.text("action")), let d = e.date {
+                let a = LedgerAction(rawValue: e.text("action")), let d = e.date
+            {
                 studentActions[e.student, default: []].append(RecordedAction(action: a, date: d, department: nil))
             }
             if e.caseID != 0 { caseEvents[e.caseID, default: []].append(e) }

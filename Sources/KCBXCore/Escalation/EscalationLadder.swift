@@ -33,8 +33,14 @@ public enum EscalationLadder {
     static func resolve(_ o: inout Obligation, _ escalations: [EscalationRecord], asOf: CivilDate) {
         let mine = escalations.filter { $0.date <= asOf }.sorted { $0.date < $1.date }
         o.escalations = mine.map { ObligationEscalation(date: $0.date, from: $0.from, to: $0.to, notify: $0.notify, newDue: $0.newDue) }
-        if let last = mine.last { o.owner = last.to; o.dueOn = last.newDue }
-        if let done = o.doneOn, done <= asOf { o.state = .done; return }
+        if let last = mine.last {
+            o.owner = last.to
+            o.dueOn = last.newDue
+        }
+        if let done = o.doneOn, done <= asOf {
+            o.state = .done
+            return
+        }
         o.doneOn = nil
         if asOf > o.dueOn { o.state = .overdue } else { o.state = mine.isEmpty ? .due : .escalated }
     }
@@ -56,14 +62,21 @@ struct EscalationRecord {
     var newDue: CivilDate
 
     init?(_ e: EventRecord) {
-        guard let date = e.date, let from = UnitLevel(rawValue: e.text("from")), let newDue = try? CivilDate(iso: e.text("new_due")) else { return nil }
+        guard let date = e.date, let from = UnitLevel(rawValue: e.text("from")), let newDue = try? CivilDate(iso: e.text("new_due")) else {
+            return nil
+        }
         let toParts = e.text("to").split(separator: ":", maxSplits: 1).map(String.init)
         guard toParts.count == 2, let level = UnitLevel(rawValue: toParts[0]) else { return nil }
-        obligation = Self.currentID(e.text("obligation")); self.date = date; self.from = from; self.newDue = newDue
+        obligation = Self.currentID(e.text("obligation"))
+        self.date = date
+        self.from = from
+        self.newDue = newDue
         to = ObligationOwner(level: level, unit: toParts[1])
-        if case let .array(items)? = e.payload["notify"] {
-            notify = items.compactMap { if case let .string(s) = $0 { return s } else { return nil } }
-        } else { notify = [] }
+        if case .array(let items)? = e.payload["notify"] {
+            notify = items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+        } else {
+            notify = []
+        }
     }
 }
 
@@ -80,9 +93,12 @@ public struct EscalationSummary: Hashable, Sendable {
     public var states: [ObligationState: Int] = [:]
 
     public var jsonValue: JSONValue {
-        .object(["as_of": .string(asOf.description),
-                 "escalated": .array(escalated.map(\.jsonValue)),
-                 "overdue_at_top": .array(overdueAtTop.map { .string($0) }),
-                 "states": .object(Dictionary(uniqueKeysWithValues: ObligationState.allCases.map { ($0.rawValue, .number(Double(states[$0] ?? 0))) }))])
+        .object([
+            "as_of": .string(asOf.description),
+            "escalated": .array(escalated.map(\.jsonValue)),
+            "overdue_at_top": .array(overdueAtTop.map { .string($0) }),
+            "states": .object(
+                Dictionary(uniqueKeysWithValues: ObligationState.allCases.map { ($0.rawValue, .number(Double(states[$0] ?? 0))) })),
+        ])
     }
 }

@@ -1,4 +1,3 @@
-
 /// What an obligation asks someone to do (DOMAIN.md §3). Each is discharged by a ledger action
 /// (`LedgerAction`) or a case change (plan, person, return).
 public enum ObligationAction: String, Sendable, CaseIterable, Codable {
@@ -115,7 +114,9 @@ public struct ObligationOwner: Hashable, Sendable {
     public var department: Department?
 
     public init(level: UnitLevel, unit: String, department: Department? = nil) {
-        self.level = level; self.unit = unit; self.department = department
+        self.level = level
+        self.unit = unit
+        self.department = department
     }
 
     /// E.g. "学校 S-A1", "乡镇（街道） 640422100", "县（区）教育局 640422", "公安".
@@ -172,8 +173,10 @@ public struct Obligation: Hashable, Sendable {
     public var jsonValue: JSONValue {
         func d(_ x: CivilDate?) -> JSONValue { x.map { .string($0.description) } ?? .null }
         func owner(_ o: ObligationOwner) -> JSONValue {
-            .object(["level": .string(o.level.rawValue), "unit": .string(o.unit), "label": .string(o.label),
-                     "department": o.department.map { .string($0.rawValue) } ?? .null])
+            .object([
+                "level": .string(o.level.rawValue), "unit": .string(o.unit), "label": .string(o.label),
+                "department": o.department.map { .string($0.rawValue) } ?? .null,
+            ])
         }
         return .object([
             "id": .string(id), "case_id": .number(Double(caseID)), "student": .string(student),
@@ -185,10 +188,13 @@ public struct Obligation: Hashable, Sendable {
             "recipients": .array(recipients.map { .string($0) }),
             "department": department.map { .string($0.rawValue) } ?? .null,
             "guardian_deadline": d(guardianDeadline),
-            "escalations": .array(escalations.map {
-                .object(["date": d($0.date), "from": .string($0.from.rawValue), "to": owner($0.to),
-                         "notify": .array($0.notify.map { .string($0) }), "new_due": d($0.newDue)])
-            }),
+            "escalations": .array(
+                escalations.map {
+                    .object([
+                        "date": d($0.date), "from": .string($0.from.rawValue), "to": owner($0.to),
+                        "notify": .array($0.notify.map { .string($0) }), "new_due": d($0.newDue),
+                    ])
+                }),
         ])
     }
 
@@ -196,10 +202,12 @@ public struct Obligation: Hashable, Sendable {
     public static let tableHeaders = ["编号", "案件", "学生", "事项", "责任单位", "依据", "开始日期", "截止日期", "状态", "完成日期", "升级", "接收方"]
 
     public var tableRow: [String] {
-        [id, caseID == 0 ? "" : String(caseID), student, action.chinese, owner.label, basis, opensOn.description,
-         dueOn.description, state.chinese, doneOn?.description ?? "",
-         escalations.map { "\($0.date) \($0.from.chinese)→\($0.to.label)" }.joined(separator: "; "),
-         recipients.joined(separator: "; ")]
+        [
+            id, caseID == 0 ? "" : String(caseID), student, action.chinese, owner.label, basis, opensOn.description,
+            dueOn.description, state.chinese, doneOn?.description ?? "",
+            escalations.map { "\($0.date) \($0.from.chinese)→\($0.to.label)" }.joined(separator: "; "),
+            recipients.joined(separator: "; "),
+        ]
     }
 }
 

@@ -10,7 +10,12 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
 
     /// Which part of an ID is wrong. Raw values are shared with the C ABI.
     public enum Problem: Int32, Sendable, CaseIterable {
-        case none = 0, length = 1, characters = 2, region = 3, birthDate = 4, checksum = 5
+        case none = 0
+        case length = 1
+        case characters = 2
+        case region = 3
+        case birthDate = 4
+        case checksum = 5
 
         /// The part's name as used in error messages.
         public var part: String {
@@ -26,23 +31,27 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Sex from the sequence digit (GB/T 2261.1 codes: 1 male, 2 female).
-    public enum Sex: Int32, Sendable { case male = 1, female = 2
+    public enum Sex: Int32, Sendable {
+        case male = 1
+        case female = 2
         public var label: String { self == .male ? "男" : "女" }
     }
 
     static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     static let checkCharacters: [UInt8] = Array("10X98765432".utf8)
     /// First two digits of GB/T 2260 province-level codes.
-    static let provincePrefixes: Set<Int> = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37,
-                                             41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65,
-                                             71, 81, 82]
+    static let provincePrefixes: Set<Int> = [
+        11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37,
+        41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65,
+        71, 81, 82,
+    ]
 
     /// Parses and validates `text`; the birth date must not be after `asOf` when given.
     /// Throws `KCBXError.invalidInput(field: "resident_id", …)` naming the wrong part.
     public init(_ text: String, asOf: CivilDate? = nil) throws {
         switch ResidentID.check(text, asOf: asOf) {
-        case let .success(id): self = id
-        case let .failure(failure): throw failure.error
+        case .success(let id): self = id
+        case .failure(let failure): throw failure.error
         }
     }
 
@@ -54,7 +63,10 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
     }
 
     private init(text: String, regionCode: String, birthDate: CivilDate, sex: Sex) {
-        self.text = text; self.regionCode = regionCode; self.birthDate = birthDate; self.sex = sex
+        self.text = text
+        self.regionCode = regionCode
+        self.birthDate = birthDate
+        self.sex = sex
     }
 
     /// Validates without throwing, reporting the first wrong part in reading order.
@@ -79,10 +91,12 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
         let digit = { (i: Int) in Int(bytes[i]) - 48 }
         let province = digit(0) * 10 + digit(1)
         guard provincePrefixes.contains(province) else {
-            return fail(.region, "region code \(String(decoding: bytes[0..<6], as: UTF8.self)) does not start with a GB/T 2260 province code")
+            return fail(
+                .region, "region code \(String(decoding: bytes[0..<6], as: UTF8.self)) does not start with a GB/T 2260 province code")
         }
         let y = (0..<4).reduce(0) { $0 * 10 + digit(6 + $1) }
-        let m = digit(10) * 10 + digit(11), d = digit(12) * 10 + digit(13)
+        let m = digit(10) * 10 + digit(11)
+        let d = digit(12) * 10 + digit(13)
         let birth: CivilDate
         do { birth = try CivilDate(year: y, month: m, day: d, field: "resident_id birth date") } catch {
             return fail(.birthDate, "birth date \(String(decoding: bytes[6..<14], as: UTF8.self)) is not a calendar date")
@@ -98,14 +112,19 @@ public struct ResidentID: Hashable, Sendable, CustomStringConvertible {
         let expected = checkCharacters[sum % 11]
         let actual = bytes[17] == 120 ? 88 : bytes[17]
         guard actual == expected else {
-            return fail(.checksum, "check character is \(Character(Unicode.Scalar(actual))), ISO 7064 MOD 11-2 requires \(Character(Unicode.Scalar(expected)))")
+            return fail(
+                .checksum,
+                "check character is \(Character(Unicode.Scalar(actual))), ISO 7064 MOD 11-2 requires \(Character(Unicode.Scalar(expected)))"
+            )
         }
         var normalized = bytes
         normalized[17] = actual
         let sex: Sex = digit(16) % 2 == 1 ? .male : .female
-        return .success(ResidentID(text: String(decoding: normalized, as: UTF8.self),
-                                   regionCode: String(decoding: bytes[0..<6], as: UTF8.self),
-                                   birthDate: birth, sex: sex))
+        return .success(
+            ResidentID(
+                text: String(decoding: normalized, as: UTF8.self),
+                regionCode: String(decoding: bytes[0..<6], as: UTF8.self),
+                birthDate: birth, sex: sex))
     }
 
     /// The check character for the first 17 digits (used by data generators and tests).

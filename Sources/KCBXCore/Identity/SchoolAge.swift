@@ -1,6 +1,9 @@
 /// School stage (学段): primary grades 1–6, junior grades 7–9 (DOMAIN.md §1).
 public enum Stage: Int32, Sendable, CaseIterable {
-    case preschool = 0, primary = 1, junior = 2, beyond = 3
+    case preschool = 0
+    case primary = 1
+    case junior = 2
+    case beyond = 3
     public var label: String {
         switch self {
         case .preschool: return "学前"
@@ -36,7 +39,8 @@ public struct SchoolAge: Sendable {
 
     /// Age in completed years on `date`.
     public func age(on date: CivilDate) -> Int {
-        let b = birthDate.components, d = date.components
+        let b = birthDate.components
+        let d = date.components
         var age = d.year - b.year
         if (d.month, d.day) < (b.month, b.day) { age -= 1 }
         return age

@@ -20,7 +20,8 @@ public enum StudentRegistryNumber: Hashable, Sendable, CustomStringConvertible {
             }
         case "L", "l":
             guard (1...30).contains(rest.utf8.count),
-                  rest.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }) else {
+                rest.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) })
+            else {
                 throw KCBXError.invalidInput(field: "registry_number", rule: "L number must be followed by 1-30 ASCII letters or digits")
             }
             self = .temporary(rest.uppercased())
@@ -32,12 +33,12 @@ public enum StudentRegistryNumber: Hashable, Sendable, CustomStringConvertible {
     public var kind: Kind { if case .resident = self { return .resident } else { return .temporary } }
 
     /// The resident ID for `G` numbers.
-    public var residentID: ResidentID? { if case let .resident(id) = self { return id } else { return nil } }
+    public var residentID: ResidentID? { if case .resident(let id) = self { return id } else { return nil } }
 
     public var description: String {
         switch self {
-        case let .resident(id): return "G" + id.text
-        case let .temporary(t): return "L" + t
+        case .resident(let id): return "G" + id.text
+        case .temporary(let t): return "L" + t
         }
     }
 }

@@ -12,7 +12,12 @@ public struct LedgerMarkRow: Hashable, Sendable {
     public var leaveFrom = "", leaveTo = "", slip = ""
 
     public init(student: String, date: String, kind: String, leaveFrom: String = "", leaveTo: String = "", slip: String = "") {
-        self.student = student; self.date = date; self.kind = kind; self.leaveFrom = leaveFrom; self.leaveTo = leaveTo; self.slip = slip
+        self.student = student
+        self.date = date
+        self.kind = kind
+        self.leaveFrom = leaveFrom
+        self.leaveTo = leaveTo
+        self.slip = slip
     }
 
     public static let columns = ["student", "date", "kind", "leave_from", "leave_to", "slip"]
@@ -35,7 +40,8 @@ extension Ledger {
     /// and a key outside the actor's jurisdiction are the same problem in the same words (the list
     /// never tells whether a child is recorded elsewhere); rows naming children outside the
     /// jurisdiction are also recorded as a refusal.
-    public func importMarks(_ rows: [LedgerMarkRow], firstRow: Int = 1, problems: inout [LedgerRowProblem]) throws -> LedgerMarkImportResult {
+    public func importMarks(_ rows: [LedgerMarkRow], firstRow: Int = 1, problems: inout [LedgerRowProblem]) throws -> LedgerMarkImportResult
+    {
         try importMarkStream(problems: &problems) { add in
             for (i, r) in rows.enumerated() {
                 try add(firstRow + i, r.student, r.date, r.kind, r.leaveFrom, r.leaveTo, r.slip)
@@ -44,7 +50,9 @@ extension Ledger {
     }
 
     /// `importMarks` from parallel arrays (the C ABI's bulk form): keys, dates YYYYMMDD, MarkKind codes.
-    public func importMarks(students: [String], dates: [Int32], kinds: [Int], problems: inout [LedgerRowProblem]) throws -> LedgerMarkImportResult {
+    public func importMarks(students: [String], dates: [Int32], kinds: [Int], problems: inout [LedgerRowProblem]) throws
+        -> LedgerMarkImportResult
+    {
         guard students.count == dates.count, dates.count == kinds.count else {
             throw KCBXError.invalidInput(field: "marks", rule: "students, dates and kinds must have the same length")
         }
@@ -56,8 +64,10 @@ extension Ledger {
     /// `importMarks` from `count` marks that `mark(i)` gives one by one (key, date YYYYMMDD,
     /// MarkKind code): the C ABI's columns, streamed without a copy of the batch. `mark` is
     /// called twice for each row (two passes).
-    public func importMarks(count: Int, problems: inout [LedgerRowProblem],
-                            mark: (Int) throws -> (student: String, date: Int32, kind: Int)) throws -> LedgerMarkImportResult {
+    public func importMarks(
+        count: Int, problems: inout [LedgerRowProblem],
+        mark: (Int) throws -> (student: String, date: Int32, kind: Int)
+    ) throws -> LedgerMarkImportResult {
         try importMarkStream(problems: &problems) { add in
             for i in 0..<max(count, 0) {
                 let m = try mark(i)
@@ -70,21 +80,28 @@ extension Ledger {
     /// The file is streamed, twice (the first pass finds the days marked more than once): memory
     /// does not grow with its size. `progress` is called with the rows done, the bytes done (both
     /// passes counted, each as half) and the file's size, about every 16,384 rows.
-    public func importMarksCSV(path: String, problems: inout [LedgerRowProblem],
-                               progress: ((_ rows: Int, _ bytes: Int64, _ total: Int64) -> Void)? = nil) throws -> LedgerMarkImportResult {
+    public func importMarksCSV(
+        path: String, problems: inout [LedgerRowProblem],
+        progress: ((_ rows: Int, _ bytes: Int64, _ total: Int64) -> Void)? = nil
+    ) throws -> LedgerMarkImportResult {
         // The columns are checked before anything is written.
         var columns: [Int?] = []
         do {
-            try StrictCSVReader.read(path: path, header: { headers in
-                for h in headers where !LedgerMarkRow.columns.contains(h) {
-                    throw KCBXError.invalidInput(field: "\(path): column \(h)", rule: "is not a marks column (\(LedgerMarkRow.columns.joined(separator: ",")))")
-                }
-                for required in ["student", "date", "kind"] where !headers.contains(required) {
-                    throw KCBXError.invalidInput(field: "\(path): column \(required)", rule: "is required (columns: \(KCBXError.quote(headers.joined(separator: ","), limit: 200)))")
-                }
-                columns = LedgerMarkRow.columns.map { headers.firstIndex(of: $0) }
-                throw MarkHeaderRead()
-            }, row: { _, _ in })
+            try StrictCSVReader.read(
+                path: path,
+                header: { headers in
+                    for h in headers where !LedgerMarkRow.columns.contains(h) {
+                        throw KCBXError.invalidInput(
+                            field: "\(path): column \(h)", rule: "is not a marks column (\(LedgerMarkRow.columns.joined(separator: ",")))")
+                    }
+                    for required in ["student", "date", "kind"] where !headers.contains(required) {
+                        throw KCBXError.invalidInput(
+                            field: "\(path): column \(required)",
+                            rule: "is required (columns: \(KCBXError.quote(headers.joined(separator: ","), limit: 200)))")
+                    }
+                    columns = LedgerMarkRow.columns.map { headers.firstIndex(of: $0) }
+                    throw MarkHeaderRead()
+                }, row: { _, _ in })
         } catch is MarkHeaderRead {}
         guard columns.count == LedgerMarkRow.columns.count else {
             throw KCBXError.invalidInput(field: "\(path): column student", rule: "is required (columns: )")
@@ -93,17 +110,21 @@ extension Ledger {
         return try importMarkStream(problems: &problems) { add in
             let total = LedgerFileAccess.size(path)
             pass += 1
-            var count = 0, bytes: Int64 = pass == 1 ? 0 : total
+            var count = 0
+            var bytes: Int64 = pass == 1 ? 0 : total
             // Fields straight from the parser's bytes, trimmed: no row of strings.
-            try StrictCSVReader.readFields(path: path, header: { _ in }, row: { n, fields in
-                try add(n, fields.string(columns[0]), fields.string(columns[1]), fields.string(columns[2]),
+            try StrictCSVReader.readFields(
+                path: path, header: { _ in },
+                row: { n, fields in
+                    try add(
+                        n, fields.string(columns[0]), fields.string(columns[1]), fields.string(columns[2]),
                         fields.string(columns[3]), fields.string(columns[4]), fields.string(columns[5]))
-                count += 1
-                if let progress {
-                    for k in 0..<fields.count { bytes += Int64(fields.raw(k).count) + 1 }
-                    if count & 0x3FFF == 0 { progress(count, bytes / 2, total) }
-                }
-            })
+                    count += 1
+                    if let progress {
+                        for k in 0..<fields.count { bytes += Int64(fields.raw(k).count) + 1 }
+                        if count & 0x3FFF == 0 { progress(count, bytes / 2, total) }
+                    }
+                })
             if pass == 2 { progress?(count, total, total) }
         }
     }
@@ -111,8 +132,10 @@ extension Ledger {
     /// The streaming import behind every form: `source` feeds rows (row number, student, date,
     /// kind, leave from, leave to, slip); it is called twice (`MarkBatch`: the first pass finds
     /// the days marked more than once). One IMMEDIATE transaction; a bad row rolls all of it back.
-    func importMarkStream(problems: inout [LedgerRowProblem],
-                          _ source: (_ add: (Int, String, String, String, String, String, String) throws -> Void) throws -> Void) throws -> LedgerMarkImportResult {
+    func importMarkStream(
+        problems: inout [LedgerRowProblem],
+        _ source: (_ add: (Int, String, String, String, String, String, String) throws -> Void) throws -> Void
+    ) throws -> LedgerMarkImportResult {
         problems = []
         let today = CivilDate.utcDate(of: clock())
         var outside: [(row: Int, key: String)] = []
@@ -121,13 +144,19 @@ extension Ledger {
             let result: LedgerMarkImportResult = try write { db, w in
                 try requireWriter("record attendance", minimum: .classTeacher)
                 guard let cal = try storedCalendar(db) else {
-                    throw KCBXError.ruleViolation(rule: "marks need the school calendar (DOMAIN.md §7: dates outside the calendar are rejected)",
-                                                  detail: "no calendar is set on this ledger; call setCalendar first")
+                    throw KCBXError.ruleViolation(
+                        rule: "marks need the school calendar (DOMAIN.md §7: dates outside the calendar are rejected)",
+                        detail: "no calendar is set on this ledger; call setCalendar first")
                 }
                 let batch = try MarkBatch(ledger: self, db: db, calendar: cal, today: today)
-                defer { outside = batch.outside; found = batch.problems }
+                defer {
+                    outside = batch.outside
+                    found = batch.problems
+                }
                 try source { n, s, d, _, _, _, _ in try batch.scan(row: n, student: s, date: d) }
-                try source { n, s, d, k, lf, lt, sl in try batch.add(row: n, student: s, date: d, kind: k, leaveFrom: lf, leaveTo: lt, slip: sl, &w) }
+                try source { n, s, d, k, lf, lt, sl in
+                    try batch.add(row: n, student: s, date: d, kind: k, leaveFrom: lf, leaveTo: lt, slip: sl, &w)
+                }
                 guard batch.problems.isEmpty else { throw LedgerRowProblem.error(batch.problems) }
                 try batch.flush(&w)
                 return batch.finish()
@@ -137,8 +166,12 @@ extension Ledger {
             problems = found
             if !outside.isEmpty {
                 let rowsText = outside.prefix(20).map { String($0.row) }.joined(separator: ", ") + (outside.count > 20 ? ", …" : "")
-                try recordRefusal(LedgerRefusal(operation: "record attendance", student: outside[0].key, caseID: 0,
-                                                detail: "rows \(rowsText): \(outside.count) mark\(outside.count == 1 ? "" : "s") for students outside \(actor.level.rawValue) \(actor.unitCode); the batch was not applied"))
+                try recordRefusal(
+                    LedgerRefusal(
+                        operation: "record attendance", student: outside[0].key, caseID: 0,
+                        detail:
+                            "rows \(rowsText): \(outside.count) mark\(outside.count == 1 ? "" : "s") for students outside \(actor.level.rawValue) \(actor.unitCode); the batch was not applied"
+                    ))
             }
             throw error
         }
@@ -163,22 +196,33 @@ extension Ledger {
 
     func storedCalendar(_ db: Database) throws -> SchoolCalendar? {
         guard let json = try String.fetchOne(db, sql: "SELECT json FROM calendar WHERE id = 1") else { return nil }
-        do { return try SchoolCalendar(json: json) } catch { throw KCBXError.integrity("the stored school calendar does not load: \(error)") }
+        do { return try SchoolCalendar(json: json) } catch {
+            throw KCBXError.integrity("the stored school calendar does not load: \(error)")
+        }
     }
 
     /// A child's marks from `from` through `through`, in date order.
     func marks(of student: String, from: CivilDate, through: CivilDate, _ db: Database) throws -> [AttendanceMark] {
-        try Row.fetchAll(db, sql: """
-            SELECT m.* FROM students s JOIN marks m ON m.sid = s.id WHERE s.key = ? AND m.day BETWEEN ? AND ? ORDER BY m.day
-            """,
-                         arguments: [student, from.yyyymmdd, through.yyyymmdd]).compactMap { row in
-            guard let date = try? CivilDate(yyyymmdd: row["day"]), let kind = MarkKind(rawValue: UInt8(row["kind"] as Int)) else { return nil }
-            let lf: Int32 = row["leave_from"], lt: Int32 = row["leave_to"], slip: String = row["slip"]
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT m.* FROM students s JOIN marks m ON m.sid = s.id WHERE s.key = ? AND m.day BETWEEN ? AND ? ORDER BY m.day
+                """,
+            arguments: [student, from.yyyymmdd, through.yyyymmdd]
+        ).compactMap { row in
+            guard let date = try? CivilDate(yyyymmdd: row["day"]), let kind = MarkKind(rawValue: UInt8(row["kind"] as Int)) else {
+                return nil
+            }
+            let lf: Int32 = row["leave_from"]
+            let lt: Int32 = row["leave_to"]
+            let slip: String = row["slip"]
             if kind == .approvedLeave, lf != 0, let a = try? CivilDate(yyyymmdd: lf), let b = try? CivilDate(yyyymmdd: lt),
-               let span = try? DateSpan(from: a, to: b) {
+                let span = try? DateSpan(from: a, to: b)
+            {
                 return AttendanceMark.leave(date, span: span, slip: slip.isEmpty ? nil : slip)
             }
-            return AttendanceMark(date, kind, leave: kind == .approvedLeave && !slip.isEmpty ? ApprovedLeave(span: DateSpan(day: date), slip: slip) : nil)
+            return AttendanceMark(
+                date, kind, leave: kind == .approvedLeave && !slip.isEmpty ? ApprovedLeave(span: DateSpan(day: date), slip: slip) : nil)
         }
     }
 }
@@ -197,7 +241,9 @@ func ledgerParseDate(_ text: String) -> CivilDate? {
             if i < 4 { v.0 = v.0 * 10 + Int(c - 48) } else if i < 7 { v.1 = v.1 * 10 + Int(c - 48) } else { v.2 = v.2 * 10 + Int(c - 48) }
         }
         return try? CivilDate(year: v.0, month: v.1, day: v.2)
-    }), let d { return d }
+    }), let d {
+        return d
+    }
     let t = text.ledgerTrimmed
     if t.utf8.count == 8, let v = Int32(t) { return try? CivilDate(yyyymmdd: v) }
     return try? CivilDate(iso: t)

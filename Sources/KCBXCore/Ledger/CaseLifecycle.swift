@@ -3,7 +3,9 @@
 /// persuading → returned | deferred | suspended; returned → closed (稳得住) | persuading (left again);
 /// deferred / suspended → persuading | returned. Dismissed and closed are final.
 enum CaseOperation: String {
-    case verify, dismiss, persuade, recordReturn = "return", close, exempt, action, promote, flag
+    case verify, dismiss, persuade
+    case recordReturn = "return"
+    case close, exempt, action, promote, flag
 
     var allowedFrom: Set<LedgerCaseStatus> {
         switch self {

@@ -17,38 +17,57 @@ extension Ledger {
         }
     }
 
-    func openCase(_ s: LedgerStudent, kind: LedgerCaseKind, on date: CivilDate, source: String, note: String,
-                  _ db: Database, _ w: inout EventWriter) throws -> LedgerCase {
+    func openCase(
+        _ s: LedgerStudent, kind: LedgerCaseKind, on date: CivilDate, source: String, note: String,
+        _ db: Database, _ w: inout EventWriter
+    ) throws -> LedgerCase {
         try checkDate(date, for: s)
         if kind == .outOfSchool {
             let age = SchoolAge(birthDate: s.birth)
             switch age.standing(on: date) {
             case .schoolAge: break
             case .belowSchoolAge:
-                throw KCBXError.ruleViolation(rule: "000 二（一）: school age starts the school year after the child is 6 by 31 August (截止当年8月31日年满六周岁)",
-                                              detail: "student \(s.key), born \(s.birthDate), is not of school age on \(date) (from \(age.entryYear)-09-01): no out_of_school case before then")
+                throw KCBXError.ruleViolation(
+                    rule: "000 二（一）: school age starts the school year after the child is 6 by 31 August (截止当年8月31日年满六周岁)",
+                    detail:
+                        "student \(s.key), born \(s.birthDate), is not of school age on \(date) (from \(age.entryYear)-09-01): no out_of_school case before then"
+                )
             case .overAge:
-                throw KCBXError.ruleViolation(rule: "000: compulsory education is for 6-15周岁; 失学 ends at 16",
-                                              detail: "student \(s.key), born \(s.birthDate), is \(age.age(on: date)) on \(date): past compulsory age, no out_of_school case")
+                throw KCBXError.ruleViolation(
+                    rule: "000: compulsory education is for 6-15周岁; 失学 ends at 16",
+                    detail:
+                        "student \(s.key), born \(s.birthDate), is \(age.age(on: date)) on \(date): past compulsory age, no out_of_school case"
+                )
             }
         }
-        if let open = try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')", arguments: [s.key]) {
-            throw KCBXError.ruleViolation(rule: "one open case per child (DOMAIN.md §4)", detail: "student \(IDMask.key(s.key)) already has open case \(open)")
+        if let open = try Int64.fetchOne(
+            db, sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')", arguments: [s.key])
+        {
+            throw KCBXError.ruleViolation(
+                rule: "one open case per child (DOMAIN.md §4)", detail: "student \(IDMask.key(s.key)) already has open case \(open)")
         }
         if kind == .outOfSchool && s.registration != LedgerRegistration.none.rawValue {
-            throw KCBXError.ruleViolation(rule: "失学 = no student registration (DOMAIN.md §2; 000, 001 A/B)",
-                                          detail: "student \(IDMask.key(s.key)) has registration '\(s.registration)', not none")
+            throw KCBXError.ruleViolation(
+                rule: "失学 = no student registration (DOMAIN.md §2; 000, 001 A/B)",
+                detail: "student \(IDMask.key(s.key)) has registration '\(s.registration)', not none")
         }
-        if kind != .outOfSchool && ![LedgerRegistration.enrolled.rawValue, LedgerRegistration.homeDelivered.rawValue].contains(s.registration) {
-            throw KCBXError.ruleViolation(rule: "辍学 needs an enrolled student (DOMAIN.md §2; 001 notes 1-2)",
-                                          detail: "student \(IDMask.key(s.key)) has registration '\(s.registration)'; a child without registration gets an out_of_school case")
+        if kind != .outOfSchool
+            && ![LedgerRegistration.enrolled.rawValue, LedgerRegistration.homeDelivered.rawValue].contains(s.registration)
+        {
+            throw KCBXError.ruleViolation(
+                rule: "辍学 needs an enrolled student (DOMAIN.md §2; 001 notes 1-2)",
+                detail:
+                    "student \(IDMask.key(s.key)) has registration '\(s.registration)'; a child without registration gets an out_of_school case"
+            )
         }
-        let relapseOf = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM cases WHERE student = ? AND status = 'closed'", arguments: [s.key]) ?? 0
+        let relapseOf =
+            try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM cases WHERE student = ? AND status = 'closed'", arguments: [s.key]) ?? 0
         let id = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM cases") ?? 0) + 1
         let why = note.isEmpty ? (relapseOf != 0 ? "反弹: relapse of closed case \(relapseOf)" : "\(kind.chinese) case opened") : note
-        try w.append(db, .caseOpened, student: s.key, caseID: id,
-                     payload: CaseOpenedPayload(id: id, kind: kind.rawValue, date: date.description, source: source, relapseOf: relapseOf),
-                     reason: why)
+        try w.append(
+            db, .caseOpened, student: s.key, caseID: id,
+            payload: CaseOpenedPayload(id: id, kind: kind.rawValue, date: date.description, source: source, relapseOf: relapseOf),
+            reason: why)
         return try ledgerCase(id, db)
     }
 
@@ -58,12 +77,14 @@ extension Ledger {
     public func verifyCase(_ id: Int64, reason: ReasonCode, on date: CivilDate, note: String = "") throws -> LedgerCase {
         try caseOperation(id, .verify, on: date, note: note) { db, w, c, _ in
             if (reason == .A || reason == .B) && c.kind != .outOfSchool {
-                throw KCBXError.ruleViolation(rule: "001 附件1 填表说明3: A/B are 失学 (out of school) reasons",
-                                              detail: "case \(id) is \(c.kind.rawValue); reason \(reason.rawValue) does not fit")
+                throw KCBXError.ruleViolation(
+                    rule: "001 附件1 填表说明3: A/B are 失学 (out of school) reasons",
+                    detail: "case \(id) is \(c.kind.rawValue); reason \(reason.rawValue) does not fit")
             }
-            try w.append(db, .caseVerified, student: c.student, caseID: id,
-                         payload: CaseVerifiedPayload(reason: reason.rawValue, date: date.description),
-                         reason: note.isEmpty ? "核实: \(reason.rawValue) \(reason.chinese)" : note)
+            try w.append(
+                db, .caseVerified, student: c.student, caseID: id,
+                payload: CaseVerifiedPayload(reason: reason.rawValue, date: date.description),
+                reason: note.isEmpty ? "核实: \(reason.rawValue) \(reason.chinese)" : note)
         }
     }
 
@@ -71,9 +92,10 @@ extension Ledger {
     @discardableResult
     public func dismissCase(_ id: Int64, why: LedgerDismissal, on date: CivilDate, note: String = "") throws -> LedgerCase {
         try caseOperation(id, .dismiss, on: date, note: note) { db, w, c, _ in
-            try w.append(db, .caseDismissed, student: c.student, caseID: id,
-                         payload: CaseDismissedPayload(why: why.rawValue, date: date.description),
-                         reason: note.isEmpty ? "核查排除: \(why.chinese)" : note)
+            try w.append(
+                db, .caseDismissed, student: c.student, caseID: id,
+                payload: CaseDismissedPayload(why: why.rawValue, date: date.description),
+                reason: note.isEmpty ? "核查排除: \(why.chinese)" : note)
         }
     }
 
@@ -81,45 +103,57 @@ extension Ledger {
     /// `per_child_plan` is on) and the assigned person (人盯人, required when `one_to_one_assignment` is on).
     @discardableResult
     public func startPersuasion(_ id: Int64, plan: String, person: String, on date: CivilDate, note: String = "") throws -> LedgerCase {
-        let plan = plan.ledgerTrimmed, person = person.ledgerTrimmed
+        let plan = plan.ledgerTrimmed
+        let person = person.ledgerTrimmed
         guard plan.count <= 2000 else { throw KCBXError.invalidInput(field: "plan", rule: "must be at most 2000 characters") }
         guard person.count <= 64 else { throw KCBXError.invalidInput(field: "person", rule: "must be at most 64 characters") }
         return try caseOperation(id, .persuade, on: date, note: note) { db, w, c, _ in
             if plan.isEmpty && policy.flag(.perChildPlan) {
-                throw KCBXError.ruleViolation(rule: "\(policy.id) per_child_plan (\(policy[.perChildPlan].provenance.citation))",
-                                              detail: "case \(id) needs a per-child persuasion plan (一人一案)")
+                throw KCBXError.ruleViolation(
+                    rule: "\(policy.id) per_child_plan (\(policy[.perChildPlan].provenance.citation))",
+                    detail: "case \(id) needs a per-child persuasion plan (一人一案)")
             }
             if person.isEmpty && policy.flag(.oneToOneAssignment) {
-                throw KCBXError.ruleViolation(rule: "\(policy.id) one_to_one_assignment (\(policy[.oneToOneAssignment].provenance.citation))",
-                                              detail: "case \(id) needs an assigned person (人盯人挂钩)")
+                throw KCBXError.ruleViolation(
+                    rule: "\(policy.id) one_to_one_assignment (\(policy[.oneToOneAssignment].provenance.citation))",
+                    detail: "case \(id) needs an assigned person (人盯人挂钩)")
             }
-            try w.append(db, .casePersuading, student: c.student, caseID: id,
-                         payload: CasePersuadingPayload(plan: plan, person: person, date: date.description, from: c.status.rawValue),
-                         reason: note.isEmpty ? (c.status == .returned ? "复学后再次离校，恢复劝返" : "劝返") : note)
+            try w.append(
+                db, .casePersuading, student: c.student, caseID: id,
+                payload: CasePersuadingPayload(plan: plan, person: person, date: date.description, from: c.status.rawValue),
+                reason: note.isEmpty ? (c.status == .returned ? "复学后再次离校，恢复劝返" : "劝返") : note)
         }
     }
 
     /// Records the child's return: school, date and placement (安置). Out-of-school children are
     /// placed by the county bureau (000 二（四）); special placements need disability or illness.
     @discardableResult
-    public func recordReturn(_ id: Int64, school: String, placement: ReturnPlacement, on date: CivilDate, note: String = "") throws -> LedgerCase {
+    public func recordReturn(_ id: Int64, school: String, placement: ReturnPlacement, on date: CivilDate, note: String = "") throws
+        -> LedgerCase
+    {
         try LedgerStudent.checkSchoolID(school, field: "school")
         return try caseOperation(id, .recordReturn, on: date, note: note) { db, w, c, s in
             if c.kind == .outOfSchool && actor.level < .county {
-                throw LedgerRefusal(operation: "place a returned out-of-school child", student: c.student, caseID: id,
-                                    detail: "失学儿童劝返后由教育局统一进行安置 (000 二（四）): needs county level or above")
+                throw LedgerRefusal(
+                    operation: "place a returned out-of-school child", student: c.student, caseID: id,
+                    detail: "失学儿童劝返后由教育局统一进行安置 (000 二（四）): needs county level or above")
             }
             if placement == .originalSchool && (c.kind == .outOfSchool || school != s.schoolID) {
-                throw KCBXError.ruleViolation(rule: "original_school placement (000 二（四）原则上安置到原就读学校)",
-                                              detail: "case \(id): school \(school) is not the child's original school '\(s.schoolID)'")
+                throw KCBXError.ruleViolation(
+                    rule: "original_school placement (000 二（四）原则上安置到原就读学校)",
+                    detail: "case \(id): school \(school) is not the child's original school '\(s.schoolID)'")
             }
-            if placement.needsDisabilityOrIllness && !s.groups.contains(SpecialGroup.disabled.rawValue) && !["C", "D", "E"].contains(c.reason) {
-                throw KCBXError.ruleViolation(rule: "\(placement.rawValue) is for disabled or ill children (000 四（三）, 002 二（四）)",
-                                              detail: "case \(id): the child is not in the disabled group and the reason is '\(c.reason)', not C/D/E")
+            if placement.needsDisabilityOrIllness && !s.groups.contains(SpecialGroup.disabled.rawValue)
+                && !["C", "D", "E"].contains(c.reason)
+            {
+                throw KCBXError.ruleViolation(
+                    rule: "\(placement.rawValue) is for disabled or ill children (000 四（三）, 002 二（四）)",
+                    detail: "case \(id): the child is not in the disabled group and the reason is '\(c.reason)', not C/D/E")
             }
-            try w.append(db, .caseReturned, student: c.student, caseID: id,
-                         payload: CaseReturnedPayload(school: school, placement: placement.rawValue, date: date.description),
-                         reason: note.isEmpty ? "复学: \(placement.chinese)" : note)
+            try w.append(
+                db, .caseReturned, student: c.student, caseID: id,
+                payload: CaseReturnedPayload(school: school, placement: placement.rawValue, date: date.description),
+                reason: note.isEmpty ? "复学: \(placement.chinese)" : note)
         }
     }
 
@@ -127,21 +161,26 @@ extension Ledger {
     /// (002 二（四）: 填报重病重残无需劝返的…应有当地专家组出具的缓学、休学意见) and an illness,
     /// disability or deferred-enrollment reason (C, D, E, P).
     @discardableResult
-    public func exemptCase(_ id: Int64, _ exemption: LedgerExemption, opinion: String, on date: CivilDate, note: String = "") throws -> LedgerCase {
+    public func exemptCase(_ id: Int64, _ exemption: LedgerExemption, opinion: String, on date: CivilDate, note: String = "") throws
+        -> LedgerCase
+    {
         let opinion = opinion.ledgerTrimmed
         guard opinion.count <= 200 else { throw KCBXError.invalidInput(field: "opinion", rule: "must be at most 200 characters") }
         return try caseOperation(id, .exempt, on: date, note: note) { db, w, c, _ in
             if opinion.isEmpty {
-                throw KCBXError.ruleViolation(rule: "002 二（四）: no persuasion needed only with the expert panel's deferral/suspension opinion",
-                                              detail: "case \(id): \(exemption.rawValue) needs the expert panel's opinion reference")
+                throw KCBXError.ruleViolation(
+                    rule: "002 二（四）: no persuasion needed only with the expert panel's deferral/suspension opinion",
+                    detail: "case \(id): \(exemption.rawValue) needs the expert panel's opinion reference")
             }
             if !["C", "D", "E", "P"].contains(c.reason) {
-                throw KCBXError.ruleViolation(rule: "002 二（三）（四）, 000 一（二）: deferral and suspension are for illness or disability (C, D, E, P)",
-                                              detail: "case \(id) has reason '\(c.reason)'")
+                throw KCBXError.ruleViolation(
+                    rule: "002 二（三）（四）, 000 一（二）: deferral and suspension are for illness or disability (C, D, E, P)",
+                    detail: "case \(id) has reason '\(c.reason)'")
             }
-            try w.append(db, .caseExempted, student: c.student, caseID: id,
-                         payload: CaseExemptedPayload(exemption: exemption.rawValue, opinion: opinion, date: date.description),
-                         reason: note.isEmpty ? "\(exemption.status.chinese): 专家组意见 \(opinion)" : note)
+            try w.append(
+                db, .caseExempted, student: c.student, caseID: id,
+                payload: CaseExemptedPayload(exemption: exemption.rawValue, opinion: opinion, date: date.description),
+                reason: note.isEmpty ? "\(exemption.status.chinese): 专家组意见 \(opinion)" : note)
         }
     }
 
@@ -152,19 +191,24 @@ extension Ledger {
     /// step's deadline passed without the child's return (the due list's dates; needs the calendar).
     /// `department` names the department of a referral (required for referrals, refused otherwise).
     @discardableResult
-    public func recordAction(_ id: Int64, _ action: LedgerAction, department: Department? = nil, on date: CivilDate,
-                             note: String = "") throws -> LedgerCase {
+    public func recordAction(
+        _ id: Int64, _ action: LedgerAction, department: Department? = nil, on date: CivilDate,
+        note: String = ""
+    ) throws -> LedgerCase {
         if action == .referral && department == nil {
-            throw KCBXError.invalidInput(field: "department", rule: "a referral names its department (联控联保; one of \(Department.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw KCBXError.invalidInput(
+                field: "department",
+                rule: "a referral names its department (联控联保; one of \(Department.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if action != .referral && department != nil {
             throw KCBXError.invalidInput(field: "department", rule: "only a referral names a department, not \(action.rawValue)")
         }
         return try caseOperation(id, .action, on: date, note: note) { db, w, c, _ in
             try checkFourStepsOrder(id, action, c, on: date, db)
-            try w.append(db, .caseAction, student: c.student, caseID: id,
-                         payload: CaseActionPayload(action: action.rawValue, date: date.description, department: department?.rawValue),
-                         reason: note.isEmpty ? action.chinese + (department.map { " → \($0.chinese)" } ?? "") : note)
+            try w.append(
+                db, .caseAction, student: c.student, caseID: id,
+                payload: CaseActionPayload(action: action.rawValue, date: date.description, department: department?.rawValue),
+                reason: note.isEmpty ? action.chinese + (department.map { " → \($0.chinese)" } ?? "") : note)
         }
     }
 
@@ -197,8 +241,10 @@ extension Ledger {
     }
 
     /// Loads the case and its student, checks writer, jurisdiction, lifecycle and date, runs `body`.
-    func caseOperation(_ id: Int64, _ op: CaseOperation, on date: CivilDate, note: String,
-                       _ body: (Database, inout EventWriter, LedgerCase, LedgerStudent) throws -> Void) throws -> LedgerCase {
+    func caseOperation(
+        _ id: Int64, _ op: CaseOperation, on date: CivilDate, note: String,
+        _ body: (Database, inout EventWriter, LedgerCase, LedgerStudent) throws -> Void
+    ) throws -> LedgerCase {
         try checkNote(note)
         return try write { db, w in
             try requireWriter("\(op.rawValue) case \(id)", caseID: id)
@@ -225,7 +271,11 @@ extension Ledger {
     /// An action or event dated before the child's birth is refused by name (DOMAIN.md §7).
     func checkDate(_ date: CivilDate, for s: LedgerStudent, field: String = "date") throws {
         if date < s.birth {
-            throw KCBXError.invalidInput(field: field, rule: "\(date) is before the birth of student \(s.key) on \(s.birthDate) (DOMAIN.md §7: dates before the child's birth are rejected)")
+            throw KCBXError.invalidInput(
+                field: field,
+                rule:
+                    "\(date) is before the birth of student \(s.key) on \(s.birthDate) (DOMAIN.md §7: dates before the child's birth are rejected)"
+            )
         }
     }
 
@@ -236,14 +286,16 @@ extension Ledger {
 
 extension LedgerCase {
     init(row: Row) throws {
-        let kind: String = row["kind"], status: String = row["status"]
+        let kind: String = row["kind"]
+        let status: String = row["status"]
         guard let k = LedgerCaseKind(rawValue: kind), let st = LedgerCaseStatus(rawValue: status) else {
             throw KCBXError.integrity("case \(row["id"] as Int64? ?? 0) has kind '\(kind)' / status '\(status)' that no event sets")
         }
-        self.init(id: row["id"], student: row["student"], kind: k, status: st, reason: row["reason"], dismissal: row["dismissal"],
-                  plan: row["plan"], person: row["person"], returnSchool: row["return_school"], placement: row["placement"],
-                  returnDate: row["return_date"], opinionRef: row["opinion_ref"], openedOn: row["opened_on"],
-                  verifiedOn: row["verified_on"], closedOn: row["closed_on"], relapseOf: row["relapse_of"],
-                  source: row["source"], flags: row["flags"], updatedSeq: row["updated_seq"])
+        self.init(
+            id: row["id"], student: row["student"], kind: k, status: st, reason: row["reason"], dismissal: row["dismissal"],
+            plan: row["plan"], person: row["person"], returnSchool: row["return_school"], placement: row["placement"],
+            returnDate: row["return_date"], opinionRef: row["opinion_ref"], openedOn: row["opened_on"],
+            verifiedOn: row["verified_on"], closedOn: row["closed_on"], relapseOf: row["relapse_of"],
+            source: row["source"], flags: row["flags"], updatedSeq: row["updated_seq"])
     }
 }

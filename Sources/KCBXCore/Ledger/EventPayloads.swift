@@ -37,20 +37,34 @@ enum EventKind: String, CaseIterable {
 /// `profileHash` (SHA-256 of the profile's canonical JSON) and `profileJSON` are absent in
 /// ledgers created before the profile was bound to the ledger.
 struct CreatedPayload: Codable {
-    var profile: String; var region: String; var schema: Int
-    var profileHash: String?; var profileJSON: String?
+    var profile: String
+    var region: String
+    var schema: Int
+    var profileHash: String?
+    var profileJSON: String?
 }
 
 /// The profile in force changed (by county level or above): old and new id and hash, the new
 /// profile's canonical JSON.
 struct ProfileChangedPayload: Codable {
-    var fromProfile: String; var fromHash: String; var profile: String; var profileHash: String; var profileJSON: String
+    var fromProfile: String
+    var fromHash: String
+    var profile: String
+    var profileHash: String
+    var profileJSON: String
 }
 
 /// Marks for some (student, day) pairs, each replacing what was stored for that day.
 /// `d` is the date YYYYMMDD, `k` the MarkKind code; leave span `lf`/`lt` (YYYYMMDD, 0 = the day) and slip `sl`.
 struct MarksPayload: Codable {
-    struct Mark: Codable, Hashable { var s: String; var d: Int32; var k: Int; var lf: Int32; var lt: Int32; var sl: String }
+    struct Mark: Codable, Hashable {
+        var s: String
+        var d: Int32
+        var k: Int
+        var lf: Int32
+        var lt: Int32
+        var sl: String
+    }
     var marks: [Mark]
 }
 
@@ -58,37 +72,98 @@ struct MarksPayload: Codable {
 struct CalendarPayload: Codable { var json: String }
 
 struct CaseOpenedPayload: Codable {
-    var id: Int64; var kind: String; var date: String; var source: String; var relapseOf: Int64
-    enum CodingKeys: String, CodingKey { case id, kind, date, source, relapseOf = "relapse_of" }
+    var id: Int64
+    var kind: String
+    var date: String
+    var source: String
+    var relapseOf: Int64
+    enum CodingKeys: String, CodingKey {
+        case id, kind, date, source
+        case relapseOf = "relapse_of"
+    }
 }
 
-struct CasePromotedPayload: Codable { var kind: String; var date: String }
-struct CaseVerifiedPayload: Codable { var reason: String; var date: String }
-struct CaseDismissedPayload: Codable { var why: String; var date: String }
-struct CasePersuadingPayload: Codable { var plan: String; var person: String; var date: String; var from: String }
-struct CaseReturnedPayload: Codable { var school: String; var placement: String; var date: String }
-struct CaseExemptedPayload: Codable { var exemption: String; var opinion: String; var date: String }
+struct CasePromotedPayload: Codable {
+    var kind: String
+    var date: String
+}
+struct CaseVerifiedPayload: Codable {
+    var reason: String
+    var date: String
+}
+struct CaseDismissedPayload: Codable {
+    var why: String
+    var date: String
+}
+struct CasePersuadingPayload: Codable {
+    var plan: String
+    var person: String
+    var date: String
+    var from: String
+}
+struct CaseReturnedPayload: Codable {
+    var school: String
+    var placement: String
+    var date: String
+}
+struct CaseExemptedPayload: Codable {
+    var exemption: String
+    var opinion: String
+    var date: String
+}
 /// `department` (a `Department` raw value) only on referrals that name the department; absent otherwise.
-struct CaseActionPayload: Codable { var action: String; var date: String; var department: String? = nil }
-struct CaseFlaggedPayload: Codable { var flag: String; var date: String }
+struct CaseActionPayload: Codable {
+    var action: String
+    var date: String
+    var department: String? = nil
+}
+struct CaseFlaggedPayload: Codable {
+    var flag: String
+    var date: String
+}
 
 /// The closure check as it was made, so the history shows why closing was allowed.
 struct CaseClosedPayload: Codable {
-    var date: String; var attended: Int; var schoolDays: Int; var required: Int; var window: Int
-    enum CodingKeys: String, CodingKey { case date, attended, schoolDays = "school_days", required, window }
+    var date: String
+    var attended: Int
+    var schoolDays: Int
+    var required: Int
+    var window: Int
+    enum CodingKeys: String, CodingKey {
+        case date, attended
+        case schoolDays = "school_days"
+        case required, window
+    }
 }
 
 /// An overdue obligation handed to the next level (Escalation/EscalationLadder.swift).
 struct EscalatedPayload: Codable {
-    var obligation: String; var action: String; var from: String; var to: String; var notify: [String]
-    var due: String; var newDue: String; var date: String
-    enum CodingKeys: String, CodingKey { case obligation, action, from, to, notify, due, newDue = "new_due", date }
+    var obligation: String
+    var action: String
+    var from: String
+    var to: String
+    var notify: [String]
+    var due: String
+    var newDue: String
+    var date: String
+    enum CodingKeys: String, CodingKey {
+        case obligation, action, from, to, notify, due
+        case newDue = "new_due"
+        case date
+    }
 }
 
 /// A report duty's occurrence (`due`) filed on `date`.
-struct DutyFiledPayload: Codable { var duty: String; var due: String; var date: String }
+struct DutyFiledPayload: Codable {
+    var duty: String
+    var due: String
+    var date: String
+}
 
-struct RefusedPayload: Codable { var operation: String; var detail: String }
+struct RefusedPayload: Codable {
+    var operation: String
+    var detail: String
+}
 struct ExportedPayload: Codable { var format: String }
 
 enum PayloadCoding {

@@ -22,19 +22,29 @@ public enum IDMask {
         guard bytes.count >= 18 else { return text }
         func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
         func isAlnum(_ b: UInt8) -> Bool { isDigit(b) || (b | 0x20 >= 97 && b | 0x20 <= 122) }
-        var out = bytes, i = 0, changed = false
+        var out = bytes
+        var i = 0
+        var changed = false
         while i + 18 <= bytes.count {
-            if i > 0 && isDigit(bytes[i - 1]) || !isDigit(bytes[i]) { i += 1; continue }
+            if i > 0 && isDigit(bytes[i - 1]) || !isDigit(bytes[i]) {
+                i += 1
+                continue
+            }
             var j = i
             while j < i + 17 && isDigit(bytes[j]) { j += 1 }
-            guard j == i + 17 else { i = j + 1; continue }
+            guard j == i + 17 else {
+                i = j + 1
+                continue
+            }
             let last = bytes[j]
             let end = j + 1
             if (isDigit(last) || last == 88 || last == 120) && (end == bytes.count || !isAlnum(bytes[end])) {
                 for k in (i + 4)..<(i + 14) { out[k] = 42 }
                 changed = true
                 i = end
-            } else { i = j }
+            } else {
+                i = j
+            }
         }
         return changed ? String(decoding: out, as: UTF8.self) : text
     }
@@ -69,8 +79,9 @@ extension Ledger {
     /// `disclosure` inside a write transaction already open.
     func grantFullIDs(_ operation: String, format: String, _ db: Database, _ w: inout EventWriter) throws {
         guard actor.mayReadFullIDs else {
-            throw LedgerRefusal(operation: "\(operation) with full resident IDs", student: "", caseID: 0,
-                                detail: "full IDs need county level or above; output is masked otherwise")
+            throw LedgerRefusal(
+                operation: "\(operation) with full resident IDs", student: "", caseID: 0,
+                detail: "full IDs need county level or above; output is masked otherwise")
         }
         try w.append(db, .exported, payload: ExportedPayload(format: format), reason: "\(operation) \(format) with full resident IDs")
     }
@@ -100,8 +111,9 @@ extension LedgerEvent {
     /// The event as `d` shows it: student key, reason and payload with IDs masked unless granted.
     public func disclosed(_ d: IDDisclosure) -> LedgerEvent {
         guard !d.full else { return self }
-        return LedgerEvent(seq: seq, at: at, actor: actor, kind: kind, student: d.key(student), caseID: caseID,
-                           reason: d.text(reason), payload: d.text(payload), prevHash: prevHash, hash: hash)
+        return LedgerEvent(
+            seq: seq, at: at, actor: actor, kind: kind, student: d.key(student), caseID: caseID,
+            reason: d.text(reason), payload: d.text(payload), prevHash: prevHash, hash: hash)
     }
 }
 

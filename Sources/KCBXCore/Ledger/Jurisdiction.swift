@@ -6,12 +6,14 @@ extension Ledger {
     /// Refuses actors that may not write (departments, villages) or are below `minimum`.
     func requireWriter(_ operation: String, minimum: UnitLevel = .school, student: String = "", caseID: Int64 = 0) throws {
         guard actor.mayWrite else {
-            throw LedgerRefusal(operation: operation, student: student, caseID: caseID,
-                                detail: "\(actor.level.rawValue) units read the ledger but do not write it")
+            throw LedgerRefusal(
+                operation: operation, student: student, caseID: caseID,
+                detail: "\(actor.level.rawValue) units read the ledger but do not write it")
         }
         guard actor.level >= minimum else {
-            throw LedgerRefusal(operation: operation, student: student, caseID: caseID,
-                                detail: "needs \(minimum.rawValue) level or above")
+            throw LedgerRefusal(
+                operation: operation, student: student, caseID: caseID,
+                detail: "needs \(minimum.rawValue) level or above")
         }
     }
 
@@ -52,10 +54,11 @@ extension Ledger {
 extension LedgerStudent {
     init(row: Row) {
         let groups: String = row["groups"]
-        self.init(residentID: row["resident_id"], registryNumber: row["registry_number"], name: row["name"], sex: row["sex"],
-                  birthDate: row["birth_date"], address: row["address"], regionCode: row["region_code"], schoolID: row["school_id"],
-                  schoolName: row["school_name"], townshipCode: row["township_code"], grade: row["grade"],
-                  registration: row["registration"], registrationDate: row["registration_date"],
-                  expertOpinion: row["expert_opinion"], groups: groups.isEmpty ? [] : groups.split(separator: ";").map(String.init))
+        self.init(
+            residentID: row["resident_id"], registryNumber: row["registry_number"], name: row["name"], sex: row["sex"],
+            birthDate: row["birth_date"], address: row["address"], regionCode: row["region_code"], schoolID: row["school_id"],
+            schoolName: row["school_name"], townshipCode: row["township_code"], grade: row["grade"],
+            registration: row["registration"], registrationDate: row["registration_date"],
+            expertOpinion: row["expert_opinion"], groups: groups.isEmpty ? [] : groups.split(separator: ";").map(String.init))
     }
 }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+
 @_implementationOnly import GRDB
 
 /// A 台账 (DOMAIN.md §4): one SQLite file of hash-chained events and the current state derived
@@ -25,8 +26,10 @@ public final class Ledger: Sendable {
     /// of the ledger: a new ledger records `policy` (id and hash), and an existing one opened with
     /// another profile is refused (record the change with `changeProfile`). A file the process may
     /// not write (mode, directory, read-only mount) opens read-only.
-    public convenience init(path: String, policy: PolicyProfile, actor: LedgerActor, busyTimeout: Double = 10,
-                            clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    public convenience init(
+        path: String, policy: PolicyProfile, actor: LedgerActor, busyTimeout: Double = 10,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         try self.init(path: path, policy: policy, actor: actor, busyTimeout: busyTimeout, clock: clock, profileChange: nil)
     }
 
@@ -34,8 +37,10 @@ public final class Ledger: Sendable {
     /// attributed `profile.changed` event (who, when, why, old and new id and hash). Needs county
     /// level or above; a lower actor's attempt is refused and recorded. Nothing is recorded when
     /// `policy` is already in force.
-    public static func changeProfile(path: String, to policy: PolicyProfile, actor: LedgerActor, reason: String,
-                                     busyTimeout: Double = 10, clock: @escaping @Sendable () -> Date = { Date() }) throws -> Ledger {
+    public static func changeProfile(
+        path: String, to policy: PolicyProfile, actor: LedgerActor, reason: String,
+        busyTimeout: Double = 10, clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> Ledger {
         let why = reason.ledgerTrimmed
         guard !why.isEmpty, why.count <= 2000 else {
             throw KCBXError.invalidInput(field: "reason", rule: "changing the profile needs a reason of 1-2000 characters")
@@ -43,14 +48,20 @@ public final class Ledger: Sendable {
         return try Ledger(path: path, policy: policy, actor: actor, busyTimeout: busyTimeout, clock: clock, profileChange: why)
     }
 
-    init(path: String, policy: PolicyProfile, actor: LedgerActor, busyTimeout: Double,
-         clock: @escaping @Sendable () -> Date, profileChange: String?) throws {
+    init(
+        path: String, policy: PolicyProfile, actor: LedgerActor, busyTimeout: Double,
+        clock: @escaping @Sendable () -> Date, profileChange: String?
+    ) throws {
         guard !path.isEmpty else { throw KCBXError.invalidInput(field: "path", rule: "must not be empty") }
         guard busyTimeout > 0, busyTimeout <= 600 else {
             throw KCBXError.invalidInput(field: "busy_timeout", rule: "must be in (0, 600] seconds, got \(busyTimeout)")
         }
         try policy.validate()
-        self.path = path; self.policy = policy; self.actor = actor; self.clock = clock; self.busyTimeout = busyTimeout
+        self.path = path
+        self.policy = policy
+        self.actor = actor
+        self.clock = clock
+        self.busyTimeout = busyTimeout
         profileHash = policy.canonicalHash
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
@@ -70,11 +81,15 @@ public final class Ledger: Sendable {
                     throw KCBXError.storage("\(path) does not exist and cannot be created: \(reason ?? "read-only")")
                 }
                 config.readonly = true
-                do { opened = try DatabasePool(path: path, configuration: config) } catch let e as DatabaseError where e.resultCode == .SQLITE_CANTOPEN {
+                do { opened = try DatabasePool(path: path, configuration: config) } catch let e as DatabaseError
+                    where e.resultCode == .SQLITE_CANTOPEN
+                {
                     // A read-only directory or mount without the -shm file: SQLite can read the
                     // file only as immutable, which is right when no WAL holds newer commits.
                     guard LedgerFileAccess.walIsEmpty(path) else {
-                        throw KCBXError.storage("\(path) is read-only and its -wal file holds commits that need the -shm file, which cannot be created (\(reason ?? "read-only")): open it where it can be written once, or copy it with its -wal")
+                        throw KCBXError.storage(
+                            "\(path) is read-only and its -wal file holds commits that need the -shm file, which cannot be created (\(reason ?? "read-only")): open it where it can be written once, or copy it with its -wal"
+                        )
                     }
                     opened = try DatabasePool(path: LedgerFileAccess.immutableURI(path), configuration: config)
                 }
@@ -92,9 +107,12 @@ public final class Ledger: Sendable {
                 try migrator.migrate(pool)
                 try write { db, w in
                     if w.seq == 0 {
-                        try w.append(db, .created, payload: CreatedPayload(profile: policy.id, region: policy.regionCode, schema: LedgerSchema.version,
-                                                                           profileHash: profileHash, profileJSON: policy.json(pretty: false)),
-                                     reason: "ledger created under \(policy.id)")
+                        try w.append(
+                            db, .created,
+                            payload: CreatedPayload(
+                                profile: policy.id, region: policy.regionCode, schema: LedgerSchema.version,
+                                profileHash: profileHash, profileJSON: policy.json(pretty: false)),
+                            reason: "ledger created under \(policy.id)")
                         try LedgerProfileRecord(id: policy.id, hash: profileHash, seq: w.seq).store(db)
                     }
                 }
@@ -148,8 +166,9 @@ public final class Ledger: Sendable {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     var w = try EventWriter(ledger: self, db)
-                    try w.append(db, .accessRefused, student: r.student, caseID: r.caseID,
-                                 payload: RefusedPayload(operation: r.operation, detail: r.detail), reason: r.message(actor))
+                    try w.append(
+                        db, .accessRefused, student: r.student, caseID: r.caseID,
+                        payload: RefusedPayload(operation: r.operation, detail: r.detail), reason: r.message(actor))
                     try w.finish(db)
                     return .commit
                 }
@@ -162,7 +181,8 @@ public final class Ledger: Sendable {
         if error is KCBXError { return error }
         if let e = error as? DatabaseError {
             if e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
-                return KCBXError.storage("\(path) is busy: another connection held the write lock longer than the busy timeout (\(timeout) s)")
+                return KCBXError.storage(
+                    "\(path) is busy: another connection held the write lock longer than the busy timeout (\(timeout) s)")
             }
             if e.resultCode == .SQLITE_NOTADB { return KCBXError.storage("\(path) is not an SQLite database") }
             if e.resultCode == .SQLITE_READONLY {
@@ -195,16 +215,23 @@ struct EventWriter {
     private let projector = Projector(schema: "main")
 
     init(ledger: Ledger, _ db: Database) throws {
-        actor = ledger.actor; clock = ledger.clock
+        actor = ledger.actor
+        clock = ledger.clock
         if let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1") {
-            seq = row["seq"]; hash = row["hash"]
-        } else { seq = 0; hash = LedgerEvent.genesisHash }
+            seq = row["seq"]
+            hash = row["hash"]
+        } else {
+            seq = 0
+            hash = LedgerEvent.genesisHash
+        }
     }
 
     /// Appends one event and applies it (unless the caller already did: `applied`); returns its seq.
     @discardableResult
-    mutating func append<P: Encodable>(_ db: Database, _ kind: EventKind, student: String = "", caseID: Int64 = 0,
-                                       payload: P, reason: String, applied: Bool = false) throws -> Int64 {
+    mutating func append<P: Encodable>(
+        _ db: Database, _ kind: EventKind, student: String = "", caseID: Int64 = 0,
+        payload: P, reason: String, applied: Bool = false
+    ) throws -> Int64 {
         let text = try PayloadCoding.encode(payload)
         return try append(db, kind, student: student, caseID: caseID, text: text, reason: reason, applied: applied, decoded: payload)
     }
@@ -212,18 +239,32 @@ struct EventWriter {
     /// Appends one event whose payload text is already encoded (a packed attendance payload:
     /// `PackedMarks`); applies it unless `applied`.
     @discardableResult
-    mutating func append(_ db: Database, _ kind: EventKind, student: String = "", caseID: Int64 = 0,
-                         text: String, reason: String, applied: Bool = false, decoded: Any? = nil) throws -> Int64 {
-        let next = seq + 1, at = ledgerTimestamp(clock())
-        let h = LedgerEvent.chainHash(prev: hash, canonical: LedgerEvent.canonicalBytes(
-            seq: next, at: at, actor: actor.fields, kind: kind.rawValue, student: student, caseID: caseID, reason: reason, payload: text))
-        try db.cachedStatement(sql: """
-            INSERT INTO events (seq, at, actor_level, actor_unit, actor_person, actor_role, kind, student, case_id, reason, payload, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [next, at, actor.level.rawValue, actor.unitCode, actor.person, actor.role, kind.rawValue,
-                             student, caseID, reason, text, hash, h])
-        if !applied { try projector.apply(kind: kind.rawValue, student: student, caseID: caseID, payload: text, seq: next, db, decoded: decoded) }
-        seq = next; hash = h; appended += 1
+    mutating func append(
+        _ db: Database, _ kind: EventKind, student: String = "", caseID: Int64 = 0,
+        text: String, reason: String, applied: Bool = false, decoded: Any? = nil
+    ) throws -> Int64 {
+        let next = seq + 1
+        let at = ledgerTimestamp(clock())
+        let h = LedgerEvent.chainHash(
+            prev: hash,
+            canonical: LedgerEvent.canonicalBytes(
+                seq: next, at: at, actor: actor.fields, kind: kind.rawValue, student: student, caseID: caseID, reason: reason, payload: text
+            ))
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO events (seq, at, actor_level, actor_unit, actor_person, actor_role, kind, student, case_id, reason, payload, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            next, at, actor.level.rawValue, actor.unitCode, actor.person, actor.role, kind.rawValue,
+            student, caseID, reason, text, hash, h,
+        ])
+        if !applied {
+            try projector.apply(kind: kind.rawValue, student: student, caseID: caseID, payload: text, seq: next, db, decoded: decoded)
+        }
+        seq = next
+        hash = h
+        appended += 1
         return next
     }
 

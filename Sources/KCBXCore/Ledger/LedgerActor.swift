@@ -18,18 +18,25 @@ public struct LedgerActor: Hashable, Sendable, Codable, CustomStringConvertible 
             throw KCBXError.invalidInput(field: "actor.person", rule: "must be 1-64 characters")
         }
         guard role.count <= 64 else { throw KCBXError.invalidInput(field: "actor.role", rule: "must be at most 64 characters") }
-        self.level = level; self.unitCode = unitCode; self.person = p; self.role = role.ledgerTrimmed
+        self.level = level
+        self.unitCode = unitCode
+        self.person = p
+        self.role = role.ledgerTrimmed
     }
 
     /// An actor as stored in an event row (validated when it was written).
     init(stored level: UnitLevel, unitCode: String, person: String, role: String) {
-        self.level = level; self.unitCode = unitCode; self.person = person; self.role = role
+        self.level = level
+        self.unitCode = unitCode
+        self.person = person
+        self.role = role
     }
 
     /// Parses the level from its code (`school`, `township`, `county`, …).
     public init(level: String, unitCode: String, person: String, role: String = "") throws {
         guard let l = UnitLevel(rawValue: level) else {
-            throw KCBXError.invalidInput(field: "actor.level", rule: "'\(level)' must be one of \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw KCBXError.invalidInput(
+                field: "actor.level", rule: "'\(level)' must be one of \(UnitLevel.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         try self.init(level: l, unitCode: unitCode, person: person, role: role)
     }

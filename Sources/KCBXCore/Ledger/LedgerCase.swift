@@ -36,8 +36,16 @@ public struct LedgerCase: Hashable, Sendable, Codable {
     public var isRelapse: Bool { relapseOf != 0 }
 
     enum CodingKeys: String, CodingKey {
-        case id, student, kind, status, reason, dismissal, plan, person, returnSchool = "return_school", placement
-        case returnDate = "return_date", opinionRef = "opinion_ref", openedOn = "opened_on", verifiedOn = "verified_on"
-        case closedOn = "closed_on", relapseOf = "relapse_of", source, flags, updatedSeq = "updated_seq"
+        case id, student, kind, status, reason, dismissal, plan, person
+        case returnSchool = "return_school"
+        case placement
+        case returnDate = "return_date"
+        case opinionRef = "opinion_ref"
+        case openedOn = "opened_on"
+        case verifiedOn = "verified_on"
+        case closedOn = "closed_on"
+        case relapseOf = "relapse_of"
+        case source, flags
+        case updatedSeq = "updated_seq"
     }
 }

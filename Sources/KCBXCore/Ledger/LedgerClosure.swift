@@ -32,10 +32,12 @@ extension Ledger {
             guard check.allowed else {
                 throw KCBXError.ruleViolation(rule: closureRule, detail: closureDetail(c, check, asOf))
             }
-            try w.append(db, .caseClosed, student: c.student, caseID: id,
-                         payload: CaseClosedPayload(date: asOf.description, attended: check.attended, schoolDays: check.schoolDays,
-                                                    required: check.required, window: check.window),
-                         reason: note.isEmpty ? "销号: 复学后 \(check.schoolDays) 个上学日到校 \(check.attended) 天" : note)
+            try w.append(
+                db, .caseClosed, student: c.student, caseID: id,
+                payload: CaseClosedPayload(
+                    date: asOf.description, attended: check.attended, schoolDays: check.schoolDays,
+                    required: check.required, window: check.window),
+                reason: note.isEmpty ? "销号: 复学后 \(check.schoolDays) 个上学日到校 \(check.attended) 天" : note)
         }
     }
 
@@ -50,21 +52,25 @@ extension Ledger {
                 try CaseOperation.close.check(c)
                 return try closureCheck(c, try student(c.student, db), asOf: asOf, db)
             } catch let KCBXError.ruleViolation(rule, detail) {
-                return LedgerClosureCheck(schoolDays: 0, attended: 0, required: Int(policy.number(.closureAttendedDays) ?? 20),
-                                          window: Int(policy.number(.closureWindowDays) ?? 30), status: "", allowed: false,
-                                          reasons: ["\(detail) (\(rule))"])
+                return LedgerClosureCheck(
+                    schoolDays: 0, attended: 0, required: Int(policy.number(.closureAttendedDays) ?? 20),
+                    window: Int(policy.number(.closureWindowDays) ?? 30), status: "", allowed: false,
+                    reasons: ["\(detail) (\(rule))"])
             }
         }
     }
 
     var closureRule: String {
-        let a = policy[.closureAttendedDays], w = policy[.closureWindowDays]
-        return "稳得住 (000 三（二）): \(policy.id) closure_attended_days = \(Int(policy.number(.closureAttendedDays) ?? 0)) (\(a.provenance.citation)), "
+        let a = policy[.closureAttendedDays]
+        let w = policy[.closureWindowDays]
+        return
+            "稳得住 (000 三（二）): \(policy.id) closure_attended_days = \(Int(policy.number(.closureAttendedDays) ?? 0)) (\(a.provenance.citation)), "
             + "closure_window_days = \(Int(policy.number(.closureWindowDays) ?? 0)) (\(w.provenance.citation))"
     }
 
     func closureDetail(_ c: LedgerCase, _ k: LedgerClosureCheck, _ asOf: CivilDate) -> String {
-        var d = "case \(c.id): attended \(k.attended) of \(k.schoolDays) school days since the return on \(c.returnDate) (as of \(asOf)); closing needs \(k.required) of \(k.window)"
+        var d =
+            "case \(c.id): attended \(k.attended) of \(k.schoolDays) school days since the return on \(c.returnDate) (as of \(asOf)); closing needs \(k.required) of \(k.window)"
         if k.status == ChildStatus.suspectedDropout.label || k.status == ChildStatus.dropout.label {
             d += "; the child is \(k.status) again on \(asOf)"
         }
@@ -76,7 +82,8 @@ extension Ledger {
             throw KCBXError.ruleViolation(rule: closureRule, detail: "counting school days needs the school calendar; none is set")
         }
         let returned = try CivilDate(iso: c.returnDate, field: "return_date")
-        let required = Int(policy.number(.closureAttendedDays) ?? 20), window = Int(policy.number(.closureWindowDays) ?? 30)
+        let required = Int(policy.number(.closureAttendedDays) ?? 20)
+        let window = Int(policy.number(.closureWindowDays) ?? 30)
         let days = cal.schoolDayList(from: returned, through: asOf).suffix(window)
         var attended = 0
         if let first = days.first {
@@ -85,16 +92,21 @@ extension Ledger {
             attended = days.filter(present.contains).count
         }
         let classifier = try Classifier(profile: policy, calendar: cal)
-        let status = try classifier.classify(try self.marks(of: s.key, from: cal.firstDay, through: asOf, db), facts: facts(s, db),
-                                             asOf: asOf, today: CivilDate.utcDate(of: clock())).status
+        let status = try classifier.classify(
+            try self.marks(of: s.key, from: cal.firstDay, through: asOf, db), facts: facts(s, db),
+            asOf: asOf, today: CivilDate.utcDate(of: clock())
+        ).status
         let away = status == .suspectedDropout || status == .dropout
         var reasons: [String] = []
         if attended < required {
-            reasons.append("case \(c.id): attended \(attended) of \(days.count) school days since the return on \(c.returnDate) (as of \(asOf)); closing needs \(required) of \(window) (\(closureRule))")
+            reasons.append(
+                "case \(c.id): attended \(attended) of \(days.count) school days since the return on \(c.returnDate) (as of \(asOf)); closing needs \(required) of \(window) (\(closureRule))"
+            )
         }
         if away { reasons.append("case \(c.id): the child is \(status.label) again on \(asOf) (\(closureRule))") }
-        return LedgerClosureCheck(schoolDays: days.count, attended: attended, required: required, window: window,
-                                  status: status.label, allowed: reasons.isEmpty, reasons: reasons)
+        return LedgerClosureCheck(
+            schoolDays: days.count, attended: attended, required: required, window: window,
+            status: status.label, allowed: reasons.isEmpty, reasons: reasons)
     }
 
     /// What classification needs to know about a roster student.
@@ -109,11 +121,14 @@ extension Ledger {
         case .transferredOut: registration = .transferredOut
         case .graduated: registration = .graduated
         }
-        let past = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE student = ? AND status = 'closed')", arguments: [s.key]) ?? false
-        return ChildFacts(birthDate: s.birth, grade: s.grade == 0 ? nil : s.grade, registration: registration,
-                          registrationDate: s.registrationDate.isEmpty ? nil : try? CivilDate(iso: s.registrationDate),
-                          expertOpinion: s.expertOpinion.isEmpty ? nil : s.expertOpinion,
-                          studyingElsewhere: s.registration == LedgerRegistration.elsewhere.rawValue,
-                          pastDropout: past, groups: s.specialGroups)
+        let past =
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE student = ? AND status = 'closed')", arguments: [s.key])
+            ?? false
+        return ChildFacts(
+            birthDate: s.birth, grade: s.grade == 0 ? nil : s.grade, registration: registration,
+            registrationDate: s.registrationDate.isEmpty ? nil : try? CivilDate(iso: s.registrationDate),
+            expertOpinion: s.expertOpinion.isEmpty ? nil : s.expertOpinion,
+            studyingElsewhere: s.registration == LedgerRegistration.elsewhere.rawValue,
+            pastDropout: past, groups: s.specialGroups)
     }
 }

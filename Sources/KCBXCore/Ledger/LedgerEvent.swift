@@ -1,5 +1,6 @@
-@_implementationOnly import Crypto
 import FoundationEssentials
+
+@_implementationOnly import Crypto
 
 /// One append-only row of the ledger's history: who did what, when, why, with the payload
 /// that lets the current state be rebuilt. Rows are hash-chained (seed 002: 台账数据填报不实).
@@ -29,8 +30,10 @@ public struct LedgerEvent: Hashable, Sendable {
 
     /// The bytes hashed for this event: every field but the hashes, each as `<utf8 length>:<text>`
     /// after a version tag, so no two different events share bytes.
-    static func canonicalBytes(seq: Int64, at: String, actor: [String], kind: String, student: String,
-                               caseID: Int64, reason: String, payload: String) -> [UInt8] {
+    static func canonicalBytes(
+        seq: Int64, at: String, actor: [String], kind: String, student: String,
+        caseID: Int64, reason: String, payload: String
+    ) -> [UInt8] {
         var out: [UInt8] = Array("kcbx-ledger-event-v1\n".utf8)
         for field in [String(seq), at] + actor + [kind, student, String(caseID), reason, payload] {
             out += Array("\(field.utf8.count):".utf8)
@@ -49,7 +52,8 @@ public struct LedgerEvent: Hashable, Sendable {
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
         for byte in h.finalize() {
-            hex.append(digits.utf8Start[Int(byte >> 4)]); hex.append(digits.utf8Start[Int(byte & 15)])
+            hex.append(digits.utf8Start[Int(byte >> 4)])
+            hex.append(digits.utf8Start[Int(byte & 15)])
         }
         return String(decoding: hex, as: UTF8.self)
     }
@@ -75,7 +79,12 @@ func ledgerHexBytes(_ hex: String) -> [UInt8] {
         case 65...70: v = c - 55
         default: continue
         }
-        if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
+        if let h = high {
+            out.append(h << 4 | v)
+            high = nil
+        } else {
+            high = v
+        }
     }
     return out
 }
@@ -86,6 +95,9 @@ func ledgerTimestamp(_ date: Date) -> String {
     let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
     let rest = ms - days * 86_400_000
     let d = CivilDate(dayNumber: Int32(days))
-    func pad(_ v: Int64, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+    func pad(_ v: Int64, _ n: Int) -> String {
+        let s = String(v)
+        return String(repeating: "0", count: max(0, n - s.count)) + s
+    }
     return "\(d)T\(pad(rest / 3_600_000, 2)):\(pad(rest / 60_000 % 60, 2)):\(pad(rest / 1000 % 60, 2)).\(pad(rest % 1000, 3))Z"
 }

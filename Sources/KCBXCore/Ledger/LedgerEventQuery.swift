@@ -18,11 +18,14 @@ extension Ledger {
         let unscoped = actor.mayReadFullIDs || actor.level == .department
         let args: [DatabaseValueConvertible] = kinds.sorted() as [DatabaseValueConvertible] + [scope.argument]
         return try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT e.* FROM events e LEFT JOIN students s ON s.key = e.student
-                WHERE e.kind IN (\(marks)) AND ((e.student != '' AND s.key IS NOT NULL AND \(scope.sql)) \(unscoped ? "OR e.student = ''" : ""))
-                ORDER BY e.seq
-                """, arguments: StatementArguments(args)).map(LedgerEvent.init(row:))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.* FROM events e LEFT JOIN students s ON s.key = e.student
+                    WHERE e.kind IN (\(marks)) AND ((e.student != '' AND s.key IS NOT NULL AND \(scope.sql)) \(unscoped ? "OR e.student = ''" : ""))
+                    ORDER BY e.seq
+                    """, arguments: StatementArguments(args)
+            ).map(LedgerEvent.init(row:))
         }
     }
 }

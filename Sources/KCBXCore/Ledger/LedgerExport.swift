@@ -1,4 +1,5 @@
 import FoundationEssentials
+
 @_implementationOnly import GRDB
 
 /// The seeds' own ledger tables, written as CSV (UTF-8 with BOM, CRLF) for Excel.
@@ -13,8 +14,10 @@ public enum LedgerExportFormat: String, Sendable, CaseIterable {
         case .guyuanAttachment2:
             return ["序号", "姓名", "性别", "身份证号", "学籍号", "家庭住址", "是否建档立卡", "辍学原因", "劝返后就读学校", "是否销账", "备注"]
         case .baiyinAttachment4:
-            return ["序号", "乡镇（街道）", "姓名", "性别", "身份证号", "年龄", "家庭住址", "户籍所在地", "特殊群体", "类别", "发现日期",
-                    "核查结果", "失学辍学原因", "劝返责任人", "劝返措施", "复学日期", "安置方式", "就读学校", "是否销号", "备注"]
+            return [
+                "序号", "乡镇（街道）", "姓名", "性别", "身份证号", "年龄", "家庭住址", "户籍所在地", "特殊群体", "类别", "发现日期",
+                "核查结果", "失学辍学原因", "劝返责任人", "劝返措施", "复学日期", "安置方式", "就读学校", "是否销号", "备注",
+            ]
         }
     }
 }
@@ -23,8 +26,10 @@ extension Ledger {
     /// The export as rows (headers first). Resident IDs (and `G` registry numbers) are masked
     /// (`ResidentID.masked`) unless `fullIDs` (or `filter.fullIDs`) is granted by `disclosure`:
     /// county level or above, recorded; anyone else asking is refused and the refusal recorded.
-    public func exportRows(_ format: LedgerExportFormat, filter: LedgerCaseFilter = LedgerCaseFilter(), fullIDs: Bool = false,
-                           asOf: CivilDate? = nil) throws -> [[String]] {
+    public func exportRows(
+        _ format: LedgerExportFormat, filter: LedgerCaseFilter = LedgerCaseFilter(), fullIDs: Bool = false,
+        asOf: CivilDate? = nil
+    ) throws -> [[String]] {
         let fullIDs = try disclosure(fullIDs: fullIDs || filter.fullIDs, "export", format: format.rawValue).full
         var f = filter
         if format == .guyuanAttachment2 && f.statuses.isEmpty {
@@ -36,7 +41,8 @@ extension Ledger {
             var rows = [format.headers]
             for (i, c) in list.enumerated() {
                 let s = try student(c.student, db)
-                rows.append(format == .guyuanAttachment2 ? try guyuanRow(i + 1, c, s, fullIDs, db) : try baiyinRow(i + 1, c, s, fullIDs, date, db))
+                rows.append(
+                    format == .guyuanAttachment2 ? try guyuanRow(i + 1, c, s, fullIDs, db) : try baiyinRow(i + 1, c, s, fullIDs, date, db))
             }
             return rows
         }
@@ -45,8 +51,10 @@ extension Ledger {
     /// Writes the export to `path` as CSV (UTF-8 with BOM, CRLF; formula-leading cells neutralised,
     /// `CSVOutput`) under the file policy of `SafeFile.write`; returns the number of data rows.
     @discardableResult
-    public func exportCSV(_ format: LedgerExportFormat, to path: String, filter: LedgerCaseFilter = LedgerCaseFilter(),
-                          fullIDs: Bool = false, asOf: CivilDate? = nil) throws -> Int {
+    public func exportCSV(
+        _ format: LedgerExportFormat, to path: String, filter: LedgerCaseFilter = LedgerCaseFilter(),
+        fullIDs: Bool = false, asOf: CivilDate? = nil
+    ) throws -> Int {
         try SafeFile.check(path)
         let rows = try exportRows(format, filter: filter, fullIDs: fullIDs, asOf: asOf)
         try CSVOutput.write(rows, to: path, numericColumns: [0])
@@ -54,25 +62,34 @@ extension Ledger {
     }
 
     private func guyuanRow(_ n: Int, _ c: LedgerCase, _ s: LedgerStudent, _ full: Bool, _ db: Database) throws -> [String] {
-        [String(n), s.name, ledgerSexLabel(s.sex), full ? s.residentID : s.maskedID, full ? s.registryNumber : s.maskedRegistryNumber,
-         s.address, s.groups.contains(SpecialGroup.registeredPoor.rawValue) ? "是" : "否", c.reason,
-         try schoolLabel(c.returnSchool, db), c.status == .closed ? "是" : "否", remarks(c)]
+        [
+            String(n), s.name, ledgerSexLabel(s.sex), full ? s.residentID : s.maskedID, full ? s.registryNumber : s.maskedRegistryNumber,
+            s.address, s.groups.contains(SpecialGroup.registeredPoor.rawValue) ? "是" : "否", c.reason,
+            try schoolLabel(c.returnSchool, db), c.status == .closed ? "是" : "否", remarks(c),
+        ]
     }
 
-    private func baiyinRow(_ n: Int, _ c: LedgerCase, _ s: LedgerStudent, _ full: Bool, _ date: CivilDate, _ db: Database) throws -> [String] {
-        let actions = try Row.fetchAll(db, sql: "SELECT payload FROM events WHERE case_id = ? AND kind = ? ORDER BY seq",
-                                       arguments: [c.id, EventKind.caseAction.rawValue]).compactMap { row -> String? in
+    private func baiyinRow(_ n: Int, _ c: LedgerCase, _ s: LedgerStudent, _ full: Bool, _ date: CivilDate, _ db: Database) throws
+        -> [String]
+    {
+        let actions = try Row.fetchAll(
+            db, sql: "SELECT payload FROM events WHERE case_id = ? AND kind = ? ORDER BY seq",
+            arguments: [c.id, EventKind.caseAction.rawValue]
+        ).compactMap { row -> String? in
             guard let p = try? PayloadCoding.decode(CaseActionPayload.self, row["payload"], seq: 0),
-                  let a = LedgerAction(rawValue: p.action) else { return nil }
+                let a = LedgerAction(rawValue: p.action)
+            else { return nil }
             return "\(p.date) \(a.chinese)"
         }
         let result = c.status == .dismissed ? "核查排除：\(LedgerDismissal(rawValue: c.dismissal)?.chinese ?? c.dismissal)" : c.status.chinese
         let reason = ReasonCode(rawValue: c.reason).map { "\($0.rawValue) \($0.chinese)" } ?? ""
-        return [String(n), s.townshipCode, s.name, ledgerSexLabel(s.sex), full ? s.residentID : s.maskedID,
-                String(SchoolAge(birthDate: s.birth).age(on: date)), s.address, s.regionCode,
-                s.specialGroups.map(\.chinese).joined(separator: "、"), c.kind.chinese, c.openedOn, result, reason, c.person,
-                actions.joined(separator: "；"), c.returnDate, ReturnPlacement(rawValue: c.placement)?.chinese ?? "",
-                try schoolLabel(c.returnSchool.isEmpty ? s.schoolID : c.returnSchool, db), c.status == .closed ? "是" : "否", remarks(c)]
+        return [
+            String(n), s.townshipCode, s.name, ledgerSexLabel(s.sex), full ? s.residentID : s.maskedID,
+            String(SchoolAge(birthDate: s.birth).age(on: date)), s.address, s.regionCode,
+            s.specialGroups.map(\.chinese).joined(separator: "、"), c.kind.chinese, c.openedOn, result, reason, c.person,
+            actions.joined(separator: "；"), c.returnDate, ReturnPlacement(rawValue: c.placement)?.chinese ?? "",
+            try schoolLabel(c.returnSchool.isEmpty ? s.schoolID : c.returnSchool, db), c.status == .closed ? "是" : "否", remarks(c),
+        ]
     }
 
     private func remarks(_ c: LedgerCase) -> String {
@@ -86,7 +103,8 @@ extension Ledger {
 
     private func schoolLabel(_ id: String, _ db: Database) throws -> String {
         guard !id.isEmpty else { return "" }
-        let name = try String.fetchOne(db, sql: "SELECT school_name FROM students WHERE school_id = ? AND school_name != '' LIMIT 1", arguments: [id])
+        let name = try String.fetchOne(
+            db, sql: "SELECT school_name FROM students WHERE school_id = ? AND school_name != '' LIMIT 1", arguments: [id])
         return name ?? id
     }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 @_implementationOnly import GRDB
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Whether a ledger file may be written: an auditor's copy (mode without write bits), a
 /// read-only directory or a read-only mount opens read-only for reading operations.
@@ -71,7 +72,8 @@ extension Ledger {
     /// Refuses a write on a read-only ledger, naming why it is read-only and what still works.
     func requireWritable() throws {
         if let readOnlyReason {
-            throw KCBXError.storage("\(path) is open read-only (\(readOnlyReason)): writes are refused; verify, reports, cases, history and exports work")
+            throw KCBXError.storage(
+                "\(path) is open read-only (\(readOnlyReason)): writes are refused; verify, reports, cases, history and exports work")
         }
     }
 }

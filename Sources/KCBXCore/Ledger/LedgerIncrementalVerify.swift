@@ -17,7 +17,9 @@ extension Ledger {
 
     /// `verifyIncrementally` without throwing for integrity problems: returns them all (at most 50).
     public func checkIncrementally(since anchor: LedgerAnchor) throws -> LedgerVerification {
-        guard anchor.seq >= 0, anchor.hash.utf8.count == 64, anchor.hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard anchor.seq >= 0, anchor.hash.utf8.count == 64,
+            anchor.hash.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })
+        else {
             throw KCBXError.invalidInput(field: "anchor", rule: "must be a seq ≥ 0 and a 64-digit lower-case hex hash")
         }
         return try read { db in
@@ -29,9 +31,12 @@ extension Ledger {
             var prevHash = LedgerEvent.genesisHash
             if anchor.seq > 0 {
                 if let stored = try String.fetchOne(db, sql: "SELECT hash FROM events WHERE seq = ?", arguments: [anchor.seq]) {
-                    if stored != anchor.hash { problem(anchor.seq, "event #\(anchor.seq) differs from the anchor kept outside the file (the file was rewritten)") }
+                    if stored != anchor.hash {
+                        problem(anchor.seq, "event #\(anchor.seq) differs from the anchor kept outside the file (the file was rewritten)")
+                    }
                 } else {
-                    problem(anchor.seq, "event #\(anchor.seq) of the anchor kept outside the file is missing (the newest events were deleted)")
+                    problem(
+                        anchor.seq, "event #\(anchor.seq) of the anchor kept outside the file is missing (the newest events were deleted)")
                 }
                 prevHash = anchor.hash
             }
@@ -39,27 +44,38 @@ extension Ledger {
             var expectedSeq = anchor.seq + 1
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq", arguments: [anchor.seq])
             while let row = try rows.next() {
-                let seq: Int64 = row["seq"], kind: String = row["kind"], at: String = row["at"]
-                let label = "event #\(seq) \(kind) (\(at), \(row["actor_level"] as String) \(row["actor_unit"] as String) \(row["actor_person"] as String))"
+                let seq: Int64 = row["seq"]
+                let kind: String = row["kind"]
+                let at: String = row["at"]
+                let label =
+                    "event #\(seq) \(kind) (\(at), \(row["actor_level"] as String) \(row["actor_unit"] as String) \(row["actor_person"] as String))"
                 v.events += 1
                 if seq != expectedSeq {
-                    problem(expectedSeq, "event\(seq - expectedSeq > 1 ? "s" : "") #\(expectedSeq)\(seq - expectedSeq > 1 ? "-#\(seq - 1)" : "") deleted: the chain jumps from #\(expectedSeq - 1) to #\(seq)")
+                    problem(
+                        expectedSeq,
+                        "event\(seq - expectedSeq > 1 ? "s" : "") #\(expectedSeq)\(seq - expectedSeq > 1 ? "-#\(seq - 1)" : "") deleted: the chain jumps from #\(expectedSeq - 1) to #\(seq)"
+                    )
                 }
-                let storedPrev: String = row["prev_hash"], storedHash: String = row["hash"]
+                let storedPrev: String = row["prev_hash"]
+                let storedHash: String = row["hash"]
                 let canonical = LedgerEvent.canonicalBytes(
                     seq: seq, at: at, actor: [row["actor_level"], row["actor_unit"], row["actor_person"], row["actor_role"]],
                     kind: kind, student: row["student"], caseID: row["case_id"], reason: row["reason"], payload: row["payload"])
                 if LedgerEvent.chainHash(prev: storedPrev, canonical: canonical) != storedHash {
                     problem(seq, "\(label) was edited or moved: its content does not match its hash")
                 } else if storedPrev != prevHash && seq == expectedSeq {
-                    problem(seq, "\(label) does not follow event #\(seq - 1): its previous hash differs (an earlier event was replaced or reordered)")
+                    problem(
+                        seq,
+                        "\(label) does not follow event #\(seq - 1): its previous hash differs (an earlier event was replaced or reordered)"
+                    )
                 }
                 prevHash = storedHash
                 expectedSeq = seq + 1
                 v.head = LedgerAnchor(seq: seq, hash: storedHash)
             }
-            let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta WHERE key IN ('head_seq', 'head_hash')")
-                                    .map { ($0["key"] as String, $0["value"] as String) }, uniquingKeysWith: { a, _ in a })
+            let meta = Dictionary(
+                try Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta WHERE key IN ('head_seq', 'head_hash')")
+                    .map { ($0["key"] as String, $0["value"] as String) }, uniquingKeysWith: { a, _ in a })
             let headSeq = Int64(meta["head_seq"] ?? "") ?? -1
             if headSeq > v.head.seq {
                 let lost = headSeq == v.head.seq + 1 ? "event #\(headSeq) was" : "events #\(v.head.seq + 1)-#\(headSeq) were"

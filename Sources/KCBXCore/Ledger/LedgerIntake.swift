@@ -15,9 +15,11 @@ public struct LedgerIntakeSummary: Hashable, Sendable {
     public var skipped: [String: String] = [:]
 
     public var jsonValue: JSONValue {
-        .object(["as_of": .string(asOf.description), "opened": .array(opened.map { .number(Double($0)) }),
-                 "already_open": .object(alreadyOpen.mapValues { .number(Double($0)) }),
-                 "refused": .array(refused.map { .string($0) }), "skipped": .object(skipped.mapValues { .string($0) })])
+        .object([
+            "as_of": .string(asOf.description), "opened": .array(opened.map { .number(Double($0)) }),
+            "already_open": .object(alreadyOpen.mapValues { .number(Double($0)) }),
+            "refused": .array(refused.map { .string($0) }), "skipped": .object(skipped.mapValues { .string($0) }),
+        ])
     }
 }
 
@@ -50,11 +52,15 @@ extension Ledger {
                 // the summary never tells whether a child is on another unit's roster (issue 11).
                 guard let s = try storedStudent(key, db), actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode) else {
                     summary.refused.append(key)
-                    refusals.append(LedgerRefusal(operation: "open a case from reconciliation", student: key, caseID: 0,
-                                                  detail: outsideDetail(key)))
+                    refusals.append(
+                        LedgerRefusal(
+                            operation: "open a case from reconciliation", student: key, caseID: 0,
+                            detail: outsideDetail(key)))
                     continue
                 }
-                if let open = try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')", arguments: [key]) {
+                if let open = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')", arguments: [key])
+                {
                     summary.alreadyOpen[key] = open
                     continue
                 }
@@ -78,36 +84,44 @@ extension Finding {
     public static func list(table: ReportTable) throws -> [Finding] {
         func col(_ name: String) throws -> Int {
             guard let i = table.headers.firstIndex(of: name) else {
-                throw KCBXError.invalidInput(field: "findings: column \(name)", rule: "is required (columns: \(table.headers.joined(separator: ",")))")
+                throw KCBXError.invalidInput(
+                    field: "findings: column \(name)", rule: "is required (columns: \(table.headers.joined(separator: ",")))")
             }
             return i
         }
-        let k = try col("类别"), id = try col("身份证号"), name = try col("姓名"), detail = table.headers.firstIndex(of: "情况")
+        let k = try col("类别")
+        let id = try col("身份证号")
+        let name = try col("姓名")
+        let detail = table.headers.firstIndex(of: "情况")
         return try table.rows.enumerated().map { i, r in
             func cell(_ c: Int?) -> String { c.flatMap { $0 < r.count ? r[$0] : nil } ?? "" }
             guard let kind = FindingKind(rawValue: cell(k)) else {
-                throw KCBXError.invalidInput(field: "findings row \(i + 1) 类别",
-                                             rule: "'\(cell(k))' must be one of \(FindingKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw KCBXError.invalidInput(
+                    field: "findings row \(i + 1) 类别",
+                    rule: "'\(cell(k))' must be one of \(FindingKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            return Finding(kind: kind, residentID: cell(id), name: cell(name), detail: cell(detail), proposedReason: nil, relatedID: nil, score: nil)
+            return Finding(
+                kind: kind, residentID: cell(id), name: cell(name), detail: cell(detail), proposedReason: nil, relatedID: nil, score: nil)
         }
     }
 
     /// Findings from JSON: an array of `{"kind": "out_of_school", "resident_id": "…", "name": "…", "detail": "…"}`
     /// (name and detail optional; unknown keys refused).
     public static func list(json text: String) throws -> [Finding] {
-        guard case let .array(items) = try JSONValue.parse(text, field: "findings") else {
+        guard case .array(let items) = try JSONValue.parse(text, field: "findings") else {
             throw KCBXError.invalidInput(field: "findings", rule: "must be a JSON array of findings")
         }
         return try items.enumerated().map { i, item in
             var r = try JSONObjectReader(item, path: "findings[\(i)]")
             let kindText = try r.requiredString("kind")
             guard let kind = FindingKind(rawValue: kindText) else {
-                throw KCBXError.invalidInput(field: "findings[\(i)].kind",
-                                             rule: "'\(kindText)' must be one of \(FindingKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw KCBXError.invalidInput(
+                    field: "findings[\(i)].kind",
+                    rule: "'\(kindText)' must be one of \(FindingKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let f = Finding(kind: kind, residentID: try r.requiredString("resident_id"), name: try r.string("name") ?? "",
-                            detail: try r.string("detail") ?? "", proposedReason: nil, relatedID: nil, score: nil)
+            let f = Finding(
+                kind: kind, residentID: try r.requiredString("resident_id"), name: try r.string("name") ?? "",
+                detail: try r.string("detail") ?? "", proposedReason: nil, relatedID: nil, score: nil)
             try r.rejectUnknown()
             return f
         }

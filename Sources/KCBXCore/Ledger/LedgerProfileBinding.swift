@@ -21,21 +21,25 @@ struct LedgerProfileRecord: Equatable {
     var seq: Int64
 
     static func read(_ db: Database) throws -> LedgerProfileRecord {
-        let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta WHERE key LIKE 'profile_%'")
-            .map { ($0["key"] as String, $0["value"] as String) }, uniquingKeysWith: { a, _ in a })
+        let meta = Dictionary(
+            try Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta WHERE key LIKE 'profile_%'")
+                .map { ($0["key"] as String, $0["value"] as String) }, uniquingKeysWith: { a, _ in a })
         if let id = meta["profile_id"], let hash = meta["profile_hash"] {
             return LedgerProfileRecord(id: id, hash: hash, seq: Int64(meta["profile_seq"] ?? "") ?? 0)
         }
         // A ledger created before the binding: the id named by event #1.
-        let payload = try String.fetchOne(db, sql: "SELECT payload FROM events WHERE seq = 1 AND kind = ?",
-                                          arguments: [EventKind.created.rawValue]) ?? "{}"
+        let payload =
+            try String.fetchOne(
+                db, sql: "SELECT payload FROM events WHERE seq = 1 AND kind = ?",
+                arguments: [EventKind.created.rawValue]) ?? "{}"
         let created = try PayloadCoding.decode(CreatedPayload.self, payload, seq: 1)
         return LedgerProfileRecord(id: created.profile, hash: created.profileHash, seq: 1)
     }
 
     func store(_ db: Database) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO ledger_meta(key, value) VALUES ('profile_id', ?), ('profile_hash', ?), ('profile_seq', ?)",
-                       arguments: [id, hash ?? "", String(seq)])
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO ledger_meta(key, value) VALUES ('profile_id', ?), ('profile_hash', ?), ('profile_seq', ?)",
+            arguments: [id, hash ?? "", String(seq)])
     }
 
     /// `id (sha256 0123abcd…)` for messages.
@@ -58,19 +62,25 @@ extension Ledger {
         guard let change else {
             if same { return }
             throw KCBXError.ruleViolation(
-                rule: "the profile in force is part of the ledger (docs/ledger.md, Profile): changing it is an attributed event by county level or above",
-                detail: "\(path) is under profile \(recorded.label) (set by event #\(recorded.seq)); it was opened with \(opening.label): open it with the recorded profile, or record the change (changeProfile / kcbx_ledger_change_profile / kcbx change-profile)")
+                rule:
+                    "the profile in force is part of the ledger (docs/ledger.md, Profile): changing it is an attributed event by county level or above",
+                detail:
+                    "\(path) is under profile \(recorded.label) (set by event #\(recorded.seq)); it was opened with \(opening.label): open it with the recorded profile, or record the change (changeProfile / kcbx_ledger_change_profile / kcbx change-profile)"
+            )
         }
         if same && recorded.hash != nil { return }
         try write { db, w in
             guard [.county, .city, .province].contains(actor.level) else {
-                throw LedgerRefusal(operation: "change the ledger's profile from \(recorded.label) to \(opening.label)", student: "", caseID: 0,
-                                    detail: "changing the profile in force needs county level or above")
+                throw LedgerRefusal(
+                    operation: "change the ledger's profile from \(recorded.label) to \(opening.label)", student: "", caseID: 0,
+                    detail: "changing the profile in force needs county level or above")
             }
-            try w.append(db, .profileChanged,
-                         payload: ProfileChangedPayload(fromProfile: recorded.id, fromHash: recorded.hash ?? "", profile: policy.id,
-                                                        profileHash: profileHash, profileJSON: policy.json(pretty: false)),
-                         reason: change)
+            try w.append(
+                db, .profileChanged,
+                payload: ProfileChangedPayload(
+                    fromProfile: recorded.id, fromHash: recorded.hash ?? "", profile: policy.id,
+                    profileHash: profileHash, profileJSON: policy.json(pretty: false)),
+                reason: change)
             try LedgerProfileRecord(id: policy.id, hash: profileHash, seq: w.seq).store(db)
         }
     }
@@ -103,15 +113,20 @@ extension Ledger {
                     throw KCBXError.storage("\(path) is not a KCBX ledger")
                 }
                 let r = try LedgerProfileRecord.read(db)
-                guard let first = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE seq = 1"), first["kind"] as String == EventKind.created.rawValue else {
+                guard let first = try Row.fetchOne(db, sql: "SELECT * FROM events WHERE seq = 1"),
+                    first["kind"] as String == EventKind.created.rawValue
+                else {
                     throw KCBXError.integrity("\(path) has no creation event #1")
                 }
                 let creator = LedgerEvent(row: first).actor
                 var json: String? = nil
                 if r.seq > 0, let payload = try String.fetchOne(db, sql: "SELECT payload FROM events WHERE seq = ?", arguments: [r.seq]) {
                     let seq = r.seq
-                    if let p = try? PayloadCoding.decode(ProfileChangedPayload.self, payload, seq: seq) { json = p.profileJSON }
-                    else if let p = try? PayloadCoding.decode(CreatedPayload.self, payload, seq: seq) { json = p.profileJSON }
+                    if let p = try? PayloadCoding.decode(ProfileChangedPayload.self, payload, seq: seq) {
+                        json = p.profileJSON
+                    } else if let p = try? PayloadCoding.decode(CreatedPayload.self, payload, seq: seq) {
+                        json = p.profileJSON
+                    }
                 }
                 let profile = try json.map { try PolicyProfile(json: $0, origin: "\(path) event #\(r.seq)") }
                 return LedgerFileInfo(profileID: r.id, profileHash: r.hash, profile: profile, creator: creator)

@@ -1,4 +1,5 @@
 import FoundationEssentials
+
 @_implementationOnly import GRDB
 
 /// Which cases to list. Empty lists and nil values do not filter. Results are always limited
@@ -30,7 +31,7 @@ public struct LedgerCaseFilter: Hashable, Sendable {
         var r = try JSONObjectReader(try JSONValue.parse(text, field: "filter"), path: "filter")
         func list(_ key: String) throws -> [String] {
             try (r.array(key) ?? []).enumerated().map { i, v in
-                guard case let .string(s) = v else { throw KCBXError.invalidInput(field: "filter.\(key)[\(i)]", rule: "must be a string") }
+                guard case .string(let s) = v else { throw KCBXError.invalidInput(field: "filter.\(key)[\(i)]", rule: "must be a string") }
                 return s
             }
         }
@@ -45,7 +46,7 @@ public struct LedgerCaseFilter: Hashable, Sendable {
         studentKey = try r.string("student")
         for key in ["relapse_only", "open_only", "full_ids"] {
             guard let v = r.value(key) else { continue }
-            guard case let .bool(b) = v else { throw KCBXError.invalidInput(field: "filter.\(key)", rule: "must be true or false") }
+            guard case .bool(let b) = v else { throw KCBXError.invalidInput(field: "filter.\(key)", rule: "must be true or false") }
             switch key {
             case "relapse_only": relapseOnly = b
             case "open_only": openOnly = b
@@ -74,7 +75,8 @@ extension Ledger {
     /// Cases matching `filter` within the jurisdiction, keys as stored (for the ledger's own use).
     func scopedCases(_ filter: LedgerCaseFilter) throws -> [LedgerCase] {
         let scope = actor.scopeSQL
-        var wheres = [scope.sql], args: [DatabaseValueConvertible] = [scope.argument]
+        var wheres = [scope.sql]
+        var args: [DatabaseValueConvertible] = [scope.argument]
         func any(_ column: String, _ values: [String]) {
             guard !values.isEmpty else { return }
             wheres.append("\(column) IN (\(values.map { _ in "?" }.joined(separator: ", ")))")
@@ -83,17 +85,39 @@ extension Ledger {
         any("c.status", filter.statuses.map(\.rawValue))
         any("c.kind", filter.kinds.map(\.rawValue))
         any("c.reason", filter.reasons.map(\.rawValue))
-        if let v = filter.schoolID { wheres.append("s.school_id = ?"); args.append(v) }
-        if let v = filter.townshipCode { wheres.append("s.township_code = ?"); args.append(v) }
-        if let g = filter.group { wheres.append("(';' || s.groups || ';') LIKE ?"); args.append("%;\(g.rawValue);%") }
-        if let d = filter.openedFrom { wheres.append("c.opened_on >= ?"); args.append(d.description) }
-        if let d = filter.openedThrough { wheres.append("c.opened_on <= ?"); args.append(d.description) }
+        if let v = filter.schoolID {
+            wheres.append("s.school_id = ?")
+            args.append(v)
+        }
+        if let v = filter.townshipCode {
+            wheres.append("s.township_code = ?")
+            args.append(v)
+        }
+        if let g = filter.group {
+            wheres.append("(';' || s.groups || ';') LIKE ?")
+            args.append("%;\(g.rawValue);%")
+        }
+        if let d = filter.openedFrom {
+            wheres.append("c.opened_on >= ?")
+            args.append(d.description)
+        }
+        if let d = filter.openedThrough {
+            wheres.append("c.opened_on <= ?")
+            args.append(d.description)
+        }
         if filter.relapseOnly { wheres.append("c.relapse_of != 0") }
         if filter.openOnly { wheres.append("c.status NOT IN ('closed', 'dismissed')") }
-        if let k = filter.studentKey { wheres.append("c.student = ?"); args.append(k) }
+        if let k = filter.studentKey {
+            wheres.append("c.student = ?")
+            args.append(k)
+        }
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT c.* FROM cases c JOIN students s ON s.key = c.student WHERE \(wheres.joined(separator: " AND ")) ORDER BY c.id",
-                             arguments: StatementArguments(args)).map(LedgerCase.init(row:))
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT c.* FROM cases c JOIN students s ON s.key = c.student WHERE \(wheres.joined(separator: " AND ")) ORDER BY c.id",
+                arguments: StatementArguments(args)
+            ).map(LedgerCase.init(row:))
         }
     }
 
@@ -103,7 +127,9 @@ extension Ledger {
         _ = try ledgerCase(id)
         let d = try disclosure(fullIDs: fullIDs, "read the history of case \(id)", format: "history")
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq", arguments: [id]).map { LedgerEvent(row: $0).disclosed(d) }
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE case_id = ? ORDER BY seq", arguments: [id]).map {
+                LedgerEvent(row: $0).disclosed(d)
+            }
         }
     }
 
@@ -116,7 +142,9 @@ extension Ledger {
         }
         let d = try disclosure(fullIDs: fullIDs, "read the history of a student", format: "history")
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE student = ? ORDER BY seq", arguments: [key]).map { LedgerEvent(row: $0).disclosed(d) }
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE student = ? ORDER BY seq", arguments: [key]).map {
+                LedgerEvent(row: $0).disclosed(d)
+            }
         }
     }
 
@@ -128,13 +156,17 @@ extension Ledger {
         }
         let d = try disclosure(fullIDs: fullIDs, "read the audit trail", format: "events")
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, min(limit, 100_000))]).map {
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, min(limit, 100_000))]
+            ).map {
                 let e = LedgerEvent(row: $0)
                 guard PackedMarks.isPacked(e.payload) else { return e.disclosed(d) }
                 // A packed (file format v2) attendance payload is shown as the v1 JSON, keys resolved.
                 let readable = try PackedMarks.readableJSON(e.payload, seq: e.seq, db)
-                return LedgerEvent(seq: e.seq, at: e.at, actor: e.actor, kind: e.kind, student: e.student, caseID: e.caseID,
-                                   reason: e.reason, payload: readable, prevHash: e.prevHash, hash: e.hash).disclosed(d)
+                return LedgerEvent(
+                    seq: e.seq, at: e.at, actor: e.actor, kind: e.kind, student: e.student, caseID: e.caseID,
+                    reason: e.reason, payload: readable, prevHash: e.prevHash, hash: e.hash
+                ).disclosed(d)
             }
         }
     }
@@ -143,19 +175,24 @@ extension Ledger {
 extension LedgerEvent {
     init(row: Row) {
         let level = UnitLevel(rawValue: row["actor_level"]) ?? .department
-        self.init(seq: row["seq"], at: row["at"],
-                  actor: LedgerActor(stored: level, unitCode: row["actor_unit"], person: row["actor_person"], role: row["actor_role"]),
-                  kind: row["kind"], student: row["student"], caseID: row["case_id"], reason: row["reason"],
-                  payload: row["payload"], prevHash: row["prev_hash"], hash: row["hash"])
+        self.init(
+            seq: row["seq"], at: row["at"],
+            actor: LedgerActor(stored: level, unitCode: row["actor_unit"], person: row["actor_person"], role: row["actor_role"]),
+            kind: row["kind"], student: row["student"], caseID: row["case_id"], reason: row["reason"],
+            payload: row["payload"], prevHash: row["prev_hash"], hash: row["hash"])
     }
 
     /// The event as a JSON object (payload inlined).
     public var jsonValue: JSONValue {
-        .object(["seq": .number(Double(seq)), "at": .string(at), "kind": .string(kind), "student": .string(student),
-                 "case_id": .number(Double(caseID)), "reason": .string(reason),
-                 "payload": (try? JSONValue.parse(payload)) ?? .string(payload), "hash": .string(hash), "prev_hash": .string(prevHash),
-                 "actor": .object(["level": .string(actor.level.rawValue), "unit_code": .string(actor.unitCode),
-                                   "person": .string(actor.person), "role": .string(actor.role)])])
+        .object([
+            "seq": .number(Double(seq)), "at": .string(at), "kind": .string(kind), "student": .string(student),
+            "case_id": .number(Double(caseID)), "reason": .string(reason),
+            "payload": (try? JSONValue.parse(payload)) ?? .string(payload), "hash": .string(hash), "prev_hash": .string(prevHash),
+            "actor": .object([
+                "level": .string(actor.level.rawValue), "unit_code": .string(actor.unitCode),
+                "person": .string(actor.person), "role": .string(actor.role),
+            ]),
+        ])
     }
 }
 
@@ -163,7 +200,9 @@ extension LedgerCase {
     /// The case as a JSON object (the CodingKeys' names), with `relapse` and Chinese labels.
     public var jsonValue: JSONValue {
         let e = JSONEncoder()
-        guard let data = try? e.encode(self), case var .object(o)? = try? JSONValue.parse(String(decoding: data, as: UTF8.self)) else { return .null }
+        guard let data = try? e.encode(self), case .object(var o)? = try? JSONValue.parse(String(decoding: data, as: UTF8.self)) else {
+            return .null
+        }
         o["relapse"] = .bool(isRelapse)
         o["kind_label"] = .string(kind.chinese)
         o["status_label"] = .string(status.chinese)

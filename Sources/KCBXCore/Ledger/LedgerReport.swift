@@ -38,11 +38,14 @@ extension Ledger {
     /// (the county's Ed25519 key) it also carries the ledger's signed head (`LedgerHead`, one
     /// JSON line after `台账签名头 signed head: `) for the level above to keep (周上报、月汇总).
     /// The period kinds (bulletin, accountability) cover the month of `asOf` up to `asOf`.
-    public func report(_ kind: LedgerReportKind, asOf: CivilDate, unit: ReportUnit? = nil, fullIDs: Bool = false,
-                       signingKey: LedgerSigningKey? = nil) throws -> ReportTable {
+    public func report(
+        _ kind: LedgerReportKind, asOf: CivilDate, unit: ReportUnit? = nil, fullIDs: Bool = false,
+        signingKey: LedgerSigningKey? = nil
+    ) throws -> ReportTable {
         if kind.coversPeriod {
             let month = try SupervisionPeriod(.month, containing: asOf)
-            return try report(kind, period: try SupervisionPeriod(from: month.from, through: asOf), unit: unit, fullIDs: fullIDs, signingKey: signingKey)
+            return try report(
+                kind, period: try SupervisionPeriod(from: month.from, through: asOf), unit: unit, fullIDs: fullIDs, signingKey: signingKey)
         }
         var t = try reportTable(kind, asOf: asOf, unit: unit, fullIDs: fullIDs)
         t.notes.append(profileNote)
@@ -52,8 +55,10 @@ extension Ledger {
 
     /// A report over `period`: the bulletin kinds and the accountability list (their as-of date is
     /// the period's last day); any other kind as of the period's last day.
-    public func report(_ kind: LedgerReportKind, period: SupervisionPeriod, unit: ReportUnit? = nil, fullIDs: Bool = false,
-                       signingKey: LedgerSigningKey? = nil) throws -> ReportTable {
+    public func report(
+        _ kind: LedgerReportKind, period: SupervisionPeriod, unit: ReportUnit? = nil, fullIDs: Bool = false,
+        signingKey: LedgerSigningKey? = nil
+    ) throws -> ReportTable {
         guard kind.coversPeriod else { return try report(kind, asOf: period.through, unit: unit, fullIDs: fullIDs, signingKey: signingKey) }
         let u = unit ?? ownUnit
         var t: ReportTable
@@ -86,8 +91,9 @@ extension Ledger {
         try requireReportable(unit, kind)
         switch kind {
         case .guyuanAttachment2, .baiyinAttachment4:
-            return try exportReport(kind == .guyuanAttachment2 ? .guyuanAttachment2 : .baiyinAttachment4, unit: unit, label: label,
-                                    asOf: asOf, fullIDs: fullIDs)
+            return try exportReport(
+                kind == .guyuanAttachment2 ? .guyuanAttachment2 : .baiyinAttachment4, unit: unit, label: label,
+                asOf: asOf, fullIDs: fullIDs)
         default: break
         }
         if fullIDs { try recordFullIDs(kind.rawValue) }
@@ -113,15 +119,18 @@ extension Ledger {
     func requireReportable(_ unit: ReportUnit, _ kind: LedgerReportKind) throws {
         let covered: Bool
         switch unit {
-        case let .school(id):
+        case .school(let id):
             let townships = try read { db in
                 try String.fetchAll(db, sql: "SELECT DISTINCT township_code FROM students WHERE school_id = ?", arguments: [id])
             }
-            covered = actor.level <= .school ? id == actor.unitCode
+            covered =
+                actor.level <= .school
+                ? id == actor.unitCode
                 : !townships.isEmpty && townships.allSatisfy { actor.covers(schoolID: id, townshipCode: $0) }
-        case let .township(code): covered = actor.covers(schoolID: "", townshipCode: code)
-        case let .region(code):
-            covered = [.county, .city, .province, .department].contains(actor.level)
+        case .township(let code): covered = actor.covers(schoolID: "", townshipCode: code)
+        case .region(let code):
+            covered =
+                [.county, .city, .province, .department].contains(actor.level)
                 && ReportUnit.regionPrefix(code).hasPrefix(actor.scopeSQL.argument)
         }
         if !covered {
@@ -132,11 +141,12 @@ extension Ledger {
     /// 填报单位 as printed: the school's name and id, or the code.
     func unitLabel(_ unit: ReportUnit, _ db: Database) throws -> String {
         switch unit {
-        case let .school(id):
-            let name = try String.fetchOne(db, sql: "SELECT school_name FROM students WHERE school_id = ? AND school_name != '' LIMIT 1", arguments: [id])
+        case .school(let id):
+            let name = try String.fetchOne(
+                db, sql: "SELECT school_name FROM students WHERE school_id = ? AND school_name != '' LIMIT 1", arguments: [id])
             return name.map { "\($0)（\(id)）" } ?? id
-        case let .township(code): return "乡镇（街道）\(code)"
-        case let .region(code): return "行政区划 \(code)"
+        case .township(let code): return "乡镇（街道）\(code)"
+        case .region(let code): return "行政区划 \(code)"
         }
     }
 
@@ -147,7 +157,8 @@ extension Ledger {
     /// Guyuan 附件1 from the children's status on the date (`StageSummary`, 001 附件1 填表说明1–3).
     func attachment1(_ children: [LedgerChildAsOf], unit: String, asOf: CivilDate) -> ReportTable {
         var summary = StageSummary()
-        var unverified = 0, unclassified = 0
+        var unverified = 0
+        var unclassified = 0
         for c in children {
             summary.add(stage: c.stage, status: c.status, reason: c.reason)
             if c.status == .dropout && c.reason == nil && (c.stage == .primary || c.stage == .junior) { unverified += 1 }
@@ -155,7 +166,8 @@ extension Ledger {
         }
         var t = summary.table(unit: unit, date: asOf, withAlert: policy.duration(.threeLineAlertAfter) != nil)
         t.title = "固原市义务教育控辍保学摸底排查统计报表"
-        t.unit = unit; t.asOf = asOf
+        t.unit = unit
+        t.asOf = asOf
         t.notes = [
             "1.疑似辍学人数是指未到校上课超过一星期且未请假的学生数（001 附件1 填表说明1）。",
             "2.辍学人数是疑似辍学超过一个月仍未到校且未请假的学生数（001 附件1 填表说明2）；失学儿童计入辍学人数，分类 A/B（填表说明3）。",
@@ -178,17 +190,21 @@ extension Ledger {
             let s = c.student
             var remark: [String] = []
             if let k = c.currentCase { remark.append("案\(k.id) \(k.kind.chinese) \(k.status.chinese)") }
-            return [String(i + 1), s.townshipCode, s.name, ledgerSexLabel(s.sex), s.birthDate, fullIDs ? s.residentID : s.maskedID,
-                    s.regionCode, s.address, s.groups.contains(SpecialGroup.registeredPoor.rawValue) ? "是" : "否",
-                    s.specialGroups.map(\.chinese).joined(separator: "、"), entryLabel(c), s.schoolName.isEmpty ? s.schoolID : s.schoolName,
-                    remark.joined(separator: "；")]
+            return [
+                String(i + 1), s.townshipCode, s.name, ledgerSexLabel(s.sex), s.birthDate, fullIDs ? s.residentID : s.maskedID,
+                s.regionCode, s.address, s.groups.contains(SpecialGroup.registeredPoor.rawValue) ? "是" : "否",
+                s.specialGroups.map(\.chinese).joined(separator: "、"), entryLabel(c), s.schoolName.isEmpty ? s.schoolID : s.schoolName,
+                remark.joined(separator: "；"),
+            ]
         }
-        return ReportTable(title: "\(asOf.year)年6周岁户籍人口花名册", headers: LedgerReportKind.baiyinAttachment3Headers, rows: rows,
-                           unit: unit, asOf: asOf, notes: [
-                            "适龄（6周岁）人口：截止\(asOf.year)年8月31日年满六周岁（000 二（一）），出生于\(asOf.year - 7)-09-01至\(asOf.year - 6)-08-31。",
-                            "乡镇（街道）每年6月底前摸底登记、7月底前报送区教育局（000 二（一））。",
-                            fullIDs ? "身份证号为完整号码（已记录）。" : "身份证号已脱敏（县级及以上可申请完整号码）。",
-                           ])
+        return ReportTable(
+            title: "\(asOf.year)年6周岁户籍人口花名册", headers: LedgerReportKind.baiyinAttachment3Headers, rows: rows,
+            unit: unit, asOf: asOf,
+            notes: [
+                "适龄（6周岁）人口：截止\(asOf.year)年8月31日年满六周岁（000 二（一）），出生于\(asOf.year - 7)-09-01至\(asOf.year - 6)-08-31。",
+                "乡镇（街道）每年6月底前摸底登记、7月底前报送区教育局（000 二（一））。",
+                fullIDs ? "身份证号为完整号码（已记录）。" : "身份证号已脱敏（县级及以上可申请完整号码）。",
+            ])
     }
 
     private func entryLabel(_ c: LedgerChildAsOf) -> String {
@@ -210,49 +226,62 @@ extension Ledger {
     func rates(_ children: [LedgerChildAsOf], unit: String, asOf: CivilDate) -> ReportTable {
         let counts = LedgerRates(children: children, asOf: asOf)
         let target = policy.number(.consolidationTarget)
-        let targetText = target.map { "≥ \(ledgerPercent($0))（\(policy.id)：\(policy[.consolidationTarget].provenance.citation)）" } ?? "未设定（\(policy.id)）"
+        let targetText =
+            target.map { "≥ \(ledgerPercent($0))（\(policy.id)：\(policy[.consolidationTarget].provenance.citation)）" } ?? "未设定（\(policy.id)）"
         let met = target.flatMap { t in counts.consolidation.rate.map { $0 >= t ? "是" : "否" } } ?? ""
-        func row(_ name: String, _ r: (numerator: Int, denominator: Int, rate: Double?), _ formula: String,
-                 _ target: String = "", _ met: String = "") -> [String] {
+        func row(
+            _ name: String, _ r: (numerator: Int, denominator: Int, rate: Double?), _ formula: String,
+            _ target: String = "", _ met: String = ""
+        ) -> [String] {
             [name, String(r.numerator), String(r.denominator), r.rate.map(ledgerPercent) ?? "—", formula, target, met]
         }
         let rows = [
             row("入学率", counts.enrollment, LedgerRates.enrollmentFormula),
             row("辍学率", counts.dropout, LedgerRates.dropoutFormula),
             row("九年义务教育巩固率", counts.consolidation, LedgerRates.consolidationFormula(asOf), targetText, met),
-            [ "反弹人数", String(counts.relapses), "", "", LedgerRates.relapseFormula, "", "" ],
+            ["反弹人数", String(counts.relapses), "", "", LedgerRates.relapseFormula, "", ""],
         ]
-        return ReportTable(title: "义务教育入学率、辍学率、巩固率统计", headers: ["指标", "分子", "分母", "比率", "公式", "目标", "是否达标"],
-                           rows: rows, unit: unit, asOf: asOf, notes: [
-                            "比率取自台账截至\(asOf)的花名册、考勤和案件（\(policy.id)），各项定义见“公式”列（docs/reports.md）。",
-                            "巩固率按年龄队列近似“该届小学一年级入学人数”：台账不保存九年前的入学名册 [interpretation]。",
-                           ])
+        return ReportTable(
+            title: "义务教育入学率、辍学率、巩固率统计", headers: ["指标", "分子", "分母", "比率", "公式", "目标", "是否达标"],
+            rows: rows, unit: unit, asOf: asOf,
+            notes: [
+                "比率取自台账截至\(asOf)的花名册、考勤和案件（\(policy.id)），各项定义见“公式”列（docs/reports.md）。",
+                "巩固率按年龄队列近似“该届小学一年级入学人数”：台账不保存九年前的入学名册 [interpretation]。",
+            ])
     }
 
-    private func exportReport(_ format: LedgerExportFormat, unit: ReportUnit, label: String, asOf: CivilDate, fullIDs: Bool) throws -> ReportTable {
+    private func exportReport(_ format: LedgerExportFormat, unit: ReportUnit, label: String, asOf: CivilDate, fullIDs: Bool) throws
+        -> ReportTable
+    {
         var filter = LedgerCaseFilter()
         filter.openedThrough = asOf
         switch unit {
-        case let .school(id): filter.schoolID = id
-        case let .township(code): filter.townshipCode = code
-        case let .region(code):
+        case .school(let id): filter.schoolID = id
+        case .township(let code): filter.townshipCode = code
+        case .region(let code):
             guard actor.scopeSQL.argument.hasPrefix(ReportUnit.regionPrefix(code)) else {
-                throw KCBXError.invalidInput(field: "unit", rule: "\(format.rawValue) takes a school, a township or the actor's own region (\(actor.unitCode)), got \(unit)")
+                throw KCBXError.invalidInput(
+                    field: "unit",
+                    rule: "\(format.rawValue) takes a school, a township or the actor's own region (\(actor.unitCode)), got \(unit)")
             }
         }
         let rows = try exportRows(format, filter: filter, fullIDs: fullIDs, asOf: asOf)
         let title = format == .guyuanAttachment2 ? "固原市义务教育控辍保学辍学学生信息统计报表" : "疑似失学儿童核查劝返台账"
-        return ReportTable(title: title, headers: rows[0], rows: Array(rows.dropFirst()), unit: label, asOf: asOf, notes: [
-            "截至\(asOf)已立案的案件；案件状态为当前台账记录（导出格式见 docs/ledger.md）。",
-            format == .guyuanAttachment2 ? "辍学原因按 001 附件1 填表说明3 的分类 A–T 填写。" : "000 二（一）：每学期首月20日前排查劝返并报送本台账。",
-        ])
+        return ReportTable(
+            title: title, headers: rows[0], rows: Array(rows.dropFirst()), unit: label, asOf: asOf,
+            notes: [
+                "截至\(asOf)已立案的案件；案件状态为当前台账记录（导出格式见 docs/ledger.md）。",
+                format == .guyuanAttachment2 ? "辍学原因按 001 附件1 填表说明3 的分类 A–T 填写。" : "000 二（一）：每学期首月20日前排查劝返并报送本台账。",
+            ])
     }
 }
 
 extension LedgerReportKind {
     /// Columns of Baiyin 附件3 as KCBX lays it out [interpretation: the seed names the attachment only].
-    public static let baiyinAttachment3Headers = ["序号", "乡镇（街道）", "姓名", "性别", "出生日期", "身份证号", "户籍所在地", "家庭住址",
-                                                  "是否建档立卡", "特殊群体", "入学情况", "就读学校", "备注"]
+    public static let baiyinAttachment3Headers = [
+        "序号", "乡镇（街道）", "姓名", "性别", "出生日期", "身份证号", "户籍所在地", "家庭住址",
+        "是否建档立卡", "特殊群体", "入学情况", "就读学校", "备注",
+    ]
 }
 
 /// The rates' numerators and denominators from the children's status on a date.
@@ -271,12 +300,16 @@ struct LedgerRates {
     static let relapseFormula = "反弹人数 = 截至填报日期最近一案为已销号案件之后再次立案（反弹，001、002）的儿童数"
 
     init(children: [LedgerChildAsOf], asOf: CivilDate) {
-        let enrolledStatuses: Set<ChildStatus> = [.inSchool, .onLeave, .threeLineAlert, .suspectedDropout, .attendanceUnknown, .homeDelivered, .studyingElsewhere]
+        let enrolledStatuses: Set<ChildStatus> = [
+            .inSchool, .onLeave, .threeLineAlert, .suspectedDropout, .attendanceUnknown, .homeDelivered, .studyingElsewhere,
+        ]
         let expectedStatuses: Set<ChildStatus> = [.inSchool, .onLeave, .threeLineAlert, .suspectedDropout, .dropout, .attendanceUnknown]
         let cohortEntry = SchoolAge.schoolYear(of: asOf) - 8
         for c in children {
             let age = SchoolAge(birthDate: c.student.birth)
-            if age.isCompulsoryAge(on: asOf), ![.deferred, .suspended, .transferredOut, .graduated, .belowSchoolAge, .overAge].contains(c.status) {
+            if age.isCompulsoryAge(on: asOf),
+                ![.deferred, .suspended, .transferredOut, .graduated, .belowSchoolAge, .overAge].contains(c.status)
+            {
                 enrollment.denominator += 1
                 if enrolledStatuses.contains(c.status) { enrollment.numerator += 1 }
             }

@@ -48,13 +48,17 @@ extension Ledger {
         // bulk classifier over all of them (as the sweep does); a child whose roster row in force
         // is an earlier version, or all of them when the bulk call refuses some child's data, is
         // classified alone.
-        let columns = try SweepColumns(db, scope: scope, from: cal.firstDay, through: asOf, withStudents: true,
-                                       schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
+        let columns = try SweepColumns(
+            db, scope: scope, from: cal.firstDay, through: asOf, withStudents: true,
+            schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
         var students: [(LedgerStudent, current: Bool)] = []
         var rowOf: [Int] = []
         for (r, current) in columns.students.enumerated() {
             let s = try rosterRow(current, asOf: asOf, db)
-            if unit.contains(schoolID: s.schoolID, townshipCode: s.townshipCode) { students.append((s, s == current)); rowOf.append(r) }
+            if unit.contains(schoolID: s.schoolID, townshipCode: s.townshipCode) {
+                students.append((s, s == current))
+                rowOf.append(r)
+            }
         }
         var table: ClassificationTable? = nil
         if bulk, students.contains(where: \.current) { table = try? columns.classify(classifier, asOf: asOf, today: today) }
@@ -62,7 +66,9 @@ extension Ledger {
         return try students.enumerated().map { i, entry in
             let (s, current) = entry
             let c = cases[s.key]
-            var classified = ChildStatus.attendanceUnknown, since: CivilDate?, failure: String?
+            var classified = ChildStatus.attendanceUnknown
+            var since: CivilDate?
+            var failure: String?
             if current, let table {
                 let r = rowOf[i]
                 classified = ChildStatus(rawValue: table.status[r]) ?? .attendanceUnknown
@@ -71,12 +77,14 @@ extension Ledger {
                 var facts = try self.facts(s, db)
                 facts.pastDropout = c.map { $0.relapseOf != 0 || $0.status == .closed } ?? false
                 do {
-                    let result = try classifier.classify(try marks(of: s.key, from: cal.firstDay, through: asOf, db),
-                                                         facts: facts, asOf: asOf, today: today)
+                    let result = try classifier.classify(
+                        try marks(of: s.key, from: cal.firstDay, through: asOf, db),
+                        facts: facts, asOf: asOf, today: today)
                     (classified, since) = (result.status, result.since)
                 } catch let e as KCBXError { failure = e.description }
             }
-            var status = classified, reason: ReasonCode? = nil
+            var status = classified
+            var reason: ReasonCode? = nil
             if let c, c.isAway {
                 switch c.kind {
                 case .outOfSchool: status = .outOfSchool
@@ -87,13 +95,15 @@ extension Ledger {
             } else if let c, c.status == .deferred || c.status == .suspended {
                 status = c.status == .deferred ? .deferred : .suspended
             } else if [.suspectedDropout, .dropout, .outOfSchool].contains(classified), let c, c.status == .dismissed,
-                      let settled = c.settledOn, settled >= (since ?? asOf) {
+                let settled = c.settledOn, settled >= (since ?? asOf)
+            {
                 status = classified == .outOfSchool ? .studyingElsewhere : .inSchool
             }
             if status == .outOfSchool && reason == nil { reason = ReasonCode.outOfSchool(birthDate: s.birth, on: asOf) }
             let stage = s.grade > 0 ? Stage(grade: s.grade) : SchoolAge(birthDate: s.birth).expectedStage(on: asOf)
-            return LedgerChildAsOf(student: s, status: status, reason: status == .dropout || status == .outOfSchool ? reason : nil,
-                                   stage: stage, currentCase: c, unclassified: failure)
+            return LedgerChildAsOf(
+                student: s, status: status, reason: status == .dropout || status == .outOfSchool ? reason : nil,
+                stage: stage, currentCase: c, unclassified: failure)
         }
     }
 
@@ -111,8 +121,9 @@ extension Ledger {
             s.registrationDate.isEmpty || (try? CivilDate(iso: s.registrationDate)).map { $0 <= asOf } ?? true
         }
         if inForce(current) { return current }
-        let rows = try Row.fetchAll(db, sql: "SELECT seq, payload FROM events WHERE student = ? AND kind = ? ORDER BY seq DESC",
-                                    arguments: [current.key, EventKind.studentUpserted.rawValue])
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT seq, payload FROM events WHERE student = ? AND kind = ? ORDER BY seq DESC",
+            arguments: [current.key, EventKind.studentUpserted.rawValue])
         for row in rows {
             let s = try PayloadCoding.decode(LedgerStudent.self, row["payload"], seq: row["seq"])
             if inForce(s) { return s }
@@ -123,17 +134,23 @@ extension Ledger {
     /// For each student in `keys`, the latest case opened on or before `asOf`, replaying its
     /// events dated on or before `asOf` in chain order.
     func casesAsOf(_ asOf: CivilDate, keys: Set<String>, _ db: Database) throws -> [String: LedgerCaseAsOf] {
-        let kinds: [EventKind] = [.caseOpened, .casePromoted, .caseVerified, .caseDismissed, .casePersuading, .caseReturned,
-                                  .caseClosed, .caseExempted]
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT seq, kind, student, case_id, payload FROM events
-            WHERE case_id != 0 AND kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ", "))) ORDER BY seq
-            """)
+        let kinds: [EventKind] = [
+            .caseOpened, .casePromoted, .caseVerified, .caseDismissed, .casePersuading, .caseReturned,
+            .caseClosed, .caseExempted,
+        ]
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, kind, student, case_id, payload FROM events
+                WHERE case_id != 0 AND kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ", "))) ORDER BY seq
+                """)
         var byID: [Int64: (student: String, c: LedgerCaseAsOf)] = [:]
         for row in rows {
             let student: String = row["student"]
             guard keys.contains(student) else { continue }
-            let seq: Int64 = row["seq"], id: Int64 = row["case_id"], payload: String = row["payload"]
+            let seq: Int64 = row["seq"]
+            let id: Int64 = row["case_id"]
+            let payload: String = row["payload"]
             guard let kind = EventKind(rawValue: row["kind"]) else { continue }
             func dated(_ text: String) -> CivilDate? { (try? CivilDate(iso: text)).flatMap { $0 <= asOf ? $0 : nil } }
             if kind == .caseOpened {
@@ -151,11 +168,13 @@ extension Ledger {
             case .caseVerified:
                 let p = try PayloadCoding.decode(CaseVerifiedPayload.self, payload, seq: seq)
                 guard dated(p.date) != nil else { continue }
-                c.status = .verified; c.reason = ReasonCode(rawValue: p.reason)
+                c.status = .verified
+                c.reason = ReasonCode(rawValue: p.reason)
             case .caseDismissed:
                 let p = try PayloadCoding.decode(CaseDismissedPayload.self, payload, seq: seq)
                 guard let d = dated(p.date) else { continue }
-                c.status = .dismissed; c.settledOn = d
+                c.status = .dismissed
+                c.settledOn = d
             case .casePersuading:
                 let p = try PayloadCoding.decode(CasePersuadingPayload.self, payload, seq: seq)
                 guard dated(p.date) != nil else { continue }
@@ -163,11 +182,13 @@ extension Ledger {
             case .caseReturned:
                 let p = try PayloadCoding.decode(CaseReturnedPayload.self, payload, seq: seq)
                 guard let d = dated(p.date) else { continue }
-                c.status = .returned; c.settledOn = d
+                c.status = .returned
+                c.settledOn = d
             case .caseClosed:
                 let p = try PayloadCoding.decode(CaseClosedPayload.self, payload, seq: seq)
                 guard let d = dated(p.date) else { continue }
-                c.status = .closed; c.settledOn = d
+                c.status = .closed
+                c.settledOn = d
             case .caseExempted:
                 let p = try PayloadCoding.decode(CaseExemptedPayload.self, payload, seq: seq)
                 guard dated(p.date) != nil, let st = LedgerCaseStatus(rawValue: p.exemption) else { continue }

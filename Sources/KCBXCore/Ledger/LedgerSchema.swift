@@ -9,22 +9,24 @@ enum LedgerSchema {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE ledger_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
-                CREATE TABLE events (
-                    seq INTEGER PRIMARY KEY NOT NULL,
-                    at TEXT NOT NULL,
-                    actor_level TEXT NOT NULL, actor_unit TEXT NOT NULL, actor_person TEXT NOT NULL, actor_role TEXT NOT NULL,
-                    kind TEXT NOT NULL, student TEXT NOT NULL, case_id INTEGER NOT NULL, reason TEXT NOT NULL,
-                    payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE);
-                CREATE INDEX events_case ON events(case_id);
-                CREATE INDEX events_student ON events(student);
-                CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
-                CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE ledger_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY NOT NULL,
+                        at TEXT NOT NULL,
+                        actor_level TEXT NOT NULL, actor_unit TEXT NOT NULL, actor_person TEXT NOT NULL, actor_role TEXT NOT NULL,
+                        kind TEXT NOT NULL, student TEXT NOT NULL, case_id INTEGER NOT NULL, reason TEXT NOT NULL,
+                        payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL UNIQUE);
+                    CREATE INDEX events_case ON events(case_id);
+                    CREATE INDEX events_student ON events(student);
+                    CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
+                    CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END;
+                    """)
             try createProjectionsV1(db)
-            try db.execute(sql: "INSERT INTO ledger_meta(key, value) VALUES ('schema_version', '1'), ('head_seq', '0'), ('head_hash', ?)",
-                           arguments: [LedgerEvent.genesisHash])
+            try db.execute(
+                sql: "INSERT INTO ledger_meta(key, value) VALUES ('schema_version', '1'), ('head_seq', '0'), ('head_hash', ?)",
+                arguments: [LedgerEvent.genesisHash])
         }
         m.registerMigration("v2", migrate: migrateToV2)
         return m
@@ -35,25 +37,26 @@ enum LedgerSchema {
     /// order a replay of the events gives them), `marks` is keyed by (`sid`, `day`). The events
     /// are not touched: v1 attendance payloads keep their JSON and their hashes.
     static func migrateToV2(_ db: Database) throws {
-        try db.execute(sql: """
-            ALTER TABLE students RENAME TO students_v1;
-            \(studentsTable(schema: "main"))
-            INSERT INTO students (key, resident_id, registry_number, name, sex, birth_date, address, region_code, school_id,
-                school_name, township_code, grade, registration, registration_date, expert_opinion, groups, updated_seq, id)
-            SELECT s.key, s.resident_id, s.registry_number, s.name, s.sex, s.birth_date, s.address, s.region_code, s.school_id,
-                s.school_name, s.township_code, s.grade, s.registration, s.registration_date, s.expert_opinion, s.groups, s.updated_seq,
-                ROW_NUMBER() OVER (ORDER BY COALESCE(f.first, 9223372036854775807), s.key)
-            FROM students_v1 s LEFT JOIN (SELECT student, MIN(seq) AS first FROM events WHERE kind = 'student.upserted' GROUP BY student) f
-                ON f.student = s.key;
-            DROP TABLE students_v1;
-            \(studentIndexes(schema: "main"))
-            ALTER TABLE marks RENAME TO marks_v1;
-            \(marksTable(schema: "main"))
-            INSERT INTO marks (sid, day, kind, leave_from, leave_to, slip)
-            SELECT s.id, m.day, m.kind, m.leave_from, m.leave_to, m.slip FROM marks_v1 m JOIN students s ON s.key = m.student ORDER BY 1, 2;
-            DROP TABLE marks_v1;
-            UPDATE ledger_meta SET value = '2' WHERE key = 'schema_version';
-            """)
+        try db.execute(
+            sql: """
+                ALTER TABLE students RENAME TO students_v1;
+                \(studentsTable(schema: "main"))
+                INSERT INTO students (key, resident_id, registry_number, name, sex, birth_date, address, region_code, school_id,
+                    school_name, township_code, grade, registration, registration_date, expert_opinion, groups, updated_seq, id)
+                SELECT s.key, s.resident_id, s.registry_number, s.name, s.sex, s.birth_date, s.address, s.region_code, s.school_id,
+                    s.school_name, s.township_code, s.grade, s.registration, s.registration_date, s.expert_opinion, s.groups, s.updated_seq,
+                    ROW_NUMBER() OVER (ORDER BY COALESCE(f.first, 9223372036854775807), s.key)
+                FROM students_v1 s LEFT JOIN (SELECT student, MIN(seq) AS first FROM events WHERE kind = 'student.upserted' GROUP BY student) f
+                    ON f.student = s.key;
+                DROP TABLE students_v1;
+                \(studentIndexes(schema: "main"))
+                ALTER TABLE marks RENAME TO marks_v1;
+                \(marksTable(schema: "main"))
+                INSERT INTO marks (sid, day, kind, leave_from, leave_to, slip)
+                SELECT s.id, m.day, m.kind, m.leave_from, m.leave_to, m.slip FROM marks_v1 m JOIN students s ON s.key = m.student ORDER BY 1, 2;
+                DROP TABLE marks_v1;
+                UPDATE ledger_meta SET value = '2' WHERE key = 'schema_version';
+                """)
     }
 
     /// Refuses a file that is not a ledger, was written by a newer KCBX, or records a schema
@@ -73,12 +76,16 @@ enum LedgerSchema {
         let recorded = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'schema_version'")
         if recorded == "1", try !migrator.appliedIdentifiers(db).contains("v2") {
             guard !readOnly else {
-                throw KCBXError.storage("\(path) is a ledger in file format v1 (schema_version 1) and is open read-only, so it cannot be upgraded to format v2, which this KCBX reads: open it once where it can be written (any kcbx command on a writable copy upgrades it in place, in one transaction; docs/ledger.md), or read it with a KCBX before format v2")
+                throw KCBXError.storage(
+                    "\(path) is a ledger in file format v1 (schema_version 1) and is open read-only, so it cannot be upgraded to format v2, which this KCBX reads: open it once where it can be written (any kcbx command on a writable copy upgrades it in place, in one transaction; docs/ledger.md), or read it with a KCBX before format v2"
+                )
             }
             return true
         }
         guard recorded == String(version) else {
-            throw KCBXError.storage("\(path) records ledger schema_version \(recorded.map { "'\($0)'" } ?? "(none)"); this KCBX reads schema_version \(version) only (docs/ledger.md): open it with the KCBX that wrote it")
+            throw KCBXError.storage(
+                "\(path) records ledger schema_version \(recorded.map { "'\($0)'" } ?? "(none)"); this KCBX reads schema_version \(version) only (docs/ledger.md): open it with the KCBX that wrote it"
+            )
         }
         return true
     }
@@ -87,15 +94,18 @@ enum LedgerSchema {
     /// them: made by running the migrations on an empty in-memory database.
     static let expectedObjects: [SchemaObject] = {
         guard let q = try? DatabaseQueue(), (try? migrator.migrate(q)) != nil,
-              let objects = try? q.read({ db in try SchemaObject.all(db, schema: "main") }) else { return [] }
+            let objects = try? q.read({ db in try SchemaObject.all(db, schema: "main") })
+        else { return [] }
         return objects
     }()
 
     struct SchemaObject: Hashable {
         var type: String, name: String, table: String, sql: String
         static func all(_ db: Database, schema: String) throws -> [SchemaObject] {
-            try Row.fetchAll(db, sql: "SELECT type, name, tbl_name, COALESCE(sql, '') AS sql FROM \(schema).sqlite_master ORDER BY type, name")
-                .map { SchemaObject(type: $0["type"], name: $0["name"], table: $0["tbl_name"], sql: $0["sql"]) }
+            try Row.fetchAll(
+                db, sql: "SELECT type, name, tbl_name, COALESCE(sql, '') AS sql FROM \(schema).sqlite_master ORDER BY type, name"
+            )
+            .map { SchemaObject(type: $0["type"], name: $0["name"], table: $0["tbl_name"], sql: $0["sql"]) }
         }
     }
 
@@ -105,7 +115,9 @@ enum LedgerSchema {
     /// Projection tables (current state) of the current version, created in `schema` (`main`
     /// through the migrations, or an attached rebuild for verify()).
     static func createProjections(_ db: Database, schema: String) throws {
-        try db.execute(sql: studentsTable(schema: schema) + "\n" + studentIndexes(schema: schema) + "\n" + marksTable(schema: schema) + "\n" + casesTables(schema: schema))
+        try db.execute(
+            sql: studentsTable(schema: schema) + "\n" + studentIndexes(schema: schema) + "\n" + marksTable(schema: schema) + "\n"
+                + casesTables(schema: schema))
     }
 
     /// Students: `key` (resident ID or registry number) stays the public key; `id` is the file's
@@ -154,21 +166,22 @@ enum LedgerSchema {
 
     /// The projections of file format v1, as migration `v1` made them (frozen: `v2` upgrades them).
     static func createProjectionsV1(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE students (
-                key TEXT PRIMARY KEY NOT NULL, resident_id TEXT NOT NULL, registry_number TEXT NOT NULL, name TEXT NOT NULL,
-                sex INTEGER NOT NULL, birth_date TEXT NOT NULL, address TEXT NOT NULL, region_code TEXT NOT NULL,
-                school_id TEXT NOT NULL, school_name TEXT NOT NULL, township_code TEXT NOT NULL, grade INTEGER NOT NULL,
-                registration TEXT NOT NULL, registration_date TEXT NOT NULL, expert_opinion TEXT NOT NULL,
-                groups TEXT NOT NULL, updated_seq INTEGER NOT NULL);
-            CREATE INDEX students_school ON students(school_id);
-            CREATE INDEX students_township ON students(township_code);
-            CREATE TABLE marks (
-                student TEXT NOT NULL, day INTEGER NOT NULL, kind INTEGER NOT NULL,
-                leave_from INTEGER NOT NULL, leave_to INTEGER NOT NULL, slip TEXT NOT NULL,
-                PRIMARY KEY (student, day)) WITHOUT ROWID;
-            \(casesTables(schema: "main"))
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE students (
+                    key TEXT PRIMARY KEY NOT NULL, resident_id TEXT NOT NULL, registry_number TEXT NOT NULL, name TEXT NOT NULL,
+                    sex INTEGER NOT NULL, birth_date TEXT NOT NULL, address TEXT NOT NULL, region_code TEXT NOT NULL,
+                    school_id TEXT NOT NULL, school_name TEXT NOT NULL, township_code TEXT NOT NULL, grade INTEGER NOT NULL,
+                    registration TEXT NOT NULL, registration_date TEXT NOT NULL, expert_opinion TEXT NOT NULL,
+                    groups TEXT NOT NULL, updated_seq INTEGER NOT NULL);
+                CREATE INDEX students_school ON students(school_id);
+                CREATE INDEX students_township ON students(township_code);
+                CREATE TABLE marks (
+                    student TEXT NOT NULL, day INTEGER NOT NULL, kind INTEGER NOT NULL,
+                    leave_from INTEGER NOT NULL, leave_to INTEGER NOT NULL, slip TEXT NOT NULL,
+                    PRIMARY KEY (student, day)) WITHOUT ROWID;
+                \(casesTables(schema: "main"))
+                """)
     }
 
     /// Projection tables with the key columns verify() reports a difference by (`$S`: the

@@ -1,5 +1,6 @@
-@_implementationOnly import Crypto
 import FoundationEssentials
+
+@_implementationOnly import Crypto
 
 /// The county's Ed25519 signing key (32 bytes). The level above keeps its public key and the
 /// heads it received; compare Certificate Transparency's signed tree heads (RFC 9162).
@@ -62,13 +63,16 @@ public struct LedgerHead: Hashable, Sendable {
     /// Whether `signature` is a valid signature of this head by `publicKey` (32 bytes).
     public func isSigned(by publicKey: [UInt8]) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey),
-              let sig = try? ledgerStrictHex(signature, bytes: 64, field: "signature") else { return false }
+            let sig = try? ledgerStrictHex(signature, bytes: 64, field: "signature")
+        else { return false }
         return key.isValidSignature(sig, for: signedBytes)
     }
 
     public var jsonValue: JSONValue {
-        .object(["seq": .number(Double(seq)), "hash": .string(hash), "at": .string(at), "unit": .string(unit),
-                 "profile": .string(profile), "profile_hash": .string(profileHash), "signature": .string(signature)])
+        .object([
+            "seq": .number(Double(seq)), "hash": .string(hash), "at": .string(at), "unit": .string(unit),
+            "profile": .string(profile), "profile_hash": .string(profileHash), "signature": .string(signature),
+        ])
     }
 
     /// One line of JSON.
@@ -76,30 +80,40 @@ public struct LedgerHead: Hashable, Sendable {
 
     /// Reads one head object; errors name `field`.
     public init(json value: JSONValue, field: String = "head") throws {
-        guard case let .object(o) = value else { throw KCBXError.invalidInput(field: field, rule: "must be a JSON object") }
+        guard case .object(let o) = value else { throw KCBXError.invalidInput(field: field, rule: "must be a JSON object") }
         let known: Set<String> = ["seq", "hash", "at", "unit", "profile", "profile_hash", "signature"]
         if let extra = o.keys.sorted().first(where: { !known.contains($0) }) {
-            throw KCBXError.invalidInput(field: "\(field).\(extra)", rule: "unknown key; a head has \(known.sorted().joined(separator: ", "))")
+            throw KCBXError.invalidInput(
+                field: "\(field).\(extra)", rule: "unknown key; a head has \(known.sorted().joined(separator: ", "))")
         }
         func text(_ k: String, max: Int = 200) throws -> String {
-            guard case let .string(s)? = o[k], !s.isEmpty, s.utf8.count <= max else {
+            guard case .string(let s)? = o[k], !s.isEmpty, s.utf8.count <= max else {
                 throw KCBXError.invalidInput(field: "\(field).\(k)", rule: "must be a non-empty string of at most \(max) bytes")
             }
             return s
         }
-        guard case let .number(n)? = o["seq"], n >= 1, n <= 9_007_199_254_740_991, n.rounded() == n else {
+        guard case .number(let n)? = o["seq"], n >= 1, n <= 9_007_199_254_740_991, n.rounded() == n else {
             throw KCBXError.invalidInput(field: "\(field).seq", rule: "must be a whole number ≥ 1")
         }
         seq = Int64(n)
-        hash = try text("hash"); at = try text("at"); unit = try text("unit"); profile = try text("profile")
-        profileHash = try text("profile_hash"); signature = try text("signature")
+        hash = try text("hash")
+        at = try text("at")
+        unit = try text("unit")
+        profile = try text("profile")
+        profileHash = try text("profile_hash")
+        signature = try text("signature")
         _ = try ledgerStrictHex(hash, bytes: 32, field: "\(field).hash")
         _ = try ledgerStrictHex(signature, bytes: 64, field: "\(field).signature")
     }
 
     init(seq: Int64, hash: String, at: String, unit: String, profile: String, profileHash: String, signature: String) {
-        self.seq = seq; self.hash = hash; self.at = at; self.unit = unit; self.profile = profile
-        self.profileHash = profileHash; self.signature = signature
+        self.seq = seq
+        self.hash = hash
+        self.at = at
+        self.unit = unit
+        self.profile = profile
+        self.profileHash = profileHash
+        self.signature = signature
     }
 
     /// Heads kept by the level above: a JSON array of heads, or one head object per line
@@ -107,7 +121,7 @@ public struct LedgerHead: Hashable, Sendable {
     public static func list(_ text: String) throws -> [LedgerHead] {
         let trimmed = text.ledgerTrimmed
         if trimmed.hasPrefix("[") {
-            guard case let .array(items) = try JSONValue.parse(trimmed) else {
+            guard case .array(let items) = try JSONValue.parse(trimmed) else {
                 throw KCBXError.invalidInput(field: "heads", rule: "must be a JSON array of heads or one head per line")
             }
             guard items.count <= 100_000 else { throw KCBXError.invalidInput(field: "heads", rule: "at most 100000 heads") }
@@ -128,8 +142,9 @@ extension Ledger {
     /// The ledger's head signed with the county's key, to send upward with a report.
     public func signedHead(key: LedgerSigningKey) throws -> LedgerHead {
         let h = try head()
-        var head = LedgerHead(seq: h.seq, hash: h.hash, at: ledgerTimestamp(clock()), unit: "\(actor.level.rawValue) \(actor.unitCode)",
-                              profile: policy.id, profileHash: profileHash, signature: "")
+        var head = LedgerHead(
+            seq: h.seq, hash: h.hash, at: ledgerTimestamp(clock()), unit: "\(actor.level.rawValue) \(actor.unitCode)",
+            profile: policy.id, profileHash: profileHash, signature: "")
         head.signature = ledgerHex(try key.sign(head.signedBytes))
         return head
     }
@@ -150,13 +165,17 @@ extension Ledger {
 
 /// Lower-case hex of `bytes`.
 func ledgerHex(_ bytes: [UInt8]) -> String {
-    bytes.map { b in let s = String(b, radix: 16); return b < 16 ? "0" + s : s }.joined()
+    bytes.map { b in
+        let s = String(b, radix: 16)
+        return b < 16 ? "0" + s : s
+    }.joined()
 }
 
 /// Exactly `bytes` bytes as 2×`bytes` hex digits (either case), else `.invalidInput` naming `field`.
 func ledgerStrictHex(_ text: String, bytes: Int, field: String) throws -> [UInt8] {
     let t = text.ledgerTrimmed
-    guard t.utf8.count == bytes * 2, t.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) }) else {
+    guard t.utf8.count == bytes * 2, t.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) || (65...70).contains($0) })
+    else {
         throw KCBXError.invalidInput(field: field, rule: "must be \(bytes * 2) hex digits (\(bytes) bytes)")
     }
     return ledgerHexBytes(t)

@@ -48,10 +48,19 @@ public struct LedgerStudent: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case residentID = "resident_id", registryNumber = "registry_number", name, sex, birthDate = "birth_date"
-        case address, regionCode = "region_code", schoolID = "school_id", schoolName = "school_name"
-        case townshipCode = "township_code", grade, registration, registrationDate = "registration_date"
-        case expertOpinion = "expert_opinion", groups
+        case residentID = "resident_id"
+        case registryNumber = "registry_number"
+        case name, sex
+        case birthDate = "birth_date"
+        case address
+        case regionCode = "region_code"
+        case schoolID = "school_id"
+        case schoolName = "school_name"
+        case townshipCode = "township_code"
+        case grade, registration
+        case registrationDate = "registration_date"
+        case expertOpinion = "expert_opinion"
+        case groups
     }
 
     /// School ids: 1–32 ASCII letters, digits, '-' or '_'.
@@ -115,40 +124,62 @@ extension LedgerStudent {
             out.append(out.isEmpty ? 0x7B : 0x2C)
             out.append(0x22)
             out.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
-            out.append(0x22); out.append(0x3A)
+            out.append(0x22)
+            out.append(0x3A)
         }
         func string(_ s: String) -> Bool {
-            var ok = true, prev1: UInt8 = 0, prev2: UInt8 = 0
+            var ok = true
+            var prev1: UInt8 = 0
+            var prev2: UInt8 = 0
             out.append(0x22)
             for b in s.utf8 {
-                if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || (prev2 == 0xE2 && prev1 == 0x80 && (b == 0xA8 || b == 0xA9)) { ok = false; break }
+                if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F || (prev2 == 0xE2 && prev1 == 0x80 && (b == 0xA8 || b == 0xA9)) {
+                    ok = false
+                    break
+                }
                 out.append(b)
-                prev2 = prev1; prev1 = b
+                prev2 = prev1
+                prev1 = b
             }
             out.append(0x22)
             return ok
         }
         func number<T: BinaryInteger>(_ v: T) { out.append(contentsOf: String(v).utf8) }
-        key("address"); guard string(address) else { return nil }
-        key("birth_date"); guard string(birthDate) else { return nil }
-        key("expert_opinion"); guard string(expertOpinion) else { return nil }
-        key("grade"); number(grade)
-        key("groups"); out.append(0x5B)
+        key("address")
+        guard string(address) else { return nil }
+        key("birth_date")
+        guard string(birthDate) else { return nil }
+        key("expert_opinion")
+        guard string(expertOpinion) else { return nil }
+        key("grade")
+        number(grade)
+        key("groups")
+        out.append(0x5B)
         for (i, g) in groups.enumerated() {
             if i > 0 { out.append(0x2C) }
             guard string(g) else { return nil }
         }
         out.append(0x5D)
-        key("name"); guard string(name) else { return nil }
-        key("region_code"); guard string(regionCode) else { return nil }
-        key("registration"); guard string(registration) else { return nil }
-        key("registration_date"); guard string(registrationDate) else { return nil }
-        key("registry_number"); guard string(registryNumber) else { return nil }
-        key("resident_id"); guard string(residentID) else { return nil }
-        key("school_id"); guard string(schoolID) else { return nil }
-        key("school_name"); guard string(schoolName) else { return nil }
-        key("sex"); number(sex)
-        key("township_code"); guard string(townshipCode) else { return nil }
+        key("name")
+        guard string(name) else { return nil }
+        key("region_code")
+        guard string(regionCode) else { return nil }
+        key("registration")
+        guard string(registration) else { return nil }
+        key("registration_date")
+        guard string(registrationDate) else { return nil }
+        key("registry_number")
+        guard string(registryNumber) else { return nil }
+        key("resident_id")
+        guard string(residentID) else { return nil }
+        key("school_id")
+        guard string(schoolID) else { return nil }
+        key("school_name")
+        guard string(schoolName) else { return nil }
+        key("sex")
+        number(sex)
+        key("township_code")
+        guard string(townshipCode) else { return nil }
         out.append(0x7D)
         return String(decoding: out, as: UTF8.self)
     }

@@ -23,11 +23,13 @@ public struct LedgerSweepSummary: Hashable, Sendable {
 
     public var jsonValue: JSONValue {
         func ids(_ v: [Int64]) -> JSONValue { .array(v.map { .number(Double($0)) }) }
-        return .object(["as_of": .string(asOf.description), "classified": .number(Double(classified)),
-                        "statuses": .object(statuses.mapValues { .number(Double($0)) }),
-                        "opened": ids(opened), "relapses": ids(relapses), "promoted": ids(promoted), "flagged": ids(flagged),
-                        "skipped": .object(skipped.mapValues { .string($0) }),
-                        "profile": .string(profile), "profile_hash": .string(profileHash)])
+        return .object([
+            "as_of": .string(asOf.description), "classified": .number(Double(classified)),
+            "statuses": .object(statuses.mapValues { .number(Double($0)) }),
+            "opened": ids(opened), "relapses": ids(relapses), "promoted": ids(promoted), "flagged": ids(flagged),
+            "skipped": .object(skipped.mapValues { .string($0) }),
+            "profile": .string(profile), "profile_hash": .string(profileHash),
+        ])
     }
 }
 
@@ -50,8 +52,9 @@ extension Ledger {
             // refuses makes the bulk call fail, and then each child is classified alone so the
             // refused ones are reported in `skipped` and the others still swept.
             if !bulk { return try sweepChildByChild(classifier, cal: cal, asOf: asOf, today: today, db, &w) }
-            let columns = try SweepColumns(db, scope: scope, from: cal.firstDay, through: asOf,
-                                           schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
+            let columns = try SweepColumns(
+                db, scope: scope, from: cal.firstDay, through: asOf,
+                schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
             let table: ClassificationTable
             do {
                 table = try columns.classify(classifier, asOf: asOf, today: today)
@@ -65,15 +68,17 @@ extension Ledger {
                 if let kind = Self.caseKind(status) { candidates.append((columns.keys[r], kind)) }
             }
             summary.classified = table.rows
-            let open = Dictionary(try Row.fetchAll(db, sql: "SELECT * FROM cases WHERE status NOT IN ('closed', 'dismissed')")
-                .map { try LedgerCase(row: $0) }.map { ($0.student, $0) }, uniquingKeysWith: { a, _ in a })
+            let open = Dictionary(
+                try Row.fetchAll(db, sql: "SELECT * FROM cases WHERE status NOT IN ('closed', 'dismissed')")
+                    .map { try LedgerCase(row: $0) }.map { ($0.student, $0) }, uniquingKeysWith: { a, _ in a })
             for (key, kind) in candidates {
                 // Only the children the sweep may act on are classified again one by one, for the
                 // event's full rule text (the same text as `classify`).
                 if let c = open[key], !Self.sweepChanges(c, kind) { continue }
                 let s = try student(key, db)
-                let result = try classifier.classify(try marks(of: key, from: cal.firstDay, through: asOf, db),
-                                                     facts: try facts(s, db), asOf: asOf, today: today)
+                let result = try classifier.classify(
+                    try marks(of: key, from: cal.firstDay, through: asOf, db),
+                    facts: try facts(s, db), asOf: asOf, today: today)
                 try apply(result, kind: kind, to: s, open: open[key], &summary, db, &w)
             }
             return summary
@@ -84,8 +89,9 @@ extension Ledger {
     /// `purpose` names who needs it in the error when no calendar is set.
     func classifier(asOf: CivilDate, for purpose: String, _ db: Database) throws -> (Classifier, SchoolCalendar, today: CivilDate) {
         guard let cal = try storedCalendar(db) else {
-            throw KCBXError.ruleViolation(rule: "\(purpose) classifies by the school calendar (DOMAIN.md §2)",
-                                          detail: "no calendar is set on this ledger; call setCalendar first")
+            throw KCBXError.ruleViolation(
+                rule: "\(purpose) classifies by the school calendar (DOMAIN.md §2)",
+                detail: "no calendar is set on this ledger; call setCalendar first")
         }
         let today = CivilDate.utcDate(of: clock())
         guard asOf <= today else { throw KCBXError.invalidInput(field: "as_of", rule: "\(asOf) is in the future (today is \(today))") }
@@ -93,17 +99,22 @@ extension Ledger {
     }
 
     /// The per-child sweep (used when the bulk call refuses some child's data).
-    func sweepChildByChild(_ classifier: Classifier, cal: SchoolCalendar, asOf: CivilDate, today: CivilDate,
-                           _ db: Database, _ w: inout EventWriter) throws -> LedgerSweepSummary {
+    func sweepChildByChild(
+        _ classifier: Classifier, cal: SchoolCalendar, asOf: CivilDate, today: CivilDate,
+        _ db: Database, _ w: inout EventWriter
+    ) throws -> LedgerSweepSummary {
         let scope = actor.scopeSQL
         var summary = LedgerSweepSummary(asOf: asOf, profile: policy.id, profileHash: profileHash)
-        let students = try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key",
-                                        arguments: [scope.argument]).map(LedgerStudent.init(row:))
+        let students = try Row.fetchAll(
+            db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key",
+            arguments: [scope.argument]
+        ).map(LedgerStudent.init(row:))
         for s in students {
             let result: Classification
             do {
-                result = try classifier.classify(try marks(of: s.key, from: cal.firstDay, through: asOf, db),
-                                                 facts: try facts(s, db), asOf: asOf, today: today)
+                result = try classifier.classify(
+                    try marks(of: s.key, from: cal.firstDay, through: asOf, db),
+                    facts: try facts(s, db), asOf: asOf, today: today)
             } catch let e as KCBXError {
                 summary.skipped[s.key] = e.description
                 continue
@@ -111,8 +122,10 @@ extension Ledger {
             summary.classified += 1
             summary.statuses[result.status.label, default: 0] += 1
             guard let kind = Self.caseKind(result.status) else { continue }
-            let open = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')",
-                                        arguments: [s.key]).map { try LedgerCase(row: $0) }
+            let open = try Row.fetchOne(
+                db, sql: "SELECT * FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')",
+                arguments: [s.key]
+            ).map { try LedgerCase(row: $0) }
             try apply(result, kind: kind, to: s, open: open, &summary, db, &w)
         }
         return summary
@@ -135,8 +148,10 @@ extension Ledger {
     }
 
     /// Opens, promotes or flags the case of one child found `kind`.
-    func apply(_ result: Classification, kind: LedgerCaseKind, to s: LedgerStudent, open: LedgerCase?,
-               _ summary: inout LedgerSweepSummary, _ db: Database, _ w: inout EventWriter) throws {
+    func apply(
+        _ result: Classification, kind: LedgerCaseKind, to s: LedgerStudent, open: LedgerCase?,
+        _ summary: inout LedgerSweepSummary, _ db: Database, _ w: inout EventWriter
+    ) throws {
         let asOf = summary.asOf
         // A dropout streak dates from when it passed the threshold; a child out of school (失学)
         // since reaching school age years ago is found, and its case opened, on the sweep date:
@@ -144,23 +159,26 @@ extension Ledger {
         let date = kind == .outOfSchool ? asOf : min(result.since ?? asOf, asOf)
         if let c = open {
             if kind == .dropout && c.kind == .suspectedDropout {
-                try w.append(db, .casePromoted, student: s.key, caseID: c.id,
-                             payload: CasePromotedPayload(kind: LedgerCaseKind.dropout.rawValue, date: date.description),
-                             reason: "sweep \(asOf): \(result.ruleText)")
+                try w.append(
+                    db, .casePromoted, student: s.key, caseID: c.id,
+                    payload: CasePromotedPayload(kind: LedgerCaseKind.dropout.rawValue, date: date.description),
+                    reason: "sweep \(asOf): \(result.ruleText)")
                 summary.promoted.append(c.id)
             }
             if c.status == .returned && kind != .outOfSchool && !c.flags.split(separator: ";").contains("absent_again") {
-                try w.append(db, .caseFlagged, student: s.key, caseID: c.id,
-                             payload: CaseFlaggedPayload(flag: "absent_again", date: date.description),
-                             reason: "sweep \(asOf): \(result.status.chinese) again after the return — \(result.ruleText)")
+                try w.append(
+                    db, .caseFlagged, student: s.key, caseID: c.id,
+                    payload: CaseFlaggedPayload(flag: "absent_again", date: date.description),
+                    reason: "sweep \(asOf): \(result.status.chinese) again after the return — \(result.ruleText)")
                 summary.flagged.append(c.id)
             }
             return
         }
         let c: LedgerCase
         do {
-            c = try openCase(s, kind: kind, on: date, source: "sweep",
-                             note: "sweep \(asOf): \(result.status.chinese) — \(result.ruleText)", db, &w)
+            c = try openCase(
+                s, kind: kind, on: date, source: "sweep",
+                note: "sweep \(asOf): \(result.status.chinese) — \(result.ruleText)", db, &w)
         } catch let e as KCBXError {
             summary.skipped[s.key] = e.description
             return

@@ -1,7 +1,8 @@
 @_implementationOnly import GRDB
 @_implementationOnly import GRDBSQLite
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A point of the chain a host keeps outside the file (seq and hash) to detect a rewrite of the
@@ -9,7 +10,10 @@ import Glibc
 public struct LedgerAnchor: Hashable, Sendable, Codable {
     public var seq: Int64
     public var hash: String
-    public init(seq: Int64, hash: String) { self.seq = seq; self.hash = hash }
+    public init(seq: Int64, hash: String) {
+        self.seq = seq
+        self.hash = hash
+    }
 }
 
 /// The outcome of checking a ledger file.
@@ -48,10 +52,12 @@ extension Ledger {
 
     /// `verify` without throwing for integrity problems: returns them all (at most 50). With
     /// `receivedHeads`, also checks each head received upward (see `verify(receivedHeads:publicKey:)`).
-    public func check(anchor: LedgerAnchor? = nil, receivedHeads: [LedgerHead] = [], publicKey: [UInt8]? = nil) throws -> LedgerVerification {
+    public func check(anchor: LedgerAnchor? = nil, receivedHeads: [LedgerHead] = [], publicKey: [UInt8]? = nil) throws -> LedgerVerification
+    {
         if !receivedHeads.isEmpty {
             guard publicKey?.count == 32 else {
-                throw KCBXError.invalidInput(field: "public_key", rule: "received heads are checked with the county's 32-byte Ed25519 public key")
+                throw KCBXError.invalidInput(
+                    field: "public_key", rule: "received heads are checked with the county's 32-byte Ed25519 public key")
             }
         }
         do {
@@ -67,7 +73,9 @@ extension Ledger {
                 defer {
                     if isReadOnly {
                         for (table, _) in LedgerSchema.projections { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(table)") }
-                    } else { try? db.execute(sql: "DETACH DATABASE rebuilt") }
+                    } else {
+                        try? db.execute(sql: "DETACH DATABASE rebuilt")
+                    }
                 }
                 var v = LedgerVerification()
                 try db.inTransaction(.deferred) {
@@ -82,8 +90,10 @@ extension Ledger {
         } catch { throw Ledger.storageError(error, path: path, timeout: busyTimeout) }
     }
 
-    private func checkChain(_ db: Database, anchor: LedgerAnchor?, heads: [LedgerHead], publicKey: [UInt8], rebuilt: String,
-                            _ v: inout LedgerVerification) throws {
+    private func checkChain(
+        _ db: Database, anchor: LedgerAnchor?, heads: [LedgerHead], publicKey: [UInt8], rebuilt: String,
+        _ v: inout LedgerVerification
+    ) throws {
         func problem(_ seq: Int64, _ text: String) {
             if v.firstBadSeq == 0 && seq > 0 { v.firstBadSeq = seq }
             if v.problems.count < 50 { v.problems.append(text) }
@@ -91,47 +101,72 @@ extension Ledger {
         // Heads received upward: only those the county's key signed count.
         var headsAt: [Int64: [LedgerHead]] = [:]
         for h in heads {
-            if h.isSigned(by: publicKey) { headsAt[h.seq, default: []].append(h) } else {
-                problem(0, "the head received for #\(h.seq) (signed \(h.at) by \(h.unit)) does not carry a valid signature of the given public key: it was not counted")
+            if h.isSigned(by: publicKey) {
+                headsAt[h.seq, default: []].append(h)
+            } else {
+                problem(
+                    0,
+                    "the head received for #\(h.seq) (signed \(h.at) by \(h.unit)) does not carry a valid signature of the given public key: it was not counted"
+                )
             }
         }
         var profile: (id: String, hash: String?, seq: Int64)? = nil
         let projector = Projector(schema: rebuilt)
-        var expectedSeq: Int64 = 1, prevHash = LedgerEvent.genesisHash, rebuildOK = true
+        var expectedSeq: Int64 = 1
+        var prevHash = LedgerEvent.genesisHash
+        var rebuildOK = true
         var anchorSeen = false
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM main.events ORDER BY seq")
         while let row = try rows.next() {
-            let seq: Int64 = row["seq"], kind: String = row["kind"], at: String = row["at"]
-            let label = "event #\(seq) \(kind) (\(at), \(row["actor_level"] as String) \(row["actor_unit"] as String) \(row["actor_person"] as String))"
+            let seq: Int64 = row["seq"]
+            let kind: String = row["kind"]
+            let at: String = row["at"]
+            let label =
+                "event #\(seq) \(kind) (\(at), \(row["actor_level"] as String) \(row["actor_unit"] as String) \(row["actor_person"] as String))"
             v.events += 1
             if seq != expectedSeq {
-                problem(expectedSeq, seq > expectedSeq
+                problem(
+                    expectedSeq,
+                    seq > expectedSeq
                         ? "event\(seq - expectedSeq > 1 ? "s" : "") #\(expectedSeq)\(seq - expectedSeq > 1 ? "-#\(seq - 1)" : "") deleted: the chain jumps from #\(expectedSeq - 1) to #\(seq)"
                         : "\(label) is out of order after #\(expectedSeq - 1)")
             }
-            let storedPrev: String = row["prev_hash"], storedHash: String = row["hash"]
+            let storedPrev: String = row["prev_hash"]
+            let storedHash: String = row["hash"]
             let canonical = LedgerEvent.canonicalBytes(
                 seq: seq, at: at, actor: [row["actor_level"], row["actor_unit"], row["actor_person"], row["actor_role"]],
                 kind: kind, student: row["student"], caseID: row["case_id"], reason: row["reason"], payload: row["payload"])
             if LedgerEvent.chainHash(prev: storedPrev, canonical: canonical) != storedHash {
                 problem(seq, "\(label) was edited or moved: its content does not match its hash")
             } else if storedPrev != prevHash && seq == expectedSeq {
-                problem(seq, "\(label) does not follow event #\(seq - 1): its previous hash differs (an earlier event was replaced or reordered)")
+                problem(
+                    seq,
+                    "\(label) does not follow event #\(seq - 1): its previous hash differs (an earlier event was replaced or reordered)")
             }
             if let anchor, anchor.seq == seq {
                 anchorSeen = true
-                if anchor.hash != storedHash { problem(seq, "\(label) differs from the anchor kept outside the file (the file was rewritten)") }
+                if anchor.hash != storedHash {
+                    problem(seq, "\(label) differs from the anchor kept outside the file (the file was rewritten)")
+                }
             }
             if kind == EventKind.created.rawValue, let p = try? PayloadCoding.decode(CreatedPayload.self, row["payload"], seq: seq) {
                 profile = (p.profile, p.profileHash, seq)
-            } else if kind == EventKind.profileChanged.rawValue, let p = try? PayloadCoding.decode(ProfileChangedPayload.self, row["payload"], seq: seq) {
+            } else if kind == EventKind.profileChanged.rawValue,
+                let p = try? PayloadCoding.decode(ProfileChangedPayload.self, row["payload"], seq: seq)
+            {
                 profile = (p.profile, p.profileHash, seq)
             }
             for h in headsAt[seq] ?? [] {
                 if h.hash != storedHash {
-                    problem(seq, "\(label) differs from the head received upward for #\(seq) (signed \(h.at) by \(h.unit)): the ledger was forked or rewritten at or before #\(seq)")
+                    problem(
+                        seq,
+                        "\(label) differs from the head received upward for #\(seq) (signed \(h.at) by \(h.unit)): the ledger was forked or rewritten at or before #\(seq)"
+                    )
                 } else if let p = profile, let ph = p.hash, ph != h.profileHash {
-                    problem(seq, "the head received upward for #\(seq) (signed \(h.at)) names profile \(h.profile) (sha256 \(h.profileHash.prefix(16))…), the ledger has \(p.id) (sha256 \(ph.prefix(16))…) in force there")
+                    problem(
+                        seq,
+                        "the head received upward for #\(seq) (signed \(h.at)) names profile \(h.profile) (sha256 \(h.profileHash.prefix(16))…), the ledger has \(p.id) (sha256 \(ph.prefix(16))…) in force there"
+                    )
                 }
             }
             if rebuildOK {
@@ -151,11 +186,15 @@ extension Ledger {
         }
         for (seq, hs) in headsAt.sorted(by: { $0.key < $1.key }) where seq > v.head.seq {
             for h in hs {
-                problem(v.head.seq + 1, "the ledger was rolled back: a head for #\(seq) was received upward (signed \(h.at) by \(h.unit)) but the newest event is #\(v.head.seq); events #\(v.head.seq + 1)-#\(seq) are gone (deleted, a copy from an earlier day, or lost from the WAL)")
+                problem(
+                    v.head.seq + 1,
+                    "the ledger was rolled back: a head for #\(seq) was received upward (signed \(h.at) by \(h.unit)) but the newest event is #\(v.head.seq); events #\(v.head.seq + 1)-#\(seq) are gone (deleted, a copy from an earlier day, or lost from the WAL)"
+                )
             }
         }
-        let meta = Dictionary(try Row.fetchAll(db, sql: "SELECT key, value FROM main.ledger_meta").map { ($0["key"] as String, $0["value"] as String) },
-                              uniquingKeysWith: { a, _ in a })
+        let meta = Dictionary(
+            try Row.fetchAll(db, sql: "SELECT key, value FROM main.ledger_meta").map { ($0["key"] as String, $0["value"] as String) },
+            uniquingKeysWith: { a, _ in a })
         let headSeq = Int64(meta["head_seq"] ?? "") ?? -1
         if headSeq > v.head.seq {
             let lost = headSeq == v.head.seq + 1 ? "event #\(headSeq) was" : "events #\(v.head.seq + 1)-#\(headSeq) were"
@@ -165,7 +204,10 @@ extension Ledger {
         }
         if let profile, let hash = profile.hash {
             if meta["profile_id"] != profile.id || meta["profile_hash"] != hash {
-                problem(0, "the profile recorded in ledger_meta ('\(meta["profile_id"] ?? "")', sha256 \((meta["profile_hash"] ?? "").prefix(16))…) is not the one event #\(profile.seq) set ('\(profile.id)', sha256 \(hash.prefix(16))…): ledger_meta was edited outside the ledger")
+                problem(
+                    0,
+                    "the profile recorded in ledger_meta ('\(meta["profile_id"] ?? "")', sha256 \((meta["profile_hash"] ?? "").prefix(16))…) is not the one event #\(profile.seq) set ('\(profile.id)', sha256 \(hash.prefix(16))…): ledger_meta was edited outside the ledger"
+                )
             }
         }
         let triggers = Set(try String.fetchAll(db, sql: "SELECT name FROM main.sqlite_master WHERE type = 'trigger'"))
@@ -186,7 +228,9 @@ extension Ledger {
         for o in found {
             let key = "\(o.type) \(o.name)"
             guard let e = expected[key] else {
-                add("the schema has \(o.type) \(o.name) on \(o.table), which KCBX does not create (planted in the file: \(String(o.sql.prefix(160))))")
+                add(
+                    "the schema has \(o.type) \(o.name) on \(o.table), which KCBX does not create (planted in the file: \(String(o.sql.prefix(160))))"
+                )
                 continue
             }
             if e != o { add("the schema's \(o.type) \(o.name) was changed outside KCBX: \(String(o.sql.prefix(160)))") }
@@ -204,7 +248,8 @@ extension Ledger {
             // Equal tables (the usual case) are seen in one ordered pass over both; only a
             // difference runs the set queries below that name the rows.
             if let order = Self.primaryKeys[table], try sameRows(db, table: table, order: order, rebuilt: rebuilt) { continue }
-            let mainKey = key.replacing("$S", with: "main"), rebuiltKey = key.replacing("$S", with: rebuilt)
+            let mainKey = key.replacing("$S", with: "main")
+            let rebuiltKey = key.replacing("$S", with: rebuilt)
             let sql = """
                 SELECT 'stored' AS side, k FROM (SELECT CAST(\(mainKey) AS TEXT) AS k, * FROM main.\(table) EXCEPT SELECT CAST(\(rebuiltKey) AS TEXT), * FROM \(rebuilt).\(table))
                 UNION ALL
@@ -215,9 +260,16 @@ extension Ledger {
             for row in try Row.fetchAll(db, sql: sql) {
                 let k: String = row["k"]
                 guard reported.insert(k).inserted else { continue }
-                let inStored = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM main.\(table) WHERE CAST(\(mainKey) AS TEXT) = ?)", arguments: [k]) ?? false
-                let inEvents = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(rebuilt).\(table) WHERE CAST(\(rebuiltKey) AS TEXT) = ?)", arguments: [k]) ?? false
-                let what = inStored && inEvents ? "was edited outside the ledger: it differs from the state the events give"
+                let inStored =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM main.\(table) WHERE CAST(\(mainKey) AS TEXT) = ?)", arguments: [k]) ?? false
+                let inEvents =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM \(rebuilt).\(table) WHERE CAST(\(rebuiltKey) AS TEXT) = ?)", arguments: [k])
+                    ?? false
+                let what =
+                    inStored && inEvents
+                    ? "was edited outside the ledger: it differs from the state the events give"
                     : inStored ? "was added outside the ledger: no event creates it" : "was deleted outside the ledger"
                 let last = try lastEvent(table: table, key: k, db)
                 if v.problems.count < 50 { v.problems.append("\(table) row \(k) \(what)\(last)") }
@@ -233,12 +285,17 @@ extension Ledger {
     private func sameRows(_ db: Database, table: String, order: String, rebuilt: String) throws -> Bool {
         let a = try db.makeStatement(sql: "SELECT * FROM main.\(table) ORDER BY \(order)")
         let b = try db.makeStatement(sql: "SELECT * FROM \(rebuilt).\(table) ORDER BY \(order)")
-        let ha = a.sqliteStatement, hb = b.sqliteStatement
-        defer { sqlite3_reset(ha); sqlite3_reset(hb) }
+        let ha = a.sqliteStatement
+        let hb = b.sqliteStatement
+        defer {
+            sqlite3_reset(ha)
+            sqlite3_reset(hb)
+        }
         let n = sqlite3_column_count(ha)
         guard n == sqlite3_column_count(hb) else { return false }
         while true {
-            let ra = sqlite3_step(ha), rb = sqlite3_step(hb)
+            let ra = sqlite3_step(ha)
+            let rb = sqlite3_step(hb)
             for rc in [ra, rb] where rc != SQLITE_ROW && rc != SQLITE_DONE { throw ledgerSQLiteError(rc, db) }
             if ra == SQLITE_DONE || rb == SQLITE_DONE { return ra == rb }
             for i in 0..<n {
@@ -249,8 +306,10 @@ extension Ledger {
                 case SQLITE_INTEGER: guard sqlite3_column_int64(ha, i) == sqlite3_column_int64(hb, i) else { return false }
                 case SQLITE_FLOAT: guard sqlite3_column_double(ha, i) == sqlite3_column_double(hb, i) else { return false }
                 default:
-                    let pa = sqlite3_column_blob(ha, i), pb = sqlite3_column_blob(hb, i)
-                    let na = sqlite3_column_bytes(ha, i), nb = sqlite3_column_bytes(hb, i)
+                    let pa = sqlite3_column_blob(ha, i)
+                    let pb = sqlite3_column_blob(hb, i)
+                    let na = sqlite3_column_bytes(ha, i)
+                    let nb = sqlite3_column_bytes(hb, i)
                     guard na == nb else { return false }
                     if na > 0 { guard let pa, let pb, memcmp(pa, pb, Int(na)) == 0 else { return false } }
                 }
@@ -262,15 +321,20 @@ extension Ledger {
         let row: Row?
         switch table {
         case "students":
-            row = try Row.fetchOne(db, sql: "SELECT seq, kind FROM main.events WHERE student = ? ORDER BY seq DESC LIMIT 1", arguments: [key])
+            row = try Row.fetchOne(
+                db, sql: "SELECT seq, kind FROM main.events WHERE student = ? ORDER BY seq DESC LIMIT 1", arguments: [key])
         case "marks":
             // Packed payloads name the student by id: the newest attendance event is named.
-            row = try Row.fetchOne(db, sql: "SELECT seq, kind FROM main.events WHERE kind = ? ORDER BY seq DESC LIMIT 1",
-                                   arguments: [EventKind.marksRecorded.rawValue])
+            row = try Row.fetchOne(
+                db, sql: "SELECT seq, kind FROM main.events WHERE kind = ? ORDER BY seq DESC LIMIT 1",
+                arguments: [EventKind.marksRecorded.rawValue])
         case "cases":
-            row = try Row.fetchOne(db, sql: "SELECT seq, kind FROM main.events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", arguments: [Int64(key) ?? 0])
+            row = try Row.fetchOne(
+                db, sql: "SELECT seq, kind FROM main.events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", arguments: [Int64(key) ?? 0])
         default:
-            row = try Row.fetchOne(db, sql: "SELECT seq, kind FROM main.events WHERE kind = ? ORDER BY seq DESC LIMIT 1", arguments: [EventKind.calendarSet.rawValue])
+            row = try Row.fetchOne(
+                db, sql: "SELECT seq, kind FROM main.events WHERE kind = ? ORDER BY seq DESC LIMIT 1",
+                arguments: [EventKind.calendarSet.rawValue])
         }
         guard let row else { return "" }
         return " (last event about it: #\(row["seq"] as Int64) \(row["kind"] as String))"

@@ -34,12 +34,14 @@ enum PackedMarks {
     static func encode(_ marks: [PackedMark]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(marks.count * 3 + 16)
-        var prevSid: Int64 = 0, prevDay: Int64 = 0
+        var prevSid: Int64 = 0
+        var prevDay: Int64 = 0
         for m in marks {
             let day = Int64(dayNumber(m.day))
             varint(zigzag(m.sid &- prevSid), &bytes)
             varint(zigzag(day &- prevDay), &bytes)
-            let span = m.leaveFrom != 0, slip = !m.slip.isEmpty
+            let span = m.leaveFrom != 0
+            let slip = !m.slip.isEmpty
             bytes.append(m.kind & 0x07 | (span ? 0x08 : 0) | (slip ? 0x10 : 0))
             if span {
                 varint(zigzag(Int64(dayNumber(m.leaveFrom)) &- day), &bytes)
@@ -49,7 +51,8 @@ enum PackedMarks {
                 varint(UInt64(m.slip.utf8.count), &bytes)
                 bytes.append(contentsOf: m.slip.utf8)
             }
-            prevSid = m.sid; prevDay = day
+            prevSid = m.sid
+            prevDay = day
         }
         var out = [UInt8](prefixBytes)
         base64(bytes, into: &out)
@@ -68,10 +71,12 @@ enum PackedMarks {
         }
         var i = 0
         func next() throws -> UInt64 {
-            var v: UInt64 = 0, shift: UInt64 = 0
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
             while true {
                 guard i < bytes.count, shift < 64 else { throw bad("truncated at byte \(i)") }
-                let b = bytes[i]; i += 1
+                let b = bytes[i]
+                i += 1
                 v |= UInt64(b & 0x7F) << shift
                 if b < 0x80 { return v }
                 shift += 7
@@ -81,12 +86,14 @@ enum PackedMarks {
             guard (-1_000_000...1_000_000).contains(dayNumber) else { throw bad("a day out of range at byte \(i)") }
             return CivilDate(dayNumber: Int32(dayNumber)).yyyymmdd
         }
-        var sid: Int64 = 0, day: Int64 = 0
+        var sid: Int64 = 0
+        var day: Int64 = 0
         while i < bytes.count {
             sid &+= unzigzag(try next())
             day &+= unzigzag(try next())
             guard i < bytes.count else { throw bad("truncated at byte \(i)") }
-            let flags = bytes[i]; i += 1
+            let flags = bytes[i]
+            i += 1
             guard flags & 0xE0 == 0 else { throw bad("unknown flags \(flags) at byte \(i - 1)") }
             var m = PackedMark(sid: sid, day: try date(day), kind: flags & 0x07)
             if flags & 0x08 != 0 {
@@ -112,7 +119,10 @@ enum PackedMarks {
 
     private static func varint(_ v: UInt64, _ out: inout [UInt8]) {
         var v = v
-        while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
         out.append(UInt8(v))
     }
 
@@ -128,15 +138,19 @@ enum PackedMarks {
         var i = 0
         while i + 3 <= b.count {
             let v = UInt32(b[i]) << 16 | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2])
-            out.append(alphabet[Int(v >> 18)]); out.append(alphabet[Int(v >> 12 & 63)])
-            out.append(alphabet[Int(v >> 6 & 63)]); out.append(alphabet[Int(v & 63)])
+            out.append(alphabet[Int(v >> 18)])
+            out.append(alphabet[Int(v >> 12 & 63)])
+            out.append(alphabet[Int(v >> 6 & 63)])
+            out.append(alphabet[Int(v & 63)])
             i += 3
         }
         let rest = b.count - i
         if rest > 0 {
             let v = UInt32(b[i]) << 16 | (rest == 2 ? UInt32(b[i + 1]) << 8 : 0)
-            out.append(alphabet[Int(v >> 18)]); out.append(alphabet[Int(v >> 12 & 63)])
-            out.append(rest == 2 ? alphabet[Int(v >> 6 & 63)] : UInt8(ascii: "=")); out.append(UInt8(ascii: "="))
+            out.append(alphabet[Int(v >> 18)])
+            out.append(alphabet[Int(v >> 12 & 63)])
+            out.append(rest == 2 ? alphabet[Int(v >> 6 & 63)] : UInt8(ascii: "="))
+            out.append(UInt8(ascii: "="))
         }
     }
 

@@ -9,8 +9,10 @@ struct Projector {
 
     /// `decoded` is the payload value itself when the caller has it (a new event): it spares
     /// decoding the JSON just encoded. verify() passes nil and decodes every payload.
-    func apply(kind: String, student: String, caseID: Int64, payload: String, seq: Int64, _ db: Database,
-               decoded: Any? = nil) throws {
+    func apply(
+        kind: String, student: String, caseID: Int64, payload: String, seq: Int64, _ db: Database,
+        decoded: Any? = nil
+    ) throws {
         guard let k = EventKind(rawValue: kind) else { throw KCBXError.integrity("event #\(seq) has an unknown kind '\(kind)'") }
         func decode<T: Decodable>(_ type: T.Type, _ text: String, seq: Int64) throws -> T {
             if let v = decoded as? T { return v }
@@ -21,24 +23,29 @@ struct Projector {
         }
         switch k {
         case .created, .accessRefused, .exported, .studentAction, .profileChanged, .dutyFiled, .auditFinding, .spotCheckDrawn,
-             .homeVerification: return
+            .homeVerification:
+            return
         case .studentUpserted:
             let s = try decode(LedgerStudent.self, payload, seq: seq)
             // An upsert keeps the student's integer id (marks refer to it); a new student gets the next one.
-            try execute(sql: """
-                INSERT INTO \(schema).students (key, resident_id, registry_number, name, sex, birth_date, address,
-                    region_code, school_id, school_name, township_code, grade, registration, registration_date, expert_opinion,
-                    groups, updated_seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET resident_id = excluded.resident_id, registry_number = excluded.registry_number,
-                    name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date, address = excluded.address,
-                    region_code = excluded.region_code, school_id = excluded.school_id, school_name = excluded.school_name,
-                    township_code = excluded.township_code, grade = excluded.grade, registration = excluded.registration,
-                    registration_date = excluded.registration_date, expert_opinion = excluded.expert_opinion,
-                    groups = excluded.groups, updated_seq = excluded.updated_seq
-                """, arguments: [s.key, s.residentID, s.registryNumber, s.name, s.sex, s.birthDate, s.address, s.regionCode,
-                                 s.schoolID, s.schoolName, s.townshipCode, s.grade, s.registration, s.registrationDate,
-                                 s.expertOpinion, s.groups.joined(separator: ";"), seq])
+            try execute(
+                sql: """
+                    INSERT INTO \(schema).students (key, resident_id, registry_number, name, sex, birth_date, address,
+                        region_code, school_id, school_name, township_code, grade, registration, registration_date, expert_opinion,
+                        groups, updated_seq)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (key) DO UPDATE SET resident_id = excluded.resident_id, registry_number = excluded.registry_number,
+                        name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date, address = excluded.address,
+                        region_code = excluded.region_code, school_id = excluded.school_id, school_name = excluded.school_name,
+                        township_code = excluded.township_code, grade = excluded.grade, registration = excluded.registration,
+                        registration_date = excluded.registration_date, expert_opinion = excluded.expert_opinion,
+                        groups = excluded.groups, updated_seq = excluded.updated_seq
+                    """,
+                arguments: [
+                    s.key, s.residentID, s.registryNumber, s.name, s.sex, s.birthDate, s.address, s.regionCode,
+                    s.schoolID, s.schoolName, s.townshipCode, s.grade, s.registration, s.registrationDate,
+                    s.expertOpinion, s.groups.joined(separator: ";"), seq,
+                ])
         case .marksRecorded:
             try applyMarks(payload: payload, seq: seq, db)
         case .calendarSet:
@@ -46,11 +53,12 @@ struct Projector {
             try execute(sql: "INSERT OR REPLACE INTO \(schema).calendar (id, json) VALUES (1, ?)", arguments: [p.json])
         case .caseOpened:
             let p = try decode(CaseOpenedPayload.self, payload, seq: seq)
-            try execute(sql: """
-                INSERT INTO \(schema).cases (id, student, kind, status, reason, dismissal, plan, person, return_school, placement,
-                    return_date, opinion_ref, opened_on, verified_on, closed_on, relapse_of, source, flags, updated_seq)
-                VALUES (?, ?, ?, 'suspected', '', '', '', '', '', '', '', '', ?, '', '', ?, ?, '', ?)
-                """, arguments: [p.id, student, p.kind, p.date, p.relapseOf, p.source, seq])
+            try execute(
+                sql: """
+                    INSERT INTO \(schema).cases (id, student, kind, status, reason, dismissal, plan, person, return_school, placement,
+                        return_date, opinion_ref, opened_on, verified_on, closed_on, relapse_of, source, flags, updated_seq)
+                    VALUES (?, ?, ?, 'suspected', '', '', '', '', '', '', '', '', ?, '', '', ?, ?, '', ?)
+                    """, arguments: [p.id, student, p.kind, p.date, p.relapseOf, p.source, seq])
         case .casePromoted:
             let p = try decode(CasePromotedPayload.self, payload, seq: seq)
             try update(db, caseID, seq, ["kind": p.kind])
@@ -78,7 +86,8 @@ struct Projector {
             if caseID != 0 { try update(db, caseID, seq, [:]) }
         case .caseFlagged:
             let p = try decode(CaseFlaggedPayload.self, payload, seq: seq)
-            let old = try String.fetchOne(db.cachedStatement(sql: "SELECT flags FROM \(schema).cases WHERE id = ?"), arguments: [caseID]) ?? ""
+            let old =
+                try String.fetchOne(db.cachedStatement(sql: "SELECT flags FROM \(schema).cases WHERE id = ?"), arguments: [caseID]) ?? ""
             var flags = old.split(separator: ";").map(String.init)
             if !flags.contains(p.flag) { flags.append(p.flag) }
             try update(db, caseID, seq, ["flags": flags.joined(separator: ";")])
@@ -88,13 +97,17 @@ struct Projector {
     /// Writes an attendance event's marks: a packed (format v2) payload as it is, a JSON (v1)
     /// payload with each student key looked up to its id.
     private func applyMarks(payload: String, seq: Int64, _ db: Database) throws {
-        let ins = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO \(schema).marks (sid, day, kind, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?, ?)
-            """)
+        let ins = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO \(schema).marks (sid, day, kind, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?, ?)
+                """)
         let h = ins.sqliteStatement
         func insert(_ m: PackedMark) throws {
-            sqlite3_bind_int64(h, 1, m.sid); sqlite3_bind_int64(h, 2, Int64(m.day)); sqlite3_bind_int64(h, 3, Int64(m.kind))
-            sqlite3_bind_int64(h, 4, Int64(m.leaveFrom)); sqlite3_bind_int64(h, 5, Int64(m.leaveTo))
+            sqlite3_bind_int64(h, 1, m.sid)
+            sqlite3_bind_int64(h, 2, Int64(m.day))
+            sqlite3_bind_int64(h, 3, Int64(m.kind))
+            sqlite3_bind_int64(h, 4, Int64(m.leaveFrom))
+            sqlite3_bind_int64(h, 5, Int64(m.leaveTo))
             if m.slip.isEmpty { sqlite3_bind_text(h, 6, "", 0, nil) } else { ledgerBind(h, 6, m.slip) }
             let rc = sqlite3_step(h)
             sqlite3_reset(h)
@@ -103,7 +116,9 @@ struct Projector {
         if PackedMarks.isPacked(payload) {
             let maxID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM \(schema).students")) ?? 0
             try PackedMarks.decode(payload, seq: seq) { m in
-                guard m.sid >= 1, m.sid <= maxID else { throw KCBXError.integrity("event #\(seq) names student id \(m.sid), which no earlier event created") }
+                guard m.sid >= 1, m.sid <= maxID else {
+                    throw KCBXError.integrity("event #\(seq) names student id \(m.sid), which no earlier event created")
+                }
                 try insert(m)
             }
             return
@@ -115,7 +130,9 @@ struct Projector {
             var sid = ids[m.s]
             if sid == nil {
                 sid = try Int64.fetchOne(find, arguments: [m.s])
-                guard let found = sid else { throw KCBXError.integrity("event #\(seq) has a mark for \(IDMask.key(m.s)), whom no earlier event created") }
+                guard let found = sid else {
+                    throw KCBXError.integrity("event #\(seq) has a mark for \(IDMask.key(m.s)), whom no earlier event created")
+                }
                 ids[m.s] = found
             }
             try insert(PackedMark(sid: sid ?? 0, day: m.d, kind: UInt8(clamping: m.k), leaveFrom: m.lf, leaveTo: m.lt, slip: m.sl))

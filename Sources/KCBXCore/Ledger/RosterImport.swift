@@ -1,4 +1,5 @@
 import FoundationEssentials
+
 @_implementationOnly import GRDB
 
 /// What an import did. Re-importing the same rows adds and updates nothing and records no event.
@@ -18,7 +19,9 @@ extension Ledger {
     /// jurisdiction before and after the change (a transfer between schools needs a unit covering both);
     /// a row outside it is refused even when it equals what is stored, and the refusal names the
     /// row and the masked key only (`outsideDetail`).
-    public func importStudents(_ rows: [LedgerStudentRow], firstRow: Int = 1, problems: inout [LedgerRowProblem]) throws -> LedgerImportResult {
+    public func importStudents(_ rows: [LedgerStudentRow], firstRow: Int = 1, problems: inout [LedgerRowProblem]) throws
+        -> LedgerImportResult
+    {
         let asOf = CivilDate.utcDate(of: clock())
         var students: [(Int, LedgerStudent)] = []
         var seen: [String: Int] = [:]
@@ -27,8 +30,12 @@ extension Ledger {
             let n = firstRow + i
             guard let s = row.validated(row: n, asOf: asOf, problems: &problems) else { continue }
             if let earlier = seen[s.key] {
-                problems.append(LedgerRowProblem(row: n, field: "resident_id", rule: "student \(s.key) is already in row \(earlier) of this batch"))
-            } else { seen[s.key] = n; students.append((n, s)) }
+                problems.append(
+                    LedgerRowProblem(row: n, field: "resident_id", rule: "student \(s.key) is already in row \(earlier) of this batch"))
+            } else {
+                seen[s.key] = n
+                students.append((n, s))
+            }
         }
         if !problems.isEmpty { throw LedgerRowProblem.error(problems) }
         return try write { db, w in
@@ -42,11 +49,16 @@ extension Ledger {
                     try requireCovers(s, "import students")
                     if let old { try requireCovers(old, "import students") }
                 } catch let r as LedgerRefusal {
-                    throw LedgerRefusal(operation: r.operation, student: r.student, caseID: 0, detail: "row \(n): \(r.detail); the batch was not applied")
+                    throw LedgerRefusal(
+                        operation: r.operation, student: r.student, caseID: 0, detail: "row \(n): \(r.detail); the batch was not applied")
                 }
-                if let old, old == s { result.unchanged += 1; continue }
-                try w.append(db, .studentUpserted, student: s.key, payload: s,
-                             reason: old == nil ? "roster import row \(n)" : "roster update row \(n)")
+                if let old, old == s {
+                    result.unchanged += 1
+                    continue
+                }
+                try w.append(
+                    db, .studentUpserted, student: s.key, payload: s,
+                    reason: old == nil ? "roster import row \(n)" : "roster update row \(n)")
                 if old == nil { result.added += 1 } else { result.updated += 1 }
             }
             return result
@@ -77,7 +89,9 @@ extension Ledger {
         let scope = actor.scopeSQL
         let d = try disclosure(fullIDs: fullIDs, "list students", format: "students")
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key", arguments: [scope.argument]).map { LedgerStudent(row: $0).disclosed(d) }
+            try Row.fetchAll(db, sql: "SELECT * FROM students s WHERE \(scope.sql) ORDER BY key", arguments: [scope.argument]).map {
+                LedgerStudent(row: $0).disclosed(d)
+            }
         }
     }
 }
@@ -87,10 +101,12 @@ extension LedgerStudentRow {
     static func rows(csv file: CSVFile) throws -> [LedgerStudentRow] {
         var probe = LedgerStudentRow()
         for h in file.headers where !probe.set(h, "") {
-            throw KCBXError.invalidInput(field: "\(file.path): column \(h)", rule: "is not a roster column (\(columns.joined(separator: ",")))")
+            throw KCBXError.invalidInput(
+                field: "\(file.path): column \(h)", rule: "is not a roster column (\(columns.joined(separator: ",")))")
         }
         guard file.headers.contains("name") else {
-            throw KCBXError.invalidInput(field: "\(file.path): column name", rule: "is required (columns: \(columns.joined(separator: ",")))")
+            throw KCBXError.invalidInput(
+                field: "\(file.path): column name", rule: "is required (columns: \(columns.joined(separator: ",")))")
         }
         return file.rows.map { cells in
             var r = LedgerStudentRow()
@@ -101,27 +117,30 @@ extension LedgerStudentRow {
 
     /// Rows of a JSON array of objects.
     static func rows(json text: String) throws -> [LedgerStudentRow] {
-        guard case let .array(items) = try JSONValue.parse(text, field: "students") else {
+        guard case .array(let items) = try JSONValue.parse(text, field: "students") else {
             throw KCBXError.invalidInput(field: "students", rule: "must be a JSON array of objects")
         }
         return try items.enumerated().map { i, item in
-            guard case let .object(o) = item else { throw KCBXError.invalidInput(field: "students[\(i)]", rule: "must be an object") }
+            guard case .object(let o) = item else { throw KCBXError.invalidInput(field: "students[\(i)]", rule: "must be an object") }
             var r = LedgerStudentRow()
             for (k, v) in o {
                 let text: String
                 switch v {
-                case let .string(s): text = s
-                case let .number(n) where n == n.rounded() && abs(n) < 1e15: text = String(Int64(n))
+                case .string(let s): text = s
+                case .number(let n) where n == n.rounded() && abs(n) < 1e15: text = String(Int64(n))
                 case .null: text = ""
-                case let .array(a) where k == "special_groups":
+                case .array(let a) where k == "special_groups":
                     text = try a.map { g -> String in
-                        guard case let .string(s) = g else { throw KCBXError.invalidInput(field: "students[\(i)].special_groups", rule: "must hold strings") }
+                        guard case .string(let s) = g else {
+                            throw KCBXError.invalidInput(field: "students[\(i)].special_groups", rule: "must hold strings")
+                        }
                         return s
                     }.joined(separator: ";")
                 default: throw KCBXError.invalidInput(field: "students[\(i)].\(k)", rule: "must be a string or a whole number")
                 }
                 guard r.set(k, text) else {
-                    throw KCBXError.invalidInput(field: "students[\(i)].\(k)", rule: "is not a roster column (\(columns.joined(separator: ", ")))")
+                    throw KCBXError.invalidInput(
+                        field: "students[\(i)].\(k)", rule: "is not a roster column (\(columns.joined(separator: ", ")))")
                 }
             }
             return r

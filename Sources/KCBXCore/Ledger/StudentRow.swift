@@ -8,9 +8,11 @@ public struct LedgerStudentRow: Hashable, Sendable {
     public init() {}
 
     /// Column names in CSV headers and JSON objects, in the documented order.
-    public static let columns = ["resident_id", "registry_number", "name", "sex", "birth_date", "address", "region_code",
-                                 "school_id", "school_name", "township_code", "grade", "registration", "registration_date",
-                                 "expert_opinion", "special_groups"]
+    public static let columns = [
+        "resident_id", "registry_number", "name", "sex", "birth_date", "address", "region_code",
+        "school_id", "school_name", "township_code", "grade", "registration", "registration_date",
+        "expert_opinion", "special_groups",
+    ]
 
     /// Sets a column by name; false when the name is not a column.
     public mutating func set(_ column: String, _ value: String) -> Bool {
@@ -40,12 +42,13 @@ public struct LedgerStudentRow: Hashable, Sendable {
         var problems: [LedgerRowProblem] = []
         defer { allProblems += problems }
         func bad(_ field: String, _ rule: String) { problems.append(LedgerRowProblem(row: row, field: field, rule: rule)) }
-        let rid = residentID.ledgerTrimmed, reg = registryNumber.ledgerTrimmed
+        let rid = residentID.ledgerTrimmed
+        let reg = registryNumber.ledgerTrimmed
         var id: ResidentID?
         if !rid.isEmpty {
             switch ResidentID.check(rid, asOf: asOf) {
-            case let .success(v): id = v
-            case let .failure(f): bad("resident_id", f.message)
+            case .success(let v): id = v
+            case .failure(let f): bad("resident_id", f.message)
             }
         }
         var registry = ""
@@ -54,8 +57,11 @@ public struct LedgerStudentRow: Hashable, Sendable {
                 let n = try StudentRegistryNumber(reg, asOf: asOf)
                 registry = n.description
                 if let embedded = n.residentID {
-                    if rid.isEmpty { id = embedded }
-                    else if let id, id != embedded { bad("registry_number", "G number must be G + resident_id (学籍号, seed 001 附件2), got \(registry)") }
+                    if rid.isEmpty {
+                        id = embedded
+                    } else if let id, id != embedded {
+                        bad("registry_number", "G number must be G + resident_id (学籍号, seed 001 附件2), got \(registry)")
+                    }
                 }
             } catch let KCBXError.invalidInput(_, rule) { bad("registry_number", rule) } catch {}
         }
@@ -78,22 +84,35 @@ public struct LedgerStudentRow: Hashable, Sendable {
         if !bd.isEmpty {
             let parsed: CivilDate? = bd.utf8.count == 8 ? Int32(bd).flatMap { try? CivilDate(yyyymmdd: $0) } : try? CivilDate(iso: bd)
             if let parsed {
-                if parsed > asOf { bad("birth_date", "\(parsed) is in the future (after \(asOf))") }
-                else if let id, id.birthDate != parsed {
-                    bad("birth_date", "\(parsed) differs from the resident ID's \(id.birthDate): resolve the mismatch (reason J, DOMAIN §5) or leave it empty")
+                if parsed > asOf {
+                    bad("birth_date", "\(parsed) is in the future (after \(asOf))")
+                } else if let id, id.birthDate != parsed {
+                    bad(
+                        "birth_date",
+                        "\(parsed) differs from the resident ID's \(id.birthDate): resolve the mismatch (reason J, DOMAIN §5) or leave it empty"
+                    )
                 }
                 birth = parsed
-            } else { bad("birth_date", "'\(bd)' is not a date YYYY-MM-DD") }
-        } else if noID { bad("birth_date", "is required when there is no resident ID") }
+            } else {
+                bad("birth_date", "'\(bd)' is not a date YYYY-MM-DD")
+            }
+        } else if noID {
+            bad("birth_date", "is required when there is no resident ID")
+        }
         let addr = address.ledgerTrimmed
         if addr.count > 200 { bad("address", "must be at most 200 characters") }
         var region = regionCode.ledgerTrimmed
         if region.isEmpty { region = id?.regionCode ?? "" }
-        if region.isEmpty { if noID { bad("region_code", "is required when there is no resident ID") } }
-        else if !ledgerIsDigits(region, count: 6) { bad("region_code", "'\(region)' must be a 6-digit GB/T 2260 code") }
+        if region.isEmpty {
+            if noID { bad("region_code", "is required when there is no resident ID") }
+        } else if !ledgerIsDigits(region, count: 6) {
+            bad("region_code", "'\(region)' must be a 6-digit GB/T 2260 code")
+        }
         let school = schoolID.ledgerTrimmed
         if !school.isEmpty {
-            do { try LedgerStudent.checkSchoolID(school, field: "school_id") } catch let KCBXError.invalidInput(_, rule) { bad("school_id", rule) } catch {}
+            do { try LedgerStudent.checkSchoolID(school, field: "school_id") } catch let KCBXError.invalidInput(_, rule) {
+                bad("school_id", rule)
+            } catch {}
         }
         let sname = schoolName.ledgerTrimmed
         if sname.count > 100 { bad("school_name", "must be at most 100 characters") }
@@ -101,9 +120,13 @@ public struct LedgerStudentRow: Hashable, Sendable {
         if !ledgerIsDigits(town, count: 9) { bad("township_code", "'\(town)' must be 9 digits (GB/T 2260 county code + 3)") }
         var registration = LedgerRegistration.enrolled
         let regText = self.registration.ledgerTrimmed
-        if regText.isEmpty { registration = school.isEmpty ? .none : .enrolled }
-        else if let r = LedgerRegistration(rawValue: regText) { registration = r }
-        else { bad("registration", "'\(regText)' must be one of \(LedgerRegistration.allCases.map(\.rawValue).joined(separator: ", "))") }
+        if regText.isEmpty {
+            registration = school.isEmpty ? .none : .enrolled
+        } else if let r = LedgerRegistration(rawValue: regText) {
+            registration = r
+        } else {
+            bad("registration", "'\(regText)' must be one of \(LedgerRegistration.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if registration == .enrolled && school.isEmpty { bad("school_id", "is required when registration is enrolled") }
         if (registration == .none || registration == .elsewhere) && !school.isEmpty {
             bad("registration", "is \(registration.rawValue) (no student registration here) but school_id is given")
@@ -114,7 +137,9 @@ public struct LedgerStudentRow: Hashable, Sendable {
             if let d = ledgerParseDate(rd) {
                 if d > asOf { bad("registration_date", "\(d) is in the future (after \(asOf))") }
                 regDate = d.description
-            } else { bad("registration_date", "'\(rd)' is not a date YYYY-MM-DD") }
+            } else {
+                bad("registration_date", "'\(rd)' is not a date YYYY-MM-DD")
+            }
         } else if registration == .transferredOut || registration == .graduated {
             bad("registration_date", "is required when registration is \(registration.rawValue)")
         }
@@ -126,14 +151,21 @@ public struct LedgerStudentRow: Hashable, Sendable {
         var gradeValue = 0
         let g = grade.ledgerTrimmed
         if !g.isEmpty {
-            if let v = Int(g), (0...9).contains(v) { gradeValue = v } else { bad("grade", "'\(g)' must be 1-9 (0 or empty without a school)") }
+            if let v = Int(g), (0...9).contains(v) {
+                gradeValue = v
+            } else {
+                bad("grade", "'\(g)' must be 1-9 (0 or empty without a school)")
+            }
         }
         if !school.isEmpty && gradeValue == 0 && registration == .enrolled { bad("grade", "is required (1-9) for an enrolled student") }
         if school.isEmpty && gradeValue != 0 { bad("grade", "must be empty without a school_id") }
         var groups = Set<String>()
         for code in specialGroups.split(whereSeparator: { $0 == ";" || $0 == "|" }).map({ String($0).ledgerTrimmed }) where !code.isEmpty {
-            if SpecialGroup(rawValue: code) != nil { groups.insert(code) }
-            else { bad("special_groups", "'\(code)' is not a special group (\(SpecialGroup.allCases.map(\.rawValue).joined(separator: ", ")))") }
+            if SpecialGroup(rawValue: code) != nil {
+                groups.insert(code)
+            } else {
+                bad("special_groups", "'\(code)' is not a special group (\(SpecialGroup.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
         }
         guard problems.isEmpty, let birth else { return nil }
         return LedgerStudent(
@@ -144,7 +176,9 @@ public struct LedgerStudentRow: Hashable, Sendable {
 
     private func check(sex: Int32, _ id: ResidentID?, _ problems: inout [LedgerRowProblem], _ row: Int) -> Int32 {
         if let id, id.sex.rawValue != sex {
-            problems.append(LedgerRowProblem(row: row, field: "sex", rule: "differs from the resident ID's sequence digit (\(id.sex.label), GB 11643-1999)"))
+            problems.append(
+                LedgerRowProblem(
+                    row: row, field: "sex", rule: "differs from the resident ID's sequence digit (\(id.sex.label), GB 11643-1999)"))
         }
         return sex
     }

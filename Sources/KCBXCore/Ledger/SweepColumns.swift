@@ -33,15 +33,19 @@ struct SweepColumns {
     /// Loads the students in `scope` (ordered by key) and their marks from `from` through `through`
     /// (YYYYMMDD days); `withStudents` keeps each roster row too (reports). `schoolDays` (the
     /// calendar's school days in the range) sizes the mark columns once instead of by doubling.
-    init(_ db: Database, scope: (sql: String, argument: String), from: CivilDate, through: CivilDate, withStudents: Bool = false,
-         schoolDays: Int = 0) throws {
+    init(
+        _ db: Database, scope: (sql: String, argument: String), from: CivilDate, through: CivilDate, withStudents: Bool = false,
+        schoolDays: Int = 0
+    ) throws {
         let closed = Set(try String.fetchAll(db, sql: "SELECT DISTINCT student FROM cases WHERE status = 'closed'"))
         var rowids: [Int64] = []
         var opinions: [Int: String] = [:]
-        var leaveFrom: [Int32] = [], leaveTo: [Int32] = []
-        let students = try db.makeStatement(sql: """
-            SELECT s.rowid, \(Self.studentColumns) FROM students s WHERE \(scope.sql.replacingOccurrences(of: "?", with: "?1")) ORDER BY s.key
-            """)
+        var leaveFrom: [Int32] = []
+        var leaveTo: [Int32] = []
+        let students = try db.makeStatement(
+            sql: """
+                SELECT s.rowid, \(Self.studentColumns) FROM students s WHERE \(scope.sql.replacingOccurrences(of: "?", with: "?1")) ORDER BY s.key
+                """)
         try Self.each(students, db, bind: { ledgerBind($0, 1, scope.argument) }) { h in
             let i = keys.count
             // Without `withStudents` only the columns the classifier needs become Swift values
@@ -49,7 +53,8 @@ struct SweepColumns {
             let s: LedgerStudent? = withStudents ? Self.student(h, 1) : nil
             let residentID = s?.residentID ?? ledgerText(h, 1)
             let key = residentID.isEmpty ? s?.registryNumber ?? ledgerText(h, 2) : residentID
-            let groupText = ledgerText(h, 15), opinion = s?.expertOpinion ?? ledgerText(h, 14)
+            let groupText = ledgerText(h, 15)
+            let opinion = s?.expertOpinion ?? ledgerText(h, 14)
             rowids.append(sqlite3_column_int64(h, 0))
             keys.append(key)
             columns.birth.append(Self.yyyymmdd(s?.birthDate ?? ledgerText(h, 5)))
@@ -61,7 +66,9 @@ struct SweepColumns {
             if reg == .elsewhere { bits.insert(.studyingElsewhere) }
             if closed.contains(key) { bits.insert(.pastDropout) }
             columns.factBits.append(bits.rawValue)
-            columns.groupMask.append(groupText.isEmpty ? 0 : SpecialGroup.mask(groupText.split(separator: ";").compactMap { SpecialGroup(rawValue: String($0)) }))
+            columns.groupMask.append(
+                groupText.isEmpty ? 0 : SpecialGroup.mask(groupText.split(separator: ";").compactMap { SpecialGroup(rawValue: String($0)) })
+            )
             if !opinion.isEmpty { opinions[i] = opinion }
             if let s { self.students.append(s) }
         }
@@ -69,14 +76,21 @@ struct SweepColumns {
         // students' key order) and sorted by day, so the child is found by walking forward.
         markStart.reserveCapacity(keys.count + 1)
         let expected = keys.count * max(0, min(schoolDays, 400))
-        columns.markChild.reserveCapacity(expected); columns.markDate.reserveCapacity(expected)
-        columns.markKind.reserveCapacity(expected); leaveFrom.reserveCapacity(expected); leaveTo.reserveCapacity(expected)
+        columns.markChild.reserveCapacity(expected)
+        columns.markDate.reserveCapacity(expected)
+        columns.markKind.reserveCapacity(expected)
+        leaveFrom.reserveCapacity(expected)
+        leaveTo.reserveCapacity(expected)
         var child = 0
         let marks = try db.makeStatement(sql: Self.marksSQL(scope.sql.replacingOccurrences(of: "?", with: "?1")))
-        try Self.each(marks, db, bind: { h in
-            ledgerBind(h, 1, scope.argument)
-            sqlite3_bind_int64(h, 2, Int64(from.yyyymmdd)); sqlite3_bind_int64(h, 3, Int64(through.yyyymmdd))
-        }) { h in
+        try Self.each(
+            marks, db,
+            bind: { h in
+                ledgerBind(h, 1, scope.argument)
+                sqlite3_bind_int64(h, 2, Int64(from.yyyymmdd))
+                sqlite3_bind_int64(h, 3, Int64(through.yyyymmdd))
+            }
+        ) { h in
             let rowid = sqlite3_column_int64(h, 0)
             while child < rowids.count && rowids[child] != rowid {
                 if markStart.count == child { markStart.append(columns.markChild.count) }  // a child without marks
@@ -87,7 +101,8 @@ struct SweepColumns {
             columns.markChild.append(Int32(child))
             columns.markDate.append(sqlite3_column_int(h, 1))
             columns.markKind.append(Int8(clamping: sqlite3_column_int(h, 2)))
-            let lf = sqlite3_column_int(h, 3), lt = sqlite3_column_int(h, 4)
+            let lf = sqlite3_column_int(h, 3)
+            let lt = sqlite3_column_int(h, 4)
             leaveFrom.append(lf)
             leaveTo.append(lf == 0 ? 0 : lt)
         }
@@ -104,7 +119,8 @@ struct SweepColumns {
 
     /// Child `i`'s unexcused days on or after `from`, in date order.
     func unexcusedDays(of i: Int, from: CivilDate) -> [CivilDate] {
-        let start = from.yyyymmdd, unexcused = Int8(MarkKind.unexcused.rawValue)
+        let start = from.yyyymmdd
+        let unexcused = Int8(MarkKind.unexcused.rawValue)
         var out: [CivilDate] = []
         for m in markStart[i]..<markStart[i + 1] where columns.markKind[m] == unexcused && columns.markDate[m] >= start {
             if let d = try? CivilDate(yyyymmdd: columns.markDate[m]) { out.append(d) }
@@ -113,11 +129,16 @@ struct SweepColumns {
     }
 
     /// Steps `statement` (bound by `bind`) through the SQLite C API, calling `row` on each row.
-    static func each(_ statement: Statement, _ db: Database, bind: (OpaquePointer) -> Void,
-                     _ row: (OpaquePointer) throws -> Void) throws {
+    static func each(
+        _ statement: Statement, _ db: Database, bind: (OpaquePointer) -> Void,
+        _ row: (OpaquePointer) throws -> Void
+    ) throws {
         let h = statement.sqliteStatement
         sqlite3_reset(h)
-        defer { sqlite3_reset(h); sqlite3_clear_bindings(h) }
+        defer {
+            sqlite3_reset(h)
+            sqlite3_clear_bindings(h)
+        }
         bind(h)
         while true {
             let rc = sqlite3_step(h)
@@ -130,12 +151,13 @@ struct SweepColumns {
     /// The roster row of `studentColumns` starting at column `c`.
     static func student(_ h: OpaquePointer, _ c: Int32) -> LedgerStudent {
         let groups = ledgerText(h, c + 14)
-        return LedgerStudent(residentID: ledgerText(h, c), registryNumber: ledgerText(h, c + 1), name: ledgerText(h, c + 2),
-                             sex: sqlite3_column_int(h, c + 3), birthDate: ledgerText(h, c + 4), address: ledgerText(h, c + 5),
-                             regionCode: ledgerText(h, c + 6), schoolID: ledgerText(h, c + 7), schoolName: ledgerText(h, c + 8),
-                             townshipCode: ledgerText(h, c + 9), grade: Int(sqlite3_column_int64(h, c + 10)),
-                             registration: ledgerText(h, c + 11), registrationDate: ledgerText(h, c + 12),
-                             expertOpinion: ledgerText(h, c + 13), groups: groups.isEmpty ? [] : groups.split(separator: ";").map(String.init))
+        return LedgerStudent(
+            residentID: ledgerText(h, c), registryNumber: ledgerText(h, c + 1), name: ledgerText(h, c + 2),
+            sex: sqlite3_column_int(h, c + 3), birthDate: ledgerText(h, c + 4), address: ledgerText(h, c + 5),
+            regionCode: ledgerText(h, c + 6), schoolID: ledgerText(h, c + 7), schoolName: ledgerText(h, c + 8),
+            townshipCode: ledgerText(h, c + 9), grade: Int(sqlite3_column_int64(h, c + 10)),
+            registration: ledgerText(h, c + 11), registrationDate: ledgerText(h, c + 12),
+            expertOpinion: ledgerText(h, c + 13), groups: groups.isEmpty ? [] : groups.split(separator: ";").map(String.init))
     }
 
     /// The roster rows of `keys` (those on the roster), by key: one prepared statement.

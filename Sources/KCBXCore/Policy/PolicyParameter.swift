@@ -9,7 +9,10 @@ public enum DurationUnit: String, Sendable, CaseIterable, Codable {
 public struct PolicyDuration: Equatable, Sendable, CustomStringConvertible {
     public var amount: Int
     public var unit: DurationUnit
-    public init(_ amount: Int, _ unit: DurationUnit) { self.amount = amount; self.unit = unit }
+    public init(_ amount: Int, _ unit: DurationUnit) {
+        self.amount = amount
+        self.unit = unit
+    }
     public var description: String { "\(amount) \(unit.rawValue)" }
 }
 
@@ -76,8 +79,9 @@ public enum ParameterKey: String, Sendable, CaseIterable {
     public var kind: Kind {
         switch self {
         case .suspectedAfter, .dropoutAfterSuspected, .threeLineAlertAfter, .guardianContactWithin,
-             .educationStepDeadline, .returnNoticeDeadline, .penaltyStepDeadline,
-             .noticeIssueWithin, .courtStepDeadline, .caseActionWithin, .homeVisitEvery, .escalationResponse: return .duration
+            .educationStepDeadline, .returnNoticeDeadline, .penaltyStepDeadline,
+            .noticeIssueWithin, .courtStepDeadline, .caseActionWithin, .homeVisitEvery, .escalationResponse:
+            return .duration
         case .chronicAbsenceShare, .closureAttendedDays, .closureWindowDays, .consolidationTarget: return .number
         case .dualLine, .crossRegionLetter, .perChildPlan, .oneToOneAssignment, .bulletinRanking: return .flag
         case .attendanceRecordBy: return .text
@@ -98,20 +102,27 @@ public enum ParameterKey: String, Sendable, CaseIterable {
         case .closureAttendedDays: return d(.number(20), "DOMAIN.md §4 interpretation of 000 稳得住: 20 of the next 30 school days")
         case .closureWindowDays: return d(.number(30), "DOMAIN.md §4 interpretation of 000 稳得住: 20 of the next 30 school days")
         case .guardianContactWithin: return d(.duration(.init(1, .schoolDays)), "DOMAIN.md §3 default: by the next school day")
-        case .educationStepDeadline: return d(.duration(.init(7, .calendarDays)), "DOMAIN.md §3 interpretation: four-step deadlines are profile parameters")
-        case .returnNoticeDeadline: return d(.duration(.init(15, .calendarDays)), "DOMAIN.md §3 interpretation: four-step deadlines are profile parameters")
-        case .penaltyStepDeadline: return d(.duration(.init(30, .calendarDays)), "DOMAIN.md §3 interpretation: four-step deadlines are profile parameters")
+        case .educationStepDeadline:
+            return d(.duration(.init(7, .calendarDays)), "DOMAIN.md §3 interpretation: four-step deadlines are profile parameters")
+        case .returnNoticeDeadline:
+            return d(.duration(.init(15, .calendarDays)), "DOMAIN.md §3 interpretation: four-step deadlines are profile parameters")
+        case .penaltyStepDeadline:
+            return d(.duration(.init(30, .calendarDays)), "DOMAIN.md §3 interpretation: four-step deadlines are profile parameters")
         case .attendanceRecordBy: return d(.off, "DOMAIN.md §2: only Dongchuan (004) sets a recording time")
         case .dualLine: return d(.flag(true), "DOMAIN.md §3: two lines of responsibility (双线)")
         case .crossRegionLetter: return d(.flag(false), "DOMAIN.md §3: only Dongchuan (004) requires the letter")
         case .perChildPlan: return d(.flag(true), "DOMAIN.md §3: per-child plan (001, 003, 004)")
         case .oneToOneAssignment: return d(.flag(false), "DOMAIN.md §3: only Huarong (003) names 人盯人挂钩")
         case .consolidationTarget: return d(.off, "DOMAIN.md §6: only Huarong (003) sets a target")
-        case .noticeIssueWithin: return d(.duration(.init(3, .calendarDays)), "DOMAIN.md §3 interpretation: 及时送达《限期复学通知书》 (003 二（一）), 3 days")
-        case .courtStepDeadline: return d(.duration(.init(30, .calendarDays)), "DOMAIN.md §3 interpretation: four-step deadlines are profile parameters")
-        case .caseActionWithin: return d(.duration(.init(7, .calendarDays)), "DOMAIN.md §3 interpretation: a case's first actions within a week")
+        case .noticeIssueWithin:
+            return d(.duration(.init(3, .calendarDays)), "DOMAIN.md §3 interpretation: 及时送达《限期复学通知书》 (003 二（一）), 3 days")
+        case .courtStepDeadline:
+            return d(.duration(.init(30, .calendarDays)), "DOMAIN.md §3 interpretation: four-step deadlines are profile parameters")
+        case .caseActionWithin:
+            return d(.duration(.init(7, .calendarDays)), "DOMAIN.md §3 interpretation: a case's first actions within a week")
         case .homeVisitEvery: return d(.duration(.init(7, .calendarDays)), "DOMAIN.md §3 interpretation of 持续家访，直至劝返 (004 二（三）4): weekly")
-        case .escalationResponse: return d(.duration(.init(5, .calendarDays)), "DOMAIN.md §3 interpretation: the next level acts within 5 days")
+        case .escalationResponse:
+            return d(.duration(.init(5, .calendarDays)), "DOMAIN.md §3 interpretation: the next level acts within 5 days")
         case .bulletinRanking: return d(.flag(false), "DOMAIN.md §8: only Dongchuan (004 三（四）) rates schools in its bulletin")
         }
     }
@@ -122,18 +133,22 @@ public enum ParameterKey: String, Sendable, CaseIterable {
         switch (kind, value) {
         case (_, .off):
             if !canBeOff { throw KCBXError.invalidInput(field: field, rule: "cannot be off") }
-        case let (.duration, .duration(d)):
+        case (.duration, .duration(let d)):
             if d.amount < 0 { throw KCBXError.invalidInput(field: field, rule: "duration must not be negative, got \(d.amount)") }
-            if d.amount > 3660 { throw KCBXError.invalidInput(field: field, rule: "duration \(d.amount) is implausibly long (at most 3660)") }
-        case let (.number, .number(n)):
+            if d.amount > 3660 {
+                throw KCBXError.invalidInput(field: field, rule: "duration \(d.amount) is implausibly long (at most 3660)")
+            }
+        case (.number, .number(let n)):
             switch self {
             case .chronicAbsenceShare, .consolidationTarget:
                 if !(n > 0 && n <= 1) { throw KCBXError.invalidInput(field: field, rule: "must be a share in (0, 1], got \(n)") }
             default:
-                if !(n >= 1 && n <= 365 && n == n.rounded()) { throw KCBXError.invalidInput(field: field, rule: "must be a whole number of school days 1-365, got \(n)") }
+                if !(n >= 1 && n <= 365 && n == n.rounded()) {
+                    throw KCBXError.invalidInput(field: field, rule: "must be a whole number of school days 1-365, got \(n)")
+                }
             }
         case (.flag, .flag): break
-        case let (.text, .text(t)):
+        case (.text, .text(let t)):
             if self == .attendanceRecordBy {
                 let p = t.split(separator: ":")
                 guard p.count == 2, let h = Int(p[0]), let m = Int(p[1]), (0..<24).contains(h), (0..<60).contains(m), p[1].count == 2 else {

@@ -23,16 +23,24 @@ public struct PolicyProfile: Equatable, Sendable {
     public var accountableHeads: Sourced<[AccountableHead]>
 
     /// A profile with every parameter at its DOMAIN.md default and the given overrides.
-    public init(id: String, jurisdiction: String, regionCode: String, document: String, title: String, source: String,
-                overrides: [ParameterKey: Sourced<ParameterValue>] = [:],
-                monitoredGroups: Sourced<[SpecialGroup]>, reportDuties: [ReportDuty], referrals: [Referral],
-                accountableHeads: Sourced<[AccountableHead]> = AccountableHead.defaultHeads) {
-        self.id = id; self.jurisdiction = jurisdiction; self.regionCode = regionCode
-        self.document = document; self.title = title; self.source = source
+    public init(
+        id: String, jurisdiction: String, regionCode: String, document: String, title: String, source: String,
+        overrides: [ParameterKey: Sourced<ParameterValue>] = [:],
+        monitoredGroups: Sourced<[SpecialGroup]>, reportDuties: [ReportDuty], referrals: [Referral],
+        accountableHeads: Sourced<[AccountableHead]> = AccountableHead.defaultHeads
+    ) {
+        self.id = id
+        self.jurisdiction = jurisdiction
+        self.regionCode = regionCode
+        self.document = document
+        self.title = title
+        self.source = source
         var p: [ParameterKey: Sourced<ParameterValue>] = [:]
         for key in ParameterKey.allCases { p[key] = overrides[key] ?? key.defaultValue }
         parameters = p
-        self.monitoredGroups = monitoredGroups; self.reportDuties = reportDuties; self.referrals = referrals
+        self.monitoredGroups = monitoredGroups
+        self.reportDuties = reportDuties
+        self.referrals = referrals
         self.accountableHeads = accountableHeads
     }
 
@@ -47,19 +55,19 @@ public struct PolicyProfile: Equatable, Sendable {
 
     /// A duration parameter, or nil when the rule is off.
     public func duration(_ key: ParameterKey) -> PolicyDuration? {
-        if case let .duration(d) = self[key].value { return d } else { return nil }
+        if case .duration(let d) = self[key].value { return d } else { return nil }
     }
 
     public func number(_ key: ParameterKey) -> Double? {
-        if case let .number(n) = self[key].value { return n } else { return nil }
+        if case .number(let n) = self[key].value { return n } else { return nil }
     }
 
     public func flag(_ key: ParameterKey) -> Bool {
-        if case let .flag(f) = self[key].value { return f } else { return false }
+        if case .flag(let f) = self[key].value { return f } else { return false }
     }
 
     public func text(_ key: ParameterKey) -> String? {
-        if case let .text(t) = self[key].value { return t } else { return nil }
+        if case .text(let t) = self[key].value { return t } else { return nil }
     }
 
     /// Departments a case goes to, given its reason and the child's special groups.
@@ -77,7 +85,8 @@ public struct PolicyProfile: Equatable, Sendable {
             throw KCBXError.invalidInput(field: "region_code", rule: "must be a 6-digit GB/T 2260 code, got \(KCBXError.quote(regionCode))")
         }
         guard !id.isEmpty, id.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }) else {
-            throw KCBXError.invalidInput(field: "id", rule: "must be non-empty lower-case letters, digits, '-' or '_', got \(KCBXError.quote(id))")
+            throw KCBXError.invalidInput(
+                field: "id", rule: "must be non-empty lower-case letters, digits, '-' or '_', got \(KCBXError.quote(id))")
         }
         for key in ParameterKey.allCases { try key.validate(self[key].value) }
         var seen = Set<String>()
@@ -86,7 +95,7 @@ public struct PolicyProfile: Equatable, Sendable {
                 throw KCBXError.invalidInput(field: "report_duties[\(i)].id", rule: "duplicate id \(KCBXError.quote(duty.id))")
             }
         }
-        if case let .duration(s) = self[.suspectedAfter].value, s.amount == 0 {
+        if case .duration(let s) = self[.suspectedAfter].value, s.amount == 0 {
             throw KCBXError.invalidInput(field: "parameters.suspected_after", rule: "must be at least 1")
         }
     }

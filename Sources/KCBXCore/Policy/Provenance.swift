@@ -9,10 +9,16 @@ public enum Provenance: Equatable, Sendable {
     case file(String)
 
     public var kind: String {
-        switch self { case .document: return "document"; case .defaulted: return "default"; case .file: return "file" }
+        switch self {
+        case .document: return "document"
+        case .defaulted: return "default"
+        case .file: return "file"
+        }
     }
     public var citation: String {
-        switch self { case let .document(c), let .defaulted(c), let .file(c): return c }
+        switch self {
+        case .document(let c), .defaulted(let c), .file(let c): return c
+        }
     }
 }
 
@@ -20,5 +26,8 @@ public enum Provenance: Equatable, Sendable {
 public struct Sourced<Value: Equatable & Sendable>: Equatable, Sendable {
     public var value: Value
     public var provenance: Provenance
-    public init(_ value: Value, _ provenance: Provenance) { self.value = value; self.provenance = provenance }
+    public init(_ value: Value, _ provenance: Provenance) {
+        self.value = value
+        self.provenance = provenance
+    }
 }

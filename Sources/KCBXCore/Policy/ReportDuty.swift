@@ -18,7 +18,10 @@ public enum Schedule: Equatable, Sendable {
 /// A month and day in the year (e.g. 20 September).
 public struct MonthDay: Equatable, Sendable, CustomStringConvertible {
     public let month: Int, day: Int
-    public init(_ month: Int, _ day: Int) { self.month = month; self.day = day }
+    public init(_ month: Int, _ day: Int) {
+        self.month = month
+        self.day = day
+    }
     public var description: String { "\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)" }
 }
 
@@ -34,7 +37,11 @@ public struct ReportDuty: Equatable, Sendable {
     public var provenance: Provenance
 
     public init(id: String, level: UnitLevel, schedule: Schedule, what: String, provenance: Provenance) {
-        self.id = id; self.level = level; self.schedule = schedule; self.what = what; self.provenance = provenance
+        self.id = id
+        self.level = level
+        self.schedule = schedule
+        self.what = what
+        self.provenance = provenance
     }
 }
 
@@ -48,6 +55,10 @@ public struct Referral: Equatable, Sendable {
     public var provenance: Provenance
 
     public init(department: Department, reasons: [ReasonCode] = [], groups: [SpecialGroup] = [], duty: String, provenance: Provenance) {
-        self.department = department; self.reasons = reasons; self.groups = groups; self.duty = duty; self.provenance = provenance
+        self.department = department
+        self.reasons = reasons
+        self.groups = groups
+        self.duty = duty
+        self.provenance = provenance
     }
 }

@@ -38,7 +38,11 @@ struct KeyIndex {
         while true {
             let k = keys[i]
             if k == key { return values[i] }
-            if k == Self.empty { keys[i] = key; values[i] = value; return value }
+            if k == Self.empty {
+                keys[i] = key
+                values[i] = value
+                return value
+            }
             i = (i + 1) & mask
         }
     }

@@ -5,20 +5,28 @@ public enum Reconciler {
     /// Runs the reconciliation. `progress` (optional) is called as each phase advances —
     /// `household`, `students`, `out_of_school`, `poverty` — every `progressEvery` records and at
     /// each phase's end, with records done and the phase's total.
-    public static func run(_ input: ReconciliationInput, progress: ((ReconciliationProgress) -> Void)? = nil,
-                           progressEvery: Int = 100_000) -> ReconciliationReport {
+    public static func run(
+        _ input: ReconciliationInput, progress: ((ReconciliationProgress) -> Void)? = nil,
+        progressEvery: Int = 100_000
+    ) -> ReconciliationReport {
         run(RegistryColumns(input), progress: progress, progressEvery: progressEvery)
     }
 
     /// Runs the reconciliation over columns (`RegistryColumns.load` reads them from CSV files):
     /// registries indexed by packed resident-ID keys, one hash join per comparison.
-    public static func run(_ input: RegistryColumns, progress: ((ReconciliationProgress) -> Void)? = nil,
-                           progressEvery: Int = 100_000) -> ReconciliationReport {
+    public static func run(
+        _ input: RegistryColumns, progress: ((ReconciliationProgress) -> Void)? = nil,
+        progressEvery: Int = 100_000
+    ) -> ReconciliationReport {
         func tick(_ phase: String, _ done: Int, _ total: Int) {
             guard let progress, done == total || done % max(1, progressEvery) == 0 else { return }
             progress(ReconciliationProgress(phase: phase, done: done, total: total))
         }
-        let hh = input.household, census = input.census, st = input.students, keys = input.keys, asOf = input.asOf
+        let hh = input.household
+        let census = input.census
+        let st = input.students
+        let keys = input.keys
+        let asOf = input.asOf
         let prefix = Array(input.regionPrefix.utf8)
         func date(_ d: Int32) -> CivilDate? { d == RegistryColumns.noDate ? nil : CivilDate(dayNumber: d) }
         func dateText(_ d: Int32) -> String { date(d)?.description ?? "-" }
@@ -41,29 +49,42 @@ public enum Reconciler {
             tick("household", i + 1, hh.count)
             let key = hh.keys[i]
             if household.insertIfAbsent(key, i) != i {
-                findings.append(Finding(kind: .duplicate, residentID: keys.text(key), name: hh.names[i], detail: "户籍登记中重复出现", proposedReason: nil, relatedID: nil, score: nil))
+                findings.append(
+                    Finding(
+                        kind: .duplicate, residentID: keys.text(key), name: hh.names[i], detail: "户籍登记中重复出现", proposedReason: nil,
+                        relatedID: nil, score: nil))
                 continue
             }
             switch check(key) {
-            case let .success(birth): valid.append((key, birth, i))
-            case let .failure(f):
-                findings.append(Finding(kind: .invalidID, residentID: keys.text(key), name: hh.names[i], detail: "户籍：\(f.problem.part)：\(f.message)", proposedReason: .J, relatedID: nil, score: nil))
+            case .success(let birth): valid.append((key, birth, i))
+            case .failure(let f):
+                findings.append(
+                    Finding(
+                        kind: .invalidID, residentID: keys.text(key), name: hh.names[i], detail: "户籍：\(f.problem.part)：\(f.message)",
+                        proposedReason: .J, relatedID: nil, score: nil))
             }
         }
         // The township census: children the household registry lacks join the comparisons.
         for j in 0..<census.count {
-            let key = census.keys[j], i = hh.count + j
+            let key = census.keys[j]
+            let i = hh.count + j
             let seen = household.insertIfAbsent(key, i)
             if seen != i {
                 if seen >= hh.count {
-                    findings.append(Finding(kind: .duplicate, residentID: keys.text(key), name: census.names[j], detail: "乡镇排摸中重复出现", proposedReason: nil, relatedID: nil, score: nil))
+                    findings.append(
+                        Finding(
+                            kind: .duplicate, residentID: keys.text(key), name: census.names[j], detail: "乡镇排摸中重复出现", proposedReason: nil,
+                            relatedID: nil, score: nil))
                 }
                 continue
             }
             switch check(key) {
-            case let .success(birth): valid.append((key, birth, i))
-            case let .failure(f):
-                findings.append(Finding(kind: .invalidID, residentID: keys.text(key), name: census.names[j], detail: "乡镇排摸：\(f.problem.part)：\(f.message)", proposedReason: .J, relatedID: nil, score: nil))
+            case .success(let birth): valid.append((key, birth, i))
+            case .failure(let f):
+                findings.append(
+                    Finding(
+                        kind: .invalidID, residentID: keys.text(key), name: census.names[j], detail: "乡镇排摸：\(f.problem.part)：\(f.message)",
+                        proposedReason: .J, relatedID: nil, score: nil))
             }
         }
         func censusOnly(_ key: UInt64) -> Bool { (household[key] ?? 0) >= hh.count }
@@ -80,48 +101,75 @@ public enum Reconciler {
         // Index the student registry by ID.
         var students = KeyIndex(capacity: st.count)
         var unmatchedStudents: [(key: UInt64, index: Int)] = []
-        var registered = 0, attendingCount = 0, migrants = 0
+        var registered = 0
+        var attendingCount = 0
+        var migrants = 0
         for i in 0..<st.count {
             tick("students", i + 1, st.count)
             let key = st.keys[i]
             guard key != ResidentKeys.none else { continue }
             if students.insertIfAbsent(key, i) != i {
-                findings.append(Finding(kind: .duplicate, residentID: keys.text(key), name: st.names[i], detail: "学籍登记中重复出现（\(st.registryNumbers[i])）", proposedReason: nil, relatedID: nil, score: nil))
+                findings.append(
+                    Finding(
+                        kind: .duplicate, residentID: keys.text(key), name: st.names[i], detail: "学籍登记中重复出现（\(st.registryNumbers[i])）",
+                        proposedReason: nil, relatedID: nil, score: nil))
                 continue
             }
             let enrolled = st.statuses[i] == .enrolled
             if enrolled { registered += 1 }
             let idCheck = check(key)
-            if case let .failure(f) = idCheck {
-                findings.append(Finding(kind: .invalidID, residentID: keys.text(key), name: st.names[i], detail: "学籍：\(f.problem.part)：\(f.message)", proposedReason: .J, relatedID: nil, score: nil))
+            if case .failure(let f) = idCheck {
+                findings.append(
+                    Finding(
+                        kind: .invalidID, residentID: keys.text(key), name: st.names[i], detail: "学籍：\(f.problem.part)：\(f.message)",
+                        proposedReason: .J, relatedID: nil, score: nil))
             }
             let local = st.regions.hasPrefix(i, prefix)
             if let h = household[key], h < hh.count {
-                let hb = hh.births[h], sb = st.births[i]
+                let hb = hh.births[h]
+                let sb = st.births[i]
                 if !hh.names.equals(h, st.names, i) || (hb != RegistryColumns.noDate && sb != RegistryColumns.noDate && hb != sb) {
-                    findings.append(Finding(kind: .identityConflict, residentID: keys.text(key), name: st.names[i],
-                                            detail: "户籍：\(hh.names[h]) \(dateText(hb))；学籍：\(st.names[i]) \(dateText(sb))",
-                                            proposedReason: nil, relatedID: keys.text(key), score: nil))
+                    findings.append(
+                        Finding(
+                            kind: .identityConflict, residentID: keys.text(key), name: st.names[i],
+                            detail: "户籍：\(hh.names[h]) \(dateText(hb))；学籍：\(st.names[i]) \(dateText(sb))",
+                            proposedReason: nil, relatedID: keys.text(key), score: nil))
                 }
                 if !local && enrolled {
-                    findings.append(Finding(kind: .studyingElsewhere, residentID: keys.text(key), name: st.names[i], detail: "就读学校 \(st.schools[i])（\(st.regions[i])）", proposedReason: nil, relatedID: nil, score: nil))
+                    findings.append(
+                        Finding(
+                            kind: .studyingElsewhere, residentID: keys.text(key), name: st.names[i],
+                            detail: "就读学校 \(st.schools[i])（\(st.regions[i])）", proposedReason: nil, relatedID: nil, score: nil))
                 }
             } else if local && enrolled {
                 unmatchedStudents.append((key, i))
             }
-            if case let .success(idBirth) = idCheck, let registeredBirth = date(st.births[i]), registeredBirth != idBirth {
-                findings.append(Finding(kind: .ageMismatch, residentID: keys.text(key), name: st.names[i],
-                                        detail: "身份证出生日期 \(idBirth)，学籍登记 \(registeredBirth)", proposedReason: .J, relatedID: nil, score: nil))
+            if case .success(let idBirth) = idCheck, let registeredBirth = date(st.births[i]), registeredBirth != idBirth {
+                findings.append(
+                    Finding(
+                        kind: .ageMismatch, residentID: keys.text(key), name: st.names[i],
+                        detail: "身份证出生日期 \(idBirth)，学籍登记 \(registeredBirth)", proposedReason: .J, relatedID: nil, score: nil))
             }
             if local && enrolled, let attending = input.attending {
-                if attending.contains(key) { attendingCount += 1 } else {
-                    findings.append(Finding(kind: .registeredNotAttending, residentID: keys.text(key), name: st.names[i], detail: "学校 \(st.schools[i]) \(st.grades[i]) 年级" + groups(key), proposedReason: nil, relatedID: nil, score: nil))
+                if attending.contains(key) {
+                    attendingCount += 1
+                } else {
+                    findings.append(
+                        Finding(
+                            kind: .registeredNotAttending, residentID: keys.text(key), name: st.names[i],
+                            detail: "学校 \(st.schools[i]) \(st.grades[i]) 年级" + groups(key), proposedReason: nil, relatedID: nil, score: nil)
+                    )
                 }
             }
         }
         // Household children of school age (`SchoolAge.standing`, the rule classification uses)
         // with no registration anywhere.
-        var householdSchoolAge = 0, povertySchoolAge = 0, censusSchoolAge = 0, disabledSchoolAge = 0, leftBehindSchoolAge = 0, exempt = 0
+        var householdSchoolAge = 0
+        var povertySchoolAge = 0
+        var censusSchoolAge = 0
+        var disabledSchoolAge = 0
+        var leftBehindSchoolAge = 0
+        var exempt = 0
         var outOfSchool: [(key: UInt64, birth: CivilDate, index: Int)] = []
         for (n, v) in valid.enumerated() {
             tick("out_of_school", n + 1, valid.count)
@@ -140,9 +188,11 @@ public enum Reconciler {
         // Near matches between unregistered household children and unmatched students.
         var byNameBirth: [String: [(key: String, index: Int)]] = [:]
         for u in unmatchedStudents {
-            byNameBirth[st.names[u.index] + "|" + (date(st.births[u.index])?.description ?? ""), default: []].append((keys.text(u.key), u.index))
+            byNameBirth[st.names[u.index] + "|" + (date(st.births[u.index])?.description ?? ""), default: []].append(
+                (keys.text(u.key), u.index))
         }
-        var nearMatched = Set<UInt64>(), nearMatchedStudents = Set<String>()
+        var nearMatched = Set<UInt64>()
+        var nearMatchedStudents = Set<String>()
         if !byNameBirth.isEmpty {
             for o in outOfSchool {
                 let name = hName(o.index)
@@ -152,36 +202,46 @@ public enum Reconciler {
                     guard diff <= 2, key.prefix(6) == skey.prefix(6) else { continue }
                     nearMatched.insert(o.key)
                     nearMatchedStudents.insert(skey)
-                    findings.append(Finding(kind: .nearMatch, residentID: key, name: name,
-                                            detail: "学籍 \(st.registryNumbers[s]) 姓名、出生日期相同，身份证号 \(diff) 位不同",
-                                            proposedReason: nil, relatedID: skey, score: 1.0 - 0.2 * Double(diff)))
+                    findings.append(
+                        Finding(
+                            kind: .nearMatch, residentID: key, name: name,
+                            detail: "学籍 \(st.registryNumbers[s]) 姓名、出生日期相同，身份证号 \(diff) 位不同",
+                            proposedReason: nil, relatedID: skey, score: 1.0 - 0.2 * Double(diff)))
                 }
             }
         }
         for o in outOfSchool where !nearMatched.contains(o.key) {
             let stage = SchoolAge(birthDate: o.birth).expectedStage(on: asOf)
-            findings.append(Finding(kind: .outOfSchool, residentID: keys.text(o.key), name: hName(o.index), detail: "\(hAddress(o.index))；应在\(stage.label)" + groups(o.key),
-                                    proposedReason: ReasonCode.outOfSchool(birthDate: o.birth, on: asOf), relatedID: nil, score: nil))
+            findings.append(
+                Finding(
+                    kind: .outOfSchool, residentID: keys.text(o.key), name: hName(o.index),
+                    detail: "\(hAddress(o.index))；应在\(stage.label)" + groups(o.key),
+                    proposedReason: ReasonCode.outOfSchool(birthDate: o.birth, on: asOf), relatedID: nil, score: nil))
         }
         for u in unmatchedStudents {
             let key = keys.text(u.key)
             guard !nearMatchedStudents.contains(key) else { continue }
             migrants += 1
-            findings.append(Finding(kind: .migrant, residentID: key, name: st.names[u.index], detail: "学校 \(st.schools[u.index])；户籍地 \(key.prefix(6))",
-                                    proposedReason: nil, relatedID: nil, score: nil))
+            findings.append(
+                Finding(
+                    kind: .migrant, residentID: key, name: st.names[u.index], detail: "学校 \(st.schools[u.index])；户籍地 \(key.prefix(6))",
+                    proposedReason: nil, relatedID: nil, score: nil))
         }
         // Comparison 3: dropouts against poverty and “三类” lists.
         tick("poverty", input.dropouts.count, input.dropouts.count)
         for (text, key) in input.dropouts.map({ (keys.text($0), $0) }).sorted(by: { $0.0 < $1.0 })
         where input.poverty.contains(key) || input.threeKinds.contains(key) {
             let name = household[key].map(hName) ?? students[key].map { st.names[$0] } ?? ""
-            findings.append(Finding(kind: .povertyDropout, residentID: text, name: name,
-                                    detail: input.poverty.contains(key) ? "脱贫户" : "“三类”监测对象", proposedReason: nil, relatedID: nil, score: nil))
+            findings.append(
+                Finding(
+                    kind: .povertyDropout, residentID: text, name: name,
+                    detail: input.poverty.contains(key) ? "脱贫户" : "“三类”监测对象", proposedReason: nil, relatedID: nil, score: nil))
         }
-        return ReconciliationReport(householdSchoolAge: householdSchoolAge, migrants: migrants, registered: registered,
-                                    attending: input.attending == nil ? nil : attendingCount,
-                                    povertySchoolAge: povertySchoolAge, findings: findings, censusOnlySchoolAge: censusSchoolAge,
-                                    disabledSchoolAge: disabledSchoolAge, leftBehindSchoolAge: leftBehindSchoolAge, deferredOrSuspended: exempt)
+        return ReconciliationReport(
+            householdSchoolAge: householdSchoolAge, migrants: migrants, registered: registered,
+            attending: input.attending == nil ? nil : attendingCount,
+            povertySchoolAge: povertySchoolAge, findings: findings, censusOnlySchoolAge: censusSchoolAge,
+            disabledSchoolAge: disabledSchoolAge, leftBehindSchoolAge: leftBehindSchoolAge, deferredOrSuspended: exempt)
     }
 
     static func normalized(_ id: String) -> String { id.uppercased() }
@@ -194,5 +254,9 @@ public struct ReconciliationProgress: Sendable, Equatable {
     public var done: Int
     public var total: Int
 
-    public init(phase: String, done: Int, total: Int) { self.phase = phase; self.done = done; self.total = total }
+    public init(phase: String, done: Int, total: Int) {
+        self.phase = phase
+        self.done = done
+        self.total = total
+    }
 }

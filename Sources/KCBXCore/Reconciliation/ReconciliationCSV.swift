@@ -2,35 +2,48 @@
 extension ReconciliationInput {
     /// Household registry extract: `resident_id,name,birth_date,address,region_code` (birth_date, address optional).
     public static func household(csv: CSVFile) throws -> [HouseholdRecord] {
-        let id = try csv.column("resident_id"), name = try csv.column("name"), region = try csv.column("region_code")
-        let birth = csv.optionalColumn("birth_date"), address = csv.optionalColumn("address")
+        let id = try csv.column("resident_id")
+        let name = try csv.column("name")
+        let region = try csv.column("region_code")
+        let birth = csv.optionalColumn("birth_date")
+        let address = csv.optionalColumn("address")
         return try csv.rows.enumerated().map { i, r in
             let b = csv.cell(r, birth)
-            return HouseholdRecord(residentID: csv.cell(r, id), name: csv.cell(r, name),
-                                   birthDate: b.isEmpty ? nil : try CivilDate(iso: b, field: csv.field(row: i, "birth_date")),
-                                   address: csv.cell(r, address), regionCode: csv.cell(r, region))
+            return HouseholdRecord(
+                residentID: csv.cell(r, id), name: csv.cell(r, name),
+                birthDate: b.isEmpty ? nil : try CivilDate(iso: b, field: csv.field(row: i, "birth_date")),
+                address: csv.cell(r, address), regionCode: csv.cell(r, region))
         }
     }
 
     /// Student registry extract: `registry_number,resident_id,name,birth_date,school_id,school_region_code,grade,status`
     /// (status one of enrolled, deferred, suspended, home_delivered, transferred_out, graduated; default enrolled).
     public static func students(csv: CSVFile) throws -> [StudentRecord] {
-        let reg = try csv.column("registry_number"), id = try csv.column("resident_id"), name = try csv.column("name")
-        let school = try csv.column("school_id"), region = try csv.column("school_region_code"), grade = try csv.column("grade")
-        let birth = csv.optionalColumn("birth_date"), status = csv.optionalColumn("status")
+        let reg = try csv.column("registry_number")
+        let id = try csv.column("resident_id")
+        let name = try csv.column("name")
+        let school = try csv.column("school_id")
+        let region = try csv.column("school_region_code")
+        let grade = try csv.column("grade")
+        let birth = csv.optionalColumn("birth_date")
+        let status = csv.optionalColumn("status")
         return try csv.rows.enumerated().map { i, r in
-            let b = csv.cell(r, birth), s = csv.cell(r, status), g = csv.cell(r, grade)
+            let b = csv.cell(r, birth)
+            let s = csv.cell(r, status)
+            let g = csv.cell(r, grade)
             guard let gradeValue = Int(g), (1...9).contains(gradeValue) else {
                 throw KCBXError.invalidInput(field: csv.field(row: i, "grade"), rule: "\(KCBXError.quote(g)) must be a grade 1-9")
             }
             guard let st = s.isEmpty ? .enrolled : RegistryStatus(rawValue: s) else {
-                throw KCBXError.invalidInput(field: csv.field(row: i, "status"),
-                                             rule: "\(KCBXError.quote(s)) must be one of \(RegistryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw KCBXError.invalidInput(
+                    field: csv.field(row: i, "status"),
+                    rule: "\(KCBXError.quote(s)) must be one of \(RegistryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let rid = csv.cell(r, id)
-            return StudentRecord(registryNumber: csv.cell(r, reg), residentID: rid.isEmpty ? nil : rid, name: csv.cell(r, name),
-                                 birthDate: b.isEmpty ? nil : try CivilDate(iso: b, field: csv.field(row: i, "birth_date")),
-                                 schoolID: csv.cell(r, school), schoolRegionCode: csv.cell(r, region), grade: gradeValue, status: st)
+            return StudentRecord(
+                registryNumber: csv.cell(r, reg), residentID: rid.isEmpty ? nil : rid, name: csv.cell(r, name),
+                birthDate: b.isEmpty ? nil : try CivilDate(iso: b, field: csv.field(row: i, "birth_date")),
+                schoolID: csv.cell(r, school), schoolRegionCode: csv.cell(r, region), grade: gradeValue, status: st)
         }
     }
 
@@ -44,11 +57,14 @@ extension ReconciliationInput {
 extension ReconciliationReport {
     /// Every finding, one row each, with the reason it was produced.
     public func findingsTable() -> ReportTable {
-        ReportTable(title: "四查三比对核查结果", headers: ["类别", "身份证号", "姓名", "情况", "建议辍学分类", "相关身份证号", "匹配度", "依据"],
-                    rows: findings.map { f in
-                        [f.kind.rawValue, f.residentID, f.name, f.detail, f.proposedReason?.rawValue ?? "", f.relatedID ?? "",
-                         f.score.map { String(Int(($0 * 100).rounded())) + "%" } ?? "", f.kind.why]
-                    })
+        ReportTable(
+            title: "四查三比对核查结果", headers: ["类别", "身份证号", "姓名", "情况", "建议辍学分类", "相关身份证号", "匹配度", "依据"],
+            rows: findings.map { f in
+                [
+                    f.kind.rawValue, f.residentID, f.name, f.detail, f.proposedReason?.rawValue ?? "", f.relatedID ?? "",
+                    f.score.map { String(Int(($0 * 100).rounded())) + "%" } ?? "", f.kind.why,
+                ]
+            })
     }
 
     /// The four counts and the number of findings of each kind.

@@ -11,10 +11,19 @@ public struct ReconciliationFiles: Sendable {
     public var disabled: String?
     public var leftBehind: String?
 
-    public init(household: String, students: String, attending: String? = nil, poverty: String? = nil, threeKinds: String? = nil,
-                dropouts: String? = nil, census: String? = nil, disabled: String? = nil, leftBehind: String? = nil) {
-        self.household = household; self.students = students; self.attending = attending; self.poverty = poverty
-        self.threeKinds = threeKinds; self.dropouts = dropouts; self.census = census; self.disabled = disabled; self.leftBehind = leftBehind
+    public init(
+        household: String, students: String, attending: String? = nil, poverty: String? = nil, threeKinds: String? = nil,
+        dropouts: String? = nil, census: String? = nil, disabled: String? = nil, leftBehind: String? = nil
+    ) {
+        self.household = household
+        self.students = students
+        self.attending = attending
+        self.poverty = poverty
+        self.threeKinds = threeKinds
+        self.dropouts = dropouts
+        self.census = census
+        self.disabled = disabled
+        self.leftBehind = leftBehind
     }
 }
 
@@ -25,8 +34,10 @@ extension ReconciliationInput {
     /// `progress` gets phase "read" with files done / total. `regionPrefix` must be digits of a
     /// GB/T 2260 code (e.g. "640422", or "64" for a province). Resident IDs come back normalized
     /// (check character x upper-cased), as the reconciliation compares them.
-    public static func load(_ files: ReconciliationFiles, regionPrefix: String, asOf: CivilDate,
-                            progress: ((ReconciliationProgress) -> Void)? = nil) throws -> ReconciliationInput {
+    public static func load(
+        _ files: ReconciliationFiles, regionPrefix: String, asOf: CivilDate,
+        progress: ((ReconciliationProgress) -> Void)? = nil
+    ) throws -> ReconciliationInput {
         try RegistryColumns.load(files, regionPrefix: regionPrefix, asOf: asOf, progress: progress).records()
     }
 }

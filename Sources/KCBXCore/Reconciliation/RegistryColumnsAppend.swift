@@ -10,7 +10,8 @@ extension RegistryColumns {
     /// Empty columns for `regionPrefix` (digits of a GB/T 2260 code, e.g. "640422" or "64").
     public init(checkedPrefix regionPrefix: String, asOf: CivilDate) throws {
         guard !regionPrefix.isEmpty, regionPrefix.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            throw KCBXError.invalidInput(field: "region_prefix", rule: "must be digits of a GB/T 2260 code, got \(KCBXError.quote(regionPrefix))")
+            throw KCBXError.invalidInput(
+                field: "region_prefix", rule: "must be digits of a GB/T 2260 code, got \(KCBXError.quote(regionPrefix))")
         }
         self.init(regionPrefix: regionPrefix, asOf: asOf)
     }
@@ -25,7 +26,9 @@ extension RegistryColumns {
 
     /// A grade given as a number: 1-9.
     public static func grade(_ v: Int, field: () -> String) throws -> UInt8 {
-        guard (1...9).contains(v) else { throw KCBXError.invalidInput(field: field(), rule: "\(KCBXError.quote(String(v))) must be a grade 1-9") }
+        guard (1...9).contains(v) else {
+            throw KCBXError.invalidInput(field: field(), rule: "\(KCBXError.quote(String(v))) must be a grade 1-9")
+        }
         return UInt8(v)
     }
 
@@ -34,7 +37,9 @@ extension RegistryColumns {
         if span.isEmpty || span.elementsEqual("enrolled".utf8) { return .enrolled }
         let text = String(decoding: span, as: UTF8.self)
         guard let s = RegistryStatus(rawValue: text) else {
-            throw KCBXError.invalidInput(field: field(), rule: "\(KCBXError.quote(text)) must be one of \(RegistryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw KCBXError.invalidInput(
+                field: field(),
+                rule: "\(KCBXError.quote(text)) must be one of \(RegistryStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return s
     }
@@ -47,8 +52,10 @@ extension RegistryColumns {
 
     /// Appends a household (or census) record: the resident ID keyed as the CSV path keys it.
     /// Text is trimmed as CSV cells are; `birthDay` is a day number or nil.
-    public mutating func appendHousehold(_ table: HouseholdTable, residentID: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>,
-                                         birthDay: Int32?, address: UnsafeBufferPointer<UInt8>, regionCode: UnsafeBufferPointer<UInt8>) {
+    public mutating func appendHousehold(
+        _ table: HouseholdTable, residentID: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>,
+        birthDay: Int32?, address: UnsafeBufferPointer<UInt8>, regionCode: UnsafeBufferPointer<UInt8>
+    ) {
         func fill(_ c: inout HouseholdColumns, _ keys: inout ResidentKeys) {
             c.births.append(birthDay ?? Self.noDate)
             CSVFields.trim(residentID) { c.keys.append(keys.key($0)) }
@@ -63,11 +70,14 @@ extension RegistryColumns {
     }
 
     /// Appends a student record; an empty resident ID is a record without one.
-    public mutating func appendStudent(registryNumber: UnsafeBufferPointer<UInt8>, residentID: UnsafeBufferPointer<UInt8>,
-                                       name: UnsafeBufferPointer<UInt8>, birthDay: Int32?, schoolID: UnsafeBufferPointer<UInt8>,
-                                       schoolRegionCode: UnsafeBufferPointer<UInt8>, grade: UInt8, status: RegistryStatus) {
+    public mutating func appendStudent(
+        registryNumber: UnsafeBufferPointer<UInt8>, residentID: UnsafeBufferPointer<UInt8>,
+        name: UnsafeBufferPointer<UInt8>, birthDay: Int32?, schoolID: UnsafeBufferPointer<UInt8>,
+        schoolRegionCode: UnsafeBufferPointer<UInt8>, grade: UInt8, status: RegistryStatus
+    ) {
         students.births.append(birthDay ?? Self.noDate)
-        students.grades.append(grade); students.statuses.append(status)
+        students.grades.append(grade)
+        students.statuses.append(status)
         CSVFields.trim(residentID) { students.keys.append($0.isEmpty ? ResidentKeys.none : keys.key($0)) }
         CSVFields.trim(registryNumber) { students.registryNumbers.append($0) }
         CSVFields.trim(name) { students.names.append($0) }
@@ -85,7 +95,9 @@ extension RegistryColumns {
     public mutating func insert(_ residentID: UnsafeBufferPointer<UInt8>, into list: IDList) {
         let k = CSVFields.trim(residentID) { keys.key($0) }
         switch list {
-        case .attending: compare(.attending); attending?.insert(k)
+        case .attending:
+            compare(.attending)
+            attending?.insert(k)
         case .poverty: poverty.insert(k)
         case .threeKinds: threeKinds.insert(k)
         case .dropouts: dropouts.insert(k)

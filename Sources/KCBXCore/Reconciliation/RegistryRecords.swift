@@ -9,15 +9,19 @@ public struct HouseholdRecord: Sendable, Equatable {
     public var regionCode: String
 
     public init(residentID: String, name: String, birthDate: CivilDate? = nil, address: String = "", regionCode: String) {
-        self.residentID = residentID; self.name = name; self.birthDate = birthDate; self.address = address; self.regionCode = regionCode
+        self.residentID = residentID
+        self.name = name
+        self.birthDate = birthDate
+        self.address = address
+        self.regionCode = regionCode
     }
 }
 
 /// Registration status in the national student registry (学籍).
 public enum RegistryStatus: String, Sendable, CaseIterable {
-    case enrolled          // 在籍在读
-    case deferred          // 缓学 (with expert opinion)
-    case suspended         // 休学
+    case enrolled  // 在籍在读
+    case deferred  // 缓学 (with expert opinion)
+    case suspended  // 休学
     case homeDelivered = "home_delivered"  // 送教上门
     case transferredOut = "transferred_out"
     case graduated
@@ -37,10 +41,18 @@ public struct StudentRecord: Sendable, Equatable {
     public var grade: Int
     public var status: RegistryStatus
 
-    public init(registryNumber: String, residentID: String?, name: String, birthDate: CivilDate?, schoolID: String,
-                schoolRegionCode: String, grade: Int, status: RegistryStatus = .enrolled) {
-        self.registryNumber = registryNumber; self.residentID = residentID; self.name = name; self.birthDate = birthDate
-        self.schoolID = schoolID; self.schoolRegionCode = schoolRegionCode; self.grade = grade; self.status = status
+    public init(
+        registryNumber: String, residentID: String?, name: String, birthDate: CivilDate?, schoolID: String,
+        schoolRegionCode: String, grade: Int, status: RegistryStatus = .enrolled
+    ) {
+        self.registryNumber = registryNumber
+        self.residentID = residentID
+        self.name = name
+        self.birthDate = birthDate
+        self.schoolID = schoolID
+        self.schoolRegionCode = schoolRegionCode
+        self.grade = grade
+        self.status = status
     }
 }
 
@@ -68,11 +80,21 @@ public struct ReconciliationInput: Sendable {
     /// Resident IDs on the left-behind roster (民政, 000 四（二）): monitored first.
     public var leftBehind: Set<String>
 
-    public init(regionPrefix: String, asOf: CivilDate, household: [HouseholdRecord], students: [StudentRecord],
-                attending: Set<String>? = nil, poverty: Set<String> = [], threeKinds: Set<String> = [], dropouts: Set<String> = [],
-                census: [HouseholdRecord] = [], disabled: Set<String> = [], leftBehind: Set<String> = []) {
-        self.regionPrefix = regionPrefix; self.asOf = asOf; self.household = household; self.students = students
-        self.attending = attending; self.poverty = poverty; self.threeKinds = threeKinds; self.dropouts = dropouts
-        self.census = census; self.disabled = disabled; self.leftBehind = leftBehind
+    public init(
+        regionPrefix: String, asOf: CivilDate, household: [HouseholdRecord], students: [StudentRecord],
+        attending: Set<String>? = nil, poverty: Set<String> = [], threeKinds: Set<String> = [], dropouts: Set<String> = [],
+        census: [HouseholdRecord] = [], disabled: Set<String> = [], leftBehind: Set<String> = []
+    ) {
+        self.regionPrefix = regionPrefix
+        self.asOf = asOf
+        self.household = household
+        self.students = students
+        self.attending = attending
+        self.poverty = poverty
+        self.threeKinds = threeKinds
+        self.dropouts = dropouts
+        self.census = census
+        self.disabled = disabled
+        self.leftBehind = leftBehind
     }
 }

@@ -58,7 +58,10 @@ struct ResidentKeys {
         let check = key % 11
         digits[17] = check == 10 ? 88 : 48 + UInt8(check)
         var v = key / 11
-        for i in stride(from: 16, through: 0, by: -1) { digits[i] = 48 + UInt8(v % 10); v /= 10 }
+        for i in stride(from: 16, through: 0, by: -1) {
+            digits[i] = 48 + UInt8(v % 10)
+            v /= 10
+        }
         return String(decoding: digits, as: UTF8.self)
     }
 
@@ -69,7 +72,11 @@ struct ResidentKeys {
         guard key & internedBit == 0 else { return nil }
         let check = Int(key % 11)
         var v = key / 11
-        var sum = 0, y = 0, m = 0, day = 0, province = 0
+        var sum = 0
+        var y = 0
+        var m = 0
+        var day = 0
+        var province = 0
         for i in stride(from: 16, through: 0, by: -1) {
             let digit = Int(v % 10)
             v /= 10
@@ -83,7 +90,8 @@ struct ResidentKeys {
             }
         }
         guard ResidentID.provincePrefixes.contains(province), y >= 1900,
-              let birth = try? CivilDate(year: y, month: m, day: day), birth <= asOf else { return nil }
+            let birth = try? CivilDate(year: y, month: m, day: day), birth <= asOf
+        else { return nil }
         guard ResidentID.checkCharacters[sum % 11] == (check == 10 ? 88 : 48 + UInt8(check)) else { return nil }
         return birth
     }

@@ -15,9 +15,16 @@ public struct ReportTable: Sendable, Equatable {
     /// are; every other cell beginning with = + - @ is neutralised in CSV (`CSVOutput`).
     public var numericColumns: Set<Int> = []
 
-    public init(title: String, headers: [String], rows: [[String]] = [], unit: String = "", asOf: CivilDate? = nil, notes: [String] = [],
-                numericColumns: Set<Int> = []) {
-        self.title = title; self.headers = headers; self.rows = rows; self.unit = unit; self.asOf = asOf; self.notes = notes
+    public init(
+        title: String, headers: [String], rows: [[String]] = [], unit: String = "", asOf: CivilDate? = nil, notes: [String] = [],
+        numericColumns: Set<Int> = []
+    ) {
+        self.title = title
+        self.headers = headers
+        self.rows = rows
+        self.unit = unit
+        self.asOf = asOf
+        self.notes = notes
         self.numericColumns = numericColumns
     }
 
@@ -33,10 +40,12 @@ public struct ReportTable: Sendable, Equatable {
     /// The whole report as a JSON value: `{"title", "unit", "as_of" (YYYY-MM-DD or null),
     /// "columns": [...], "rows": [[...]], "notes": [...]}`.
     public var jsonValue: JSONValue {
-        .object(["title": .string(title), "unit": .string(unit), "as_of": asOf.map { .string($0.description) } ?? .null,
-                 "columns": .array(headers.map { .string($0) }),
-                 "rows": .array(rows.map { .array($0.map { .string($0) }) }),
-                 "notes": .array(notes.map { .string($0) })])
+        .object([
+            "title": .string(title), "unit": .string(unit), "as_of": asOf.map { .string($0.description) } ?? .null,
+            "columns": .array(headers.map { .string($0) }),
+            "rows": .array(rows.map { .array($0.map { .string($0) }) }),
+            "notes": .array(notes.map { .string($0) }),
+        ])
     }
 
     /// `jsonValue` as text (sorted keys).
@@ -44,6 +53,7 @@ public struct ReportTable: Sendable, Equatable {
 
     /// The rows as dictionaries keyed by header (for tests and hosts).
     public var records: [[String: String]] {
-        rows.map { r in Dictionary(uniqueKeysWithValues: headers.enumerated().map { ($0.element, $0.offset < r.count ? r[$0.offset] : "") }) }
+        rows.map { r in Dictionary(uniqueKeysWithValues: headers.enumerated().map { ($0.element, $0.offset < r.count ? r[$0.offset] : "") })
+        }
     }
 }

@@ -11,22 +11,31 @@ public enum ReportUnit: Hashable, Sendable, CustomStringConvertible {
     /// digits), so those two need their prefix. An empty text means `defaultUnit`.
     public init(parsing text: String, default defaultUnit: ReportUnit) throws {
         let t = text.ledgerTrimmed
-        if t.isEmpty { self = defaultUnit; return }
+        if t.isEmpty {
+            self = defaultUnit
+            return
+        }
         let parts = t.split(separator: ":", maxSplits: 1).map(String.init)
-        let kind = parts.count == 2 ? parts[0] : "", code = parts.count == 2 ? parts[1] : t
+        let kind = parts.count == 2 ? parts[0] : ""
+        let code = parts.count == 2 ? parts[1] : t
         func digits(_ n: Int) -> Bool { code.utf8.count == n && code.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
         switch kind {
         case "school":
             try LedgerStudent.checkSchoolID(code, field: "unit")
             self = .school(code)
         case "township":
-            guard digits(9) else { throw KCBXError.invalidInput(field: "unit", rule: "a township code must be 9 digits (GB/T 2260 county code + 3), got '\(code)'") }
+            guard digits(9) else {
+                throw KCBXError.invalidInput(
+                    field: "unit", rule: "a township code must be 9 digits (GB/T 2260 county code + 3), got '\(code)'")
+            }
             self = .township(code)
         case "county", "city", "province", "region", "":
             guard digits(6) else {
-                throw KCBXError.invalidInput(field: "unit", rule: kind.isEmpty
-                    ? "'\(t)' must be school:<id>, township:<9 digits>, county:<6 digits> or a bare 6-digit region code"
-                    : "a \(kind) code must be 6 digits (GB/T 2260), got '\(code)'")
+                throw KCBXError.invalidInput(
+                    field: "unit",
+                    rule: kind.isEmpty
+                        ? "'\(t)' must be school:<id>, township:<9 digits>, county:<6 digits> or a bare 6-digit region code"
+                        : "a \(kind) code must be 6 digits (GB/T 2260), got '\(code)'")
             }
             self = .region(code)
         default:
@@ -42,18 +51,18 @@ public enum ReportUnit: Hashable, Sendable, CustomStringConvertible {
     /// Whether a student at `schoolID` in `townshipCode` belongs to this unit.
     public func contains(schoolID: String, townshipCode: String) -> Bool {
         switch self {
-        case let .school(id): return schoolID == id
-        case let .township(code): return townshipCode == code
-        case let .region(code): return townshipCode.hasPrefix(ReportUnit.regionPrefix(code))
+        case .school(let id): return schoolID == id
+        case .township(let code): return townshipCode == code
+        case .region(let code): return townshipCode.hasPrefix(ReportUnit.regionPrefix(code))
         }
     }
 
     /// `school:<id>`, `township:<code>` or `region:<code>` (parsable again by `init(parsing:)`).
     public var description: String {
         switch self {
-        case let .school(id): return "school:\(id)"
-        case let .township(code): return "township:\(code)"
-        case let .region(code): return "region:\(code)"
+        case .school(let id): return "school:\(id)"
+        case .township(let code): return "township:\(code)"
+        case .region(let code): return "region:\(code)"
         }
     }
 }

@@ -13,8 +13,11 @@ public struct StageSummary: Sendable, Equatable {
     public var total: Counts {
         var t = Counts()
         for c in [primary, junior] {
-            t.expected += c.expected; t.onLeave += c.onLeave; t.threeLineAlert += c.threeLineAlert
-            t.suspected += c.suspected; t.dropouts += c.dropouts
+            t.expected += c.expected
+            t.onLeave += c.onLeave
+            t.threeLineAlert += c.threeLineAlert
+            t.suspected += c.suspected
+            t.dropouts += c.dropouts
             for (r, n) in c.byReason { t.byReason[r, default: 0] += n }
         }
         return t
@@ -53,7 +56,8 @@ public struct StageSummary: Sendable, Equatable {
             r += [String(c.suspected), String(c.dropouts)] + ReasonCode.allCases.map { String(c.byReason[$0] ?? 0) }
             return r
         }
-        return ReportTable(title: "固原市义务教育控辍保学摸底排查统计报表（填报单位：\(unit)；填报日期：\(date)）", headers: headers,
-                           rows: [row("小学", primary), row("初中", junior), row("合计", total)])
+        return ReportTable(
+            title: "固原市义务教育控辍保学摸底排查统计报表（填报单位：\(unit)；填报日期：\(date)）", headers: headers,
+            rows: [row("小学", primary), row("初中", junior), row("合计", total)])
     }
 }

@@ -14,8 +14,10 @@ public struct Bulletin: Sendable {
 }
 
 extension Ledger {
-    static let caseEventKinds: [EventKind] = [.caseOpened, .casePromoted, .caseVerified, .caseDismissed, .casePersuading,
-                                              .caseReturned, .caseClosed, .caseExempted, .caseAction]
+    static let caseEventKinds: [EventKind] = [
+        .caseOpened, .casePromoted, .caseVerified, .caseDismissed, .casePersuading,
+        .caseReturned, .caseClosed, .caseExempted, .caseAction,
+    ]
 
     /// The figures of the bulletin (通报) for `period` and `unit` (nil: the actor's own unit), per
     /// unit directly below it (a county's townships, a township's schools, a city's counties).
@@ -26,16 +28,20 @@ extension Ledger {
         try requireReportable(unit, .bulletin)
         let kinds = Set(Ledger.caseEventKinds.map(\.rawValue)).union(SupervisionEventKind.allSpellings)
         let events = try scopedEvents(kinds: kinds)
-        let (students, obligations, calendarSet, names) = try read { db -> ([String: LedgerStudent], [Obligation], Bool, [String: String]) in
+        let (students, obligations, calendarSet, names) = try read {
+            db -> ([String: LedgerStudent], [Obligation], Bool, [String: String]) in
             let list = try scopedStudents(db, only: nil)
             let cal = try storedCalendar(db) != nil
-            let names = try Dictionary(Row.fetchAll(db, sql: "SELECT school_id, MAX(school_name) AS n FROM students WHERE school_name != '' GROUP BY school_id")
-                .map { ($0["school_id"] as String, $0["n"] as String) }, uniquingKeysWith: { a, _ in a })
-            return (Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }),
-                    cal ? try self.obligations(asOf: period.through, db) : [], cal, names)
+            let names = try Dictionary(
+                Row.fetchAll(db, sql: "SELECT school_id, MAX(school_name) AS n FROM students WHERE school_name != '' GROUP BY school_id")
+                    .map { ($0["school_id"] as String, $0["n"] as String) }, uniquingKeysWith: { a, _ in a })
+            return (
+                Dictionary(list.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a }),
+                cal ? try self.obligations(asOf: period.through, db) : [], cal, names
+            )
         }
         var counts: [String: BulletinCounts] = [:]
-        var extra = BulletinCounts()   // events about no student (county draws): the total only
+        var extra = BulletinCounts()  // events about no student (county draws): the total only
         func key(_ s: LedgerStudent) -> String? { Ledger.bulletinRowKey(unit, s) }
         var byCase: [Int64: [EventRecord]] = [:]
         for e in events {
@@ -46,10 +52,15 @@ extension Ledger {
                 switch sup {
                 case .auditFinding: c.auditFindings = 1
                 case .spotCheckDrawn: c.spotChecks = e.student.isEmpty ? r.drawnCount : 1
-                case .homeVerification: c.homeVerifications = 1; c.confirmed = r.confirmsEntry ? 1 : 0
+                case .homeVerification:
+                    c.homeVerifications = 1
+                    c.confirmed = r.confirmsEntry ? 1 : 0
                 }
-                if e.student.isEmpty { extra = extra + c }
-                else if let s = students[e.student], let k = key(s) { counts[k, default: BulletinCounts()] = counts[k, default: BulletinCounts()] + c }
+                if e.student.isEmpty {
+                    extra = extra + c
+                } else if let s = students[e.student], let k = key(s) {
+                    counts[k, default: BulletinCounts()] = counts[k, default: BulletinCounts()] + c
+                }
                 continue
             }
             guard e.caseID != 0, let s = students[e.student], key(s) != nil else { continue }
@@ -67,7 +78,7 @@ extension Ledger {
                     case .outOfSchool?: c.newOutOfSchool += 1
                     default: c.newSuspected += 1
                     }
-                    if case let .number(n)? = r.payload["relapse_of"], n != 0 { c.relapses += 1 }
+                    if case .number(let n)? = r.payload["relapse_of"], n != 0 { c.relapses += 1 }
                 case .casePromoted where r.text("kind") == LedgerCaseKind.dropout.rawValue: c.newDropouts += 1
                 case .caseReturned: c.returns += 1
                 case .caseClosed: c.closures += 1
@@ -91,7 +102,9 @@ extension Ledger {
         }
         // Every unit below with students appears, even with nothing to report.
         for s in students.values { if let k = key(s), counts[k] == nil { counts[k] = BulletinCounts() } }
-        let rows = counts.keys.sorted().map { k in (key: k, label: Ledger.bulletinRowLabel(unit, k, names), counts: counts[k] ?? BulletinCounts()) }
+        let rows = counts.keys.sorted().map { k in
+            (key: k, label: Ledger.bulletinRowLabel(unit, k, names), counts: counts[k] ?? BulletinCounts())
+        }
         let total = rows.reduce(extra) { $0 + $1.counts }
         let byOwner = owners.sorted { ($0.key.level, $0.key.unit) < ($1.key.level, $1.key.unit) }
             .map { (owner: $0.key, counts: $0.value.0, escalatedTo: $0.value.1.sorted()) }
@@ -105,7 +118,7 @@ extension Ledger {
         switch unit {
         case .school: return s.schoolID
         case .township: return s.schoolID.isEmpty ? "township:\(s.townshipCode)" : s.schoolID
-        case let .region(code):
+        case .region(let code):
             return ReportUnit.regionPrefix(code).utf8.count == 6 ? s.townshipCode : String(s.townshipCode.prefix(6))
         }
     }
@@ -115,7 +128,7 @@ extension Ledger {
         case .school, .township:
             if key.hasPrefix("township:") { return "乡镇（街道）\(key.dropFirst(9))（无学籍）" }
             return schoolNames[key].map { "\($0)（\(key)）" } ?? key
-        case let .region(code):
+        case .region(let code):
             return ReportUnit.regionPrefix(code).utf8.count == 6 ? "乡镇（街道）\(key)" : "县（区）\(key)"
         }
     }

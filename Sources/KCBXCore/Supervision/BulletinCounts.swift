@@ -30,13 +30,24 @@ public struct BulletinCounts: Hashable, Sendable {
 
     static func + (a: BulletinCounts, b: BulletinCounts) -> BulletinCounts {
         var c = a
-        c.newSuspected += b.newSuspected; c.newDropouts += b.newDropouts; c.newOutOfSchool += b.newOutOfSchool
-        c.returns += b.returns; c.closures += b.closures; c.relapses += b.relapses
-        c.openAtEnd += b.openAtEnd; c.dropoutsAtEnd += b.dropoutsAtEnd
-        c.obligationsDue += b.obligationsDue; c.onTime += b.onTime; c.late += b.late; c.overdue += b.overdue
-        c.escalated += b.escalated; c.pending += b.pending
-        c.auditFindings += b.auditFindings; c.spotChecks += b.spotChecks
-        c.homeVerifications += b.homeVerifications; c.confirmed += b.confirmed
+        c.newSuspected += b.newSuspected
+        c.newDropouts += b.newDropouts
+        c.newOutOfSchool += b.newOutOfSchool
+        c.returns += b.returns
+        c.closures += b.closures
+        c.relapses += b.relapses
+        c.openAtEnd += b.openAtEnd
+        c.dropoutsAtEnd += b.dropoutsAtEnd
+        c.obligationsDue += b.obligationsDue
+        c.onTime += b.onTime
+        c.late += b.late
+        c.overdue += b.overdue
+        c.escalated += b.escalated
+        c.pending += b.pending
+        c.auditFindings += b.auditFindings
+        c.spotChecks += b.spotChecks
+        c.homeVerifications += b.homeVerifications
+        c.confirmed += b.confirmed
         return c
     }
 

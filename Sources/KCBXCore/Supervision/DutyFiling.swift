@@ -9,22 +9,25 @@ extension Ledger {
     public func recordDutyFiled(_ dutyID: String, due: CivilDate, on: CivilDate, note: String = "") throws {
         try checkNote(note)
         guard let duty = policy.reportDuties.first(where: { $0.id == dutyID }) else {
-            throw KCBXError.invalidInput(field: "duty", rule: "\(KCBXError.quote(dutyID)) is not a report duty of \(policy.id) (kcbx duties lists them)")
+            throw KCBXError.invalidInput(
+                field: "duty", rule: "\(KCBXError.quote(dutyID)) is not a report duty of \(policy.id) (kcbx duties lists them)")
         }
         try write { db, w in
             try requireWriter("record report duty \(dutyID) as filed")
             let needed: UnitLevel = duty.level == .department ? .county : duty.level
             guard actor.level >= needed else {
-                throw LedgerRefusal(operation: "record report duty \(dutyID) as filed", student: "", caseID: 0,
-                                    detail: "the duty is owed at \(duty.level.rawValue) level; \(actor.level.rawValue) cannot record it")
+                throw LedgerRefusal(
+                    operation: "record report duty \(dutyID) as filed", student: "", caseID: 0,
+                    detail: "the duty is owed at \(duty.level.rawValue) level; \(actor.level.rawValue) cannot record it")
             }
             try checkDate(on, notBefore: nil)
             let occurrences = try ReportCalendar.due(policy, calendar: try storedCalendar(db), from: due, through: due)
             guard occurrences.contains(where: { $0.dutyID == dutyID }) else {
                 throw KCBXError.invalidInput(field: "due", rule: "report duty \(dutyID) does not fall due on \(due) under \(policy.id)")
             }
-            try w.append(db, .dutyFiled, payload: DutyFiledPayload(duty: dutyID, due: due.description, date: on.description),
-                         reason: note.isEmpty ? "\(duty.what)（应报 \(due)）" : note)
+            try w.append(
+                db, .dutyFiled, payload: DutyFiledPayload(duty: dutyID, due: due.description, date: on.description),
+                reason: note.isEmpty ? "\(duty.what)（应报 \(due)）" : note)
         }
     }
 
@@ -46,7 +49,8 @@ extension Ledger {
         for e in filed {
             let r = EventRecord(seq: e.seq, kind: e.kind, student: e.student, caseID: e.caseID, payloadText: e.payload)
             guard let d = r.date else { continue }
-            filings["\(r.text("duty"))|\(r.text("due"))", default: []].append((d, "\(e.actor.level.chinese) \(e.actor.unitCode) \(e.actor.person)"))
+            filings["\(r.text("duty"))|\(r.text("due"))", default: []].append(
+                (d, "\(e.actor.level.chinese) \(e.actor.unitCode) \(e.actor.person)"))
         }
         let markDays: Set<Int32> = try read { db in
             Set(try SweepColumns(db, scope: actor.scopeSQL, from: period.from, through: period.through).columns.markDate)
@@ -71,15 +75,19 @@ extension Ledger {
         for (id, entry) in daily.sorted(by: { $0.key < $1.key }) {
             let (o, n, missing) = entry
             let shown = missing.prefix(10).map(\.description).joined(separator: "、") + (missing.count > 10 ? "等" : "")
-            rows.insert([id, o.level.chinese, o.what, "每个上学日（\(n) 天）", o.basis,
-                         missing.isEmpty ? "每个上学日均有考勤记录" : "\(missing.count) 天无考勤记录：\(shown)",
-                         missing.isEmpty ? "按时" : "缺记录"], at: 0)
+            rows.insert(
+                [
+                    id, o.level.chinese, o.what, "每个上学日（\(n) 天）", o.basis,
+                    missing.isEmpty ? "每个上学日均有考勤记录" : "\(missing.count) 天无考勤记录：\(shown)",
+                    missing.isEmpty ? "按时" : "缺记录",
+                ], at: 0)
         }
-        return ReportTable(title: "报告职责履行情况（\(period)）", headers: Ledger.bulletinDutyHeaders, rows: rows, unit: label, asOf: period.through,
-                           notes: [
-                            "职责取自政策档案 \(policy.id) 的报告日历（docs/policy-format.md）。",
-                            "每日职责以台账中当日的考勤记录为准；其余职责以台账中的报送记录（duty.filed 事件：kcbx file-duty）为准。",
-                            "台账无记录不等于未报送：请核对纸质或平台记录后补录。",
-                           ])
+        return ReportTable(
+            title: "报告职责履行情况（\(period)）", headers: Ledger.bulletinDutyHeaders, rows: rows, unit: label, asOf: period.through,
+            notes: [
+                "职责取自政策档案 \(policy.id) 的报告日历（docs/policy-format.md）。",
+                "每日职责以台账中当日的考勤记录为准；其余职责以台账中的报送记录（duty.filed 事件：kcbx file-duty）为准。",
+                "台账无记录不等于未报送：请核对纸质或平台记录后补录。",
+            ])
     }
 }

@@ -82,7 +82,12 @@ public struct LedgerAuditFinding: Hashable, Sendable, Codable {
     public var findingSeq: Int64
 
     enum CodingKeys: String, CodingKey {
-        case check, caseID = "case_id", student, school, date, entrySeq = "entry_seq", recordedBy = "recorded_by", evidence, fingerprint
+        case check
+        case caseID = "case_id"
+        case student, school, date
+        case entrySeq = "entry_seq"
+        case recordedBy = "recorded_by"
+        case evidence, fingerprint
         case findingSeq = "finding_seq"
     }
 }
@@ -96,19 +101,26 @@ public struct LedgerAuditResult: Hashable, Sendable {
 
     /// The findings as a report table (one row per finding, the clause in each row).
     public func table(unit: String) -> ReportTable {
-        ReportTable(title: "台账信息核查（台账信息不实）", headers: LedgerAuditResult.headers,
-                    rows: findings.map { f in
-                        [f.check.rawValue, f.check.chinese, f.caseID == 0 ? "" : String(f.caseID), f.student, f.school, f.date,
-                         f.entrySeq == 0 ? "" : String(f.entrySeq), f.recordedBy, f.evidence, f.check.clause, String(f.findingSeq)]
-                    },
-                    unit: unit, asOf: asOf,
-                    notes: ["002 四（二）: 建立健全台账信息抽查、入户核查机制 … 对工作不落实、台账信息不实的单位 … 加大问责力度.",
-                            "Each row is an entry the data contradicts, with the evidence; a pattern row (same_day_return_and_closure) is worth a look and accuses no one (DOMAIN.md §8).",
-                            "Findings are recorded as audit_finding events (finding_seq); re-running the audit records nothing twice."],
-                    numericColumns: [2, 6, 10])
+        ReportTable(
+            title: "台账信息核查（台账信息不实）", headers: LedgerAuditResult.headers,
+            rows: findings.map { f in
+                [
+                    f.check.rawValue, f.check.chinese, f.caseID == 0 ? "" : String(f.caseID), f.student, f.school, f.date,
+                    f.entrySeq == 0 ? "" : String(f.entrySeq), f.recordedBy, f.evidence, f.check.clause, String(f.findingSeq),
+                ]
+            },
+            unit: unit, asOf: asOf,
+            notes: [
+                "002 四（二）: 建立健全台账信息抽查、入户核查机制 … 对工作不落实、台账信息不实的单位 … 加大问责力度.",
+                "Each row is an entry the data contradicts, with the evidence; a pattern row (same_day_return_and_closure) is worth a look and accuses no one (DOMAIN.md §8).",
+                "Findings are recorded as audit_finding events (finding_seq); re-running the audit records nothing twice.",
+            ],
+            numericColumns: [2, 6, 10])
     }
 
-    public static let headers = ["check", "检查项", "case_id", "student", "school", "date", "entry_seq", "recorded_by", "evidence", "clause", "finding_seq"]
+    public static let headers = [
+        "check", "检查项", "case_id", "student", "school", "date", "entry_seq", "recorded_by", "evidence", "clause", "finding_seq",
+    ]
 }
 
 /// Options of the audit. Defaults are [interpretation]s documented in docs/supervision-audit.md.

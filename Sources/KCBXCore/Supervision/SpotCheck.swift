@@ -51,28 +51,52 @@ public struct SpotCheckDraw: Hashable, Sendable {
         var i = 0
         for s in strata {
             for _ in 0..<s.drawn where i < sample.count {
-                let id = sample[i]; i += 1
-                rows.append([String(seq), period, String(seed), s.school, s.status, String(id), cases[id].map { IDMask.key($0.student) } ?? ""])
+                let id = sample[i]
+                i += 1
+                rows.append([
+                    String(seq), period, String(seed), s.school, s.status, String(id), cases[id].map { IDMask.key($0.student) } ?? "",
+                ])
             }
         }
-        return ReportTable(title: "台账信息抽查 抽样名单", headers: ["draw_seq", "period", "seed", "school", "status", "case_id", "student"], rows: rows,
-                           unit: unitLabel, asOf: asOf,
-                           notes: ["002 四（二）: 建立健全台账信息抽查、入户核查机制.",
-                                   "Stratified by school and case status, \(perStratum) per stratum; seed \(seed) recorded in event #\(seq) before the sample was shown.",
-                                   redrawOf == 0 ? "First draw of \(period)." : "REDRAW of \(period) (earlier draw #\(redrawOf)); reason: \(reason). The audit lists it (spot_check_redrawn)."],
-                           numericColumns: [0, 5])
+        return ReportTable(
+            title: "台账信息抽查 抽样名单", headers: ["draw_seq", "period", "seed", "school", "status", "case_id", "student"], rows: rows,
+            unit: unitLabel, asOf: asOf,
+            notes: [
+                "002 四（二）: 建立健全台账信息抽查、入户核查机制.",
+                "Stratified by school and case status, \(perStratum) per stratum; seed \(seed) recorded in event #\(seq) before the sample was shown.",
+                redrawOf == 0
+                    ? "First draw of \(period)."
+                    : "REDRAW of \(period) (earlier draw #\(redrawOf)); reason: \(reason). The audit lists it (spot_check_redrawn).",
+            ],
+            numericColumns: [0, 5])
     }
 }
 
 struct SpotCheckDrawnPayload: Codable {
-    var period: String; var unit: String; var seed: String; var perStratum: Int; var asOf: String
-    var strata: [SpotCheckStratum]; var sample: [Int64]; var redrawOf: Int64; var reason: String
+    var period: String
+    var unit: String
+    var seed: String
+    var perStratum: Int
+    var asOf: String
+    var strata: [SpotCheckStratum]
+    var sample: [Int64]
+    var redrawOf: Int64
+    var reason: String
     enum CodingKeys: String, CodingKey {
-        case period, unit, seed, perStratum = "per_stratum", asOf = "as_of", strata, sample, redrawOf = "redraw_of", reason
+        case period, unit, seed
+        case perStratum = "per_stratum"
+        case asOf = "as_of"
+        case strata, sample
+        case redrawOf = "redraw_of"
+        case reason
     }
 }
 
-struct HomeVerificationPayload: Codable { var draw: Int64; var result: String; var date: String }
+struct HomeVerificationPayload: Codable {
+    var draw: Int64
+    var result: String
+    var date: String
+}
 
 extension Ledger {
     /// Draws a reproducible random sample of the cases within the actor's jurisdiction opened by
@@ -83,12 +107,21 @@ extension Ledger {
     /// `period` by the same unit is refused unless `redrawReason` says why; then it is recorded as
     /// a redraw and the audit lists it (`spot_check_redrawn`), so a draw cannot be repeated
     /// quietly until it looks good. Needs a writer at township level or above.
-    public func drawSpotCheck(period: String, asOf: CivilDate, perStratum: Int, seed: UInt64? = nil, redrawReason: String = "") throws -> SpotCheckDraw {
-        let period = period.ledgerTrimmed, why = redrawReason.ledgerTrimmed
+    public func drawSpotCheck(period: String, asOf: CivilDate, perStratum: Int, seed: UInt64? = nil, redrawReason: String = "") throws
+        -> SpotCheckDraw
+    {
+        let period = period.ledgerTrimmed
+        let why = redrawReason.ledgerTrimmed
         guard (1...32).contains(period.utf8.count), period.utf8.allSatisfy({ ledgerIsWordByte($0) || $0 == 46 }) else {
-            throw KCBXError.invalidInput(field: "period", rule: "must be 1-32 ASCII letters, digits, '-', '_' or '.' (e.g. 2025-10 or 2025Q4), got '\(KCBXError.quote(period, limit: 40))'")
+            throw KCBXError.invalidInput(
+                field: "period",
+                rule:
+                    "must be 1-32 ASCII letters, digits, '-', '_' or '.' (e.g. 2025-10 or 2025Q4), got '\(KCBXError.quote(period, limit: 40))'"
+            )
         }
-        guard (1...1000).contains(perStratum) else { throw KCBXError.invalidInput(field: "per_stratum", rule: "must be 1-1000, got \(perStratum)") }
+        guard (1...1000).contains(perStratum) else {
+            throw KCBXError.invalidInput(field: "per_stratum", rule: "must be 1-1000, got \(perStratum)")
+        }
         guard why.count <= 2000 else { throw KCBXError.invalidInput(field: "redraw_reason", rule: "must be at most 2000 characters") }
         try checkDate(asOf, notBefore: nil, field: "as_of")
         try requireSupervisor("draw a spot check")
@@ -97,8 +130,11 @@ extension Ledger {
             try requireWriter("draw a spot check", minimum: .township)
             let earlier = try spotCheckDraws(db).filter { $0.period == period && $0.unit == actor.unitCode }
             if let last = earlier.last, why.isEmpty {
-                throw KCBXError.ruleViolation(rule: "002 四（二）台账信息抽查: one draw per period; a repeated draw is a recorded redraw with its reason",
-                                              detail: "\(period) was drawn in event #\(last.seq) (seed \(last.seed)); give a redraw reason to draw again (the audit will list it)")
+                throw KCBXError.ruleViolation(
+                    rule: "002 四（二）台账信息抽查: one draw per period; a repeated draw is a recorded redraw with its reason",
+                    detail:
+                        "\(period) was drawn in event #\(last.seq) (seed \(last.seed)); give a redraw reason to draw again (the audit will list it)"
+                )
             }
             let seed = seed ?? Ledger.derivedSeed(head: w.hash, at: ledgerTimestamp(clock()))
             var strata: [String: [Int64]] = [:]
@@ -107,25 +143,31 @@ extension Ledger {
                 strata["\(school)\u{1}\(c.status.rawValue)", default: []].append(c.id)
             }
             var rng = SeededRandom(seed: seed)
-            var drawn: [SpotCheckStratum] = [], sample: [Int64] = []
+            var drawn: [SpotCheckStratum] = []
+            var sample: [Int64] = []
             for key in strata.keys.sorted() {
                 var ids = (strata[key] ?? []).sorted()
                 let k = min(perStratum, ids.count)
-                for i in 0..<k {   // partial Fisher-Yates with an unbiased bounded draw: the same on every platform
+                for i in 0..<k {  // partial Fisher-Yates with an unbiased bounded draw: the same on every platform
                     let j = i + Ledger.below(ids.count - i, &rng)
                     ids.swapAt(i, j)
                 }
                 let parts = key.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
-                drawn.append(SpotCheckStratum(school: parts.first ?? "", status: parts.count > 1 ? parts[1] : "", population: ids.count, drawn: k))
+                drawn.append(
+                    SpotCheckStratum(school: parts.first ?? "", status: parts.count > 1 ? parts[1] : "", population: ids.count, drawn: k))
                 sample += ids.prefix(k)
             }
-            let payload = SpotCheckDrawnPayload(period: period, unit: actor.unitCode, seed: String(seed), perStratum: perStratum, asOf: asOf.description,
-                                                strata: drawn, sample: sample, redrawOf: earlier.last?.seq ?? 0, reason: why)
-            let seq = try w.append(db, .spotCheckDrawn, payload: payload,
-                                   reason: earlier.isEmpty ? "台账信息抽查 \(period): \(sample.count) cases from \(drawn.count) strata, seed \(seed)"
-                                                           : "台账信息抽查 \(period) REDRAW of #\(earlier.last?.seq ?? 0): \(why)")
-            return SpotCheckDraw(seq: seq, period: period, unit: actor.unitCode, seed: seed, perStratum: perStratum, asOf: asOf, strata: drawn,
-                                 sample: sample, redrawOf: payload.redrawOf, reason: why)
+            let payload = SpotCheckDrawnPayload(
+                period: period, unit: actor.unitCode, seed: String(seed), perStratum: perStratum, asOf: asOf.description,
+                strata: drawn, sample: sample, redrawOf: earlier.last?.seq ?? 0, reason: why)
+            let seq = try w.append(
+                db, .spotCheckDrawn, payload: payload,
+                reason: earlier.isEmpty
+                    ? "台账信息抽查 \(period): \(sample.count) cases from \(drawn.count) strata, seed \(seed)"
+                    : "台账信息抽查 \(period) REDRAW of #\(earlier.last?.seq ?? 0): \(why)")
+            return SpotCheckDraw(
+                seq: seq, period: period, unit: actor.unitCode, seed: seed, perStratum: perStratum, asOf: asOf, strata: drawn,
+                sample: sample, redrawOf: payload.redrawOf, reason: why)
         }
     }
 
@@ -139,7 +181,9 @@ extension Ledger {
     /// check that holds it, as a `home_verification` event. The case must be in a recorded draw and
     /// not verified yet for that draw; the date may not precede the draw's as-of date.
     @discardableResult
-    public func recordHomeVerification(case id: Int64, result: HomeVerificationResult, on date: CivilDate, note: String = "") throws -> Int64 {
+    public func recordHomeVerification(case id: Int64, result: HomeVerificationResult, on date: CivilDate, note: String = "") throws
+        -> Int64
+    {
         try checkNote(note)
         try requireSupervisor("record a home verification")
         _ = try readableCase(id)
@@ -147,17 +191,20 @@ extension Ledger {
             try requireWriter("record a home verification", minimum: .township, caseID: id)
             let c = try ledgerCase(id, db)
             guard let draw = try spotCheckDraws(db).last(where: { $0.sample.contains(id) && coversUnit($0.unit) }) else {
-                throw KCBXError.ruleViolation(rule: "002 四（二）入户核查 verifies cases drawn in a spot check",
-                                              detail: "case \(id) is in no recorded spot-check draw; draw one first (drawSpotCheck)")
+                throw KCBXError.ruleViolation(
+                    rule: "002 四（二）入户核查 verifies cases drawn in a spot check",
+                    detail: "case \(id) is in no recorded spot-check draw; draw one first (drawSpotCheck)")
             }
             if let done = try homeVerifications(db).first(where: { $0.draw == draw.seq && $0.caseID == id }) {
-                throw KCBXError.ruleViolation(rule: "one home verification per drawn case (bad input never changes what is recorded)",
-                                              detail: "case \(id) of draw #\(draw.seq) was verified as \(done.result.rawValue) in event #\(done.seq)")
+                throw KCBXError.ruleViolation(
+                    rule: "one home verification per drawn case (bad input never changes what is recorded)",
+                    detail: "case \(id) of draw #\(draw.seq) was verified as \(done.result.rawValue) in event #\(done.seq)")
             }
             try checkDate(date, notBefore: draw.asOf)
-            return try w.append(db, .homeVerification, student: c.student, caseID: id,
-                                payload: HomeVerificationPayload(draw: draw.seq, result: result.rawValue, date: date.description),
-                                reason: note.isEmpty ? "入户核查: \(result.chinese)" : note)
+            return try w.append(
+                db, .homeVerification, student: c.student, caseID: id,
+                payload: HomeVerificationPayload(draw: draw.seq, result: result.rawValue, date: date.description),
+                reason: note.isEmpty ? "入户核查: \(result.chinese)" : note)
         }
     }
 
@@ -170,7 +217,7 @@ extension Ledger {
         let mine = draws.filter { $0.period == period && $0.unit == actor.unitCode }
         guard let draw = mine.last else { throw KCBXError.notFound(what: "spot-check draw of period", name: period) }
         let results = Dictionary(checks.filter { $0.draw == draw.seq }.map { ($0.caseID, $0.result) }, uniquingKeysWith: { a, _ in a })
-        var schools: [String: [Int]] = [:]   // drawn, verified, confirmed, contradicted, not reached
+        var schools: [String: [Int]] = [:]  // drawn, verified, confirmed, contradicted, not reached
         var i = 0
         for s in draw.strata {
             for _ in 0..<s.drawn where i < draw.sample.count {
@@ -180,30 +227,39 @@ extension Ledger {
                     row[1] += 1
                     row[r == .confirmed ? 2 : r == .contradicted ? 3 : 4] += 1
                 }
-                schools[s.school] = row; i += 1
+                schools[s.school] = row
+                i += 1
             }
         }
         func share(_ r: [Int]) -> String { r[1] == 0 ? "" : ledgerPercent(Double(r[2]) / Double(r[1])) }
-        var rows = schools.keys.sorted().map { k -> [String] in let r = schools[k] ?? []; return [k] + r.map(String.init) + [share(r)] }
+        var rows = schools.keys.sorted().map { k -> [String] in
+            let r = schools[k] ?? []
+            return [k] + r.map(String.init) + [share(r)]
+        }
         let total = schools.values.reduce([0, 0, 0, 0, 0]) { a, b in zip(a, b).map { $0 + $1 } }
         rows.append(["合计"] + total.map(String.init) + [share(total)])
-        return ReportTable(title: "台账信息抽查、入户核查结果 \(period)",
-                           headers: ["school", "drawn", "verified", "confirmed", "contradicted", "not_reached", "share_confirmed"], rows: rows,
-                           unit: label, asOf: draw.asOf,
-                           notes: ["002 四（二）: 建立健全台账信息抽查、入户核查机制; 对台账信息不实的单位 … 加大问责力度.",
-                                   "Draw #\(draw.seq), seed \(draw.seed), \(draw.perStratum) per school and status; share_confirmed = confirmed / verified.",
-                                   mine.count > 1 ? "This period was drawn \(mine.count) times (redraws: \(mine.dropFirst().map { "#\($0.seq)" }.joined(separator: ", "))); the audit lists each redraw."
-                                                  : "Drawn once."],
-                           numericColumns: [1, 2, 3, 4, 5])
+        return ReportTable(
+            title: "台账信息抽查、入户核查结果 \(period)",
+            headers: ["school", "drawn", "verified", "confirmed", "contradicted", "not_reached", "share_confirmed"], rows: rows,
+            unit: label, asOf: draw.asOf,
+            notes: [
+                "002 四（二）: 建立健全台账信息抽查、入户核查机制; 对台账信息不实的单位 … 加大问责力度.",
+                "Draw #\(draw.seq), seed \(draw.seed), \(draw.perStratum) per school and status; share_confirmed = confirmed / verified.",
+                mine.count > 1
+                    ? "This period was drawn \(mine.count) times (redraws: \(mine.dropFirst().map { "#\($0.seq)" }.joined(separator: ", "))); the audit lists each redraw."
+                    : "Drawn once.",
+            ],
+            numericColumns: [1, 2, 3, 4, 5])
     }
 
     /// Every recorded draw, oldest first.
     func spotCheckDraws(_ db: Database) throws -> [SpotCheckDraw] {
         try supervisionEvents(.spotCheckDrawn, db).map { e in
             let p = try PayloadCoding.decode(SpotCheckDrawnPayload.self, e.payload, seq: e.seq)
-            return SpotCheckDraw(seq: e.seq, period: p.period, unit: p.unit, seed: UInt64(p.seed) ?? 0, perStratum: p.perStratum,
-                                 asOf: (try? CivilDate(iso: p.asOf)) ?? CivilDate(dayNumber: 0), strata: p.strata, sample: p.sample,
-                                 redrawOf: p.redrawOf, reason: p.reason)
+            return SpotCheckDraw(
+                seq: e.seq, period: p.period, unit: p.unit, seed: UInt64(p.seed) ?? 0, perStratum: p.perStratum,
+                asOf: (try? CivilDate(iso: p.asOf)) ?? CivilDate(dayNumber: 0), strata: p.strata, sample: p.sample,
+                redrawOf: p.redrawOf, reason: p.reason)
         }
     }
 
@@ -220,10 +276,12 @@ extension Ledger {
         try supervisionEvents(.spotCheckDrawn, db).compactMap { e in
             let p = try PayloadCoding.decode(SpotCheckDrawnPayload.self, e.payload, seq: e.seq)
             guard p.redrawOf != 0, coversUnit(p.unit), let d = try? CivilDate(iso: p.asOf), d <= asOf else { return nil }
-            return LedgerAuditFinding(check: .spotCheckRedrawn, caseID: 0, student: "", school: "", date: p.asOf, entrySeq: e.seq,
-                                      recordedBy: "\(e.actor)",
-                                      evidence: "spot check \(p.period) drawn again in #\(e.seq) (seed \(p.seed)) after draw #\(p.redrawOf); reason given: \(KCBXError.quote(p.reason, limit: 200))",
-                                      fingerprint: "\(LedgerAuditCheck.spotCheckRedrawn.rawValue):\(e.seq)", findingSeq: 0)
+            return LedgerAuditFinding(
+                check: .spotCheckRedrawn, caseID: 0, student: "", school: "", date: p.asOf, entrySeq: e.seq,
+                recordedBy: "\(e.actor)",
+                evidence:
+                    "spot check \(p.period) drawn again in #\(e.seq) (seed \(p.seed)) after draw #\(p.redrawOf); reason given: \(KCBXError.quote(p.reason, limit: 200))",
+                fingerprint: "\(LedgerAuditCheck.spotCheckRedrawn.rawValue):\(e.seq)", findingSeq: 0)
         }
     }
 
@@ -250,7 +308,7 @@ extension Ledger {
         let bound = UInt64(n)
         let threshold = (0 &- bound) % bound
         var r = rng.next()
-        for _ in 0..<64 where r < threshold { r = rng.next() }   // rejection; 64 misses in a row has probability < 2^-64
+        for _ in 0..<64 where r < threshold { r = rng.next() }  // rejection; 64 misses in a row has probability < 2^-64
         return Int(r % bound)
     }
 }

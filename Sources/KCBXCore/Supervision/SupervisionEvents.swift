@@ -33,16 +33,16 @@ extension EventRecord {
     /// A home verification that confirmed the ledger entry: `result` is `confirmed` (or 属实,
     /// `consistent`), or `confirmed` is true.
     var confirmsEntry: Bool {
-        if case let .bool(b)? = payload["confirmed"] { return b }
+        if case .bool(let b)? = payload["confirmed"] { return b }
         return ["confirmed", "属实", "consistent", "true"].contains(text("result"))
     }
 
     /// The number of children a studentless draw names (`cases`, `students` or `sample` arrays), at least 1.
     var drawnCount: Int {
         for key in ["cases", "students", "sample"] {
-            if case let .array(items)? = payload[key] { return max(items.count, 1) }
+            if case .array(let items)? = payload[key] { return max(items.count, 1) }
         }
-        if case let .number(n)? = payload["size"], n >= 1, n <= 1e9 { return Int(n) }
+        if case .number(let n)? = payload["size"], n >= 1, n <= 1e9 { return Int(n) }
         return 1
     }
 }

@@ -7,8 +7,11 @@ public struct SupervisionPeriod: Hashable, Sendable, CustomStringConvertible {
     /// A date range, both ends included; at most 3660 days (as the report calendar).
     public init(from: CivilDate, through: CivilDate) throws {
         guard from <= through else { throw KCBXError.invalidInput(field: "date_to", rule: "\(through) is before date_from \(from)") }
-        guard from.days(to: through) <= 3660 else { throw KCBXError.invalidInput(field: "date_to", rule: "a period may span at most 3660 days") }
-        self.from = from; self.through = through
+        guard from.days(to: through) <= 3660 else {
+            throw KCBXError.invalidInput(field: "date_to", rule: "a period may span at most 3660 days")
+        }
+        self.from = from
+        self.through = through
     }
 
     /// What a period is named after.
@@ -31,7 +34,8 @@ public struct SupervisionPeriod: Hashable, Sendable, CustomStringConvertible {
             try self.init(from: first, through: first.adding(months: 3).adding(days: -1))
         case .term:
             guard let term = calendar?.term(containing: date) else {
-                throw KCBXError.invalidInput(field: "period", rule: "\(date) lies in no term of the school calendar (a term period needs the calendar)")
+                throw KCBXError.invalidInput(
+                    field: "period", rule: "\(date) lies in no term of the school calendar (a term period needs the calendar)")
             }
             try self.init(from: term.start, through: term.end)
         }

@@ -16,7 +16,9 @@ public struct ZhongkaoRegistrationList: Sendable, Equatable {
         for i in 0..<max(residentIDs.count, registryNumbers.count) {
             rows.append([i < residentIDs.count ? residentIDs[i] : "", i < registryNumbers.count ? registryNumbers[i] : ""])
         }
-        try self.init(headers: ["resident_id", "registry_number"], rows: rows, source: "registrations", rowNumbers: Array(0..<rows.count).map { $0 + 1 })
+        try self.init(
+            headers: ["resident_id", "registry_number"], rows: rows, source: "registrations",
+            rowNumbers: Array(0..<rows.count).map { $0 + 1 })
     }
 
     public init(csvPath path: String) throws {
@@ -33,9 +35,12 @@ public struct ZhongkaoRegistrationList: Sendable, Equatable {
 
     init(headers: [String], rows: [[String]], source: String, rowNumbers: [Int]) throws {
         for h in headers where !ZhongkaoRegistrationList.columns.contains(h) {
-            throw KCBXError.invalidInput(field: "\(source): column \(KCBXError.quote(h, limit: 40))", rule: "is not one of \(ZhongkaoRegistrationList.columns.joined(separator: ", "))")
+            throw KCBXError.invalidInput(
+                field: "\(source): column \(KCBXError.quote(h, limit: 40))",
+                rule: "is not one of \(ZhongkaoRegistrationList.columns.joined(separator: ", "))")
         }
-        let idCol = headers.firstIndex(of: "resident_id"), numCol = headers.firstIndex(of: "registry_number")
+        let idCol = headers.firstIndex(of: "resident_id")
+        let numCol = headers.firstIndex(of: "registry_number")
         guard idCol != nil || numCol != nil else {
             throw KCBXError.invalidInput(field: "\(source): columns", rule: "need resident_id or registry_number")
         }
@@ -52,7 +57,8 @@ public struct ZhongkaoRegistrationList: Sendable, Equatable {
                     throw KCBXError.invalidInput(field: "\(source) row \(n) resident_id", rule: "\(error)")
                 }
                 guard residentIDs.insert(v.description).inserted else {
-                    throw KCBXError.invalidInput(field: "\(source) row \(n) resident_id", rule: "\(IDMask.key(v.description)) is listed twice")
+                    throw KCBXError.invalidInput(
+                        field: "\(source) row \(n) resident_id", rule: "\(IDMask.key(v.description)) is listed twice")
                 }
             }
             if !num.isEmpty {
@@ -68,7 +74,8 @@ public struct ZhongkaoRegistrationList: Sendable, Equatable {
     }
 
     func contains(_ s: LedgerStudent) -> Bool {
-        (!s.residentID.isEmpty && residentIDs.contains(s.residentID)) || (!s.registryNumber.isEmpty && registryNumbers.contains(s.registryNumber))
+        (!s.residentID.isEmpty && residentIDs.contains(s.residentID))
+            || (!s.registryNumber.isEmpty && registryNumbers.contains(s.registryNumber))
     }
 }
 
@@ -85,7 +92,8 @@ extension Ledger {
         let all: [LedgerChildAsOf] = try read { db in try self.children(asOf: asOf, unit: unit, db) }
         let label: String = try read { db in try unitLabel(unit, db) }
         let grade9 = all.filter {
-            $0.student.grade == 9 && [LedgerRegistration.enrolled.rawValue, LedgerRegistration.homeDelivered.rawValue].contains($0.student.registration)
+            $0.student.grade == 9
+                && [LedgerRegistration.enrolled.rawValue, LedgerRegistration.homeDelivered.rawValue].contains($0.student.registration)
         }
         let missing = grade9.filter { !registrations.contains($0.student) }
             .sorted { ($0.student.schoolID, $0.student.key) < ($1.student.schoolID, $1.student.key) }
@@ -94,18 +102,23 @@ extension Ledger {
         for c in missing { bySchool[c.student.schoolID, default: (0, 0)].1 += 1 }
         let rows = missing.map { c -> [String] in
             let s = c.student
-            return [s.schoolID, s.schoolName, IDMask.key(s.key), s.name, s.maskedRegistryNumber, c.status.label,
-                    c.currentCase.map { "\($0.id) \($0.status.rawValue)" } ?? "", ""]
+            return [
+                s.schoolID, s.schoolName, IDMask.key(s.key), s.name, s.maskedRegistryNumber, c.status.label,
+                c.currentCase.map { "\($0.id) \($0.status.rawValue)" } ?? "", "",
+            ]
         }
         let summary = bySchool.keys.sorted().map { k -> String in
             let (all, miss) = bySchool[k] ?? (0, 0)
             return "\(k): 初三 \(all) 人, 未报名 \(miss) 人"
         }
-        return ReportTable(title: "中考报名核查：未报名初三学生名单", headers: ["school_id", "学校", "student", "姓名", "学籍号", "status", "case", "说明"],
-                           rows: rows, unit: label, asOf: asOf,
-                           notes: ["001 二（二）: 加强中考报名管理，初中毕业生必须全部参加报名考试，对未报名学生各县（区）、学校必须查明原因、做出说明.",
-                                   "001 二（六）: 市教育体育局要对中考报名情况实行通报制度，对问题突出的县（区）、学校进行问责.",
-                                   "Grade-9 students enrolled on \(asOf): \(grade9.count); on the registration list of \(registrations.count) rows: \(grade9.count - missing.count); not registered: \(missing.count)."]
-                               + summary + [profileNote])
+        return ReportTable(
+            title: "中考报名核查：未报名初三学生名单", headers: ["school_id", "学校", "student", "姓名", "学籍号", "status", "case", "说明"],
+            rows: rows, unit: label, asOf: asOf,
+            notes: [
+                "001 二（二）: 加强中考报名管理，初中毕业生必须全部参加报名考试，对未报名学生各县（区）、学校必须查明原因、做出说明.",
+                "001 二（六）: 市教育体育局要对中考报名情况实行通报制度，对问题突出的县（区）、学校进行问责.",
+                "Grade-9 students enrolled on \(asOf): \(grade9.count); on the registration list of \(registrations.count) rows: \(grade9.count - missing.count); not registered: \(missing.count).",
+            ]
+                + summary + [profileNote])
     }
 }

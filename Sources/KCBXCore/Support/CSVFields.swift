@@ -5,7 +5,10 @@ public struct CSVFields {
     let bytes: UnsafeBufferPointer<UInt8>
     let ends: UnsafeBufferPointer<Int>
 
-    init(bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>) { self.bytes = bytes; self.ends = ends }
+    init(bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>) {
+        self.bytes = bytes
+        self.ends = ends
+    }
 
     /// The number of fields in the row.
     public var count: Int { ends.count }
@@ -42,7 +45,10 @@ public struct CSVFields {
     /// library's validating decoder without making a `String`.
     public static func isValidUTF8(_ span: UnsafeBufferPointer<UInt8>) -> Bool {
         var ascii = true
-        for b in span where b >= 0x80 { ascii = false; break }
+        for b in span where b >= 0x80 {
+            ascii = false
+            break
+        }
         if ascii { return true }
         var it = span.makeIterator()
         var decoder = UTF8()
@@ -98,7 +104,8 @@ public struct ByteColumn: Sendable {
     /// Whether value `i` equals value `j` of `other` as `String` equality decides (canonical
     /// equivalence): bytes first, strings only when the bytes differ and are not all ASCII.
     func equals(_ i: Int, _ other: ByteColumn, _ j: Int) -> Bool {
-        let a = range(i), b = other.range(j)
+        let a = range(i)
+        let b = other.range(j)
         if a.count == b.count, bytes[a].elementsEqual(other.bytes[b]) { return true }
         if bytes[a].allSatisfy({ $0 < 0x80 }) && other.bytes[b].allSatisfy({ $0 < 0x80 }) { return false }
         return self[i] == other[j]

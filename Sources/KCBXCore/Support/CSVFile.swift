@@ -10,20 +10,37 @@ public struct CSVFile: Sendable {
     public let rowNumbers: [Int]
 
     public init(path: String) throws {
-        var headers: [String] = [], rows: [[String]] = [], numbers: [Int] = []
-        try StrictCSVReader.read(path: path, header: { headers = $0 }, row: { rows.append($1); numbers.append($0) })
+        var headers: [String] = []
+        var rows: [[String]] = []
+        var numbers: [Int] = []
+        try StrictCSVReader.read(
+            path: path, header: { headers = $0 },
+            row: {
+                rows.append($1)
+                numbers.append($0)
+            })
         self.init(path: path, headers: headers, rows: rows, rowNumbers: numbers)
     }
 
     /// Parses CSV text in memory; `path` names it in errors.
     public init(text: String, path: String = "CSV") throws {
-        var headers: [String] = [], rows: [[String]] = [], numbers: [Int] = []
-        try StrictCSVReader.read(text: text, source: path, header: { headers = $0 }, row: { rows.append($1); numbers.append($0) })
+        var headers: [String] = []
+        var rows: [[String]] = []
+        var numbers: [Int] = []
+        try StrictCSVReader.read(
+            text: text, source: path, header: { headers = $0 },
+            row: {
+                rows.append($1)
+                numbers.append($0)
+            })
         self.init(path: path, headers: headers, rows: rows, rowNumbers: numbers)
     }
 
     private init(path: String, headers: [String], rows: [[String]], rowNumbers: [Int]) {
-        self.path = path; self.headers = headers; self.rows = rows; self.rowNumbers = rowNumbers
+        self.path = path
+        self.headers = headers
+        self.rows = rows
+        self.rowNumbers = rowNumbers
     }
 
     /// The index of a required column; the error names the file and the column.
@@ -32,7 +49,9 @@ public struct CSVFile: Sendable {
     /// The index of required column `name` among `headers` of the file at `path`.
     static func column(_ name: String, in headers: [String], path: String) throws -> Int {
         guard let i = headers.firstIndex(of: name) else {
-            throw KCBXError.invalidInput(field: "\(path): column \(name)", rule: "is required (columns: \(KCBXError.quote(headers.joined(separator: ","), limit: 200)))")
+            throw KCBXError.invalidInput(
+                field: "\(path): column \(name)",
+                rule: "is required (columns: \(KCBXError.quote(headers.joined(separator: ","), limit: 200)))")
         }
         return i
     }

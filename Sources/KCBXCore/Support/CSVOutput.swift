@@ -7,7 +7,9 @@
 public enum CSVOutput {
     /// `cell` as written: neutralised unless `numeric` and a plain number.
     public static func neutralised(_ cell: String, numeric: Bool = false) -> String {
-        guard let first = cell.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13].contains(first) else {
+        guard let first = cell.utf8.first,
+            [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9, 13].contains(first)
+        else {
             return cell
         }
         if numeric && isNumber(cell) { return cell }

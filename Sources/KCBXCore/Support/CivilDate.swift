@@ -26,7 +26,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// is refused naming `field`.
     public init(checkedDayNumber v: Int32, field: String = "date") throws {
         guard CivilDate.validDayNumbers.contains(v) else {
-            throw KCBXError.invalidInput(field: field, rule: "day number \(v) is outside 0001-01-01 … 9999-12-31 (day numbers \(CivilDate.validDayNumbers.lowerBound)…\(CivilDate.validDayNumbers.upperBound))")
+            throw KCBXError.invalidInput(
+                field: field,
+                rule:
+                    "day number \(v) is outside 0001-01-01 … 9999-12-31 (day numbers \(CivilDate.validDayNumbers.lowerBound)…\(CivilDate.validDayNumbers.upperBound))"
+            )
         }
         dayNumber = v
     }
@@ -34,7 +38,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// A validated date; `field` names the input in the error.
     public init(year: Int, month: Int, day: Int, field: String = "date") throws {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...CivilDate.daysIn(year: year, month: month)).contains(day) else {
+            (1...CivilDate.daysIn(year: year, month: month)).contains(day)
+        else {
             throw KCBXError.invalidInput(field: field, rule: "\(format4(year))-\(pad2(month))-\(pad2(day)) is not a calendar date")
         }
         dayNumber = Int32(CivilDate.days(year: year, month: month, day: day))
@@ -50,11 +55,18 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// From ISO 8601 text `YYYY-MM-DD`.
     public init(iso text: String, field: String = "date") throws {
         // Ten ASCII bytes, digits but for the two dashes at 4 and 7.
-        var parts = (0, 0, 0), ok = text.utf8.count == 10
+        var parts = (0, 0, 0)
+        var ok = text.utf8.count == 10
         if ok {
             for (i, b) in text.utf8.enumerated() {
-                if i == 4 || i == 7 { ok = ok && b == 45; continue }
-                guard b >= 48 && b <= 57 else { ok = false; break }
+                if i == 4 || i == 7 {
+                    ok = ok && b == 45
+                    continue
+                }
+                guard b >= 48 && b <= 57 else {
+                    ok = false
+                    break
+                }
                 let v = Int(b - 48)
                 if i < 4 { parts.0 = parts.0 * 10 + v } else if i < 7 { parts.1 = parts.1 * 10 + v } else { parts.2 = parts.2 * 10 + v }
             }
@@ -86,10 +98,16 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     public var day: Int { components.day }
 
     /// The packed integer YYYYMMDD.
-    public var yyyymmdd: Int32 { let c = components; return Int32(clamping: c.year * 10000 + c.month * 100 + c.day) }
+    public var yyyymmdd: Int32 {
+        let c = components
+        return Int32(clamping: c.year * 10000 + c.month * 100 + c.day)
+    }
 
     /// ISO weekday: 1 = Monday … 7 = Sunday.
-    public var isoWeekday: Int { let w = (Int(dayNumber) % 7 + 7 + 3) % 7; return w + 1 }
+    public var isoWeekday: Int {
+        let w = (Int(dayNumber) % 7 + 7 + 3) % 7
+        return w + 1
+    }
 
     public var isWeekend: Bool { isoWeekday >= 6 }
 
@@ -107,7 +125,8 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         let total = c.year * 12 + (c.month - 1) + min(max(months, -120_000), 120_000)
         if total < 12 { return .earliest }
         if total >= 10_000 * 12 { return .latest }
-        let y = total / 12, m = total % 12 + 1
+        let y = total / 12
+        let m = total % 12 + 1
         let d = min(c.day, CivilDate.daysIn(year: y, month: m))
         return CivilDate(dayNumber: Int32(clamping: CivilDate.days(year: y, month: m, day: d)))
     }

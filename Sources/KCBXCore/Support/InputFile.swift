@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An input file read with POSIX `open`/`read` in fixed-size chunks: no Foundation file
@@ -38,11 +38,11 @@ final class InputFile {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
             #if canImport(Glibc)
-            let n = Glibc.read(fd, base, buffer.count)
+                let n = Glibc.read(fd, base, buffer.count)
             #elseif canImport(Musl)
-            let n = Musl.read(fd, base, buffer.count)
+                let n = Musl.read(fd, base, buffer.count)
             #else
-            let n = Darwin.read(fd, base, buffer.count)
+                let n = Darwin.read(fd, base, buffer.count)
             #endif
             if n >= 0 { return n }
             let e = errno

@@ -3,27 +3,39 @@ import FoundationEssentials
 /// A parsed JSON document, for reading user files with exact, path-named errors
 /// (unknown keys, wrong types) and for writing stable, key-sorted output.
 public enum JSONValue: Equatable, Sendable, Codable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let n = try? c.decode(Double.self) {
+            self = .number(n)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
         case .null: try c.encodeNil()
-        case let .bool(b): try c.encode(b)
-        case let .number(n): if n == n.rounded(), abs(n) < 1e15 { try c.encode(Int64(n)) } else { try c.encode(n) }
-        case let .string(s): try c.encode(s)
-        case let .array(a): try c.encode(a)
-        case let .object(o): try c.encode(o)
+        case .bool(let b): try c.encode(b)
+        case .number(let n): if n == n.rounded(), abs(n) < 1e15 { try c.encode(Int64(n)) } else { try c.encode(n) }
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
         }
     }
 
@@ -58,17 +70,23 @@ struct JSONObjectReader {
     private(set) var used = Set<String>()
 
     init(_ value: JSONValue, path: String) throws {
-        guard case let .object(o) = value else { throw KCBXError.invalidInput(field: path.isEmpty ? "document" : path, rule: "must be a JSON object") }
-        self.path = path; members = o
+        guard case .object(let o) = value else {
+            throw KCBXError.invalidInput(field: path.isEmpty ? "document" : path, rule: "must be a JSON object")
+        }
+        self.path = path
+        members = o
     }
 
     func field(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    mutating func value(_ key: String) -> JSONValue? { used.insert(key); return members[key] }
+    mutating func value(_ key: String) -> JSONValue? {
+        used.insert(key)
+        return members[key]
+    }
 
     mutating func string(_ key: String) throws -> String? {
         guard let v = value(key) else { return nil }
-        guard case let .string(s) = v else { throw KCBXError.invalidInput(field: field(key), rule: "must be a string") }
+        guard case .string(let s) = v else { throw KCBXError.invalidInput(field: field(key), rule: "must be a string") }
         return s
     }
 
@@ -79,20 +97,24 @@ struct JSONObjectReader {
 
     mutating func array(_ key: String) throws -> [JSONValue]? {
         guard let v = value(key) else { return nil }
-        guard case let .array(a) = v else { throw KCBXError.invalidInput(field: field(key), rule: "must be an array") }
+        guard case .array(let a) = v else { throw KCBXError.invalidInput(field: field(key), rule: "must be an array") }
         return a
     }
 
     mutating func int(_ key: String) throws -> Int? {
         guard let v = value(key) else { return nil }
-        guard case let .number(n) = v, n == n.rounded(), abs(n) < 1e9 else { throw KCBXError.invalidInput(field: field(key), rule: "must be a whole number") }
+        guard case .number(let n) = v, n == n.rounded(), abs(n) < 1e9 else {
+            throw KCBXError.invalidInput(field: field(key), rule: "must be a whole number")
+        }
         return Int(n)
     }
 
     /// Fails on the first key that was never read.
     func rejectUnknown() throws {
         if let extra = members.keys.sorted().first(where: { !used.contains($0) }) {
-            throw KCBXError.invalidInput(field: field(extra.utf8.count <= 80 ? extra : String(extra.prefix(80)) + "…"), rule: "unknown key (allowed: \(used.sorted().joined(separator: ", ")))")
+            throw KCBXError.invalidInput(
+                field: field(extra.utf8.count <= 80 ? extra : String(extra.prefix(80)) + "…"),
+                rule: "unknown key (allowed: \(used.sorted().joined(separator: ", ")))")
         }
     }
 }

@@ -16,12 +16,12 @@ public enum KCBXError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalidInput(field, rule): return "\(field): \(rule)"
-        case let .notFound(what, name): return "\(what) not found: \(name)"
-        case let .permissionDenied(message): return "permission denied: \(message)"
-        case let .ruleViolation(rule, detail): return "\(detail) (rule: \(rule))"
-        case let .integrity(message): return "integrity check failed: \(message)"
-        case let .storage(message): return "storage error: \(message)"
+        case .invalidInput(let field, let rule): return "\(field): \(rule)"
+        case .notFound(let what, let name): return "\(what) not found: \(name)"
+        case .permissionDenied(let message): return "permission denied: \(message)"
+        case .ruleViolation(let rule, let detail): return "\(detail) (rule: \(rule))"
+        case .integrity(let message): return "integrity check failed: \(message)"
+        case .storage(let message): return "storage error: \(message)"
         }
     }
 }
@@ -32,8 +32,8 @@ extension KCBXError {
     /// Python `KcbxError.field`).
     public var field: String {
         switch self {
-        case let .invalidInput(field, _): return field
-        case let .notFound(what, _): return what
+        case .invalidInput(let field, _): return field
+        case .notFound(let what, _): return what
         case .permissionDenied: return "actor"
         case .ruleViolation, .integrity, .storage: return ""
         }
@@ -44,10 +44,10 @@ extension KCBXError {
     /// `KcbxError.rule`).
     public var rule: String {
         switch self {
-        case let .invalidInput(_, rule): return rule
+        case .invalidInput(_, let rule): return rule
         case .notFound: return "not found"
         case .permissionDenied: return "jurisdiction"
-        case let .ruleViolation(rule, _): return rule
+        case .ruleViolation(let rule, _): return rule
         case .integrity, .storage: return ""
         }
     }

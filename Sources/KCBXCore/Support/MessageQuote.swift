@@ -4,9 +4,13 @@ extension KCBXError {
     /// bytes, so a message stays short whatever the input (`'6404222019…' (10485760 bytes)`).
     public static func quote(_ value: some StringProtocol, limit: Int = 80) -> String {
         var out = "'"
-        var taken = 0, cut = false
+        var taken = 0
+        var cut = false
         for s in value.unicodeScalars {
-            if taken == limit { cut = true; break }
+            if taken == limit {
+                cut = true
+                break
+            }
             taken += 1
             if s.value < 0x20 || s.value == 0x7F { out += "\\u{\(String(s.value, radix: 16))}" } else { out.unicodeScalars.append(s) }
         }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one way KCBX writes an output file (CSV exports, reports, due lists, notices, CLI `--out`):
@@ -35,7 +35,10 @@ public enum SafeFile {
         }
         func abandon(_ what: String) -> KCBXError {
             let e = failure(path, what)
-            if !closed { close(fd); closed = true }
+            if !closed {
+                close(fd)
+                closed = true
+            }
             unlink(temp)
             return e
         }
@@ -58,11 +61,24 @@ public enum SafeFile {
         }
         if fsync(fd) != 0 { throw abandon("flushing to disk failed") }
         closed = true
-        if close(fd) != 0 { unlink(temp); throw failure(path, "closing failed") }
-        do { _ = try regularOrAbsent(path) } catch { unlink(temp); throw error }
-        if rename(temp, path) != 0 { let e = failure(path, "rename failed"); unlink(temp); throw e }
+        if close(fd) != 0 {
+            unlink(temp)
+            throw failure(path, "closing failed")
+        }
+        do { _ = try regularOrAbsent(path) } catch {
+            unlink(temp)
+            throw error
+        }
+        if rename(temp, path) != 0 {
+            let e = failure(path, "rename failed")
+            unlink(temp)
+            throw e
+        }
         let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 { _ = fsync(dfd); close(dfd) }
+        if dfd >= 0 {
+            _ = fsync(dfd)
+            close(dfd)
+        }
     }
 
     /// Checks `path` as `write` would, before anything is computed or recorded for the output;
@@ -107,11 +123,11 @@ public enum SafeFile {
 
     private static func systemWrite(_ fd: Int32, _ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
         #if canImport(Glibc)
-        return Glibc.write(fd, p, n)
+            return Glibc.write(fd, p, n)
         #elseif canImport(Musl)
-        return Musl.write(fd, p, n)
+            return Musl.write(fd, p, n)
         #else
-        return Darwin.write(fd, p, n)
+            return Darwin.write(fd, p, n)
         #endif
     }
 

@@ -47,7 +47,9 @@ public enum StrictCSVReader {
     }
 
     /// As `readFields(path:)`, over text in memory; `source` names it in errors.
-    public static func readFields(text: String, source: String, header: ([String]) throws -> Void, row: (Int, CSVFields) throws -> Void) throws {
+    public static func readFields(text: String, source: String, header: ([String]) throws -> Void, row: (Int, CSVFields) throws -> Void)
+        throws
+    {
         var parser = StrictCSVParser(source: source)
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -59,7 +61,10 @@ public enum StrictCSVReader {
 /// The byte-level state machine of `StrictCSVReader`, fed chunk by chunk.
 struct StrictCSVParser {
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterCR }
-    private enum LineEnd: String { case lf = "LF", crlf = "CRLF" }
+    private enum LineEnd: String {
+        case lf = "LF"
+        case crlf = "CRLF"
+    }
     private static var comma: UInt8 { 0x2C }
     private static var quote: UInt8 { 0x22 }
     private static var lf: UInt8 { 0x0A }
@@ -95,7 +100,9 @@ struct StrictCSVParser {
         let n = range.count
         if bytes.count - fieldStart + n > StrictCSVReader.maxFieldBytes {
             throw state == .quoted
-                ? refuse("has an unterminated quote: the quoted field opened in this row runs past \(StrictCSVReader.maxFieldBytes) bytes without closing; reading stopped there", row: quoteOpenedIn)
+                ? refuse(
+                    "has an unterminated quote: the quoted field opened in this row runs past \(StrictCSVReader.maxFieldBytes) bytes without closing; reading stopped there",
+                    row: quoteOpenedIn)
                 : refuse("a field is longer than \(StrictCSVReader.maxFieldBytes) bytes, the limit for one value; reading stopped there")
         }
         try count(n)
@@ -115,7 +122,9 @@ struct StrictCSVParser {
         fieldStart = bytes.count
     }
 
-    mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, header: ([String]) throws -> Void, row: (Int, CSVFields) throws -> Void) throws {
+    mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, header: ([String]) throws -> Void, row: (Int, CSVFields) throws -> Void)
+        throws
+    {
         let n = chunk.count
         var i = 0
         while i < n {
@@ -126,7 +135,9 @@ struct StrictCSVParser {
                 try endRow(.crlf, header: header, row: row)
             case .fieldStart:
                 if chunk[i] == Self.quote {
-                    state = .quoted; quoteOpenedIn = rowNumber; rowHasQuotes = true
+                    state = .quoted
+                    quoteOpenedIn = rowNumber
+                    rowHasQuotes = true
                     i += 1
                     try count(1)
                 } else {
@@ -146,7 +157,9 @@ struct StrictCSVParser {
                 i += 1
                 try count(1)
                 switch b {
-                case Self.comma: endField(); state = .fieldStart
+                case Self.comma:
+                    endField()
+                    state = .fieldStart
                 case Self.lf: try endRow(.lf, header: header, row: row)
                 case Self.cr: state = .afterCR
                 case Self.quote:
@@ -168,14 +181,19 @@ struct StrictCSVParser {
                 i += 1
                 try count(1)
                 switch b {
-                case Self.quote: state = .quoted; try append(chunk, (i - 1)..<i)
-                case Self.comma: endField(); state = .fieldStart
+                case Self.quote:
+                    state = .quoted
+                    try append(chunk, (i - 1)..<i)
+                case Self.comma:
+                    endField()
+                    state = .fieldStart
                 case Self.lf: try endRow(.lf, header: header, row: row)
                 case Self.cr: state = .afterCR
                 default:
-                    throw refuse(quoteOpenedIn == rowNumber
-                        ? "has text after the closing quote of a quoted field (RFC 4180: a quoted field ends at a comma or the line end)"
-                        : "has text after the closing quote of a field whose quote opened in row \(quoteOpenedIn) (an unterminated quote?)",
+                    throw refuse(
+                        quoteOpenedIn == rowNumber
+                            ? "has text after the closing quote of a quoted field (RFC 4180: a quoted field ends at a comma or the line end)"
+                            : "has text after the closing quote of a field whose quote opened in row \(quoteOpenedIn) (an unterminated quote?)",
                         row: quoteOpenedIn)
                 }
             }
@@ -198,13 +216,19 @@ struct StrictCSVParser {
         state = .fieldStart
         if let end {
             if let seen = lineEnd, seen.kind != end {
-                throw refuse("ends with \(end.rawValue) but row \(seen.row) ends with \(seen.kind.rawValue): mixed line endings (re-save the file with one kind)")
+                throw refuse(
+                    "ends with \(end.rawValue) but row \(seen.row) ends with \(seen.kind.rawValue): mixed line endings (re-save the file with one kind)"
+                )
             }
             if lineEnd == nil { lineEnd = (end, rowNumber) }
         }
         defer {
-            bytes.removeAll(keepingCapacity: true); fieldEnds.removeAll(keepingCapacity: true)
-            fieldStart = 0; rowRawBytes = 0; rowHasQuotes = false; rowNumber += 1
+            bytes.removeAll(keepingCapacity: true)
+            fieldEnds.removeAll(keepingCapacity: true)
+            fieldStart = 0
+            rowRawBytes = 0
+            rowHasQuotes = false
+            rowNumber += 1
         }
         if fieldEnds.count == 1, bytes.isEmpty, !rowHasQuotes { return }  // a blank line
         try bytes.withUnsafeBufferPointer { all in
@@ -219,7 +243,9 @@ struct StrictCSVParser {
                     var seen: [String: Int] = [:]
                     for (k, name) in names.enumerated() {
                         if let first = seen.updateValue(k, forKey: name) {
-                            throw refuse("column name \(KCBXError.quote(name)) appears twice (columns \(first + 1) and \(k + 1)); every column needs its own name")
+                            throw refuse(
+                                "column name \(KCBXError.quote(name)) appears twice (columns \(first + 1) and \(k + 1)); every column needs its own name"
+                            )
                         }
                     }
                     self.headers = names
@@ -227,8 +253,10 @@ struct StrictCSVParser {
                     return
                 }
                 guard fields.count == headers.count else {
-                    throw refuse("has \(fields.count) cells but the header has \(headers.count) columns"
-                                 + (fields.count > headers.count ? " (an unquoted comma in a value?)" : " (a row cut short or an unquoted line break?)"))
+                    throw refuse(
+                        "has \(fields.count) cells but the header has \(headers.count) columns"
+                            + (fields.count > headers.count
+                                ? " (an unquoted comma in a value?)" : " (a row cut short or an unquoted line break?)"))
                 }
                 try row(rowNumber, fields)
             }

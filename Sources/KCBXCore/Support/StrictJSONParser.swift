@@ -1,13 +1,19 @@
 /// The recursive-descent parser behind `JSONValue.parse`, over UTF-8 bytes that are already
 /// valid (they come from a Swift string). Errors name the input, the path and the line and column.
 struct StrictJSONParser {
-    private enum Step { case key(String), index(Int) }
+    private enum Step {
+        case key(String)
+        case index(Int)
+    }
     let bytes: UnsafeBufferPointer<UInt8>
     let field: String
     private var i = 0
     private var path: [Step] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>, field: String) { self.bytes = bytes; self.field = field }
+    init(bytes: UnsafeBufferPointer<UInt8>, field: String) {
+        self.bytes = bytes
+        self.field = field
+    }
 
     mutating func document() throws -> JSONValue {
         skipSpace()
@@ -22,16 +28,24 @@ struct StrictJSONParser {
         var out = ""
         for step in path {
             switch step {
-            case let .key(k): out += (out.isEmpty ? "" : ".") + (k.utf8.count <= 80 ? k : String(k.prefix(80)) + "…")
-            case let .index(n): out += "[\(n)]"
+            case .key(let k): out += (out.isEmpty ? "" : ".") + (k.utf8.count <= 80 ? k : String(k.prefix(80)) + "…")
+            case .index(let n): out += "[\(n)]"
             }
         }
         return out.isEmpty ? "document" : out
     }
 
     private func refuse(_ rule: String) -> KCBXError {
-        var line = 1, column = 1
-        for b in bytes[0..<min(i, bytes.count)] { if b == 0x0A { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 } }
+        var line = 1
+        var column = 1
+        for b in bytes[0..<min(i, bytes.count)] {
+            if b == 0x0A {
+                line += 1
+                column = 1
+            } else if b & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
         return .invalidInput(field: field, rule: "must be valid JSON: \(pathText) \(rule) (line \(line), column \(column))")
     }
 
@@ -51,12 +65,15 @@ struct StrictJSONParser {
     private mutating func value(depth: Int) throws -> JSONValue {
         guard i < bytes.count else { throw refuse("is cut short (a value is missing)") }
         switch bytes[i] {
-        case 0x7B: // {
+        case 0x7B:  // {
             guard depth < JSONValue.maxDepth else { throw refuse("nests deeper than \(JSONValue.maxDepth) levels") }
             i += 1
             var o: [String: JSONValue] = [:]
             skipSpace()
-            if i < bytes.count, bytes[i] == 0x7D { i += 1; return .object(o) }
+            if i < bytes.count, bytes[i] == 0x7D {
+                i += 1
+                return .object(o)
+            }
             while true {
                 skipSpace()
                 guard i < bytes.count, bytes[i] == 0x22 else { throw refuse("has an object whose key is not a string") }
@@ -73,16 +90,25 @@ struct StrictJSONParser {
                 path.removeLast()
                 skipSpace()
                 guard i < bytes.count else { throw refuse("is cut short (an object is not closed)") }
-                if bytes[i] == 0x2C { i += 1; continue }
-                if bytes[i] == 0x7D { i += 1; return .object(o) }
+                if bytes[i] == 0x2C {
+                    i += 1
+                    continue
+                }
+                if bytes[i] == 0x7D {
+                    i += 1
+                    return .object(o)
+                }
                 throw refuse("has an object missing ',' or '}'")
             }
-        case 0x5B: // [
+        case 0x5B:  // [
             guard depth < JSONValue.maxDepth else { throw refuse("nests deeper than \(JSONValue.maxDepth) levels") }
             i += 1
             var a: [JSONValue] = []
             skipSpace()
-            if i < bytes.count, bytes[i] == 0x5D { i += 1; return .array(a) }
+            if i < bytes.count, bytes[i] == 0x5D {
+                i += 1
+                return .array(a)
+            }
             while true {
                 skipSpace()
                 path.append(.index(a.count))
@@ -90,8 +116,14 @@ struct StrictJSONParser {
                 path.removeLast()
                 skipSpace()
                 guard i < bytes.count else { throw refuse("is cut short (an array is not closed)") }
-                if bytes[i] == 0x2C { i += 1; continue }
-                if bytes[i] == 0x5D { i += 1; return .array(a) }
+                if bytes[i] == 0x2C {
+                    i += 1
+                    continue
+                }
+                if bytes[i] == 0x5D {
+                    i += 1
+                    return .array(a)
+                }
                 throw refuse("has an array missing ',' or ']'")
             }
         case 0x22: return .string(try string())
@@ -116,7 +148,10 @@ struct StrictJSONParser {
         let n = digits()
         guard n > 0 else { throw refuse("has a number without digits") }
         guard !(n > 1 && bytes[intStart] == 0x30) else { throw refuse("has a number with a leading zero") }
-        if i < bytes.count, bytes[i] == 0x2E { i += 1; guard digits() > 0 else { throw refuse("has a number without digits after '.'") } }
+        if i < bytes.count, bytes[i] == 0x2E {
+            i += 1
+            guard digits() > 0 else { throw refuse("has a number without digits after '.'") }
+        }
         if i < bytes.count, bytes[i] == 0x65 || bytes[i] == 0x45 {
             i += 1
             if i < bytes.count, bytes[i] == 0x2B || bytes[i] == 0x2D { i += 1 }
@@ -155,7 +190,10 @@ struct StrictJSONParser {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
             guard i < bytes.count else { throw refuse("has a string that is not closed") }
             let b = bytes[i]
-            if b == 0x22 { i += 1; return String(decoding: out, as: UTF8.self) }
+            if b == 0x22 {
+                i += 1
+                return String(decoding: out, as: UTF8.self)
+            }
             if b == 0 { throw refuse("has a NUL character in a string (it would cut the value short in C)") }
             if b < 0x20 { throw refuse("has a raw control character in a string (escape it, e.g. \\n)") }
             i += 1  // backslash
@@ -174,7 +212,9 @@ struct StrictJSONParser {
                 if scalar == 0 { throw refuse("has \\u0000 in a string (NUL would cut the value short in C)") }
                 if (0xDC00...0xDFFF).contains(scalar) { throw refuse("has an unpaired low surrogate escape") }
                 if (0xD800...0xDBFF).contains(scalar) {
-                    guard i + 2 <= bytes.count, bytes[i] == 0x5C, bytes[i + 1] == 0x75 else { throw refuse("has an unpaired high surrogate escape") }
+                    guard i + 2 <= bytes.count, bytes[i] == 0x5C, bytes[i + 1] == 0x75 else {
+                        throw refuse("has an unpaired high surrogate escape")
+                    }
                     i += 2
                     let low = try hex4()
                     guard (0xDC00...0xDFFF).contains(low) else { throw refuse("has an unpaired high surrogate escape") }

@@ -25,12 +25,14 @@ public struct TextColumn: Sendable, Equatable {
     }
 
     public mutating func reserve(rows: Int, bytes n: Int) {
-        offsets.reserveCapacity(rows + 1); bytes.reserveCapacity(n)
+        offsets.reserveCapacity(rows + 1)
+        bytes.reserveCapacity(n)
     }
 
     /// Row `i` as a String (0 <= i < count).
     public subscript(i: Int) -> String {
-        let a = Int(offsets[i]), b = Int(offsets[i + 1])
+        let a = Int(offsets[i])
+        let b = Int(offsets[i + 1])
         return String(decoding: bytes[a..<b], as: UTF8.self)
     }
 }

@@ -10,7 +10,8 @@ enum CalendarHarness: Harness {
         let back: SchoolCalendar
         do { back = try SchoolCalendar(json: out) } catch { fatalError("invariant: written calendar does not load: \(error)\n\(out)") }
         require(back == cal, "calendar JSON does not round-trip")
-        let first = cal.firstDay, last = cal.lastDay
+        let first = cal.firstDay
+        let last = cal.lastDay
         let days = cal.schoolDayList(from: first, through: last)
         require(days.count == cal.schoolDays(from: first, through: last), "school-day list and count differ")
         for d in days.prefix(400) {

@@ -17,14 +17,20 @@ let harnesses: [String: Harness.Type] = [
 nonisolated(unsafe) var selected: Harness.Type?
 
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>,
-                           _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>) -> Int32 {
+public func fuzzInitialize(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
+) -> Int32 {
     let program = argv.pointee.pointee.map { String(cString: $0) } ?? ""
     let base = program.split(separator: "/").last.map(String.init) ?? ""
-    let name = ProcessInfo.processInfo.environment["KCBX_FUZZ_HARNESS"]
+    let name =
+        ProcessInfo.processInfo.environment["KCBX_FUZZ_HARNESS"]
         ?? (base.hasPrefix("fuzz-") ? String(base.dropFirst(5)) : "")
     guard let h = harnesses[name] else {
-        FileHandle.standardError.write(Data("kcbx-fuzz: run as fuzz-<name> or set KCBX_FUZZ_HARNESS to one of \(harnesses.keys.sorted().joined(separator: ", "))\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "kcbx-fuzz: run as fuzz-<name> or set KCBX_FUZZ_HARNESS to one of \(harnesses.keys.sorted().joined(separator: ", "))\n".utf8
+            ))
         exit(2)
     }
     selected = h
@@ -39,8 +45,10 @@ public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int3
 }
 
 /// Fails the run (libFuzzer saves the input) when an invariant does not hold.
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
-             file: StaticString = #file, line: UInt = #line) {
+func require(
+    _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
+    file: StaticString = #file, line: UInt = #line
+) {
     if !condition() { fatalError("invariant: \(message())", file: file, line: line) }
 }
 

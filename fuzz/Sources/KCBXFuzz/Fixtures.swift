@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import KCBXCore
 
 /// What the harnesses share: a fixed "today", the 2025-2026 calendar, a small county ledger.
@@ -9,9 +10,11 @@ enum Fixture {
     static let county = "640422"
     static let policy: PolicyProfile = orDie { try PolicyProfile.builtin("guyuan-2021") }
     static let calendar: SchoolCalendar = orDie {
-        try SchoolCalendar.standard(schoolYear: 2025, holidays: [
-            SchoolHoliday(name: "国庆节", span: try DateSpan(from: try CivilDate(iso: "2025-10-01"), to: try CivilDate(iso: "2025-10-08"))),
-        ], makeUpDays: [try CivilDate(iso: "2025-09-28"), try CivilDate(iso: "2025-10-11")], name: "fuzz")
+        try SchoolCalendar.standard(
+            schoolYear: 2025,
+            holidays: [
+                SchoolHoliday(name: "国庆节", span: try DateSpan(from: try CivilDate(iso: "2025-10-01"), to: try CivilDate(iso: "2025-10-08")))
+            ], makeUpDays: [try CivilDate(iso: "2025-09-28"), try CivilDate(iso: "2025-10-11")], name: "fuzz")
     }
 
     /// A valid resident ID of the county born on `birth` (YYYYMMDD) with sequence `seq`.
@@ -34,14 +37,20 @@ enum Fixture {
     /// A county ledger with the calendar, four students and a sweep with two months of marks
     /// (so cases and obligations exist for the listing filters).
     static let ledger: Ledger = orDie {
-        let l = try Ledger(path: directory + "/ledger.sqlite", policy: policy,
-                           actor: try LedgerActor(level: .county, unitCode: county, person: "fuzz"), clock: { now })
+        let l = try Ledger(
+            path: directory + "/ledger.sqlite", policy: policy,
+            actor: try LedgerActor(level: .county, unitCode: county, person: "fuzz"), clock: { now })
         try l.setCalendar(calendar)
         func row(_ id: String, _ name: String, school: String, town: String, grade: Int, groups: String = "") -> LedgerStudentRow {
             var r = LedgerStudentRow()
-            r.residentID = id; r.name = name; r.schoolID = school; r.townshipCode = town
-            r.grade = school.isEmpty ? "" : String(grade); r.specialGroups = groups
-            r.registration = school.isEmpty ? "none" : ""; r.registryNumber = school.isEmpty ? "" : "G" + id
+            r.residentID = id
+            r.name = name
+            r.schoolID = school
+            r.townshipCode = town
+            r.grade = school.isEmpty ? "" : String(grade)
+            r.specialGroups = groups
+            r.registration = school.isEmpty ? "none" : ""
+            r.registryNumber = school.isEmpty ? "" : "G" + id
             return r
         }
         _ = try l.importStudents([

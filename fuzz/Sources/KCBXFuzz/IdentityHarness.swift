@@ -6,12 +6,12 @@
 enum IdentityHarness: Harness {
     static func run(_ data: [UInt8]) {
         guard let text = utf8Text(data) else { return }
-        if case let .success(id) = ResidentID.check(text, asOf: Fixture.asOf) {
+        if case .success(let id) = ResidentID.check(text, asOf: Fixture.asOf) {
             require(id.text == text.uppercased(), "resident ID \(text) re-serialises as \(id.text)")
             require(ResidentID.checkCharacter(for: String(id.text.prefix(17))) == id.text.last, "check character disagrees for \(text)")
             require(id.regionCode == String(id.text.prefix(6)) && id.birthDate <= Fixture.asOf, "parts of \(text)")
             require(id.masked.count == 18, "masked ID length")
-            guard case let .success(again) = ResidentID.check(id.text, asOf: Fixture.asOf), again == id else {
+            guard case .success(let again) = ResidentID.check(id.text, asOf: Fixture.asOf), again == id else {
                 fatalError("invariant: \(id.text) does not parse again")
             }
         }

@@ -7,7 +7,9 @@ enum PolicyHarness: Harness {
         guard let text = utf8Text(data), let p = try? PolicyProfile(json: text, origin: "fuzz") else { return }
         let out = p.json()
         let back: PolicyProfile
-        do { back = try PolicyProfile(json: out, origin: "fuzz") } catch { fatalError("invariant: written profile does not load: \(error)\n\(out)") }
+        do { back = try PolicyProfile(json: out, origin: "fuzz") } catch {
+            fatalError("invariant: written profile does not load: \(error)\n\(out)")
+        }
         require(back.json() == out, "profile JSON does not round-trip")
         _ = try? p.validate()
     }

@@ -11,7 +11,9 @@ enum RosterHarness: Harness {
             guard let text = utf8Text(data), let r = try? LedgerStudentRow.rows(json: text) else { return }
             rows = r
         } else {
-            guard let file = try? CSVFile(path: Fixture.file(data, "roster.csv")), let r = try? LedgerStudentRow.rows(csv: file) else { return }
+            guard let file = try? CSVFile(path: Fixture.file(data, "roster.csv")), let r = try? LedgerStudentRow.rows(csv: file) else {
+                return
+            }
             rows = r
         }
         for (i, row) in rows.enumerated() {
@@ -23,11 +25,15 @@ enum RosterHarness: Harness {
             }
             require(problems.isEmpty, "a valid row carries problems")
             if !s.residentID.isEmpty {
-                guard case let .success(id) = ResidentID.check(s.residentID, asOf: Fixture.asOf) else { fatalError("invariant: stored ID \(s.residentID) invalid") }
+                guard case .success(let id) = ResidentID.check(s.residentID, asOf: Fixture.asOf) else {
+                    fatalError("invariant: stored ID \(s.residentID) invalid")
+                }
                 require(id.text == s.residentID, "stored ID not normalised")
             }
             if !s.registryNumber.isEmpty {
-                require((try? StudentRegistryNumber(s.registryNumber))?.description == s.registryNumber, "stored registry number \(s.registryNumber)")
+                require(
+                    (try? StudentRegistryNumber(s.registryNumber))?.description == s.registryNumber,
+                    "stored registry number \(s.registryNumber)")
             }
             require(s.residentID.isEmpty == s.key.hasPrefix("L"), "student key \(s.key) for ID '\(s.residentID)'")
             require((try? CivilDate(iso: s.birthDate))?.description == s.birthDate, "stored birth date \(s.birthDate)")
