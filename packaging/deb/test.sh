@@ -7,6 +7,9 @@
 #  4. every version agrees: package Version, kcbx.pc, kcbx_version(), `kcbx --version`.
 #   packaging/deb/test.sh VERSION DIST
 set -euo pipefail
+# grep that reads its whole input: `grep -q` stops at the first match, and the writer of the pipe
+# then dies of SIGPIPE, which pipefail reports as a failure (seen once in CI with ldd | tee).
+has() { grep "$@" >/dev/null; }
 VERSION=$1 DIST=$(cd "$2" && pwd)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
@@ -28,9 +31,9 @@ versions() {
 }
 check "package versions are $VERSION-1" versions
 depends() {
-  field "${DEBS[0]}" Depends | grep -q 'libc6' && field "${DEBS[0]}" Depends | grep -q 'libsqlite3-0' \
-    && field "${DEBS[1]}" Depends | grep -qx "libkcbx0 (= $VERSION-1)" \
-    && field "${DEBS[2]}" Depends | grep -q 'libc6' || { for d in "${DEBS[@]}"; do echo "$d: $(field "$d" Depends)"; done; return 1; }
+  field "${DEBS[0]}" Depends | has 'libc6' && field "${DEBS[0]}" Depends | has 'libsqlite3-0' \
+    && field "${DEBS[1]}" Depends | has -x "libkcbx0 (= $VERSION-1)" \
+    && field "${DEBS[2]}" Depends | has 'libc6' || { for d in "${DEBS[@]}"; do echo "$d: $(field "$d" Depends)"; done; return 1; }
 }
 check "Depends from dpkg-shlibdeps (libc6, libsqlite3-0; -dev on the exact library)" depends
 check "apt resolves them: apt-get install --simulate ./*.deb" \
@@ -48,7 +51,7 @@ layout() {
   [ -f "$LIBDIR/libkcbx.so.$VERSION" ] && [ "$(readlink "$LIBDIR/libkcbx.so.0")" = "libkcbx.so.$VERSION" ] \
     && [ "$(readlink "$LIBDIR/libkcbx.so")" = libkcbx.so.0 ] && [ -f "$R/usr/include/kcbx.h" ] \
     && [ -x "$R/usr/bin/kcbx" ] && [ -f "$LIBDIR/pkgconfig/kcbx.pc" ] \
-    && dpkg --root="$R" -S "/usr/lib/$MULTIARCH/libkcbx.so.0" | grep -q '^libkcbx0:' || { find "$R/usr" | sort; return 1; }
+    && dpkg --root="$R" -S "/usr/lib/$MULTIARCH/libkcbx.so.0" | has '^libkcbx0:' || { find "$R/usr" | sort; return 1; }
   [ "$(readelf -d "$LIBDIR/libkcbx.so.$VERSION" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')" = libkcbx.so.0 ]
 }
 check "layout: library + SONAME link, header, kcbx.pc, unversioned link, CLI" layout
@@ -63,7 +66,7 @@ run_host() {
   rm -f "$T"/host.kcbx*
   out=$(env PATH="$(no_toolchain_path)" LD_LIBRARY_PATH="$LIBDIR" "$T/host" "$VERSION" "$T") || { echo "host: exit $?: $out"; return 1; }
   [ "$out" = "$VERSION" ] || { echo "host printed '$out'"; return 1; }
-  env LD_LIBRARY_PATH="$LIBDIR" ldd "$T/host" | tee /dev/stderr | grep -q "libkcbx.so.0 => $LIBDIR/libkcbx.so.0"
+  env LD_LIBRARY_PATH="$LIBDIR" ldd "$T/host" | tee /dev/stderr | has "libkcbx.so.0 => $LIBDIR/libkcbx.so.0"
 }
 check "the host runs on the root's library (kcbx_version() = $VERSION, ledger opened)" run_host
 nothing_from_toolchain() {
