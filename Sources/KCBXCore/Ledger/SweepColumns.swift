@@ -14,20 +14,31 @@ struct SweepColumns {
     /// The roster rows, one per child row, when loaded `withStudents`.
     var students: [LedgerStudent] = []
 
-    /// The students of a scope with their marks from `?2` through `?3` (YYYYMMDD), grouped by
-    /// child in key order and by day: the one SQL the set-based paths read `marks` with.
-    static func marksSQL(_ scope: String) -> String {
-        """
-        SELECT s.rowid, m.day, m.kind, m.leave_from, m.leave_to
-        FROM students s CROSS JOIN marks m ON m.sid = s.id
-        WHERE \(scope) AND m.day BETWEEN ?2 AND ?3 ORDER BY s.key, m.day
-        """
+    /// The marks from `?2` through `?3` (YYYYMMDD) of the students in a scope, by student id and
+    /// day (the `marks` primary key): the one SQL the set-based paths read `marks` with. When the
+    /// scope holds most of the roster (`whole`), the scope is dropped and `marks` is read as one
+    /// sequential scan in key order (no per-student seek); the caller skips ids outside the scope.
+    static func marksSQL(_ scope: String, whole: Bool) -> String {
+        whole
+            ? "SELECT m.sid, m.day, m.kind, m.leave_from, m.leave_to FROM marks m WHERE m.day BETWEEN ?2 AND ?3 ORDER BY m.sid, m.day"
+            : """
+            SELECT s.id, m.day, m.kind, m.leave_from, m.leave_to
+            FROM students s CROSS JOIN marks m ON m.sid = s.id
+            WHERE \(scope) AND m.day BETWEEN ?2 AND ?3 ORDER BY s.id, m.day
+            """
     }
 
     /// The roster columns `student(_:_:)` reads, in order.
     static let studentColumns = """
         s.resident_id, s.registry_number, s.name, s.sex, s.birth_date, s.address, s.region_code, s.school_id, s.school_name,
         s.township_code, s.grade, s.registration, s.registration_date, s.expert_opinion, s.groups
+        """
+
+    /// `studentColumns` with the columns the classifier does not read (name, sex, address,
+    /// region, school, township) as NULL, so their text is never copied out of the page.
+    static let classifierColumns = """
+        s.resident_id, s.registry_number, NULL, NULL, s.birth_date, NULL, NULL, NULL, NULL,
+        NULL, s.grade, s.registration, s.registration_date, s.expert_opinion, s.groups
         """
 
     /// Loads the students in `scope` (ordered by key) and their marks from `from` through `through`
@@ -44,7 +55,7 @@ struct SweepColumns {
         var leaveTo: [Int32] = []
         let students = try db.makeStatement(
             sql: """
-                SELECT s.rowid, \(Self.studentColumns) FROM students s WHERE \(scope.sql.replacingOccurrences(of: "?", with: "?1")) ORDER BY s.key
+                SELECT s.rowid, \(withStudents ? Self.studentColumns : Self.classifierColumns) FROM students s WHERE \(scope.sql.replacingOccurrences(of: "?", with: "?1")) ORDER BY s.key
                 """)
         try Self.each(students, db, bind: { ledgerBind($0, 1, scope.argument) }) { h in
             let i = keys.count
@@ -72,41 +83,64 @@ struct SweepColumns {
             if !opinion.isEmpty { opinions[i] = opinion }
             if let s { self.students.append(s) }
         }
-        // Students outer, marks by primary-key prefix: marks arrive grouped by child (in the
-        // students' key order) and sorted by day, so the child is found by walking forward.
-        markStart.reserveCapacity(keys.count + 1)
+        // Marks arrive by student id (the primary-key order of `marks`), the children are in key
+        // order: a merge walk over the children sorted by id places each mark, then one copy
+        // puts the marks in child order.
+        let byID = rowids.indices.sorted { rowids[$0] < rowids[$1] }
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM students") ?? 0
+        let whole = keys.count * 2 >= total
         let expected = keys.count * max(0, min(schoolDays, 400))
-        columns.markChild.reserveCapacity(expected)
-        columns.markDate.reserveCapacity(expected)
-        columns.markKind.reserveCapacity(expected)
-        leaveFrom.reserveCapacity(expected)
-        leaveTo.reserveCapacity(expected)
-        var child = 0
-        let marks = try db.makeStatement(sql: Self.marksSQL(scope.sql.replacingOccurrences(of: "?", with: "?1")))
+        var day: [Int32] = []  // the mark columns in arrival (id) order
+        var kind: [Int8] = []
+        var arrivalFrom: [Int32] = []
+        var arrivalTo: [Int32] = []
+        day.reserveCapacity(expected)
+        kind.reserveCapacity(expected)
+        arrivalFrom.reserveCapacity(expected)
+        arrivalTo.reserveCapacity(expected)
+        var count = [Int](repeating: 0, count: keys.count)
+        var arrivalStart = [Int](repeating: 0, count: keys.count)
+        var p = 0
+        let marks = try db.makeStatement(sql: Self.marksSQL(scope.sql.replacingOccurrences(of: "?", with: "?1"), whole: whole))
         try Self.each(
             marks, db,
             bind: { h in
-                ledgerBind(h, 1, scope.argument)
+                if !whole { ledgerBind(h, 1, scope.argument) }
                 sqlite3_bind_int64(h, 2, Int64(from.yyyymmdd))
                 sqlite3_bind_int64(h, 3, Int64(through.yyyymmdd))
             }
         ) { h in
-            let rowid = sqlite3_column_int64(h, 0)
-            while child < rowids.count && rowids[child] != rowid {
-                if markStart.count == child { markStart.append(columns.markChild.count) }  // a child without marks
-                child += 1
+            let id = sqlite3_column_int64(h, 0)
+            while p < byID.count && rowids[byID[p]] < id { p += 1 }
+            guard p < byID.count && rowids[byID[p]] == id else {
+                if whole { return }  // a student outside the scope
+                throw KCBXError.integrity("marks of a student outside the roster order (id \(id))")
             }
-            guard child < rowids.count else { throw KCBXError.integrity("marks of a student outside the roster order (rowid \(rowid))") }
-            if markStart.count == child { markStart.append(columns.markChild.count) }
-            columns.markChild.append(Int32(child))
-            columns.markDate.append(sqlite3_column_int(h, 1))
-            columns.markKind.append(Int8(clamping: sqlite3_column_int(h, 2)))
+            let child = byID[p]
+            if count[child] == 0 { arrivalStart[child] = day.count }
+            count[child] += 1
+            day.append(sqlite3_column_int(h, 1))
+            kind.append(Int8(clamping: sqlite3_column_int(h, 2)))
             let lf = sqlite3_column_int(h, 3)
-            let lt = sqlite3_column_int(h, 4)
-            leaveFrom.append(lf)
-            leaveTo.append(lf == 0 ? 0 : lt)
+            arrivalFrom.append(lf)
+            arrivalTo.append(lf == 0 ? 0 : sqlite3_column_int(h, 4))
         }
-        while markStart.count <= keys.count { markStart.append(columns.markChild.count) }
+        markStart.reserveCapacity(keys.count + 1)
+        columns.markChild.reserveCapacity(day.count)
+        columns.markDate.reserveCapacity(day.count)
+        columns.markKind.reserveCapacity(day.count)
+        leaveFrom.reserveCapacity(day.count)
+        leaveTo.reserveCapacity(day.count)
+        for child in 0..<keys.count {
+            markStart.append(columns.markChild.count)
+            let r = arrivalStart[child]..<(arrivalStart[child] + count[child])
+            columns.markChild.append(contentsOf: repeatElement(Int32(child), count: r.count))
+            columns.markDate.append(contentsOf: day[r])
+            columns.markKind.append(contentsOf: kind[r])
+            leaveFrom.append(contentsOf: arrivalFrom[r])
+            leaveTo.append(contentsOf: arrivalTo[r])
+        }
+        markStart.append(columns.markChild.count)
         columns.leaveFrom = leaveFrom
         columns.leaveTo = leaveTo
         columns.expertOpinion = { opinions[$0] }
