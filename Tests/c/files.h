@@ -35,4 +35,16 @@ static inline char *read_file(const char *path) {
     fclose(f);
     return buf;
 }
+
+/* Copies the file `from` to `to` (a ledger, to copy back later); 1 when done, 0 otherwise. */
+static inline int copy_file(const char *from, const char *to) {
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char buf[8192];
+    size_t n;
+    int ok = in != NULL && out != NULL;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) ok = fwrite(buf, 1, n, out) == n;
+    if (in) fclose(in);
+    if (out) fclose(out);
+    return ok;
+}
 #endif

@@ -6,23 +6,13 @@
 #include <sys/stat.h>
 #include "check.h"
 #include "options.h"
+#include "files.h"
 
 static const char *calendar_json =
     "{\"kcbx_calendar\": 1, \"name\": \"西吉县 2025-2026 学年校历\", \"school_years\": [{\"school_year\": 2025,"
     " \"terms\": [{\"name\": \"autumn\", \"start\": \"2025-09-01\", \"end\": \"2026-01-15\"},"
     "            {\"name\": \"spring\", \"start\": \"2026-03-02\", \"end\": \"2026-07-10\"}],"
     " \"holidays\": [], \"make_up_days\": []}]}";
-
-static int copy_file(const char *from, const char *to) {
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    char buf[8192];
-    size_t n;
-    int ok = in != NULL && out != NULL;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) ok = fwrite(buf, 1, n, out) == n;
-    if (in) fclose(in);
-    if (out) fclose(out);
-    return ok;
-}
 
 static int contains(const char *s, const char *needle) { return s != NULL && strstr(s, needle) != NULL; }
 

@@ -8,17 +8,7 @@
 #include <sys/stat.h>
 #include "check.h"
 #include "options.h"
-
-static int copy_file(const char *from, const char *to) {
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    char buf[8192];
-    size_t n;
-    int ok = in != NULL && out != NULL;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) ok = fwrite(buf, 1, n, out) == n;
-    if (in) fclose(in);
-    if (out) fclose(out);
-    return ok;
-}
+#include "files.h"
 
 /* The "changed" count of an import result, -1 when it cannot be read. */
 static int64_t changed_count(const kcbx_import_result *r) {
