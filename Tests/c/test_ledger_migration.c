@@ -75,6 +75,12 @@ int main(void) {
     kcbx_import_result_free(report); report = NULL;
     CHECK_OK(kcbx_ledger_verify(ledger, 83, v1_head, &events, &bad));
     CHECK(events == 84 && bad == 0, "one attendance event after the v1 chain, and it verifies");
+    /* The audit trail shows the packed payload as marks with the key (masked unless granted). */
+    CHECK_OK(kcbx_ledger_events_json(ledger, 83, 10, 0, &json));
+    CHECK(json != NULL && strstr(json, "\"marks\"") != NULL && strstr(json, "packed-marks-v2") == NULL
+              && strstr(json, "640422201908270140") == NULL && strstr(json, "0140") != NULL,
+          "event 84's marks readable, the key masked");
+    kcbx_string_free(json); json = NULL;
     kcbx_ledger_free(ledger); ledger = NULL;
 
     for (int i = 0; i < 3; i++) {

@@ -62,3 +62,19 @@ def test_read_only_v1_file_is_refused_saying_how_to_upgrade(tmp_path):
         assert schema_version(p) == "1"
     finally:
         os.chmod(p, stat.S_IRUSR | stat.S_IWUSR)
+
+
+def test_audit_trail_shows_packed_marks_as_marks_with_masked_keys(tmp_path):
+    """The stored payload is packed (the chain hashes that text); `events()` shows its marks with the
+    student key, masked unless full IDs are granted (DOMAIN.md §7: one masking rule)."""
+    p = copy(tmp_path)
+    key = "640422201908270140"
+    with kcbx.Policy.builtin("guyuan-2021") as policy, kcbx.Ledger.open(p, policy, COUNTY) as led:
+        led.import_marks([{"student": key, "date": "2025-10-22", "kind": "unexcused"}])
+        shown = [e for e in led.events(after=0, limit=100_000) if e.kind == "attendance.recorded"][-1]
+        assert isinstance(shown.payload, dict)
+        marks = shown.payload["marks"]
+        assert [(m["d"], m["k"]) for m in marks] == [(20251022, 2)]
+        assert marks[0]["s"] != key and marks[0]["s"].endswith(key[-4:]), "masked by default"
+        full = [e for e in led.events(after=0, limit=100_000, full_ids=True) if e.kind == "attendance.recorded"][-1]
+        assert full.payload["marks"][0]["s"] == key
