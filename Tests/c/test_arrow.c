@@ -4,12 +4,12 @@
  * offsets, null counts, buffers, dictionaries, string views, failing callbacks) are refused
  * with the column and row named, never read out of bounds (valgrind runs this program).
  * Seed: 004 二（三）2 (three unexcused school days raise the three-line report, dongchuan-2025). */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "arrow_producer.h"
 
 static const char *CAL_JSON =
     "{\"kcbx_calendar\": 1, \"name\": \"test 2025-2026\", \"school_years\": [{\"school_year\": 2025,"
@@ -17,131 +17,6 @@ static const char *CAL_JSON =
     "            {\"name\": \"spring\", \"start\": \"2026-03-02\", \"end\": \"2026-07-10\"}],"
     " \"holidays\": [{\"name\": \"国庆节、中秋节\", \"from\": \"2025-10-01\", \"to\": \"2025-10-08\"}],"
     " \"make_up_days\": [\"2025-09-28\", \"2025-10-11\"]}]}";
-
-/* ---- a tiny producer: up to 6 columns of static buffers, one or two batches ------------------ */
-
-#define MAXCOL 6
-typedef struct {
-    const char *name, *format, *dict_format;
-    struct ArrowArray array;        /* filled by the test; release set by the producer */
-    const void *buffers[6];
-    struct ArrowArray dict;         /* for dictionary columns */
-    const void *dict_buffers[3];
-} column;
-
-typedef struct {
-    int n, batches, given, schema_error, next_error;
-    int64_t length, offset;
-    column cols[MAXCOL];
-    struct ArrowSchema child_schemas[MAXCOL], dict_schemas[MAXCOL];
-    struct ArrowSchema *child_schema_ptrs[MAXCOL];
-    struct ArrowArray *child_ptrs[MAXCOL];
-    int stream_released, schema_released, arrays_released;
-    const char *schema_format;
-} producer;
-
-static void release_schema(struct ArrowSchema *s) {
-    producer *p = (producer *)s->private_data;
-    if (p) p->schema_released++;
-    s->release = NULL;
-}
-static void release_child_schema(struct ArrowSchema *s) { s->release = NULL; }
-static void release_child_array(struct ArrowArray *a) { a->release = NULL; }
-static void release_batch(struct ArrowArray *a) {
-    producer *p = (producer *)a->private_data;
-    int i;
-    for (i = 0; i < (int)a->n_children; i++)
-        if (a->children[i]->release) a->children[i]->release(a->children[i]);
-    p->arrays_released++;
-    a->release = NULL;
-}
-
-static int get_schema(struct ArrowArrayStream *st, struct ArrowSchema *out) {
-    producer *p = (producer *)st->private_data;
-    int i;
-    if (p->schema_error) return EIO;
-    for (i = 0; i < p->n; i++) {
-        struct ArrowSchema *c = &p->child_schemas[i];
-        memset(c, 0, sizeof *c);
-        c->format = p->cols[i].format;
-        c->name = p->cols[i].name;
-        c->flags = ARROW_FLAG_NULLABLE;
-        c->release = release_child_schema;
-        if (p->cols[i].dict_format) {
-            memset(&p->dict_schemas[i], 0, sizeof p->dict_schemas[i]);
-            p->dict_schemas[i].format = p->cols[i].dict_format;
-            p->dict_schemas[i].release = release_child_schema;
-            c->dictionary = &p->dict_schemas[i];
-        }
-        p->child_schema_ptrs[i] = c;
-    }
-    memset(out, 0, sizeof *out);
-    out->format = p->schema_format ? p->schema_format : "+s";
-    out->name = "";
-    out->n_children = p->n;
-    out->children = p->child_schema_ptrs;
-    out->release = release_schema;
-    out->private_data = p;
-    return 0;
-}
-
-static int get_next(struct ArrowArrayStream *st, struct ArrowArray *out) {
-    producer *p = (producer *)st->private_data;
-    static const void *no_buffers[1] = {NULL};
-    int i;
-    if (p->next_error && p->given == p->next_error - 1) return EIO;
-    memset(out, 0, sizeof *out);
-    if (p->given >= p->batches) return 0;   /* end: release stays NULL */
-    p->given++;
-    for (i = 0; i < p->n; i++) {
-        column *c = &p->cols[i];
-        c->array.buffers = c->buffers;
-        c->array.release = release_child_array;
-        if (c->dict_format) {
-            c->dict.buffers = c->dict_buffers;
-            c->dict.release = release_child_array;
-            c->array.dictionary = &c->dict;
-        }
-        p->child_ptrs[i] = &c->array;
-    }
-    out->length = p->length;
-    out->offset = p->offset;
-    out->n_buffers = 1;
-    out->buffers = no_buffers;
-    out->n_children = p->n;
-    out->children = p->child_ptrs;
-    out->release = release_batch;
-    out->private_data = p;
-    return 0;
-}
-
-static const char *last_error(struct ArrowArrayStream *st) { (void)st; return "the disk went away"; }
-static void release_stream(struct ArrowArrayStream *st) {
-    ((producer *)st->private_data)->stream_released++;
-    st->release = NULL;
-}
-
-static struct ArrowArrayStream stream_of(producer *p) {
-    struct ArrowArrayStream s;
-    s.get_schema = get_schema;
-    s.get_next = get_next;
-    s.get_last_error = last_error;
-    s.release = release_stream;
-    s.private_data = p;
-    return s;
-}
-
-static column *add(producer *p, const char *name, const char *format, int64_t length, int n_buffers,
-                   const void *b0, const void *b1, const void *b2) {
-    column *c = &p->cols[p->n++];
-    memset(c, 0, sizeof *c);
-    c->name = name;
-    c->format = format;
-    c->array.length = length;
-    c->array.n_buffers = n_buffers;
-    c->buffers[0] = b0; c->buffers[1] = b1; c->buffers[2] = b2;
-    return c;
-}
 
 /* Marks of two children: child 0 unexcused Mon 8 - Wed 10 September 2025, child 1 present. */
 static const int32_t CHILD[] = {0, 0, 0, 1, 1};
@@ -157,8 +32,7 @@ static const char DICT_TEXT[] = "present无故缺勤";
 
 static void marks(producer *p, int64_t n) {
     memset(p, 0, sizeof *p);
-    p->batches = 1;
-    p->length = n;
+    one_batch(p, 0, n);
     add(p, "child", "i", n, 2, NULL, CHILD, NULL);
     add(p, "date", "tdD", n, 2, NULL, DATE_DAYS, NULL);
     add(p, "kind", "c", n, 2, NULL, KIND, NULL);
@@ -322,11 +196,11 @@ static void test_hostile(void) {
     refused(&p, "struct", "a schema that is not a struct of columns");
     marks(&p, 5); p.cols[0].array.length = 3;
     refused(&p, "marks.child", "a column shorter than its batch");
-    marks(&p, 5); p.offset = 2;
+    marks(&p, 5); one_batch(&p, 2, 5);
     refused(&p, "fewer than its batch", "a batch offset past the columns' end");
     marks(&p, 5); p.cols[1].array.offset = -1;
     refused(&p, "marks.date", "a negative offset");
-    marks(&p, 5); p.length = -5;
+    marks(&p, 5); one_batch(&p, 0, -5);
     refused(&p, "length", "a negative batch length");
     marks(&p, 5); p.cols[2].buffers[1] = NULL;
     refused(&p, "marks.kind", "a NULL data buffer");

@@ -17,6 +17,7 @@
 #include <string.h>
 #include "check.h"
 #include "files.h"
+#include "arrow_producer.h"
 
 static const char *CAL_JSON =
     "{\"kcbx_calendar\": 1, \"name\": \"test 2025-2026\", \"school_years\": [{\"school_year\": 2025,"
@@ -24,117 +25,6 @@ static const char *CAL_JSON =
     "            {\"name\": \"spring\", \"start\": \"2026-03-02\", \"end\": \"2026-07-10\"}],"
     " \"holidays\": [{\"name\": \"国庆节、中秋节\", \"from\": \"2025-10-01\", \"to\": \"2025-10-08\"}],"
     " \"make_up_days\": [\"2025-09-28\", \"2025-10-11\"]}]}";
-
-/* ---- a producer of batches cut out of whole columns (the batch offset selects the rows) ------ */
-
-#define MAXCOL 10
-#define MAXBATCH 64
-typedef struct {
-    const char *name, *format;
-    int n_buffers;
-    const void *buffers[3];
-} column;
-
-typedef struct {
-    int n, batches, given, live, max_live_at_next;
-    int64_t total;
-    int64_t cut[MAXBATCH + 1];      /* batch k is rows cut[k] ..< cut[k + 1] */
-    column cols[MAXCOL];
-    struct ArrowSchema child_schemas[MAXCOL];
-    struct ArrowSchema *child_schema_ptrs[MAXCOL];
-    struct ArrowArray arrays[MAXBATCH][MAXCOL];
-    struct ArrowArray *array_ptrs[MAXBATCH][MAXCOL];
-    const void *buffers[MAXBATCH][MAXCOL][3];
-    int stream_released;
-} producer;
-
-static void release_child_schema(struct ArrowSchema *s) { s->release = NULL; }
-static void release_child_array(struct ArrowArray *a) { a->release = NULL; }
-static void release_batch(struct ArrowArray *a) {
-    producer *p = (producer *)a->private_data;
-    for (int i = 0; i < (int)a->n_children; i++)
-        if (a->children[i]->release) a->children[i]->release(a->children[i]);
-    p->live--;
-    a->release = NULL;
-}
-
-static int get_schema(struct ArrowArrayStream *st, struct ArrowSchema *out) {
-    producer *p = (producer *)st->private_data;
-    for (int i = 0; i < p->n; i++) {
-        struct ArrowSchema *c = &p->child_schemas[i];
-        memset(c, 0, sizeof *c);
-        c->format = p->cols[i].format;
-        c->name = p->cols[i].name;
-        c->flags = ARROW_FLAG_NULLABLE;
-        c->release = release_child_schema;
-        p->child_schema_ptrs[i] = c;
-    }
-    memset(out, 0, sizeof *out);
-    out->format = "+s";
-    out->name = "";
-    out->n_children = p->n;
-    out->children = p->child_schema_ptrs;
-    out->release = release_child_schema;
-    return 0;
-}
-
-static int get_next(struct ArrowArrayStream *st, struct ArrowArray *out) {
-    producer *p = (producer *)st->private_data;
-    static const void *no_buffers[1] = {NULL};
-    memset(out, 0, sizeof *out);
-    if (p->live > p->max_live_at_next) p->max_live_at_next = p->live;
-    if (p->given >= p->batches) return 0;   /* end: release stays NULL */
-    int k = p->given++;
-    for (int i = 0; i < p->n; i++) {
-        struct ArrowArray *a = &p->arrays[k][i];
-        memset(a, 0, sizeof *a);
-        memcpy(p->buffers[k][i], p->cols[i].buffers, sizeof p->buffers[k][i]);
-        a->length = p->total;
-        a->n_buffers = p->cols[i].n_buffers;
-        a->buffers = p->buffers[k][i];
-        a->release = release_child_array;
-        p->array_ptrs[k][i] = a;
-    }
-    out->length = p->cut[k + 1] - p->cut[k];
-    out->offset = p->cut[k];
-    out->n_buffers = 1;
-    out->buffers = no_buffers;
-    out->n_children = p->n;
-    out->children = p->array_ptrs[k];
-    out->release = release_batch;
-    out->private_data = p;
-    p->live++;
-    return 0;
-}
-
-static const char *last_error(struct ArrowArrayStream *st) { (void)st; return ""; }
-static void release_stream(struct ArrowArrayStream *st) {
-    ((producer *)st->private_data)->stream_released++;
-    st->release = NULL;
-}
-
-static struct ArrowArrayStream stream_of(producer *p) {
-    struct ArrowArrayStream s;
-    s.get_schema = get_schema;
-    s.get_next = get_next;
-    s.get_last_error = last_error;
-    s.release = release_stream;
-    s.private_data = p;
-    return s;
-}
-
-static void add(producer *p, const char *name, const char *format, int n_buffers, const void *b1, const void *b2) {
-    column *c = &p->cols[p->n++];
-    c->name = name; c->format = format; c->n_buffers = n_buffers;
-    c->buffers[0] = NULL; c->buffers[1] = b1; c->buffers[2] = b2;
-}
-
-/* Batches of `size` rows (the last shorter). */
-static void cut_every(producer *p, int64_t size) {
-    p->batches = 0;
-    p->cut[0] = 0;
-    for (int64_t at = 0; at < p->total && p->batches < MAXBATCH; at += size) p->cut[++p->batches] = at + size < p->total ? at + size : p->total;
-}
 
 /* ---- classification: many batches against one -------------------------------------------------- */
 
@@ -175,11 +65,10 @@ static void make_marks(void) {
 
 static void mark_producer(producer *p, int text) {
     memset(p, 0, sizeof *p);
-    p->total = NMARKS;
-    if (text) add(p, "child", "u", 3, text_offsets, text_keys);
-    else add(p, "child", "i", 2, mark_child, NULL);
-    add(p, "date", "tdD", 2, mark_date, NULL);
-    add(p, "kind", "c", 2, mark_kind, NULL);
+    if (text) add(p, "child", "u", NMARKS, 3, NULL, text_offsets, text_keys);
+    else add(p, "child", "i", NMARKS, 2, NULL, mark_child, NULL);
+    add(p, "date", "tdD", NMARKS, 2, NULL, mark_date, NULL);
+    add(p, "kind", "c", NMARKS, 2, NULL, mark_kind, NULL);
 }
 
 static kcbx_policy *pol;
@@ -229,7 +118,7 @@ static void test_classify_batches(void) {
     int64_t status0 = -1;
     make_marks();
     mark_producer(&one, 0);
-    one.batches = 1; one.cut[1] = NMARKS;
+    one_batch(&one, 0, NMARKS);
     kcbx_table *whole = classify(&one);
     /* 004 二（三）2: child 0 (key 100) was absent without leave on its last 3 school days. */
     if (whole) kcbx_table_value(whole, 0, KCBX_TABLE_COLUMN_STATUS, &status0);
@@ -248,7 +137,7 @@ static void test_classify_batches(void) {
 
     /* Batches of 7 marks: 115 batches would exceed this producer; 64 batches of 13. */
     mark_producer(&many, 0);
-    cut_every(&many, 13);
+    cut_every(&many, NMARKS, 13);
     CHECK(many.batches == 62, "62 batches of 13 marks");
     streamed = classify(&many);
     same_tables(whole, streamed, "int32 keys: batches of 13 marks");
@@ -257,7 +146,7 @@ static void test_classify_batches(void) {
 
     /* Text keys, one batch against many. */
     mark_producer(&one, 1);
-    one.batches = 1; one.cut[1] = NMARKS;
+    one_batch(&one, 0, NMARKS);
     kcbx_table *text_whole = classify(&one);
     mark_producer(&many, 1);
     many.batches = (int)(sizeof cuts / sizeof cuts[0]) - 1;
@@ -284,11 +173,10 @@ static void test_classify_unsorted(void) {
     memcpy(date + 2 * DAYS, mark_date + 2 * DAYS, (NMARKS - 2 * DAYS) * sizeof(int32_t));
     memcpy(kind + 2 * DAYS, mark_kind + 2 * DAYS, NMARKS - 2 * DAYS);
     memset(&p, 0, sizeof p);
-    p.total = NMARKS;
-    add(&p, "child", "i", 2, child, NULL);
-    add(&p, "date", "tdD", 2, date, NULL);
-    add(&p, "kind", "c", 2, kind, NULL);
-    cut_every(&p, 100);
+    add(&p, "child", "i", NMARKS, 2, NULL, child, NULL);
+    add(&p, "date", "tdD", NMARKS, 2, NULL, date, NULL);
+    add(&p, "kind", "c", NMARKS, 2, NULL, kind, NULL);
+    cut_every(&p, NMARKS, 100);
     kcbx_table *t = classify(&p);
     int64_t id0 = -1, status0 = -1;
     if (t) { kcbx_table_value(t, 0, KCBX_TABLE_COLUMN_CHILD_ID, &id0); kcbx_table_value(t, 0, KCBX_TABLE_COLUMN_STATUS, &status0); }
@@ -300,11 +188,10 @@ static void test_classify_unsorted(void) {
     memcpy(child, mark_child, sizeof child); memcpy(date, mark_date, sizeof date); memcpy(kind, mark_kind, sizeof kind);
     child[500] = 100;
     memset(&p, 0, sizeof p);
-    p.total = NMARKS;
-    add(&p, "child", "i", 2, child, NULL);
-    add(&p, "date", "tdD", 2, date, NULL);
-    add(&p, "kind", "c", 2, kind, NULL);
-    cut_every(&p, 100);
+    add(&p, "child", "i", NMARKS, 2, NULL, child, NULL);
+    add(&p, "date", "tdD", NMARKS, 2, NULL, date, NULL);
+    add(&p, "kind", "c", NMARKS, 2, NULL, kind, NULL);
+    cut_every(&p, NMARKS, 100);
     struct ArrowArrayStream in = stream_of(&p);
     kcbx_table *bad = NULL;
     CHECK_STATUS(kcbx_classify_arrow_table(pol, cal, 20250930, &in, NULL, &bad), KCBX_STATUS_INVALID_INPUT);
@@ -316,11 +203,10 @@ static void test_classify_unsorted(void) {
     memcpy(child, mark_child, sizeof child);
     kind[437] = 9;
     memset(&p, 0, sizeof p);
-    p.total = NMARKS;
-    add(&p, "child", "i", 2, child, NULL);
-    add(&p, "date", "tdD", 2, date, NULL);
-    add(&p, "kind", "c", 2, kind, NULL);
-    cut_every(&p, 100);
+    add(&p, "child", "i", NMARKS, 2, NULL, child, NULL);
+    add(&p, "date", "tdD", NMARKS, 2, NULL, date, NULL);
+    add(&p, "kind", "c", NMARKS, 2, NULL, kind, NULL);
+    cut_every(&p, NMARKS, 100);
     in = stream_of(&p);
     CHECK_STATUS(kcbx_classify_arrow_table(pol, cal, 20250930, &in, NULL, &bad), KCBX_STATUS_INVALID_INPUT);
     CHECK_ERROR_MENTIONS("marks.kind[437]");
@@ -384,7 +270,6 @@ static void free_csv(csv_columns *c) {
  * goes as int8 integers instead of text. */
 static void csv_producer(producer *p, csv_columns *c, const char *int8_column) {
     memset(p, 0, sizeof *p);
-    p->total = c->rows;
     for (int i = 0; i < c->cols; i++) {
         if (int8_column && strcmp(c->names[i], int8_column) == 0) {
             free(c->int8s[i]);
@@ -394,12 +279,12 @@ static void csv_producer(producer *p, csv_columns *c, const char *int8_column) {
                 for (int32_t k = c->offsets[i][r]; k < c->offsets[i][r + 1]; k++) v = v * 10 + (c->data[i][k] - '0');
                 c->int8s[i][r] = (int8_t)v;
             }
-            add(p, c->names[i], "c", 2, c->int8s[i], NULL);
+            add(p, c->names[i], "c", c->rows, 2, NULL, c->int8s[i], NULL);
         } else {
-            add(p, c->names[i], "u", 3, c->offsets[i], c->data[i]);
+            add(p, c->names[i], "u", c->rows, 3, NULL, c->offsets[i], c->data[i]);
         }
     }
-    cut_every(p, 300);
+    cut_every(p, c->rows, 300);
 }
 
 static void same_reports(kcbx_report *a, kcbx_report *b, const char *what) {
