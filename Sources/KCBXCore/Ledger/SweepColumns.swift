@@ -20,8 +20,9 @@ struct SweepColumns {
     /// The roster rows, one per child row, when loaded `withStudents`.
     var students: [LedgerStudent] = []
 
-    /// Students a chunk holds by default: its columns stay a few tens of MB.
-    static let defaultChunk = 32_768
+    /// Students a chunk holds: its columns stay a few tens of MB whatever the roster's size (the
+    /// tests read in chunks of a few dozen to cross many chunk edges).
+    @TaskLocal static var chunkSize = 32_768
 
     /// The marks from `?3` through `?4` (YYYYMMDD) of the students with ids `?1` through `?2`, by
     /// student id and day (the `marks` primary key, one range scan): the one SQL the set-based
@@ -54,7 +55,7 @@ struct SweepColumns {
     /// calendar's school days in the range) sizes the mark columns once instead of by doubling.
     static func forEachChunk(
         _ db: Database, scope: (sql: String, argument: String), from: CivilDate, through: CivilDate,
-        withStudents: Bool = false, schoolDays: Int = 0, chunkSize: Int = defaultChunk,
+        withStudents: Bool = false, schoolDays: Int = 0,
         _ body: (SweepColumns) throws -> Bool
     ) throws {
         let closed = Set(try String.fetchAll(db, sql: "SELECT DISTINCT student FROM cases WHERE status = 'closed'"))
@@ -71,7 +72,7 @@ struct SweepColumns {
             sqlite3_clear_bindings(h)
         }
         ledgerBind(h, 1, scope.argument)
-        let perChunk = max(1, chunkSize)
+        let perChunk = max(1, Self.chunkSize)
         var chunk = SweepColumns()
         var opinions: [Int: String] = [:]
         func flush() throws -> Bool {
