@@ -258,15 +258,19 @@ extension Ledger {
     /// primary-key seek (the events name only a few of the students).
     private func inJurisdiction(_ db: Database) throws -> (String) throws -> Bool {
         let scope = actor.scopeSQL
-        let statement = try db.makeStatement(sql: "SELECT 1 FROM students s WHERE s.key = ?2 AND \(scope.sql.replacingOccurrences(of: "?", with: "?1"))")
+        let statement = try db.makeStatement(
+            sql: "SELECT 1 FROM students s WHERE s.key = ?2 AND \(scope.sql.replacingOccurrences(of: "?", with: "?1"))")
         var known: [String: Bool] = [:]
         return { key in
             if let k = known[key] { return k }
             var found = false
-            try SweepColumns.each(statement, db, bind: { h in
-                ledgerBind(h, 1, scope.argument)
-                ledgerBind(h, 2, key)
-            }) { _ in found = true }
+            try SweepColumns.each(
+                statement, db,
+                bind: { h in
+                    ledgerBind(h, 1, scope.argument)
+                    ledgerBind(h, 2, key)
+                }
+            ) { _ in found = true }
             known[key] = found
             return found
         }

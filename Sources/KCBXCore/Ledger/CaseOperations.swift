@@ -61,7 +61,8 @@ extension Ledger {
             )
         }
         let relapseOf =
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM cases WHERE student = ? AND status = 'closed'"), arguments: [s.key])
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MAX(id) FROM cases WHERE student = ? AND status = 'closed'"), arguments: [s.key])
             ?? 0
         let id = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM cases")) ?? 0) + 1
         let why = note.isEmpty ? (relapseOf != 0 ? "反弹: relapse of closed case \(relapseOf)" : "\(kind.chinese) case opened") : note

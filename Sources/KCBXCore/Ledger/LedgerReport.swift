@@ -102,7 +102,9 @@ extension Ledger {
         switch kind {
         case .guyuanAttachment1:
             var tally = Attachment1Tally()
-            try read { db in try forEachChild(asOf: asOf, unit: unit, db, restart: { tally = Attachment1Tally() }) { tally.add($0) } }
+            try read { db in
+                try forEachChild(asOf: asOf, unit: unit, db, restart: { tally = Attachment1Tally() }) { tally.add($0) }
+            }
             return attachment1(tally, unit: label, asOf: asOf)
         case .baiyinAttachment3:
             var cohort: [LedgerChildAsOf] = []
@@ -114,7 +116,9 @@ extension Ledger {
             return householdRoster(cohort, unit: label, asOf: asOf, fullIDs: fullIDs)
         default:
             var counts = LedgerRates(asOf: asOf)
-            try read { db in try forEachChild(asOf: asOf, unit: unit, db, restart: { counts = LedgerRates(asOf: asOf) }) { counts.add($0) } }
+            try read { db in
+                try forEachChild(asOf: asOf, unit: unit, db, restart: { counts = LedgerRates(asOf: asOf) }) { counts.add($0) }
+            }
             return rates(counts, unit: label, asOf: asOf)
         }
     }
@@ -322,7 +326,9 @@ struct LedgerRates {
     private static let enrolledStatuses: Set<ChildStatus> = [
         .inSchool, .onLeave, .threeLineAlert, .suspectedDropout, .attendanceUnknown, .homeDelivered, .studyingElsewhere,
     ]
-    private static let expectedStatuses: Set<ChildStatus> = [.inSchool, .onLeave, .threeLineAlert, .suspectedDropout, .dropout, .attendanceUnknown]
+    private static let expectedStatuses: Set<ChildStatus> = [
+        .inSchool, .onLeave, .threeLineAlert, .suspectedDropout, .dropout, .attendanceUnknown,
+    ]
 
     /// Counts one child (the rates follow: `rate` is recomputed).
     mutating func add(_ c: LedgerChildAsOf) {

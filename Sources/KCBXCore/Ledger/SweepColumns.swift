@@ -72,7 +72,7 @@ struct SweepColumns {
             sqlite3_clear_bindings(h)
         }
         ledgerBind(h, 1, scope.argument)
-        let perChunk = max(1, Self.chunkSize)
+        let perChunk = min(max(1, Self.chunkSize), Int(Int32.max))  // a chunk row is an Int32 in the mark columns
         var chunk = SweepColumns()
         var opinions: [Int: String] = [:]
         func flush() throws -> Bool {
@@ -109,7 +109,8 @@ struct SweepColumns {
             if reg == .elsewhere { bits.insert(.studyingElsewhere) }
             if !closed.isEmpty && closed.contains(key) { bits.insert(.pastDropout) }
             chunk.columns.factBits.append(bits.rawValue)
-            let groups = s.map { $0.groups.compactMap { SpecialGroup(rawValue: $0) } }
+            let groups =
+                s.map { $0.groups.compactMap { SpecialGroup(rawValue: $0) } }
                 ?? (groupText.isEmpty ? [] : groupText.split(separator: ";").compactMap { SpecialGroup(rawValue: String($0)) })
             chunk.columns.groupMask.append(groups.isEmpty ? 0 : SpecialGroup.mask(groups))
             if !opinion.isEmpty { opinions[i] = opinion }
