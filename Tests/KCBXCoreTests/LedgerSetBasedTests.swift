@@ -78,4 +78,31 @@ import Testing
         let statuses = Set(try l.children(asOf: LF.date("2025-10-17"), unit: .region(LF.county), bulk: true).map(\.status))
         #expect(statuses.isSuperset(of: [.inSchool, .suspectedDropout]))
     }
+
+    @Test("chunked reads: 37 children a chunk, and a township's sparse ids, equal child by child (sweep, due, report)")
+    func chunkedEqual() throws {
+        let a = try Self.county("guyuan-2021")
+        let b = try Self.county("guyuan-2021")
+        let day = LF.date("2025-09-30")
+        let chunked = try SweepColumns.$chunkSize.withValue(37) { try a.sweep(asOf: day) }
+        let alone = try b.sweep(asOf: day, bulk: false)
+        #expect(chunked == alone, "the same cases opened, in the same (key) order, the same statuses")
+        #expect(chunked.classified == 1000 && chunked.opened.count > 10)
+        let town = try LF.open(a.path, LF.townAActor)
+        try SweepColumns.$chunkSize.withValue(37) {
+            for (l, label) in [(a, "county"), (town, "township \(LF.townA)")] {
+                for day in ["2025-09-24", "2025-10-17"] {
+                    let set = try l.obligations(asOf: LF.date(day), bulk: true)
+                    #expect(set == (try l.obligations(asOf: LF.date(day), bulk: false)), "\(label) due list as of \(day)")
+                    #expect(!set.isEmpty)
+                    let unit = l === a ? ReportUnit.region(LF.county) : .township(LF.townA)
+                    let children = try l.children(asOf: LF.date(day), unit: unit, bulk: true)
+                    let one = try l.children(asOf: LF.date(day), unit: unit, bulk: false)
+                    #expect(children.map(\.student.key) == one.map(\.student.key), "\(label) children in key order")
+                    #expect(children.map(\.status) == one.map(\.status), "\(label) status as of \(day)")
+                    #expect(children.count > 100)
+                }
+            }
+        }
+    }
 }

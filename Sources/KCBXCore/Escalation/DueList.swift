@@ -182,11 +182,11 @@ extension Ledger {
         let today = max(CivilDate.utcDate(of: clock()), asOf)
         // Open absence streaks: (student, streak start, its unexcused days), in key order.
         var streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])] = []
-        let inScope: (String) -> Bool
+        let inScope: (String) throws -> Bool
         var students: [String: LedgerStudent] = [:]
         if only == nil, bulk, let found = try streaksAtOnce(classifier, cal: cal, asOf: asOf, today: today, db) {
-            streaks = found.streaks
-            inScope = found.keys.contains
+            streaks = found
+            inScope = try inJurisdiction(db)
         } else {
             let list = try scopedStudents(db, only: only)
             for s in list {
@@ -225,29 +225,60 @@ extension Ledger {
         return ObligationSet(list: out, students: students, calendar: cal)
     }
 
-    /// Every child of the jurisdiction classified at once; the open streaks with their unexcused
-    /// days, and the keys classified. Nil when the bulk call refuses some child's data (then the
-    /// caller classifies child by child, skipping the refused ones).
+    /// Every child of the jurisdiction classified, chunk by chunk (`SweepColumns.forEachChunk`);
+    /// the open streaks with their unexcused days, in key order. Nil when the bulk call refuses
+    /// some child's data (then the caller classifies child by child, skipping the refused ones).
     private func streaksAtOnce(
         _ classifier: Classifier, cal: SchoolCalendar, asOf: CivilDate, today: CivilDate,
         _ db: Database
-    ) throws -> (streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])], keys: Set<String>)? {
-        let columns = try SweepColumns(
-            db, scope: actor.scopeSQL, from: cal.firstDay, through: asOf,
-            schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
-        let table: ClassificationTable
-        do { table = try columns.classify(classifier, asOf: asOf, today: today) } catch is KCBXError { return nil }
+    ) throws -> [(key: String, start: CivilDate, unexcused: [CivilDate])]? {
         var streaks: [(key: String, start: CivilDate, unexcused: [CivilDate])] = []
-        for r in 0..<table.rows where table.streakStart[r] != ChildKernel.noDate {
-            let start = CivilDate(dayNumber: table.streakStart[r])
-            streaks.append((columns.keys[r], start, columns.unexcusedDays(of: r, from: start)))
+        var refused = false
+        try SweepColumns.forEachChunk(
+            db, scope: actor.scopeSQL, from: cal.firstDay, through: asOf,
+            schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf)
+        ) { columns in
+            let table: ClassificationTable
+            do { table = try columns.classify(classifier, asOf: asOf, today: today) } catch is KCBXError {
+                refused = true
+                return false
+            }
+            for r in 0..<table.rows where table.streakStart[r] != ChildKernel.noDate {
+                let start = CivilDate(dayNumber: table.streakStart[r])
+                streaks.append((columns.keys[r], start, columns.unexcusedDays(of: r, from: start)))
+            }
+            return true
         }
-        return (streaks, Set(columns.keys))
+        if refused { return nil }
+        streaks.sort { SweepColumns.keyPrecedes($0.key, $1.key) }
+        return streaks
+    }
+
+    /// Whether the student `key` is on the roster within the actor's jurisdiction: one prepared
+    /// primary-key seek (the events name only a few of the students).
+    private func inJurisdiction(_ db: Database) throws -> (String) throws -> Bool {
+        let scope = actor.scopeSQL
+        let statement = try db.makeStatement(
+            sql: "SELECT 1 FROM students s WHERE s.key = ?2 AND \(scope.sql.replacingOccurrences(of: "?", with: "?1"))")
+        var known: [String: Bool] = [:]
+        return { key in
+            if let k = known[key] { return k }
+            var found = false
+            try SweepColumns.each(
+                statement, db,
+                bind: { h in
+                    ledgerBind(h, 1, scope.argument)
+                    ledgerBind(h, 2, key)
+                }
+            ) { _ in found = true }
+            known[key] = found
+            return found
+        }
     }
 
     /// The case events (by case) and the recorded actions (by student) of the students `inScope`,
     /// one pass over the events in chain order.
-    private func caseAndActionEvents(_ db: Database, _ inScope: (String) -> Bool) throws
+    private func caseAndActionEvents(_ db: Database, _ inScope: (String) throws -> Bool) throws
         -> (cases: [Int64: [EventRecord]], actions: [String: [RecordedAction]])
     {
         let kinds = [
@@ -262,7 +293,7 @@ extension Ledger {
                 """)
         try SweepColumns.each(statement, db, bind: { _ in }) { h in
             let student = ledgerText(h, 2)
-            guard inScope(student) else { return }
+            guard try inScope(student) else { return }
             let e = EventRecord(
                 seq: sqlite3_column_int64(h, 0), kind: ledgerText(h, 1), student: student,
                 caseID: sqlite3_column_int64(h, 3), payloadText: ledgerText(h, 4))

@@ -204,10 +204,10 @@ extension Ledger {
     /// A child's marks from `from` through `through`, in date order.
     func marks(of student: String, from: CivilDate, through: CivilDate, _ db: Database) throws -> [AttendanceMark] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT m.* FROM students s JOIN marks m ON m.sid = s.id WHERE s.key = ? AND m.day BETWEEN ? AND ? ORDER BY m.day
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT m.* FROM students s JOIN marks m ON m.sid = s.id WHERE s.key = ? AND m.day BETWEEN ? AND ? ORDER BY m.day
+                    """),
             arguments: [student, from.yyyymmdd, through.yyyymmdd]
         ).compactMap { row in
             guard let date = try? CivilDate(yyyymmdd: row["day"]), let kind = MarkKind(rawValue: UInt8(row["kind"] as Int)) else {

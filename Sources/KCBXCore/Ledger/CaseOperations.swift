@@ -41,7 +41,7 @@ extension Ledger {
             }
         }
         if let open = try Int64.fetchOne(
-            db, sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')", arguments: [s.key])
+            db.cachedStatement(sql: "SELECT id FROM cases WHERE student = ? AND status NOT IN ('closed', 'dismissed')"), arguments: [s.key])
         {
             throw KCBXError.ruleViolation(
                 rule: "one open case per child (DOMAIN.md §4)", detail: "student \(IDMask.key(s.key)) already has open case \(open)")
@@ -61,8 +61,10 @@ extension Ledger {
             )
         }
         let relapseOf =
-            try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM cases WHERE student = ? AND status = 'closed'", arguments: [s.key]) ?? 0
-        let id = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM cases") ?? 0) + 1
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT MAX(id) FROM cases WHERE student = ? AND status = 'closed'"), arguments: [s.key])
+            ?? 0
+        let id = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM cases")) ?? 0) + 1
         let why = note.isEmpty ? (relapseOf != 0 ? "反弹: relapse of closed case \(relapseOf)" : "\(kind.chinese) case opened") : note
         try w.append(
             db, .caseOpened, student: s.key, caseID: id,
@@ -234,7 +236,7 @@ extension Ledger {
     }
 
     func ledgerCase(_ id: Int64, _ db: Database) throws -> LedgerCase {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"), arguments: [id]) else {
             throw KCBXError.notFound(what: "case", name: String(id))
         }
         return try LedgerCase(row: row)

@@ -122,7 +122,8 @@ extension Ledger {
         case .graduated: registration = .graduated
         }
         let past =
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE student = ? AND status = 'closed')", arguments: [s.key])
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE student = ? AND status = 'closed')"), arguments: [s.key])
             ?? false
         return ChildFacts(
             birthDate: s.birth, grade: s.grade == 0 ? nil : s.grade, registration: registration,

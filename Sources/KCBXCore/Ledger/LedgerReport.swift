@@ -97,11 +97,29 @@ extension Ledger {
         default: break
         }
         if fullIDs { try recordFullIDs(kind.rawValue) }
-        let children = try read { db in try self.children(asOf: asOf, unit: unit, db) }
+        // The children are tallied as they are read (`forEachChild`), not held: only 附件3 keeps
+        // rows, those of its cohort.
         switch kind {
-        case .guyuanAttachment1: return attachment1(children, unit: label, asOf: asOf)
-        case .baiyinAttachment3: return householdRoster(children, unit: label, asOf: asOf, fullIDs: fullIDs)
-        default: return rates(children, unit: label, asOf: asOf)
+        case .guyuanAttachment1:
+            var tally = Attachment1Tally()
+            try read { db in
+                try forEachChild(asOf: asOf, unit: unit, db, restart: { tally = Attachment1Tally() }) { tally.add($0) }
+            }
+            return attachment1(tally, unit: label, asOf: asOf)
+        case .baiyinAttachment3:
+            var cohort: [LedgerChildAsOf] = []
+            try read { db in
+                try forEachChild(asOf: asOf, unit: unit, db, restart: { cohort.removeAll() }) {
+                    if Self.inHouseholdCohort($0, asOf: asOf) { cohort.append($0) }
+                }
+            }
+            return householdRoster(cohort, unit: label, asOf: asOf, fullIDs: fullIDs)
+        default:
+            var counts = LedgerRates(asOf: asOf)
+            try read { db in
+                try forEachChild(asOf: asOf, unit: unit, db, restart: { counts = LedgerRates(asOf: asOf) }) { counts.add($0) }
+            }
+            return rates(counts, unit: label, asOf: asOf)
         }
     }
 
@@ -155,15 +173,8 @@ extension Ledger {
     }
 
     /// Guyuan 附件1 from the children's status on the date (`StageSummary`, 001 附件1 填表说明1–3).
-    func attachment1(_ children: [LedgerChildAsOf], unit: String, asOf: CivilDate) -> ReportTable {
-        var summary = StageSummary()
-        var unverified = 0
-        var unclassified = 0
-        for c in children {
-            summary.add(stage: c.stage, status: c.status, reason: c.reason)
-            if c.status == .dropout && c.reason == nil && (c.stage == .primary || c.stage == .junior) { unverified += 1 }
-            if c.unclassified != nil { unclassified += 1 }
-        }
+    func attachment1(_ tally: Attachment1Tally, unit: String, asOf: CivilDate) -> ReportTable {
+        let (summary, unverified, unclassified) = (tally.summary, tally.unverified, tally.unclassified)
         var t = summary.table(unit: unit, date: asOf, withAlert: policy.duration(.threeLineAlertAfter) != nil)
         t.title = "固原市义务教育控辍保学摸底排查统计报表"
         t.unit = unit
@@ -184,7 +195,7 @@ extension Ledger {
     /// that year. The seed names the attachment but not its columns; the columns are an
     /// [interpretation] documented in docs/reports.md.
     func householdRoster(_ children: [LedgerChildAsOf], unit: String, asOf: CivilDate, fullIDs: Bool) -> ReportTable {
-        let cohort = children.filter { SchoolAge(birthDate: $0.student.birth).entryYear == asOf.year }
+        let cohort = children.filter { Self.inHouseholdCohort($0, asOf: asOf) }
             .sorted { ($0.student.townshipCode, $0.student.key) < ($1.student.townshipCode, $1.student.key) }
         let rows = cohort.enumerated().map { i, c -> [String] in
             let s = c.student
@@ -207,6 +218,11 @@ extension Ledger {
             ])
     }
 
+    /// Whether a child is in 附件3's cohort: 6 by 31 August of the date's year.
+    static func inHouseholdCohort(_ c: LedgerChildAsOf, asOf: CivilDate) -> Bool {
+        SchoolAge(birthDate: c.student.birth).entryYear == asOf.year
+    }
+
     private func entryLabel(_ c: LedgerChildAsOf) -> String {
         switch c.status {
         case .outOfSchool: return "未入学（失学）"
@@ -223,8 +239,7 @@ extension Ledger {
 
     /// Enrollment, dropout and consolidation rates with their formulas (DOMAIN.md §6) and the
     /// profile's consolidation target (`consolidation_target`, Huarong ≥ 98%, seed 003 一).
-    func rates(_ children: [LedgerChildAsOf], unit: String, asOf: CivilDate) -> ReportTable {
-        let counts = LedgerRates(children: children, asOf: asOf)
+    func rates(_ counts: LedgerRates, unit: String, asOf: CivilDate) -> ReportTable {
         let target = policy.number(.consolidationTarget)
         let targetText =
             target.map { "≥ \(ledgerPercent($0))（\(policy.id)：\(policy[.consolidationTarget].provenance.citation)）" } ?? "未设定（\(policy.id)）"
@@ -299,34 +314,59 @@ struct LedgerRates {
     }
     static let relapseFormula = "反弹人数 = 截至填报日期最近一案为已销号案件之后再次立案（反弹，001、002）的儿童数"
 
-    init(children: [LedgerChildAsOf], asOf: CivilDate) {
-        let enrolledStatuses: Set<ChildStatus> = [
-            .inSchool, .onLeave, .threeLineAlert, .suspectedDropout, .attendanceUnknown, .homeDelivered, .studyingElsewhere,
-        ]
-        let expectedStatuses: Set<ChildStatus> = [.inSchool, .onLeave, .threeLineAlert, .suspectedDropout, .dropout, .attendanceUnknown]
-        let cohortEntry = SchoolAge.schoolYear(of: asOf) - 8
-        for c in children {
-            let age = SchoolAge(birthDate: c.student.birth)
-            if age.isCompulsoryAge(on: asOf),
-                ![.deferred, .suspended, .transferredOut, .graduated, .belowSchoolAge, .overAge].contains(c.status)
-            {
-                enrollment.denominator += 1
-                if enrolledStatuses.contains(c.status) { enrollment.numerator += 1 }
-            }
-            if expectedStatuses.contains(c.status) && (c.stage == .primary || c.stage == .junior) {
-                dropout.denominator += 1
-                if c.status == .dropout { dropout.numerator += 1 }
-            }
-            if age.entryYear == cohortEntry, ![.transferredOut, .studyingElsewhere].contains(c.status) {
-                consolidation.denominator += 1
-                if c.status != .dropout && c.status != .outOfSchool { consolidation.numerator += 1 }
-            }
-            if let k = c.currentCase, k.relapseOf != 0 { relapses += 1 }
+    let asOf: CivilDate
+    private let cohortEntry: Int
+
+    /// No child counted yet; `add` each child of the unit.
+    init(asOf: CivilDate) {
+        self.asOf = asOf
+        cohortEntry = SchoolAge.schoolYear(of: asOf) - 8
+    }
+
+    private static let enrolledStatuses: Set<ChildStatus> = [
+        .inSchool, .onLeave, .threeLineAlert, .suspectedDropout, .attendanceUnknown, .homeDelivered, .studyingElsewhere,
+    ]
+    private static let expectedStatuses: Set<ChildStatus> = [
+        .inSchool, .onLeave, .threeLineAlert, .suspectedDropout, .dropout, .attendanceUnknown,
+    ]
+
+    /// Counts one child (the rates follow: `rate` is recomputed).
+    mutating func add(_ c: LedgerChildAsOf) {
+        let age = SchoolAge(birthDate: c.student.birth)
+        if age.isCompulsoryAge(on: asOf),
+            ![.deferred, .suspended, .transferredOut, .graduated, .belowSchoolAge, .overAge].contains(c.status)
+        {
+            enrollment.denominator += 1
+            if Self.enrolledStatuses.contains(c.status) { enrollment.numerator += 1 }
         }
+        if Self.expectedStatuses.contains(c.status) && (c.stage == .primary || c.stage == .junior) {
+            dropout.denominator += 1
+            if c.status == .dropout { dropout.numerator += 1 }
+        }
+        if age.entryYear == cohortEntry, ![.transferredOut, .studyingElsewhere].contains(c.status) {
+            consolidation.denominator += 1
+            if c.status != .dropout && c.status != .outOfSchool { consolidation.numerator += 1 }
+        }
+        if let k = c.currentCase, k.relapseOf != 0 { relapses += 1 }
         func rate(_ n: Int, _ d: Int) -> Double? { d == 0 ? nil : Double(n) / Double(d) }
         enrollment.rate = rate(enrollment.numerator, enrollment.denominator)
         dropout.rate = rate(dropout.numerator, dropout.denominator)
         consolidation.rate = rate(consolidation.numerator, consolidation.denominator)
+    }
+}
+
+/// Guyuan 附件1's counts, child by child (`Ledger.attachment1`).
+struct Attachment1Tally {
+    var summary = StageSummary()
+    /// Dropouts of compulsory stages without a verified reason.
+    var unverified = 0
+    /// Children the classifier refused (counted as attendance unknown).
+    var unclassified = 0
+
+    mutating func add(_ c: LedgerChildAsOf) {
+        summary.add(stage: c.stage, status: c.status, reason: c.reason)
+        if c.status == .dropout && c.reason == nil && (c.stage == .primary || c.stage == .junior) { unverified += 1 }
+        if c.unclassified != nil { unclassified += 1 }
     }
 }
 

@@ -40,71 +40,105 @@ extension Ledger {
     /// dropout / out-of-school classification is overridden when a person dismissed the child's case
     /// on or after the streak began (verified: not a dropout).
     ///
-    /// `bulk: false` classifies every child alone (the tests compare both ways).
+    /// `bulk: false` classifies every child alone (the tests compare both ways). In key order.
     func children(asOf: CivilDate, unit: ReportUnit, _ db: Database, bulk: Bool = true) throws -> [LedgerChildAsOf] {
+        var out: [LedgerChildAsOf] = []
+        try forEachChild(asOf: asOf, unit: unit, db, bulk: bulk, restart: { out.removeAll() }) { out.append($0) }
+        out.sort { SweepColumns.keyPrecedes($0.student.key, $1.student.key) }
+        return out
+    }
+
+    /// `children(asOf:unit:_:bulk:)` one child at a time, in `students.id` order, without holding
+    /// them: the roster read and classified chunk by chunk (`SweepColumns.forEachChunk`, the bulk
+    /// classifier over each chunk, as the sweep does). A child whose roster row in force is an
+    /// earlier version is classified alone; when the bulk call refuses some child's data, every
+    /// child is classified alone: `restart` is called and the children are visited again.
+    func forEachChild(
+        asOf: CivilDate, unit: ReportUnit, _ db: Database, bulk: Bool = true, restart: () -> Void,
+        _ visit: (LedgerChildAsOf) throws -> Void
+    ) throws {
         let (classifier, cal, today) = try classifier(asOf: asOf, for: "a report", db)
         let scope = actor.scopeSQL
-        // Everyone at once: the roster rows and marks in two statements (`SweepColumns`), the
-        // bulk classifier over all of them (as the sweep does); a child whose roster row in force
-        // is an earlier version, or all of them when the bulk call refuses some child's data, is
-        // classified alone.
-        let columns = try SweepColumns(
-            db, scope: scope, from: cal.firstDay, through: asOf, withStudents: true,
-            schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
-        var students: [(LedgerStudent, current: Bool)] = []
-        var rowOf: [Int] = []
-        for (r, current) in columns.students.enumerated() {
-            let s = try rosterRow(current, asOf: asOf, db)
-            if unit.contains(schoolID: s.schoolID, townshipCode: s.townshipCode) {
-                students.append((s, s == current))
-                rowOf.append(r)
-            }
-        }
-        var table: ClassificationTable? = nil
-        if bulk, students.contains(where: \.current) { table = try? columns.classify(classifier, asOf: asOf, today: today) }
-        let cases = try casesAsOf(asOf, keys: Set(students.map(\.0.key)), db)
-        return try students.enumerated().map { i, entry in
-            let (s, current) = entry
-            let c = cases[s.key]
-            var classified = ChildStatus.attendanceUnknown
-            var since: CivilDate?
-            var failure: String?
-            if current, let table {
-                let r = rowOf[i]
-                classified = ChildStatus(rawValue: table.status[r]) ?? .attendanceUnknown
-                since = table.since[r] == ChildKernel.noDate ? nil : CivilDate(dayNumber: table.since[r])
-            } else {
-                var facts = try self.facts(s, db)
-                facts.pastDropout = c.map { $0.relapseOf != 0 || $0.status == .closed } ?? false
-                do {
-                    let result = try classifier.classify(
-                        try marks(of: s.key, from: cal.firstDay, through: asOf, db),
-                        facts: facts, asOf: asOf, today: today)
-                    (classified, since) = (result.status, result.since)
-                } catch let e as KCBXError { failure = e.description }
-            }
-            var status = classified
-            var reason: ReasonCode? = nil
-            if let c, c.isAway {
-                switch c.kind {
-                case .outOfSchool: status = .outOfSchool
-                case .dropout: status = .dropout
-                case .suspectedDropout: status = classified == .dropout ? .dropout : .suspectedDropout
+        let cases = try casesAsOf(asOf, keys: nil, db)
+        func pass(bulk: Bool) throws -> Bool {
+            var refused = false
+            try SweepColumns.forEachChunk(
+                db, scope: scope, from: cal.firstDay, through: asOf, withStudents: true,
+                schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf)
+            ) { columns in
+                var students: [(LedgerStudent, current: Bool)] = []
+                var rowOf: [Int] = []
+                for (r, current) in columns.students.enumerated() {
+                    let s = try rosterRow(current, asOf: asOf, db)
+                    if unit.contains(schoolID: s.schoolID, townshipCode: s.townshipCode) {
+                        students.append((s, s == current))
+                        rowOf.append(r)
+                    }
                 }
-                reason = c.reason
-            } else if let c, c.status == .deferred || c.status == .suspended {
-                status = c.status == .deferred ? .deferred : .suspended
-            } else if [.suspectedDropout, .dropout, .outOfSchool].contains(classified), let c, c.status == .dismissed,
-                let settled = c.settledOn, settled >= (since ?? asOf)
-            {
-                status = classified == .outOfSchool ? .studyingElsewhere : .inSchool
+                var table: ClassificationTable? = nil
+                if bulk, students.contains(where: \.current) {
+                    do { table = try columns.classify(classifier, asOf: asOf, today: today) } catch {
+                        refused = true
+                        return false
+                    }
+                }
+                for (i, entry) in students.enumerated() {
+                    let r = entry.current ? table.map { ($0, rowOf[i]) } : nil
+                    try visit(try child(entry.0, classified: r, cases[entry.0.key], classifier, cal, asOf: asOf, today: today, db))
+                }
+                return true
             }
-            if status == .outOfSchool && reason == nil { reason = ReasonCode.outOfSchool(birthDate: s.birth, on: asOf) }
-            let stage = s.grade > 0 ? Stage(grade: s.grade) : SchoolAge(birthDate: s.birth).expectedStage(on: asOf)
-            return LedgerChildAsOf(
-                student: s, status: status, reason: status == .dropout || status == .outOfSchool ? reason : nil,
-                stage: stage, currentCase: c, unclassified: failure)
+            return !refused
         }
+        if try pass(bulk: bulk) { return }
+        restart()
+        _ = try pass(bulk: false)
+    }
+
+    /// One child as of `asOf` (the precedence above): `classified` is the child's row of the bulk
+    /// table when the bulk call classified it, else the child is classified alone.
+    private func child(
+        _ s: LedgerStudent, classified bulkRow: (ClassificationTable, Int)?, _ c: LedgerCaseAsOf?, _ classifier: Classifier,
+        _ cal: SchoolCalendar, asOf: CivilDate, today: CivilDate, _ db: Database
+    ) throws -> LedgerChildAsOf {
+        var classified = ChildStatus.attendanceUnknown
+        var since: CivilDate?
+        var failure: String?
+        if let row = bulkRow {
+            let (table, r) = row
+            classified = ChildStatus(rawValue: table.status[r]) ?? .attendanceUnknown
+            since = table.since[r] == ChildKernel.noDate ? nil : CivilDate(dayNumber: table.since[r])
+        } else {
+            var facts = try self.facts(s, db)
+            facts.pastDropout = c.map { $0.relapseOf != 0 || $0.status == .closed } ?? false
+            do {
+                let result = try classifier.classify(
+                    try marks(of: s.key, from: cal.firstDay, through: asOf, db),
+                    facts: facts, asOf: asOf, today: today)
+                (classified, since) = (result.status, result.since)
+            } catch let e as KCBXError { failure = e.description }
+        }
+        var status = classified
+        var reason: ReasonCode? = nil
+        if let c, c.isAway {
+            switch c.kind {
+            case .outOfSchool: status = .outOfSchool
+            case .dropout: status = .dropout
+            case .suspectedDropout: status = classified == .dropout ? .dropout : .suspectedDropout
+            }
+            reason = c.reason
+        } else if let c, c.status == .deferred || c.status == .suspended {
+            status = c.status == .deferred ? .deferred : .suspended
+        } else if [.suspectedDropout, .dropout, .outOfSchool].contains(classified), let c, c.status == .dismissed,
+            let settled = c.settledOn, settled >= (since ?? asOf)
+        {
+            status = classified == .outOfSchool ? .studyingElsewhere : .inSchool
+        }
+        if status == .outOfSchool && reason == nil { reason = ReasonCode.outOfSchool(birthDate: s.birth, on: asOf) }
+        let stage = s.grade > 0 ? Stage(grade: s.grade) : SchoolAge(birthDate: s.birth).expectedStage(on: asOf)
+        return LedgerChildAsOf(
+            student: s, status: status, reason: status == .dropout || status == .outOfSchool ? reason : nil,
+            stage: stage, currentCase: c, unclassified: failure)
     }
 
     /// `children(asOf:unit:_:bulk:)` in a read of its own.
@@ -131,9 +165,9 @@ extension Ledger {
         return current
     }
 
-    /// For each student in `keys`, the latest case opened on or before `asOf`, replaying its
-    /// events dated on or before `asOf` in chain order.
-    func casesAsOf(_ asOf: CivilDate, keys: Set<String>, _ db: Database) throws -> [String: LedgerCaseAsOf] {
+    /// For each student in `keys` (nil: every student), the latest case opened on or before
+    /// `asOf`, replaying its events dated on or before `asOf` in chain order.
+    func casesAsOf(_ asOf: CivilDate, keys: Set<String>?, _ db: Database) throws -> [String: LedgerCaseAsOf] {
         let kinds: [EventKind] = [
             .caseOpened, .casePromoted, .caseVerified, .caseDismissed, .casePersuading, .caseReturned,
             .caseClosed, .caseExempted,
@@ -147,7 +181,7 @@ extension Ledger {
         var byID: [Int64: (student: String, c: LedgerCaseAsOf)] = [:]
         for row in rows {
             let student: String = row["student"]
-            guard keys.contains(student) else { continue }
+            if let keys, !keys.contains(student) { continue }
             let seq: Int64 = row["seq"]
             let id: Int64 = row["case_id"]
             let payload: String = row["payload"]

@@ -52,22 +52,31 @@ extension Ledger {
             // refuses makes the bulk call fail, and then each child is classified alone so the
             // refused ones are reported in `skipped` and the others still swept.
             if !bulk { return try sweepChildByChild(classifier, cal: cal, asOf: asOf, today: today, db, &w) }
-            let columns = try SweepColumns(
-                db, scope: scope, from: cal.firstDay, through: asOf,
-                schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf))
-            let table: ClassificationTable
-            do {
-                table = try columns.classify(classifier, asOf: asOf, today: today)
-            } catch is KCBXError {
-                return try sweepChildByChild(classifier, cal: cal, asOf: asOf, today: today, db, &w)
-            }
+            // Chunk by chunk (flat memory); only the children the sweep may act on are kept.
             var candidates: [(key: String, kind: LedgerCaseKind)] = []
-            for r in 0..<table.rows {
-                let status = ChildStatus(rawValue: table.status[r])!
-                summary.statuses[status.label, default: 0] += 1
-                if let kind = Self.caseKind(status) { candidates.append((columns.keys[r], kind)) }
+            var refused = false
+            try SweepColumns.forEachChunk(
+                db, scope: scope, from: cal.firstDay, through: asOf,
+                schoolDays: cal.schoolDays(from: cal.firstDay, through: asOf)
+            ) { columns in
+                let table: ClassificationTable
+                do {
+                    table = try columns.classify(classifier, asOf: asOf, today: today)
+                } catch is KCBXError {
+                    refused = true
+                    return false
+                }
+                for r in 0..<table.rows {
+                    guard let status = ChildStatus(rawValue: table.status[r]) else { continue }
+                    summary.statuses[status.label, default: 0] += 1
+                    if let kind = Self.caseKind(status) { candidates.append((columns.keys[r], kind)) }
+                }
+                summary.classified += table.rows
+                return true
             }
-            summary.classified = table.rows
+            if refused { return try sweepChildByChild(classifier, cal: cal, asOf: asOf, today: today, db, &w) }
+            // In key order, as the cases were always opened (their ids follow it).
+            candidates.sort { SweepColumns.keyPrecedes($0.key, $1.key) }
             let open = Dictionary(
                 try Row.fetchAll(db, sql: "SELECT * FROM cases WHERE status NOT IN ('closed', 'dismissed')")
                     .map { try LedgerCase(row: $0) }.map { ($0.student, $0) }, uniquingKeysWith: { a, _ in a })

@@ -1,31 +1,37 @@
 @_implementationOnly import GRDB
 @_implementationOnly import GRDBSQLite
 
-/// The ledger's students and marks of one jurisdiction as columns for `Classifier.classifyMany`:
-/// two prepared statements stepped through the SQLite C API (students, then their marks in key
-/// order), no per-student query and no GRDB row per mark. Every read of the `marks` table by the
-/// set-based paths (sweep, due, escalate, reports) is `SweepColumns.marksSQL`.
+/// The ledger's students and marks of one jurisdiction as columns for `Classifier.classifyMany`,
+/// read chunk by chunk (`forEachChunk`: `chunkSize` students in `students.id` order with their
+/// marks, classified and handed over, then freed, so memory stays flat whatever the roster's
+/// size). Two prepared statements stepped through the SQLite C API: the roster in its table order
+/// (no key-index seek per row) and the chunk's marks in the `marks` primary-key order; no GRDB row
+/// per mark. Every read of the `marks` table by the set-based paths (sweep, due, escalate,
+/// reports) is `SweepColumns.marksSQL`. Callers needing the key order (`students.key`, as SQLite
+/// compares text) sort what they keep with `keyPrecedes`.
 struct SweepColumns {
-    /// Student keys, one per child row of `columns`.
+    /// Student keys, one per child row of `columns` (in `students.id` order).
     var keys: [String] = []
+    /// The file's student ids (`students.id`), ascending, one per child row.
+    var ids: [Int64] = []
     var columns = BulkArrays(encoding: .yyyymmdd)
     /// Child `i`'s marks are `markStart[i]..<markStart[i + 1]` of the mark columns (by day).
     var markStart: [Int] = []
     /// The roster rows, one per child row, when loaded `withStudents`.
     var students: [LedgerStudent] = []
 
-    /// The marks from `?2` through `?3` (YYYYMMDD) of the students in a scope, by student id and
-    /// day (the `marks` primary key): the one SQL the set-based paths read `marks` with. When the
-    /// scope holds most of the roster (`whole`), the scope is dropped and `marks` is read as one
-    /// sequential scan in key order (no per-student seek); the caller skips ids outside the scope.
-    static func marksSQL(_ scope: String, whole: Bool) -> String {
-        whole
-            ? "SELECT m.sid, m.day, m.kind, m.leave_from, m.leave_to FROM marks m WHERE m.day BETWEEN ?2 AND ?3 ORDER BY m.sid, m.day"
-            : """
-            SELECT s.id, m.day, m.kind, m.leave_from, m.leave_to
-            FROM students s CROSS JOIN marks m ON m.sid = s.id
-            WHERE \(scope) AND m.day BETWEEN ?2 AND ?3 ORDER BY s.id, m.day
-            """
+    /// Students a chunk holds: its columns stay a few tens of MB whatever the roster's size (the
+    /// tests read in chunks of a few dozen to cross many chunk edges).
+    @TaskLocal static var chunkSize = 32_768
+
+    /// The marks from `?3` through `?4` (YYYYMMDD) of the students with ids `?1` through `?2`, by
+    /// student id and day (the `marks` primary key, one range scan): the one SQL the set-based
+    /// paths read `marks` with. `single` reads one student's (`?1` = `?2`), for a chunk whose
+    /// students are sparse among the ids (a small scope): one primary-key seek each.
+    static func marksSQL(single: Bool) -> String {
+        single
+            ? "SELECT sid, day, kind, leave_from, leave_to FROM marks WHERE sid = ?1 AND day BETWEEN ?3 AND ?4 ORDER BY day"
+            : "SELECT sid, day, kind, leave_from, leave_to FROM marks WHERE sid BETWEEN ?1 AND ?2 AND day BETWEEN ?3 AND ?4 ORDER BY sid, day"
     }
 
     /// The roster columns `student(_:_:)` reads, in order.
@@ -41,109 +47,147 @@ struct SweepColumns {
         NULL, s.grade, s.registration, s.registration_date, s.expert_opinion, s.groups
         """
 
-    /// Loads the students in `scope` (ordered by key) and their marks from `from` through `through`
-    /// (YYYYMMDD days); `withStudents` keeps each roster row too (reports). `schoolDays` (the
+    private init() {}
+
+    /// Reads the students in `scope` in `students.id` order, `chunkSize` at a time, with their
+    /// marks from `from` through `through` (YYYYMMDD days), and calls `body` on each chunk until
+    /// it returns false; `withStudents` keeps each roster row too (reports). `schoolDays` (the
     /// calendar's school days in the range) sizes the mark columns once instead of by doubling.
-    init(
-        _ db: Database, scope: (sql: String, argument: String), from: CivilDate, through: CivilDate, withStudents: Bool = false,
-        schoolDays: Int = 0
+    static func forEachChunk(
+        _ db: Database, scope: (sql: String, argument: String), from: CivilDate, through: CivilDate,
+        withStudents: Bool = false, schoolDays: Int = 0,
+        _ body: (SweepColumns) throws -> Bool
     ) throws {
         let closed = Set(try String.fetchAll(db, sql: "SELECT DISTINCT student FROM cases WHERE status = 'closed'"))
-        var rowids: [Int64] = []
-        var opinions: [Int: String] = [:]
-        var leaveFrom: [Int32] = []
-        var leaveTo: [Int32] = []
         let students = try db.makeStatement(
             sql: """
-                SELECT s.rowid, \(withStudents ? Self.studentColumns : Self.classifierColumns) FROM students s WHERE \(scope.sql.replacingOccurrences(of: "?", with: "?1")) ORDER BY s.key
+                SELECT s.id, \(withStudents ? Self.studentColumns : Self.classifierColumns) FROM students s WHERE \(scope.sql) ORDER BY s.id
                 """)
-        try Self.each(students, db, bind: { ledgerBind($0, 1, scope.argument) }) { h in
-            let i = keys.count
+        let range = try db.makeStatement(sql: Self.marksSQL(single: false))
+        let single = try db.makeStatement(sql: Self.marksSQL(single: true))
+        let h = students.sqliteStatement
+        sqlite3_reset(h)
+        defer {
+            sqlite3_reset(h)
+            sqlite3_clear_bindings(h)
+        }
+        ledgerBind(h, 1, scope.argument)
+        let perChunk = min(max(1, Self.chunkSize), Int(Int32.max))  // a chunk row is an Int32 in the mark columns
+        var chunk = SweepColumns()
+        var opinions: [Int: String] = [:]
+        func flush() throws -> Bool {
+            guard !chunk.ids.isEmpty else { return true }
+            try chunk.loadMarks(
+                range: range, single: single, db, from: from, through: through, schoolDays: schoolDays)
+            let kept = opinions
+            chunk.columns.expertOpinion = { kept[$0] }
+            let more = try body(chunk)
+            chunk = SweepColumns()
+            opinions = [:]
+            return more
+        }
+        while true {
+            let rc = sqlite3_step(h)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw ledgerSQLiteError(rc, db) }
+            let i = chunk.keys.count
             // Without `withStudents` only the columns the classifier needs become Swift values
             // (no name, address or school strings per child).
             let s: LedgerStudent? = withStudents ? Self.student(h, 1) : nil
             let residentID = s?.residentID ?? ledgerText(h, 1)
             let key = residentID.isEmpty ? s?.registryNumber ?? ledgerText(h, 2) : residentID
-            let groupText = ledgerText(h, 15)
+            let groupText = s == nil ? ledgerText(h, 15) : ""
             let opinion = s?.expertOpinion ?? ledgerText(h, 14)
-            rowids.append(sqlite3_column_int64(h, 0))
-            keys.append(key)
-            columns.birth.append(Self.yyyymmdd(s?.birthDate ?? ledgerText(h, 5)))
-            columns.grade.append(Int8(clamping: sqlite3_column_int64(h, 11)))
+            chunk.ids.append(sqlite3_column_int64(h, 0))
+            chunk.keys.append(key)
+            chunk.columns.birth.append(Self.yyyymmdd(h, 5))
+            chunk.columns.grade.append(Int8(clamping: sqlite3_column_int64(h, 11)))
             let reg = LedgerRegistration(rawValue: s?.registration ?? ledgerText(h, 12)) ?? .enrolled
-            columns.registration.append(Int8(Self.state(reg).rawValue))
-            columns.registrationDate.append(Self.yyyymmdd(s?.registrationDate ?? ledgerText(h, 13)))
+            chunk.columns.registration.append(Int8(Self.state(reg).rawValue))
+            chunk.columns.registrationDate.append(Self.yyyymmdd(h, 13))
             var bits = ChildFactBits()
             if reg == .elsewhere { bits.insert(.studyingElsewhere) }
-            if closed.contains(key) { bits.insert(.pastDropout) }
-            columns.factBits.append(bits.rawValue)
-            columns.groupMask.append(
-                groupText.isEmpty ? 0 : SpecialGroup.mask(groupText.split(separator: ";").compactMap { SpecialGroup(rawValue: String($0)) })
-            )
+            if !closed.isEmpty && closed.contains(key) { bits.insert(.pastDropout) }
+            chunk.columns.factBits.append(bits.rawValue)
+            let groups =
+                s.map { $0.groups.compactMap { SpecialGroup(rawValue: $0) } }
+                ?? (groupText.isEmpty ? [] : groupText.split(separator: ";").compactMap { SpecialGroup(rawValue: String($0)) })
+            chunk.columns.groupMask.append(groups.isEmpty ? 0 : SpecialGroup.mask(groups))
             if !opinion.isEmpty { opinions[i] = opinion }
-            if let s { self.students.append(s) }
+            if let s { chunk.students.append(s) }
+            if chunk.ids.count >= perChunk, try !flush() { return }
         }
-        // Marks arrive by student id (the primary-key order of `marks`), the children are in key
-        // order: a merge walk over the children sorted by id places each mark, then one copy
-        // puts the marks in child order.
-        let byID = rowids.indices.sorted { rowids[$0] < rowids[$1] }
-        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM students") ?? 0
-        let whole = keys.count * 2 >= total
-        let expected = keys.count * max(0, min(schoolDays, 400))
-        var day: [Int32] = []  // the mark columns in arrival (id) order
-        var kind: [Int8] = []
-        var arrivalFrom: [Int32] = []
-        var arrivalTo: [Int32] = []
-        day.reserveCapacity(expected)
-        kind.reserveCapacity(expected)
-        arrivalFrom.reserveCapacity(expected)
-        arrivalTo.reserveCapacity(expected)
-        var count = [Int](repeating: 0, count: keys.count)
-        var arrivalStart = [Int](repeating: 0, count: keys.count)
+        _ = try flush()
+    }
+
+    /// Reads the marks of the chunk's students (`ids`, ascending) into the mark columns, already
+    /// in child order: one range scan of `marks` when the students are dense among the ids (most
+    /// of the roster in scope), else one primary-key seek per student.
+    private mutating func loadMarks(
+        range: Statement, single: Statement, _ db: Database, from: CivilDate, through: CivilDate, schoolDays: Int
+    ) throws {
+        guard let lo = ids.first, let hi = ids.last else { return }
+        let expected = ids.count * max(0, min(schoolDays, 400))
+        columns.markChild.reserveCapacity(expected)
+        columns.markDate.reserveCapacity(expected)
+        columns.markKind.reserveCapacity(expected)
+        var leaveFrom: [Int32] = []
+        var leaveTo: [Int32] = []
+        leaveFrom.reserveCapacity(expected)
+        leaveTo.reserveCapacity(expected)
         var p = 0
-        let marks = try db.makeStatement(sql: Self.marksSQL(scope.sql.replacingOccurrences(of: "?", with: "?1"), whole: whole))
-        try Self.each(
-            marks, db,
-            bind: { h in
-                if !whole { ledgerBind(h, 1, scope.argument) }
-                sqlite3_bind_int64(h, 2, Int64(from.yyyymmdd))
-                sqlite3_bind_int64(h, 3, Int64(through.yyyymmdd))
+        let ids = self.ids
+        func read(_ statement: Statement, _ a: Int64, _ b: Int64) throws {
+            try Self.each(
+                statement, db,
+                bind: { h in
+                    sqlite3_bind_int64(h, 1, a)
+                    sqlite3_bind_int64(h, 2, b)
+                    sqlite3_bind_int64(h, 3, Int64(from.yyyymmdd))
+                    sqlite3_bind_int64(h, 4, Int64(through.yyyymmdd))
+                }
+            ) { h in
+                let id = sqlite3_column_int64(h, 0)
+                while p < ids.count && ids[p] < id { p += 1 }
+                guard p < ids.count && ids[p] == id else { return }  // a student outside the scope
+                columns.markChild.append(Int32(truncatingIfNeeded: p))
+                columns.markDate.append(sqlite3_column_int(h, 1))
+                columns.markKind.append(Int8(clamping: sqlite3_column_int(h, 2)))
+                let lf = sqlite3_column_int(h, 3)
+                leaveFrom.append(lf)
+                leaveTo.append(lf == 0 ? 0 : sqlite3_column_int(h, 4))
             }
-        ) { h in
-            let id = sqlite3_column_int64(h, 0)
-            while p < byID.count && rowids[byID[p]] < id { p += 1 }
-            guard p < byID.count && rowids[byID[p]] == id else {
-                if whole { return }  // a student outside the scope
-                throw KCBXError.integrity("marks of a student outside the roster order (id \(id))")
-            }
-            let child = byID[p]
-            if count[child] == 0 { arrivalStart[child] = day.count }
-            count[child] += 1
-            day.append(sqlite3_column_int(h, 1))
-            kind.append(Int8(clamping: sqlite3_column_int(h, 2)))
-            let lf = sqlite3_column_int(h, 3)
-            arrivalFrom.append(lf)
-            arrivalTo.append(lf == 0 ? 0 : sqlite3_column_int(h, 4))
         }
-        markStart.reserveCapacity(keys.count + 1)
-        columns.markChild.reserveCapacity(day.count)
-        columns.markDate.reserveCapacity(day.count)
-        columns.markKind.reserveCapacity(day.count)
-        leaveFrom.reserveCapacity(day.count)
-        leaveTo.reserveCapacity(day.count)
-        for child in 0..<keys.count {
-            markStart.append(columns.markChild.count)
-            let r = arrivalStart[child]..<(arrivalStart[child] + count[child])
-            columns.markChild.append(contentsOf: repeatElement(Int32(child), count: r.count))
-            columns.markDate.append(contentsOf: day[r])
-            columns.markKind.append(contentsOf: kind[r])
-            leaveFrom.append(contentsOf: arrivalFrom[r])
-            leaveTo.append(contentsOf: arrivalTo[r])
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        if !overflow && span < Int64(ids.count) * 2 {
+            try read(range, lo, hi)
+        } else {
+            for id in ids { try read(single, id, id) }
         }
-        markStart.append(columns.markChild.count)
+        var start = [Int](repeating: 0, count: ids.count + 1)
+        for c in columns.markChild { start[Int(c) + 1] += 1 }
+        for i in 0..<ids.count { start[i + 1] += start[i] }
+        markStart = start
         columns.leaveFrom = leaveFrom
         columns.leaveTo = leaveTo
-        columns.expertOpinion = { opinions[$0] }
+    }
+
+    /// Whether key `a` sorts before key `b` as SQLite's BINARY collation orders `students.key`
+    /// (byte by byte in UTF-8, a prefix first): the one key order of the set-based outputs.
+    static func keyPrecedes(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                var i = 0
+                while i < n {
+                    if x[i] != y[i] { return x[i] < y[i] }
+                    i += 1
+                }
+                return x.count < y.count
+            }
+        }
     }
 
     /// Classifies every loaded student.
@@ -217,12 +261,24 @@ struct SweepColumns {
         }
     }
 
+    /// Column `i` as `yyyymmdd(_:)` reads it, straight from the row's bytes (no String).
+    static func yyyymmdd(_ h: OpaquePointer, _ i: Int32) -> Int32 {
+        guard let p = sqlite3_column_text(h, i) else { return 0 }
+        return yyyymmdd(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, i))))
+    }
+
     /// `YYYY-MM-DD` → 20250901; "" or malformed → 0 ("no date").
     static func yyyymmdd(_ iso: String) -> Int32 {
-        let u = Array(iso.utf8)
+        var iso = iso
+        return iso.withUTF8 { yyyymmdd($0) }
+    }
+
+    /// `yyyymmdd(_:)` over UTF-8 bytes.
+    static func yyyymmdd(_ u: UnsafeBufferPointer<UInt8>) -> Int32 {
         guard u.count == 10, u[4] == 45, u[7] == 45 else { return 0 }
         var v: Int32 = 0
-        for (i, b) in u.enumerated() where i != 4 && i != 7 {
+        for i in 0..<10 where i != 4 && i != 7 {
+            let b = u[i]
             guard b >= 48 && b <= 57 else { return 0 }
             v = v * 10 + Int32(b - 48)
         }

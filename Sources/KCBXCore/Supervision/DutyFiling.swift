@@ -52,8 +52,12 @@ extension Ledger {
             filings["\(r.text("duty"))|\(r.text("due"))", default: []].append(
                 (d, "\(e.actor.level.chinese) \(e.actor.unitCode) \(e.actor.person)"))
         }
-        let markDays: Set<Int32> = try read { db in
-            Set(try SweepColumns(db, scope: actor.scopeSQL, from: period.from, through: period.through).columns.markDate)
+        var markDays: Set<Int32> = []
+        try read { db in
+            try SweepColumns.forEachChunk(db, scope: actor.scopeSQL, from: period.from, through: period.through) {
+                markDays.formUnion($0.columns.markDate)
+                return true
+            }
         }
         let today = CivilDate.utcDate(of: clock())
         var rows: [[String]] = []
