@@ -55,7 +55,7 @@ extension Ledger {
                 },
                 row: { n, fields in
                     var r = LedgerStudentRow()
-                    for (c, k) in columns.enumerated() where k != nil { _ = r.set(LedgerStudentRow.columns[c], fields.string(k)) }
+                    for (c, k) in columns.enumerated() where k != nil { r.set(column: c, fields.string(k)) }
                     try add(n, r)
                     count += 1
                     if let progress {

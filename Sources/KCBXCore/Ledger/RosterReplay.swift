@@ -1,4 +1,5 @@
 @_implementationOnly import GRDB
+@_implementationOnly import GRDBSQLite
 
 /// Replays a `students.upserted` event (packed roster payload) into the projection tables of
 /// `schema`: each student through the one upsert (`StudentUpsert`) and its link to the event in
@@ -7,11 +8,15 @@ enum RosterReplay {
     static func apply(payload: String, seq: Int64, schema: String, _ db: Database) throws {
         let upsert = try db.cachedStatement(sql: StudentUpsert.sql(schema: schema)).sqliteStatement
         let link = try db.cachedStatement(sql: StudentUpsert.linkSQL(schema: schema)).sqliteStatement
-        let find = try db.cachedStatement(sql: "SELECT id FROM \(schema).students WHERE key = ?")
+        let find = try db.cachedStatement(sql: "SELECT id FROM \(schema).students WHERE key = ?").sqliteStatement
         var count = 0
         try PackedStudents.decode(payload, seq: seq) { s in
             // `last_insert_rowid` is only the row's id for a new key: an existing one is looked up.
-            let known = try Int64.fetchOne(find, arguments: [s.key])
+            ledgerBind(find, 1, s.key)
+            let rc = sqlite3_step(find)
+            let known: Int64? = rc == SQLITE_ROW ? sqlite3_column_int64(find, 0) : nil
+            sqlite3_reset(find)
+            guard rc == SQLITE_ROW || rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
             let id = try StudentUpsert.write(upsert, s, seq: seq, db)
             do { try StudentUpsert.link(link, sid: known ?? id, seq: seq, db) } catch {
                 throw KCBXError.integrity("event #\(seq) names student \(IDMask.key(s.key)) twice")
