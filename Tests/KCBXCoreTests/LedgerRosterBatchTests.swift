@@ -103,7 +103,8 @@ import Testing
         #expect(v.isIntact && v.events == 3)
         // Marks refer to the ids the batch gave: replayed, they match.
         try l.setCalendar(LF.calendar)
-        _ = try l.importMarks([LedgerMarkRow(student: rows[5002].residentID, date: "2025-09-01", kind: "0")])
+        var problems: [LedgerRowProblem] = []
+        _ = try l.importMarks([LedgerMarkRow(student: rows[5002].residentID, date: "2025-09-01", kind: "0")], problems: &problems)
         #expect(try l.verify().isIntact)
     }
 

@@ -86,6 +86,12 @@ extension Ledger {
         do {
             return try write { db, w in
                 try requireWriter("import students")
+                // A roster touches the key index at random: a page cache of 64 MB for this batch
+                // (SQLite's default is 2 MB) keeps a city's index in memory instead of spilling
+                // it to the WAL and reading it back; the default is restored after.
+                let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
                 let batch = try RosterBatch(ledger: self, db: db, asOf: asOf)
                 defer { found = batch.problems }
                 try source { n, r in try batch.add(row: n, r, &w) }
