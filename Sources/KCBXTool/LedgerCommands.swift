@@ -48,8 +48,9 @@ struct ImportCommand: ParsableCommand {
                 var problems: [LedgerRowProblem] = []
                 let r: LedgerImportResult
                 let counter = progress.rowCounter("importing students from \(path)")
-                do { r = try led.importStudentsCSV(path: path, problems: &problems) { counter.update(rows: $0, bytes: $1, total: $2) } } catch
-                { throw report(problems, path, error) }
+                do {
+                    r = try led.importStudentsCSV(path: path, problems: &problems) { counter.update(rows: $0, bytes: $1, total: $2) }
+                } catch { throw report(problems, path, error) }
                 t.rows.append([path, String(r.rows), String(r.added), String(r.updated), "", String(r.unchanged), "0"])
                 applied.append(path)
             }

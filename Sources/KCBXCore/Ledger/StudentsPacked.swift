@@ -37,7 +37,8 @@ enum PackedStudents {
             out.append(contentsOf: t.utf8)
         }
         func day(_ iso: String) { PackedMarks.varint(PackedMarks.zigzag(Int64(ledgerParseDate(iso)?.dayNumber ?? 0)), &out) }
-        let gNumber = !s.residentID.isEmpty && s.registryNumber.utf8.count == 19 && s.registryNumber.hasPrefix("G")
+        let gNumber =
+            !s.residentID.isEmpty && s.registryNumber.utf8.count == 19 && s.registryNumber.hasPrefix("G")
             && s.registryNumber.utf8.dropFirst().elementsEqual(s.residentID.utf8)
         let idRegion = s.residentID.utf8.count == 18 && s.regionCode.utf8.elementsEqual(s.residentID.utf8.prefix(6))
         let hasDate = !s.registrationDate.isEmpty
