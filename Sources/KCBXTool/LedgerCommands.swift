@@ -47,8 +47,9 @@ struct ImportCommand: ParsableCommand {
             if let path = students {
                 var problems: [LedgerRowProblem] = []
                 let r: LedgerImportResult
+                let counter = progress.rowCounter("importing students from \(path)")
                 do {
-                    r = try progress.step("importing students from \(path)") { try led.importStudentsCSV(path: path, problems: &problems) }
+                    r = try led.importStudentsCSV(path: path, problems: &problems) { counter.update(rows: $0, bytes: $1, total: $2) }
                 } catch { throw report(problems, path, error) }
                 t.rows.append([path, String(r.rows), String(r.added), String(r.updated), "", String(r.unchanged), "0"])
                 applied.append(path)

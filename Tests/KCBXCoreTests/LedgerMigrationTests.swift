@@ -36,7 +36,7 @@ import Testing
         let p = try copy()
         #expect(try schemaVersion(p) == "1")
         let l = try open(p)
-        #expect(try schemaVersion(p) == "2")
+        #expect(try schemaVersion(p) == "3")
         // verify: the same chain, byte for byte (the v1 attendance payloads keep their JSON).
         let v = try l.verify()
         let ev = try #require(try expected("expected-verify.json") as? [String: Any])
@@ -129,7 +129,7 @@ import Testing
             return seq
         }
         let l = try open(p)
-        #expect(try schemaVersion(p) == "2")
+        #expect(try schemaVersion(p) == "3")
         let v = try l.check()
         #expect(v.firstBadSeq == seq)
         #expect(

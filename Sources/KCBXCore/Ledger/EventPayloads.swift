@@ -5,6 +5,9 @@ import FoundationEssentials
 enum EventKind: String, CaseIterable {
     case created = "ledger.created"
     case studentUpserted = "student.upserted"
+    /// Up to 5,000 students of a roster import (file format v3): packed payload `PackedStudents`;
+    /// each student's link to the event is in `student_events`.
+    case studentsUpserted = "students.upserted"
     case marksRecorded = "attendance.recorded"
     case calendarSet = "calendar.set"
     case caseOpened = "case.opened"

@@ -142,9 +142,7 @@ extension Ledger {
         }
         let d = try disclosure(fullIDs: fullIDs, "read the history of a student", format: "history")
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE student = ? ORDER BY seq", arguments: [key]).map {
-                LedgerEvent(row: $0).disclosed(d)
-            }
+            try RosterReplay.events(of: key, db).map { $0.disclosed(d) }
         }
     }
 
@@ -160,9 +158,16 @@ extension Ledger {
                 db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, max(0, min(limit, 100_000))]
             ).map {
                 let e = LedgerEvent(row: $0)
-                guard PackedMarks.isPacked(e.payload) else { return e.disclosed(d) }
-                // A packed (file format v2) attendance payload is shown as the v1 JSON, keys resolved.
-                let readable = try PackedMarks.readableJSON(e.payload, seq: e.seq, db)
+                let readable: String
+                if PackedMarks.isPacked(e.payload) {
+                    // A packed (file format v2) attendance payload is shown as the v1 JSON, keys resolved.
+                    readable = try PackedMarks.readableJSON(e.payload, seq: e.seq, db)
+                } else if PackedStudents.isPacked(e.payload) {
+                    // A packed roster payload (v3) as `{"students": [<v1 student.upserted payload>, …]}`.
+                    readable = try PackedStudents.readableJSON(e.payload, seq: e.seq)
+                } else {
+                    return e.disclosed(d)
+                }
                 return LedgerEvent(
                     seq: e.seq, at: e.at, actor: e.actor, kind: e.kind, student: e.student, caseID: e.caseID,
                     reason: e.reason, payload: readable, prevHash: e.prevHash, hash: e.hash

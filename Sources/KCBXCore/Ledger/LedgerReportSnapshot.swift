@@ -155,13 +155,7 @@ extension Ledger {
             s.registrationDate.isEmpty || (try? CivilDate(iso: s.registrationDate)).map { $0 <= asOf } ?? true
         }
         if inForce(current) { return current }
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT seq, payload FROM events WHERE student = ? AND kind = ? ORDER BY seq DESC",
-            arguments: [current.key, EventKind.studentUpserted.rawValue])
-        for row in rows {
-            let s = try PayloadCoding.decode(LedgerStudent.self, row["payload"], seq: row["seq"])
-            if inForce(s) { return s }
-        }
+        for (_, s) in try RosterReplay.versions(of: current.key, db) where inForce(s) { return s }
         return current
     }
 

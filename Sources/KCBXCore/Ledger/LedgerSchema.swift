@@ -2,9 +2,9 @@
 
 /// The ledger file's schema: the append-only event table and the projections rebuilt from it.
 enum LedgerSchema {
-    /// Schema version recorded in `ledger_meta` (and as migration `v<N>`). Version 1 files are
-    /// upgraded in place (migration `v2`) when opened read-write.
-    static let version = 2
+    /// Schema version recorded in `ledger_meta` (and as migration `v<N>`). Version 1 and 2 files
+    /// are upgraded in place (migrations `v2`, `v3`) when opened read-write.
+    static let version = 3
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -29,6 +29,7 @@ enum LedgerSchema {
                 arguments: [LedgerEvent.genesisHash])
         }
         m.registerMigration("v2", migrate: migrateToV2)
+        m.registerMigration("v3", migrate: migrateToV3)
         return m
     }
 
@@ -59,6 +60,21 @@ enum LedgerSchema {
                 """)
     }
 
+    /// Migration `v3` (docs/ledger.md, "File format v3"): `student_events`, which links each
+    /// student to the packed roster events (`students.upserted`) that changed it. Files before v3
+    /// hold no such event, so the table starts empty.
+    static func migrateToV3(_ db: Database) throws {
+        try db.execute(sql: studentEventsTable(schema: "main") + "\nUPDATE ledger_meta SET value = '3' WHERE key = 'schema_version';")
+    }
+
+    /// (student id, event seq) for every student a `students.upserted` event changed: a child's
+    /// history finds its roster changes here (per-child `student.upserted` events name it in `events.student`).
+    static func studentEventsTable(schema: String) -> String {
+        """
+        CREATE TABLE \(schema).student_events (sid INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (sid, seq)) WITHOUT ROWID;
+        """
+    }
+
     /// Refuses a file that is not a ledger, was written by a newer KCBX, or records a schema
     /// version other than `version` (docs/ledger.md). Returns whether the file already holds a ledger.
     /// A version 1 file is accepted when it can be migrated (`readOnly` false) and refused
@@ -74,10 +90,10 @@ enum LedgerSchema {
         }
         guard tables.contains("ledger_meta") else { return false }
         let recorded = try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'schema_version'")
-        if recorded == "1", try !migrator.appliedIdentifiers(db).contains("v2") {
+        if let r = recorded, let v = Int(r), (1..<version).contains(v), try !migrator.appliedIdentifiers(db).contains("v\(version)") {
             guard !readOnly else {
                 throw KCBXError.storage(
-                    "\(path) is a ledger in file format v1 (schema_version 1) and is open read-only, so it cannot be upgraded to format v2, which this KCBX reads: open it once where it can be written (any kcbx command on a writable copy upgrades it in place, in one transaction; docs/ledger.md), or read it with a KCBX before format v2"
+                    "\(path) is a ledger in file format v\(v) (schema_version \(v)) and is open read-only, so it cannot be upgraded to format v\(version), which this KCBX reads: open it once where it can be written (any kcbx command on a writable copy upgrades it in place, in one transaction; docs/ledger.md), or read it with a KCBX before format v\(version)"
                 )
             }
             return true
@@ -117,7 +133,7 @@ enum LedgerSchema {
     static func createProjections(_ db: Database, schema: String) throws {
         try db.execute(
             sql: studentsTable(schema: schema) + "\n" + studentIndexes(schema: schema) + "\n" + marksTable(schema: schema) + "\n"
-                + casesTables(schema: schema))
+                + casesTables(schema: schema) + "\n" + studentEventsTable(schema: schema))
     }
 
     /// Students: `key` (resident ID or registry number) stays the public key; `id` is the file's
@@ -188,5 +204,6 @@ enum LedgerSchema {
     /// schema of the copy read, so a mark is named by its student's key).
     static let projections: [(table: String, key: String)] = [
         ("students", "key"), ("marks", "(SELECT key FROM $S.students WHERE id = sid) || ' ' || day"), ("calendar", "id"), ("cases", "id"),
+        ("student_events", "(SELECT key FROM $S.students WHERE id = sid) || ' #' || seq"),
     ]
 }

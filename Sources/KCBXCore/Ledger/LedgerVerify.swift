@@ -278,7 +278,9 @@ extension Ledger {
     }
 
     /// The primary key of each projection, the order both copies are read in.
-    private static let primaryKeys = ["students": "key", "marks": "sid, day", "calendar": "id", "cases": "id"]
+    private static let primaryKeys = [
+        "students": "key", "marks": "sid, day", "calendar": "id", "cases": "id", "student_events": "sid, seq",
+    ]
 
     /// True when `main.table` and `rebuilt.table` hold the same rows, value for value (read in
     /// key order through prepared statements). False at the first difference.
@@ -320,9 +322,8 @@ extension Ledger {
     private func lastEvent(table: String, key: String, _ db: Database) throws -> String {
         let row: Row?
         switch table {
-        case "students":
-            row = try Row.fetchOne(
-                db, sql: "SELECT seq, kind FROM main.events WHERE student = ? ORDER BY seq DESC LIMIT 1", arguments: [key])
+        case "students", "student_events":
+            row = try RosterReplay.lastEvent(key: String(key.split(separator: " ").first ?? ""), db)
         case "marks":
             // Packed payloads name the student by id: the newest attendance event is named.
             row = try Row.fetchOne(

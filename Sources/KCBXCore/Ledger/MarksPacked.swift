@@ -114,10 +114,10 @@ enum PackedMarks {
         (try? CivilDate(yyyymmdd: yyyymmdd))?.dayNumber ?? 0
     }
 
-    private static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
-    private static func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
+    static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+    static func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
 
-    private static func varint(_ v: UInt64, _ out: inout [UInt8]) {
+    static func varint(_ v: UInt64, _ out: inout [UInt8]) {
         var v = v
         while v >= 0x80 {
             out.append(UInt8(v & 0x7F) | 0x80)
@@ -133,7 +133,7 @@ enum PackedMarks {
         return r
     }()
 
-    private static func base64(_ b: [UInt8], into out: inout [UInt8]) {
+    static func base64(_ b: [UInt8], into out: inout [UInt8]) {
         out.reserveCapacity(out.count + (b.count + 2) / 3 * 4)
         var i = 0
         while i + 3 <= b.count {
@@ -155,7 +155,7 @@ enum PackedMarks {
     }
 
     /// Strict base64 (length a multiple of 4, padding only at the end); nil otherwise.
-    private static func unbase64(_ t: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    static func unbase64(_ t: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard t.count % 4 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(t.count / 4 * 3)

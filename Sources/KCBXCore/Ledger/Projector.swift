@@ -27,25 +27,9 @@ struct Projector {
             return
         case .studentUpserted:
             let s = try decode(LedgerStudent.self, payload, seq: seq)
-            // An upsert keeps the student's integer id (marks refer to it); a new student gets the next one.
-            try execute(
-                sql: """
-                    INSERT INTO \(schema).students (key, resident_id, registry_number, name, sex, birth_date, address,
-                        region_code, school_id, school_name, township_code, grade, registration, registration_date, expert_opinion,
-                        groups, updated_seq)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (key) DO UPDATE SET resident_id = excluded.resident_id, registry_number = excluded.registry_number,
-                        name = excluded.name, sex = excluded.sex, birth_date = excluded.birth_date, address = excluded.address,
-                        region_code = excluded.region_code, school_id = excluded.school_id, school_name = excluded.school_name,
-                        township_code = excluded.township_code, grade = excluded.grade, registration = excluded.registration,
-                        registration_date = excluded.registration_date, expert_opinion = excluded.expert_opinion,
-                        groups = excluded.groups, updated_seq = excluded.updated_seq
-                    """,
-                arguments: [
-                    s.key, s.residentID, s.registryNumber, s.name, s.sex, s.birthDate, s.address, s.regionCode,
-                    s.schoolID, s.schoolName, s.townshipCode, s.grade, s.registration, s.registrationDate,
-                    s.expertOpinion, s.groups.joined(separator: ";"), seq,
-                ])
+            try StudentUpsert.write(db.cachedStatement(sql: StudentUpsert.sql(schema: schema)).sqliteStatement, s, seq: seq, db)
+        case .studentsUpserted:
+            try RosterReplay.apply(payload: payload, seq: seq, schema: schema, db)
         case .marksRecorded:
             try applyMarks(payload: payload, seq: seq, db)
         case .calendarSet:

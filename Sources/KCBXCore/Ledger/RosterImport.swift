@@ -12,56 +12,19 @@ public struct LedgerImportResult: Hashable, Sendable, Codable {
 }
 
 extension Ledger {
-    /// Imports or updates roster rows, all or nothing in one transaction. Every row is validated
-    /// first; any bad row fails the batch with `.invalidInput` naming the first bad row, field and
-    /// rule, and `problems` receives every one. Rows are numbered from `firstRow`.
-    /// Each changed student is one `student.upserted` event; a student must be in the actor's
-    /// jurisdiction before and after the change (a transfer between schools needs a unit covering both);
-    /// a row outside it is refused even when it equals what is stored, and the refusal names the
-    /// row and the masked key only (`outsideDetail`).
+    /// Imports or updates roster rows, all or nothing in one transaction. Every row is validated;
+    /// any bad row fails the batch with `.invalidInput` naming the first bad row, field and rule,
+    /// and `problems` receives every one. Rows are numbered from `firstRow`.
+    /// Changed students are recorded in `students.upserted` events of up to 5,000 students each
+    /// (`RosterBatch`); a student must be in the actor's jurisdiction before and after the change
+    /// (a transfer between schools needs a unit covering both); a row outside it is refused even
+    /// when it equals what is stored, and the refusal names the row and the masked key only
+    /// (`outsideDetail`).
     public func importStudents(_ rows: [LedgerStudentRow], firstRow: Int = 1, problems: inout [LedgerRowProblem]) throws
         -> LedgerImportResult
     {
-        let asOf = CivilDate.utcDate(of: clock())
-        var students: [(Int, LedgerStudent)] = []
-        var seen: [String: Int] = [:]
-        problems = []
-        for (i, row) in rows.enumerated() {
-            let n = firstRow + i
-            guard let s = row.validated(row: n, asOf: asOf, problems: &problems) else { continue }
-            if let earlier = seen[s.key] {
-                problems.append(
-                    LedgerRowProblem(row: n, field: "resident_id", rule: "student \(s.key) is already in row \(earlier) of this batch"))
-            } else {
-                seen[s.key] = n
-                students.append((n, s))
-            }
-        }
-        if !problems.isEmpty { throw LedgerRowProblem.error(problems) }
-        return try write { db, w in
-            try requireWriter("import students")
-            var result = LedgerImportResult()
-            result.rows = rows.count
-            for (n, s) in students {
-                let old = try storedStudent(s.key, db)
-                // Checked before "unchanged": re-importing another unit's exact row is refused, not confirmed.
-                do {
-                    try requireCovers(s, "import students")
-                    if let old { try requireCovers(old, "import students") }
-                } catch let r as LedgerRefusal {
-                    throw LedgerRefusal(
-                        operation: r.operation, student: r.student, caseID: 0, detail: "row \(n): \(r.detail); the batch was not applied")
-                }
-                if let old, old == s {
-                    result.unchanged += 1
-                    continue
-                }
-                try w.append(
-                    db, .studentUpserted, student: s.key, payload: s,
-                    reason: old == nil ? "roster import row \(n)" : "roster update row \(n)")
-                if old == nil { result.added += 1 } else { result.updated += 1 }
-            }
-            return result
+        try importStudentStream(problems: &problems) { add in
+            for (i, r) in rows.enumerated() { try add(firstRow + i, r) }
         }
     }
 
@@ -71,16 +34,76 @@ extension Ledger {
         return try importStudents(rows, firstRow: firstRow, problems: &problems)
     }
 
-    /// Imports a roster CSV file (UTF-8, optional BOM, header row; columns in docs/ledger.md).
-    /// Rows are numbered as a spreadsheet shows them: the header is row 1.
-    public func importStudentsCSV(path: String, problems: inout [LedgerRowProblem]) throws -> LedgerImportResult {
-        let file = try CSVFile(path: path)
-        return try importStudents(try LedgerStudentRow.rows(csv: file), firstRow: 2, problems: &problems)
+    /// Imports a roster CSV file (UTF-8, optional BOM, header row; columns in docs/ledger.md),
+    /// streamed in one pass: memory does not grow with its size. Rows are numbered as a
+    /// spreadsheet shows them: the header is row 1. `progress` is called with the rows done, the
+    /// bytes done and the file's size, about every 16,384 rows.
+    public func importStudentsCSV(
+        path: String, problems: inout [LedgerRowProblem],
+        progress: ((_ rows: Int, _ bytes: Int64, _ total: Int64) -> Void)? = nil
+    ) throws -> LedgerImportResult {
+        let total = LedgerFileAccess.size(path)
+        return try importStudentStream(problems: &problems) { add in
+            var columns: [Int?] = []
+            var count = 0
+            var bytes: Int64 = 0
+            try StrictCSVReader.readFields(
+                path: path,
+                header: { headers in
+                    try LedgerStudentRow.checkColumns(headers, path: path)
+                    columns = LedgerStudentRow.columns.map { headers.firstIndex(of: $0) }
+                },
+                row: { n, fields in
+                    var r = LedgerStudentRow()
+                    for (c, k) in columns.enumerated() where k != nil { r.set(column: c, fields.string(k)) }
+                    try add(n, r)
+                    count += 1
+                    if let progress {
+                        for k in 0..<fields.count { bytes += Int64(fields.raw(k).count) + 1 }
+                        if count & 0x3FFF == 0 { progress(count, bytes, total) }
+                    }
+                })
+            if columns.isEmpty { try LedgerStudentRow.checkColumns([], path: path) }
+            progress?(count, total, total)
+        }
     }
 
     /// Imports a JSON array of objects keyed by the CSV column names (values strings or numbers).
     public func importStudentsJSON(_ text: String, problems: inout [LedgerRowProblem]) throws -> LedgerImportResult {
         try importStudents(try LedgerStudentRow.rows(json: text), firstRow: 1, problems: &problems)
+    }
+
+    /// The one roster write behind every form (CSV, JSON, arrays, Arrow): `source` feeds rows
+    /// (row number, row) once, in one IMMEDIATE transaction. Every row is checked; any problem
+    /// rolls all of it back (`problems` lists each), else a row outside the jurisdiction is
+    /// refused and recorded (`LedgerRefusal`).
+    func importStudentStream(
+        problems: inout [LedgerRowProblem], _ source: (_ add: (Int, LedgerStudentRow) throws -> Void) throws -> Void
+    ) throws -> LedgerImportResult {
+        problems = []
+        let asOf = CivilDate.utcDate(of: clock())
+        var found: [LedgerRowProblem] = []
+        do {
+            return try write { db, w in
+                try requireWriter("import students")
+                // A roster touches the key index at random: a page cache of 64 MB for this batch
+                // (SQLite's default is 2 MB) keeps a city's index in memory instead of spilling
+                // it to the WAL and reading it back; the default is restored after.
+                let cache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
+                let batch = try RosterBatch(ledger: self, db: db, asOf: asOf)
+                defer { found = batch.problems }
+                try source { n, r in try batch.add(row: n, r, &w) }
+                guard batch.problems.isEmpty else { throw LedgerRowProblem.error(batch.problems) }
+                if let r = batch.refusal { throw r }
+                try batch.flush(&w)
+                return batch.finish()
+            }
+        } catch {
+            problems = found
+            throw error
+        }
     }
 
     /// All students of the actor's jurisdiction, by key; resident IDs and G numbers masked unless
@@ -97,21 +120,15 @@ extension Ledger {
 }
 
 extension LedgerStudentRow {
-    /// Rows of a CSV file; unknown columns are refused by name.
-    static func rows(csv file: CSVFile) throws -> [LedgerStudentRow] {
-        var probe = LedgerStudentRow()
-        for h in file.headers where !probe.set(h, "") {
+    /// Refuses a header with a column that is not a roster column, or without `name`.
+    static func checkColumns(_ headers: [String], path: String) throws {
+        for h in headers where !columns.contains(h) {
             throw KCBXError.invalidInput(
-                field: "\(file.path): column \(h)", rule: "is not a roster column (\(columns.joined(separator: ",")))")
+                field: "\(path): column \(h)", rule: "is not a roster column (\(columns.joined(separator: ",")))")
         }
-        guard file.headers.contains("name") else {
+        guard headers.contains("name") else {
             throw KCBXError.invalidInput(
-                field: "\(file.path): column name", rule: "is required (columns: \(columns.joined(separator: ",")))")
-        }
-        return file.rows.map { cells in
-            var r = LedgerStudentRow()
-            for (i, h) in file.headers.enumerated() { _ = r.set(h, file.cell(cells, i)) }
-            return r
+                field: "\(path): column name", rule: "is required (columns: \(columns.joined(separator: ",")))")
         }
     }
 

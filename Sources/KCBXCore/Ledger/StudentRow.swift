@@ -37,6 +37,28 @@ public struct LedgerStudentRow: Hashable, Sendable {
         return true
     }
 
+    /// Sets column `index` of `columns` (out of range: nothing).
+    mutating func set(column index: Int, _ value: String) {
+        switch index {
+        case 0: residentID = value
+        case 1: registryNumber = value
+        case 2: name = value
+        case 3: sex = value
+        case 4: birthDate = value
+        case 5: address = value
+        case 6: regionCode = value
+        case 7: schoolID = value
+        case 8: schoolName = value
+        case 9: townshipCode = value
+        case 10: grade = value
+        case 11: registration = value
+        case 12: registrationDate = value
+        case 13: expertOpinion = value
+        case 14: specialGroups = value
+        default: break
+        }
+    }
+
     /// Validates every field; returns the student, or nil with every problem appended to `problems`.
     func validated(row: Int, asOf: CivilDate, problems allProblems: inout [LedgerRowProblem]) -> LedgerStudent? {
         var problems: [LedgerRowProblem] = []

@@ -253,7 +253,9 @@ extension Ledger {
                 LedgerRegistration.suspended.rawValue, LedgerRegistration.graduated.rawValue, LedgerRegistration.none.rawValue,
             ]
             if c.kind != .outOfSchool, [.suspected, .verified, .persuading].contains(c.status), away.contains(s.registration) {
-                let change = try history(student: s.key).last { $0.kind == EventKind.studentUpserted.rawValue }
+                let change = try history(student: s.key).last {
+                    $0.kind == EventKind.studentUpserted.rawValue || $0.kind == EventKind.studentsUpserted.rawValue
+                }
                 out.append(
                     finding(
                         .reasonUnverified, change, date: s.registrationDate.isEmpty ? c.openedOn : s.registrationDate,
