@@ -19,6 +19,7 @@ struct EventChainReader {
     private let statement: Statement
     private let db: Database
     private var canonical: [UInt8] = []
+    private var prev: [UInt8] = []
     /// The current event's seq and case id.
     private(set) var seq: Int64 = 0
     private(set) var caseID: Int64 = 0
@@ -51,7 +52,8 @@ struct EventChainReader {
         appendField(column: Self.reason)
         appendField(column: Self.payload)
         var sha = SHA256()
-        sha.update(data: hexBytes(Self.prevHash))
+        readPrevHash()
+        prev.withUnsafeBytes { sha.update(bufferPointer: $0) }
         canonical.withUnsafeBytes { sha.update(bufferPointer: $0) }
         let stored = bytes(Self.hash)
         hashMatches =
@@ -90,12 +92,12 @@ struct EventChainReader {
         "event #\(seq) \(text(Self.kind)) (\(text(Self.at)), \(text(Self.level)) \(text(Self.unit)) \(text(Self.person)))"
     }
 
-    /// The stored previous hash as `LedgerEvent.chainHash` reads it (hex digits, others skipped).
-    private func hexBytes(_ i: Int32) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
+    /// The stored previous hash into `prev` as `LedgerEvent.chainHash` reads it (`ledgerHexBytes`:
+    /// hex digits, anything else skipped).
+    private mutating func readPrevHash() {
+        prev.removeAll(keepingCapacity: true)
         var high: UInt8? = nil
-        for c in bytes(i) {
+        for c in bytes(Self.prevHash) {
             let v: UInt8
             switch c {
             case 48...57: v = c - 48
@@ -104,13 +106,12 @@ struct EventChainReader {
             default: continue
             }
             if let hi = high {
-                out.append(hi << 4 | v)
+                prev.append(hi << 4 | v)
                 high = nil
             } else {
                 high = v
             }
         }
-        return out
     }
 
     private mutating func appendField(column i: Int32) {
@@ -121,9 +122,21 @@ struct EventChainReader {
     }
 
     private static func appendField(decimal v: Int64, _ out: inout [UInt8]) {
-        let digits = Array(String(v).utf8)
-        appendField(length: digits.count, &out)
-        out.append(contentsOf: digits)
+        guard v >= 0 else {
+            let digits = Array(String(v).utf8)
+            appendField(length: digits.count, &out)
+            out.append(contentsOf: digits)
+            out.append(10)
+            return
+        }
+        var n = 1
+        var rest = v / 10
+        while rest > 0 {
+            n += 1
+            rest /= 10
+        }
+        appendField(length: n, &out)
+        appendDecimal(Int(v), &out)
         out.append(10)
     }
 

@@ -294,8 +294,10 @@ extension Ledger {
         }
     }
 
-    /// The primary key of each projection, the order both copies are read in.
-    private static let primaryKeys = ["students": "key", "calendar": "id", "cases": "id"]
+    /// The order both copies of each projection are read in: a unique key, the integer one where
+    /// there is one (students by `id`: the table's own order, no index lookups). `marks` is compared
+    /// by `MarksComparison`.
+    private static let primaryKeys = ["students": "id", "calendar": "id", "cases": "id"]
 
     /// True when `main.table` and `rebuilt.table` hold the same rows, value for value (read in
     /// key order through prepared statements). False at the first difference.

@@ -8,8 +8,9 @@
 ///
 /// Memory is bounded by `budget` marks: while the ledger holds no more, the marks collected
 /// during the chain pass are the whole rebuild; beyond it the rebuild runs by ranges of student
-/// ids of at most about `budget` marks each (from a count of marks per 256 ids), re-reading only
-/// the attendance events whose ids meet the range.
+/// ids of at most `budget` marks each (from a count of marks per id, 4 bytes a student; one id
+/// with more marks is a range of its own), re-reading only the attendance events whose ids meet
+/// the range.
 struct MarksReplay {
     /// 4,000,000 marks: 64 MB of entries (and the sort's scratch); a 50,000-child county's term
     /// (1.6 M marks) is one range.
@@ -20,8 +21,8 @@ struct MarksReplay {
     private var run = MarkRun()
     /// Each attendance event's seq and the range of ids it names (for the ranged rebuild).
     private var events: [(seq: Int64, low: Int64, high: Int64)] = []
-    /// Marks per block of 256 student ids.
-    private var perBlock: [Int] = []
+    /// Marks per student id (saturating).
+    private var perID: [UInt32] = []
 
     init(budget: Int) {
         self.budget = max(1, min(budget, MarkRun.maxMarks))
@@ -39,9 +40,9 @@ struct MarksReplay {
             }
             low = min(low, m.sid)
             high = max(high, m.sid)
-            let block = Int(m.sid >> 8)
-            if block >= perBlock.count { perBlock.append(contentsOf: repeatElement(0, count: block + 1 - perBlock.count)) }
-            perBlock[block] += 1
+            let id = Int(m.sid)
+            if id >= perID.count { perID.append(contentsOf: repeatElement(0, count: id + 1 - perID.count)) }
+            if perID[id] < UInt32.max { perID[id] += 1 }
             total += 1
             if collecting { run.append(m) }
         }
@@ -73,28 +74,28 @@ struct MarksReplay {
                     }
                 }
                 part.finish()
-                try comparison.compare(part, through: high == perBlockHigh ? Int64.max : high, problem)
+                try comparison.compare(part, through: high == lastID ? Int64.max : high, problem)
             }
         }
         comparison.finish(problem)
     }
 
-    private var perBlockHigh: Int64 { Int64(perBlock.count) << 8 - 1 }
+    private var lastID: Int64 { Int64(perID.count) - 1 }
 
-    /// Ranges of student ids (whole blocks) holding about `budget` marks each, covering every id.
+    /// Ranges of student ids holding at most `budget` marks each (or one id), covering every id.
     private func ranges() -> [(Int64, Int64)] {
         var out: [(Int64, Int64)] = []
         var start = 0
         var count = 0
-        for (b, n) in perBlock.enumerated() {
-            if count > 0 && count + n > budget {
-                out.append((Int64(start) << 8, Int64(b) << 8 - 1))
-                start = b
+        for (id, n) in perID.enumerated() {
+            if count > 0 && count + Int(n) > budget {
+                out.append((Int64(start), Int64(id) - 1))
+                start = id
                 count = 0
             }
-            count += n
+            count += Int(n)
         }
-        out.append((Int64(start) << 8, perBlockHigh))
+        out.append((Int64(start), lastID))
         return out
     }
 }
