@@ -73,7 +73,7 @@ extension Ledger {
             return try pool.writeWithoutTransaction { db in
                 if !isReadOnly {
                     try db.execute(sql: "ATTACH DATABASE ':memory:' AS rebuilt")
-                    try LedgerSchema.createProjections(db, schema: rebuilt)
+                    try Self.createRebuilt(db, schema: rebuilt)
                 }
                 defer {
                     if isReadOnly {
@@ -84,7 +84,7 @@ extension Ledger {
                 }
                 var v = LedgerVerification()
                 try db.inTransaction(.deferred) {
-                    if isReadOnly { try LedgerSchema.createProjections(db, schema: rebuilt) }
+                    if isReadOnly { try Self.createRebuilt(db, schema: rebuilt) }
                     var marks = MarksReplay(budget: marksBudget)
                     try checkChain(db, anchor: anchor, heads: receivedHeads, publicKey: publicKey ?? [], rebuilt: rebuilt, &marks, &v)
                     try checkSchema(db, &v)
@@ -94,6 +94,15 @@ extension Ledger {
                 return v
             }
         } catch { throw Ledger.storageError(error, path: path, timeout: busyTimeout) }
+    }
+
+    /// The projections the events are replayed into, without the secondary indexes (by school,
+    /// township, student, status): nothing reads the copy by them, and each costs every insert.
+    private static func createRebuilt(_ db: Database, schema: String) throws {
+        try LedgerSchema.createProjections(db, schema: schema)
+        for index in ["students_school", "students_township", "cases_student", "cases_status"] {
+            try db.execute(sql: "DROP INDEX \(schema).\(index)")
+        }
     }
 
     private static let marksKind = Array(EventKind.marksRecorded.rawValue.utf8)

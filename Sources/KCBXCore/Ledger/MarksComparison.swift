@@ -18,6 +18,9 @@ struct MarksComparison {
     private let stored: Statement
     private var hasRow = false
     private var done = false
+    /// The current stored row's columns (`sqlite3_column_value`: one call a column; the values
+    /// are read with the `sqlite3_value_*` calls, on this connection's one thread, until the next step).
+    private var values: [OpaquePointer?] = Array(repeating: nil, count: 6)
     private(set) var differences = 0
 
     init(_ db: Database, rebuilt: String) throws {
@@ -29,11 +32,10 @@ struct MarksComparison {
 
     /// Compares `run` with the stored rows whose id is at most `through` (every row left for Int64.max).
     mutating func compare(_ run: MarkRun, through: Int64, _ problem: (String) -> Void) throws {
-        let h = stored.sqliteStatement
         var i = 0
         let entries = run.entries
         while true {
-            let rowHere = hasRow && (through == Int64.max || belongsBefore(through, h))
+            let rowHere = hasRow && (through == Int64.max || belongsBefore(through))
             if !rowHere {
                 guard i < entries.count else { return }
                 try report(.deleted, run, entries[i], problem)
@@ -41,13 +43,13 @@ struct MarksComparison {
                 continue
             }
             // A row whose id or day is not an integer equals no rebuilt row.
-            guard sqlite3_column_type(h, 0) == SQLITE_INTEGER, sqlite3_column_type(h, 1) == SQLITE_INTEGER else {
+            guard type(0) == SQLITE_INTEGER, type(1) == SQLITE_INTEGER else {
                 try report(.added, run, nil, problem)
                 try step()
                 continue
             }
-            let sid = sqlite3_column_int64(h, 0)
-            let day = sqlite3_column_int64(h, 1)
+            let sid = int(0)
+            let day = int(1)
             guard i < entries.count else {
                 try report(.added, run, nil, problem)
                 try step()
@@ -63,7 +65,7 @@ struct MarksComparison {
                 try report(.deleted, run, e, problem)
                 i += 1
             } else {
-                if !same(run, e, h) { try report(.edited, run, e, problem) }
+                if !same(run, e) { try report(.edited, run, e, problem) }
                 i += 1
                 try step()
             }
@@ -84,6 +86,7 @@ struct MarksComparison {
         let rc = sqlite3_step(stored.sqliteStatement)
         if rc == SQLITE_ROW {
             hasRow = true
+            for c in 0..<6 { values[c] = sqlite3_column_value(stored.sqliteStatement, Int32(c)) }
         } else if rc == SQLITE_DONE {
             hasRow = false
             done = true
@@ -94,28 +97,29 @@ struct MarksComparison {
 
     /// True when the current stored row sorts at or before id `through` (a text or blob id sorts
     /// after every number, so only the last range takes it).
-    private func belongsBefore(_ through: Int64, _ h: OpaquePointer) -> Bool {
-        switch sqlite3_column_type(h, 0) {
-        case SQLITE_INTEGER: return sqlite3_column_int64(h, 0) <= through
-        case SQLITE_FLOAT: return sqlite3_column_double(h, 0) < Double(through) + 1
+    private func belongsBefore(_ through: Int64) -> Bool {
+        switch type(0) {
+        case SQLITE_INTEGER: return int(0) <= through
+        case SQLITE_FLOAT: return sqlite3_value_double(values[0]) < Double(through) + 1
         case SQLITE_NULL: return true
         default: return false
         }
     }
 
+    private func type(_ c: Int) -> Int32 { sqlite3_value_type(values[c]) }
+    private func int(_ c: Int) -> Int64 { sqlite3_value_int64(values[c]) }
+
     /// The stored row equals rebuilt entry `e`: kind, span and slip, with SQLite's types.
-    private func same(_ run: MarkRun, _ e: MarkRun.Entry, _ h: OpaquePointer) -> Bool {
-        for c: Int32 in 2...4 where sqlite3_column_type(h, c) != SQLITE_INTEGER { return false }
-        guard sqlite3_column_type(h, 5) == SQLITE_TEXT, sqlite3_column_int64(h, 2) == run.kind(e) else { return false }
+    private func same(_ run: MarkRun, _ e: MarkRun.Entry) -> Bool {
+        for c in 2...4 where type(c) != SQLITE_INTEGER { return false }
+        guard type(5) == SQLITE_TEXT, int(2) == run.kind(e) else { return false }
         let x = run.extra(e)
-        guard sqlite3_column_int64(h, 3) == Int64(x?.leaveFrom ?? 0), sqlite3_column_int64(h, 4) == Int64(x?.leaveTo ?? 0) else {
-            return false
-        }
-        let n = Int(sqlite3_column_bytes(h, 5))
+        guard int(3) == Int64(x?.leaveFrom ?? 0), int(4) == Int64(x?.leaveTo ?? 0) else { return false }
+        let n = Int(sqlite3_value_bytes(values[5]))
         guard var slip = x?.slip else { return n == 0 }
         return slip.withUTF8 { s in
             guard s.count == n else { return false }
-            guard n > 0, let a = sqlite3_column_text(h, 5), let b = s.baseAddress else { return n == 0 }
+            guard n > 0, let a = sqlite3_value_text(values[5]), let b = s.baseAddress else { return n == 0 }
             return memcmp(a, b, n) == 0
         }
     }
