@@ -45,14 +45,14 @@ struct EventChainReader {
         seq = sqlite3_column_int64(h, 0)
         caseID = sqlite3_column_int64(h, Self.caseID)
         canonical.removeAll(keepingCapacity: true)
-        canonical.append(contentsOf: Self.tag)
-        Self.appendField(decimal: seq, &canonical)
-        for c in [Self.at, Self.level, Self.unit, Self.person, Self.role, Self.kind, Self.student] { appendField(column: c) }
-        Self.appendField(decimal: caseID, &canonical)
+        canonical.append(contentsOf: LedgerEvent.canonicalTag)
+        LedgerEvent.appendCanonicalField(String(seq).utf8, to: &canonical)
+        for c in Self.at...Self.student { appendField(column: c) }
+        LedgerEvent.appendCanonicalField(String(caseID).utf8, to: &canonical)
         appendField(column: Self.reason)
         appendField(column: Self.payload)
         var sha = SHA256()
-        readPrevHash()
+        ledgerHexBytes(bytes(Self.prevHash), into: &prev)  // as LedgerEvent.chainHash reads it
         prev.withUnsafeBytes { sha.update(bufferPointer: $0) }
         canonical.withUnsafeBytes { sha.update(bufferPointer: $0) }
         let stored = bytes(Self.hash)
@@ -92,64 +92,9 @@ struct EventChainReader {
         "event #\(seq) \(text(Self.kind)) (\(text(Self.at)), \(text(Self.level)) \(text(Self.unit)) \(text(Self.person)))"
     }
 
-    /// The stored previous hash into `prev` as `LedgerEvent.chainHash` reads it (`ledgerHexBytes`:
-    /// hex digits, anything else skipped).
-    private mutating func readPrevHash() {
-        prev.removeAll(keepingCapacity: true)
-        var high: UInt8? = nil
-        for c in bytes(Self.prevHash) {
-            let v: UInt8
-            switch c {
-            case 48...57: v = c - 48
-            case 97...102: v = c - 87
-            case 65...70: v = c - 55
-            default: continue
-            }
-            if let hi = high {
-                prev.append(hi << 4 | v)
-                high = nil
-            } else {
-                high = v
-            }
-        }
-    }
-
     private mutating func appendField(column i: Int32) {
-        let b = bytes(i)
-        Self.appendField(length: b.count, &canonical)
-        canonical.append(contentsOf: b)
-        canonical.append(10)
+        LedgerEvent.appendCanonicalField(bytes(i), to: &canonical)
     }
 
-    private static func appendField(decimal v: Int64, _ out: inout [UInt8]) {
-        guard v >= 0 else {
-            let digits = Array(String(v).utf8)
-            appendField(length: digits.count, &out)
-            out.append(contentsOf: digits)
-            out.append(10)
-            return
-        }
-        var n = 1
-        var rest = v / 10
-        while rest > 0 {
-            n += 1
-            rest /= 10
-        }
-        appendField(length: n, &out)
-        appendDecimal(Int(v), &out)
-        out.append(10)
-    }
-
-    private static func appendField(length: Int, _ out: inout [UInt8]) {
-        appendDecimal(length, &out)
-        out.append(58)  // ':'
-    }
-
-    private static func appendDecimal(_ v: Int, _ out: inout [UInt8]) {
-        if v >= 10 { appendDecimal(v / 10, &out) }
-        out.append(UInt8(48 + v % 10))
-    }
-
-    private static let tag = Array("kcbx-ledger-event-v1\n".utf8)
     private static let hexDigits = Array("0123456789abcdef".utf8)
 }
