@@ -66,15 +66,18 @@ extension Ledger {
             }
         }
         do {
-            // The state rebuilt from the events goes to an attached in-memory database; a
-            // read-only connection attaches read-only, so there it goes to TEMP (always writable),
-            // created inside the transaction that is rolled back.
+            // The state rebuilt from the events (but the marks: MarksReplay) goes to an attached
+            // temporary database, a file SQLite deletes when it is detached, with a bounded page
+            // cache, so a city's roster does not have to fit in memory; a read-only connection
+            // attaches read-only, so there it goes to TEMP (always writable), created inside the
+            // transaction that is rolled back.
             let rebuilt = isReadOnly ? "temp" : "rebuilt"
             return try pool.writeWithoutTransaction { db in
                 if !isReadOnly {
-                    try db.execute(sql: "ATTACH DATABASE ':memory:' AS rebuilt")
+                    try db.execute(sql: "ATTACH DATABASE '' AS rebuilt; PRAGMA rebuilt.journal_mode = MEMORY")
                     try Self.createRebuilt(db, schema: rebuilt)
                 }
+                try db.execute(sql: "PRAGMA \(rebuilt).cache_size = -\(Self.rebuiltCacheKiB)")
                 defer {
                     if isReadOnly {
                         for (table, _) in LedgerSchema.projections { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(table)") }
@@ -95,6 +98,9 @@ extension Ledger {
             }
         } catch { throw Ledger.storageError(error, path: path, timeout: busyTimeout) }
     }
+
+    /// The page cache of the rebuilt copy (KiB): 32 MB.
+    private static let rebuiltCacheKiB = 32 * 1024
 
     /// The projections the events are replayed into, without the secondary indexes (by school,
     /// township, student, status): nothing reads the copy by them, and each costs every insert.

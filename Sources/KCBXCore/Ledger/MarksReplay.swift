@@ -12,9 +12,9 @@
 /// with more marks is a range of its own), re-reading only the attendance events whose ids meet
 /// the range.
 struct MarksReplay {
-    /// 4,000,000 marks: 64 MB of entries (and the sort's scratch); a 50,000-child county's term
+    /// 2,000,000 marks: 32 MB of entries (and the sort's scratch); a 50,000-child county's term
     /// (1.6 M marks) is one range.
-    static let defaultBudget = 4_000_000
+    static let defaultBudget = 2_000_000
     let budget: Int
     private(set) var total = 0
     private var collecting = true
