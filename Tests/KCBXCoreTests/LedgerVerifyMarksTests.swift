@@ -79,7 +79,10 @@ import Testing
         try tamper(p, "INSERT INTO marks VALUES (\(b), 20250922, 2, 0, 0, '')")
         let found = try problems(l)
         #expect(found.count == 2)
-        #expect(found.first == "marks row \(LF.kidB) 20250903 was deleted outside the ledger (last event about it: #\(recordedB ?? 0) attendance.recorded)")
+        #expect(
+            found.first
+                == "marks row \(LF.kidB) 20250903 was deleted outside the ledger (last event about it: #\(recordedB ?? 0) attendance.recorded)"
+        )
         #expect(found.last == "marks row \(LF.kidB) 20250922 was added outside the ledger: no event creates it")
     }
 
@@ -100,7 +103,8 @@ import Testing
         #expect(
             found.contains {
                 $0.hasPrefix("marks row \(LF.kidD) 20250908 was edited outside the ledger")
-                    && $0.contains("leave_to 20250912 in the file, 20250909 from the events, slip '假条-2' in the file, '假条-1' from the events")
+                    && $0.contains(
+                        "leave_to 20250912 in the file, 20250909 from the events, slip '假条-2' in the file, '假条-1' from the events")
             })
     }
 
@@ -110,7 +114,8 @@ import Testing
         try tamper(p, "DELETE FROM marks WHERE sid = \(a)")  // 15 school days
         let found = try problems(l)
         #expect(found.count == 11)
-        #expect(found.prefix(10).allSatisfy { $0.hasPrefix("marks row \(LF.kidA) 202509") && $0.contains("was deleted outside the ledger") })
+        #expect(
+            found.prefix(10).allSatisfy { $0.hasPrefix("marks row \(LF.kidA) 202509") && $0.contains("was deleted outside the ledger") })
         #expect(found.last == "marks: 5 more rows differ from the state the events give (15 in all)")
     }
 
@@ -122,7 +127,7 @@ import Testing
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")
             let seq = (head?["seq"] as Int64? ?? 0) + 1
             let prev: String = head?["hash"] ?? ""
-            let payload = PackedMarks.encode([PackedMark(sid: 99, day: 20250922, kind: 2)])
+            let payload = PackedMarks.encode([PackedMark(sid: 99, day: 20_250_922, kind: 2)])
             let actor = LF.countyActor.fields
             let at = "2025-12-15T12:00:00.000Z"
             let hash = LedgerEvent.chainHash(
@@ -152,7 +157,10 @@ import Testing
         #expect(try problems(l).isEmpty)
         let (key, day) = try DatabaseQueue(path: p).write { db -> (String, Int64) in
             let row = try Row.fetchOne(
-                db, sql: "SELECT s.key, m.day, m.sid FROM marks m JOIN students s ON s.id = m.sid WHERE m.kind = 2 ORDER BY m.sid, m.day LIMIT 1")
+                db,
+                sql:
+                    "SELECT s.key, m.day, m.sid FROM marks m JOIN students s ON s.id = m.sid WHERE m.kind = 2 ORDER BY m.sid, m.day LIMIT 1"
+            )
             let sid: Int64 = row?["sid"] ?? 0
             let day: Int64 = row?["day"] ?? 0
             try db.execute(sql: "UPDATE marks SET kind = 0 WHERE sid = ? AND day = ?", arguments: [sid, day])

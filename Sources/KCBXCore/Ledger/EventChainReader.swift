@@ -12,7 +12,8 @@
 /// `verifyIncrementally`; strings are made only for what a caller asks (`text`, `label`).
 struct EventChainReader {
     /// The columns read, in this order (indexes below).
-    static let columns = "seq, at, actor_level, actor_unit, actor_person, actor_role, kind, student, case_id, reason, payload, prev_hash, hash"
+    static let columns =
+        "seq, at, actor_level, actor_unit, actor_person, actor_role, kind, student, case_id, reason, payload, prev_hash, hash"
     static let at: Int32 = 1, level: Int32 = 2, unit: Int32 = 3, person: Int32 = 4, role: Int32 = 5, kind: Int32 = 6
     static let student: Int32 = 7, caseID: Int32 = 8, reason: Int32 = 9, payload: Int32 = 10, prevHash: Int32 = 11, hash: Int32 = 12
 

@@ -157,7 +157,8 @@ extension Ledger {
             } else if seq == expectedSeq && !chain.column(EventChainReader.prevHash, equals: prevHash) {
                 problem(
                     seq,
-                    "\(chain.label) does not follow event #\(seq - 1): its previous hash differs (an earlier event was replaced or reordered)")
+                    "\(chain.label) does not follow event #\(seq - 1): its previous hash differs (an earlier event was replaced or reordered)"
+                )
             }
             let storedHash = chain.text(EventChainReader.hash)
             if let anchor, anchor.seq == seq {

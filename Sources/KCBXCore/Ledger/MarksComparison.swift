@@ -160,8 +160,10 @@ struct MarksComparison {
             }
         }
         let names = ["kind", "leave_from", "leave_to", "slip"]
-        return names.indices.filter { file[$0] != rebuilt[$0] }.map { "\(names[$0]) \(file[$0]) in the file, \(rebuilt[$0]) from the events" }
-            .joined(separator: ", ")
+        return names.indices.filter { file[$0] != rebuilt[$0] }.map {
+            "\(names[$0]) \(file[$0]) in the file, \(rebuilt[$0]) from the events"
+        }
+        .joined(separator: ", ")
     }
 
     /// The student key of id `sid` in `schema`, or `id N` when no student has it.
