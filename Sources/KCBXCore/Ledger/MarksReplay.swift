@@ -44,13 +44,13 @@ struct MarksReplay {
             if id >= perID.count { perID.append(contentsOf: repeatElement(0, count: id + 1 - perID.count)) }
             if perID[id] < UInt32.max { perID[id] += 1 }
             total += 1
-            if collecting { run.append(m) }
+            if collecting && total > budget {
+                collecting = false
+                run = MarkRun()
+            }
+            if collecting { try run.append(m) }
         }
         if low <= high { events.append((seq, low, high)) }
-        if collecting && total > budget {
-            collecting = false
-            run = MarkRun()
-        }
     }
 
     /// Compares the rebuilt marks with `main.marks`; problems go to `problem`.
@@ -70,7 +70,7 @@ struct MarksReplay {
                     }
                     part.begin(seq: e.seq)
                     try AttendanceReplay.forEachMark(payload: payload, seq: e.seq, students: rebuilt, db) { m in
-                        if m.sid >= low && m.sid <= high { part.append(m) }
+                        if m.sid >= low && m.sid <= high { try part.append(m) }
                     }
                 }
                 part.finish()
@@ -127,7 +127,11 @@ struct MarkRun {
 
     mutating func begin(seq: Int64) { starts.append((entries.count, seq)) }
 
-    mutating func append(_ m: PackedMark) {
+    mutating func append(_ m: PackedMark) throws {
+        guard entries.count < Self.maxMarks else {
+            throw KCBXError.integrity(
+                "student id \(m.sid) has more than \(Self.maxMarks) marks recorded: the ledger cannot be verified in bounded memory")
+        }
         var value = UInt64(m.kind)
         if m.leaveFrom != 0 || m.leaveTo != 0 || !m.slip.isEmpty {
             value |= 0x100 | UInt64(extras.count) << 9
