@@ -34,13 +34,23 @@ public struct LedgerEvent: Hashable, Sendable {
         seq: Int64, at: String, actor: [String], kind: String, student: String,
         caseID: Int64, reason: String, payload: String
     ) -> [UInt8] {
-        var out: [UInt8] = Array("kcbx-ledger-event-v1\n".utf8)
+        var out = canonicalTag
         for field in [String(seq), at] + actor + [kind, student, String(caseID), reason, payload] {
-            out += Array("\(field.utf8.count):".utf8)
-            out += Array(field.utf8)
-            out.append(10)
+            appendCanonicalField(field.utf8, to: &out)
         }
         return out
+    }
+
+    /// The version tag the canonical bytes begin with.
+    static let canonicalTag = Array("kcbx-ledger-event-v1\n".utf8)
+
+    /// Appends one field of the canonical bytes, `<UTF-8 byte length>:<bytes>\n` (the writer's
+    /// `canonicalBytes` and verify's `EventChainReader` both build them with it).
+    static func appendCanonicalField<Bytes: Collection<UInt8>>(_ field: Bytes, to out: inout [UInt8]) {
+        out.append(contentsOf: String(field.count).utf8)
+        out.append(58)  // ':'
+        out.append(contentsOf: field)
+        out.append(10)
     }
 
     /// SHA-256 over the previous hash (32 raw bytes) and the canonical bytes, as lower-case hex.
@@ -69,9 +79,17 @@ extension LedgerActor {
 
 func ledgerHexBytes(_ hex: String) -> [UInt8] {
     var out: [UInt8] = []
-    out.reserveCapacity(hex.utf8.count / 2)
+    ledgerHexBytes(hex.utf8, into: &out)
+    return out
+}
+
+/// The bytes of hex digits (either case) into `out`, replacing its content; other characters are
+/// skipped, an odd last digit dropped.
+func ledgerHexBytes<Digits: Sequence<UInt8>>(_ hex: Digits, into out: inout [UInt8]) {
+    out.removeAll(keepingCapacity: true)
+    out.reserveCapacity(32)
     var high: UInt8? = nil
-    for c in hex.utf8 {
+    for c in hex {
         let v: UInt8
         switch c {
         case 48...57: v = c - 48
@@ -86,7 +104,6 @@ func ledgerHexBytes(_ hex: String) -> [UInt8] {
             high = v
         }
     }
-    return out
 }
 
 /// UTC timestamp `YYYY-MM-DDTHH:MM:SS.mmmZ` (no locale or time-zone database involved).

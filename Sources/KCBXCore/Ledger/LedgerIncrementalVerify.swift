@@ -28,7 +28,7 @@ extension Ledger {
                 if v.firstBadSeq == 0 && seq > 0 { v.firstBadSeq = seq }
                 if v.problems.count < 50 { v.problems.append(text) }
             }
-            var prevHash = LedgerEvent.genesisHash
+            var prevHash = Array(LedgerEvent.genesisHash.utf8)
             if anchor.seq > 0 {
                 if let stored = try String.fetchOne(db, sql: "SELECT hash FROM events WHERE seq = ?", arguments: [anchor.seq]) {
                     if stored != anchor.hash {
@@ -38,17 +38,13 @@ extension Ledger {
                     problem(
                         anchor.seq, "event #\(anchor.seq) of the anchor kept outside the file is missing (the newest events were deleted)")
                 }
-                prevHash = anchor.hash
+                prevHash = Array(anchor.hash.utf8)
             }
             v.head = anchor
             var expectedSeq = anchor.seq + 1
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq", arguments: [anchor.seq])
-            while let row = try rows.next() {
-                let seq: Int64 = row["seq"]
-                let kind: String = row["kind"]
-                let at: String = row["at"]
-                let label =
-                    "event #\(seq) \(kind) (\(at), \(row["actor_level"] as String) \(row["actor_unit"] as String) \(row["actor_person"] as String))"
+            var chain = try EventChainReader(db, afterSeq: anchor.seq)
+            while try chain.next() {
+                let seq = chain.seq
                 v.events += 1
                 if seq != expectedSeq {
                     problem(
@@ -56,22 +52,17 @@ extension Ledger {
                         "event\(seq - expectedSeq > 1 ? "s" : "") #\(expectedSeq)\(seq - expectedSeq > 1 ? "-#\(seq - 1)" : "") deleted: the chain jumps from #\(expectedSeq - 1) to #\(seq)"
                     )
                 }
-                let storedPrev: String = row["prev_hash"]
-                let storedHash: String = row["hash"]
-                let canonical = LedgerEvent.canonicalBytes(
-                    seq: seq, at: at, actor: [row["actor_level"], row["actor_unit"], row["actor_person"], row["actor_role"]],
-                    kind: kind, student: row["student"], caseID: row["case_id"], reason: row["reason"], payload: row["payload"])
-                if LedgerEvent.chainHash(prev: storedPrev, canonical: canonical) != storedHash {
-                    problem(seq, "\(label) was edited or moved: its content does not match its hash")
-                } else if storedPrev != prevHash && seq == expectedSeq {
+                if !chain.hashMatches {
+                    problem(seq, "\(chain.label) was edited or moved: its content does not match its hash")
+                } else if seq == expectedSeq && !chain.column(EventChainReader.prevHash, equals: prevHash) {
                     problem(
                         seq,
-                        "\(label) does not follow event #\(seq - 1): its previous hash differs (an earlier event was replaced or reordered)"
+                        "\(chain.label) does not follow event #\(seq - 1): its previous hash differs (an earlier event was replaced or reordered)"
                     )
                 }
-                prevHash = storedHash
+                prevHash = Array(chain.bytes(EventChainReader.hash))
                 expectedSeq = seq + 1
-                v.head = LedgerAnchor(seq: seq, hash: storedHash)
+                v.head = LedgerAnchor(seq: seq, hash: chain.text(EventChainReader.hash))
             }
             let meta = Dictionary(
                 try Row.fetchAll(db, sql: "SELECT key, value FROM ledger_meta WHERE key IN ('head_seq', 'head_hash')")

@@ -54,6 +54,11 @@ extension Ledger {
     /// `receivedHeads`, also checks each head received upward (see `verify(receivedHeads:publicKey:)`).
     public func check(anchor: LedgerAnchor? = nil, receivedHeads: [LedgerHead] = [], publicKey: [UInt8]? = nil) throws -> LedgerVerification
     {
+        try check(anchor: anchor, receivedHeads: receivedHeads, publicKey: publicKey, marksBudget: MarksReplay.defaultBudget)
+    }
+
+    /// `check` rebuilding the marks in ranges of at most about `marksBudget` marks (`MarksReplay`).
+    func check(anchor: LedgerAnchor?, receivedHeads: [LedgerHead], publicKey: [UInt8]?, marksBudget: Int) throws -> LedgerVerification {
         if !receivedHeads.isEmpty {
             guard publicKey?.count == 32 else {
                 throw KCBXError.invalidInput(
@@ -61,15 +66,18 @@ extension Ledger {
             }
         }
         do {
-            // The state rebuilt from the events goes to an attached in-memory database; a
-            // read-only connection attaches read-only, so there it goes to TEMP (always writable),
-            // created inside the transaction that is rolled back.
+            // The state rebuilt from the events (but the marks: MarksReplay) goes to an attached
+            // temporary database, a file SQLite deletes when it is detached, with a bounded page
+            // cache, so a city's roster does not have to fit in memory; a read-only connection
+            // attaches read-only, so there it goes to TEMP (always writable), created inside the
+            // transaction that is rolled back.
             let rebuilt = isReadOnly ? "temp" : "rebuilt"
             return try pool.writeWithoutTransaction { db in
                 if !isReadOnly {
-                    try db.execute(sql: "ATTACH DATABASE ':memory:' AS rebuilt")
-                    try LedgerSchema.createProjections(db, schema: rebuilt)
+                    try db.execute(sql: "ATTACH DATABASE '' AS rebuilt; PRAGMA rebuilt.journal_mode = MEMORY")
+                    try Self.createRebuilt(db, schema: rebuilt)
                 }
+                try db.execute(sql: "PRAGMA \(rebuilt).cache_size = -\(Self.rebuiltCacheKiB)")
                 defer {
                     if isReadOnly {
                         for (table, _) in LedgerSchema.projections { try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(table)") }
@@ -79,10 +87,11 @@ extension Ledger {
                 }
                 var v = LedgerVerification()
                 try db.inTransaction(.deferred) {
-                    if isReadOnly { try LedgerSchema.createProjections(db, schema: rebuilt) }
-                    try checkChain(db, anchor: anchor, heads: receivedHeads, publicKey: publicKey ?? [], rebuilt: rebuilt, &v)
+                    if isReadOnly { try Self.createRebuilt(db, schema: rebuilt) }
+                    var marks = MarksReplay(budget: marksBudget)
+                    try checkChain(db, anchor: anchor, heads: receivedHeads, publicKey: publicKey ?? [], rebuilt: rebuilt, &marks, &v)
                     try checkSchema(db, &v)
-                    try compareProjections(db, rebuilt: rebuilt, &v)
+                    try compareProjections(db, rebuilt: rebuilt, &marks, &v)
                     return .rollback
                 }
                 return v
@@ -90,9 +99,25 @@ extension Ledger {
         } catch { throw Ledger.storageError(error, path: path, timeout: busyTimeout) }
     }
 
+    /// The page cache of the rebuilt copy (KiB): 32 MB.
+    private static let rebuiltCacheKiB = 32 * 1024
+
+    /// The projections the events are replayed into, without the secondary indexes (by school,
+    /// township, student, status): nothing reads the copy by them, and each costs every insert.
+    private static func createRebuilt(_ db: Database, schema: String) throws {
+        try LedgerSchema.createProjections(db, schema: schema)
+        for index in ["students_school", "students_township", "cases_student", "cases_status"] {
+            try db.execute(sql: "DROP INDEX \(schema).\(index)")
+        }
+    }
+
+    private static let marksKind = Array(EventKind.marksRecorded.rawValue.utf8)
+    private static let createdKind = Array(EventKind.created.rawValue.utf8)
+    private static let profileChangedKind = Array(EventKind.profileChanged.rawValue.utf8)
+
     private func checkChain(
         _ db: Database, anchor: LedgerAnchor?, heads: [LedgerHead], publicKey: [UInt8], rebuilt: String,
-        _ v: inout LedgerVerification
+        _ marks: inout MarksReplay, _ v: inout LedgerVerification
     ) throws {
         func problem(_ seq: Int64, _ text: String) {
             if v.firstBadSeq == 0 && seq > 0 { v.firstBadSeq = seq }
@@ -113,46 +138,42 @@ extension Ledger {
         var profile: (id: String, hash: String?, seq: Int64)? = nil
         let projector = Projector(schema: rebuilt)
         var expectedSeq: Int64 = 1
-        var prevHash = LedgerEvent.genesisHash
+        var prevHash = Array(LedgerEvent.genesisHash.utf8)
         var rebuildOK = true
         var anchorSeen = false
-        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM main.events ORDER BY seq")
-        while let row = try rows.next() {
-            let seq: Int64 = row["seq"]
-            let kind: String = row["kind"]
-            let at: String = row["at"]
-            let label =
-                "event #\(seq) \(kind) (\(at), \(row["actor_level"] as String) \(row["actor_unit"] as String) \(row["actor_person"] as String))"
+        var chain = try EventChainReader(db)
+        while try chain.next() {
+            let seq = chain.seq
             v.events += 1
             if seq != expectedSeq {
                 problem(
                     expectedSeq,
                     seq > expectedSeq
                         ? "event\(seq - expectedSeq > 1 ? "s" : "") #\(expectedSeq)\(seq - expectedSeq > 1 ? "-#\(seq - 1)" : "") deleted: the chain jumps from #\(expectedSeq - 1) to #\(seq)"
-                        : "\(label) is out of order after #\(expectedSeq - 1)")
+                        : "\(chain.label) is out of order after #\(expectedSeq - 1)")
             }
-            let storedPrev: String = row["prev_hash"]
-            let storedHash: String = row["hash"]
-            let canonical = LedgerEvent.canonicalBytes(
-                seq: seq, at: at, actor: [row["actor_level"], row["actor_unit"], row["actor_person"], row["actor_role"]],
-                kind: kind, student: row["student"], caseID: row["case_id"], reason: row["reason"], payload: row["payload"])
-            if LedgerEvent.chainHash(prev: storedPrev, canonical: canonical) != storedHash {
-                problem(seq, "\(label) was edited or moved: its content does not match its hash")
-            } else if storedPrev != prevHash && seq == expectedSeq {
+            if !chain.hashMatches {
+                problem(seq, "\(chain.label) was edited or moved: its content does not match its hash")
+            } else if seq == expectedSeq && !chain.column(EventChainReader.prevHash, equals: prevHash) {
                 problem(
                     seq,
-                    "\(label) does not follow event #\(seq - 1): its previous hash differs (an earlier event was replaced or reordered)")
+                    "\(chain.label) does not follow event #\(seq - 1): its previous hash differs (an earlier event was replaced or reordered)"
+                )
             }
+            let storedHash = chain.text(EventChainReader.hash)
             if let anchor, anchor.seq == seq {
                 anchorSeen = true
                 if anchor.hash != storedHash {
-                    problem(seq, "\(label) differs from the anchor kept outside the file (the file was rewritten)")
+                    problem(seq, "\(chain.label) differs from the anchor kept outside the file (the file was rewritten)")
                 }
             }
-            if kind == EventKind.created.rawValue, let p = try? PayloadCoding.decode(CreatedPayload.self, row["payload"], seq: seq) {
+            let isMarks = chain.column(EventChainReader.kind, equals: Self.marksKind)
+            if !isMarks && chain.column(EventChainReader.kind, equals: Self.createdKind),
+                let p = try? PayloadCoding.decode(CreatedPayload.self, chain.text(EventChainReader.payload), seq: seq)
+            {
                 profile = (p.profile, p.profileHash, seq)
-            } else if kind == EventKind.profileChanged.rawValue,
-                let p = try? PayloadCoding.decode(ProfileChangedPayload.self, row["payload"], seq: seq)
+            } else if !isMarks && chain.column(EventChainReader.kind, equals: Self.profileChangedKind),
+                let p = try? PayloadCoding.decode(ProfileChangedPayload.self, chain.text(EventChainReader.payload), seq: seq)
             {
                 profile = (p.profile, p.profileHash, seq)
             }
@@ -160,7 +181,7 @@ extension Ledger {
                 if h.hash != storedHash {
                     problem(
                         seq,
-                        "\(label) differs from the head received upward for #\(seq) (signed \(h.at) by \(h.unit)): the ledger was forked or rewritten at or before #\(seq)"
+                        "\(chain.label) differs from the head received upward for #\(seq) (signed \(h.at) by \(h.unit)): the ledger was forked or rewritten at or before #\(seq)"
                     )
                 } else if let p = profile, let ph = p.hash, ph != h.profileHash {
                     problem(
@@ -171,13 +192,21 @@ extension Ledger {
             }
             if rebuildOK {
                 do {
-                    try projector.apply(kind: kind, student: row["student"], caseID: row["case_id"], payload: row["payload"], seq: seq, db)
+                    // Attendance (the bulk of a ledger) is rebuilt apart, without a database
+                    // (MarksReplay); every other event goes through the projector.
+                    if isMarks {
+                        try marks.add(seq: seq, payload: chain.text(EventChainReader.payload), students: rebuilt, db)
+                    } else {
+                        try projector.apply(
+                            kind: chain.text(EventChainReader.kind), student: chain.text(EventChainReader.student), caseID: chain.caseID,
+                            payload: chain.text(EventChainReader.payload), seq: seq, db)
+                    }
                 } catch {
-                    problem(seq, "\(label) cannot be replayed: \(error)")
+                    problem(seq, "\(chain.label) cannot be replayed: \(error)")
                     rebuildOK = false
                 }
             }
-            prevHash = storedHash
+            prevHash = Array(chain.bytes(EventChainReader.hash))
             expectedSeq = seq + 1
             v.head = LedgerAnchor(seq: seq, hash: storedHash)
         }
@@ -242,9 +271,13 @@ extension Ledger {
         }
     }
 
-    private func compareProjections(_ db: Database, rebuilt: String, _ v: inout LedgerVerification) throws {
+    private func compareProjections(_ db: Database, rebuilt: String, _ marks: inout MarksReplay, _ v: inout LedgerVerification) throws {
         guard !v.problems.contains(where: { $0.hasPrefix("the current-state tables were not compared") }) else { return }
         for (table, key) in LedgerSchema.projections {
+            if table == "marks" {
+                try marks.compare(db, rebuilt: rebuilt) { if v.problems.count < 50 { v.problems.append($0) } }
+                continue
+            }
             // Equal tables (the usual case) are seen in one ordered pass over both; only a
             // difference runs the set queries below that name the rows.
             if let order = Self.primaryKeys[table], try sameRows(db, table: table, order: order, rebuilt: rebuilt) { continue }
@@ -277,10 +310,10 @@ extension Ledger {
         }
     }
 
-    /// The primary key of each projection, the order both copies are read in.
-    private static let primaryKeys = [
-        "students": "key", "marks": "sid, day", "calendar": "id", "cases": "id", "student_events": "sid, seq",
-    ]
+    /// The order both copies of each projection are read in: a unique key, the integer one where
+    /// there is one (students by `id`: the table's own order, no index lookups). `marks` is compared
+    /// by `MarksComparison`.
+    private static let primaryKeys = ["students": "id", "calendar": "id", "cases": "id", "student_events": "sid, seq"]
 
     /// True when `main.table` and `rebuilt.table` hold the same rows, value for value (read in
     /// key order through prepared statements). False at the first difference.
@@ -324,11 +357,6 @@ extension Ledger {
         switch table {
         case "students", "student_events":
             row = try RosterReplay.lastEvent(key: String(key.split(separator: " ").first ?? ""), db)
-        case "marks":
-            // Packed payloads name the student by id: the newest attendance event is named.
-            row = try Row.fetchOne(
-                db, sql: "SELECT seq, kind FROM main.events WHERE kind = ? ORDER BY seq DESC LIMIT 1",
-                arguments: [EventKind.marksRecorded.rawValue])
         case "cases":
             row = try Row.fetchOne(
                 db, sql: "SELECT seq, kind FROM main.events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", arguments: [Int64(key) ?? 0])

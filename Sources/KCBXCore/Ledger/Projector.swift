@@ -78,8 +78,8 @@ struct Projector {
         }
     }
 
-    /// Writes an attendance event's marks: a packed (format v2) payload as it is, a JSON (v1)
-    /// payload with each student key looked up to its id.
+    /// Writes an attendance event's marks (`AttendanceReplay`: packed or JSON), a later mark of a
+    /// child and day replacing the earlier.
     private func applyMarks(payload: String, seq: Int64, _ db: Database) throws {
         let ins = try db.cachedStatement(
             sql: """
@@ -97,30 +97,7 @@ struct Projector {
             sqlite3_reset(h)
             guard rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
         }
-        if PackedMarks.isPacked(payload) {
-            let maxID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM \(schema).students")) ?? 0
-            try PackedMarks.decode(payload, seq: seq) { m in
-                guard m.sid >= 1, m.sid <= maxID else {
-                    throw KCBXError.integrity("event #\(seq) names student id \(m.sid), which no earlier event created")
-                }
-                try insert(m)
-            }
-            return
-        }
-        let p = try PayloadCoding.decode(MarksPayload.self, payload, seq: seq)
-        let find = try db.cachedStatement(sql: "SELECT id FROM \(schema).students WHERE key = ?")
-        var ids: [String: Int64] = [:]
-        for m in p.marks {
-            var sid = ids[m.s]
-            if sid == nil {
-                sid = try Int64.fetchOne(find, arguments: [m.s])
-                guard let found = sid else {
-                    throw KCBXError.integrity("event #\(seq) has a mark for \(IDMask.key(m.s)), whom no earlier event created")
-                }
-                ids[m.s] = found
-            }
-            try insert(PackedMark(sid: sid ?? 0, day: m.d, kind: UInt8(clamping: m.k), leaveFrom: m.lf, leaveTo: m.lt, slip: m.sl))
-        }
+        try AttendanceReplay.forEachMark(payload: payload, seq: seq, students: schema, db, insert)
     }
 
     private func update(_ db: Database, _ caseID: Int64, _ seq: Int64, _ columns: KeyValuePairs<String, String>) throws {
