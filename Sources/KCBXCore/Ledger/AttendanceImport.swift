@@ -121,7 +121,7 @@ extension Ledger {
         return try importMarkStream(
             problems: &problems, tuning: tuning,
             written: { done, rows in
-                progress?(done, total / 2 + (rows > 0 ? Int64(Double(total / 2) * Double(done) / Double(rows)) : total / 2), total)
+                progress?(done, done >= rows ? total : total / 2 + Int64(Double(total / 2) * Double(done) / Double(rows)), total)
             }
         ) { add in
             var count = 0
