@@ -199,8 +199,8 @@ extension Ledger {
                 throw LedgerRowProblem.error(batch.problems)
             }
             // Phase 2: write in parts.
-            let keys = try batch.finish()
-            let writer = MarkWrite(batch: batch, keys: keys)
+            try batch.finish()
+            let writer = MarkWrite(batch: batch)
             var checked = head
             var parts = 0
             var rosterChanged = false

@@ -47,10 +47,13 @@ final class MarkBatch {
     private(set) var rows = 0
     private(set) var problems: [LedgerRowProblem] = []
     private(set) var outside: [(row: Int, key: String)] = []
-    /// Children met so far by key (nil slot: on no roster, or outside the jurisdiction).
-    private var children: [String: Child?] = [:]
-    /// Each slot's student id.
+    /// Children met so far: resident IDs (17 digits and a digit or `X`) packed into one integer
+    /// (no `String` kept per child), other keys and keys on no roster by text (nil).
+    private var byID: [UInt64: Int32] = [:]
+    private var byText: [String: Child?] = [:]
+    /// Each slot's student id and birth day number.
     private(set) var sids: [Int64] = []
+    private var births: [Int32] = []
     /// One bit a child and calendar day: seen (while checking), then marked more than once.
     private(set) var seen: [UInt64] = []
     /// Days marked more than once: the row of the last mark.
@@ -179,18 +182,17 @@ final class MarkBatch {
     }
 
     /// Ends the check: the spool is readable, `seen` now marks the days marked more than once,
-    /// and the key map gives way to each slot's key (for naming conflicts).
-    func finish() throws -> [String] {
+    /// and the key maps are freed.
+    func finish() throws {
         try spool.finish()
         for i in seen.indices { seen[i] = 0 }
         for k in lastRow.keys {
             let offset = Int(k & 0xFFFF_FFFF)
             seen[Int(k >> 32) * words + offset / 64] |= UInt64(1) << UInt64(offset % 64)
         }
-        var keys = [String](repeating: "", count: sids.count)
-        for (key, c) in children { if let c { keys[Int(c.slot)] = key } }
-        children = [:]
-        return keys
+        byID = [:]
+        byText = [:]
+        births = []
     }
 
     /// Whether (slot, offset) is a day marked more than once (after `finish`).
@@ -202,8 +204,29 @@ final class MarkBatch {
 
     private var lastKeyBytes: [UInt8] = [], lastChild: Child? = nil
 
+    /// A resident ID's exact text as one integer (17 digits × 11 + check, `X` = 10), else nil.
+    private static func pack(_ key: String) -> UInt64? {
+        var key = key
+        return key.withUTF8 { b -> UInt64? in
+            guard b.count == 18 else { return nil }
+            var v: UInt64 = 0
+            for i in 0..<17 {
+                let d = b[i] &- 48
+                guard d <= 9 else { return nil }
+                v = v &* 10 &+ UInt64(d)
+            }
+            let c = b[17]
+            if c >= 48 && c <= 57 { return v &* 11 &+ UInt64(c - 48) }
+            return c == 88 ? v &* 11 &+ 10 : nil
+        }
+    }
+
     private func lookup(_ key: String, row n: Int) throws -> Child? {
-        if let known = children[key] { return known }
+        let packed = Self.pack(key)
+        if let packed, let slot = byID[packed] {
+            return Child(slot: slot, sid: sids[Int(slot)], birth: CivilDate(dayNumber: births[Int(slot)]))
+        }
+        if let known = byText[key] { return known }
         let h = student.sqliteStatement
         defer { sqlite3_reset(h) }
         bind(h, 1, key)
@@ -214,6 +237,7 @@ final class MarkBatch {
             if actor.covers(schoolID: text(h, 2), townshipCode: text(h, 3)) {
                 child = Child(slot: Int32(sids.count), sid: sqlite3_column_int64(h, 0), birth: birth)
                 sids.append(sqlite3_column_int64(h, 0))
+                births.append(birth.dayNumber)
                 seen.append(contentsOf: repeatElement(0, count: words))
             } else {
                 outside.append((n, key))
@@ -222,7 +246,11 @@ final class MarkBatch {
             throw ledgerSQLiteError(rc, db)
         }
         // A child outside the jurisdiction is remembered as unknown, and named once a row.
-        if child != nil || rc != SQLITE_ROW { children[key] = .some(child) }
+        if let child, let packed {
+            byID[packed] = child.slot
+        } else if child != nil || rc != SQLITE_ROW {
+            byText[key] = .some(child)
+        }
         return child
     }
 }

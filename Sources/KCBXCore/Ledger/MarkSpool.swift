@@ -8,11 +8,11 @@
 
 /// The checked marks of one attendance import between its check (read, no write lock) and its
 /// writing (short write transactions): each mark as a few varint bytes (child slot and day as
-/// deltas, kind and flags, span, slip, row delta). Up to `memoryBytes` stay in memory; beyond,
+/// deltas, kind and flags, span, slip, row delta). Up to `memoryBytes` (1 MB) stay in memory; beyond,
 /// they go to an unlinked temporary file (`TMPDIR`, else /tmp), so memory stays flat whatever
 /// the file's size (≈ 5 bytes a mark on disk, removed when the spool is released).
 final class MarkSpool {
-    static let memoryBytes = 8 << 20
+    static let memoryBytes = 1 << 20
     private var buffer: [UInt8] = []
     private var fd: Int32 = -1
     private(set) var count = 0

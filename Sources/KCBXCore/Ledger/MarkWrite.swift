@@ -38,16 +38,14 @@ struct MarkImportStopped: Error {}
 /// up to 5,000 marks (packed payload), chained as they fill.
 final class MarkWrite {
     private let batch: MarkBatch
-    private let keys: [String]
     private let reader: MarkSpool.Reader
     private var previous: [Int64: (row: Int, mark: PackedMark)] = [:]
     private var chunk: [PackedMark] = []
     private(set) var result = LedgerMarkImportResult()
     private(set) var done = 0
 
-    init(batch: MarkBatch, keys: [String]) {
+    init(batch: MarkBatch) {
         self.batch = batch
-        self.keys = keys
         reader = MarkSpool.Reader(batch.spool)
         result.rows = batch.rows
         chunk.reserveCapacity(MarkBatch.chunkSize)
@@ -85,7 +83,7 @@ final class MarkWrite {
                     result.conflicts.append(
                         LedgerRowProblem(
                             row: m.row, field: "kind",
-                            rule: "\(IDMask.key(keys[Int(m.slot)])) on \(day): replaces row \(p.row) (\(was) → \(now)); the later mark wins"))
+                            rule: "\(IDMask.key(try key(of: mark.sid, db))) on \(day): replaces row \(p.row) (\(was) → \(now)); the later mark wins"))
                 }
                 previous[k] = (m.row, mark)
                 guard batch.lastRow[k] == m.row else { continue }  // a later row of this batch gives the day's mark
@@ -108,6 +106,11 @@ final class MarkWrite {
             if chunk.count == MarkBatch.chunkSize { try flush(db, &w) }
         }
         try flush(db, &w)
+    }
+
+    /// A student's key by id (to name a conflict: rare, so not kept per child).
+    private func key(of sid: Int64, _ db: Database) throws -> String {
+        try String.fetchOne(db, sql: "SELECT key FROM students WHERE id = ?", arguments: [sid]) ?? String(sid)
     }
 
     /// Appends the changed marks gathered so far as one event (already applied to `marks`).
