@@ -16,7 +16,9 @@ func withMarkFieldBytes<R>(
         try b.withUTF8 { b in
             try c.withUTF8 { c in
                 try d.withUTF8 { d in
-                    try e.withUTF8 { e in try f.withUTF8 { f in try body(MarkFieldBytes(student: a, date: b, kind: c, leaveFrom: d, leaveTo: e, slip: f)) } }
+                    try e.withUTF8 { e in
+                        try f.withUTF8 { f in try body(MarkFieldBytes(student: a, date: b, kind: c, leaveFrom: d, leaveTo: e, slip: f)) }
+                    }
                 }
             }
         }

@@ -83,7 +83,9 @@ final class MarkWrite {
                     result.conflicts.append(
                         LedgerRowProblem(
                             row: m.row, field: "kind",
-                            rule: "\(IDMask.key(try key(of: mark.sid, db))) on \(day): replaces row \(p.row) (\(was) → \(now)); the later mark wins"))
+                            rule:
+                                "\(IDMask.key(try key(of: mark.sid, db))) on \(day): replaces row \(p.row) (\(was) → \(now)); the later mark wins"
+                        ))
                 }
                 previous[k] = (m.row, mark)
                 guard batch.lastRow[k] == m.row else { continue }  // a later row of this batch gives the day's mark
