@@ -112,3 +112,103 @@ import Testing
         #expect(r.rows == days.count && r.changed == days.count)
     }
 }
+
+/// A large batch is checked whole, then written in parts of bounded write-lock time (issue 13,
+/// two writers): what a part boundary and a crash between parts leave (docs/ledger.md,
+/// "Attendance marks").
+@Suite struct LedgerMarkPartsTests {
+    private func csv(_ lines: [String]) throws -> String {
+        let p = LF.path("marks") + ".csv"
+        try (["student,date,kind"] + lines).joined(separator: "\n").write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+    }
+
+    private var lines: [String] {
+        let days = LF.calendar.schoolDayList(from: LF.date("2025-09-01"), through: LF.date("2025-10-31"))
+        return days.map { "\(LF.kidA),\($0),present" } + days.map { "\(LF.kidB),\($0),unexcused" }
+            + ["\(LF.kidA),2025-09-02,late"]  // a day marked twice: the later mark wins
+    }
+
+    private func marks(_ l: Ledger) throws -> [String] {
+        try l.read { db in
+            try String.fetchAll(db, sql: "SELECT key || ' ' || day || ' ' || kind FROM marks JOIN students ON id = sid ORDER BY key, day")
+        }
+    }
+
+    @Test func aBatchWrittenInPartsLeavesWhatOneTransactionLeaves() throws {
+        let path = try csv(lines)
+        let (_, one) = try LF.seeded()
+        let (_, parts) = try LF.seeded()
+        var problems: [LedgerRowProblem] = []
+        let a = try one.importMarksCSV(path: path, problems: &problems)
+        var t = MarkImportTuning()
+        t.partRows = 7
+        t.pauseSeconds = 0
+        let b = try parts.importMarksCSV(path: path, problems: &problems, tuning: t)
+        #expect(a == b, "the same counts and the same conflict (DOMAIN.md §7: the later mark wins, named)")
+        #expect(b.conflicts.count == 1 && b.changed == lines.count - 1)
+        #expect(try marks(one) == marks(parts))
+        let kinds = try parts.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE kind = 'attendance.recorded'") }
+        #expect((kinds ?? 0) >= lines.count / 7, "each part is its own transaction with its own events")
+        try parts.verify()
+        #expect(try parts.importMarksCSV(path: path, problems: &problems, tuning: t).changed == 0, "a re-import records nothing")
+    }
+
+    @Test func aBadLastRowRefusesTheBatchBeforeAnyPartIsWritten() throws {
+        let (_, l) = try LF.seeded()
+        let head = try l.head()
+        let path = try csv(lines + ["\(LF.kidB),2025-09-08,9"])
+        var t = MarkImportTuning()
+        t.partRows = 5
+        var problems: [LedgerRowProblem] = []
+        #expect(throws: KCBXError.self) { _ = try l.importMarksCSV(path: path, problems: &problems, tuning: t) }
+        #expect(problems.map(\.row) == [lines.count + 2])
+        #expect(try l.head() == head, "the whole file is checked before the first part: nothing is written")
+        #expect(try marks(l).isEmpty)
+    }
+
+    @Test func aCrashBetweenPartsLeavesWholePartsAndAReimportCompletesTheBatch() throws {
+        let path = try csv(lines)
+        let (_, l) = try LF.seeded()
+        var t = MarkImportTuning()
+        t.partRows = 10
+        t.pauseSeconds = 0
+        t.stopAfterParts = 2
+        var problems: [LedgerRowProblem] = []
+        #expect(throws: MarkImportStopped.self) { _ = try l.importMarksCSV(path: path, problems: &problems, tuning: t) }
+        let written = try marks(l).count
+        #expect(written == 19, "two whole parts of 10 rows each; the day marked twice waits for its later row")
+        try l.verify()
+        let rest = try l.importMarksCSV(path: path, problems: &problems)
+        #expect(rest.changed == lines.count - 1 - 19 && rest.unchanged == 19, "the re-import records only what the crash left out")
+        let (_, whole) = try LF.seeded()
+        _ = try whole.importMarksCSV(path: path, problems: &problems)
+        #expect(try marks(l) == marks(whole), "the completed batch is the batch")
+        try l.verify()
+    }
+
+    @Test func aRosterChangeBetweenTheCheckAndAPartChecksTheBatchAgain() throws {
+        let (_, l) = try LF.seeded()
+        var t = MarkImportTuning()
+        t.partRows = 5
+        t.pauseSeconds = 0
+        var problems: [LedgerRowProblem] = []
+        var changedRoster = false
+        let rows = lines.map { $0.split(separator: ",").map(String.init) }
+        let r = try l.importMarkStream(
+            problems: &problems, tuning: t,
+            written: { _, _ in
+                guard !changedRoster else { return }
+                changedRoster = true
+                var moved = LF.roster
+                moved[0].grade = "5"
+                _ = try? l.importStudents(moved)
+            }
+        ) { add in
+            for (i, f) in rows.enumerated() { try withMarkFieldBytes(f[0], f[1], f[2], "", "", "") { try add(i + 2, $0) } }
+        }
+        #expect(changedRoster)
+        #expect(r.changed == lines.count - 1 && r.unchanged == 0, "marks of the first attempt count once, as changed")
+        try l.verify()
+    }
+}

@@ -34,17 +34,18 @@ public struct LedgerMarkImportResult: Hashable, Sendable, Codable {
 }
 
 extension Ledger {
-    /// Imports attendance marks, all or nothing. Needs the school calendar (`setCalendar`): a mark
-    /// on a day that is not a school day, in the future, or before the child's birth is refused by
-    /// name. Re-importing the same marks changes nothing and records no event. A key on no roster
-    /// and a key outside the actor's jurisdiction are the same problem in the same words (the list
-    /// never tells whether a child is recorded elsewhere); rows naming children outside the
-    /// jurisdiction are also recorded as a refusal.
+    /// Imports attendance marks, all or nothing: the whole batch is checked before anything is
+    /// written; a large batch is then written in parts (docs/ledger.md). Needs the school
+    /// calendar (`setCalendar`): a mark on a day that is not a school day, in the future, or
+    /// before the child's birth is refused by name. Re-importing the same marks changes nothing
+    /// and records no event. A key on no roster and a key outside the actor's jurisdiction are the
+    /// same problem in the same words (the list never tells whether a child is recorded
+    /// elsewhere); rows naming children outside the jurisdiction are also recorded as a refusal.
     public func importMarks(_ rows: [LedgerMarkRow], firstRow: Int = 1, problems: inout [LedgerRowProblem]) throws -> LedgerMarkImportResult
     {
         try importMarkStream(problems: &problems) { add in
             for (i, r) in rows.enumerated() {
-                try add(firstRow + i, r.student, r.date, r.kind, r.leaveFrom, r.leaveTo, r.slip)
+                try withMarkFieldBytes(r.student, r.date, r.kind, r.leaveFrom, r.leaveTo, r.slip) { try add(firstRow + i, $0) }
             }
         }
     }
@@ -57,13 +58,15 @@ extension Ledger {
             throw KCBXError.invalidInput(field: "marks", rule: "students, dates and kinds must have the same length")
         }
         return try importMarkStream(problems: &problems) { add in
-            for i in students.indices { try add(i + 1, students[i], String(dates[i]), String(kinds[i]), "", "", "") }
+            for i in students.indices {
+                try withMarkFieldBytes(students[i], String(dates[i]), String(kinds[i]), "", "", "") { try add(i + 1, $0) }
+            }
         }
     }
 
     /// `importMarks` from `count` marks that `mark(i)` gives one by one (key, date YYYYMMDD,
     /// MarkKind code): the C ABI's columns, streamed without a copy of the batch. `mark` is
-    /// called twice for each row (two passes).
+    /// called once for each row (again only if the roster changes during the import).
     public func importMarks(
         count: Int, problems: inout [LedgerRowProblem],
         mark: (Int) throws -> (student: String, date: Int32, kind: Int)
@@ -71,17 +74,25 @@ extension Ledger {
         try importMarkStream(problems: &problems) { add in
             for i in 0..<max(count, 0) {
                 let m = try mark(i)
-                try add(i + 1, m.student, String(m.date), String(m.kind), "", "", "")
+                try withMarkFieldBytes(m.student, String(m.date), String(m.kind), "", "", "") { try add(i + 1, $0) }
             }
         }
     }
 
     /// Imports a marks CSV (UTF-8, optional BOM; columns student,date,kind[,leave_from,leave_to,slip]).
-    /// The file is streamed, twice (the first pass finds the days marked more than once): memory
-    /// does not grow with its size. `progress` is called with the rows done, the bytes done (both
-    /// passes counted, each as half) and the file's size, about every 16,384 rows.
+    /// The file is streamed once (read again only if the roster changes during the import):
+    /// memory does not grow with its size. `progress` is called with the rows done, the bytes
+    /// done (the check counts the file's bytes as half, the writing the other half) and the
+    /// file's size, about every 16,384 rows.
     public func importMarksCSV(
         path: String, problems: inout [LedgerRowProblem],
+        progress: ((_ rows: Int, _ bytes: Int64, _ total: Int64) -> Void)? = nil
+    ) throws -> LedgerMarkImportResult {
+        try importMarksCSV(path: path, problems: &problems, tuning: .fromEnvironment(), progress: progress)
+    }
+
+    func importMarksCSV(
+        path: String, problems: inout [LedgerRowProblem], tuning: MarkImportTuning,
         progress: ((_ rows: Int, _ bytes: Int64, _ total: Int64) -> Void)? = nil
     ) throws -> LedgerMarkImportResult {
         // The columns are checked before anything is written.
@@ -106,75 +117,129 @@ extension Ledger {
         guard columns.count == LedgerMarkRow.columns.count else {
             throw KCBXError.invalidInput(field: "\(path): column student", rule: "is required (columns: )")
         }
-        var pass = 0
-        return try importMarkStream(problems: &problems) { add in
-            let total = LedgerFileAccess.size(path)
-            pass += 1
+        let total = LedgerFileAccess.size(path)
+        return try importMarkStream(
+            problems: &problems, tuning: tuning,
+            written: { done, rows in
+                progress?(done, done >= rows ? total : total / 2 + Int64(Double(total / 2) * Double(done) / Double(rows)), total)
+            }
+        ) { add in
             var count = 0
-            var bytes: Int64 = pass == 1 ? 0 : total
+            var bytes: Int64 = 0
             // Fields straight from the parser's bytes, trimmed: no row of strings.
             try StrictCSVReader.readFields(
                 path: path, header: { _ in },
-                row: { n, fields in
-                    try add(
-                        n, fields.string(columns[0]), fields.string(columns[1]), fields.string(columns[2]),
-                        fields.string(columns[3]), fields.string(columns[4]), fields.string(columns[5]))
+                row: { n, f in
+                    try f.trimmed(columns[0]) { s in
+                        try f.trimmed(columns[1]) { d in
+                            try f.trimmed(columns[2]) { k in
+                                try f.trimmed(columns[3]) { lf in
+                                    try f.trimmed(columns[4]) { lt in
+                                        try f.trimmed(columns[5]) { sl in
+                                            try add(n, MarkFieldBytes(student: s, date: d, kind: k, leaveFrom: lf, leaveTo: lt, slip: sl))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     count += 1
                     if let progress {
-                        for k in 0..<fields.count { bytes += Int64(fields.raw(k).count) + 1 }
+                        for k in 0..<f.count { bytes += Int64(f.raw(k).count) + 1 }
                         if count & 0x3FFF == 0 { progress(count, bytes / 2, total) }
                     }
                 })
-            if pass == 2 { progress?(count, total, total) }
         }
     }
 
-    /// The streaming import behind every form: `source` feeds rows (row number, student, date,
-    /// kind, leave from, leave to, slip); it is called twice (`MarkBatch`: the first pass finds
-    /// the days marked more than once). One IMMEDIATE transaction; a bad row rolls all of it back.
+    /// The import behind every form. `source` feeds the rows (row number, fields as bytes) once;
+    /// again only when the roster or calendar changed before the writing ended. Phase 1 (a read
+    /// snapshot, no write lock): every row checked (`MarkBatch`), the good marks spooled; a bad
+    /// row anywhere refuses the whole batch before anything is written. Phase 2: the marks
+    /// written in parts (`MarkWrite`), each an IMMEDIATE transaction holding the write lock at
+    /// most about `tuning.partSeconds`; `written` is told the marks done of the batch's total.
     func importMarkStream(
-        problems: inout [LedgerRowProblem],
-        _ source: (_ add: (Int, String, String, String, String, String, String) throws -> Void) throws -> Void
+        problems: inout [LedgerRowProblem], tuning: MarkImportTuning = .fromEnvironment(),
+        written: ((_ done: Int, _ rows: Int) -> Void)? = nil,
+        _ source: (_ add: (Int, MarkFieldBytes) throws -> Void) throws -> Void
     ) throws -> LedgerMarkImportResult {
         problems = []
-        let today = CivilDate.utcDate(of: clock())
-        var outside: [(row: Int, key: String)] = []
-        var found: [LedgerRowProblem] = []
-        do {
-            let result: LedgerMarkImportResult = try write { db, w in
-                try requireWriter("record attendance", minimum: .classTeacher)
+        try requireWritable()
+        do { try requireWriter("record attendance", minimum: .classTeacher) } catch let refusal as LedgerRefusal {
+            try recordRefusal(refusal)
+            throw KCBXError.permissionDenied(refusal.message(actor))
+        }
+        var earlier = 0  // marks written by an attempt the roster's change cut short
+        for attempt in 1...3 {
+            let today = CivilDate.utcDate(of: clock())
+            // Phase 1: check the whole batch on a read snapshot.
+            let (batch, head): (MarkBatch, Int64) = try read { db in
                 guard let cal = try storedCalendar(db) else {
                     throw KCBXError.ruleViolation(
                         rule: "marks need the school calendar (DOMAIN.md §7: dates outside the calendar are rejected)",
                         detail: "no calendar is set on this ledger; call setCalendar first")
                 }
+                let head = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
                 let batch = try MarkBatch(ledger: self, db: db, calendar: cal, today: today)
-                defer {
-                    outside = batch.outside
-                    found = batch.problems
-                }
-                try source { n, s, d, _, _, _, _ in try batch.scan(row: n, student: s, date: d) }
-                try source { n, s, d, k, lf, lt, sl in
-                    try batch.add(row: n, student: s, date: d, kind: k, leaveFrom: lf, leaveTo: lt, slip: sl, &w)
-                }
-                guard batch.problems.isEmpty else { throw LedgerRowProblem.error(batch.problems) }
-                try batch.flush(&w)
-                return batch.finish()
+                try source { n, f in try batch.check(row: n, f) }
+                return (batch, head)
             }
+            guard batch.problems.isEmpty else {
+                problems = batch.problems
+                if !batch.outside.isEmpty {
+                    let outside = batch.outside
+                    let rowsText = outside.prefix(20).map { String($0.row) }.joined(separator: ", ") + (outside.count > 20 ? ", …" : "")
+                    try recordRefusal(
+                        LedgerRefusal(
+                            operation: "record attendance", student: outside[0].key, caseID: 0,
+                            detail:
+                                "rows \(rowsText): \(outside.count) mark\(outside.count == 1 ? "" : "s") for students outside \(actor.level.rawValue) \(actor.unitCode); the batch was not applied"
+                        ))
+                }
+                throw LedgerRowProblem.error(batch.problems)
+            }
+            // Phase 2: write in parts.
+            try batch.finish()
+            let writer = MarkWrite(batch: batch)
+            var checked = head
+            var parts = 0
+            var rosterChanged = false
+            while !writer.finished || parts == 0 {
+                if parts > 0 { sleepSeconds(tuning.pauseSeconds) }
+                try write { db, w in
+                    let started = monotonicSeconds()
+                    try requireWriter("record attendance", minimum: .classTeacher)
+                    // The batch was checked against the roster and calendar as of `head`.
+                    if try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE seq > ? AND kind IN (?, ?, ?))",
+                        arguments: [
+                            checked, EventKind.studentUpserted.rawValue, EventKind.studentsUpserted.rawValue,
+                            EventKind.calendarSet.rawValue,
+                        ]) == true
+                    {
+                        rosterChanged = true
+                        return
+                    }
+                    try writer.part(db, &w, rows: tuning.partRows, seconds: tuning.partSeconds, started: started)
+                    checked = w.seq
+                }
+                if rosterChanged { break }
+                parts += 1
+                written?(writer.done, batch.rows)
+                if tuning.stopAfterParts > 0, parts == tuning.stopAfterParts, !writer.finished { throw MarkImportStopped() }
+            }
+            if rosterChanged {
+                earlier += writer.result.changed
+                continue
+            }
+            var result = writer.result
+            // Marks an earlier attempt wrote count as changed, not unchanged.
+            let moved = min(earlier, result.unchanged)
+            result.changed += moved
+            result.unchanged -= moved
             return result
-        } catch {
-            problems = found
-            if !outside.isEmpty {
-                let rowsText = outside.prefix(20).map { String($0.row) }.joined(separator: ", ") + (outside.count > 20 ? ", …" : "")
-                try recordRefusal(
-                    LedgerRefusal(
-                        operation: "record attendance", student: outside[0].key, caseID: 0,
-                        detail:
-                            "rows \(rowsText): \(outside.count) mark\(outside.count == 1 ? "" : "s") for students outside \(actor.level.rawValue) \(actor.unitCode); the batch was not applied"
-                    ))
-            }
-            throw error
         }
+        throw KCBXError.storage("\(path): the roster or calendar kept changing while the attendance was written; import the file again")
     }
 
     /// Sets the school calendar (校历) the ledger counts school days by; county level or above.

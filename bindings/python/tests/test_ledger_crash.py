@@ -1,9 +1,11 @@
-"""A process killed in the middle of a batch leaves the ledger valid, with the batch all-or-nothing
-(issue 4; DOMAIN.md §4: a ledger is what inspectors audit, seed 002 台账数据填报不实).
+"""A process killed in the middle of a batch leaves the ledger valid (issue 4; DOMAIN.md §4: a ledger
+is what inspectors audit, seed 002 台账数据填报不实).
 
-A child process imports a large attendance batch; the parent kills it with SIGKILL once the batch's
-transaction is visibly being written (the WAL file grows), then checks the file: the hash chain and
-projections verify, and none of the batch is there. The same batch then imports in full."""
+A child process imports a large attendance batch; the parent kills it with SIGKILL once the batch is
+visibly being written (the WAL file grows), then checks the file: the hash chain and projections
+verify, and what is there of the batch is whole parts (issue 13: a checked batch is written in parts
+of bounded write-lock time, docs/ledger.md; with one part, none of it). The same batch imported
+again completes it, recording only the marks the kill left out."""
 import csv
 import datetime as dt
 import pathlib
@@ -82,13 +84,15 @@ def test_killed_mid_batch_leaves_the_ledger_valid_and_the_batch_unapplied(tmp_pa
     assert killed_mid_batch, "the child finished before its transaction was seen in the WAL"
     assert child.returncode == -signal.SIGKILL
 
-    # Nothing of the batch is there; the chain and the projections verify.
-    assert marks_count(ledger_path) == before
+    # Whole parts of the batch at most; the chain and the projections verify.
+    kept = marks_count(ledger_path) - before
+    assert 0 <= kept < batch
     with kcbx.Policy.builtin("guyuan-2021") as policy, kcbx.Ledger.open(ledger_path, policy, COUNTY) as led:
-        assert led.head() == head_before
-        assert led.verify() == head_before[0]
-        # The same batch imports in full afterwards.
+        if kept == 0:
+            assert led.head() == head_before
+        assert led.verify() >= head_before[0]
+        # The same batch imported again completes it, recording only what the kill left out.
         result = led.import_marks_csv(tmp_path / "batch.csv")
-        assert result.changed == batch
+        assert result.changed == batch - kept and result.unchanged == kept
         assert led.verify() >= head_before[0]
     assert marks_count(ledger_path) == before + batch
