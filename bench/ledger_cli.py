@@ -148,7 +148,7 @@ def markdown(r: Dict[str, Any], kcbx: str) -> str:
                   f"Data generated in {run_['generate_s']:.0f} s (not timed).", ""]
         tw = run_["two_writers"]
         lines += ["Two writers on one file (`bench/ledger_two_writers.py`): `kcbx import --attendance` of the "
-                  f"{mk:,} marks (one transaction) while a Python process records guardian contacts through the binding, "
+                  f"{mk:,} marks (checked whole, then written in parts of about a second of write lock each) while a Python process records guardian contacts through the binding, "
                   "one durable event per call:", "",
                   "| actions tried | acknowledged | refused busy (caller told) | lost | longest wait | median wait | busy timeout | import wall | all marks in |",
                   "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
