@@ -110,12 +110,61 @@ def machine() -> Dict[str, str]:
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
+def targets(runs: List[Dict[str, Any]]) -> List[str]:
+    """Issue 13's targets, each judged on this run's CPU seconds: met or missed, with the figure."""
+    lines = ["### Issue 13's targets, judged on this run (CPU seconds)", "",
+             "| target | " + " | ".join(f"{r['children']:,} children" for r in runs) + " |",
+             "|---|" + "---|" * len(runs)]
+
+    def row(name: str, judge: Any) -> None:
+        cells = []
+        for r in runs:
+            ok, text = judge(r)
+            cells.append(f"{text}: {'met' if ok else '**missed**'}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    def cpu(r: Dict[str, Any], step: str) -> float:
+        return float(r["steps"][step]["cpu_s"])
+
+    def rate(r: Dict[str, Any], step: str, n: int) -> float:
+        return n / cpu(r, step) if cpu(r, step) > 0 else 0.0
+
+    def floor_ratio(r: Dict[str, Any]) -> float:
+        f = r["floor"].get("attendance", {}).get("cpu_s")
+        return float(f) / cpu(r, "attendance") if f else 0.0
+
+    row("attendance import ≥ 1,000,000 marks/s and ≥ 5× the floor",
+        lambda r: (rate(r, "attendance", r["marks"]) >= 1e6 and floor_ratio(r) >= 5,
+                   f"{rate(r, 'attendance', r['marks']):,.0f}/s, {floor_ratio(r):.1f}×"))
+    row("attendance import peak memory < 256 MB",
+        lambda r: (r["steps"]["attendance"]["peak_kb"] < 256 * 1024, fmt_mb(r["steps"]["attendance"]["peak_kb"])))
+    row("roster import ≥ 200,000 students/s",
+        lambda r: (rate(r, "students", r["roster"]) >= 2e5, f"{rate(r, 'students', r['roster']):,.0f}/s"))
+    row("re-import of the unchanged roster at least as fast",
+        lambda r: (cpu(r, "students_again") <= cpu(r, "students"), f"{fmt_time(cpu(r, 'students_again'))}"))
+    row("re-import of the attendance at least as fast, recording nothing",
+        lambda r: (cpu(r, "attendance_again") <= cpu(r, "attendance") and r["steps"]["attendance_again"]["records_nothing"],
+                   f"{fmt_time(cpu(r, 'attendance_again'))} against {fmt_time(cpu(r, 'attendance'))}"))
+    row("verify ≥ 1,000,000 marks/s", lambda r: (rate(r, "verify", r["marks"]) >= 1e6, f"{rate(r, 'verify', r['marks']):,.0f}/s"))
+    for step, name in (("due", "due"), ("escalate", "escalate"), ("report", "report"), ("cases", "cases"), ("sweep", "sweep")):
+        limit = lambda r: 0.5 if r["children"] <= 50_000 else 10.0  # noqa: E731
+        row(f"{name} < 0.5 s (50,000) / < 10 s (1,000,000)",
+            lambda r, step=step, limit=limit: (cpu(r, step) < limit(r), fmt_time(cpu(r, step))))
+    row("≤ 40 bytes a mark on disk (the whole file)",
+        lambda r: (r["file_mb"] * 2**20 / max(r["marks"], 1) <= 40, f"{r['file_mb'] * 2**20 / max(r['marks'], 1):.0f} B"))
+    row("two writers: nothing lost, no wait past the busy timeout",
+        lambda r: (r["two_writers"]["lost"] == 0 and r["two_writers"]["refused_busy"] == 0
+                   and r["two_writers"]["longest_wait_s"] < r["two_writers"]["busy_timeout_s"],
+                   f"{r['two_writers']['lost']} lost, longest wait {fmt_time(r['two_writers']['longest_wait_s'])}"))
+    return lines + [""]
+
+
 def markdown(r: Dict[str, Any], kcbx: str) -> str:
     m = r["machine"]
     lines = ["## Ledger at county scale, command by command, against the floor", "",
              f"Made by `python3 bench/ledger_cli.py` (`make bench-ledger`) on {m['date']}; {m['cpu']}, {m['nproc']} cores, "
              f"{m['memory']}; commit {m['commit']}; kcbx `{kcbx}`. Load average when the run ended: "
-             + " ".join(f"{x:.1f}" for x in os.getloadavg())
+             + m.get("load_after", " ".join(f"{x:.1f}" for x in os.getloadavg()))
              + " (the machine is shared: compare KCBX with the floor of the same run, not across runs).", ""]
     for run_ in r["runs"]:
         st, fl = run_["steps"], run_["floor"]
@@ -155,6 +204,7 @@ def markdown(r: Dict[str, Any], kcbx: str) -> str:
                   f"| {tw['actions_tried']:,} | {tw['acknowledged']:,} | {tw['refused_busy']:,} | **{tw['lost']}** | "
                   f"{fmt_time(tw['longest_wait_s'])} | {fmt_time(tw['median_wait_s'])} | {fmt_time(tw['busy_timeout_s'])} | "
                   f"{fmt_time(tw['import_s'])} | {'yes' if tw['marks_in_file'] == tw['marks'] and tw['import_rc'] == 0 else '**NO**'} |", ""]
+    lines += targets(r["runs"])
     for name in ("ledger_cli_before.md", "ledger_profile.md"):  # earlier runs (before/after), then the profile
         notes = os.path.join(HERE, name)
         if os.path.isfile(notes):
@@ -169,7 +219,14 @@ def main() -> None:
     ap.add_argument("--kcbx", default=os.path.join(ROOT, "out", "bin", "kcbx"))
     ap.add_argument("--out", default=os.path.join(HERE, "results", "ledger_cli.md"))
     ap.add_argument("--quick", action="store_true", help="10,000 children (bench/suite.py --quick)")
+    ap.add_argument("--render", action="store_true", help="only write the markdown again from the run's .json")
     args = ap.parse_args()
+    if args.render:
+        with open(os.path.splitext(args.out)[0] + ".json", encoding="utf-8") as f:
+            results = json.load(f)
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(markdown(results, results["kcbx"].replace(ROOT + os.sep, "")))
+        return
     # make bench BENCH_CHILDREN="50000 1000000" (bench/suite.py passes no sizes): the sizes from the environment.
     env_sizes = [int(x) for x in os.environ.get("BENCH_CHILDREN", "").replace(",", " ").split()]
     runs = []
@@ -181,6 +238,7 @@ def main() -> None:
         finally:
             shutil.rmtree(work, ignore_errors=True)
     results = {"machine": machine(), "runs": runs, "kcbx": args.kcbx}
+    results["machine"]["load_after"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(os.path.splitext(args.out)[0] + ".json", "w", encoding="utf-8") as f:
         json.dump(results, f, ensure_ascii=False, indent=2)
