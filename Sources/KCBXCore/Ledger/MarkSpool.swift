@@ -24,8 +24,8 @@ final class MarkSpool {
     /// One checked mark: child slot, day offset in the calendar, MarkKind code, leave span
     /// (YYYYMMDD, 0 = none), slip, row number.
     func append(slot: Int32, offset: Int32, kind: UInt8, leaveFrom: Int32, leaveTo: Int32, slip: String, row: Int) throws {
-        varint(zigzag(Int64(slot) - prev.slot))
-        varint(zigzag(Int64(offset) - prev.offset))
+        varint(PackedMarks.zigzag(Int64(slot) - prev.slot))
+        varint(PackedMarks.zigzag(Int64(offset) - prev.offset))
         let span = leaveFrom != 0
         buffer.append(kind & 0x07 | (span ? 0x08 : 0) | (slip.isEmpty ? 0 : 0x10))
         if span {
@@ -36,22 +36,13 @@ final class MarkSpool {
             varint(UInt64(slip.utf8.count))
             buffer.append(contentsOf: slip.utf8)
         }
-        varint(zigzag(Int64(row) - prev.row))
+        varint(PackedMarks.zigzag(Int64(row) - prev.row))
         prev = (Int64(slot), Int64(offset), Int64(row))
         count += 1
         if buffer.count >= Self.memoryBytes { try spill() }
     }
 
-    private func varint(_ v: UInt64) {
-        var v = v
-        while v >= 0x80 {
-            buffer.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        buffer.append(UInt8(v))
-    }
-
-    private func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
+    private func varint(_ v: UInt64) { PackedMarks.varint(v, &buffer) }
 
     private func spill() throws {
         if fd < 0 {
@@ -121,8 +112,8 @@ final class MarkSpool {
             // A mark is at most ~150 bytes (slip ≤ 100 characters): refill below 1 KiB.
             if spool.fd >= 0, end - i < 1024 { try refill() }
             left -= 1
-            prev.slot += unzigzag(try varint())
-            prev.offset += unzigzag(try varint())
+            prev.slot += PackedMarks.unzigzag(try varint())
+            prev.offset += PackedMarks.unzigzag(try varint())
             guard i < end else { throw truncated() }
             let flags = bytes[i]
             i += 1
@@ -139,7 +130,7 @@ final class MarkSpool {
                 slip = String(decoding: bytes[i..<(i + n)], as: UTF8.self)
                 i += n
             }
-            prev.row += unzigzag(try varint())
+            prev.row += PackedMarks.unzigzag(try varint())
             return Mark(
                 slot: Int32(truncatingIfNeeded: prev.slot), offset: Int32(truncatingIfNeeded: prev.offset), kind: flags & 0x07,
                 leaveFrom: lf, leaveTo: lt, slip: slip, row: Int(prev.row))
@@ -148,19 +139,9 @@ final class MarkSpool {
         private func truncated() -> KCBXError { KCBXError.storage("the import's temporary file ends early (was it changed?)") }
 
         private func varint() throws -> UInt64 {
-            var v: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard i < end, shift < 64 else { throw truncated() }
-                let b = bytes[i]
-                i += 1
-                v |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return v }
-                shift += 7
-            }
+            guard let v = PackedMarks.readVarint(bytes, &i, end: end) else { throw truncated() }
+            return v
         }
-
-        private func unzigzag(_ u: UInt64) -> Int64 { Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1) }
 
         private func refill() throws {
             let rest = end - i

@@ -71,16 +71,8 @@ enum PackedMarks {
         }
         var i = 0
         func next() throws -> UInt64 {
-            var v: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard i < bytes.count, shift < 64 else { throw bad("truncated at byte \(i)") }
-                let b = bytes[i]
-                i += 1
-                v |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return v }
-                shift += 7
-            }
+            guard let v = readVarint(bytes, &i, end: bytes.count) else { throw bad("truncated at byte \(i)") }
+            return v
         }
         func date(_ dayNumber: Int64) throws -> Int32 {
             guard (-1_000_000...1_000_000).contains(dayNumber) else { throw bad("a day out of range at byte \(i)") }
@@ -116,6 +108,23 @@ enum PackedMarks {
 
     static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
     static func unzigzag(_ v: UInt64) -> Int64 { Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1) }
+
+    /// The LEB128 varint at `i` in `bytes[..<end]`, moving `i` past it; nil when it runs past
+    /// `end` or beyond 64 bits (`i` then stops where the reading stopped). The one reader of the
+    /// packed payloads (attendance, roster) and the import's spool.
+    @inline(__always)
+    static func readVarint(_ bytes: [UInt8], _ i: inout Int, end: Int) -> UInt64? {
+        var v: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < end, shift < 64 {
+            let b = bytes[i]
+            i += 1
+            v |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return v }
+            shift += 7
+        }
+        return nil
+    }
 
     static func varint(_ v: UInt64, _ out: inout [UInt8]) {
         var v = v

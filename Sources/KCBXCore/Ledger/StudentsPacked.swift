@@ -81,16 +81,8 @@ enum PackedStudents {
         }
         var i = 0
         func next() throws -> UInt64 {
-            var v: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                guard i < bytes.count, shift < 64 else { throw bad("truncated at byte \(i)") }
-                let b = bytes[i]
-                i += 1
-                v |= UInt64(b & 0x7F) << shift
-                if b < 0x80 { return v }
-                shift += 7
-            }
+            guard let v = PackedMarks.readVarint(bytes, &i, end: bytes.count) else { throw bad("truncated at byte \(i)") }
+            return v
         }
         func byte() throws -> UInt8 {
             guard i < bytes.count else { throw bad("truncated at byte \(i)") }
