@@ -44,26 +44,16 @@ extension Ledger {
     ) throws -> LedgerImportResult {
         let total = LedgerFileAccess.size(path)
         return try importStudentStream(problems: &problems) { add in
-            var columns: [Int?] = []
             var count = 0
             var bytes: Int64 = 0
-            try StrictCSVReader.readFields(
-                path: path,
-                header: { headers in
-                    try LedgerStudentRow.checkColumns(headers, path: path)
-                    columns = LedgerStudentRow.columns.map { headers.firstIndex(of: $0) }
-                },
-                row: { n, fields in
-                    var r = LedgerStudentRow()
-                    for (c, k) in columns.enumerated() where k != nil { r.set(column: c, fields.string(k)) }
-                    try add(n, r)
-                    count += 1
-                    if let progress {
-                        for k in 0..<fields.count { bytes += Int64(fields.raw(k).count) + 1 }
-                        if count & 0x3FFF == 0 { progress(count, bytes, total) }
-                    }
-                })
-            if columns.isEmpty { try LedgerStudentRow.checkColumns([], path: path) }
+            try LedgerStudentRow.readCSV(path: path) { n, r, fields in
+                try add(n, r)
+                count += 1
+                if let progress {
+                    for k in 0..<fields.count { bytes += Int64(fields.raw(k).count) + 1 }
+                    if count & 0x3FFF == 0 { progress(count, bytes, total) }
+                }
+            }
             progress?(count, total, total)
         }
     }
@@ -120,6 +110,24 @@ extension Ledger {
 }
 
 extension LedgerStudentRow {
+    /// Streams the rows of a roster CSV file (header checked by `checkColumns`; rows numbered as a
+    /// spreadsheet shows them, the header being row 1) with each row's fields as read.
+    static func readCSV(path: String, _ row: (Int, LedgerStudentRow, CSVFields) throws -> Void) throws {
+        var columns: [Int?] = []
+        try StrictCSVReader.readFields(
+            path: path,
+            header: { headers in
+                try checkColumns(headers, path: path)
+                columns = Self.columns.map { headers.firstIndex(of: $0) }
+            },
+            row: { n, fields in
+                var r = LedgerStudentRow()
+                for (c, k) in columns.enumerated() where k != nil { r.set(column: c, fields.string(k)) }
+                try row(n, r, fields)
+            })
+        if columns.isEmpty { try checkColumns([], path: path) }
+    }
+
     /// Refuses a header with a column that is not a roster column, or without `name`.
     static func checkColumns(_ headers: [String], path: String) throws {
         for h in headers where !columns.contains(h) {
