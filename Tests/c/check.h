@@ -22,6 +22,9 @@ static int check_passed = 0, check_failed = 0;
         __FILE__, __LINE__, #call, (int)check_s_, (int)(status), kcbx_last_error_message()); } \
 } while (0)
 
+/* `s` is not NULL and contains `needle`. */
+static inline int contains(const char *s, const char *needle) { return s != NULL && strstr(s, needle) != NULL; }
+
 #define CHECK_OK(call) CHECK_STATUS(call, KCBX_STATUS_OK)
 
 /* The last error message contains `needle`. */

@@ -14,8 +14,6 @@ static void write_file(const char *path, const char *text) {
     if (f) { fputs(text, f); fclose(f); }
 }
 
-static int contains(const char *s, const char *needle) { return s != NULL && strstr(s, needle) != NULL; }
-
 /* Counts occurrences of `needle` in `s`. */
 static int count(const char *s, const char *needle) {
     int n = 0;

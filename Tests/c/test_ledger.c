@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "ledger_helpers.h"
 #include "options.h"
 
 static char dir[512];
@@ -32,22 +33,6 @@ static long file_size(const char *path) {
     return n;
 }
 
-/* A valid resident ID of 西吉县 (640422) born on `birth` with sequence `seq`. */
-static void make_id(char out[19], const char *birth, int seq) {
-    char check = 0;
-    snprintf(out, 19, "640422%s%03d", birth, seq);
-    kcbx_resident_id_check_character(out, &check);
-    out[17] = check;
-    out[18] = '\0';
-}
-
-static int contains(const char *s, const char *needle) { return s != NULL && strstr(s, needle) != NULL; }
-
-/* One count of an import result; -1 when the getter fails. */
-static int64_t count_of(const kcbx_import_result *r, kcbx_import_count which) {
-    int64_t v = -1;
-    return kcbx_import_result_count(r, which, &v) == KCBX_STATUS_OK ? v : -1;
-}
 
 /* Cell (row, column) of the problems (or conflicts) table of an import result into buf ("" when absent). */
 static const char *import_cell(const kcbx_import_result *r, int conflicts, int64_t row, int64_t column, char *buf, size_t size) {

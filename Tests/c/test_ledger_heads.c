@@ -14,8 +14,6 @@ static const char *calendar_json =
     "            {\"name\": \"spring\", \"start\": \"2026-03-02\", \"end\": \"2026-07-10\"}],"
     " \"holidays\": [], \"make_up_days\": []}]}";
 
-static int contains(const char *s, const char *needle) { return s != NULL && strstr(s, needle) != NULL; }
-
 int main(void) {
     const char *tmp = getenv("TMPDIR");
     char path[600], yesterday[600], heads[8192];

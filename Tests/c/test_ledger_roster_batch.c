@@ -6,24 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "ledger_helpers.h"
 #include "options.h"
 #include "files.h"
 
-static void make_id(char out[19], const char *birth, int seq) {
-    char check = 0;
-    snprintf(out, 19, "640422%s%03d", birth, seq);
-    kcbx_resident_id_check_character(out, &check);
-    out[17] = check;
-    out[18] = '\0';
-}
-
-static int contains(const char *s, const char *needle) { return s != NULL && strstr(s, needle) != NULL; }
-
-static int64_t count_of(const kcbx_import_result *r, kcbx_import_count which) {
-    int64_t v = -1;
-    if (kcbx_import_result_count(r, which, &v) != KCBX_STATUS_OK) return -1;
-    return v;
-}
 
 /* Changes one base64 character of the first packed roster payload in the file; 1 when done. */
 static int tamper_packed_roster(const char *path) {
