@@ -23,7 +23,7 @@ import Testing
         #expect(throws: KCBXError.self) { _ = try l.importMarksCSV(path: path, problems: &problems) }
         #expect(problems.map(\.row) == [good.count + 2, good.count + 3], "every bad row is named, by its row in the file")
         #expect(try l.head() == head, "nothing of the rejected file is recorded")
-        #expect(try l.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM marks") } == 0, "no mark of it is applied")
+        #expect(try l.read { db in try StoredMarks.count(db) } == 0, "no mark of it is applied")
         try l.verify()
     }
 
@@ -56,8 +56,7 @@ import Testing
         #expect(r.conflicts[0].rule.contains("replaces row 2") && r.conflicts[0].rule.contains("present → unexcused"))
         #expect(r.conflicts[1].rule.contains("replaces row 5"), "the earlier row is the latest one before it")
         let kept = try l.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT kind FROM marks JOIN students ON id = sid WHERE day = 20250902 AND key = ?", arguments: [LF.kidA])
+            try StoredMarks.kind(db, key: LF.kidA, day: 20250902)
         }
         #expect(kept == Int(MarkKind.late.rawValue), "the later mark wins")
         try l.verify()
@@ -131,7 +130,7 @@ import Testing
 
     private func marks(_ l: Ledger) throws -> [String] {
         try l.read { db in
-            try String.fetchAll(db, sql: "SELECT key || ' ' || day || ' ' || kind FROM marks JOIN students ON id = sid ORDER BY key, day")
+            try StoredMarks.kinds(db)
         }
     }
 

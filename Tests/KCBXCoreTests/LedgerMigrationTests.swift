@@ -36,21 +36,14 @@ import Testing
         let p = try copy()
         #expect(try schemaVersion(p) == "1")
         let l = try open(p)
-        #expect(try schemaVersion(p) == "3")
+        #expect(try schemaVersion(p) == "4")
         // verify: the same chain, byte for byte (the v1 attendance payloads keep their JSON).
         let v = try l.verify()
         let ev = try #require(try expected("expected-verify.json") as? [String: Any])
         #expect(v.isIntact && v.events == ev["events"] as? Int64 ?? -1)
         #expect(v.head.seq == ev["head_seq"] as? Int64 ?? -1 && v.head.hash == ev["head_hash"] as? String)
-        // marks: every (student key, day) with its kind, span and slip, now keyed by students.id.
-        let marks = try l.read { db in
-            try Row.fetchAll(
-                db,
-                sql:
-                    "SELECT s.key, m.day, m.kind, m.leave_from, m.leave_to, m.slip FROM marks m JOIN students s ON s.id = m.sid ORDER BY s.key, m.day"
-            )
-            .map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Int) \($0[3] as Int) \($0[4] as Int) \($0[5] as String)" }
-        }
+        // marks: every (student key, day) with its kind, span and slip, now one row a child and month.
+        let marks = try l.read { db in try StoredMarks.all(db) }
         let em = try #require(try expected("expected-marks.json") as? [[String: Any]]).map {
             "\($0["student"] ?? "") \($0["day"] ?? "") \($0["kind"] ?? "") \($0["leave_from"] ?? "") \($0["leave_to"] ?? "") \($0["slip"] ?? "")"
         }
@@ -129,7 +122,7 @@ import Testing
             return seq
         }
         let l = try open(p)
-        #expect(try schemaVersion(p) == "3")
+        #expect(try schemaVersion(p) == "4")
         let v = try l.check()
         #expect(v.firstBadSeq == seq)
         #expect(
@@ -163,7 +156,7 @@ import Testing
         let made = try schema(fresh)
         #expect(migrated == made)
         try DatabaseQueue(path: p).write { db in
-            try db.execute(sql: "CREATE TRIGGER sneaky AFTER INSERT ON marks BEGIN SELECT 1; END")
+            try db.execute(sql: "CREATE TRIGGER sneaky AFTER INSERT ON mark_months BEGIN SELECT 1; END")
         }
         #expect(try l.check().problems.contains { $0.contains("trigger sneaky") })
     }

@@ -29,8 +29,8 @@ import Testing
         return try PolicyProfile(json: text)
     }
 
-    /// "1" or "2" on a file already migrated to v3 is a version the file's tables are not.
-    @Test(arguments: ["1", "2", "4", "99", "0"])
+    /// "1" to "3" on a file already migrated to v4 is a version the file's tables are not.
+    @Test(arguments: ["1", "2", "3", "5", "99", "0"])
     func unknownSchemaVersionIsRefusedAtOpen(_ version: String) throws {
         let p = LF.path()
         do { _ = try LF.open(p) }
@@ -39,7 +39,7 @@ import Testing
             _ = try LF.open(p)
             Issue.record("a ledger with schema_version \(version) opened")
         } catch let KCBXError.storage(m) {
-            #expect(m.contains("schema_version '\(version)'") && m.contains("schema_version 3 only"))
+            #expect(m.contains("schema_version '\(version)'") && m.contains("schema_version 4 only"))
         }
     }
 

@@ -32,6 +32,10 @@ import Testing
         try DatabaseQueue(path: path).write { db in try db.execute(sql: sql) }
     }
 
+    func edit(_ path: String, _ body: (Database) throws -> Void) throws {
+        try DatabaseQueue(path: path).write { db in try body(db) }
+    }
+
     func sid(_ path: String, _ key: String) throws -> Int64 {
         try DatabaseQueue(path: path).read { db in try Int64.fetchOne(db, sql: "SELECT id FROM students WHERE key = ?", arguments: [key]) }
             ?? 0
@@ -58,7 +62,7 @@ import Testing
         let (p, l, replaced) = try sample()
         let a = try sid(p, LF.kidA)
         // 15 Sept was recorded unexcused, then present: setting it back to unexcused is a false entry.
-        try tamper(p, "UPDATE marks SET kind = 2 WHERE sid = \(a) AND day = 20250915")
+        try edit(p) { try StoredMarks.setKind($0, sid: a, day: 20250915, 2) }
         let found = try problems(l)
         #expect(
             found == [
@@ -75,8 +79,8 @@ import Testing
         let recordedB = try l.read { db in
             try Int64.fetchOne(db, sql: "SELECT seq FROM events WHERE kind = 'attendance.recorded' ORDER BY seq LIMIT 1 OFFSET 1")
         }
-        try tamper(p, "DELETE FROM marks WHERE sid = \(b) AND day = 20250903")
-        try tamper(p, "INSERT INTO marks VALUES (\(b), 20250922, 2, 0, 0, '')")
+        try edit(p) { try StoredMarks.setKind($0, sid: b, day: 20250903, nil) }
+        try edit(p) { try StoredMarks.setKind($0, sid: b, day: 20250922, 2) }
         let found = try problems(l)
         #expect(found.count == 2)
         #expect(
@@ -86,19 +90,19 @@ import Testing
         #expect(found.last == "marks row \(LF.kidB) 20250922 was added outside the ledger: no event creates it")
     }
 
-    @Test func aLeaveSpanOrSlipEditedAndAKindStoredAsTextAreNamed() throws {
+    @Test func aLeaveSpanOrSlipEditedAndAKindNoMarkHasAreNamed() throws {
         let (p, l, _) = try sample()
         let d = try sid(p, LF.kidD)
         let a = try sid(p, LF.kidA)
-        try tamper(p, "UPDATE marks SET leave_to = 20250912, slip = '假条-2' WHERE sid = \(d)")
-        // Text that is not a number stays text in an INTEGER column (and would read as 0, present).
-        try tamper(p, "UPDATE marks SET kind = 'x' WHERE sid = \(a) AND day = 20250901")
+        try tamper(p, "UPDATE mark_leaves SET leave_to = 20250912, slip = '假条-2' WHERE sid = \(d)")
+        // A day byte of 0x7F reads as kind 126, which no event records.
+        try edit(p) { try StoredMarks.setByte($0, sid: a, day: 20250901, 0x7F) }
         let found = try problems(l)
         #expect(found.count == 2)
         #expect(
             found.contains {
                 $0.hasPrefix("marks row \(LF.kidA) 20250901 was edited outside the ledger")
-                    && $0.contains("kind 'x' (text) in the file, 2 from the events")
+                    && $0.contains("kind 126 in the file, 2 from the events")
             })
         #expect(
             found.contains {
@@ -108,10 +112,35 @@ import Testing
             })
     }
 
+    /// A month row that is no month of marks (a blob of another length, the leave flag on a day
+    /// without a mark) is named unreadable; its marks then count as deleted.
+    @Test func anUnreadableMonthAndAnOrphanLeaveRowAreNamed() throws {
+        let (p, l, _) = try sample()
+        let d = try sid(p, LF.kidD)
+        let a = try sid(p, LF.kidA)
+        try tamper(p, "UPDATE mark_months SET days = substr(days, 1, 30) WHERE sid = \(d)")
+        try tamper(p, "INSERT INTO mark_leaves VALUES (\(a), 20250902, 20250902, 20250902, 'forged')")
+        let found = try problems(l)
+        #expect(found.count == 4)
+        #expect(found.first == "mark_months row \(LF.kidD) 202509 is unreadable (30 bytes, not 31): it was changed outside the ledger")
+        #expect(found.contains { $0.hasPrefix("marks row \(LF.kidD) 20250908 was deleted outside the ledger") })
+        for (key, day) in [(LF.kidA, 20_250_902), (LF.kidD, 20_250_908)] {
+            #expect(
+                found.contains {
+                    $0 == "mark_leaves row \(key) \(day) was added outside the ledger: no stored mark of that day carries a leave"
+                })
+        }
+        // Reads refuse the unreadable month by name rather than count it as no marks.
+        #expect { try l.read { db in try l.marks(of: LF.kidD, from: LF.date("2025-09-01"), through: LF.date("2025-09-30"), db) } } throws: {
+            e in
+            if case KCBXError.integrity(let m) = e { return m.contains("month 202509 are unreadable (30 bytes, not 31)") } else { return false }
+        }
+    }
+
     @Test func moreThanTenDifferencesAreCountedAfterTheFirstTen() throws {
         let (p, l, _) = try sample()
         let a = try sid(p, LF.kidA)
-        try tamper(p, "DELETE FROM marks WHERE sid = \(a)")  // 15 school days
+        try edit(p) { try StoredMarks.deleteAll($0, sid: a) }  // 15 school days
         let found = try problems(l)
         #expect(found.count == 11)
         #expect(
@@ -156,15 +185,10 @@ import Testing
         let l = try Ledger(path: p, policy: try PolicyProfile.builtin("guyuan-2021"), actor: LedgerMigrationTests.actor)
         #expect(try problems(l).isEmpty)
         let (key, day) = try DatabaseQueue(path: p).write { db -> (String, Int64) in
-            let row = try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT s.key, m.day, m.sid FROM marks m JOIN students s ON s.id = m.sid WHERE m.kind = 2 ORDER BY m.sid, m.day LIMIT 1"
-            )
-            let sid: Int64 = row?["sid"] ?? 0
-            let day: Int64 = row?["day"] ?? 0
-            try db.execute(sql: "UPDATE marks SET kind = 0 WHERE sid = ? AND day = ?", arguments: [sid, day])
-            return (row?["key"] ?? "", day)
+            let first = try StoredMarks.kinds(db).map { $0.split(separator: " ").map(String.init) }.first { $0[2] == "2" } ?? ["", "0", "0"]
+            let sid = try Int64.fetchOne(db, sql: "SELECT id FROM students WHERE key = ?", arguments: [first[0]]) ?? 0
+            try StoredMarks.setKind(db, sid: sid, day: Int(first[1]) ?? 0, 0)
+            return (first[0], Int64(first[1]) ?? 0)
         }
         let found = try problems(l)
         #expect(found.count == 1)

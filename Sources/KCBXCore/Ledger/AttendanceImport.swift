@@ -266,29 +266,26 @@ extension Ledger {
         }
     }
 
-    /// A child's marks from `from` through `through`, in date order.
+    /// A child's marks from `from` through `through`, in date order (`MarkMonths.scan`).
     func marks(of student: String, from: CivilDate, through: CivilDate, _ db: Database) throws -> [AttendanceMark] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT m.* FROM students s JOIN marks m ON m.sid = s.id WHERE s.key = ? AND m.day BETWEEN ? AND ? ORDER BY m.day
-                    """),
-            arguments: [student, from.yyyymmdd, through.yyyymmdd]
-        ).compactMap { row in
-            guard let date = try? CivilDate(yyyymmdd: row["day"]), let kind = MarkKind(rawValue: UInt8(row["kind"] as Int)) else {
-                return nil
-            }
-            let lf: Int32 = row["leave_from"]
-            let lt: Int32 = row["leave_to"]
-            let slip: String = row["slip"]
+        guard let sid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM students WHERE key = ?"), arguments: [student]) else {
+            return []
+        }
+        var out: [AttendanceMark] = []
+        try MarkMonths.scan(db, ids: sid, sid, from: from.yyyymmdd, through: through.yyyymmdd, slips: true) { _, day, code, lf, lt, slip in
+            guard let date = try? CivilDate(yyyymmdd: day), let kind = MarkKind(rawValue: code) else { return }
             if kind == .approvedLeave, lf != 0, let a = try? CivilDate(yyyymmdd: lf), let b = try? CivilDate(yyyymmdd: lt),
                 let span = try? DateSpan(from: a, to: b)
             {
-                return AttendanceMark.leave(date, span: span, slip: slip.isEmpty ? nil : slip)
+                out.append(AttendanceMark.leave(date, span: span, slip: slip.isEmpty ? nil : slip))
+                return
             }
-            return AttendanceMark(
-                date, kind, leave: kind == .approvedLeave && !slip.isEmpty ? ApprovedLeave(span: DateSpan(day: date), slip: slip) : nil)
+            out.append(
+                AttendanceMark(
+                    date, kind,
+                    leave: kind == .approvedLeave && !slip.isEmpty ? ApprovedLeave(span: DateSpan(day: date), slip: slip) : nil))
         }
+        return out
     }
 }
 

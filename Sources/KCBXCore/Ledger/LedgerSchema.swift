@@ -1,10 +1,11 @@
 @_implementationOnly import GRDB
+@_implementationOnly import GRDBSQLite
 
 /// The ledger file's schema: the append-only event table and the projections rebuilt from it.
 enum LedgerSchema {
-    /// Schema version recorded in `ledger_meta` (and as migration `v<N>`). Version 1 and 2 files
-    /// are upgraded in place (migrations `v2`, `v3`) when opened read-write.
-    static let version = 3
+    /// Schema version recorded in `ledger_meta` (and as migration `v<N>`). Files of versions 1–3
+    /// are upgraded in place (migrations `v2`, `v3`, `v4`) when opened read-write.
+    static let version = 4
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -30,6 +31,7 @@ enum LedgerSchema {
         }
         m.registerMigration("v2", migrate: migrateToV2)
         m.registerMigration("v3", migrate: migrateToV3)
+        m.registerMigration("v4", migrate: migrateToV4)
         return m
     }
 
@@ -52,7 +54,7 @@ enum LedgerSchema {
                 DROP TABLE students_v1;
                 \(studentIndexes(schema: "main"))
                 ALTER TABLE marks RENAME TO marks_v1;
-                \(marksTable(schema: "main"))
+                \(marksTableV2(schema: "main"))
                 INSERT INTO marks (sid, day, kind, leave_from, leave_to, slip)
                 SELECT s.id, m.day, m.kind, m.leave_from, m.leave_to, m.slip FROM marks_v1 m JOIN students s ON s.key = m.student ORDER BY 1, 2;
                 DROP TABLE marks_v1;
@@ -65,6 +67,36 @@ enum LedgerSchema {
     /// hold no such event, so the table starts empty.
     static func migrateToV3(_ db: Database) throws {
         try db.execute(sql: studentEventsTable(schema: "main") + "\nUPDATE ledger_meta SET value = '3' WHERE key = 'schema_version';")
+    }
+
+    /// Migration `v4` (docs/ledger.md, "File format v4"): the `marks` rows (one a child and day)
+    /// become `mark_months` rows (one a child and month, `MarkMonths`) and `mark_leaves` rows (the
+    /// marks with a leave span or slip), written by `MarkMonthsWriter` as the projector writes
+    /// them. A row that is no mark (a kind or day out of range, a value of another type: the file
+    /// was edited outside the ledger) stops the migration, naming it; nothing is changed then.
+    static func migrateToV4(_ db: Database) throws {
+        try db.execute(sql: markTables(schema: "main"))
+        let writer = MarkMonthsWriter(schema: "main")
+        let rows = try db.makeStatement(sql: "SELECT sid, day, kind, leave_from, leave_to, slip FROM marks ORDER BY sid, day")
+        try SweepColumns.each(rows, db, bind: { _ in }) { h in
+            let sid = sqlite3_column_int64(h, 0)
+            let day = sqlite3_column_int64(h, 1)
+            let kind = sqlite3_column_int64(h, 2)
+            let integers = (0...4).allSatisfy { sqlite3_column_type(h, Int32($0)) == SQLITE_INTEGER }
+            guard integers, sqlite3_column_type(h, 5) == SQLITE_TEXT, (0...Int64(MarkMonths.maxKind)).contains(kind),
+                (try? CivilDate(yyyymmdd: Int32(clamping: day))) != nil
+            else {
+                throw KCBXError.storage(
+                    "marks row (sid \(ledgerText(h, 0)), day \(ledgerText(h, 1)), kind \(ledgerText(h, 2))) is not a mark this KCBX can carry into file format v\(version): the file was changed outside the ledger; verify it with the KCBX that wrote it"
+                )
+            }
+            let mark = PackedMark(
+                sid: sid, day: Int32(day), kind: UInt8(kind), leaveFrom: Int32(clamping: sqlite3_column_int64(h, 3)),
+                leaveTo: Int32(clamping: sqlite3_column_int64(h, 4)), slip: ledgerText(h, 5))
+            _ = try writer.apply(mark, db)
+        }
+        try writer.flush(db)
+        try db.execute(sql: "DROP TABLE marks; UPDATE ledger_meta SET value = '4' WHERE key = 'schema_version';")
     }
 
     /// (student id, event seq) for every student a `students.upserted` event changed: a child's
@@ -132,7 +164,7 @@ enum LedgerSchema {
     /// through the migrations, or an attached rebuild for verify()).
     static func createProjections(_ db: Database, schema: String) throws {
         try db.execute(
-            sql: studentsTable(schema: schema) + "\n" + studentIndexes(schema: schema) + "\n" + marksTable(schema: schema) + "\n"
+            sql: studentsTable(schema: schema) + "\n" + studentIndexes(schema: schema) + "\n" + markTables(schema: schema) + "\n"
                 + casesTables(schema: schema) + "\n" + studentEventsTable(schema: schema))
     }
 
@@ -156,8 +188,21 @@ enum LedgerSchema {
         """
     }
 
-    /// One row a child and day: `sid` is `students.id`, `day` YYYYMMDD.
-    static func marksTable(schema: String) -> String {
+    /// File format v4's marks (`MarkMonths`): a child's month of marks in one row, `month`
+    /// YYYYMM; the leave span and slip of the few marks with one in `mark_leaves` (`day` YYYYMMDD).
+    static func markTables(schema: String) -> String {
+        """
+        CREATE TABLE \(schema).mark_months (
+            sid INTEGER NOT NULL, month INTEGER NOT NULL, days BLOB NOT NULL, PRIMARY KEY (sid, month)) WITHOUT ROWID;
+        CREATE TABLE \(schema).mark_leaves (
+            sid INTEGER NOT NULL, day INTEGER NOT NULL, leave_from INTEGER NOT NULL, leave_to INTEGER NOT NULL, slip TEXT NOT NULL,
+            PRIMARY KEY (sid, day)) WITHOUT ROWID;
+        """
+    }
+
+    /// File format v2 and v3's marks, as migration `v2` made them (frozen: `v4` replaces them):
+    /// one row a child and day, `sid` is `students.id`, `day` YYYYMMDD.
+    static func marksTableV2(schema: String) -> String {
         """
         CREATE TABLE \(schema).marks (
             sid INTEGER NOT NULL, day INTEGER NOT NULL, kind INTEGER NOT NULL,
@@ -201,9 +246,9 @@ enum LedgerSchema {
     }
 
     /// Projection tables with the key columns verify() reports a difference by (`$S`: the
-    /// schema of the copy read, so a mark is named by its student's key).
+    /// schema of the copy read). `mark_months` and `mark_leaves` are compared by `MarksComparison`.
     static let projections: [(table: String, key: String)] = [
-        ("students", "key"), ("marks", "(SELECT key FROM $S.students WHERE id = sid) || ' ' || day"), ("calendar", "id"), ("cases", "id"),
+        ("students", "key"), ("mark_months", ""), ("mark_leaves", ""), ("calendar", "id"), ("cases", "id"),
         ("student_events", "(SELECT key FROM $S.students WHERE id = sid) || ' #' || seq"),
     ]
 }

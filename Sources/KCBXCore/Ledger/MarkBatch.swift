@@ -262,16 +262,17 @@ func ledgerSQLiteError(_ rc: Int32, _ db: Database) -> DatabaseError {
     DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) })
 }
 
-private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// SQLITE_TRANSIENT: SQLite copies what is bound.
+let ledgerTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// Binds `s` as text (SQLite copies it).
 func ledgerBind(_ h: OpaquePointer, _ i: Int32, _ s: String) {
     var s = s
     s.withUTF8 { b in
         if let p = b.baseAddress, b.count > 0 {
-            _ = p.withMemoryRebound(to: CChar.self, capacity: b.count) { sqlite3_bind_text(h, i, $0, Int32(b.count), sqliteTransient) }
+            _ = p.withMemoryRebound(to: CChar.self, capacity: b.count) { sqlite3_bind_text(h, i, $0, Int32(b.count), ledgerTransient) }
         } else {
-            _ = sqlite3_bind_text(h, i, "", 0, sqliteTransient)
+            _ = sqlite3_bind_text(h, i, "", 0, ledgerTransient)
         }
     }
 }

@@ -32,10 +32,11 @@ struct MarkImportTuning {
 struct MarkImportStopped: Error {}
 
 /// The writing phase of an attendance import (`importMarkStream`, phase 2): the checked marks
-/// read back from the spool and written in parts, each one IMMEDIATE transaction. Each mark is
-/// one prepared upsert that tells whether it changed the day's mark (a day marked several times
-/// in the batch: only its last mark); the changed marks go into `attendance.recorded` events of
-/// up to 5,000 marks (packed payload), chained as they fill.
+/// read back from the spool and written in parts, each one IMMEDIATE transaction. Each mark goes
+/// to the part's `MarkMonthsWriter`, which tells whether it changed the day's mark (a day marked
+/// several times in the batch: only its last mark) and writes each changed child-month once at the
+/// part's end; the changed marks go into `attendance.recorded` events of up to 5,000 marks (packed
+/// payload), chained as they fill.
 final class MarkWrite {
     private let batch: MarkBatch
     private let reader: MarkSpool.Reader
@@ -56,16 +57,7 @@ final class MarkWrite {
     /// Writes the next part inside the open transaction: at most `rows` marks, stopping early once
     /// `seconds` have passed since `started` (monotonic).
     func part(_ db: Database, _ w: inout EventWriter, rows: Int, seconds: Double, started: Double) throws {
-        let upsert = try db.cachedStatement(
-            sql: """
-                INSERT INTO marks (sid, day, kind, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (sid, day) DO UPDATE SET kind = excluded.kind, leave_from = excluded.leave_from,
-                    leave_to = excluded.leave_to, slip = excluded.slip
-                WHERE kind IS NOT excluded.kind OR leave_from IS NOT excluded.leave_from
-                   OR leave_to IS NOT excluded.leave_to OR slip IS NOT excluded.slip
-                """
-        ).sqliteStatement
-        let connection = db.sqliteConnection
+        let months = MarkMonthsWriter()
         var n = 0
         while n < rows {
             if n & 1023 == 1023, monotonicSeconds() - started >= seconds { break }
@@ -90,16 +82,7 @@ final class MarkWrite {
                 previous[k] = (m.row, mark)
                 guard batch.lastRow[k] == m.row else { continue }  // a later row of this batch gives the day's mark
             }
-            sqlite3_bind_int64(upsert, 1, mark.sid)
-            sqlite3_bind_int64(upsert, 2, Int64(mark.day))
-            sqlite3_bind_int64(upsert, 3, Int64(mark.kind))
-            sqlite3_bind_int64(upsert, 4, Int64(mark.leaveFrom))
-            sqlite3_bind_int64(upsert, 5, Int64(mark.leaveTo))
-            ledgerBind(upsert, 6, mark.slip)
-            let rc = sqlite3_step(upsert)
-            sqlite3_reset(upsert)
-            guard rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
-            guard sqlite3_changes(connection) > 0 else {
+            guard try months.apply(mark, db) else {
                 result.unchanged += 1
                 continue
             }
@@ -107,6 +90,7 @@ final class MarkWrite {
             chunk.append(mark)
             if chunk.count == MarkBatch.chunkSize { try flush(db, &w) }
         }
+        try months.flush(db)
         try flush(db, &w)
     }
 

@@ -1,58 +1,58 @@
 @_implementationOnly import GRDB
 @_implementationOnly import GRDBSQLite
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// Compares rebuilt marks (`MarkRun`s in id order) with the stored `marks` table, read once in
-/// its primary-key order through one prepared statement: a row only in the file was added, a
-/// row only in the events was deleted, a row in both with another kind, span or slip (or
-/// another SQLite type) was edited. The first `named` differences are named with the student's
-/// key, the day and the event that recorded the day's mark; the rest are counted.
+/// Compares rebuilt marks (`MarkRun`s in id order) with the stored `mark_months` (read once in
+/// its primary-key order through one prepared statement, each month's days decoded in place) and
+/// `mark_leaves`: a mark only in the file was added, a mark only in the events was deleted, a mark
+/// in both with another kind, span or slip was edited; a month row that is no month of marks is
+/// unreadable, and a `mark_leaves` row no mark points to was added. The first `named` differences
+/// are named with the student's key, the day and the event that recorded the day's mark; the rest
+/// are counted.
 struct MarksComparison {
     static let named = 10
 
     private let db: Database
     private let rebuilt: String
-    private let stored: Statement
-    private var hasRow = false
+    private let months: Statement
+    private let leave: Statement
+    private var started = false
     private var done = false
-    /// The current stored row's columns (`sqlite3_column_value`: one call a column; the values
-    /// are read with the `sqlite3_value_*` calls, on this connection's one thread, until the next step).
-    private var values: [OpaquePointer?] = Array(repeating: nil, count: 6)
+    /// The stored month being read: its student id, YYYYMM, days and the next day to look at.
+    private var sid: Int64 = 0
+    private var month: Int64 = 0
+    private var days = [UInt8](repeating: 0, count: MarkMonths.width)
+    private var next = MarkMonths.width
+    /// The current stored mark (day YYYYMMDD and its byte), when `hasMark`.
+    private var hasMark = false
+    private var day: Int64 = 0
+    private var byte: UInt8 = 0
     private(set) var differences = 0
 
     init(_ db: Database, rebuilt: String) throws {
         self.db = db
         self.rebuilt = rebuilt
-        stored = try db.makeStatement(sql: "SELECT sid, day, kind, leave_from, leave_to, slip FROM main.marks ORDER BY sid, day")
-        try step()
+        months = try db.makeStatement(sql: "SELECT sid, month, days FROM main.mark_months ORDER BY sid, month")
+        leave = try db.makeStatement(sql: "SELECT leave_from, leave_to, slip FROM main.mark_leaves WHERE sid = ? AND day = ?")
     }
 
-    /// Compares `run` with the stored rows whose id is at most `through` (every row left for Int64.max).
+    /// Compares `run` with the stored marks whose id is at most `through` (every one left for Int64.max).
     mutating func compare(_ run: MarkRun, through: Int64, _ problem: (String) -> Void) throws {
+        if !started {
+            started = true
+            try step(problem)
+        }
         var i = 0
         let entries = run.entries
         while true {
-            let rowHere = hasRow && (through == Int64.max || belongsBefore(through))
-            if !rowHere {
+            guard hasMark && sid <= through else {
                 guard i < entries.count else { return }
                 try report(.deleted, run, entries[i], problem)
                 i += 1
                 continue
             }
-            // A row whose id or day is not an integer equals no rebuilt row.
-            guard type(0) == SQLITE_INTEGER, type(1) == SQLITE_INTEGER else {
-                try report(.added, run, nil, problem)
-                try step()
-                continue
-            }
-            let sid = int(0)
-            let day = int(1)
             guard i < entries.count else {
                 try report(.added, run, nil, problem)
-                try step()
+                try step(problem)
                 continue
             }
             let e = entries[i]
@@ -60,20 +60,52 @@ struct MarksComparison {
             let rd = run.day(e)
             if sid < rs || (sid == rs && day < rd) {
                 try report(.added, run, nil, problem)
-                try step()
+                try step(problem)
             } else if sid > rs || day > rd {
                 try report(.deleted, run, e, problem)
                 i += 1
             } else {
-                if !same(run, e) { try report(.edited, run, e, problem) }
+                if try !same(run, e) { try report(.edited, run, e, problem) }
                 i += 1
-                try step()
+                try step(problem)
             }
         }
     }
 
-    /// Adds the count of differences not named.
-    func finish(_ problem: (String) -> Void) {
+    /// Reports the stored marks left (added), the `mark_leaves` rows no stored mark points to,
+    /// then the count of differences not named.
+    mutating func finish(_ problem: (String) -> Void) throws {
+        try compare(MarkRun(), through: Int64.max, problem)
+        let rows = try db.makeStatement(sql: "SELECT sid, day FROM main.mark_leaves ORDER BY sid, day")
+        let month = try db.makeStatement(sql: "SELECT days FROM main.mark_months WHERE sid = ? AND month = ?")
+        var orphans: [(sid: String, day: String, key: Int64?)] = []
+        try SweepColumns.each(rows, db, bind: { _ in }) { h in
+            let typed = sqlite3_column_type(h, 0) == SQLITE_INTEGER && sqlite3_column_type(h, 1) == SQLITE_INTEGER
+            let sid = sqlite3_column_int64(h, 0)
+            let day = sqlite3_column_int64(h, 1)
+            var flagged = false
+            if typed, (1...31).contains(day % 100) {
+                try SweepColumns.each(
+                    month, db,
+                    bind: { m in
+                        sqlite3_bind_int64(m, 1, sid)
+                        sqlite3_bind_int64(m, 2, day / 100)
+                    }
+                ) { m in
+                    let p = sqlite3_column_blob(m, 0)?.assumingMemoryBound(to: UInt8.self)
+                    if let p, MarkMonths.problem(p, Int(sqlite3_column_bytes(m, 0))) == nil {
+                        flagged = p[Int(day % 100) - 1] & MarkMonths.leaveFlag != 0
+                    }
+                }
+            }
+            if !flagged { orphans.append((ledgerText(h, 0), ledgerText(h, 1), typed ? sid : nil)) }
+        }
+        for o in orphans {
+            differences += 1
+            guard differences <= Self.named else { continue }
+            let who = try o.key.map { try key($0, schema: "main") } ?? o.sid
+            problem("mark_leaves row \(who) \(o.day) was added outside the ledger: no stored mark of that day carries a leave")
+        }
         if differences > Self.named {
             problem("marks: \(differences - Self.named) more rows differ from the state the events give (\(differences) in all)")
         }
@@ -81,82 +113,123 @@ struct MarksComparison {
 
     private enum Difference { case added, deleted, edited }
 
-    private mutating func step() throws {
-        guard !done else { return }
-        let rc = sqlite3_step(stored.sqliteStatement)
-        if rc == SQLITE_ROW {
-            hasRow = true
-            for c in 0..<6 { values[c] = sqlite3_column_value(stored.sqliteStatement, Int32(c)) }
-        } else if rc == SQLITE_DONE {
-            hasRow = false
-            done = true
-        } else {
-            throw ledgerSQLiteError(rc, db)
+    /// Moves to the next stored mark, reading (and checking) the next month row when this one ends.
+    private mutating func step(_ problem: (String) -> Void) throws {
+        while !done {
+            while next < MarkMonths.width {
+                let d = next
+                next += 1
+                if days[d] != 0 {
+                    hasMark = true
+                    day = month * 100 + Int64(d + 1)
+                    byte = days[d]
+                    return
+                }
+            }
+            let h = months.sqliteStatement
+            let rc = sqlite3_step(h)
+            if rc == SQLITE_DONE {
+                done = true
+                break
+            }
+            guard rc == SQLITE_ROW else { throw ledgerSQLiteError(rc, db) }
+            if let why = unreadable(h) {
+                differences += 1
+                if differences <= Self.named {
+                    let who = sqlite3_column_type(h, 0) == SQLITE_INTEGER ? try key(sqlite3_column_int64(h, 0), schema: "main") : ledgerText(h, 0)
+                    problem("mark_months row \(who) \(ledgerText(h, 1)) is unreadable (\(why)): it was changed outside the ledger")
+                }
+                continue
+            }
+            sid = sqlite3_column_int64(h, 0)
+            month = sqlite3_column_int64(h, 1)
+            if let p = sqlite3_column_blob(h, 2)?.assumingMemoryBound(to: UInt8.self) {
+                for d in 0..<MarkMonths.width { days[d] = p[d] }
+            }
+            next = 0
         }
+        hasMark = false
     }
 
-    /// True when the current stored row sorts at or before id `through` (a text or blob id sorts
-    /// after every number, so only the last range takes it).
-    private func belongsBefore(_ through: Int64) -> Bool {
-        switch type(0) {
-        case SQLITE_INTEGER: return int(0) <= through
-        case SQLITE_FLOAT: return sqlite3_value_double(values[0]) < Double(through) + 1
-        case SQLITE_NULL: return true
-        default: return false
+    /// Why the current month row is no month of marks, nil when it is one.
+    private func unreadable(_ h: OpaquePointer) -> String? {
+        guard sqlite3_column_type(h, 0) == SQLITE_INTEGER, sqlite3_column_type(h, 1) == SQLITE_INTEGER else {
+            return "its student id or month is not an integer"
         }
+        guard sqlite3_column_type(h, 2) == SQLITE_BLOB else { return "its days are not a blob" }
+        let p = sqlite3_column_blob(h, 2)?.assumingMemoryBound(to: UInt8.self)
+        if let why = MarkMonths.problem(p, Int(sqlite3_column_bytes(h, 2))) { return why }
+        let m = sqlite3_column_int64(h, 1)
+        guard m >= 190_001, m <= 299_912, (1...12).contains(m % 100), let p else { return "month \(m) is no month" }
+        for d in 0..<MarkMonths.width where p[d] != 0 {
+            guard (try? CivilDate(yyyymmdd: Int32(m * 100) + Int32(d + 1))) != nil else { return "day \(d + 1) is not in month \(m)" }
+        }
+        return nil
     }
 
-    private func type(_ c: Int) -> Int32 { sqlite3_value_type(values[c]) }
-    private func int(_ c: Int) -> Int64 { sqlite3_value_int64(values[c]) }
+    /// The stored leave span and slip of the current mark (nil when its row is missing).
+    private func storedLeave() throws -> (from: String, to: String, slip: String, typed: Bool)? {
+        var out: (String, String, String, Bool)?
+        try SweepColumns.each(
+            leave, db,
+            bind: { h in
+                sqlite3_bind_int64(h, 1, sid)
+                sqlite3_bind_int64(h, 2, day)
+            }
+        ) { h in
+            let typed =
+                sqlite3_column_type(h, 0) == SQLITE_INTEGER && sqlite3_column_type(h, 1) == SQLITE_INTEGER
+                && sqlite3_column_type(h, 2) == SQLITE_TEXT
+            out = (ledgerText(h, 0), ledgerText(h, 1), ledgerText(h, 2), typed)
+        }
+        return out
+    }
 
-    /// The stored row equals rebuilt entry `e`: kind, span and slip, with SQLite's types.
-    private func same(_ run: MarkRun, _ e: MarkRun.Entry) -> Bool {
-        for c in 2...4 where type(c) != SQLITE_INTEGER { return false }
-        guard type(5) == SQLITE_TEXT, int(2) == run.kind(e) else { return false }
+    /// The stored mark equals rebuilt entry `e`: kind, span and slip.
+    private func same(_ run: MarkRun, _ e: MarkRun.Entry) throws -> Bool {
+        guard Int64(MarkMonths.kind(byte)) == run.kind(e) else { return false }
         let x = run.extra(e)
-        guard int(3) == Int64(x?.leaveFrom ?? 0), int(4) == Int64(x?.leaveTo ?? 0) else { return false }
-        let n = Int(sqlite3_value_bytes(values[5]))
-        guard var slip = x?.slip else { return n == 0 }
-        return slip.withUTF8 { s in
-            guard s.count == n else { return false }
-            guard n > 0, let a = sqlite3_value_text(values[5]), let b = s.baseAddress else { return n == 0 }
-            return memcmp(a, b, n) == 0
-        }
+        let flagged = byte & MarkMonths.leaveFlag != 0
+        guard flagged == (x != nil) else { return false }
+        guard let x else { return true }
+        guard let s = try storedLeave(), s.typed else { return false }
+        return s.from == String(x.leaveFrom) && s.to == String(x.leaveTo) && s.slip == x.slip
     }
 
     private mutating func report(_ d: Difference, _ run: MarkRun, _ e: MarkRun.Entry?, _ problem: (String) -> Void) throws {
         differences += 1
         guard differences <= Self.named else { return }
-        let h = stored.sqliteStatement
         let what: String
         switch d {
         case .added: what = "was added outside the ledger: no event creates it"
         case .deleted: what = "was deleted outside the ledger"
-        case .edited: what = "was edited outside the ledger: it differs from the state the events give (\(changes(run, e, h)))"
+        case .edited: what = "was edited outside the ledger: it differs from the state the events give (\(try changes(run, e)))"
         }
         let row: String
         if d == .deleted, let e {
             row = "\(try key(run.sid(e), schema: rebuilt)) \(run.day(e))"
         } else {
-            let sid = sqlite3_column_type(h, 0) == SQLITE_INTEGER ? try key(sqlite3_column_int64(h, 0), schema: "main") : ledgerText(h, 0)
-            row = "\(sid) \(ledgerText(h, 1))"
+            row = "\(try key(sid, schema: "main")) \(day)"
         }
         let last = e.map { " (last event about it: #\(run.seq($0)) \(EventKind.marksRecorded.rawValue))" } ?? ""
         problem("marks row \(row) \(what)\(last)")
     }
 
-    /// The stored row's values against the rebuilt ones, e.g. `kind 0 in the file, 2 from the events`.
-    private func changes(_ run: MarkRun, _ e: MarkRun.Entry?, _ h: OpaquePointer) -> String {
+    /// The stored mark's values against the rebuilt ones, e.g. `kind 0 in the file, 2 from the events`.
+    private func changes(_ run: MarkRun, _ e: MarkRun.Entry?) throws -> String {
         guard let e else { return "" }
         let x = run.extra(e)
         let rebuilt = ["\(run.kind(e))", "\(x?.leaveFrom ?? 0)", "\(x?.leaveTo ?? 0)", KCBXError.quote(x?.slip ?? "")]
-        let file = (2...5).map { c -> String in
-            let t = ledgerText(h, Int32(c))
-            switch sqlite3_column_type(h, Int32(c)) {
-            case SQLITE_INTEGER: return t
-            case SQLITE_TEXT: return c == 5 ? KCBXError.quote(t) : "\(KCBXError.quote(t)) (text)"
-            case SQLITE_NULL: return "NULL"
-            default: return "\(KCBXError.quote(t)) (\(sqlite3_column_type(h, Int32(c)) == SQLITE_FLOAT ? "real" : "blob"))"
+        var file = ["\(MarkMonths.kind(byte))", "0", "0", KCBXError.quote("")]
+        if byte & MarkMonths.leaveFlag != 0 {
+            if let s = try storedLeave() {
+                file[1] = s.from
+                file[2] = s.to
+                file[3] = KCBXError.quote(s.slip)
+            } else {
+                file[1] = "(no mark_leaves row)"
+                file[2] = file[1]
+                file[3] = file[1]
             }
         }
         let names = ["kind", "leave_from", "leave_to", "slip"]

@@ -53,7 +53,7 @@ struct MarksReplay {
         if low <= high { events.append((seq, low, high)) }
     }
 
-    /// Compares the rebuilt marks with `main.marks`; problems go to `problem`.
+    /// Compares the rebuilt marks with the stored ones (`MarksComparison`); problems go to `problem`.
     mutating func compare(_ db: Database, rebuilt: String, _ problem: (String) -> Void) throws {
         var comparison = try MarksComparison(db, rebuilt: rebuilt)
         if collecting {
@@ -77,7 +77,7 @@ struct MarksReplay {
                 try comparison.compare(part, through: high == lastID ? Int64.max : high, problem)
             }
         }
-        comparison.finish(problem)
+        try comparison.finish(problem)
     }
 
     private var lastID: Int64 { Int64(perID.count) - 1 }

@@ -78,26 +78,12 @@ struct Projector {
         }
     }
 
-    /// Writes an attendance event's marks (`AttendanceReplay`: packed or JSON), a later mark of a
-    /// child and day replacing the earlier.
+    /// Writes an attendance event's marks (`AttendanceReplay`: packed or JSON) through
+    /// `MarkMonthsWriter`, a later mark of a child and day replacing the earlier.
     private func applyMarks(payload: String, seq: Int64, _ db: Database) throws {
-        let ins = try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO \(schema).marks (sid, day, kind, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?, ?)
-                """)
-        let h = ins.sqliteStatement
-        func insert(_ m: PackedMark) throws {
-            sqlite3_bind_int64(h, 1, m.sid)
-            sqlite3_bind_int64(h, 2, Int64(m.day))
-            sqlite3_bind_int64(h, 3, Int64(m.kind))
-            sqlite3_bind_int64(h, 4, Int64(m.leaveFrom))
-            sqlite3_bind_int64(h, 5, Int64(m.leaveTo))
-            if m.slip.isEmpty { sqlite3_bind_text(h, 6, "", 0, nil) } else { ledgerBind(h, 6, m.slip) }
-            let rc = sqlite3_step(h)
-            sqlite3_reset(h)
-            guard rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
-        }
-        try AttendanceReplay.forEachMark(payload: payload, seq: seq, students: schema, db, insert)
+        let months = MarkMonthsWriter(schema: schema)
+        try AttendanceReplay.forEachMark(payload: payload, seq: seq, students: schema, db) { m in _ = try months.apply(m, db) }
+        try months.flush(db)
     }
 
     private func update(_ db: Database, _ caseID: Int64, _ seq: Int64, _ columns: KeyValuePairs<String, String>) throws {

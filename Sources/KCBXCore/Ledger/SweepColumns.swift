@@ -4,10 +4,9 @@
 /// The ledger's students and marks of one jurisdiction as columns for `Classifier.classifyMany`,
 /// read chunk by chunk (`forEachChunk`: `chunkSize` students in `students.id` order with their
 /// marks, classified and handed over, then freed, so memory stays flat whatever the roster's
-/// size). Two prepared statements stepped through the SQLite C API: the roster in its table order
-/// (no key-index seek per row) and the chunk's marks in the `marks` primary-key order; no GRDB row
-/// per mark. Every read of the `marks` table by the set-based paths (sweep, due, escalate,
-/// reports) is `SweepColumns.marksSQL`. Callers needing the key order (`students.key`, as SQLite
+/// size). Prepared statements stepped through the SQLite C API: the roster in its table order
+/// (no key-index seek per row) and the chunk's marks by `MarkMonths.scan` (one row a child and
+/// month); no GRDB row per mark. Callers needing the key order (`students.key`, as SQLite
 /// compares text) sort what they keep with `keyPrecedes`.
 struct SweepColumns {
     /// Student keys, one per child row of `columns` (in `students.id` order).
@@ -23,16 +22,6 @@ struct SweepColumns {
     /// Students a chunk holds: its columns stay a few tens of MB whatever the roster's size (the
     /// tests read in chunks of a few dozen to cross many chunk edges).
     @TaskLocal static var chunkSize = 32_768
-
-    /// The marks from `?3` through `?4` (YYYYMMDD) of the students with ids `?1` through `?2`, by
-    /// student id and day (the `marks` primary key, one range scan): the one SQL the set-based
-    /// paths read `marks` with. `single` reads one student's (`?1` = `?2`), for a chunk whose
-    /// students are sparse among the ids (a small scope): one primary-key seek each.
-    static func marksSQL(single: Bool) -> String {
-        single
-            ? "SELECT sid, day, kind, leave_from, leave_to FROM marks WHERE sid = ?1 AND day BETWEEN ?3 AND ?4 ORDER BY day"
-            : "SELECT sid, day, kind, leave_from, leave_to FROM marks WHERE sid BETWEEN ?1 AND ?2 AND day BETWEEN ?3 AND ?4 ORDER BY sid, day"
-    }
 
     /// The roster columns `student(_:_:)` reads, in order.
     static let studentColumns = """
@@ -63,8 +52,6 @@ struct SweepColumns {
             sql: """
                 SELECT s.id, \(withStudents ? Self.studentColumns : Self.classifierColumns) FROM students s WHERE \(scope.sql) ORDER BY s.id
                 """)
-        let range = try db.makeStatement(sql: Self.marksSQL(single: false))
-        let single = try db.makeStatement(sql: Self.marksSQL(single: true))
         let h = students.sqliteStatement
         sqlite3_reset(h)
         defer {
@@ -77,8 +64,7 @@ struct SweepColumns {
         var opinions: [Int: String] = [:]
         func flush() throws -> Bool {
             guard !chunk.ids.isEmpty else { return true }
-            try chunk.loadMarks(
-                range: range, single: single, db, from: from, through: through, schoolDays: schoolDays)
+            try chunk.loadMarks(db, from: from, through: through, schoolDays: schoolDays)
             let kept = opinions
             chunk.columns.expertOpinion = { kept[$0] }
             let more = try body(chunk)
@@ -121,11 +107,9 @@ struct SweepColumns {
     }
 
     /// Reads the marks of the chunk's students (`ids`, ascending) into the mark columns, already
-    /// in child order: one range scan of `marks` when the students are dense among the ids (most
-    /// of the roster in scope), else one primary-key seek per student.
-    private mutating func loadMarks(
-        range: Statement, single: Statement, _ db: Database, from: CivilDate, through: CivilDate, schoolDays: Int
-    ) throws {
+    /// in child order (`MarkMonths.scan`): one range scan when the students are dense among the ids
+    /// (most of the roster in scope), else one primary-key seek per student.
+    private mutating func loadMarks(_ db: Database, from: CivilDate, through: CivilDate, schoolDays: Int) throws {
         guard let lo = ids.first, let hi = ids.last else { return }
         let expected = ids.count * max(0, min(schoolDays, 400))
         columns.markChild.reserveCapacity(expected)
@@ -137,32 +121,22 @@ struct SweepColumns {
         leaveTo.reserveCapacity(expected)
         var p = 0
         let ids = self.ids
-        func read(_ statement: Statement, _ a: Int64, _ b: Int64) throws {
-            try Self.each(
-                statement, db,
-                bind: { h in
-                    sqlite3_bind_int64(h, 1, a)
-                    sqlite3_bind_int64(h, 2, b)
-                    sqlite3_bind_int64(h, 3, Int64(from.yyyymmdd))
-                    sqlite3_bind_int64(h, 4, Int64(through.yyyymmdd))
-                }
-            ) { h in
-                let id = sqlite3_column_int64(h, 0)
+        func read(_ a: Int64, _ b: Int64) throws {
+            try MarkMonths.scan(db, ids: a, b, from: from.yyyymmdd, through: through.yyyymmdd, slips: false) { id, day, kind, lf, lt, _ in
                 while p < ids.count && ids[p] < id { p += 1 }
                 guard p < ids.count && ids[p] == id else { return }  // a student outside the scope
                 columns.markChild.append(Int32(truncatingIfNeeded: p))
-                columns.markDate.append(sqlite3_column_int(h, 1))
-                columns.markKind.append(Int8(clamping: sqlite3_column_int(h, 2)))
-                let lf = sqlite3_column_int(h, 3)
+                columns.markDate.append(day)
+                columns.markKind.append(Int8(clamping: kind))
                 leaveFrom.append(lf)
-                leaveTo.append(lf == 0 ? 0 : sqlite3_column_int(h, 4))
+                leaveTo.append(lf == 0 ? 0 : lt)
             }
         }
         let (span, overflow) = hi.subtractingReportingOverflow(lo)
         if !overflow && span < Int64(ids.count) * 2 {
-            try read(range, lo, hi)
+            try read(lo, hi)
         } else {
-            for id in ids { try read(single, id, id) }
+            for id in ids { try read(id, id) }
         }
         var start = [Int](repeating: 0, count: ids.count + 1)
         for c in columns.markChild { start[Int(c) + 1] += 1 }
