@@ -15,6 +15,8 @@ import sys
 import textwrap
 import time
 
+from conftest import stored_marks
+
 import kcbx
 
 DATA = pathlib.Path(__file__).resolve().parents[3] / "data" / "sample"
@@ -30,12 +32,7 @@ CHILD = textwrap.dedent("""
 
 
 def marks_count(path: pathlib.Path) -> int:
-    import sqlite3
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return con.execute("SELECT count(*) FROM marks").fetchone()[0]
-    finally:
-        con.close()
+    return len(stored_marks(path))
 
 
 def write_batch(path: pathlib.Path, calendar: kcbx.Calendar) -> int:

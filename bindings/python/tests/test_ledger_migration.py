@@ -32,7 +32,7 @@ def test_v1_file_is_migrated_and_answers_as_v1_code_did(tmp_path):
     expected = json.loads((FIXTURES / "expected-verify.json").read_text(encoding="utf-8"))
     cases = json.loads((FIXTURES / "expected-cases.json").read_text(encoding="utf-8"))
     with kcbx.Policy.builtin("guyuan-2021") as policy, kcbx.Ledger.open(p, policy, COUNTY) as led:
-        assert schema_version(p) == "3"
+        assert schema_version(p) == "4"
         assert led.head() == (expected["head_seq"], expected["head_hash"])
         assert led.verify((expected["head_seq"], expected["head_hash"])) == expected["events"]
         got = led.cases()

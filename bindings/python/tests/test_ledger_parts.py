@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 
 import pytest
+from conftest import stored_marks
 
 import kcbx
 
@@ -22,11 +23,7 @@ def seeded(path: pathlib.Path) -> None:
 
 
 def marks(path: pathlib.Path) -> list[tuple[str, int, int]]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return con.execute("SELECT key, day, kind FROM marks JOIN students ON id = sid ORDER BY key, day").fetchall()
-    finally:
-        con.close()
+    return stored_marks(path)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ recorded it (seed 002: 台账数据填报不实)."""
 import sqlite3
 
 import pytest
+from conftest import set_mark_byte
 from test_ledger import COUNTY, DATA
 
 import kcbx
@@ -19,17 +20,12 @@ def ledger(tmp_path):
 
 
 def first_mark(path):
+    """(key, student id, day, kind) of the stored mark first by id and day."""
     with sqlite3.connect(path) as db:
-        return db.execute(
-            "SELECT s.key, m.sid, m.day, m.kind FROM marks m JOIN students s ON s.id = m.sid ORDER BY m.sid, m.day LIMIT 1"
-        ).fetchone()
-
-
-def tamper(path, sql, *args):
-    db = sqlite3.connect(path)
-    with db:
-        db.execute(sql, args)
-    db.close()
+        sid, month, days = db.execute("SELECT sid, month, days FROM mark_months ORDER BY sid, month LIMIT 1").fetchone()
+        (key,) = db.execute("SELECT key FROM students WHERE id = ?", (sid,)).fetchone()
+    i = next(i for i, b in enumerate(days) if b)
+    return key, sid, month * 100 + i + 1, (days[i] & 0x7F) - 1
 
 
 def test_an_edited_stored_mark_is_named_with_what_differs(ledger):
@@ -37,7 +33,7 @@ def test_an_edited_stored_mark_is_named_with_what_differs(ledger):
     assert led.verify() > 0
     key, sid, day, kind = first_mark(path)
     other = (kind + 2) % 5
-    tamper(path, "UPDATE marks SET kind = ? WHERE sid = ? AND day = ?", other, sid, day)
+    set_mark_byte(path, sid, day, other + 1)
     with pytest.raises(kcbx.IntegrityError) as e:
         led.verify()
     message = str(e.value)
@@ -49,10 +45,19 @@ def test_an_edited_stored_mark_is_named_with_what_differs(ledger):
 def test_a_deleted_and_an_added_stored_mark_are_named(ledger):
     led, path = ledger
     key, sid, day, kind = first_mark(path)
-    tamper(path, "DELETE FROM marks WHERE sid = ? AND day = ?", sid, day)
+    set_mark_byte(path, sid, day, 0)
     with pytest.raises(kcbx.IntegrityError, match=f"marks row {key} {day} was deleted outside the ledger"):
         led.verify()
-    tamper(path, "INSERT INTO marks VALUES (?, ?, ?, 0, 0, '')", sid, day, kind)  # put back
-    tamper(path, "INSERT INTO marks VALUES (?, 20991231, 2, 0, 0, '')", sid)
+    set_mark_byte(path, sid, day, kind + 1)  # put back
+    set_mark_byte(path, sid, 20991231, 2 + 1)
     with pytest.raises(kcbx.IntegrityError, match=f"marks row {key} 20991231 was added outside the ledger: no event creates it"):
+        led.verify()
+
+
+def test_an_unreadable_month_row_is_named(ledger):
+    led, path = ledger
+    key, sid, day, _ = first_mark(path)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE mark_months SET days = substr(days, 1, 30) WHERE sid = ? AND month = ?", (sid, day // 100))
+    with pytest.raises(kcbx.IntegrityError, match=f"mark_months row {key} {day // 100} is unreadable \\(30 bytes, not 31\\)"):
         led.verify()
