@@ -106,7 +106,7 @@ import Testing
         #expect(try #require(integrityMessage(l)).contains("students row \(LF.kidD) was deleted outside the ledger"))
         try DatabaseQueue(path: p).write { db in
             let a = try Int64.fetchOne(db, sql: "SELECT id FROM students WHERE key = ?", arguments: [LF.kidA]) ?? 0
-            try StoredMarks.setKind(db, sid: a, day: 20250901, 0)
+            try StoredMarks.setKind(db, sid: a, day: 20_250_901, 0)
         }
         #expect(try l.check().problems.contains { $0.contains("marks row \(LF.kidA) 20250901 was added outside the ledger") })
     }

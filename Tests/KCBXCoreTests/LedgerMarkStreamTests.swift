@@ -56,7 +56,7 @@ import Testing
         #expect(r.conflicts[0].rule.contains("replaces row 2") && r.conflicts[0].rule.contains("present → unexcused"))
         #expect(r.conflicts[1].rule.contains("replaces row 5"), "the earlier row is the latest one before it")
         let kept = try l.read { db in
-            try StoredMarks.kind(db, key: LF.kidA, day: 20250902)
+            try StoredMarks.kind(db, key: LF.kidA, day: 20_250_902)
         }
         #expect(kept == Int(MarkKind.late.rawValue), "the later mark wins")
         try l.verify()

@@ -81,7 +81,9 @@ import Testing
             return false
         }
         #expect(try schemaVersion(p) == "3", "the file is left as it was")
-        let tables = try DatabaseQueue(path: p).read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+        let tables = try DatabaseQueue(path: p).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         #expect(tables.contains("marks") && !tables.contains("mark_months"))
     }
 }

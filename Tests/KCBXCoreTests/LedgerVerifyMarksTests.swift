@@ -62,7 +62,7 @@ import Testing
         let (p, l, replaced) = try sample()
         let a = try sid(p, LF.kidA)
         // 15 Sept was recorded unexcused, then present: setting it back to unexcused is a false entry.
-        try edit(p) { try StoredMarks.setKind($0, sid: a, day: 20250915, 2) }
+        try edit(p) { try StoredMarks.setKind($0, sid: a, day: 20_250_915, 2) }
         let found = try problems(l)
         #expect(
             found == [
@@ -79,8 +79,8 @@ import Testing
         let recordedB = try l.read { db in
             try Int64.fetchOne(db, sql: "SELECT seq FROM events WHERE kind = 'attendance.recorded' ORDER BY seq LIMIT 1 OFFSET 1")
         }
-        try edit(p) { try StoredMarks.setKind($0, sid: b, day: 20250903, nil) }
-        try edit(p) { try StoredMarks.setKind($0, sid: b, day: 20250922, 2) }
+        try edit(p) { try StoredMarks.setKind($0, sid: b, day: 20_250_903, nil) }
+        try edit(p) { try StoredMarks.setKind($0, sid: b, day: 20_250_922, 2) }
         let found = try problems(l)
         #expect(found.count == 2)
         #expect(
@@ -96,7 +96,7 @@ import Testing
         let a = try sid(p, LF.kidA)
         try tamper(p, "UPDATE mark_leaves SET leave_to = 20250912, slip = '假条-2' WHERE sid = \(d)")
         // A day byte of 0x7F reads as kind 126, which no event records.
-        try edit(p) { try StoredMarks.setByte($0, sid: a, day: 20250901, 0x7F) }
+        try edit(p) { try StoredMarks.setByte($0, sid: a, day: 20_250_901, 0x7F) }
         let found = try problems(l)
         #expect(found.count == 2)
         #expect(
@@ -133,7 +133,11 @@ import Testing
         // Reads refuse the unreadable month by name rather than count it as no marks.
         #expect { try l.read { db in try l.marks(of: LF.kidD, from: LF.date("2025-09-01"), through: LF.date("2025-09-30"), db) } } throws: {
             e in
-            if case KCBXError.integrity(let m) = e { return m.contains("month 202509 are unreadable (30 bytes, not 31)") } else { return false }
+            if case KCBXError.integrity(let m) = e {
+                return m.contains("month 202509 are unreadable (30 bytes, not 31)")
+            } else {
+                return false
+            }
         }
     }
 
@@ -185,7 +189,8 @@ import Testing
         let l = try Ledger(path: p, policy: try PolicyProfile.builtin("guyuan-2021"), actor: LedgerMigrationTests.actor)
         #expect(try problems(l).isEmpty)
         let (key, day) = try DatabaseQueue(path: p).write { db -> (String, Int64) in
-            let first = try StoredMarks.kinds(db).map { $0.split(separator: " ").map(String.init) }.first { $0[2] == "2" } ?? ["", "0", "0"]
+            let first =
+                try StoredMarks.kinds(db).map { $0.split(separator: " ").map(String.init) }.first { $0[2] == "2" } ?? ["", "0", "0"]
             let sid = try Int64.fetchOne(db, sql: "SELECT id FROM students WHERE key = ?", arguments: [first[0]]) ?? 0
             try StoredMarks.setKind(db, sid: sid, day: Int(first[1]) ?? 0, 0)
             return (first[0], Int64(first[1]) ?? 0)

@@ -44,7 +44,8 @@ enum StoredMarks {
     /// outside the ledger would; the month row is made when missing.
     static func setByte(_ db: Database, sid: Int64, day: Int, _ byte: UInt8) throws {
         let month = day / 100
-        var days = try Data.fetchOne(db, sql: "SELECT days FROM mark_months WHERE sid = ? AND month = ?", arguments: [sid, month])
+        var days =
+            try Data.fetchOne(db, sql: "SELECT days FROM mark_months WHERE sid = ? AND month = ?", arguments: [sid, month])
             ?? Data(count: 31)
         days[day % 100 - 1] = byte
         try db.execute(sql: "INSERT OR REPLACE INTO mark_months (sid, month, days) VALUES (?, ?, ?)", arguments: [sid, month, days])

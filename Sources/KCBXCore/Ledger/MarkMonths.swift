@@ -73,7 +73,10 @@ enum MarkMonths {
         var leaves: [(sid: Int64, day: Int32, from: Int32, to: Int32, slip: String)] = []
         try SweepColumns.each(db.cachedStatement(sql: leavesSQL), db, bind: { bind($0, Int64(from), Int64(through)) }) { h in
             leaves.append(
-                (sqlite3_column_int64(h, 0), sqlite3_column_int(h, 1), sqlite3_column_int(h, 2), sqlite3_column_int(h, 3), slips ? ledgerText(h, 4) : ""))
+                (
+                    sqlite3_column_int64(h, 0), sqlite3_column_int(h, 1), sqlite3_column_int(h, 2), sqlite3_column_int(h, 3),
+                    slips ? ledgerText(h, 4) : ""
+                ))
         }
         var l = 0
         try SweepColumns.each(
@@ -176,8 +179,10 @@ final class MarkMonthsWriter {
             }
         }
         if new & MarkMonths.leaveFlag != 0 {
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(schema).mark_leaves (sid, day, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?)")
-                .execute(arguments: [m.sid, m.day, m.leaveFrom, m.leaveTo, m.slip])
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO \(schema).mark_leaves (sid, day, leave_from, leave_to, slip) VALUES (?, ?, ?, ?, ?)"
+            )
+            .execute(arguments: [m.sid, m.day, m.leaveFrom, m.leaveTo, m.slip])
         } else {
             try db.cachedStatement(sql: "DELETE FROM \(schema).mark_leaves WHERE sid = ? AND day = ?").execute(arguments: [m.sid, m.day])
         }

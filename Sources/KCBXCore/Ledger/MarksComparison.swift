@@ -136,7 +136,8 @@ struct MarksComparison {
             if let why = unreadable(h) {
                 differences += 1
                 if differences <= Self.named {
-                    let who = sqlite3_column_type(h, 0) == SQLITE_INTEGER ? try key(sqlite3_column_int64(h, 0), schema: "main") : ledgerText(h, 0)
+                    let who =
+                        sqlite3_column_type(h, 0) == SQLITE_INTEGER ? try key(sqlite3_column_int64(h, 0), schema: "main") : ledgerText(h, 0)
                     problem("mark_months row \(who) \(ledgerText(h, 1)) is unreadable (\(why)): it was changed outside the ledger")
                 }
                 continue

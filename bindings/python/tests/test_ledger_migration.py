@@ -8,6 +8,7 @@ import sqlite3
 import stat
 
 import pytest
+from conftest import stored_marks
 
 import kcbx
 
@@ -78,3 +79,25 @@ def test_audit_trail_shows_packed_marks_as_marks_with_masked_keys(tmp_path):
         assert marks[0]["s"] != key and marks[0]["s"].endswith(key[-4:]), "masked by default"
         full = [e for e in led.events(after=0, limit=100_000, full_ids=True) if e.kind == "attendance.recorded"][-1]
         assert full.payload["marks"][0]["s"] == key
+
+
+def test_v3_file_is_migrated_to_month_rows_with_every_mark(tmp_path):
+    """File format v4 (docs/ledger.md): a file v3 code wrote (Tests/fixtures/ledger-v3) keeps every
+    mark, span and slip as one `mark_months` row a child and month; it verifies with v3's head and
+    importing its marks again records nothing."""
+    v3 = FIXTURES.parent / "ledger-v3"
+    p = tmp_path / "v3.kcbx"
+    shutil.copyfile(v3 / "ledger-v3.kcbx", p)
+    assert schema_version(p) == "3"
+    expected = json.loads((v3 / "expected-verify.json").read_text(encoding="utf-8"))
+    marks = json.loads((v3 / "expected-marks.json").read_text(encoding="utf-8"))
+    with kcbx.Policy.builtin("guyuan-2021") as policy, kcbx.Ledger.open(p, policy, COUNTY) as led:
+        assert schema_version(p) == "4"
+        assert led.verify((expected["head_seq"], expected["head_hash"])) == expected["events"]
+        assert stored_marks(p) == [(m["student"], m["day"], m["kind"]) for m in marks]
+        with sqlite3.connect(p) as con:
+            leaves = con.execute("SELECT day, leave_from, leave_to, slip FROM mark_leaves ORDER BY day").fetchall()
+        assert leaves == sorted((m["day"], m["leave_from"], m["leave_to"], m["slip"]) for m in marks if m["slip"] or m["leave_from"])
+        rows = [{"student": m["student"], "date": f"{m['day'] // 10000}-{m['day'] // 100 % 100:02}-{m['day'] % 100:02}",
+                 "kind": m["kind"]} for m in marks if not m["slip"] and not m["leave_from"]]
+        assert led.import_marks(rows).changed == 0

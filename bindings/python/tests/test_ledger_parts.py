@@ -5,7 +5,6 @@ import csv
 import os
 import pathlib
 import shutil
-import sqlite3
 
 import pytest
 from conftest import stored_marks
