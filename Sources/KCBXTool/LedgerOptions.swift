@@ -133,11 +133,16 @@ struct ProgressOptions: ParsableArguments {
 }
 
 /// `kcbx: importing attendance: 812,000 rows, 402,113 rows/s, 52% of the file, ETA 1.9 s` on
-/// stderr, rewritten in place at most every 0.25 s and only after the first second.
+/// stderr, rewritten in place at most every 0.25 s and only after the first second. A count that
+/// starts again (the attendance import's writing, after its check of the whole file) is shown as
+/// `rows written`, its rate counted from when it started.
 final class RowProgress: @unchecked Sendable {
     let what: String, enabled: Bool
     private var last = Date.distantPast, shown = false
     private let start = Date()
+    private var phaseStart = Date()
+    private var lastRows = 0
+    private var writing = false
     init(what: String, enabled: Bool) {
         self.what = what
         self.enabled = enabled
@@ -146,13 +151,18 @@ final class RowProgress: @unchecked Sendable {
     func update(rows: Int, bytes: Int64, total: Int64) {
         guard enabled else { return }
         let now = Date()
+        if rows < lastRows {
+            writing = true
+            phaseStart = now
+        }
+        lastRows = rows
         let elapsed = now.timeIntervalSince(start)
         let done = total > 0 && bytes >= total
         guard elapsed >= 1, now.timeIntervalSince(last) >= 0.25 || (done && shown) else { return }
         last = now
         shown = true
-        let rate = Double(rows) / max(elapsed, 1e-3)
-        var line = "\rkcbx: \(what): \(grouped(rows)) rows, \(grouped(Int(rate))) rows/s"
+        let rate = Double(rows) / max(now.timeIntervalSince(writing ? phaseStart : start), 1e-3)
+        var line = "\rkcbx: \(what): \(grouped(rows)) rows\(writing ? " written" : ""), \(grouped(Int(rate))) rows/s"
         if total > 0 {
             let share = min(Double(bytes) / Double(total), 1)
             let eta = share > 0 ? elapsed * (1 - share) / share : 0
