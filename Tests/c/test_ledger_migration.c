@@ -1,7 +1,9 @@
-/* C host test of the ledger file format v2 migration (docs/ledger.md, "File format v2"): a copy of
- * Tests/fixtures/ledger-v1/ledger-v1.kcbx, written by v1 code, is upgraded in place when opened
- * read-write, verifies with the v1 chain (83 events, the same head hash), takes new marks, and a
- * read-only v1 file is refused saying how to upgrade it. */
+/* C host test of the ledger file format migrations (docs/ledger.md, "File format v2" and "v4"): a
+ * copy of Tests/fixtures/ledger-v1/ledger-v1.kcbx, written by v1 code, is upgraded in place when
+ * opened read-write, verifies with the v1 chain (83 events, the same head hash), takes new marks,
+ * and a read-only v1 file is refused saying how to upgrade it; a copy of ledger-v3.kcbx (v3 code,
+ * one `marks` row a mark) becomes month rows, verifies with v3's head, keeps the leave's span and
+ * slip, and its marks imported again record nothing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@ static int64_t changed_count(const kcbx_import_result *r) {
 }
 
 static const char *v1_head = "8ee72cc5d1d09fb25e345b768e9da8aa8c3a187c9ec4e7f2c4cfaf39835ad6bb";
+static const char *v3_head = "05a67915f3bab97472a0dfee6c7755b180c5e22b81a2be957138c8705a333897";
 
 int main(void) {
     const char *tmp = getenv("TMPDIR");
@@ -87,6 +90,28 @@ int main(void) {
         char left[700];
         snprintf(left, sizeof left, "%s%s", path, suffixes[i]); chmod(left, 0644); remove(left);
         snprintf(left, sizeof left, "%s%s", ro_path, suffixes[i]); chmod(left, 0644); remove(left);
+    }
+
+    /* A v3 file: migration v4 (one mark_months row a child and month). */
+    snprintf(fixture, sizeof fixture, "%s/../fixtures/ledger-v3/ledger-v3.kcbx", dir);
+    CHECK(copy_file(fixture, path), "a copy of the v3 fixture");
+    CHECK_OK(open_as(path, policy, "county", "640422", "王老师", NULL, &ledger));
+    CHECK_OK(kcbx_ledger_verify(ledger, 85, v3_head, &events, &bad));
+    CHECK(events == 85 && bad == 0, "the migrated v3 file verifies from v3's head");
+    /* Marks as v3 code stored them (14 Oct present; 28 Oct present, the later of two marks that
+     * day): importing them again changes nothing. */
+    const char *again[2] = {"640422201010240519", "640422201012070293"};
+    const int32_t again_dates[2] = {20251014, 20251028};
+    const int8_t again_kinds[2] = {0, 0};
+    CHECK_OK(kcbx_ledger_import_marks(ledger, 2, again, again_dates, again_kinds, &report));
+    int64_t unchanged = -1;
+    CHECK_OK(kcbx_import_result_count(report, KCBX_IMPORT_COUNT_UNCHANGED, &unchanged));
+    CHECK(changed_count(report) == 0 && unchanged == 2, "marks of the v3 file imported again change nothing");
+    kcbx_import_result_free(report); report = NULL;
+    kcbx_ledger_free(ledger); ledger = NULL;
+    for (int i = 0; i < 3; i++) {
+        char left[700];
+        snprintf(left, sizeof left, "%s%s", path, suffixes[i]); chmod(left, 0644); remove(left);
     }
     kcbx_policy_free(policy);
     CHECK_SUMMARY();
