@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import KCBXCore
+
+/// The roster CSV's common rows are checked from their bytes (`RosterCSVRow.commonStudent`); every
+/// other row goes the string path (`LedgerStudentRow.validated`). The two must agree: a row the
+/// byte path accepts is the student the string path makes of it, and a row it declines is left
+/// to the string path, which names the field and rule (docs/ledger.md "Roster CSV").
+@Suite struct LedgerRosterFastPathTests {
+    static let header =
+        "resident_id,registry_number,name,sex,birth_date,address,region_code,school_id,school_name,township_code,grade,registration,registration_date,expert_opinion,special_groups"
+
+    /// Writes `lines` under `header` and returns each data row's byte result, string result and problems.
+    func both(_ lines: [String], header: String = header) throws -> [(fast: LedgerStudent?, slow: LedgerStudent?, problems: [LedgerRowProblem])] {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kcbx-fast-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("roster.csv").path
+        try ([header] + lines).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let asOf = CivilDate.utcDate(of: LF.now)
+        var out: [(LedgerStudent?, LedgerStudent?, [LedgerRowProblem])] = []
+        try LedgerStudentRow.readCSVRows(path: path) { n, r in
+            var problems: [LedgerRowProblem] = []
+            let slow = r.row.validated(row: n, asOf: asOf, problems: &problems)
+            out.append((r.commonStudent(asOf: asOf), slow, problems))
+        }
+        return out
+    }
+
+    @Test func commonRowsTakeTheBytePathAndGiveTheSameStudent() throws {
+        let a = LF.kidA, b = LF.kidB, c = LF.kidC
+        let rows = try both([
+            "\(a),G\(a),马小明,1,2016-03-10,西吉县吉强镇1村,640422,S-A1,吉强一小,640422100,4,enrolled,,,",
+            "\(b),,王小花,,,西吉县吉强镇2村,,S-A1,吉强一小,640422100,5,,,,registered_poor;left_behind|registered_poor",
+            "\(c),,李小军,1,,,,,,640422100,,none,,,",
+            "\(a),G\(a),\"马,小明\",1,2016-03-10,\"西吉县\"\"吉强\"\"镇\",640423,S-A1,,640422100,4,transferred_out,2025-09-01,,disabled",
+            "\(b),,王小花,2,2015-07-21,,,S-A1,,640422101,5,suspended,,专家组意见2025-3号,",
+        ])
+        #expect(rows.count == 5)
+        for (i, r) in rows.enumerated() {
+            #expect(r.problems.isEmpty, "row \(i + 2): \(r.problems)")
+            #expect(r.fast != nil, "row \(i + 2) should take the byte path")
+            #expect(r.fast == r.slow, "row \(i + 2)")
+        }
+        #expect(rows[1].fast?.groups == ["left_behind", "registered_poor"])
+        #expect(rows[2].fast?.registration == "none" && rows[2].fast?.regionCode == "640422")
+        #expect(rows[3].fast?.address == "西吉县\"吉强\"镇" && rows[3].fast?.registrationDate == "2025-09-01")
+    }
+
+    /// Rows the byte path declines — other spellings and every kind of bad field — are left to
+    /// the string path: the good ones give the same student, the bad ones their named problems.
+    @Test func otherRowsGoTheStringPath() throws {
+        let a = LF.kidA
+        let withX = (1...999).map { LF.rid("20100101", $0) }.first { $0.hasSuffix("X") } ?? ""
+        let lower = String(withX.dropLast()) + "x"
+        let wrongCheck = String(a.dropLast()) + (a.hasSuffix("0") ? "1" : "0")
+        let lines = [
+            " \(a),,马小明,1,,,,S-A1,,640422100,4,,,,",  // needs trimming
+            "\(a),,马小明,男,,,,S-A1,,640422100,4,,,,",  // sex spelled 男
+            "\(a),,马小明,,20160310,,,S-A1,,640422100,4,,,,",  // YYYYMMDD
+            "\(a),,马小明,,,,,S-A1,,640422100,04,,,,",  // grade 04
+            "\(a),,马小明,,,,,S-A1,,640422100,4,,,,left_behind ; disabled",  // spaced codes
+            "\(a),g\(a),马小明,,,,,S-A1,,640422100,4,,,,",  // lower-case g
+            "\(lower),,马小明,,,,,S-A1,,640422100,4,,,,",  // lower-case x (if valid)
+            ",L2025XJ0007,马小明,1,2016-03-10,,640422,S-A1,,640422100,4,,,,",  // L number
+            "\(a),,马小明,2,,,,S-A1,,640422100,4,,,,",  // sex against the ID
+            "\(a),,马小明,,2016-03-11,,,S-A1,,640422100,4,,,,",  // birth date against the ID
+            "\(a),,,,,,,S-A1,,640422100,4,,,,",  // no name
+            "\(a),,\(String(repeating: "马", count: 51)),,,,,S-A1,,640422100,4,,,,",  // name too long
+            "\(a),,马小明,,,,,S-A1,,64042210,4,,,,",  // township 8 digits
+            "\(a),,马小明,,,,,,,640422100,4,,,,",  // grade without a school
+            "\(a),,马小明,,,,,S-A1,,640422100,,,,,",  // enrolled without a grade
+            "\(a),,马小明,,,,,S-A1,,640422100,4,graduated,,,",  // graduated without a date
+            "\(a),,马小明,,,,,S-A1,,640422100,4,deferred,,,",  // deferred without an opinion
+            "\(a),,马小明,,,,,S-A1,,640422100,4,,2099-01-01,,",  // registration date in the future
+            "\(a),,马小明,,,,,S-A1,,640422100,4,,,,left_behind;nobody",  // unknown group
+            "\(a),,马小明,,,,,S A1,,640422100,4,,,,",  // school id with a space
+            "\(wrongCheck),,马小明,,,,,S-A1,,640422100,4,,,,",  // bad check character
+        ]
+        let rows = try both(lines)
+        #expect(rows.count == lines.count && withX.count == 18)
+        for (i, r) in rows.enumerated() {
+            #expect(r.fast == nil, "row \(i + 2) should go the string path")
+            if i < 8 {
+                #expect(r.slow != nil && r.problems.isEmpty, "row \(i + 2): \(r.problems)")
+            } else {
+                #expect(r.slow == nil && !r.problems.isEmpty, "row \(i + 2) must be refused")
+            }
+        }
+        #expect(rows[8].problems.map(\.field) == ["sex"])
+        #expect(rows[12].problems.map(\.field) == ["township_code"])
+        #expect(rows[18].problems.first?.rule.contains("'nobody' is not a special group") == true)
+    }
+
+    /// A first roster (empty `students`) is written without per-row lookups and with the school
+    /// and township indexes built after the rows: the schema is the one verify expects, the
+    /// indexes answer, a bad first batch leaves the indexes in place, and a key met twice in the
+    /// batch still names both rows.
+    @Test func firstRosterRebuildsTheIndexesTheSchemaExpects() throws {
+        let p = LF.path()
+        let l = try LF.open(p)
+        try l.setCalendar(LF.calendar)
+        var bad = LF.roster
+        bad.append(LF.roster[0])
+        var problems: [LedgerRowProblem] = []
+        #expect(throws: KCBXError.self) { try l.importStudents(bad, firstRow: 2, problems: &problems) }
+        #expect(problems.map(\.row) == [6] && problems[0].rule.contains("already in row 2"))
+        let indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'students' AND sql IS NOT NULL ORDER BY name"
+        #expect(try DatabaseQueue(path: p).read { try String.fetchAll($0, sql: indexes) } == ["students_school", "students_township"])
+        let r = try l.importStudents(LF.roster)
+        #expect(r.added == 4)
+        try l.verify()
+        let plan = try DatabaseQueue(path: p).read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT key FROM students WHERE township_code = ?", arguments: [LF.townB])
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("students_township") })
+        let objects = try DatabaseQueue(path: p).read { try LedgerSchema.SchemaObject.all($0, schema: "main") }
+        #expect(Set(LedgerSchema.expectedObjects).isSubset(of: Set(objects)))
+        #expect(try l.importStudents(LF.roster).unchanged == 4)
+    }
+}
