@@ -20,6 +20,7 @@ final class RosterBatch {
     static let chunkSize = 5000
 
     private let ledger: Ledger
+    private let actor: LedgerActor
     private let db: Database
     private let asOf: CivilDate
     private var result = LedgerImportResult()
@@ -42,6 +43,7 @@ final class RosterBatch {
 
     init(ledger: Ledger, db: Database, asOf: CivilDate) throws {
         self.ledger = ledger
+        actor = ledger.actor
         self.db = db
         self.asOf = asOf
         firstRoster = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM students)") ?? false
@@ -88,9 +90,9 @@ final class RosterBatch {
         }
         defer { if stored { sqlite3_reset(h) } }
         // Checked before "unchanged": re-importing another unit's exact row is refused, not confirmed.
-        var covered = ledger.actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode)
+        var covered = actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode)
         if covered, stored, !StudentUpsert.equal(h, 8, s.schoolID) || !StudentUpsert.equal(h, 10, s.townshipCode) {
-            covered = ledger.actor.covers(schoolID: ledgerText(h, 8), townshipCode: ledgerText(h, 10))
+            covered = actor.covers(schoolID: ledgerText(h, 8), townshipCode: ledgerText(h, 10))
         }
         guard covered else {
             refusal = LedgerRefusal(

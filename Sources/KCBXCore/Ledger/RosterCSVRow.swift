@@ -35,7 +35,12 @@ struct RosterCSVRow {
         let sexBytes = field(3)
         let sex = id.sex.rawValue
         guard sexBytes.isEmpty || (sexBytes.count == 1 && Int32(sexBytes[0]) - 48 == sex) else { return nil }
-        let birth = id.birthDate.description
+        // The ID's birth date as `CivilDate.description` writes it (YYYY-MM-DD; the ID's year is ≥ 1900).
+        let birth = String(unsafeUninitializedCapacity: 10) { b in
+            for i in 0..<4 { b[i] = rid[6 + i] }
+            (b[4], b[5], b[6], b[7], b[8], b[9]) = (0x2D, rid[10], rid[11], 0x2D, rid[12], rid[13])
+            return 10
+        }
         let bd = field(4)
         guard bd.isEmpty || bd.elementsEqual(birth.utf8) else { return nil }
         let addr = field(5), sname = field(8), opinion = field(13)
