@@ -120,4 +120,20 @@ import Testing
         #expect(Set(LedgerSchema.expectedObjects).isSubset(of: Set(objects)))
         #expect(try l.importStudents(LF.roster).unchanged == 4)
     }
+
+    /// A later batch mixing new, changed and unchanged rows (one lookup statement reused row after
+    /// row) links each changed child once to its event and verifies.
+    @Test func laterBatchMixingNewAndChangedRowsLinksEachChildOnce() throws {
+        let (p, l) = try LF.seeded()
+        var changed = LF.roster[1]
+        changed.address = "西吉县吉强镇9村"
+        let new1 = LF.row(LF.rid("20160401", 71), "新生甲"), new2 = LF.row(LF.rid("20160402", 82), "新生乙")
+        let r = try l.importStudents([new1, changed, LF.roster[0], new2, LF.roster[2]])
+        #expect(r.added == 2 && r.updated == 1 && r.unchanged == 2)
+        let links = try DatabaseQueue(path: p).read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM student_events WHERE seq = (SELECT MAX(seq) FROM student_events)")
+        }
+        #expect(links == 3)
+        try l.verify()
+    }
 }

@@ -78,17 +78,15 @@ final class RosterBatch {
         }
         guard problems.isEmpty, refusal == nil else { return }
         let h = find.sqliteStatement
+        let looked = !firstRoster
+        defer { if looked { sqlite3_reset(h) } }
         var stored = false
-        if !firstRoster {
+        if looked {
             ledgerBind(h, 1, s.key)
             let rc = sqlite3_step(h)
-            guard rc == SQLITE_ROW || rc == SQLITE_DONE else {
-                sqlite3_reset(h)
-                throw ledgerSQLiteError(rc, db)
-            }
+            guard rc == SQLITE_ROW || rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
             stored = rc == SQLITE_ROW
         }
-        defer { if stored { sqlite3_reset(h) } }
         // Checked before "unchanged": re-importing another unit's exact row is refused, not confirmed.
         var covered = actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode)
         if covered, stored, !StudentUpsert.equal(h, 8, s.schoolID) || !StudentUpsert.equal(h, 10, s.townshipCode) {
@@ -105,7 +103,7 @@ final class RosterBatch {
             return
         }
         let sid = stored ? sqlite3_column_int64(h, 0) : 0
-        if stored { sqlite3_reset(h) }
+        if looked { sqlite3_reset(h) }
         let newID = try StudentUpsert.write(upsert.sqliteStatement, s, seq: w.seq + 1, db)
         if records.isEmpty { firstRow = n }
         lastRow = n
