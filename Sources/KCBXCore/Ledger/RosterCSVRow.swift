@@ -117,7 +117,11 @@ struct RosterCSVRow {
     private static func groups(_ b: UnsafeBufferPointer<UInt8>) -> [String]? {
         guard !b.isEmpty else { return [] }
         var bits: UInt32 = 0
-        for code in b.split(whereSeparator: { $0 == 0x3B || $0 == 0x7C }) {
+        var start = 0
+        for end in 0...b.count where end == b.count || b[end] == 0x3B || b[end] == 0x7C {
+            defer { start = end + 1 }
+            guard end > start else { continue }
+            let code = UnsafeBufferPointer(rebasing: b[start..<end])
             guard let i = sortedGroups.firstIndex(where: { $0.utf8.elementsEqual(code) }) else { return nil }
             bits |= 1 << UInt32(i)
         }
