@@ -136,4 +136,68 @@ import Testing
         #expect(links == 3)
         try l.verify()
     }
+
+    /// Random rows drawn from each column's tricky values (seeded): whenever the byte path
+    /// accepts a row, the string path accepts it too and gives the same student.
+    @Test func randomRowsAgreeWhenTheBytePathAcceptsThem() throws {
+        struct SplitMix: RandomNumberGenerator {
+            var state: UInt64
+            mutating func next() -> UInt64 {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return z ^ (z >> 31)
+            }
+        }
+        var rng = SplitMix(state: 13)
+        let a = LF.kidA, b = LF.kidB
+        let withX = (1...999).map { LF.rid("20100101", $0) }.first { $0.hasSuffix("X") } ?? a
+        let ids = [a, b, withX, String(withX.dropLast()) + "x", String(a.dropLast()) + "9", "", "６" + String(a.dropFirst()), String(a.dropLast())]
+        let births: [String: String] = [a: "2016-03-10", b: "2015-07-21", withX: "2010-01-01"]
+        let columns: [[String]] = [
+            [],  // resident_id: from ids
+            [],  // registry_number: from the ID
+            ["马小明", "", String(repeating: "马", count: 51), "a\u{1}b", " 马", "马\u{3000}", "耀", "e\u{301}", "马\"小"],
+            ["", "1", "2", "男", "女", "m", "3", " 1"],
+            [],  // birth_date: from the ID
+            ["", "西吉县吉强镇1村", String(repeating: "a", count: 201), "耀", "村,组"],
+            ["", "640422", "64042", "64042a"],
+            ["", "S-A1", "S A1", String(repeating: "a", count: 33)],
+            ["", "吉强一小", String(repeating: "a", count: 101)],
+            ["640422100", "640422100", "64042210", "", "6404221000"],
+            ["", "0", "4", "9", "10", "04", "+4", "x"],
+            ["", "", "enrolled", "none", "deferred", "suspended", "home_delivered", "transferred_out", "graduated", "elsewhere", "Enrolled", " none"],
+            ["", "", "2025-09-01", "2099-01-01", "20250901", "2025-9-1"],
+            ["", "", "专家组意见", String(repeating: "a", count: 201)],
+            ["", "left_behind", "left_behind;disabled", "disabled|left_behind;", "nobody", "left_behind ; disabled", ";;"],
+        ]
+        func pick(_ values: [String]) -> String { values[Int(rng.next() % UInt64(values.count))] }
+        var lines: [String] = []
+        for _ in 0..<3000 {
+            let id = pick(ids)
+            let birth = births[id] ?? "2016-03-10"
+            var cells: [String] = []
+            for (c, values) in columns.enumerated() {
+                switch c {
+                case 0: cells.append(id)
+                case 1: cells.append(rng.next() % 2 == 0 ? "G" + id : pick(["", "g" + id, "G" + b, "L2025XJ7", "G" + id + " "]))
+                case 4: cells.append(pick(["", birth, birth, "2016-03-11", birth.replacingOccurrences(of: "-", with: "")]))
+                default:
+                    // Mostly the common value, so that whole rows reach the byte path.
+                    let common = ["", "", "马小明", "", "", "", "", "S-A1", "", "640422100", "4", "", "", "", ""][c]
+                    cells.append(rng.next() % 4 == 0 ? pick(values) : common)
+                }
+            }
+            lines.append(cells.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ","))
+        }
+        let rows = try both(lines)
+        #expect(rows.count == lines.count)
+        var fast = 0
+        for (i, r) in rows.enumerated() where r.fast != nil {
+            fast += 1
+            #expect(r.fast == r.slow && r.problems.isEmpty, "row \(i + 2): \(lines[i])")
+        }
+        #expect(fast > 100)
+    }
 }
