@@ -20,6 +20,7 @@ final class RosterBatch {
     static let chunkSize = 5000
 
     private let ledger: Ledger
+    private let actor: LedgerActor
     private let db: Database
     private let asOf: CivilDate
     private var result = LedgerImportResult()
@@ -34,10 +35,19 @@ final class RosterBatch {
     private var firstRow = 0, lastRow = 0, added = 0, updated = 0
     private let find: Statement, upsert: Statement, link: Statement
 
+    /// The roster was empty when the batch began: no row can be stored yet (a key met twice in the
+    /// batch is a problem, after which nothing is written), so rows are not looked up, and the
+    /// school and township indexes are dropped and built once after the rows (`finish`), in the
+    /// same transaction (a rollback restores them).
+    private let firstRoster: Bool
+
     init(ledger: Ledger, db: Database, asOf: CivilDate) throws {
         self.ledger = ledger
+        actor = ledger.actor
         self.db = db
         self.asOf = asOf
+        firstRoster = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM students)") ?? false
+        if firstRoster { try db.execute(sql: LedgerSchema.dropStudentIndexes(schema: "main")) }
         find = try db.makeStatement(sql: "SELECT id, \(StudentUpsert.columns) FROM students WHERE key = ?")
         upsert = try db.makeStatement(sql: StudentUpsert.sql(schema: "main"))
         link = try db.makeStatement(sql: StudentUpsert.linkSQL(schema: "main"))
@@ -47,6 +57,20 @@ final class RosterBatch {
     func add(row n: Int, _ row: LedgerStudentRow, _ w: inout EventWriter) throws {
         result.rows += 1
         guard let s = row.validated(row: n, asOf: asOf, problems: &problems) else { return }
+        try accept(row: n, s, &w)
+    }
+
+    /// `add` for a CSV row: the common form is checked from its bytes (`commonStudent`), any
+    /// other row as text.
+    func add(row n: Int, csv r: RosterCSVRow, _ w: inout EventWriter) throws {
+        guard let s = r.commonStudent(asOf: asOf) else { return try add(row: n, r.row, &w) }
+        result.rows += 1
+        try accept(row: n, s, &w)
+    }
+
+    /// A valid student of row `n`: named when its key is already in the batch, else checked
+    /// against the jurisdiction and, when changed, written.
+    private func accept(row n: Int, _ s: LedgerStudent, _ w: inout EventWriter) throws {
         if let earlier = remember(s.key, row: n) {
             problems.append(
                 LedgerRowProblem(row: n, field: "resident_id", rule: "student \(s.key) is already in row \(earlier) of this batch"))
@@ -54,15 +78,19 @@ final class RosterBatch {
         }
         guard problems.isEmpty, refusal == nil else { return }
         let h = find.sqliteStatement
-        defer { sqlite3_reset(h) }
-        ledgerBind(h, 1, s.key)
-        let rc = sqlite3_step(h)
-        guard rc == SQLITE_ROW || rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
-        let stored = rc == SQLITE_ROW
+        let looked = !firstRoster
+        defer { if looked { sqlite3_reset(h) } }
+        var stored = false
+        if looked {
+            ledgerBind(h, 1, s.key)
+            let rc = sqlite3_step(h)
+            guard rc == SQLITE_ROW || rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
+            stored = rc == SQLITE_ROW
+        }
         // Checked before "unchanged": re-importing another unit's exact row is refused, not confirmed.
-        var covered = ledger.actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode)
+        var covered = actor.covers(schoolID: s.schoolID, townshipCode: s.townshipCode)
         if covered, stored, !StudentUpsert.equal(h, 8, s.schoolID) || !StudentUpsert.equal(h, 10, s.townshipCode) {
-            covered = ledger.actor.covers(schoolID: ledgerText(h, 8), townshipCode: ledgerText(h, 10))
+            covered = actor.covers(schoolID: ledgerText(h, 8), townshipCode: ledgerText(h, 10))
         }
         guard covered else {
             refusal = LedgerRefusal(
@@ -75,7 +103,7 @@ final class RosterBatch {
             return
         }
         let sid = stored ? sqlite3_column_int64(h, 0) : 0
-        sqlite3_reset(h)
+        if looked { sqlite3_reset(h) }
         let newID = try StudentUpsert.write(upsert.sqliteStatement, s, seq: w.seq + 1, db)
         if records.isEmpty { firstRow = n }
         lastRow = n
@@ -103,7 +131,11 @@ final class RosterBatch {
         updated = 0
     }
 
-    func finish() -> LedgerImportResult { result }
+    /// The batch's counts, once every row is written and flushed; builds the indexes dropped for a first roster.
+    func finish() throws -> LedgerImportResult {
+        if firstRoster { try db.execute(sql: LedgerSchema.studentIndexes(schema: "main")) }
+        return result
+    }
 
     /// Notes `key` at row `n`; the earlier row when the key was already in the batch.
     private func remember(_ key: String, row n: Int) -> Int? {
@@ -151,15 +183,22 @@ enum StudentUpsert {
     @discardableResult
     static func write(_ h: OpaquePointer, _ s: LedgerStudent, seq: Int64, _ db: Database) throws -> Int64 {
         defer { sqlite3_reset(h) }
-        for (i, t) in [s.key, s.residentID, s.registryNumber, s.name].enumerated() { ledgerBind(h, Int32(i + 1), t) }
+        ledgerBind(h, 1, s.key)
+        ledgerBind(h, 2, s.residentID)
+        ledgerBind(h, 3, s.registryNumber)
+        ledgerBind(h, 4, s.name)
         sqlite3_bind_int64(h, 5, Int64(s.sex))
-        for (i, t) in [s.birthDate, s.address, s.regionCode, s.schoolID, s.schoolName, s.townshipCode].enumerated() {
-            ledgerBind(h, Int32(i + 6), t)
-        }
+        ledgerBind(h, 6, s.birthDate)
+        ledgerBind(h, 7, s.address)
+        ledgerBind(h, 8, s.regionCode)
+        ledgerBind(h, 9, s.schoolID)
+        ledgerBind(h, 10, s.schoolName)
+        ledgerBind(h, 11, s.townshipCode)
         sqlite3_bind_int64(h, 12, Int64(s.grade))
-        for (i, t) in [s.registration, s.registrationDate, s.expertOpinion, s.groups.joined(separator: ";")].enumerated() {
-            ledgerBind(h, Int32(i + 13), t)
-        }
+        ledgerBind(h, 13, s.registration)
+        ledgerBind(h, 14, s.registrationDate)
+        ledgerBind(h, 15, s.expertOpinion)
+        ledgerBind(h, 16, s.groups.isEmpty ? "" : s.groups.count == 1 ? s.groups[0] : s.groups.joined(separator: ";"))
         sqlite3_bind_int64(h, 17, seq)
         let rc = sqlite3_step(h)
         guard rc == SQLITE_DONE else { throw ledgerSQLiteError(rc, db) }
@@ -194,5 +233,12 @@ enum StudentUpsert {
             && equal(h, 7, s.regionCode) && equal(h, 8, s.schoolID) && equal(h, 9, s.schoolName) && equal(h, 10, s.townshipCode)
             && sqlite3_column_int64(h, 11) == Int64(s.grade) && equal(h, 12, s.registration) && equal(h, 13, s.registrationDate)
             && equal(h, 14, s.expertOpinion) && equal(h, 15, s.groups.joined(separator: ";"))
+    }
+}
+
+extension LedgerSchema {
+    /// Drops the indexes `studentIndexes` creates (a first roster builds them after its rows).
+    static func dropStudentIndexes(schema: String) -> String {
+        "DROP INDEX \(schema).students_school; DROP INDEX \(schema).students_township;"
     }
 }

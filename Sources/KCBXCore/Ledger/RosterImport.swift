@@ -23,7 +23,7 @@ extension Ledger {
     public func importStudents(_ rows: [LedgerStudentRow], firstRow: Int = 1, problems: inout [LedgerRowProblem]) throws
         -> LedgerImportResult
     {
-        try importStudentStream(problems: &problems) { add in
+        try importStudentStream(problems: &problems) { add, _ in
             for (i, r) in rows.enumerated() { try add(firstRow + i, r) }
         }
     }
@@ -43,14 +43,14 @@ extension Ledger {
         progress: ((_ rows: Int, _ bytes: Int64, _ total: Int64) -> Void)? = nil
     ) throws -> LedgerImportResult {
         let total = LedgerFileAccess.size(path)
-        return try importStudentStream(problems: &problems) { add in
+        return try importStudentStream(problems: &problems) { _, add in
             var count = 0
             var bytes: Int64 = 0
-            try LedgerStudentRow.readCSV(path: path) { n, r, fields in
+            try LedgerStudentRow.readCSVRows(path: path) { n, r in
                 try add(n, r)
                 count += 1
                 if let progress {
-                    for k in 0..<fields.count { bytes += Int64(fields.raw(k).count) + 1 }
+                    for k in 0..<r.fields.count { bytes += Int64(r.fields.raw(k).count) + 1 }
                     if count & 0x3FFF == 0 { progress(count, bytes, total) }
                 }
             }
@@ -64,11 +64,12 @@ extension Ledger {
     }
 
     /// The one roster write behind every form (CSV, JSON, arrays, Arrow): `source` feeds rows
-    /// (row number, row) once, in one IMMEDIATE transaction. Every row is checked; any problem
-    /// rolls all of it back (`problems` lists each), else a row outside the jurisdiction is
-    /// refused and recorded (`LedgerRefusal`).
+    /// (row number, row) once, in one IMMEDIATE transaction, as text (`add`) or as CSV bytes
+    /// (`addCSV`). Every row is checked; any problem rolls all of it back (`problems` lists each),
+    /// else a row outside the jurisdiction is refused and recorded (`LedgerRefusal`).
     func importStudentStream(
-        problems: inout [LedgerRowProblem], _ source: (_ add: (Int, LedgerStudentRow) throws -> Void) throws -> Void
+        problems: inout [LedgerRowProblem],
+        _ source: (_ add: (Int, LedgerStudentRow) throws -> Void, _ addCSV: (Int, RosterCSVRow) throws -> Void) throws -> Void
     ) throws -> LedgerImportResult {
         problems = []
         let asOf = CivilDate.utcDate(of: clock())
@@ -84,11 +85,11 @@ extension Ledger {
                 defer { try? db.execute(sql: "PRAGMA cache_size = \(cache)") }
                 let batch = try RosterBatch(ledger: self, db: db, asOf: asOf)
                 defer { found = batch.problems }
-                try source { n, r in try batch.add(row: n, r, &w) }
+                try source({ n, r in try batch.add(row: n, r, &w) }, { n, r in try batch.add(row: n, csv: r, &w) })
                 guard batch.problems.isEmpty else { throw LedgerRowProblem.error(batch.problems) }
                 if let r = batch.refusal { throw r }
                 try batch.flush(&w)
-                return batch.finish()
+                return try batch.finish()
             }
         } catch {
             problems = found
@@ -113,6 +114,11 @@ extension LedgerStudentRow {
     /// Streams the rows of a roster CSV file (header checked by `checkColumns`; rows numbered as a
     /// spreadsheet shows them, the header being row 1) with each row's fields as read.
     static func readCSV(path: String, _ row: (Int, LedgerStudentRow, CSVFields) throws -> Void) throws {
+        try readCSVRows(path: path) { n, r in try row(n, r.row, r.fields) }
+    }
+
+    /// As `readCSV`, handing each row over as its fields' bytes (`RosterCSVRow`), no `String` made.
+    static func readCSVRows(path: String, _ row: (Int, RosterCSVRow) throws -> Void) throws {
         var columns: [Int?] = []
         try StrictCSVReader.readFields(
             path: path,
@@ -120,11 +126,7 @@ extension LedgerStudentRow {
                 try checkColumns(headers, path: path)
                 columns = Self.columns.map { headers.firstIndex(of: $0) }
             },
-            row: { n, fields in
-                var r = LedgerStudentRow()
-                for (c, k) in columns.enumerated() where k != nil { r.set(column: c, fields.string(k)) }
-                try row(n, r, fields)
-            })
+            row: { n, fields in try row(n, RosterCSVRow(fields: fields, columns: columns)) })
         if columns.isEmpty { try checkColumns([], path: path) }
     }
 

@@ -33,14 +33,24 @@ enum PackedStudents {
     /// Appends one student's record to `out`.
     static func append(_ s: LedgerStudent, to out: inout [UInt8]) {
         func string(_ t: String) {
-            PackedMarks.varint(UInt64(t.utf8.count), &out)
-            out.append(contentsOf: t.utf8)
+            var t = t
+            t.withUTF8 { b in
+                PackedMarks.varint(UInt64(b.count), &out)
+                out.append(contentsOf: b)
+            }
         }
         func day(_ iso: String) { PackedMarks.varint(PackedMarks.zigzag(Int64(ledgerParseDate(iso)?.dayNumber ?? 0)), &out) }
-        let gNumber =
-            !s.residentID.isEmpty && s.registryNumber.utf8.count == 19 && s.registryNumber.hasPrefix("G")
-            && s.registryNumber.utf8.dropFirst().elementsEqual(s.residentID.utf8)
-        let idRegion = s.residentID.utf8.count == 18 && s.regionCode.utf8.elementsEqual(s.residentID.utf8.prefix(6))
+        var rid = s.residentID, registry = s.registryNumber, region = s.regionCode
+        let (gNumber, idRegion) = rid.withUTF8 { r in
+            registry.withUTF8 { g in
+                region.withUTF8 { c in
+                    (
+                        r.count == 18 && g.count == 19 && g[0] == 0x47 && UnsafeBufferPointer(rebasing: g[1...]).elementsEqual(r),
+                        r.count == 18 && c.elementsEqual(UnsafeBufferPointer(rebasing: r[0..<6]))
+                    )
+                }
+            }
+        }
         let hasDate = !s.registrationDate.isEmpty
         out.append((gNumber ? 0x01 : 0) | (idRegion ? 0x02 : 0) | (hasDate ? 0x04 : 0))
         string(s.residentID)

@@ -41,24 +41,43 @@ public struct CSVFields {
     /// Every field as a `String`, untrimmed (the row-of-strings reader).
     func strings() -> [String] { (0..<count).map { String(decoding: raw($0), as: UTF8.self) } }
 
-    /// Whether `span` is valid UTF-8 (ASCII needs no decoding), checked with the standard
-    /// library's validating decoder without making a `String`.
+    /// Whether `span` is valid UTF-8 (Unicode 3.9, table 3-7: no overlong forms, no surrogates,
+    /// nothing above U+10FFFF — what the standard library's decoder accepts), checked byte by
+    /// byte without decoding scalars or making a `String`.
     public static func isValidUTF8(_ span: UnsafeBufferPointer<UInt8>) -> Bool {
-        var ascii = true
-        for b in span where b >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii { return true }
-        var it = span.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&it) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
+        let n = span.count
+        var i = 0
+        while i < n {
+            let b = span[i]
+            if b < 0x80 {
+                i += 1
+                continue
             }
+            let len: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: len = 2
+            case 0xE0:
+                len = 3
+                lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: len = 3
+            case 0xED:
+                len = 3
+                hi = 0x9F
+            case 0xF0:
+                len = 4
+                lo = 0x90
+            case 0xF1...0xF3: len = 4
+            case 0xF4:
+                len = 4
+                hi = 0x8F
+            default: return false
+            }
+            guard n - i >= len, (lo...hi).contains(span[i + 1]) else { return false }
+            for k in 2..<len where span[i + k] & 0xC0 != 0x80 { return false }
+            i += len
         }
+        return true
     }
 }
 

@@ -3,7 +3,8 @@
 /// Roster rows (docs/ledger.md) as a CSV file, or as the JSON array `kcbx_ledger_import_students_json`
 /// takes when the input starts with `[`: read, then every row validated as an import would.
 /// Invariants: a valid row's resident ID, registry number, birth date and region re-parse to
-/// themselves; a row is either a student or at least one named problem.
+/// themselves; a row is either a student or at least one named problem; a CSV row the byte check
+/// accepts (`RosterCSVRow.commonStudent`) is the student the string check makes of it.
 enum RosterHarness: Harness {
     static func run(_ data: [UInt8]) {
         var rows: [LedgerStudentRow] = []
@@ -13,9 +14,14 @@ enum RosterHarness: Harness {
         } else {
             // As the import reads it (streamed); a file the reader refuses is no roster.
             var read: [LedgerStudentRow] = []
-            guard (try? LedgerStudentRow.readCSV(path: Fixture.file(data, "roster.csv"), { _, r, _ in read.append(r) })) != nil else {
-                return
+            let reading: Void? = try? LedgerStudentRow.readCSVRows(path: Fixture.file(data, "roster.csv")) { n, r in
+                let row = r.row
+                read.append(row)
+                guard let fast = r.commonStudent(asOf: Fixture.asOf) else { return }
+                var problems: [LedgerRowProblem] = []
+                require(row.validated(row: n, asOf: Fixture.asOf, problems: &problems) == fast, "row \(n): byte and string checks differ")
             }
+            guard reading != nil else { return }
             rows = read
         }
         for (i, row) in rows.enumerated() {
