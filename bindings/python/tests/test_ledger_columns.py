@@ -98,7 +98,7 @@ def test_a_stream_is_read_once_and_a_calendar_change_while_reading_it_is_a_stora
 
     with kcbx.Policy.builtin("guyuan-2021") as p, kcbx.Ledger.open(path, p, COUNTY) as led, \
             kcbx.Ledger.open(path, p, {**COUNTY, "person": "县教育局李老师"}) as other:
-        with pytest.raises(kcbx.StorageError, match="cannot be read again.*import them again"):
+        with pytest.raises(kcbx.StorageError, match=r"cannot be read again.*import them again"):
             led.import_marks(pa.RecordBatchReader.from_batches(table.schema, stream(other)))
         assert given == list(range(len(batches))), "every batch was asked for once"
         again = led.import_marks(table)
