@@ -8,7 +8,7 @@ import datetime as _dt
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._convert import is_missing, kind_code, parse_date_text
 from ._native import c_string, ffi
@@ -314,3 +314,36 @@ def strings(values: Sequence[Optional[str]], field_: str) -> Column:
     keep = [ffi.NULL if v is None or is_missing(v) else ffi.new("char[]", c_string(v, f"{field_}[{i}]")) for i, v in enumerate(values)]
     arr = ffi.new("char *[]", keep) if keep else ffi.NULL
     return Column(arr, (arr, keep), len(keep), True)
+
+
+def key_column(values: List[Any], text: Callable[[int, Any], str]) -> Column:
+    """Keys as a `char *` array into one buffer of NUL-terminated UTF-8 (no cffi object per key);
+    `text(i, value)` turns a value that is not a str into its text (or raises). A key with a NUL
+    or a lone surrogate is refused as c_string refuses it."""
+    np = numpy_module()
+    encoded: List[bytes] = []
+    for i, v in enumerate(values):
+        t = v if type(v) is str else text(i, v)
+        try:
+            encoded.append(t.encode("utf-8"))
+        except UnicodeEncodeError:
+            c_string(t, f"marks[{i}].student")  # raises InvalidInput naming the row
+            raise
+    blob = b"\0".join(encoded) + b"\0"
+    if blob.count(b"\0") != len(encoded):
+        i = next(i for i, e in enumerate(encoded) if b"\0" in e)
+        c_string(encoded[i].decode("utf-8"), f"marks[{i}].student")  # raises: NUL in a key
+    buf = ffi.from_buffer(blob)
+    base = int(ffi.cast("uintptr_t", buf))
+    if np is not None:
+        lengths = np.fromiter(map(len, encoded), dtype=np.uint64, count=len(encoded))
+        starts = np.zeros(len(encoded), dtype=np.uint64)
+        np.cumsum(lengths[:-1] + 1, out=starts[1:])
+        ptrs = starts + np.uint64(base)
+        return Column(ffi.cast("char **", ffi.from_buffer(ptrs)), (blob, buf, ptrs), len(encoded), True)
+    arr = ffi.new("char *[]", len(encoded))
+    at = 0
+    for i, e in enumerate(encoded):
+        arr[i] = ffi.cast("char *", base + at)
+        at += len(e) + 1
+    return Column(arr, (blob, buf, arr), len(encoded), True)

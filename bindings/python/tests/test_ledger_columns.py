@@ -106,3 +106,57 @@ def test_a_stream_is_read_once_and_a_calendar_change_while_reading_it_is_a_stora
         assert led.verify() > 0
     assert again.changed == table.num_rows - len(again.conflicts), "importing again completes the batch"
     assert with_csv.changed == 0
+
+
+def test_numpy_columns_and_a_dataframe_store_what_the_csv_stores(tmp_path: pathlib.Path) -> None:
+    # A dict of numpy columns (keys, dates YYYYMMDD or datetime64, kind codes) goes to the C arrays without a
+    # Python row per mark: the same counts and marks as the CSV import of the same file.
+    import numpy as np
+    import pandas as pd
+    by_csv = tmp_path / "csv.kcbx"
+    seeded(by_csv)
+    paths = [tmp_path / f"cols{i}.kcbx" for i in range(3)]
+    for p in paths:
+        shutil.copy(by_csv, p)
+    table = sample_table()
+    keys = table.column("student").to_numpy(zero_copy_only=False)
+    days = table.column("date").to_numpy()  # datetime64[D]
+    ymd = np.array([d.year * 10000 + d.month * 100 + d.day for d in table.column("date").to_pylist()], dtype=np.int32)
+    kinds = table.column("kind").to_numpy()
+    inputs = [{"student": keys, "date": ymd, "kind": kinds}, {"student": keys, "date": days, "kind": kinds.astype(np.int64)},
+              pd.DataFrame({"student": keys, "date": ymd.astype(np.int64), "kind": kinds})]
+    with kcbx.Policy.builtin("guyuan-2021") as p:
+        with kcbx.Ledger.open(by_csv, p, COUNTY) as led:
+            a = led.import_marks_csv(DATA / "attendance.csv")
+        for path, marks in zip(paths, inputs):
+            with kcbx.Ledger.open(path, p, COUNTY) as led:
+                assert counts(led.import_marks(marks)) == counts(a)
+                assert led.import_marks_csv(DATA / "attendance.csv").changed == 0
+            assert stored_marks(path) == stored_marks(by_csv)
+
+
+def test_bad_numpy_columns_are_refused_as_the_row_path_refuses_them(tmp_path: pathlib.Path) -> None:
+    # DOMAIN.md §7: a Saturday is refused by the library naming its row (rows from 1, the CSV's minus its header);
+    # a kind outside 0-4, a float key and a key with a NUL are refused before the call, as ever.
+    import numpy as np
+    path = tmp_path / "l.kcbx"
+    seeded(path)
+    key = sample_table().column("student")[0].as_py()
+    keys = np.array([key, key, key], dtype=object)
+    with kcbx.Policy.builtin("guyuan-2021") as p, kcbx.Ledger.open(path, p, COUNTY) as led:
+        head = led.head()
+        with pytest.raises(kcbx.InvalidInput) as e:
+            led.import_marks({"student": keys, "date": np.array([20250908, 20250906, 20250909], np.int32),
+                              "kind": np.array([0, 0, 2], np.int8)})
+        assert [(q.row, q.field) for q in e.value.problems] == [(2, "date")]
+        assert "2025-09-06 is not a school day" in e.value.problems[0].rule
+        with pytest.raises(kcbx.InvalidInput, match=r"marks\[1\]\.kind: 9 is not a mark kind"):
+            led.import_marks({"student": keys, "date": np.array([20250908, 20250909, 20250910], np.int32),
+                              "kind": np.array([0, 9, 2], np.int8)})
+        with pytest.raises(kcbx.InvalidInput, match="student"):
+            led.import_marks({"student": np.array([6.404222019082701e+17] * 3), "date": np.array([20250908] * 3, np.int32),
+                              "kind": np.array([0, 0, 0], np.int8)})
+        with pytest.raises(kcbx.InvalidInput, match=r"marks\[2\]\.student: must not contain NUL"):
+            led.import_marks({"student": np.array([key, key, key + "\0"], dtype=object),
+                              "date": np.array([20250908, 20250909, 20250910], np.int32), "kind": np.array([0, 0, 0], np.int8)})
+        assert led.head() == head, "nothing of a refused batch is recorded"
