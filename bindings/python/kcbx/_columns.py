@@ -317,33 +317,30 @@ def strings(values: Sequence[Optional[str]], field_: str) -> Column:
 
 
 def key_column(values: List[Any], text: Callable[[int, Any], str]) -> Column:
-    """Keys as a `char *` array into one buffer of NUL-terminated UTF-8 (no cffi object per key);
-    `text(i, value)` turns a value that is not a str into its text (or raises). A key with a NUL
-    or a lone surrogate is refused as c_string refuses it."""
+    """Keys as a `char *` array into one buffer of NUL-terminated UTF-8, encoded in one call (no
+    bytes or cffi object per key); `text(i, value)` turns a value that is not a str into its text
+    (or raises). A key with a NUL or a lone surrogate is refused as c_string refuses it."""
     np = numpy_module()
-    encoded: List[bytes] = []
-    for i, v in enumerate(values):
-        t = v if type(v) is str else text(i, v)
-        try:
-            encoded.append(t.encode("utf-8"))
-        except UnicodeEncodeError:
+    texts = [v if type(v) is str else text(i, v) for i, v in enumerate(values)]
+    try:
+        blob = ("\0".join(texts) + "\0").encode("utf-8")
+    except UnicodeEncodeError:
+        for i, t in enumerate(texts):
             c_string(t, f"marks[{i}].student")  # raises InvalidInput naming the row
-            raise
-    blob = b"\0".join(encoded) + b"\0"
-    if blob.count(b"\0") != len(encoded):
-        i = next(i for i, e in enumerate(encoded) if b"\0" in e)
-        c_string(encoded[i].decode("utf-8"), f"marks[{i}].student")  # raises: NUL in a key
+        raise
     buf = ffi.from_buffer(blob)
     base = int(ffi.cast("uintptr_t", buf))
     if np is not None:
-        lengths = np.fromiter(map(len, encoded), dtype=np.uint64, count=len(encoded))
-        starts = np.zeros(len(encoded), dtype=np.uint64)
-        np.cumsum(lengths[:-1] + 1, out=starts[1:])
-        ptrs = starts + np.uint64(base)
-        return Column(ffi.cast("char **", ffi.from_buffer(ptrs)), (blob, buf, ptrs), len(encoded), True)
-    arr = ffi.new("char *[]", len(encoded))
+        ends = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 0).astype(np.uint64)
+        starts = np.zeros(len(texts), dtype=np.uint64)
+        if len(ends) == len(texts):
+            starts[1:] = ends[:-1] + np.uint64(1)
+            ptrs = starts + np.uint64(base)
+            return Column(ffi.cast("char **", ffi.from_buffer(ptrs)), (blob, buf, ptrs), len(texts), True)
+    arr = ffi.new("char *[]", len(texts))
     at = 0
-    for i, e in enumerate(encoded):
+    for i, t in enumerate(texts):
+        e = c_string(t, f"marks[{i}].student")  # refuses a NUL in a key
         arr[i] = ffi.cast("char *", base + at)
         at += len(e) + 1
-    return Column(arr, (blob, buf, arr), len(encoded), True)
+    return Column(arr, (blob, buf, arr), len(texts), True)
