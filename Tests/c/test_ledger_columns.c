@@ -243,6 +243,28 @@ int main(void) {
         if (strcmp(pa, pc) != 0 || strcmp(pw, pc) != 0) fprintf(stderr, "csv:\n%sarrays:\n%sarrow:\n%s", pc, pa, pw);
         free(pc); free(pa); free(pw);
         kcbx_import_result_free(rc); kcbx_import_result_free(ra); kcbx_import_result_free(rw);
+        rc = ra = rw = NULL;
+        /* A key that is not UTF-8 (an overlong form, a surrogate) or a NULL key stops the call by
+         * name, in the arrays and in Arrow, as the String reading did. */
+        const char *bad_keys[3] = {m.keys[0], m.keys[0], "64042220\xed\xa0\x80"};
+        CHECK_STATUS(kcbx_ledger_import_marks(d, 3, bad_keys, dates, kinds, &ra), KCBX_STATUS_INVALID_INPUT);
+        CHECK_ERROR_MENTIONS("students[2]: must be valid UTF-8");
+        bad_keys[1] = NULL;
+        CHECK_STATUS(kcbx_ledger_import_marks(d, 3, bad_keys, dates, kinds, NULL), KCBX_STATUS_INVALID_INPUT);
+        CHECK_ERROR_MENTIONS("students[1]: must not be NULL");
+        char bad_text[64];
+        int32_t bad_offsets[3] = {0, 18, 18 + 3};
+        memcpy(bad_text, m.keys[0], 18);
+        memcpy(bad_text + 18, "\xc0\xaf" "7", 3);
+        memset(&p, 0, sizeof p);
+        add(&p, "student", "u", 2, 3, NULL, bad_offsets, bad_text);
+        add(&p, "date", "i", 2, 2, NULL, dates, NULL);
+        add(&p, "kind", "c", 2, 2, NULL, kinds, NULL);
+        one_batch(&p, 0, 2);
+        s = stream_of(&p);
+        CHECK_STATUS(kcbx_ledger_import_marks_arrow(d, &s, &rw), KCBX_STATUS_INVALID_INPUT);
+        CHECK_ERROR_MENTIONS("marks.student[1]: is not valid UTF-8");
+        kcbx_import_result_free(ra); kcbx_import_result_free(rw);
         kcbx_ledger_free(d);
     }
 

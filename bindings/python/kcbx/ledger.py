@@ -255,7 +255,10 @@ class Ledger(NativeHandle):
         (student,date,kind[,leave_from,leave_to,slip]), an Arrow object (pyarrow, polars, DuckDB;
         docs/arrow.md), a pandas DataFrame or dict of those
         columns, or rows (dicts, or tuples in that order). `kind` a MarkKind, its code or label;
-        dates as datetime.date or "YYYY-MM-DD". Student keys stay text."""
+        dates as datetime.date or "YYYY-MM-DD". Student keys stay text. Arrow objects are read
+        record batch by record batch (once: a roster or calendar change during the import is a
+        StorageError, import again); numpy columns (student, date as YYYYMMDD integers or
+        datetime64, kind codes) go to the library as arrays, without a Python row per mark."""
         if is_path(marks):
             return _import(lib.kcbx_ledger_import_marks_csv, self._ptr, c_path(marks))
         if _arrow_input(marks):
