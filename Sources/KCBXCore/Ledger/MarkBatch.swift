@@ -45,7 +45,9 @@ final class MarkBatch {
     private let calendar: SchoolCalendar
     private let today: CivilDate
     let base: Int32
-    private let days: Int, words: Int
+    /// Calendar days from `base` (the first) through the last.
+    let days: Int
+    private let words: Int
     private(set) var rows = 0
     private(set) var problems: [LedgerRowProblem] = []
     private(set) var outside: [(row: Int, key: String)] = []
