@@ -1475,13 +1475,19 @@ extern kcbx_status kcbx_ledger_import_marks(kcbx_ledger *ledger, int64_t count, 
  * Imports attendance marks from Arrow record batches, as kcbx_ledger_import_marks: columns
  * `student` (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and
  * `kind` (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from 1.
- * At most 50,000,000 marks per call. The stream is consumed (released, also on failure).
+ * At most 50,000,000 marks per call. The stream is read batch by batch, each batch released
+ * before the next is asked for (memory holds one batch), and consumed (released, also on
+ * failure). A stream is read once: if the roster or calendar changes (another writer) after the
+ * marks were checked and before they are all written, the call fails with
+ * KCBX_STATUS_STORAGE after the parts already written (each whole): import the marks again,
+ * which completes them (docs/ledger.md).
  * @param ledger the ledger.
  * @param marks the Arrow stream of marks.
  * @param out_import_result receives the result (counts, problems, conflicts; free with
  * kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
  * @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
- * problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
+ * problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE
+ * (also when the roster or calendar changed during the writing).
  */
 extern kcbx_status kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *marks, kcbx_import_result **out_import_result);
 

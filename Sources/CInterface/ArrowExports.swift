@@ -148,13 +148,19 @@ enum ArrowReport {
 /// Imports attendance marks from Arrow record batches, as kcbx_ledger_import_marks: columns
 /// `student` (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and
 /// `kind` (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from 1.
-/// At most 50,000,000 marks per call. The stream is consumed (released, also on failure).
+/// At most 50,000,000 marks per call. The stream is read batch by batch, each batch released
+/// before the next is asked for (memory holds one batch), and consumed (released, also on
+/// failure). A stream is read once: if the roster or calendar changes (another writer) after the
+/// marks were checked and before they are all written, the call fails with
+/// KCBX_STATUS_STORAGE after the parts already written (each whole): import the marks again,
+/// which completes them (docs/ledger.md).
 /// @param ledger the ledger.
 /// @param marks the Arrow stream of marks.
 /// @param out_import_result receives the result (counts, problems, conflicts; free with
 ///        kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL.
 /// @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
-///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
+///         problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE
+///         (also when the roster or calendar changed during the writing).
 @c public func kcbx_ledger_import_marks_arrow(
     _ ledger: OpaquePointer?, _ marks: UnsafeMutablePointer<ArrowArrayStream>?,
     _ out_import_result: UnsafeMutablePointer<OpaquePointer?>?
@@ -162,33 +168,7 @@ enum ArrowReport {
     defer { releaseArrowStream(marks) }
     return LedgerMarshal.runImport(out_import_result, .marks) { problems in
         let l = try LedgerHandle.get(ledger, "ledger").value
-        let imp = try ArrowImport(stream: marks, "marks", maxRows: 50_000_000)
-        func required(_ name: String) throws -> ArrowColumn {
-            guard let c = imp.column(name) else {
-                throw KCBXError.invalidInput(
-                    field: "marks", rule: "no column \(name) (columns: \(imp.fields.map(\.name).joined(separator: ", ")))")
-            }
-            return c
-        }
-        let studentCol = try required("student")
-        var students: [String] = []
-        students.reserveCapacity(imp.rows)
-        if studentCol.isText {
-            for (i, s) in try studentCol.strings().enumerated() {
-                guard let s else { throw studentCol.error(i, "is null; every mark names its student") }
-                students.append(s)
-            }
-        } else {
-            try studentCol.forEachInteger { row, v in
-                guard let v else { throw studentCol.error(row, "is null; every mark names its student") }
-                students.append(String(v))
-            }
-        }
-        let dateCol = try required("date")
-        try dateCol.requireNoNulls()
-        let (dates, _) = try dateCol.dates(.yyyymmdd)
-        let (kinds, _) = try ArrowClassification.kindColumn(try required("kind"))
-        return marksReport(try l.importMarks(students: students, dates: Array(dates), kinds: kinds.map { Int($0) }, problems: &problems))
+        return marksReport(try ArrowMarkImport.run(l, marks, problems: &problems))
     }
 }
 

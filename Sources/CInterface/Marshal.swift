@@ -15,6 +15,16 @@ enum Marshal {
         return s
     }
 
+    /// A C string's bytes (without its NUL), refused as `string` refuses it (NULL, not UTF-8) but
+    /// without making a `String`: the caller's memory, valid while `p` is. `field` is only
+    /// built for an error.
+    static func utf8(_ p: UnsafePointer<CChar>?, _ field: @autoclosure () -> String) throws -> UnsafeBufferPointer<UInt8> {
+        guard let p else { throw KCBXError.invalidInput(field: field(), rule: "must not be NULL") }
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))
+        guard CSVFields.isValidUTF8(bytes) else { throw KCBXError.invalidInput(field: field(), rule: "must be valid UTF-8") }
+        return bytes
+    }
+
     static func date(_ v: Int32, _ field: String) throws -> CivilDate { try CivilDate(yyyymmdd: v, field: field) }
 
     /// 0 means "not given".

@@ -3,7 +3,8 @@
  * cut[k] ..< cut[k + 1] (a batch's offset selects its rows out of the whole columns). Each
  * column's `array` is a template the test may spoil (length, offset, null count, buffers,
  * dictionary) to play a hostile producer; counters say what the consumer released and how
- * many batches it held; `schema_error`, `next_error` and `schema_format` make callbacks fail.
+ * many batches it held; `schema_error`, `next_error` and `schema_format` make callbacks fail;
+ * `on_next` (when set) is called before each batch is handed out, as another writer would act.
  * Used by test_arrow.c and test_arrow_stream.c. */
 #ifndef KCBX_TEST_ARROW_PRODUCER_H
 #define KCBX_TEST_ARROW_PRODUCER_H
@@ -28,6 +29,8 @@ typedef struct {
     int schema_error;               /* get_schema fails with EIO */
     int next_error;                 /* get_next fails with EIO when asked for batch next_error - 1 */
     const char *schema_format;      /* NULL: "+s" */
+    void (*on_next)(void *ctx, int batch);  /* called before batch `batch` is handed out; NULL: nothing */
+    void *on_next_ctx;
     int64_t cut[MAXBATCH + 1];      /* batch k is rows cut[k] ..< cut[k + 1] */
     column cols[MAXCOL];
     struct ArrowSchema child_schemas[MAXCOL], dict_schemas[MAXCOL];
@@ -89,6 +92,7 @@ static int get_next(struct ArrowArrayStream *st, struct ArrowArray *out) {
     if (p->live > p->max_live_at_next) p->max_live_at_next = p->live;
     if (p->given >= p->batches) return 0;   /* end: release stays NULL */
     int k = p->given++;
+    if (p->on_next) p->on_next(p->on_next_ctx, k);
     for (int i = 0; i < p->n; i++) {
         column *c = &p->cols[i];
         struct ArrowArray *a = &p->arrays[k][i];

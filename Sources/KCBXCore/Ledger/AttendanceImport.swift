@@ -50,31 +50,32 @@ extension Ledger {
         }
     }
 
-    /// `importMarks` from parallel arrays (the C ABI's bulk form): keys, dates YYYYMMDD, MarkKind codes.
+    /// `importMarks` from parallel arrays: keys, dates YYYYMMDD, MarkKind codes (`importMarkColumns`).
     public func importMarks(students: [String], dates: [Int32], kinds: [Int], problems: inout [LedgerRowProblem]) throws
         -> LedgerMarkImportResult
     {
         guard students.count == dates.count, dates.count == kinds.count else {
             throw KCBXError.invalidInput(field: "marks", rule: "students, dates and kinds must have the same length")
         }
-        return try importMarkStream(problems: &problems) { add in
+        return try importMarkColumns(problems: &problems) { add in
             for i in students.indices {
-                try withMarkFieldBytes(students[i], String(dates[i]), String(kinds[i]), "", "", "") { try add(i + 1, $0) }
+                var key = students[i]
+                try key.withUTF8 { try add(i + 1, $0, dates[i], kinds[i]) }
             }
         }
     }
 
     /// `importMarks` from `count` marks that `mark(i)` gives one by one (key, date YYYYMMDD,
-    /// MarkKind code): the C ABI's columns, streamed without a copy of the batch. `mark` is
+    /// MarkKind code), streamed without a copy of the batch (`importMarkColumns`). `mark` is
     /// called once for each row (again only if the roster changes during the import).
     public func importMarks(
         count: Int, problems: inout [LedgerRowProblem],
         mark: (Int) throws -> (student: String, date: Int32, kind: Int)
     ) throws -> LedgerMarkImportResult {
-        try importMarkStream(problems: &problems) { add in
+        try importMarkColumns(problems: &problems) { add in
             for i in 0..<max(count, 0) {
-                let m = try mark(i)
-                try withMarkFieldBytes(m.student, String(m.date), String(m.kind), "", "", "") { try add(i + 1, $0) }
+                var m = try mark(i)
+                try m.student.withUTF8 { try add(i + 1, $0, m.date, m.kind) }
             }
         }
     }
@@ -153,13 +154,15 @@ extension Ledger {
     }
 
     /// The import behind every form. `source` feeds the rows (row number, fields as bytes) once;
-    /// again only when the roster or calendar changed before the writing ended. Phase 1 (a read
+    /// again only when the roster or calendar changed before the writing ended — unless
+    /// `rereadable` is false (a stream that cannot be read twice): then that is a storage error
+    /// telling the caller to import again, the parts written before it staying whole. Phase 1 (a read
     /// snapshot, no write lock): every row checked (`MarkBatch`), the good marks spooled; a bad
     /// row anywhere refuses the whole batch before anything is written. Phase 2: the marks
     /// written in parts (`MarkWrite`), each an IMMEDIATE transaction holding the write lock at
     /// most about `tuning.partSeconds`; `written` is told the marks done of the batch's total.
     func importMarkStream(
-        problems: inout [LedgerRowProblem], tuning: MarkImportTuning = .fromEnvironment(),
+        problems: inout [LedgerRowProblem], tuning: MarkImportTuning = .fromEnvironment(), rereadable: Bool = true,
         written: ((_ done: Int, _ rows: Int) -> Void)? = nil,
         _ source: (_ add: (Int, MarkFieldBytes) throws -> Void) throws -> Void
     ) throws -> LedgerMarkImportResult {
@@ -230,6 +233,11 @@ extension Ledger {
             }
             if rosterChanged {
                 earlier += writer.result.changed
+                guard rereadable else {
+                    throw KCBXError.storage(
+                        "\(path): the roster or calendar changed while the attendance was written (\(earlier) of \(batch.rows) marks written, in whole parts); the marks came as a stream that cannot be read again: import them again (the marks already written count as unchanged)"
+                    )
+                }
                 continue
             }
             var result = writer.result

@@ -84,14 +84,14 @@ enum LedgerSchema {
             let kind = sqlite3_column_int64(h, 2)
             let integers = (0...4).allSatisfy { sqlite3_column_type(h, Int32($0)) == SQLITE_INTEGER }
             guard integers, sqlite3_column_type(h, 5) == SQLITE_TEXT, (0...Int64(MarkMonths.maxKind)).contains(kind),
-                (try? CivilDate(yyyymmdd: Int32(clamping: day))) != nil
+                let day32 = Int32(exactly: day), (try? CivilDate(yyyymmdd: day32)) != nil
             else {
                 throw KCBXError.storage(
                     "marks row (sid \(ledgerText(h, 0)), day \(ledgerText(h, 1)), kind \(ledgerText(h, 2))) is not a mark this KCBX can carry into file format v\(version): the file was changed outside the ledger; verify it with the KCBX that wrote it"
                 )
             }
             let mark = PackedMark(
-                sid: sid, day: Int32(day), kind: UInt8(kind), leaveFrom: Int32(clamping: sqlite3_column_int64(h, 3)),
+                sid: sid, day: day32, kind: UInt8(kind), leaveFrom: Int32(clamping: sqlite3_column_int64(h, 3)),
                 leaveTo: Int32(clamping: sqlite3_column_int64(h, 4)), slip: ledgerText(h, 5))
             _ = try writer.apply(mark, db)
         }

@@ -45,7 +45,9 @@ final class MarkBatch {
     private let calendar: SchoolCalendar
     private let today: CivilDate
     let base: Int32
-    private let days: Int, words: Int
+    /// Calendar days from `base` (the first) through the last.
+    let days: Int
+    private let words: Int
     private(set) var rows = 0
     private(set) var problems: [LedgerRowProblem] = []
     private(set) var outside: [(row: Int, key: String)] = []
@@ -90,7 +92,8 @@ final class MarkBatch {
     /// Checks one row and, while the batch has no problem, spools it.
     func check(row n: Int, _ f: MarkFieldBytes) throws {
         rows += 1
-        // The common row: the previous row's child, a school day YYYY-MM-DD in the past after the
+        // The common row: the previous row's child, a school day (YYYY-MM-DD, or YYYYMMDD as the
+        // column forms give it) in the past after the
         // child's birth, a kind code or label, no span or slip: checked on its bytes.
         if let c = lastChild, f.leaveFrom.isEmpty, f.leaveTo.isEmpty, f.slip.isEmpty, f.student.elementsEqual(lastKeyBytes),
             let offset = fastDay(f.date), let kind = fastKind(f.kind), base + offset <= today.dayNumber,
@@ -105,13 +108,24 @@ final class MarkBatch {
             slip: s(f.slip), keyBytes: f.student)
     }
 
+    /// A school day's offset from its bytes, YYYY-MM-DD or YYYYMMDD (the column forms' text).
     private func fastDay(_ b: UnsafeBufferPointer<UInt8>) -> Int32? {
-        guard b.count == 10, b[4] == 45, b[7] == 45, !schoolDay.isEmpty else { return nil }
+        guard !schoolDay.isEmpty else { return nil }
         var v: Int32 = 0
-        for i in 0..<10 where i != 4 && i != 7 {
-            let c = b[i] &- 48
-            guard c <= 9 else { return nil }
-            v = v * 10 + Int32(c)
+        if b.count == 10, b[4] == 45, b[7] == 45 {
+            for i in 0..<10 where i != 4 && i != 7 {
+                let c = b[i] &- 48
+                guard c <= 9 else { return nil }
+                v = v * 10 + Int32(c)
+            }
+        } else if b.count == 8 {
+            for c in b {
+                let d = c &- 48
+                guard d <= 9 else { return nil }
+                v = v * 10 + Int32(d)
+            }
+        } else {
+            return nil
         }
         let k = Int(v - ymdBase)
         guard k >= 0, k < schoolDay.count, schoolDay[k] > 0 else { return nil }

@@ -83,7 +83,10 @@ enum MarkMonths {
             db.cachedStatement(sql: monthsSQL), db, bind: { bind($0, Int64(month(from)), Int64(month(through))) }
         ) { h in
             let sid = sqlite3_column_int64(h, 0)
+            // The query keeps months between those of `from` and `through`; a stored value of
+            // another type read as one is checked again here, so the day arithmetic cannot overflow.
             let m = sqlite3_column_int(h, 1)
+            guard m >= month(from), m <= month(through) else { return }
             let n = Int(sqlite3_column_bytes(h, 2))
             let p = sqlite3_column_blob(h, 2)?.assumingMemoryBound(to: UInt8.self)
             if let why = problem(p, n) {

@@ -44,10 +44,13 @@ final class MarkWrite {
     private var chunk: [PackedMark] = []
     private(set) var result = LedgerMarkImportResult()
     private(set) var done = 0
+    /// YYYYMMDD of each calendar day (by offset from the batch's first day), made once.
+    private let yyyymmdd: [Int32]
 
     init(batch: MarkBatch) {
         self.batch = batch
         reader = MarkSpool.Reader(batch.spool)
+        yyyymmdd = (0..<Int32(batch.days)).map { CivilDate(dayNumber: batch.base + $0).yyyymmdd }
         result.rows = batch.rows
         chunk.reserveCapacity(MarkBatch.chunkSize)
     }
@@ -58,15 +61,19 @@ final class MarkWrite {
     /// `seconds` have passed since `started` (monotonic).
     func part(_ db: Database, _ w: inout EventWriter, rows: Int, seconds: Double, started: Double) throws {
         let months = MarkMonthsWriter()
+        let yyyymmdd = self.yyyymmdd
         var n = 0
         while n < rows {
             if n & 1023 == 1023, monotonicSeconds() - started >= seconds { break }
             guard let m = try reader.next() else { break }
             n += 1
             done += 1
-            let day = CivilDate(dayNumber: batch.base + m.offset)
+            // Every spooled offset is a day of the calendar (MarkBatch checked it).
+            let ymd =
+                m.offset >= 0 && Int(m.offset) < yyyymmdd.count
+                ? yyyymmdd[Int(m.offset)] : CivilDate(dayNumber: batch.base + m.offset).yyyymmdd
             let mark = PackedMark(
-                sid: batch.sids[Int(m.slot)], day: day.yyyymmdd, kind: m.kind, leaveFrom: m.leaveFrom, leaveTo: m.leaveTo, slip: m.slip)
+                sid: batch.sids[Int(m.slot)], day: ymd, kind: m.kind, leaveFrom: m.leaveFrom, leaveTo: m.leaveTo, slip: m.slip)
             if batch.repeated(slot: m.slot, offset: m.offset) {
                 let k = Int64(m.slot) << 32 | Int64(m.offset)
                 if let p = previous[k], p.mark != mark {
@@ -76,7 +83,7 @@ final class MarkWrite {
                         LedgerRowProblem(
                             row: m.row, field: "kind",
                             rule:
-                                "\(IDMask.key(try key(of: mark.sid, db))) on \(day): replaces row \(p.row) (\(was) → \(now)); the later mark wins"
+                                "\(IDMask.key(try key(of: mark.sid, db))) on \(CivilDate(dayNumber: batch.base + m.offset)): replaces row \(p.row) (\(was) → \(now)); the later mark wins"
                         ))
                 }
                 previous[k] = (m.row, mark)

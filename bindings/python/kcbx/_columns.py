@@ -8,7 +8,7 @@ import datetime as _dt
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ._convert import is_missing, kind_code, parse_date_text
 from ._native import c_string, ffi
@@ -314,3 +314,33 @@ def strings(values: Sequence[Optional[str]], field_: str) -> Column:
     keep = [ffi.NULL if v is None or is_missing(v) else ffi.new("char[]", c_string(v, f"{field_}[{i}]")) for i, v in enumerate(values)]
     arr = ffi.new("char *[]", keep) if keep else ffi.NULL
     return Column(arr, (arr, keep), len(keep), True)
+
+
+def key_column(values: List[Any], text: Callable[[int, Any], str]) -> Column:
+    """Keys as a `char *` array into one buffer of NUL-terminated UTF-8, encoded in one call (no
+    bytes or cffi object per key); `text(i, value)` turns a value that is not a str into its text
+    (or raises). A key with a NUL or a lone surrogate is refused as c_string refuses it."""
+    np = numpy_module()
+    texts = [v if type(v) is str else text(i, v) for i, v in enumerate(values)]
+    try:
+        blob = ("\0".join(texts) + "\0").encode("utf-8")
+    except UnicodeEncodeError:
+        for i, t in enumerate(texts):
+            c_string(t, f"marks[{i}].student")  # raises InvalidInput naming the row
+        raise
+    buf = ffi.from_buffer(blob)
+    base = int(ffi.cast("uintptr_t", buf))
+    if np is not None:
+        ends = np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 0).astype(np.uint64)
+        starts = np.zeros(len(texts), dtype=np.uint64)
+        if len(ends) == len(texts):
+            starts[1:] = ends[:-1] + np.uint64(1)
+            ptrs = starts + np.uint64(base)
+            return Column(ffi.cast("char **", ffi.from_buffer(ptrs)), (blob, buf, ptrs), len(texts), True)
+    arr = ffi.new("char *[]", len(texts))
+    at = 0
+    for i, t in enumerate(texts):
+        e = c_string(t, f"marks[{i}].student")  # refuses a NUL in a key
+        arr[i] = ffi.cast("char *", base + at)
+        at += len(e) + 1
+    return Column(arr, (blob, buf, arr), len(texts), True)

@@ -44,47 +44,52 @@ class CaseKind(IntEnum):
     attendance marks from Arrow record batches, as kcbx_ledger_import_marks: columns `student`
     (the roster key: text, or integers), `date` (date32, date64 or int32 YYYYMMDD) and `kind`
     (int8 codes or the labels of kcbx_classify_arrow). All or nothing; rows counted from 1. At
-    most 50,000,000 marks per call. The stream is consumed (released, also on failure). @param
-    ledger the ledger. @param marks the Arrow stream of marks. @param out_import_result receives
-    the result (counts, problems, conflicts; free with kcbx_import_result_free), also when the
-    batch is refused for bad rows; may be NULL. @return KCBX_STATUS_OK;
-    KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's problems), a NULL or bad
-    argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE. extern kcbx_status
-    kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct ArrowArrayStream *marks,
-    kcbx_import_result **out_import_result); Imports attendance marks from a CSV file (columns
-    student,date,kind[,leave_from,leave_to,slip]); as kcbx_ledger_import_marks, rows numbered as
-    a spreadsheet shows them (header = row 1). @param ledger the ledger. @param path the CSV
-    file. @param out_import_result receives the result (counts, problems, conflicts; free with
+    most 50,000,000 marks per call. The stream is read batch by batch, each batch released
+    before the next is asked for (memory holds one batch), and consumed (released, also on
+    failure). A stream is read once: if the roster or calendar changes (another writer) after
+    the marks were checked and before they are all written, the call fails with
+    KCBX_STATUS_STORAGE after the parts already written (each whole): import the marks again,
+    which completes them (docs/ledger.md). @param ledger the ledger. @param marks the Arrow
+    stream of marks. @param out_import_result receives the result (counts, problems, conflicts;
+    free with kcbx_import_result_free), also when the batch is refused for bad rows; may be
+    NULL. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the
+    result's problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED;
+    KCBX_STATUS_STORAGE (also when the roster or calendar changed during the writing). extern
+    kcbx_status kcbx_ledger_import_marks_arrow(kcbx_ledger *ledger, struct ArrowArrayStream
+    *marks, kcbx_import_result **out_import_result); Imports attendance marks from a CSV file
+    (columns student,date,kind[,leave_from,leave_to,slip]); as kcbx_ledger_import_marks, rows
+    numbered as a spreadsheet shows them (header = row 1). @param ledger the ledger. @param path
+    the CSV file. @param out_import_result receives the result (counts, problems, conflicts;
+    free with kcbx_import_result_free), also when the batch is refused for bad rows; may be
+    NULL. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the
+    result's problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED;
+    KCBX_STATUS_STORAGE. extern kcbx_status kcbx_ledger_import_marks_csv(kcbx_ledger *ledger,
+    const char *path, kcbx_import_result **out_import_result); Imports roster rows from Arrow
+    record batches, as kcbx_ledger_import_students_csv: one column per roster column of
+    docs/ledger.md (`name` required; text, integers, or dates as date32 for the date columns;
+    null = empty), all or nothing; rows counted from 1. At most 10,000,000 rows. The stream is
+    consumed (released, also on failure). @param ledger the ledger. @param students the Arrow
+    stream of roster rows. @param out_import_result receives the result (counts, problems,
+    conflicts; free with kcbx_import_result_free), also when the batch is refused for bad rows;
+    may be NULL. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in
+    the result's problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED;
+    KCBX_STATUS_STORAGE. extern kcbx_status kcbx_ledger_import_students_arrow(kcbx_ledger
+    *ledger, struct ArrowArrayStream *students, kcbx_import_result **out_import_result); Imports
+    roster rows from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or
+    nothing; rows numbered as a spreadsheet shows them (header = row 1). @param ledger the
+    ledger (the actor must cover every row's school or unit). @param path the CSV file. @param
+    out_import_result receives the result (counts, problems, conflicts; free with
     kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL. @return
     KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
     problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
-    extern kcbx_status kcbx_ledger_import_marks_csv(kcbx_ledger *ledger, const char *path,
-    kcbx_import_result **out_import_result); Imports roster rows from Arrow record batches, as
-    kcbx_ledger_import_students_csv: one column per roster column of docs/ledger.md (`name`
-    required; text, integers, or dates as date32 for the date columns; null = empty), all or
-    nothing; rows counted from 1. At most 10,000,000 rows. The stream is consumed (released,
-    also on failure). @param ledger the ledger. @param students the Arrow stream of roster rows.
-    @param out_import_result receives the result (counts, problems, conflicts; free with
-    kcbx_import_result_free), also when the batch is refused for bad rows; may be NULL. @return
-    KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's
-    problems), a NULL or bad argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE.
-    extern kcbx_status kcbx_ledger_import_students_arrow(kcbx_ledger *ledger, struct
-    ArrowArrayStream *students, kcbx_import_result **out_import_result); Imports roster rows
-    from a CSV file (UTF-8, optional BOM; columns in docs/ledger.md), all or nothing; rows
-    numbered as a spreadsheet shows them (header = row 1). @param ledger the ledger (the actor
-    must cover every row's school or unit). @param path the CSV file. @param out_import_result
+    extern kcbx_status kcbx_ledger_import_students_csv(kcbx_ledger *ledger, const char *path,
+    kcbx_import_result **out_import_result); Imports roster rows from a JSON array of objects
+    keyed by the CSV column names; as kcbx_ledger_import_students_csv, rows numbered from 1.
+    @param ledger the ledger. @param json the array of roster objects. @param out_import_result
     receives the result (counts, problems, conflicts; free with kcbx_import_result_free), also
     when the batch is refused for bad rows; may be NULL. @return KCBX_STATUS_OK;
     KCBX_STATUS_INVALID_INPUT for bad rows (all of them in the result's problems), a NULL or bad
     argument; KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE. extern kcbx_status
-    kcbx_ledger_import_students_csv(kcbx_ledger *ledger, const char *path, kcbx_import_result
-    **out_import_result); Imports roster rows from a JSON array of objects keyed by the CSV
-    column names; as kcbx_ledger_import_students_csv, rows numbered from 1. @param ledger the
-    ledger. @param json the array of roster objects. @param out_import_result receives the
-    result (counts, problems, conflicts; free with kcbx_import_result_free), also when the batch
-    is refused for bad rows; may be NULL. @return KCBX_STATUS_OK; KCBX_STATUS_INVALID_INPUT for
-    bad rows (all of them in the result's problems), a NULL or bad argument;
-    KCBX_STATUS_PERMISSION_DENIED; KCBX_STATUS_STORAGE. extern kcbx_status
     kcbx_ledger_import_students_json(kcbx_ledger *ledger, const char *json, kcbx_import_result
     **out_import_result); One count of an import. @param import_result the result of a
     kcbx_ledger_import_* call. @param count which count (kcbx_import_count). @param out_value

@@ -14,13 +14,14 @@ import os
 import tempfile
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
+from ._columns import Column, as_array, date_column, key_column, kind_column, numpy_module
 from ._convert import as_policy, kind_code, yyyymmdd
 from ._dates import date_to_c
 from ._handle import NativeHandle
 from ._native import c_path, c_string, call_json, ffi, lib, take_string
-from ._tabular import cell_text, is_path, table_rows
+from ._tabular import cell_text, is_path, refuse_float_identifiers, table_rows
 from .calendar import Calendar
-from .enums import CaseKind, CaseStatus, ImportCount, Reason, SpecialGroup
+from .enums import CaseKind, CaseStatus, DateEncoding, ImportCount, Reason, SpecialGroup
 from .errors import InvalidInput, KcbxError, check
 from .policy import Policy
 from .records import (
@@ -254,13 +255,20 @@ class Ledger(NativeHandle):
         (student,date,kind[,leave_from,leave_to,slip]), an Arrow object (pyarrow, polars, DuckDB;
         docs/arrow.md), a pandas DataFrame or dict of those
         columns, or rows (dicts, or tuples in that order). `kind` a MarkKind, its code or label;
-        dates as datetime.date or "YYYY-MM-DD". Student keys stay text."""
+        dates as datetime.date or "YYYY-MM-DD". Student keys stay text. Arrow objects are read
+        record batch by record batch (once: a roster or calendar change during the import is a
+        StorageError, import again); numpy columns (student, date as YYYYMMDD integers or
+        datetime64, kind codes) go to the library as arrays, without a Python row per mark."""
         if is_path(marks):
             return _import(lib.kcbx_ledger_import_marks_csv, self._ptr, c_path(marks))
         if _arrow_input(marks):
             from ._arrow import input_stream
             stream = input_stream(marks, "marks")
             return _import(lib.kcbx_ledger_import_marks_arrow, self._ptr, stream.ptr)
+        arrays = _mark_arrays(marks)
+        if arrays is not None:  # numpy columns: C arrays, no row of Python objects per mark
+            students, dates, kinds = arrays
+            return _import(lib.kcbx_ledger_import_marks, self._ptr, students.length, students.ptr, dates.ptr, kinds.ptr)
         rows = table_rows(marks, "marks", MARK_COLUMNS)
         unknown = {k for r in rows for k in r} - set(MARK_COLUMNS)
         if unknown:
@@ -617,6 +625,38 @@ def _case_id(case_id: Any) -> int:
     if isinstance(case_id, bool) or not isinstance(case_id, int):
         raise TypeError(f"case_id must be int, not {type(case_id).__name__}")
     return case_id
+
+
+def _mark_arrays(marks: Any) -> Optional[Tuple[Column, Column, Column]]:
+    """A dict of numpy columns or a DataFrame with exactly `student`, `date`, `kind` (keys as
+    text or integers, dates as integers YYYYMMDD or datetime64 without NaT, kinds as integer codes
+    0-4) as the C arrays of kcbx_ledger_import_marks: the keys in one buffer, the dates and kinds
+    numpy arrays (zero-copy when int32 / int8), no row of Python objects per mark. None for
+    anything else, which takes the row path (and its errors, word for word)."""
+    if isinstance(marks, Mapping):
+        given: Mapping[Any, Any] = marks  # pyright: ignore[reportUnknownVariableType]
+        cols: Dict[str, Any] = {str(k): v for k, v in given.items()}
+    elif hasattr(marks, "columns") and hasattr(marks, "to_dict"):  # a pandas DataFrame
+        cols = {str(c): marks[c] for c in marks.columns}
+    else:
+        return None
+    if set(cols) != {"student", "date", "kind"} or numpy_module() is None:
+        return None
+    s, d, k = as_array(cols["student"]), as_array(cols["date"]), as_array(cols["kind"])
+    if s is None or d is None or k is None or not (s.ndim == d.ndim == k.ndim == 1) or not (0 < len(s) == len(d) == len(k)):
+        return None
+    if s.dtype.kind not in "OUiu" or d.dtype.kind not in "iuM" or k.dtype.kind not in "iu":
+        return None
+    np = numpy_module()
+    if d.dtype.kind == "M" and (bool(np.isnat(d).any()) or d.min() < np.datetime64("0001-01-01") or d.max() > np.datetime64("9999-12-31")):
+        return None
+    if int(k.min()) < 0 or int(k.max()) > 4:
+        return None
+    if d.dtype.kind in "iu" and (int(d.min()) < -(2 ** 31) or int(d.max()) >= 2 ** 31):
+        return None
+    refuse_float_identifiers(s, "marks", "student")
+    return (key_column(s.tolist(), lambda i, v: _student_text(v, f"marks[{i}].student")),
+            date_column(d, DateEncoding.YYYYMMDD, "marks.date"), kind_column(k, "marks.kind"))
 
 
 def _student_text(value: Any, field: str) -> str:
