@@ -13,7 +13,9 @@ import Testing
         "resident_id,registry_number,name,sex,birth_date,address,region_code,school_id,school_name,township_code,grade,registration,registration_date,expert_opinion,special_groups"
 
     /// Writes `lines` under `header` and returns each data row's byte result, string result and problems.
-    func both(_ lines: [String], header: String = header) throws -> [(fast: LedgerStudent?, slow: LedgerStudent?, problems: [LedgerRowProblem])] {
+    func both(_ lines: [String], header: String = header) throws -> [(
+        fast: LedgerStudent?, slow: LedgerStudent?, problems: [LedgerRowProblem]
+    )] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kcbx-fast-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("roster.csv").path
@@ -29,7 +31,9 @@ import Testing
     }
 
     @Test func commonRowsTakeTheBytePathAndGiveTheSameStudent() throws {
-        let a = LF.kidA, b = LF.kidB, c = LF.kidC
+        let a = LF.kidA
+        let b = LF.kidB
+        let c = LF.kidC
         let rows = try both([
             "\(a),G\(a),马小明,1,2016-03-10,西吉县吉强镇1村,640422,S-A1,吉强一小,640422100,4,enrolled,,,",
             "\(b),,王小花,,,西吉县吉强镇2村,,S-A1,吉强一小,640422100,5,,,,registered_poor;left_behind|registered_poor",
@@ -127,7 +131,8 @@ import Testing
         let (p, l) = try LF.seeded()
         var changed = LF.roster[1]
         changed.address = "西吉县吉强镇9村"
-        let new1 = LF.row(LF.rid("20160401", 71), "新生甲"), new2 = LF.row(LF.rid("20160402", 82), "新生乙")
+        let new1 = LF.row(LF.rid("20160401", 71), "新生甲")
+        let new2 = LF.row(LF.rid("20160402", 82), "新生乙")
         let r = try l.importStudents([new1, changed, LF.roster[0], new2, LF.roster[2]])
         #expect(r.added == 2 && r.updated == 1 && r.unchanged == 2)
         let links = try DatabaseQueue(path: p).read { db in
@@ -151,9 +156,12 @@ import Testing
             }
         }
         var rng = SplitMix(state: 13)
-        let a = LF.kidA, b = LF.kidB
+        let a = LF.kidA
+        let b = LF.kidB
         let withX = (1...999).map { LF.rid("20100101", $0) }.first { $0.hasSuffix("X") } ?? a
-        let ids = [a, b, withX, String(withX.dropLast()) + "x", String(a.dropLast()) + "9", "", "６" + String(a.dropFirst()), String(a.dropLast())]
+        let ids = [
+            a, b, withX, String(withX.dropLast()) + "x", String(a.dropLast()) + "9", "", "６" + String(a.dropFirst()), String(a.dropLast()),
+        ]
         let births: [String: String] = [a: "2016-03-10", b: "2015-07-21", withX: "2010-01-01"]
         let columns: [[String]] = [
             [],  // resident_id: from ids
@@ -167,7 +175,10 @@ import Testing
             ["", "吉强一小", String(repeating: "a", count: 101)],
             ["640422100", "640422100", "64042210", "", "6404221000"],
             ["", "0", "4", "9", "10", "04", "+4", "x"],
-            ["", "", "enrolled", "none", "deferred", "suspended", "home_delivered", "transferred_out", "graduated", "elsewhere", "Enrolled", " none"],
+            [
+                "", "", "enrolled", "none", "deferred", "suspended", "home_delivered", "transferred_out", "graduated", "elsewhere",
+                "Enrolled", " none",
+            ],
             ["", "", "2025-09-01", "2099-01-01", "20250901", "2025-9-1"],
             ["", "", "专家组意见", String(repeating: "a", count: 201)],
             ["", "left_behind", "left_behind;disabled", "disabled|left_behind;", "nobody", "left_behind ; disabled", ";;"],

@@ -43,7 +43,9 @@ struct RosterCSVRow {
         }
         let bd = field(4)
         guard bd.isEmpty || bd.elementsEqual(birth.utf8) else { return nil }
-        let addr = field(5), sname = field(8), opinion = field(13)
+        let addr = field(5)
+        let sname = field(8)
+        let opinion = field(13)
         guard Self.scalars(addr) <= 200, Self.scalars(sname) <= 100, Self.scalars(opinion) <= 200 else { return nil }
         let regionBytes = field(6)
         guard regionBytes.isEmpty || Self.digits(regionBytes, 6) else { return nil }

@@ -40,7 +40,9 @@ enum PackedStudents {
             }
         }
         func day(_ iso: String) { PackedMarks.varint(PackedMarks.zigzag(Int64(ledgerParseDate(iso)?.dayNumber ?? 0)), &out) }
-        var rid = s.residentID, registry = s.registryNumber, region = s.regionCode
+        var rid = s.residentID
+        var registry = s.registryNumber
+        var region = s.regionCode
         let (gNumber, idRegion) = rid.withUTF8 { r in
             registry.withUTF8 { g in
                 region.withUTF8 { c in

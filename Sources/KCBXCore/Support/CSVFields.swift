@@ -54,7 +54,8 @@ public struct CSVFields {
                 continue
             }
             let len: Int
-            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            var lo: UInt8 = 0x80
+            var hi: UInt8 = 0xBF
             switch b {
             case 0xC2...0xDF: len = 2
             case 0xE0:
