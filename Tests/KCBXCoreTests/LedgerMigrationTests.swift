@@ -20,15 +20,21 @@ import Testing
         return p
     }
 
-    func open(_ p: String) throws -> Ledger {
-        try Ledger(path: p, policy: try PolicyProfile.builtin("guyuan-2021"), actor: Self.actor)
+    func open(_ p: String) throws -> Ledger { try Self.open(p) }
+
+    /// The fixture's ledger opened as the county that made it (any format: opening migrates).
+    static func open(_ p: String) throws -> Ledger {
+        try Ledger(path: p, policy: try PolicyProfile.builtin("guyuan-2021"), actor: actor)
     }
 
     func expected(_ name: String) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent(name)))
     }
 
-    func schemaVersion(_ p: String) throws -> String? {
+    func schemaVersion(_ p: String) throws -> String? { try Self.schemaVersion(p) }
+
+    /// `ledger_meta.schema_version` of the file at `p`.
+    static func schemaVersion(_ p: String) throws -> String? {
         try DatabaseQueue(path: p).read { db in try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'schema_version'") }
     }
 

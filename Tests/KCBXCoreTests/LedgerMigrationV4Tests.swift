@@ -21,17 +21,13 @@ import Testing
         return p
     }
 
-    func open(_ p: String) throws -> Ledger {
-        try Ledger(path: p, policy: try PolicyProfile.builtin("guyuan-2021"), actor: LedgerMigrationTests.actor)
-    }
+    func open(_ p: String) throws -> Ledger { try LedgerMigrationTests.open(p) }
 
     func expected(_ name: String) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent(name)))
     }
 
-    func schemaVersion(_ p: String) throws -> String? {
-        try DatabaseQueue(path: p).read { db in try String.fetchOne(db, sql: "SELECT value FROM ledger_meta WHERE key = 'schema_version'") }
-    }
+    func schemaVersion(_ p: String) throws -> String? { try LedgerMigrationTests.schemaVersion(p) }
 
     @Test func aV3FileMigratesWithEveryMarkAndVerifies() throws {
         let p = try copy()
