@@ -87,32 +87,11 @@ static void marks_producer(producer *p, const marks_t *m, int64_t n) {
     cut_every(p, n, n / 60 + 1);
 }
 
-static void fresh(const char *path) {
-    char buf[700];
-    remove(path);
-    snprintf(buf, sizeof buf, "%s-wal", path); remove(buf);
-    snprintf(buf, sizeof buf, "%s-shm", path); remove(buf);
-}
-
 static const char *sample_dir;
 static const kcbx_policy *policy;
 
 /* A ledger at `path` with the sample's calendar and roster, opened by the county. */
-static kcbx_ledger *seeded(const char *path) {
-    char file[1200];
-    kcbx_ledger *l = NULL;
-    int32_t changed = 0;
-    fresh(path);
-    CHECK_OK(open_as(path, policy, "county", "640422", "县教育局王老师", NULL, &l));
-    snprintf(file, sizeof file, "%s/calendar.json", sample_dir);
-    char *cal = read_file(file);
-    CHECK(cal != NULL, "the sample calendar");
-    CHECK_OK(kcbx_ledger_set_calendar_json(l, cal, &changed));
-    free(cal);
-    snprintf(file, sizeof file, "%s/roster.csv", sample_dir);
-    CHECK_OK(kcbx_ledger_import_students_csv(l, file, NULL));
-    return l;
-}
+static kcbx_ledger *seeded(const char *path) { return ledger_seeded(path, policy, sample_dir); }
 
 static int same_counts(const kcbx_import_result *a, const kcbx_import_result *b) {
     return count_of(a, KCBX_IMPORT_COUNT_ROWS) == count_of(b, KCBX_IMPORT_COUNT_ROWS)
@@ -297,7 +276,7 @@ int main(void) {
     kcbx_ledger_free(a); kcbx_ledger_free(b); kcbx_ledger_free(c);
     kcbx_policy_free(pol);
     free_marks(&m);
-    for (int i = 0; i < 4; i++) fresh(paths[i]);
+    for (int i = 0; i < 4; i++) ledger_fresh(paths[i]);
     remove(bad_csv);
     CHECK_SUMMARY();
 }

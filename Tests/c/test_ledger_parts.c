@@ -10,35 +10,7 @@
 #include "check.h"
 #include "options.h"
 #include "files.h"
-
-static int64_t count(const kcbx_import_result *r, int32_t which) {
-    int64_t v = -1;
-    return kcbx_import_result_count(r, which, &v) == KCBX_STATUS_OK ? v : -1;
-}
-
-static void fresh(const char *path) {
-    char buf[700];
-    remove(path);
-    snprintf(buf, sizeof buf, "%s-wal", path); remove(buf);
-    snprintf(buf, sizeof buf, "%s-shm", path); remove(buf);
-}
-
-/* A ledger at `path` with the sample's calendar and roster, opened by the county. */
-static kcbx_ledger *seeded(const char *path, const kcbx_policy *policy, const char *sample) {
-    char file[1200];
-    kcbx_ledger *l = NULL;
-    int32_t changed = 0;
-    fresh(path);
-    CHECK_OK(open_as(path, policy, "county", "640422", "县教育局王老师", NULL, &l));
-    snprintf(file, sizeof file, "%s/calendar.json", sample);
-    char *cal = read_file(file);
-    CHECK(cal != NULL, "the sample calendar");
-    CHECK_OK(kcbx_ledger_set_calendar_json(l, cal, &changed));
-    free(cal);
-    snprintf(file, sizeof file, "%s/roster.csv", sample);
-    CHECK_OK(kcbx_ledger_import_students_csv(l, file, NULL));
-    return l;
-}
+#include "ledger_helpers.h"
 
 int main(void) {
     const char *tmp = getenv("TMPDIR");
@@ -62,20 +34,20 @@ int main(void) {
 
     /* One transaction (the default part is far larger than the sample) against parts of 997 rows. */
     unsetenv("KCBX_IMPORT_PART_ROWS");
-    one = seeded(one_path, policy, sample);
+    one = ledger_seeded(one_path, policy, sample);
     CHECK_OK(kcbx_ledger_import_marks_csv(one, marks, &a));
     setenv("KCBX_IMPORT_PART_ROWS", "997", 1);
-    parts = seeded(parts_path, policy, sample);
+    parts = ledger_seeded(parts_path, policy, sample);
     CHECK_OK(kcbx_ledger_import_marks_csv(parts, marks, &b));
-    CHECK(count(a, KCBX_IMPORT_COUNT_ROWS) > 10 * 997, "the sample spans many parts");
-    CHECK(count(a, KCBX_IMPORT_COUNT_ROWS) == count(b, KCBX_IMPORT_COUNT_ROWS)
-              && count(a, KCBX_IMPORT_COUNT_CHANGED) == count(b, KCBX_IMPORT_COUNT_CHANGED)
-              && count(a, KCBX_IMPORT_COUNT_CONFLICTS) == count(b, KCBX_IMPORT_COUNT_CONFLICTS),
+    CHECK(count_of(a, KCBX_IMPORT_COUNT_ROWS) > 10 * 997, "the sample spans many parts");
+    CHECK(count_of(a, KCBX_IMPORT_COUNT_ROWS) == count_of(b, KCBX_IMPORT_COUNT_ROWS)
+              && count_of(a, KCBX_IMPORT_COUNT_CHANGED) == count_of(b, KCBX_IMPORT_COUNT_CHANGED)
+              && count_of(a, KCBX_IMPORT_COUNT_CONFLICTS) == count_of(b, KCBX_IMPORT_COUNT_CONFLICTS),
           "parts give the counts and conflicts of one transaction");
     CHECK_OK(kcbx_ledger_verify(parts, 0, NULL, &events, &first_bad));
     CHECK(events > 0 && first_bad == 0, "the file written in parts verifies (chain and projections)");
     CHECK_OK(kcbx_ledger_import_marks_csv(parts, marks, &r));
-    CHECK(count(r, KCBX_IMPORT_COUNT_CHANGED) == 0 && count(r, KCBX_IMPORT_COUNT_UNCHANGED) == count(b, KCBX_IMPORT_COUNT_CHANGED),
+    CHECK(count_of(r, KCBX_IMPORT_COUNT_CHANGED) == 0 && count_of(r, KCBX_IMPORT_COUNT_UNCHANGED) == count_of(b, KCBX_IMPORT_COUNT_CHANGED),
           "a re-import in parts records nothing");
     kcbx_import_result_free(r); r = NULL;
 
@@ -88,11 +60,11 @@ int main(void) {
         if (f) fclose(f);
         free(text);
     }
-    l = seeded(bad_path, policy, sample);
+    l = ledger_seeded(bad_path, policy, sample);
     CHECK_OK(kcbx_ledger_head(l, &seq, &hash));
     kcbx_string_free(hash); hash = NULL;
     CHECK_STATUS(kcbx_ledger_import_marks_csv(l, bad, &r), KCBX_STATUS_INVALID_INPUT);
-    CHECK(count(r, KCBX_IMPORT_COUNT_PROBLEMS) >= 1, "the bad row is listed");
+    CHECK(count_of(r, KCBX_IMPORT_COUNT_PROBLEMS) >= 1, "the bad row is listed");
     kcbx_import_result_free(r); r = NULL;
     CHECK_OK(kcbx_ledger_head(l, &seq_after, &hash));
     kcbx_string_free(hash); hash = NULL;
@@ -115,7 +87,7 @@ int main(void) {
         memcpy(key, line, 18); key[18] = '\0';
         for (int i = 0; i < 12; i++) { keys[i] = key; kinds[i] = KCBX_MARK_KIND_UNEXCUSED; }
         CHECK_OK(kcbx_ledger_import_marks(l, 12, keys, days, kinds, &r));
-        CHECK(count(r, KCBX_IMPORT_COUNT_CHANGED) == 12, "12 marks written in three parts");
+        CHECK(count_of(r, KCBX_IMPORT_COUNT_CHANGED) == 12, "12 marks written in three parts");
         kcbx_import_result_free(r); r = NULL;
         CHECK_OK(kcbx_ledger_verify(l, 0, NULL, &events, &first_bad));
         CHECK(first_bad == 0, "verifies after the parts");
